@@ -1,0 +1,46 @@
+package dev.logreg.backend;
+
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+
+/**
+ * A compute engine for the O(m·n) data term of the objective: it copies a {@link Dataset} once into its own memory
+ * ({@link #bind}) and then evaluates the data term's value and gradient, and predictions, many times.
+ *
+ * <p>Every backend accumulates each row's dot product and every sum in float64 (or a compensated float32 sum shown
+ * to be as accurate): float32 sums stall quasi-Newton methods far from the optimum. Penalties are never a backend's
+ * business; they are added on the host.
+ *
+ * <p>Lifecycle: a backend owns native resources (a device context, thread pools, off-heap buffers); the caller
+ * closes it, which closes every {@link DataTerm} still bound. {@code close()} is idempotent; any other use after
+ * close throws {@link IllegalStateException}. A backend is not required to be thread-safe.
+ */
+public interface Backend extends AutoCloseable {
+    /** Short name: {@code reference}, {@code cpu}, {@code gpu}. */
+    String name();
+
+    /** One line describing the device, precision and threads, for logs and model provenance. */
+    String description();
+
+    /** Copies {@code data} into this backend's memory for {@code loss}, rows in their own order. Caller closes the result. */
+    default DataTerm bind(Dataset data, Loss loss) {
+        return bind(data, loss, BindOptions.DEFAULT);
+    }
+
+    /**
+     * Copies {@code data} into this backend's memory for {@code loss}. Where {@code options} asks for a row
+     * permutation, the rows are stored permuted ({@link RowPermutation}), so that contiguous row ranges are random
+     * mini-batches, identical on every backend for the same seed. Caller closes the result.
+     *
+     * @throws IllegalArgumentException where the data cannot be held (too large for the device: the message gives
+     *                                  the bytes needed and free)
+     */
+    DataTerm bind(Dataset data, Loss loss, BindOptions options);
+
+    /** Number of native allocations (buffers) this backend holds now; 0 once every bound term is closed. For leak tests. */
+    long liveAllocations();
+
+    /** Frees everything this backend holds. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,164 @@
+package dev.logreg.backend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.ServiceLoader;
+
+/**
+ * Finds backends with {@link ServiceLoader} and chooses one.
+ *
+ * <p>The choice comes from, in order of precedence: the argument of {@link #open}/{@link #select} (the API or CLI
+ * argument; {@code null} means "not given"), then the system property {@code logreg.backend}, then the environment
+ * variable {@code LOGREG_BACKEND}, then {@code auto}. In {@code auto} mode the usable backend of highest priority
+ * wins (GPU, then CPU, then reference) and the selection says why the others were passed over. An explicit choice
+ * that cannot start is an error ({@link BackendUnavailableException}), never a silent substitute.
+ *
+ * <p>Each factory probes each provider at most once and remembers the answer. There is no global instance: the
+ * environment and properties are read when {@link #discover()} is called, or passed in for tests. Thread-safe.
+ */
+public final class BackendFactory {
+    /** System property naming the backend. */
+    public static final String PROPERTY = "logreg.backend";
+    /** Environment variable naming the backend. */
+    public static final String ENVIRONMENT = "LOGREG_BACKEND";
+
+    private final List<BackendProvider> providers;
+    private final Map<String, String> environment;
+    private final Properties properties;
+    private final Map<String, Availability> probed = new HashMap<>();
+
+    private BackendFactory(List<BackendProvider> providers, Map<String, String> environment, Properties properties) {
+        List<BackendProvider> sorted = new ArrayList<>(providers);
+        sorted.sort(Comparator.comparingInt(BackendProvider::priority).reversed().thenComparing(BackendProvider::name));
+        this.providers = List.copyOf(sorted);
+        this.environment = Map.copyOf(environment);
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        this.properties = copy;
+    }
+
+    /** Every provider on the class path, with this process's environment and system properties. */
+    public static BackendFactory discover() {
+        return discover(Thread.currentThread().getContextClassLoader());
+    }
+
+    /** Every provider visible to {@code loader}, with this process's environment and system properties. */
+    public static BackendFactory discover(ClassLoader loader) {
+        List<BackendProvider> found = new ArrayList<>();
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, loader)) found.add(p);
+        return new BackendFactory(found, System.getenv(), System.getProperties());
+    }
+
+    /** A factory over the given providers, environment and properties (for tests and embedders). */
+    public static BackendFactory of(List<BackendProvider> providers, Map<String, String> environment, Properties properties) {
+        return new BackendFactory(providers, environment, properties);
+    }
+
+    /** One line per backend, in priority order: whether it is usable and why. */
+    public record BackendReport(String name, int priority, Availability availability) {
+        @Override
+        public String toString() {
+            return name + ": " + (availability.usable() ? "usable (" : "unusable (") + availability.reason() + ")";
+        }
+    }
+
+    /**
+     * What {@link #select} decided.
+     *
+     * @param requested the choice in force
+     * @param source    where it came from: {@code argument}, {@code -Dlogreg.backend}, {@code LOGREG_BACKEND} or {@code default}
+     * @param provider  the provider chosen
+     * @param reason    one line saying why (in {@code auto} mode, why the better ones were passed over)
+     * @param reports   every backend's report
+     */
+    public record Selection(BackendChoice requested, String source, BackendProvider provider, String reason,
+                            List<BackendReport> reports) {
+        /** The chosen backend's name. */
+        public String name() { return provider.name(); }
+    }
+
+    /** Every provider's report, probing those not probed yet. */
+    public List<BackendReport> report() {
+        List<BackendReport> out = new ArrayList<>();
+        for (BackendProvider p : providers) out.add(new BackendReport(p.name(), p.priority(), availability(p)));
+        return out;
+    }
+
+    /** The providers found, highest priority first. */
+    public List<BackendProvider> providers() { return providers; }
+
+    /** Probes {@code provider} once per factory; a probe that throws counts as unusable, with its message. */
+    public Availability availability(BackendProvider provider) {
+        synchronized (probed) {
+            Availability a = probed.get(provider.name());
+            if (a == null) {
+                try {
+                    a = Objects.requireNonNull(provider.probe(), "probe() returned null");
+                } catch (RuntimeException | LinkageError e) {
+                    a = Availability.unusable("probe failed: " + e);
+                }
+                probed.put(provider.name(), a);
+            }
+            return a;
+        }
+    }
+
+    /** The choice in force and where it came from, given the API or CLI argument ({@code null} if not given). */
+    public Map.Entry<BackendChoice, String> resolve(BackendChoice argument) {
+        if (argument != null) return Map.entry(argument, "argument");
+        String prop = properties.getProperty(PROPERTY);
+        if (prop != null && !prop.isBlank()) return Map.entry(BackendChoice.parse(prop, "-D" + PROPERTY), "-D" + PROPERTY);
+        String env = environment.get(ENVIRONMENT);
+        if (env != null && !env.isBlank()) return Map.entry(BackendChoice.parse(env, ENVIRONMENT), ENVIRONMENT);
+        return Map.entry(BackendChoice.AUTO, "default");
+    }
+
+    /**
+     * Chooses a backend without starting it.
+     *
+     * @param argument the API or CLI choice, or {@code null} to defer to the property, the environment, then auto
+     * @throws BackendUnavailableException where an explicit choice is unknown or unusable, or nothing is usable
+     */
+    public Selection select(BackendChoice argument) {
+        Map.Entry<BackendChoice, String> choice = resolve(argument);
+        List<BackendReport> reports = report();
+        if (choice.getKey() != BackendChoice.AUTO) {
+            String wanted = choice.getKey().id();
+            for (BackendProvider p : providers) {
+                if (p.name().equals(wanted)) {
+                    Availability a = availability(p);
+                    if (!a.usable()) throw new BackendUnavailableException(wanted, a.reason() + " (chosen by " + choice.getValue() + ")");
+                    return new Selection(choice.getKey(), choice.getValue(), p, "chosen by " + choice.getValue() + ": " + a.reason(), reports);
+                }
+            }
+            throw new BackendUnavailableException(wanted, "no such backend on the class path (found: " + names() + ")");
+        }
+        StringBuilder passedOver = new StringBuilder();
+        for (BackendProvider p : providers) {
+            Availability a = availability(p);
+            if (a.usable()) {
+                String why = "auto: chose " + p.name() + (passedOver.length() == 0 ? "" : " (" + passedOver + ")");
+                return new Selection(choice.getKey(), choice.getValue(), p, why, reports);
+            }
+            if (passedOver.length() > 0) passedOver.append("; ");
+            passedOver.append(p.name()).append(" unusable: ").append(a.reason());
+        }
+        throw new BackendUnavailableException("auto", "no usable backend (" + (passedOver.length() == 0 ? "none found" : passedOver) + ")");
+    }
+
+    /** Chooses ({@link #select}) and starts a backend. Caller closes it. */
+    public Backend open(BackendChoice argument, BackendOptions options) {
+        return select(argument).provider().create(options);
+    }
+
+    private String names() {
+        List<String> n = new ArrayList<>();
+        for (BackendProvider p : providers) n.add(p.name());
+        return String.join(", ", n);
+    }
+}

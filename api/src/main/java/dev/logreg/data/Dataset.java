@@ -1,0 +1,352 @@
+package dev.logreg.data;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable training or scoring data: dense row-major float32 features, labels in {0, 1}, optional non-negative
+ * sample weights and optional feature names.
+ *
+ * <p>Rows are counted with a {@code long}. The features are held in one or more {@link RowBlock}s, each at most
+ * {@link #DEFAULT_BLOCK_CAPACITY} floats (a Java array or buffer is indexed by {@code int}), so a dataset may hold
+ * more than 2<sup>31</sup> values. Backends read the blocks directly.
+ *
+ * <p>Everything is validated once, here: a NaN or infinite feature, a label other than 0 or 1, a negative or
+ * non-finite weight, all-zero weights, zero rows or zero columns, or arrays of the wrong length throw an
+ * {@link IllegalArgumentException} naming the row and column at fault. Factories that wrap caller arrays
+ * ({@link #wrap}) do not copy them; the caller must not modify them afterwards.
+ *
+ * <p>With sample weights, the "m" of every mean in the objective is the weight sum Σwᵢ, not the row count.
+ *
+ * <p>Thread-safe.
+ */
+public final class Dataset {
+    /** Largest number of floats in one block of features: 2^28 floats, 1 GiB. */
+    public static final int DEFAULT_BLOCK_CAPACITY = 1 << 28;
+
+    private final List<RowBlock> blocks;
+    private final long rows;
+    private final int cols;
+    private final boolean weighted;
+    private final double weightSum;
+    private final List<String> featureNames;
+
+    Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames) {
+        this.blocks = List.copyOf(blocks);
+        this.cols = cols;
+        this.weighted = weighted;
+        long r = 0;
+        double ws = 0;
+        for (RowBlock b : this.blocks) {
+            r += b.rows();
+            if (weighted) {
+                FloatBuffer w = b.weights();
+                for (int i = 0; i < b.rows(); i++) ws += w.get(i);
+            }
+        }
+        if (r == 0) throw new IllegalArgumentException("dataset has zero rows");
+        this.rows = r;
+        this.weightSum = weighted ? ws : r;
+        if (weighted && !(ws > 0)) {
+            throw new IllegalArgumentException("every sample weight is zero: the weighted mean is undefined");
+        }
+        if (featureNames != null) {
+            if (featureNames.size() != cols) {
+                throw new IllegalArgumentException(
+                        "feature names: " + featureNames.size() + " given, expected " + cols + " (one per column)");
+            }
+            for (int j = 0; j < cols; j++) {
+                if (featureNames.get(j) == null) throw new IllegalArgumentException("feature name of column " + j + " is null");
+            }
+            this.featureNames = Collections.unmodifiableList(new ArrayList<>(featureNames));
+        } else {
+            this.featureNames = null;
+        }
+    }
+
+    /**
+     * Wraps a row-major feature array without copying. {@code features.length} must be {@code labels.length * cols}.
+     *
+     * @param features row-major float32 features; not copied, not to be modified afterwards
+     * @param cols     number of features per row, at least 1
+     * @param labels   one label per row, each 0 or 1
+     * @param weights  one non-negative weight per row, or {@code null} for unit weights
+     */
+    public static Dataset wrap(float[] features, int cols, float[] labels, float[] weights) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        return wrap(FloatBuffer.wrap(features), cols, FloatBuffer.wrap(labels), weights == null ? null : FloatBuffer.wrap(weights), null);
+    }
+
+    /**
+     * Wraps buffers without copying (heap or direct). Each buffer is read from position 0 to its limit.
+     * The rows must fit one block ({@code labels.limit() * cols <= Integer.MAX_VALUE}); larger data goes through
+     * {@link #builder(int)}.
+     */
+    public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
+        FloatBuffer f = features.duplicate().position(0);
+        FloatBuffer y = labels.duplicate().position(0);
+        int rows = y.limit();
+        if ((long) rows * cols != f.limit()) {
+            throw new IllegalArgumentException("features hold " + f.limit() + " floats, expected rows x cols = "
+                    + rows + " x " + cols + " = " + ((long) rows * cols) + " (ragged or mismatched shapes)");
+        }
+        FloatBuffer w = null;
+        if (weights != null) {
+            w = weights.duplicate().position(0);
+            if (w.limit() != rows) {
+                throw new IllegalArgumentException("weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
+            }
+        }
+        Validation.checkBlock(0, rows, cols, f, y, w);
+        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames);
+    }
+
+    /** Copies a {@code float[rows][cols]} matrix (every row the same length) and its labels. */
+    public static Dataset fromRows(float[][] rows, float[] labels) {
+        return fromRows(rows, labels, null);
+    }
+
+    /** Copies a {@code float[rows][cols]} matrix, its labels and optional weights. */
+    public static Dataset fromRows(float[][] rows, float[] labels, float[] weights) {
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(labels, "labels");
+        if (rows.length == 0) throw new IllegalArgumentException("dataset has zero rows");
+        if (labels.length != rows.length) {
+            throw new IllegalArgumentException(labels.length + " labels for " + rows.length + " rows");
+        }
+        if (weights != null && weights.length != rows.length) {
+            throw new IllegalArgumentException(weights.length + " weights for " + rows.length + " rows");
+        }
+        if (rows[0] == null) throw new IllegalArgumentException("row 0 is null");
+        Builder b = builder(rows[0].length);
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null) throw new IllegalArgumentException("row " + i + " is null");
+            if (weights == null) b.addRow(rows[i], labels[i]);
+            else b.addRow(rows[i], labels[i], weights[i]);
+        }
+        return b.build();
+    }
+
+    /** A builder that appends rows one at a time (what the readers use); rows may exceed 2^31. */
+    public static Builder builder(int cols) {
+        return new Builder(cols, DEFAULT_BLOCK_CAPACITY);
+    }
+
+    /** Number of rows (at least 1). */
+    public long rows() { return rows; }
+
+    /** Number of features per row (at least 1). */
+    public int cols() { return cols; }
+
+    /** Whether sample weights were given. */
+    public boolean isWeighted() { return weighted; }
+
+    /** Σwᵢ in double precision: the "m" of the objective's means (the row count where unweighted). */
+    public double weightSum() { return weightSum; }
+
+    /** Feature names, one per column, or {@code null} where none were given. Unmodifiable. */
+    public List<String> featureNames() { return featureNames; }
+
+    /** The blocks of rows, in order; together they cover rows 0 to {@code rows() - 1}. */
+    public List<RowBlock> blocks() { return blocks; }
+
+    /** The same data with feature names attached (the arrays are shared, not copied). */
+    public Dataset withFeatureNames(List<String> names) {
+        return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"));
+    }
+
+    /** The block holding {@code row}. */
+    public RowBlock blockOf(long row) {
+        Objects.checkIndex(row, rows);
+        for (RowBlock b : blocks) {
+            if (row < b.firstRow() + b.rows()) return b;
+        }
+        throw new AssertionError("row " + row + " not covered by any block");
+    }
+
+    /** Feature {@code col} of {@code row}. Convenience for tests and small data; backends read blocks. */
+    public float feature(long row, int col) {
+        Objects.checkIndex(col, cols);
+        RowBlock b = blockOf(row);
+        return b.features().get(Math.toIntExact(Math.addExact(Math.multiplyExact(row - b.firstRow(), (long) cols), col)));
+    }
+
+    /** Label of {@code row}, 0 or 1. */
+    public float label(long row) {
+        RowBlock b = blockOf(row);
+        return b.labels().get((int) (row - b.firstRow()));
+    }
+
+    /** Weight of {@code row} (1 where unweighted). */
+    public float weight(long row) {
+        RowBlock b = blockOf(row);
+        return b.weight((int) (row - b.firstRow()));
+    }
+
+    /** Copies the features of {@code row} into {@code dst[0 .. cols-1]}. */
+    public void copyRow(long row, float[] dst) {
+        RowBlock b = blockOf(row);
+        b.features().get((int) ((row - b.firstRow()) * cols), dst, 0, cols);
+    }
+
+    /** Number of rows of each label: {@code [count of 0, count of 1]}. */
+    public long[] labelCounts() {
+        long ones = 0;
+        for (RowBlock b : blocks) {
+            FloatBuffer y = b.labels();
+            for (int i = 0; i < b.rows(); i++) if (y.get(i) != 0f) ones++;
+        }
+        return new long[] {rows - ones, ones};
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + rows + " x " + cols + (weighted ? ", weighted" : "") + ", " + blocks.size() + " block(s)]";
+    }
+
+    /**
+     * Appends rows, validating each as it comes, into blocks of at most a fixed number of floats. Not thread-safe.
+     */
+    public static final class Builder {
+        private final int cols;
+        private final int rowsPerBlock;
+        private final List<RowBlock> done = new ArrayList<>();
+        private long firstRowOfCurrent;
+        private float[] x;
+        private float[] y;
+        private float[] w;
+        private int filled;
+        private boolean weighted;
+        private boolean sawUnweighted;
+        private List<String> names;
+
+        Builder(int cols, int blockCapacityFloats) {
+            if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
+            if (blockCapacityFloats < cols) {
+                throw new IllegalArgumentException("block capacity " + blockCapacityFloats + " is smaller than one row of " + cols);
+            }
+            this.cols = cols;
+            this.rowsPerBlock = blockCapacityFloats / cols;
+        }
+
+        /**
+         * Caps each block at {@code floats} floats (at least one row). The default suits production; tests use
+         * small blocks to exercise rows that straddle blocks.
+         */
+        public Builder blockCapacity(int floats) {
+            if (filled != 0 || !done.isEmpty()) throw new IllegalStateException("blockCapacity must be set before the first row");
+            Builder b = new Builder(cols, floats);
+            b.names = names;
+            return b;
+        }
+
+        /** Attaches feature names (one per column). */
+        public Builder featureNames(List<String> featureNames) {
+            this.names = featureNames;
+            return this;
+        }
+
+        /** Appends a row with unit weight. {@code features.length} must equal {@code cols}. */
+        public Builder addRow(float[] features, float label) {
+            if (weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has no weight but earlier rows do");
+            sawUnweighted = true;
+            checkWidth(features);
+            append(features, 0, label, 1f);
+            return this;
+        }
+
+        /** Appends a row with a sample weight. */
+        public Builder addRow(float[] features, float label, float weight) {
+            if (sawUnweighted && !weighted) {
+                throw new IllegalArgumentException("row " + rowsSoFar() + " has a weight but earlier rows do not");
+            }
+            weighted = true;
+            checkWidth(features);
+            append(features, 0, label, weight);
+            return this;
+        }
+
+        private void checkWidth(float[] features) {
+            if (features != null && features.length != cols) {
+                throw new IllegalArgumentException("row " + rowsSoFar() + " has " + features.length + " features, expected " + cols);
+            }
+        }
+
+        /** Appends a row read from {@code features[offset .. offset+cols-1]}; {@code weight} is used only where {@code hasWeight}. */
+        public Builder addRow(float[] features, int offset, float label, float weight, boolean hasWeight) {
+            if (hasWeight) {
+                if (sawUnweighted && !weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has a weight but earlier rows do not");
+                weighted = true;
+            } else {
+                if (weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has no weight but earlier rows do");
+                sawUnweighted = true;
+            }
+            append(features, offset, label, hasWeight ? weight : 1f);
+            return this;
+        }
+
+        /** Rows appended so far. */
+        public long rowsSoFar() { return firstRowOfCurrent + filled; }
+
+        private void append(float[] features, int offset, float label, float weight) {
+            Objects.requireNonNull(features, "features");
+            long row = rowsSoFar();
+            if (offset < 0 || features.length - offset < cols) {
+                throw new IllegalArgumentException("row " + row + " has " + Math.max(0, features.length - offset) + " features, expected " + cols);
+            }
+            for (int j = 0; j < cols; j++) Validation.checkFeature(row, j, features[offset + j]);
+            Validation.checkLabel(row, label);
+            Validation.checkWeight(row, weight);
+            if (x == null) {
+                int cap = (int) Math.min(rowsPerBlock, 1024);
+                x = new float[cap * cols];
+                y = new float[cap];
+                w = new float[cap];
+            } else if (filled == y.length) {
+                if (filled == rowsPerBlock) {
+                    flush();
+                    append(features, offset, label, weight);
+                    return;
+                }
+                int cap = (int) Math.min(rowsPerBlock, Math.max(1024L, 2L * y.length));
+                x = java.util.Arrays.copyOf(x, cap * cols);
+                y = java.util.Arrays.copyOf(y, cap);
+                w = java.util.Arrays.copyOf(w, cap);
+            }
+            System.arraycopy(features, offset, x, filled * cols, cols);
+            y[filled] = label;
+            w[filled] = weight;
+            filled++;
+        }
+
+        private void flush() {
+            if (filled == 0) return;
+            FloatBuffer fx = FloatBuffer.wrap(x, 0, filled * cols).slice();
+            FloatBuffer fy = FloatBuffer.wrap(y, 0, filled).slice();
+            FloatBuffer fw = FloatBuffer.wrap(w, 0, filled).slice();
+            done.add(new RowBlock(firstRowOfCurrent, filled, cols, fx, fy, fw));
+            firstRowOfCurrent += filled;
+            filled = 0;
+            x = null;
+            y = null;
+            w = null;
+        }
+
+        /** The dataset; the builder must not be used afterwards. */
+        public Dataset build() {
+            flush();
+            List<RowBlock> blocks = new ArrayList<>(done.size());
+            for (RowBlock b : done) {
+                blocks.add(weighted ? b : new RowBlock(b.firstRow(), b.rows(), cols, b.features(), b.labels(), null));
+            }
+            return new Dataset(blocks, cols, weighted, names);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.logreg.data;
+
+import java.nio.FloatBuffer;
+
+/** The checks every dataset passes once, with messages that name the row and column at fault. */
+final class Validation {
+    private Validation() {}
+
+    static void checkFeature(long row, int col, float v) {
+        if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException("feature at row " + row + ", column " + col + " is " + v + ", expected a finite number");
+        }
+    }
+
+    static void checkLabel(long row, float label) {
+        if (label != 0f && label != 1f) {
+            throw new IllegalArgumentException("label at row " + row + " is " + label + ", expected 0 or 1");
+        }
+    }
+
+    static void checkWeight(long row, float weight) {
+        if (!(weight >= 0f) || !Float.isFinite(weight)) {
+            throw new IllegalArgumentException("sample weight at row " + row + " is " + weight + ", expected a finite number >= 0");
+        }
+    }
+
+    static void checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w) {
+        for (int i = 0; i < rows; i++) {
+            long row = firstRow + i;
+            int base = i * cols;
+            for (int j = 0; j < cols; j++) checkFeature(row, j, x.get(base + j));
+            checkLabel(row, y.get(i));
+            if (w != null) checkWeight(row, w.get(i));
+        }
+    }
+}

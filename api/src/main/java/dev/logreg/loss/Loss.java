@@ -1,0 +1,48 @@
+package dev.logreg.loss;
+
+/**
+ * A pointwise loss ℓ(y, z) of a label y ∈ {0, 1} and a logit z = θ·x + b, with its derivative dℓ/dz and its second
+ * derivative d²ℓ/dz², all in numerically stable form. The data term of the objective is (1/Σwᵢ) Σ wᵢ ℓ(yᵢ, zᵢ).
+ *
+ * <p>Backends recognise a loss by its {@link #kind()} and run their own native code for it; the methods here are
+ * the double-precision definition they are tested against. Implementations are stateless and thread-safe.
+ */
+public interface Loss {
+    /** The losses a backend must implement natively. */
+    enum Kind {
+        /** Negative log-likelihood of the Bernoulli model: −[y log σ(z) + (1−y) log(1−σ(z))]. Convex. */
+        LOG,
+        /** Squared error of the probability, ½(σ(z) − y)². Non-convex in θ: for comparison only. */
+        MSE
+    }
+
+    /** Which native implementation a backend must use. */
+    Kind kind();
+
+    /** ℓ(y, z). */
+    double value(double y, double z);
+
+    /** dℓ/dz at (y, z). */
+    double derivative(double y, double z);
+
+    /** d²ℓ/dz² at (y, z) (negative in places for a non-convex loss). */
+    double secondDerivative(double y, double z);
+
+    /** Whether ℓ is convex in z, which makes the objective convex in θ. */
+    boolean isConvex();
+
+    /** The log loss (the default). */
+    static Loss log() { return LogLoss.INSTANCE; }
+
+    /** The squared error of the probability (non-convex; for comparison only). */
+    static Loss mse() { return SquaredErrorLoss.INSTANCE; }
+
+    /** The loss of a kind. */
+    static Loss of(Kind kind) {
+        switch (kind) {
+            case LOG: return LogLoss.INSTANCE;
+            case MSE: return SquaredErrorLoss.INSTANCE;
+            default: throw new IllegalArgumentException("unknown loss kind " + kind);
+        }
+    }
+}

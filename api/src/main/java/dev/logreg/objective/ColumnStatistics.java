@@ -1,0 +1,69 @@
+package dev.logreg.objective;
+
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Weighted per-column means, standard deviations and root mean squares of a dataset, in double precision (one pass,
+ * Welford-free: the sums are taken about a first-row shift, which keeps them accurate for columns far from zero).
+ */
+public final class ColumnStatistics {
+    private final double[] mean;
+    private final double[] std;
+    private final double[] rms;
+
+    private ColumnStatistics(double[] mean, double[] std, double[] rms) {
+        this.mean = mean;
+        this.std = std;
+        this.rms = rms;
+    }
+
+    /** Statistics of every column of {@code data}, weighted by its sample weights. */
+    public static ColumnStatistics of(Dataset data) {
+        int n = data.cols();
+        double[] shift = new double[n];
+        double[] s1 = new double[n];
+        double[] s2 = new double[n];
+        double[] sq = new double[n];
+        FloatBuffer first = data.blocks().get(0).features();
+        for (int j = 0; j < n; j++) shift[j] = first.get(j);
+        double m = 0;
+        for (RowBlock b : data.blocks()) {
+            FloatBuffer x = b.features();
+            for (int i = 0; i < b.rows(); i++) {
+                double w = b.weight(i);
+                if (w == 0) continue;
+                m += w;
+                int base = i * n;
+                for (int j = 0; j < n; j++) {
+                    double v = x.get(base + j);
+                    double d = v - shift[j];
+                    s1[j] += w * d;
+                    s2[j] += w * d * d;
+                    sq[j] += w * v * v;
+                }
+            }
+        }
+        double[] mean = new double[n];
+        double[] std = new double[n];
+        double[] rms = new double[n];
+        for (int j = 0; j < n; j++) {
+            double md = s1[j] / m;
+            mean[j] = shift[j] + md;
+            std[j] = Math.sqrt(Math.max(s2[j] / m - md * md, 0.0));
+            rms[j] = Math.sqrt(sq[j] / m);
+        }
+        return new ColumnStatistics(mean, std, rms);
+    }
+
+    /** Weighted mean of each column; a copy. */
+    public double[] mean() { return mean.clone(); }
+
+    /** Weighted (population) standard deviation of each column; a copy. */
+    public double[] std() { return std.clone(); }
+
+    /** Weighted root mean square of each column; a copy. */
+    public double[] rms() { return rms.clone(); }
+}

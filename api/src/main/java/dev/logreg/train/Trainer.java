@@ -1,0 +1,112 @@
+package dev.logreg.train;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import dev.logreg.loss.Loss;
+import dev.logreg.model.LogisticModel;
+import dev.logreg.objective.ColumnStatistics;
+import dev.logreg.objective.LogisticObjective;
+import dev.logreg.objective.Preconditioner;
+import dev.logreg.optim.OptimizationResult;
+import dev.logreg.optim.Optimizer;
+import dev.logreg.optim.Optimizers;
+import dev.logreg.optim.Status;
+import dev.logreg.optim.TrainingListener;
+import dev.logreg.penalty.Penalty;
+
+import java.nio.FloatBuffer;
+import java.util.Objects;
+
+/**
+ * Trains a {@link LogisticModel} on a {@link Backend}: binds the data once, composes the objective (data term on the
+ * backend, penalty on the host, an exact preconditioner), runs the optimizer and maps the result back to the user's
+ * feature scales. Stateless: every call is independent.
+ */
+public final class Trainer {
+    private Trainer() {}
+
+    /**
+     * Trains on {@code backend} (not closed here; the data term bound for the run is).
+     *
+     * @throws IllegalArgumentException on options that do not fit together (an optimizer with a penalty it does not
+     *                                  support, Newton on a backend without a Hessian) or on data with no optimum
+     *                                  (every row of one class with a free intercept)
+     */
+    public static TrainingResult fit(Backend backend, Dataset data, TrainingOptions options, TrainingListener listener) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(options, "options");
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+
+        Optimizer optimizer = Optimizers.create(options);
+        optimizer.checkSupports(options.penalty().kind());
+        if (options.fitIntercept()) checkBothClasses(data);
+
+        BindOptions bind = optimizer.isStochastic() ? BindOptions.permuted(options.seed()) : BindOptions.DEFAULT;
+        try (DataTerm term = backend.bind(data, options.loss(), bind)) {
+            if (optimizer.name().equals("newton") && !term.supportsHessian()) {
+                throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
+                        + " does not compute; use lbfgs");
+            }
+            Preconditioner pre = options.precondition()
+                    ? Preconditioner.fromStatistics(ColumnStatistics.of(data), options.fitIntercept())
+                    : Preconditioner.identity(data.cols());
+            LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
+            double[] u0 = new double[objective.dimension()];
+            OptimizationResult r = optimizer.minimize(objective, u0, options.criteria(), l);
+            double[] params = objective.modelParameters(r.solution());
+            int n = data.cols();
+            double[] theta = java.util.Arrays.copyOf(params, n);
+            LogisticModel model = new LogisticModel(theta, options.fitIntercept() ? params[n] : 0.0, options.fitIntercept(), data.featureNames());
+            double j = objective.objectiveAtModel(params);
+
+            Status status = r.status();
+            String message = r.message();
+            if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(model, data)) {
+                status = Status.UNBOUNDED_COEFFICIENTS;
+                message = "every training row is classified correctly with a positive margin: the data are linearly separable"
+                        + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example --penalty l2 --lambda 1)"
+                        + " for a finite optimum. The last finite iterate is returned.";
+            }
+            return new TrainingResult(model, status, j, r, optimizer.name(), backend.description(), options, message);
+        }
+    }
+
+    /** Nothing keeps the optimum finite on separable data: no penalty, or λ = 0. */
+    private static boolean unboundedWithoutPenalty(TrainingOptions options) {
+        Penalty p = options.penalty();
+        return options.loss().kind() == Loss.Kind.LOG && p.l1Coefficient(1.0) == 0.0 && p.l2Coefficient(1.0) == 0.0;
+    }
+
+    /**
+     * Whether {@code model} separates the data: (2yᵢ − 1)·zᵢ > 0 for every row of positive weight. One host pass in
+     * double precision, after training.
+     */
+    private static boolean separates(LogisticModel model, Dataset data) {
+        int n = data.cols();
+        double[] theta = model.coefficients();
+        double b = model.intercept();
+        for (RowBlock block : data.blocks()) {
+            FloatBuffer x = block.features();
+            FloatBuffer y = block.labels();
+            for (int i = 0; i < block.rows(); i++) {
+                if (block.weight(i) == 0f) continue;
+                double z = b;
+                for (int j = 0; j < n; j++) z += theta[j] * x.get(i * n + j);
+                if (!((y.get(i) == 1f ? z : -z) > 0)) return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkBothClasses(Dataset data) {
+        long[] counts = data.labelCounts();
+        if (counts[0] == 0 || counts[1] == 0) {
+            throw new IllegalArgumentException("every row has label " + (counts[0] == 0 ? 1 : 0)
+                    + ": with a free intercept no optimum exists (the intercept would grow without bound); give rows of both classes");
+        }
+    }
+}
