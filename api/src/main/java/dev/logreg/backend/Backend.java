@@ -13,7 +13,7 @@ import dev.logreg.loss.Loss;
  *
  * <p>Lifecycle: a backend owns native resources (a device context, thread pools, off-heap buffers); the caller
  * closes it, which closes every {@link DataTerm} still bound. {@code close()} is idempotent; any other use after
- * close throws {@link IllegalStateException}. A backend is not required to be thread-safe.
+ * close (but {@link #liveAllocations()}) throws {@link IllegalStateException}. A backend is not required to be thread-safe.
  */
 public interface Backend extends AutoCloseable {
     /** Short name: {@code reference}, {@code cpu}, {@code gpu}. */
@@ -37,7 +37,10 @@ public interface Backend extends AutoCloseable {
      */
     DataTerm bind(Dataset data, Loss loss, BindOptions options);
 
-    /** Number of native allocations (buffers) this backend holds now; 0 once every bound term is closed. For leak tests. */
+    /**
+     * Number of allocations (native buffers, bound terms) this backend holds now; 0 once every bound term is closed,
+     * and after {@link #close()}. For leak tests; may be called after close.
+     */
     long liveAllocations();
 
     /** Frees everything this backend holds. Idempotent. */

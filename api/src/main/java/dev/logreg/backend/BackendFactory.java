@@ -35,6 +35,13 @@ public final class BackendFactory {
     private BackendFactory(List<BackendProvider> providers, Map<String, String> environment, Properties properties) {
         List<BackendProvider> sorted = new ArrayList<>(providers);
         sorted.sort(Comparator.comparingInt(BackendProvider::priority).reversed().thenComparing(BackendProvider::name));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (BackendProvider p : sorted) {
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException("two backend providers are named '" + p.name() + "' (" + p.getClass().getName()
+                        + " and another); remove one from the class path");
+            }
+        }
         this.providers = List.copyOf(sorted);
         this.environment = Map.copyOf(environment);
         Properties copy = new Properties();
@@ -74,7 +81,8 @@ public final class BackendFactory {
      * @param source    where it came from: {@code argument}, {@code -Dlogreg.backend}, {@code LOGREG_BACKEND} or {@code default}
      * @param provider  the provider chosen
      * @param reason    one line saying why (in {@code auto} mode, why the better ones were passed over)
-     * @param reports   every backend's report
+     * @param reports   the reports of the backends probed to make the choice (all of them in {@code auto} mode; the
+     *                  chosen one alone for an explicit choice, so that asking for {@code cpu} never loads CUDA)
      */
     public record Selection(BackendChoice requested, String source, BackendProvider provider, String reason,
                             List<BackendReport> reports) {
@@ -126,18 +134,19 @@ public final class BackendFactory {
      */
     public Selection select(BackendChoice argument) {
         Map.Entry<BackendChoice, String> choice = resolve(argument);
-        List<BackendReport> reports = report();
         if (choice.getKey() != BackendChoice.AUTO) {
             String wanted = choice.getKey().id();
             for (BackendProvider p : providers) {
                 if (p.name().equals(wanted)) {
                     Availability a = availability(p);
                     if (!a.usable()) throw new BackendUnavailableException(wanted, a.reason() + " (chosen by " + choice.getValue() + ")");
-                    return new Selection(choice.getKey(), choice.getValue(), p, "chosen by " + choice.getValue() + ": " + a.reason(), reports);
+                    return new Selection(choice.getKey(), choice.getValue(), p, "chosen by " + choice.getValue() + ": " + a.reason(),
+                            List.of(new BackendReport(p.name(), p.priority(), a)));
                 }
             }
             throw new BackendUnavailableException(wanted, "no such backend on the class path (found: " + names() + ")");
         }
+        List<BackendReport> reports = report();
         StringBuilder passedOver = new StringBuilder();
         for (BackendProvider p : providers) {
             Availability a = availability(p);

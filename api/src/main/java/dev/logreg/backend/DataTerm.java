@@ -5,7 +5,8 @@ package dev.logreg.backend;
  * <pre>
  *   D(θ, b) = (1/M) Σᵢ wᵢ ℓ(yᵢ, θ·xᵢ + b),     M = Σᵢ wᵢ over the rows evaluated
  * </pre>
- * over all rows or over a contiguous row range [from, to) of the bound (possibly permuted) order.
+ * over all rows or over a contiguous row range [from, to) of the bound (possibly permuted) order. Where every row
+ * of a range has weight 0 (M = 0), the range contributes nothing: value 0 and gradient 0, never 0/0.
  *
  * <p>Parameters are a {@code double[]} of length {@code features() + 1}: θ₁..θₙ, then the intercept b last (pass
  * 0 there for a model without intercept). Per evaluation only these n+1 numbers go to the backend and the value

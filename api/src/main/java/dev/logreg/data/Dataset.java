@@ -216,7 +216,7 @@ public final class Dataset {
      */
     public static final class Builder {
         private final int cols;
-        private final int rowsPerBlock;
+        private int rowsPerBlock;
         private final List<RowBlock> done = new ArrayList<>();
         private long firstRowOfCurrent;
         private float[] x;
@@ -241,10 +241,10 @@ public final class Dataset {
          * small blocks to exercise rows that straddle blocks.
          */
         public Builder blockCapacity(int floats) {
-            if (filled != 0 || !done.isEmpty()) throw new IllegalStateException("blockCapacity must be set before the first row");
-            Builder b = new Builder(cols, floats);
-            b.names = names;
-            return b;
+            if (filled != 0 || !done.isEmpty() || x != null) throw new IllegalStateException("blockCapacity must be set before the first row");
+            if (floats < cols) throw new IllegalArgumentException("block capacity " + floats + " is smaller than one row of " + cols);
+            this.rowsPerBlock = floats / cols;
+            return this;
         }
 
         /** Attaches feature names (one per column). */

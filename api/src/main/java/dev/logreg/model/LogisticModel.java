@@ -67,6 +67,10 @@ public final class LogisticModel {
     /** One name per feature, or {@code null}. Unmodifiable. */
     public List<String> featureNames() { return featureNames; }
 
+    private static void checkThreshold(double threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("threshold is " + threshold + ", expected a probability in [0, 1]");
+    }
+
     private void checkWidth(int width) {
         if (width != coefficients.length) {
             throw new IllegalArgumentException("row has " + width + " features, the model expects " + coefficients.length);
@@ -111,6 +115,7 @@ public final class LogisticModel {
 
     /** 1 where P(y = 1 | x) ≥ threshold, else 0. */
     public int predictLabel(float[] row, double threshold) {
+        checkThreshold(threshold);
         return predictProbability(row) >= threshold ? 1 : 0;
     }
 
@@ -160,6 +165,7 @@ public final class LogisticModel {
 
     /** Labels (1 where P ≥ threshold) of every row of {@code data}. */
     public int[] predictLabels(Dataset data, double threshold) {
+        checkThreshold(threshold);
         double[] p = predictProbability(data);
         int[] out = new int[p.length];
         for (int i = 0; i < p.length; i++) out[i] = p[i] >= threshold ? 1 : 0;

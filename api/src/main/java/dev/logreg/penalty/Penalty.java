@@ -51,7 +51,9 @@ public final class Penalty {
     /** Parses {@code none | l2 | l1 | elasticnet} (case-insensitive) with the given λ and α. */
     public static Penalty of(String name, double lambda, double alpha) {
         switch (name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "")) {
-            case "none": return NONE;
+            case "none":
+                new Penalty(Kind.NONE, lambda, 0.0); // validates λ: a negative λ is an error even where it would be unused
+                return NONE;
             case "l2": return l2(lambda);
             case "l1": return l1(lambda);
             case "elasticnet": return elasticNet(lambda, alpha);
@@ -70,13 +72,19 @@ public final class Penalty {
     /** Whether the penalty is differentiable everywhere (no L1 part, or λ = 0). */
     public boolean isSmooth() { return l1Coefficient(1.0) == 0.0; }
 
+    private static void checkM(double m) {
+        if (!(m > 0) || !Double.isFinite(m)) throw new IllegalArgumentException("m (the weight sum) is " + m + ", expected a finite number > 0");
+    }
+
     /** Coefficient c₁ of Σ|θⱼ| in the objective: λα/m. */
     public double l1Coefficient(double m) {
+        checkM(m);
         return kind == Kind.NONE ? 0.0 : lambda * alpha / m;
     }
 
     /** Coefficient c₂ of Σθⱼ² in the objective, so that the L2 part is (c₂/2) Σθⱼ²: λ(1−α)/m. */
     public double l2Coefficient(double m) {
+        checkM(m);
         return kind == Kind.NONE ? 0.0 : lambda * (1.0 - alpha) / m;
     }
 

@@ -52,7 +52,8 @@ public final class Trainer {
                         + " does not compute; use lbfgs");
             }
             Preconditioner pre = options.precondition()
-                    ? Preconditioner.fromStatistics(ColumnStatistics.of(data), options.fitIntercept())
+                    ? Preconditioner.fromStatistics(ColumnStatistics.of(data), options.fitIntercept(),
+                            options.penalty().l2Coefficient(data.weightSum()))
                     : Preconditioner.identity(data.cols());
             LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
             double[] u0 = new double[objective.dimension()];

@@ -161,8 +161,9 @@ public final class ReferenceBackend implements Backend {
                 g[n] += res;
                 m += w;
             }
-            for (int j = 0; j <= n; j++) gradientOut[j] = g[j] / m;
-            return value / m;
+            // An all-zero-weight range contributes nothing (DataTerm's contract), rather than 0/0.
+            for (int j = 0; j <= n; j++) gradientOut[j] = m > 0 ? g[j] / m : 0.0;
+            return m > 0 ? value / m : 0.0;
         }
 
         @Override
@@ -179,7 +180,7 @@ public final class ReferenceBackend implements Backend {
                 value += w * loss.value(b.labels().get(local), logit(b, b.features(), local, params));
                 m += w;
             }
-            return value / m;
+            return m > 0 ? value / m : 0.0;
         }
 
         @Override

@@ -1,0 +1,78 @@
+package dev.logreg.optim;
+
+/**
+ * The limited-memory BFGS inverse-Hessian approximation (Nocedal 1980; Liu &amp; Nocedal 1989): the last {@code m}
+ * pairs (s, y) and the two-loop recursion, with the initial matrix γI, γ = s·y / y·y of the newest pair. Shared by
+ * L-BFGS and OWL-QN (which feeds it the smooth part's gradients, Andrew &amp; Gao 2007). One instance per
+ * {@code minimize} call; not thread-safe.
+ */
+final class LbfgsMemory {
+    /**
+     * A pair is skipped when s·y ≤ EPS·y·y: its curvature is then zero, negative, or indistinguishable from rounding,
+     * and storing it would make the approximation indefinite.
+     */
+    static final double CURVATURE_EPS = 1e-12;
+
+    private final int m;
+    private final double[][] s;
+    private final double[][] y;
+    private final double[] rho;
+    private final double[] alpha;
+    private int count;
+    private int newest = -1;
+
+    LbfgsMemory(int m, int dimension) {
+        this.m = m;
+        this.s = new double[m][dimension];
+        this.y = new double[m][dimension];
+        this.rho = new double[m];
+        this.alpha = new double[m];
+    }
+
+    /** Stores the pair (copies), or skips it by the curvature rule; returns whether it was stored. */
+    boolean update(double[] sk, double[] yk) {
+        double sy = Vectors.dot(sk, yk);
+        double yy = Vectors.dot(yk, yk);
+        if (!(sy > CURVATURE_EPS * yy) || !Double.isFinite(sy) || !Double.isFinite(yy)) return false;
+        newest = (newest + 1) % m;
+        System.arraycopy(sk, 0, s[newest], 0, sk.length);
+        System.arraycopy(yk, 0, y[newest], 0, yk.length);
+        rho[newest] = 1.0 / sy;
+        if (count < m) count++;
+        return true;
+    }
+
+    /** Forgets every pair (the next direction is steepest descent). */
+    void clear() {
+        count = 0;
+        newest = -1;
+    }
+
+    int size() { return count; }
+
+    /** Writes d = −H·g into {@code d} (H the inverse-Hessian approximation; the identity with no pairs). */
+    void direction(double[] g, double[] d) {
+        int n = g.length;
+        for (int i = 0; i < n; i++) d[i] = -g[i];
+        if (count == 0) return;
+        int k = newest;
+        for (int j = 0; j < count; j++) {
+            alpha[k] = rho[k] * Vectors.dot(s[k], d);
+            double a = alpha[k];
+            double[] yk = y[k];
+            for (int i = 0; i < n; i++) d[i] -= a * yk[i];
+            k = (k - 1 + m) % m;
+        }
+        double[] yn = y[newest];
+        double gamma = 1.0 / (rho[newest] * Vectors.dot(yn, yn));
+        for (int i = 0; i < n; i++) d[i] *= gamma;
+        k = (newest - count + 1 + m) % m;
+        for (int j = 0; j < count; j++) {
+            double beta = rho[k] * Vectors.dot(y[k], d);
+            double c = alpha[k] - beta;
+            double[] sk = s[k];
+            for (int i = 0; i < n; i++) d[i] += c * sk[i];
+            k = (k + 1) % m;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.logreg.optim;
+
+import dev.logreg.penalty.Penalty;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Orthant-wise limited-memory quasi-Newton, OWL-QN (Andrew &amp; Gao 2007, "Scalable training of L1-regularized
+ * log-linear models", ICML), for F(x) + Σ cᵢ|xᵢ|. The default for L1 and elastic net.
+ *
+ * <p>Each iteration: the pseudo-gradient ◇f (the minimum-norm subgradient); the L-BFGS direction d = −H◇f with H
+ * built from the smooth part's gradients only; d zeroed where its sign disagrees with −◇f; a backtracking line
+ * search (halving, sufficient decrease f(x') ≤ f(x) + γ ◇f·(x' − x), γ = 1e-4) along d, each trial projected onto
+ * the orthant of x (where xᵢ = 0: that of −◇fᵢ), so that a coordinate crossing zero lands exactly on zero. The
+ * gradient test is on ‖◇f‖∞. Where every cᵢ is zero there is nothing to project and it is L-BFGS with a
+ * backtracking line search. The pair and reset safeguards, and the initial matrix γI, are those of
+ * {@link LbfgsOptimizer}.
+ *
+ * <p>Immutable configuration; each {@link #minimize} call has its own state.
+ */
+public final class OwlqnOptimizer implements Optimizer {
+    /** Sufficient-decrease constant of the backtracking line search. */
+    static final double GAMMA = 1e-4;
+    /** Halvings before the line search gives up. */
+    static final int MAX_BACKTRACKS = 50;
+
+    private final int history;
+
+    /** OWL-QN with {@link LbfgsOptimizer#DEFAULT_HISTORY} pairs. */
+    public OwlqnOptimizer() {
+        this(LbfgsOptimizer.DEFAULT_HISTORY);
+    }
+
+    /**
+     * @param history number of (s, y) pairs kept, at least 1
+     */
+    public OwlqnOptimizer(int history) {
+        if (history < 1) throw new IllegalArgumentException("OWL-QN history is " + history + ", expected at least 1");
+        this.history = history;
+    }
+
+    /** Number of (s, y) pairs kept. */
+    public int history() { return history; }
+
+    @Override public String name() { return "owlqn"; }
+
+    @Override
+    public Set<Penalty.Kind> supportedPenalties() {
+        return EnumSet.allOf(Penalty.Kind.class);
+    }
+
+    @Override
+    public OptimizationResult minimize(Objective f, double[] x0, StoppingCriteria criteria, TrainingListener listener) {
+        double[] x = Vectors.checkStart(f, x0);
+        double[] c = Vectors.l1Coefficients(f);
+        Progress p = new Progress(criteria, listener);
+        int n = x.length;
+        double[] g = new double[n];
+        double smooth = f.smoothValueAndGradient(x, g);
+        p.evaluated();
+        double fx = smooth + Vectors.l1Part(f, x);
+        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
+            return p.finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point");
+        }
+        double[] pg = new double[n];
+        Vectors.pseudoGradient(x, g, c, pg);
+        double pgNorm = Vectors.infNorm(pg);
+        if (p.convergedAtStart(fx, pgNorm)) return p.finish(x, fx, pgNorm, Status.CONVERGED_GRADIENT, Progress.describe(Status.CONVERGED_GRADIENT));
+
+        LbfgsMemory memory = new LbfgsMemory(history, n);
+        double[] d = new double[n];
+        double[] orthant = new double[n];
+        double[] xNew = new double[n];
+        double[] gNew = new double[n];
+        double[] s = new double[n];
+        double[] y = new double[n];
+        boolean retriedSteepest = false;
+        while (true) {
+            memory.direction(pg, d);
+            alignWithSteepest(d, pg, c);
+            double slope = Vectors.dot(pg, d);
+            if (!(slope < 0)) {
+                memory.clear();
+                memory.direction(pg, d);
+                slope = Vectors.dot(pg, d);
+            }
+            for (int i = 0; i < n; i++) orthant[i] = x[i] != 0 ? Math.signum(x[i]) : -Math.signum(pg[i]);
+
+            double alpha = memory.size() == 0 ? Math.min(1.0, 1.0 / Vectors.norm2(pg)) : 1.0;
+            double fNew = Double.NaN;
+            boolean accepted = false;
+            for (int k = 0; k < MAX_BACKTRACKS; k++) {
+                for (int i = 0; i < n; i++) {
+                    double xi = x[i] + alpha * d[i];
+                    // Orthant projection: a penalized coordinate that would change sign stops at exactly zero.
+                    if (c[i] != 0 && Math.signum(xi) != orthant[i]) xi = 0.0;
+                    xNew[i] = xi;
+                }
+                double sm = f.smoothValueAndGradient(xNew, gNew);
+                p.evaluated();
+                fNew = sm + Vectors.l1Part(f, xNew);
+                if (!Double.isFinite(fNew) || !Vectors.allFinite(gNew)) {
+                    return p.finish(x, fx, pgNorm, Status.NUMERIC_ERROR, "non-finite objective or gradient in the line search; returned the last finite iterate");
+                }
+                double decrease = 0;
+                for (int i = 0; i < n; i++) decrease += pg[i] * (xNew[i] - x[i]);
+                if (fNew <= fx + GAMMA * decrease) {
+                    accepted = true;
+                    break;
+                }
+                alpha *= 0.5;
+            }
+            if (!accepted) {
+                if (memory.size() > 0 && !retriedSteepest) {
+                    memory.clear();
+                    retriedSteepest = true;
+                    continue;
+                }
+                return p.finish(x, fx, pgNorm, Status.LINE_SEARCH_FAILED, "line search found no step with sufficient decrease"
+                        + " (often: converged as far as floating point allows); pseudo-gradient inf-norm " + pgNorm);
+            }
+            retriedSteepest = false;
+            for (int i = 0; i < n; i++) {
+                s[i] = xNew[i] - x[i];
+                y[i] = gNew[i] - g[i];
+            }
+            memory.update(s, y);
+            double previous = fx;
+            System.arraycopy(xNew, 0, x, 0, n);
+            System.arraycopy(gNew, 0, g, 0, n);
+            fx = fNew;
+            Vectors.pseudoGradient(x, g, c, pg);
+            pgNorm = Vectors.infNorm(pg);
+            Status st = p.afterIteration(previous, fx, pgNorm, alpha);
+            if (st != null) return p.finish(x, fx, pgNorm, st, Progress.describe(st));
+        }
+    }
+
+    /** Zeroes the penalized components of d whose sign disagrees with −◇f (Andrew &amp; Gao's constraint on d). */
+    private static void alignWithSteepest(double[] d, double[] pg, double[] c) {
+        for (int i = 0; i < d.length; i++) {
+            if (c[i] != 0 && d[i] * pg[i] >= 0) d[i] = 0.0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "owlqn(history=" + history + ")";
+    }
+}

@@ -1,0 +1,60 @@
+package dev.logreg.optim;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LineSearchAndMemoryTest {
+    @Test
+    void acceptedStepsSatisfyTheStrongWolfeConditions() {
+        // Rosenbrock-like valley in 2-D through the toy objective's interface.
+        Objective f = new ToyObjective(new double[]{1, 1}, new double[]{0, 0}, 0, Double.POSITIVE_INFINITY, 0) {
+            @Override public double smoothValueAndGradient(double[] x, double[] g) {
+                double a = 1 - x[0], b = x[1] - x[0] * x[0];
+                g[0] = -2 * a - 400 * x[0] * b;
+                g[1] = 200 * b;
+                return a * a + 100 * b * b;
+            }
+        };
+        Progress p = new Progress(StoppingCriteria.DEFAULT, TrainingListener.NONE);
+        StrongWolfeLineSearch s = new StrongWolfeLineSearch(f, p);
+        for (double[] x : new double[][]{{-1.2, 1}, {0, 0}, {2, 2}, {0.5, -1}}) {
+            double[] g = new double[2];
+            double fx = f.smoothValueAndGradient(x, g);
+            double[] d = {-g[0], -g[1]};
+            double slope = Vectors.dot(g, d);
+            for (double alpha0 : new double[]{1e-4, 1, 100}) {
+                double[] xn = new double[2];
+                double[] gn = new double[2];
+                assertEquals(StrongWolfeLineSearch.Outcome.ACCEPTED, s.search(x, fx, d, slope, alpha0, xn, gn));
+                assertTrue(s.value <= fx + StrongWolfeLineSearch.C1 * s.step * slope, "sufficient decrease fails at step " + s.step);
+                assertTrue(Math.abs(Vectors.dot(gn, d)) <= StrongWolfeLineSearch.C2 * Math.abs(slope), "curvature fails at step " + s.step
+                        + " from " + java.util.Arrays.toString(x) + ", alpha0 " + alpha0);
+            }
+        }
+    }
+
+    @Test
+    void pairsWithoutPositiveCurvatureAreSkipped() {
+        LbfgsMemory m = new LbfgsMemory(3, 2);
+        assertFalse(m.update(new double[]{1, 0}, new double[]{-1, 0}));
+        assertFalse(m.update(new double[]{1, 0}, new double[]{0, 1}));
+        assertEquals(0, m.size());
+        assertTrue(m.update(new double[]{1, 0}, new double[]{2, 0}));
+        assertEquals(1, m.size());
+    }
+
+    @Test
+    void twoLoopRecursionRecoversADiagonalQuadratic() {
+        // For F = ½ xᵀAx with A = diag(2, 8), pairs along the axes carry the exact curvature, so d = −A⁻¹g.
+        LbfgsMemory m = new LbfgsMemory(5, 2);
+        m.update(new double[]{1, 0}, new double[]{2, 0});
+        m.update(new double[]{0, 1}, new double[]{0, 8});
+        double[] d = new double[2];
+        m.direction(new double[]{4, 4}, d);
+        assertEquals(-2.0, d[0], 1e-12);
+        assertEquals(-0.5, d[1], 1e-12);
+    }
+}
