@@ -1,0 +1,229 @@
+package dev.logreg.bench.cpu;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.cpu.Nd4jBackend;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Issue requirement 4a: the CPU backend's value+gradient throughput in GB/s of X read, beside this machine's
+ * streaming read bandwidth measured in the same run.
+ *
+ * <p>Data: seeded {@code rows × cols} float32 (default 1,000,000 × 100, 400 MB), N(0,1) features, labels from a
+ * noisy linear rule. Throughput = bytes of X (4·rows·cols) / seconds per evaluation, the median of several
+ * evaluations after warm-up. Streaming bandwidth = the best of (i) a Java read loop summing a large float array,
+ * one thread per core, and (ii) the C kernel {@code benchmarks/cpu/stream_read.c} (an OpenMP read-only
+ * reduction), whose path is given with {@code --stream-binary}. Run through {@code benchmarks/cpu/run-bandwidth.sh}.
+ *
+ * <p>Each cpu line also gives the cores the evaluation actually got (process CPU time / wall time, median): on a
+ * shared machine a busy neighbour shows up there, and GB/s per busy core is then the fairer figure of the kernel.
+ *
+ * <p>Arguments: {@code [--rows R] [--cols N] [--reps K] [--warmup W] [--seed S] [--stream-binary PATH]
+ * [--reference-reps K]}.
+ */
+public final class BandwidthBenchmark {
+    private BandwidthBenchmark() {}
+
+    /** Runs the benchmark; prints one line per measurement and a summary. */
+    public static void main(String[] args) throws Exception {
+        int rows = 1_000_000;
+        int cols = 100;
+        int reps = 9;
+        int warmup = 10;
+        int referenceReps = 3;
+        long seed = 42;
+        String streamBinary = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows": rows = Integer.parseInt(args[++i]); break;
+                case "--cols": cols = Integer.parseInt(args[++i]); break;
+                case "--reps": reps = Integer.parseInt(args[++i]); break;
+                case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+                case "--reference-reps": referenceReps = Integer.parseInt(args[++i]); break;
+                case "--seed": seed = Long.parseLong(args[++i]); break;
+                case "--stream-binary": streamBinary = args[++i]; break;
+                default: throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double bytesX = 4.0 * rows * cols;
+        System.out.printf(Locale.ROOT, "data: %d x %d float32, seed %d, X = %.1f MB; %d cores; java %s%n",
+                rows, cols, seed, bytesX / 1e6, cores, System.getProperty("java.version"));
+
+        float[] x = new float[Math.multiplyExact(rows, cols)];
+        float[] y = new float[rows];
+        generate(x, y, rows, cols, new SplittableRandom(seed));
+        Dataset data = Dataset.wrap(x, cols, y, null);
+        double[] params = new double[cols + 1];
+        SplittableRandom prng = new SplittableRandom(seed + 1);
+        for (int j = 0; j <= cols; j++) params[j] = (prng.nextDouble() - 0.5) * 0.2;
+
+        double javaRead = javaReadBandwidth(x, cores, 10);
+        System.out.printf(Locale.ROOT, "stream (i)  Java read loop, %d threads, %.0f MB float[]: best %.2f GB/s%n", cores, bytesX / 1e6, javaRead);
+        double cRead = Double.NaN;
+        if (streamBinary != null) {
+            cRead = runStream(streamBinary);
+            System.out.printf(Locale.ROOT, "stream (ii) C stream_read (gcc -O3 -march=native -fopenmp): best %.2f GB/s%n", cRead);
+        }
+        double stream = Double.isNaN(cRead) ? javaRead : Math.max(javaRead, cRead);
+        System.out.printf(Locale.ROOT, "streaming read bandwidth (best of the above): %.2f GB/s%n", stream);
+
+        List<String> summary = new ArrayList<>();
+        for (Nd4jBackend.Pass pass : Nd4jBackend.Pass.values()) {
+            for (Loss loss : List.of(Loss.log(), Loss.mse())) {
+                try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT, pass)) {
+                    double[] r = measure(backend, data, loss, params, warmup, reps);
+                    String line = String.format(Locale.ROOT, "cpu %-12s %-3s value+gradient: median %.2f ms = %.2f GB/s = %.0f%% of stream (%.2f cores busy, %.2f GB/s per busy core); value only: %.2f ms = %.2f GB/s",
+                            pass, loss, r[0] * 1e3, bytesX / r[0] / 1e9, 100 * bytesX / r[0] / 1e9 / stream, r[2], bytesX / r[0] / 1e9 / r[2],
+                            r[1] * 1e3, bytesX / r[1] / 1e9);
+                    System.out.println(line);
+                    summary.add(line);
+                    if (pass == Nd4jBackend.Pass.FUSED && loss == Loss.log()) System.out.println("  " + backend.description());
+                }
+            }
+        }
+        try (Backend ref = new ReferenceBackend()) {
+            double[] r = measure(ref, data, Loss.log(), params, 1, referenceReps);
+            String line = String.format(Locale.ROOT, "reference log value+gradient: median %.2f ms = %.2f GB/s = %.0f%% of stream (%.2f cores busy, %.2f GB/s per busy core)",
+                    r[0] * 1e3, bytesX / r[0] / 1e9, 100 * bytesX / r[0] / 1e9 / stream, r[2], bytesX / r[0] / 1e9 / r[2]);
+            System.out.println(line);
+            summary.add(line);
+        }
+        System.out.println("summary (stream " + String.format(Locale.ROOT, "%.2f", stream) + " GB/s):");
+        for (String s : summary) System.out.println("  " + s);
+    }
+
+    private static void generate(float[] x, float[] y, int rows, int cols, SplittableRandom rnd) {
+        double[] beta = new double[cols];
+        for (int j = 0; j < cols; j++) beta[j] = rnd.nextDouble(-1, 1) / Math.sqrt(cols);
+        for (int i = 0; i < rows; i++) {
+            double z = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = (float) gaussian(rnd);
+                x[i * cols + j] = v;
+                z += beta[j] * v;
+            }
+            y[i] = z + 0.5 * gaussian(rnd) > 0 ? 1f : 0f;
+        }
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        return Math.sqrt(-2 * Math.log1p(-rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
+
+    /** Median seconds of value+gradient and of value alone over all rows, after {@code warmup} of each. */
+    private static double[] measure(Backend backend, Dataset data, Loss loss, double[] params, int warmup, int reps) {
+        try (DataTerm term = backend.bind(data, loss)) {
+            double[] g = new double[params.length];
+            double sink = 0;
+            for (int i = 0; i < warmup; i++) sink += term.valueAndGradient(params, g) + term.value(params);
+            double[] vg = new double[reps];
+            double[] v = new double[reps];
+            double[] busy = new double[reps];
+            for (int i = 0; i < reps; i++) {
+                long c0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                sink += term.valueAndGradient(params, g);
+                long t1 = System.nanoTime();
+                vg[i] = (t1 - t0) * 1e-9;
+                busy[i] = (double) (processCpuNanos() - c0) / (t1 - t0);
+            }
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.nanoTime();
+                sink += term.value(params);
+                v[i] = (System.nanoTime() - t0) * 1e-9;
+            }
+            if (Double.isNaN(sink)) System.out.println("(NaN in results)");
+            return new double[] {median(vg), median(v), median(busy)};
+        }
+    }
+
+    /**
+     * CPU time of this process (all threads), to show how many cores an evaluation actually got: on a shared
+     * machine a busy neighbour shows up as fewer cores busy, not as a slower kernel.
+     */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0L;
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+
+    /** Best GB/s of summing {@code a} with one thread per core, each over its own contiguous slice. */
+    static double javaReadBandwidth(float[] a, int threads, int reps) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            double best = Double.MAX_VALUE;
+            double sink = 0;
+            for (int r = 0; r < reps + 2; r++) {
+                List<Future<Double>> parts = new ArrayList<>();
+                long t0 = System.nanoTime();
+                for (int t = 0; t < threads; t++) {
+                    int lo = (int) ((long) a.length * t / threads);
+                    int hi = (int) ((long) a.length * (t + 1) / threads);
+                    parts.add(pool.submit(() -> sum(a, lo, hi)));
+                }
+                for (Future<Double> f : parts) sink += f.get();
+                double s = (System.nanoTime() - t0) * 1e-9;
+                if (r >= 2) best = Math.min(best, s);  // the first two warm the JIT
+            }
+            if (Double.isNaN(sink)) System.out.println("(NaN)");
+            return 4.0 * a.length / best / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Eight independent float sums, so the loop is bound by memory rather than by the latency of one add chain. */
+    private static double sum(float[] a, int lo, int hi) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = lo;
+        for (; i + 8 <= hi; i += 8) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
+        }
+        for (; i < hi; i++) s0 += a[i];
+        return (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+    }
+
+    /** Runs the C kernel and returns the GB/s on its {@code stream_read_GBps} line. */
+    private static double runStream(String binary) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary, "1024", "10").redirectErrorStream(true).start();
+        double gbps = Double.NaN;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                System.out.println("  | " + line);
+                if (line.startsWith("stream_read_GBps ")) gbps = Double.parseDouble(line.substring(17).trim());
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || Double.isNaN(gbps)) throw new IOException(binary + " exited with " + rc + " and no stream_read_GBps line");
+        return gbps;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.logreg.cpu;
+
+import dev.logreg.loss.Loss;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The fused one-pass loop over row-major float32 rows held in ND4J-owned memory: for each row, z = θ·x + b (a
+ * float64 sum in column order, the reference backend's order), then ℓ and r = w·dℓ/dz, then r·x added into
+ * float64 gradient sums, all while the row is in the L1 cache.
+ *
+ * <p>Rows are read from the native buffer in tiles (a bulk copy of a few KiB into a reused {@code float[]}, which
+ * is the single read of X from main memory) and processed four at a time: four independent dot-product chains hide
+ * the latency of the floating-point adds, and the gradient update reads and writes each gradient entry once per
+ * four rows. The order of every sum is fixed by the row range alone, so results are bit-identical run after run.
+ *
+ * <p>Accumulator layout ({@code acc}, length n+3): [0, n) gradient sums Σ rᵢ xᵢⱼ, [n] Σ rᵢ (the intercept),
+ * [n+1] Σ wᵢ ℓᵢ, [n+2] Σ wᵢ. Stateless; each caller passes its own tile and accumulator.
+ */
+final class FusedKernel {
+    private FusedKernel() {}
+
+    /** Rows per tile for n features: about 16 KiB of floats, a multiple of 4, at least 4. */
+    static int tileRows(int n) {
+        int r = Math.max(4, (4096 / n) & ~3);
+        return Math.min(r, 256);
+    }
+
+    /**
+     * Adds rows [lo, hi) of one chunk into {@code acc}.
+     *
+     * @param x        the chunk's features, row-major, n floats a row, absolute indexing from 0
+     * @param y        the chunk's labels
+     * @param w        the chunk's weights, or {@code null} for unit weights
+     * @param theta    θ (length ≥ n); {@code b} the intercept
+     * @param gradient whether to accumulate the gradient (else only value and weight sums)
+     * @param tile     scratch of at least {@link #tileRows(int)}·n floats
+     */
+    static void accumulate(Loss.Kind kind, FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int lo, int hi,
+                           double[] theta, double b, boolean gradient, double[] acc, float[] tile) {
+        int tileRows = tile.length / n;
+        boolean log = kind == Loss.Kind.LOG;
+        double value = 0;
+        double weights = 0;
+        double gb = 0;
+        double[] rv = new double[1];
+        for (int r = lo; r < hi; r += tileRows) {
+            int k = Math.min(tileRows, hi - r);
+            x.get(r * n, tile, 0, k * n);
+            int i = 0;
+            for (; i + 4 <= k; i += 4) {
+                int o0 = i * n;
+                int o1 = o0 + n;
+                int o2 = o1 + n;
+                int o3 = o2 + n;
+                double z0 = 0;
+                double z1 = 0;
+                double z2 = 0;
+                double z3 = 0;
+                for (int j = 0; j < n; j++) {
+                    double t = theta[j];
+                    z0 += t * tile[o0 + j];
+                    z1 += t * tile[o1 + j];
+                    z2 += t * tile[o2 + j];
+                    z3 += t * tile[o3 + j];
+                }
+                int row = r + i;
+                double w0 = w == null ? 1.0 : w.get(row);
+                double w1 = w == null ? 1.0 : w.get(row + 1);
+                double w2 = w == null ? 1.0 : w.get(row + 2);
+                double w3 = w == null ? 1.0 : w.get(row + 3);
+                value += w0 * pointwise(log, y.get(row), z0 + b, gradient, rv);
+                double r0 = w0 * rv[0];
+                value += w1 * pointwise(log, y.get(row + 1), z1 + b, gradient, rv);
+                double r1 = w1 * rv[0];
+                value += w2 * pointwise(log, y.get(row + 2), z2 + b, gradient, rv);
+                double r2 = w2 * rv[0];
+                value += w3 * pointwise(log, y.get(row + 3), z3 + b, gradient, rv);
+                double r3 = w3 * rv[0];
+                weights += w0;
+                weights += w1;
+                weights += w2;
+                weights += w3;
+                if (gradient) {
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += r0 * tile[o0 + j] + r1 * tile[o1 + j] + r2 * tile[o2 + j] + r3 * tile[o3 + j];
+                    }
+                    gb += (r0 + r1) + (r2 + r3);
+                }
+            }
+            for (; i < k; i++) {
+                int o = i * n;
+                double z = 0;
+                for (int j = 0; j < n; j++) z += theta[j] * tile[o + j];
+                int row = r + i;
+                double wi = w == null ? 1.0 : w.get(row);
+                value += wi * pointwise(log, y.get(row), z + b, gradient, rv);
+                weights += wi;
+                if (gradient) {
+                    double ri = wi * rv[0];
+                    for (int j = 0; j < n; j++) acc[j] += ri * tile[o + j];
+                    gb += ri;
+                }
+            }
+        }
+        acc[n] += gb;
+        acc[n + 1] += value;
+        acc[n + 2] += weights;
+    }
+
+    /**
+     * ℓ(y, z) returned, and dℓ/dz written into {@code derivative[0]} where asked, with the formulas of
+     * {@link dev.logreg.loss.LogLoss} and {@link dev.logreg.loss.SquaredErrorLoss}: one e^−|z| serves σ(z), σ(−z)
+     * (each by branch, as {@link dev.logreg.loss.Sigmoid#sigmoid}) and log1p(e^−|z|), so the values are those of
+     * the double-precision definitions, bit for bit, at one exponential per row.
+     */
+    static double pointwise(boolean log, double y, double z, boolean wantDerivative, double[] derivative) {
+        double e = Math.exp(-Math.abs(z));
+        double big = 1.0 / (1.0 + e);  // σ(|z|)
+        double small = e / (1.0 + e);  // σ(−|z|)
+        double p = z >= 0 ? big : small;  // σ(z)
+        double q = z >= 0 ? small : big;  // σ(−z) = 1 − σ(z) without cancellation
+        // σ(z) − y, using −σ(−z) for y = 1 so the tail where σ(z) rounds to 1 keeps its relative accuracy.
+        double d = y == 1.0 ? -q : p - y;
+        if (log) {
+            if (wantDerivative) derivative[0] = d;
+            return Math.max(z, 0.0) - y * z + Math.log1p(e);
+        }
+        if (wantDerivative) derivative[0] = d * p * q;
+        return 0.5 * d * d;
+    }
+
+    /** d²ℓ/dz² at (y, z), as {@link Loss#secondDerivative} of the two losses. */
+    static double secondDerivative(boolean log, double y, double z) {
+        double e = Math.exp(-Math.abs(z));
+        double big = 1.0 / (1.0 + e);
+        double small = e / (1.0 + e);
+        double p = z >= 0 ? big : small;
+        double q = z >= 0 ? small : big;
+        if (log) return p * q;
+        double s = p * q;
+        double d = y == 1.0 ? -q : p - y;
+        return s * s + d * s * (q - p);
+    }
+}

@@ -1,0 +1,231 @@
+package dev.logreg.cpu;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The CPU backend: data held in ND4J-owned off-heap float32 memory, every sum in float64, all cores.
+ *
+ * <h2>What does the work</h2>
+ * {@link #bind} copies the dataset once into ND4J arrays (float32, row-major, off-heap, in chunks of at most 2^28
+ * floats; rows permuted where asked). The value and gradient ({@link DataTerm#valueAndGradient}) take one of three
+ * passes over them ({@link Pass}):
+ * <ul>
+ *   <li>{@link Pass#FUSED} (the default): a fused Java loop over the ND4J buffers: each tile of rows (about 16 KiB)
+ *       is copied once from main memory into the L1 cache and its logits, losses and gradient contributions are
+ *       computed there in float64, so X is read once per evaluation. SIMD ({@link VectorKernel}, float→double
+ *       widening and FMA in 8 lanes with AVX-512) where the JVM has {@code --add-modules jdk.incubator.vector},
+ *       else the scalar {@link FusedKernel}; the log says which.</li>
+ *   <li>{@link Pass#FUSED_SCALAR}: the scalar fused loop, always.</li>
+ *   <li>{@link Pass#ND4J_GEMV}: per block of about 1 MiB of float64, ND4J casts the float block to float64 (the one
+ *       read of X from memory), then two BLAS gemv-shaped {@code Nd4j.gemm} calls run on the cached block
+ *       (z = X̃_b·θ̃, then g += X̃_bᵀ·r), with r computed in Java between them.</li>
+ * </ul>
+ * Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
+ * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
+ *
+ * <p><b>Measured</b> (development machine: 2 vCPUs of an AMD EPYC Zen 5, AVX-512, a VM shared with other
+ * engineers' builds; {@code benchmarks/cpu/run-bandwidth.sh}, raw output with the machine and its load in
+ * {@code benchmarks/results/cpu/}). 1,000,000 × 100 float32 (400 MB), value+gradient over all rows, 2 threads,
+ * median after warm-up, log and MSE losses. Every run on 2026-11-26 had a load average between 7 and 170 on the
+ * two cores, so wall times varied 2–3× from run to run; the benchmark therefore also prints the cores an
+ * evaluation actually got, and GB/s per busy core is the steadier figure:
+ * <ul>
+ *   <li>ND4J_GEMV: 425–940 ms per evaluation, 0.5–0.9 GB/s per busy core (with 128 KiB blocks instead of 1 MiB:
+ *       2.2–2.5 s): ND4J's per-op overhead (four ops per block) dominates unless blocks are large, and large
+ *       blocks no longer stay in L2.</li>
+ *   <li>FUSED_SCALAR: 106–295 ms, 2.6–3.1 GB/s per busy core.</li>
+ *   <li>FUSED with the Vector API: 73–234 ms, 3.3–5.0 GB/s per busy core (best log-loss run: 86 ms = 4.65 GB/s,
+ *       21% of the 22.4 GB/s streaming read measured in the same run, with one core of two busy on average).</li>
+ *   <li>Per row, one thread, CPU time (a contention-robust micro-measurement of the SIMD kernel, n = 100):
+ *       ~20 ns copying the row from memory, ~23 ns the dot product, ~22 ns the loss (one {@code exp}, one
+ *       {@code log1p}), ~24 ns the gradient update: ~85–90 ns a row, against ~115 ns for the scalar kernel.</li>
+ * </ul>
+ * The fused Java loop is therefore the default: it beats the ND4J ops for this pass by 4–7×. What holds it below the
+ * streaming bandwidth is arithmetic, not memory: at 80% of 22.4 GB/s two cores must each finish a 400-byte row in
+ * ~45 ns, and the exact stable loss alone takes ~22 ns of that, the dot product and the gradient update ~23 ns
+ * each (about 4 cycles per 8 lanes: far from the AVX-512 peak, as JDK 17's incubating Vector API compiles them).
+ * A shared machine takes the rest. The ND4J pass stays as an independent cross-check (the tests hold all three
+ * to the reference backend).
+ *
+ * <h2>Determinism</h2>
+ * A row range is cut into at most 64 segments by its length alone (never by the thread count); each segment is
+ * summed in row order by one thread into its own partial, and the partials are added in segment order. The same
+ * input therefore gives bit-identical output run after run and for every thread cap. (The SIMD and the scalar
+ * kernels sum a row's products in different orders, so they agree to rounding, not bit for bit; a backend uses one
+ * kernel for its whole life.)
+ *
+ * <h2>Threads and process-wide state</h2>
+ * {@code options.threads()} caps the Java worker threads this backend starts (the caller's thread is one of them)
+ * and ND4J's own threads. ND4J keeps its thread settings (its OpenMP pool, its op threads, OpenBLAS's threads) per
+ * process, not per object: {@code create} sets them to the cap and {@link #close()} puts back the values it found.
+ * Two ND4J backends open at once with different caps therefore share the last cap set; nothing else ND4J-related
+ * leaks out of this class.
+ *
+ * <p>Lifecycle: the caller closes the backend, which closes every bound term. Not thread-safe.
+ */
+public final class Nd4jBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(Nd4jBackend.class);
+
+    /** Which implementation evaluates the value and gradient (both are tested against the reference backend). */
+    public enum Pass {
+        /**
+         * A fused Java loop over ND4J's buffers, one read of X: the default, by measurement. SIMD
+         * ({@link VectorKernel}) where the JVM runs with {@code --add-modules jdk.incubator.vector}, else scalar.
+         */
+        FUSED,
+        /** The fused loop, always scalar (the fallback of {@link #FUSED}; for comparison and tests). */
+        FUSED_SCALAR,
+        /** ND4J float→double cast of a cached row block, then two BLAS gemv-shaped gemm calls on it. */
+        ND4J_GEMV
+    }
+
+    private final int threads;
+    private final Pass pass;
+    private final int chunkFloats;
+    private final boolean vectorized;
+    private final ExecutorService pool;
+    private final Nd4jSupport.ThreadSettings previous;
+    private final String description;
+    private final List<Nd4jDataTerm> open = new ArrayList<>();
+    private final AtomicLong live = new AtomicLong();
+    private boolean closed;
+
+    /** A backend with the {@link Pass#FUSED} pass. Caller closes it. */
+    public Nd4jBackend(BackendOptions options) {
+        this(options, Pass.FUSED);
+    }
+
+    /**
+     * A backend whose value and gradient use {@code pass}. Caller closes it.
+     *
+     * @param options {@code threads()}: the most threads used (never more than the available cores), 0 for every
+     *                available core
+     */
+    public Nd4jBackend(BackendOptions options, Pass pass) {
+        this(options, pass, Dataset.DEFAULT_BLOCK_CAPACITY);
+    }
+
+    /**
+     * For tests: {@code chunkFloats} caps the floats of features per ND4J array (normally
+     * {@link Dataset#DEFAULT_BLOCK_CAPACITY}), so that small data can span several chunks.
+     */
+    Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats) {
+        Objects.requireNonNull(options, "options");
+        this.pass = Objects.requireNonNull(pass, "pass");
+        if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
+        this.chunkFloats = chunkFloats;
+        this.vectorized = pass == Pass.FUSED && Nd4jSupport.vectorApiAvailable();
+        if (pass == Pass.FUSED) {
+            if (vectorized) {
+                LOG.info("cpu backend: jdk.incubator.vector present, using the SIMD fused kernel");
+            } else {
+                LOG.info("cpu backend: scalar fused kernel; start the JVM with --add-modules jdk.incubator.vector for the SIMD one");
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        // A cap: more threads than cores would only time-slice the same memory-bound pass.
+        this.threads = options.threads() == 0 ? cores : Math.min(options.threads(), cores);
+        // Everything that can fail comes before the process-wide thread settings change, so a failed start leaves
+        // ND4J as it was.
+        String nd4j = Nd4jSupport.call("self-test", Nd4jSupport::selfTest);
+        this.description = "cpu: " + nd4j + ", float32 data, float64 sums, " + threads
+                + (threads == 1 ? " thread" : " threads") + ", "
+                + (pass == Pass.ND4J_GEMV ? "ND4J gemv pass" : vectorized ? "fused pass (Vector API, " + VectorKernel.lanes() + " lanes)" : "fused pass (scalar)");
+        this.previous = Nd4jSupport.call("read thread settings", Nd4jSupport.ThreadSettings::current);
+        Nd4jSupport.call("set thread settings", () -> {
+            new Nd4jSupport.ThreadSettings(threads, threads, threads).apply();
+            return null;
+        });
+        if (threads > 1) {
+            AtomicInteger id = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
+                Thread t = new Thread(r, "logreg-cpu-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.pool = null;
+        }
+    }
+
+    /** {@code cpu}. */
+    @Override public String name() { return "cpu"; }
+
+    /** ND4J version, BLAS vendor, cores, threads and pass, one line. */
+    @Override public String description() { return description; }
+
+    /** The thread cap in force: the option, at most the core count (the core count where the option was 0). */
+    public int threads() { return threads; }
+
+    /** The value-and-gradient implementation in use. */
+    public Pass pass() { return pass; }
+
+    /**
+     * Copies {@code data} into ND4J-owned float32 memory (about 4·rows·(cols+2) bytes off-heap), rows permuted where
+     * {@code options} asks. Caller closes the result (or this backend).
+     *
+     * @throws IllegalArgumentException where ND4J cannot allocate the memory (the message gives the bytes needed)
+     */
+    @Override
+    public DataTerm bind(Dataset data, Loss loss, BindOptions options) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(options, "options");
+        Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
+        open.add(t);
+        return t;
+    }
+
+    /** Off-heap ND4J arrays this backend holds now (features, labels, weights and scratch of every open term). */
+    @Override
+    public long liveAllocations() {
+        return live.get();
+    }
+
+    /** Closes every bound term, stops the worker threads and restores ND4J's thread settings. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Nd4jDataTerm t : new ArrayList<>(open)) t.close();
+        if (pool != null) pool.shutdownNow();
+        try {
+            previous.apply();
+        } catch (RuntimeException e) {
+            // Restoring a setting is best effort: a close must not fail after the memory is freed.
+        }
+    }
+
+    // --- package-private plumbing for Nd4jDataTerm ---
+
+    void ensureOpen() {
+        if (closed) throw new IllegalStateException("cpu backend is closed");
+    }
+
+    ExecutorService pool() { return pool; }
+
+    int chunkFloats() { return chunkFloats; }
+
+    /** Whether the fused pass runs {@link VectorKernel} (the JVM has {@code jdk.incubator.vector}). */
+    boolean vectorized() { return vectorized; }
+
+    AtomicLong liveCounter() { return live; }
+
+    void closed(Nd4jDataTerm t) { open.remove(t); }
+}

@@ -1,0 +1,421 @@
+package dev.logreg.cpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.RowPermutation;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A dataset bound to an {@link Nd4jBackend}: features, labels and weights in ND4J-owned off-heap float32 arrays,
+ * in chunks of at most {@link Dataset#DEFAULT_BLOCK_CAPACITY} floats (so each chunk's buffer is indexable by
+ * {@code int}), plus per-thread scratch. See {@link Nd4jBackend} for the passes, the partition and determinism.
+ * Not thread-safe.
+ */
+final class Nd4jDataTerm implements DataTerm {
+    /** Most segments a row range is cut into; each is summed by one thread into its own partial. */
+    private static final int MAX_SEGMENTS = 64;
+    /** Least floats of X per segment (256 KiB), so that small ranges (mini-batches) run on the caller's thread. */
+    private static final long MIN_SEGMENT_FLOATS = 1L << 16;
+    /** Doubles per ND4J row block (1 MiB): the float64 copy of a block stays in the L2/L3 cache between the gemms, and is large enough to amortize the per-op overhead of ND4J. */
+    private static final int BLOCK_DOUBLES = 1 << 17;
+
+    private final Nd4jBackend backend;
+    private final boolean log;
+    private final long rows;
+    private final int n;
+    private final int chunkRows;
+    private final boolean weighted;
+    private final INDArray[] x;
+    private final INDArray[] y;
+    private final INDArray[] w;
+    private final FloatBuffer[] xb;
+    private final FloatBuffer[] yb;
+    private final FloatBuffer[] wb;
+    private final int slots;
+    private final float[][] tiles;
+    private final double[][] logits;
+    private final Work[] work;
+    private final List<INDArray> owned = new ArrayList<>();
+    private boolean closed;
+
+    Nd4jDataTerm(Nd4jBackend backend, Dataset data, Loss loss, BindOptions options) {
+        this.backend = backend;
+        this.log = loss.kind() == Loss.Kind.LOG;
+        this.rows = data.rows();
+        this.n = data.cols();
+        this.weighted = data.isWeighted();
+        this.chunkRows = Math.max(1, backend.chunkFloats() / n);
+        int chunks = Math.toIntExact((rows + chunkRows - 1) / chunkRows);
+        int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
+        x = new INDArray[chunks];
+        y = new INDArray[chunks];
+        w = new INDArray[chunks];
+        xb = new FloatBuffer[chunks];
+        yb = new FloatBuffer[chunks];
+        wb = new FloatBuffer[chunks];
+        try {
+            float[] row = new float[n];
+            for (int c = 0; c < chunks; c++) {
+                long first = (long) c * chunkRows;
+                int k = (int) Math.min(chunkRows, rows - first);
+                x[c] = own(DataType.FLOAT, k, n);
+                y[c] = own(DataType.FLOAT, k);
+                xb[c] = Nd4jSupport.floats(x[c]);
+                yb[c] = Nd4jSupport.floats(y[c]);
+                if (weighted) {
+                    w[c] = own(DataType.FLOAT, k);
+                    wb[c] = Nd4jSupport.floats(w[c]);
+                }
+                for (int i = 0; i < k; i++) {
+                    long src = perm == null ? first + i : perm[(int) (first + i)];
+                    data.copyRow(src, row);
+                    xb[c].put(i * n, row);
+                    yb[c].put(i, data.label(src));
+                    if (weighted) wb[c].put(i, data.weight(src));
+                }
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            freeAll();
+            long bytes = Math.multiplyExact(Math.multiplyExact(rows, (long) n + (weighted ? 2 : 1)), 4L);
+            throw new IllegalArgumentException("binding " + rows + " x " + n + " needs " + bytes
+                    + " bytes of off-heap memory, which ND4J could not allocate: " + e, e);
+        }
+        this.slots = backend.threads();
+        this.tiles = new float[slots][];
+        this.logits = new double[slots][];
+        this.work = new Work[slots];
+    }
+
+    private INDArray own(DataType type, long... shape) {
+        INDArray a = Nd4jSupport.call("allocate " + type + java.util.Arrays.toString(shape), () -> Nd4jSupport.allocate(type, shape));
+        owned.add(a);
+        backend.liveCounter().incrementAndGet();
+        return a;
+    }
+
+    private void freeAll() {
+        for (INDArray a : owned) {
+            if (!a.wasClosed()) a.close();
+            backend.liveCounter().decrementAndGet();
+        }
+        owned.clear();
+    }
+
+    @Override public long rows() { return rows; }
+
+    @Override public int features() { return n; }
+
+    @Override
+    public double weightSum(long from, long to) {
+        checkRange(from, to);
+        if (!weighted) return to - from;
+        double s = 0;
+        for (long r = from; r < to; r++) {
+            int c = (int) (r / chunkRows);
+            s += wb[c].get((int) (r - (long) c * chunkRows));
+        }
+        return s;
+    }
+
+    @Override
+    public double valueAndGradient(long from, long to, double[] params, double[] gradientOut) {
+        checkRange(from, to);
+        checkParams(params);
+        Objects.requireNonNull(gradientOut, "gradientOut");
+        if (gradientOut.length != n + 1) {
+            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected features + 1 = " + (n + 1));
+        }
+        double[] acc = evaluate(from, to, params, true);
+        double m = acc[n + 2];
+        for (int j = 0; j <= n; j++) gradientOut[j] = acc[j] / m;
+        return acc[n + 1] / m;
+    }
+
+    @Override
+    public double value(long from, long to, double[] params) {
+        checkRange(from, to);
+        checkParams(params);
+        double[] acc = evaluate(from, to, params, false);
+        return acc[n + 1] / acc[n + 2];
+    }
+
+    /** Sums over [from, to) in a partition fixed by the range alone; partials added in segment order. */
+    private double[] evaluate(long from, long to, double[] params, boolean gradient) {
+        long length = to - from;
+        int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, Math.multiplyExact(length, (long) n) / MIN_SEGMENT_FLOATS));
+        double[][] partial = new double[segments][n + 3];
+        int workers = Math.min(slots, segments);
+        AtomicInteger next = new AtomicInteger();
+        Runnable[] loops = new Runnable[workers];
+        for (int s = 0; s < workers; s++) {
+            int slot = s;
+            loops[s] = () -> {
+                for (int seg = next.getAndIncrement(); seg < segments; seg = next.getAndIncrement()) {
+                    long a = from + length * seg / segments;
+                    long b = from + length * (seg + 1) / segments;
+                    segment(a, b, params, gradient, partial[seg], slot);
+                }
+            };
+        }
+        runAll(loops);
+        double[] total = new double[n + 3];
+        for (double[] p : partial) {
+            for (int j = 0; j < n + 3; j++) total[j] += p[j];
+        }
+        return total;
+    }
+
+    /** Runs loops[1..] on the backend's pool and loops[0] on this thread; rethrows the first failure. */
+    private void runAll(Runnable[] loops) {
+        if (loops.length == 1) {
+            loops[0].run();
+            return;
+        }
+        ExecutorService pool = backend.pool();
+        List<Future<?>> futures = new ArrayList<>(loops.length - 1);
+        for (int i = 1; i < loops.length; i++) futures.add(pool.submit(loops[i]));
+        RuntimeException failure = null;
+        try {
+            loops[0].run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException ? (RuntimeException) cause
+                            : new BackendException("cpu worker thread failed: " + cause, cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted while waiting for cpu worker threads", e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    /** Adds rows [a, b) into acc, chunk by chunk, with this backend's pass. */
+    private void segment(long a, long b, double[] params, boolean gradient, double[] acc, int slot) {
+        for (long r = a; r < b; ) {
+            int c = (int) (r / chunkRows);
+            long base = (long) c * chunkRows;
+            long stop = Math.min(b, base + chunkRows);
+            int lo = (int) (r - base);
+            int hi = (int) (stop - base);
+            if (backend.vectorized()) {
+                float[] tile = tiles[slot];
+                if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
+                double[] z = logits[slot];
+                if (z == null) z = logits[slot] = new double[FusedKernel.tileRows(n)];
+                VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile, z);
+            } else if (backend.pass() != Nd4jBackend.Pass.ND4J_GEMV) {
+                float[] tile = tiles[slot];
+                if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
+                FusedKernel.accumulate(log ? Loss.Kind.LOG : Loss.Kind.MSE, xb[c], yb[c], wb[c], n, lo, hi, params,
+                        params[n], gradient, acc, tile);
+            } else {
+                gemvPass(c, lo, hi, params, gradient, acc, work(slot));
+            }
+            r = stop;
+        }
+    }
+
+    /**
+     * The ND4J pass over rows [lo, hi) of chunk c: per block, cast to float64 (the read of X), z = X̃·θ̃ by gemm,
+     * r in Java, g += X̃ᵀ·r by gemm on the block still in cache.
+     */
+    private void gemvPass(int c, int lo, int hi, double[] params, boolean gradient, double[] acc, Work wk) {
+        wk.setTheta(params);
+        if (gradient) zero(wk.g);
+        double value = 0;
+        double weights = 0;
+        double[] rv = new double[1];
+        for (int r = lo; r < hi; r += wk.blockRows) {
+            int k = Math.min(wk.blockRows, hi - r);
+            INDArray xd = wk.logits(x[c], r, k);
+            INDArray rk = k == wk.blockRows ? wk.r : wk.r.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+            for (int i = 0; i < k; i++) {
+                double wi = weighted ? wb[c].get(r + i) : 1.0;
+                value += wi * FusedKernel.pointwise(log, yb[c].get(r + i), wk.zb.get(i), gradient, rv);
+                weights += wi;
+                if (gradient) wk.rb.put(i, wi * rv[0]);
+            }
+            if (gradient) gemm("gemm g += X^T r", xd, rk, wk.g, true, 1.0);
+        }
+        if (gradient) {
+            for (int j = 0; j <= n; j++) acc[j] += wk.gb.get(j);
+        }
+        acc[n + 1] += value;
+        acc[n + 2] += weights;
+    }
+
+    @Override
+    public void margins(long from, long to, double[] params, double[] out) {
+        checkRange(from, to);
+        checkParams(params);
+        Objects.requireNonNull(out, "out");
+        if (out.length < to - from) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + (to - from));
+        Work wk = work(0);
+        wk.setTheta(params);
+        for (long r = from; r < to; ) {
+            int c = (int) (r / chunkRows);
+            long base = (long) c * chunkRows;
+            int lo = (int) (r - base);
+            int k = (int) Math.min(wk.blockRows, Math.min(to, base + chunkRows) - r);
+            wk.logits(x[c], lo, k);
+            for (int i = 0; i < k; i++) out[(int) (r - from) + i] = wk.zb.get(i);
+            r += k;
+        }
+    }
+
+    @Override public boolean supportsHessian() { return true; }
+
+    /**
+     * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ over all rows on ND4J: per block, X̃_bᵀ·(c ∘ X̃_b) by gemm into one float64
+     * (n+1)² accumulator, blocks in row order on the caller's thread (ND4J may use its threads inside a gemm, so
+     * results are bit-identical run after run at one thread cap and equal to rounding across caps).
+     */
+    @Override
+    public void hessian(double[] params, double[] out) {
+        check();
+        checkParams(params);
+        Objects.requireNonNull(out, "out");
+        int d = n + 1;
+        if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected (features + 1)^2 = " + (d * d));
+        Work wk = work(0);
+        wk.setTheta(params);
+        INDArray h = wk.hessianScratch();
+        zero(h);
+        double m = 0;
+        for (int c = 0; c < x.length; c++) {
+            int k0 = (int) x[c].size(0);
+            for (int r = 0; r < k0; r += wk.blockRows) {
+                int k = Math.min(wk.blockRows, k0 - r);
+                INDArray xd = wk.logits(x[c], r, k);
+                for (int i = 0; i < k; i++) {
+                    double wi = weighted ? wb[c].get(r + i) : 1.0;
+                    wk.rb.put(i, wi * FusedKernel.secondDerivative(log, yb[c].get(r + i), wk.zb.get(i)));
+                    m += wi;
+                }
+                INDArray rk = k == wk.blockRows ? wk.r : wk.r.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+                INDArray sk = k == wk.blockRows ? wk.s : wk.s.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+                Nd4jSupport.call("assign/muliColumnVector (c ∘ X)", () -> sk.assign(xd).muliColumnVector(rk));
+                gemm("gemm H += X^T (c X)", xd, sk, h, true, 1.0);
+            }
+        }
+        DoubleBuffer hb = wk.hb;
+        for (int j = 0; j < d; j++) {
+            for (int k = 0; k <= j; k++) {
+                double v = hb.get(j * d + k) / m;
+                out[j * d + k] = v;
+                out[k * d + j] = v;
+            }
+        }
+    }
+
+    private static void gemm(String op, INDArray a, INDArray b, INDArray c, boolean transposeA, double beta) {
+        Nd4jSupport.call(op, () -> Nd4j.gemm(a, b, c, transposeA, false, 1.0, beta));
+    }
+
+    private static void zero(INDArray a) {
+        Nd4jSupport.call("assign 0", () -> a.assign(0.0));
+    }
+
+    private Work work(int slot) {
+        Work wk = work[slot];
+        if (wk == null) wk = work[slot] = new Work();
+        return wk;
+    }
+
+    /** ND4J float64 scratch of one worker slot, allocated on first use and kept until the term closes. */
+    private final class Work {
+        final int blockRows = (int) Math.max(1, Math.min(chunkRows, BLOCK_DOUBLES / (n + 1)));
+        /** X̃ of a block: the float64 copy of its rows with a last column of ones. [blockRows, n+1]. */
+        final INDArray xd = own(DataType.DOUBLE, blockRows, n + 1);
+        final INDArray theta = own(DataType.DOUBLE, n + 1, 1);
+        final INDArray z = own(DataType.DOUBLE, blockRows, 1);
+        final INDArray r = own(DataType.DOUBLE, blockRows, 1);
+        final INDArray g = own(DataType.DOUBLE, n + 1, 1);
+        final DoubleBuffer thetab = Nd4jSupport.doubles(theta);
+        final DoubleBuffer zb = Nd4jSupport.doubles(z);
+        final DoubleBuffer rb = Nd4jSupport.doubles(r);
+        final DoubleBuffer gb = Nd4jSupport.doubles(g);
+        INDArray s;
+        INDArray h;
+        DoubleBuffer hb;
+
+        Work() {
+            Nd4jSupport.call("assign 1 (intercept column)", () -> xd.get(NDArrayIndex.all(), NDArrayIndex.point(n)).assign(1.0));
+        }
+
+        void setTheta(double[] params) {
+            for (int j = 0; j <= n; j++) thetab.put(j, params[j]);
+        }
+
+        /** Casts rows [lo, lo+k) of {@code chunk} to float64 into X̃ and computes z = X̃·θ̃ into {@link #z}; returns X̃'s [k, n+1] view. */
+        INDArray logits(INDArray chunk, int lo, int k) {
+            INDArray xs = chunk.get(NDArrayIndex.interval(lo, lo + k), NDArrayIndex.all());
+            INDArray xk = k == blockRows ? xd : xd.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+            INDArray zk = k == blockRows ? z : z.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+            Nd4jSupport.call("assign (float32 -> float64 cast)", () -> xk.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n)).assign(xs));
+            gemm("gemm z = X theta", xk, theta, zk, false, 0.0);
+            return xk;
+        }
+
+        INDArray hessianScratch() {
+            if (h == null) {
+                s = own(DataType.DOUBLE, blockRows, n + 1);
+                h = own(DataType.DOUBLE, n + 1, n + 1);
+                hb = Nd4jSupport.doubles(h);
+            }
+            return h;
+        }
+    }
+
+    private void checkRange(long from, long to) {
+        check();
+        if (from < 0 || to > rows || from >= to) {
+            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside [0, " + rows + ")");
+        }
+    }
+
+    private void checkParams(double[] params) {
+        Objects.requireNonNull(params, "params");
+        if (params.length != n + 1) {
+            throw new IllegalArgumentException("params has length " + params.length + ", expected features + 1 = " + (n + 1));
+        }
+    }
+
+    private void check() {
+        if (closed) throw new IllegalStateException("cpu data term is closed");
+        backend.ensureOpen();
+    }
+
+    /** Frees every ND4J array of this term. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        freeAll();
+        backend.closed(this);
+    }
+}

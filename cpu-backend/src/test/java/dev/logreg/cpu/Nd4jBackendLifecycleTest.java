@@ -1,0 +1,134 @@
+package dev.logreg.cpu;
+
+import dev.logreg.backend.Availability;
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BackendProvider;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Resources, lifecycle, validation, and discovery through {@link BackendFactory}. */
+class Nd4jBackendLifecycleTest {
+    private static Dataset small() {
+        return Fixtures.random(301, 7, true, new SplittableRandom(5));
+    }
+
+    @Test
+    void liveAllocationsReturnToZeroAfterEveryTermIsClosed() {
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
+            assertEquals(0, backend.liveAllocations());
+            Dataset data = small();
+            DataTerm a = backend.bind(data, Loss.log());
+            long afterOne = backend.liveAllocations();
+            assertTrue(afterOne >= 3, "a weighted term holds features, labels and weights, got " + afterOne);
+            DataTerm b = backend.bind(data, Loss.mse(), BindOptions.permuted(9));
+            double[] p = new double[data.cols() + 1];
+            double[] h = new double[(data.cols() + 1) * (data.cols() + 1)];
+            b.hessian(p, h);  // allocates ND4J scratch, which must be freed too
+            b.margins(0, 10, p, new double[10]);
+            long total = backend.liveAllocations();
+            assertTrue(total > 2 * afterOne, "the Hessian's ND4J scratch must be counted, got " + total + " for two terms of " + afterOne);
+            a.close();
+            assertEquals(total - afterOne, backend.liveAllocations(), "closing one term frees exactly its arrays");
+            b.close();
+            assertEquals(0, backend.liveAllocations());
+            b.close();  // idempotent
+            assertEquals(0, backend.liveAllocations());
+        }
+    }
+
+    @Test
+    void closingTheBackendClosesItsTermsAndUseAfterCloseThrows() {
+        Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(1));
+        Dataset data = small();
+        DataTerm term = backend.bind(data, Loss.log());
+        double[] p = new double[data.cols() + 1];
+        double[] g = new double[data.cols() + 1];
+        assertTrue(Double.isFinite(term.valueAndGradient(p, g)));
+        backend.close();
+        assertEquals(0, backend.liveAllocations());
+        backend.close();  // idempotent
+        assertThrows(IllegalStateException.class, () -> term.valueAndGradient(p, g));
+        assertThrows(IllegalStateException.class, () -> term.value(p));
+        assertThrows(IllegalStateException.class, () -> term.margins(0, 1, p, new double[1]));
+        assertThrows(IllegalStateException.class, () -> term.hessian(p, new double[g.length * g.length]));
+        assertThrows(IllegalStateException.class, () -> backend.bind(data, Loss.log()));
+
+        Nd4jBackend other = new Nd4jBackend(BackendOptions.DEFAULT);
+        DataTerm closedTerm = other.bind(data, Loss.log());
+        closedTerm.close();
+        assertThrows(IllegalStateException.class, () -> closedTerm.value(p));
+        other.close();
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithTheValueInTheMessage() {
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(small(), Loss.log())) {
+            double[] p = new double[8];
+            double[] g = new double[8];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> term.valueAndGradient(new double[7], g));
+            assertTrue(e.getMessage().contains("7"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> term.valueAndGradient(p, new double[3]));
+            assertThrows(IllegalArgumentException.class, () -> term.value(5, 5, p));
+            assertThrows(IllegalArgumentException.class, () -> term.value(-1, 5, p));
+            e = assertThrows(IllegalArgumentException.class, () -> term.value(0, 302, p));
+            assertTrue(e.getMessage().contains("302"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> term.margins(0, 10, p, new double[9]));
+            assertThrows(IllegalArgumentException.class, () -> term.hessian(p, new double[63]));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new BackendOptions(-1, 0));
+    }
+
+    @Test
+    void factoryFindsCpuAndPrefersItToReferenceInAutoMode() {
+        BackendFactory discovered = BackendFactory.discover();
+        BackendProvider cpu = discovered.providers().stream().filter(p -> p.name().equals("cpu")).findFirst()
+                .orElseThrow(() -> new AssertionError("no provider named cpu among " + discovered.report()));
+        assertEquals(200, cpu.priority());
+        Availability a = discovered.availability(cpu);
+        assertTrue(a.usable(), "cpu backend unusable: " + a.reason());
+        assertTrue(a.reason().contains("ND4J") && a.reason().contains("cores"), a.reason());
+        // Auto mode, free of this process's LOGREG_BACKEND and -Dlogreg.backend; this machine has no GPU backend.
+        BackendFactory clean = BackendFactory.of(discovered.providers(), Map.of(), new Properties());
+        BackendFactory.Selection s = clean.select(BackendChoice.AUTO);
+        assertEquals("cpu", s.name(), s.reason());
+        try (Backend b = clean.open(BackendChoice.CPU, BackendOptions.DEFAULT.withThreads(1))) {
+            assertEquals("cpu", b.name());
+            assertTrue(b.description().contains("1 thread"), b.description());
+        }
+    }
+
+    @Test
+    void nd4jFailuresBecomeBackendExceptionsNamingTheOp() {
+        BackendException e = assertThrows(BackendException.class, () -> Nd4jSupport.call("gemm z = X theta", () -> {
+            throw new IllegalStateException("shape mismatch [3, 4] x [5, 1]");
+        }));
+        assertTrue(e.getMessage().contains("gemm z = X theta") && e.getMessage().contains("shape mismatch"), e.getMessage());
+        assertTrue(e.getCause() instanceof IllegalStateException);
+    }
+
+    @Test
+    void probeDescribesTheBackendInOneLine() {
+        Availability a = new Nd4jBackendProvider().probe();
+        assertTrue(a.usable(), a.reason());
+        assertFalse(a.reason().isBlank());
+        assertFalse(a.reason().contains("\n"), "one line expected: " + a.reason());
+        assertTrue(a.reason().contains("BLAS"), "the BLAS vendor is named: " + a.reason());
+        assertEquals("cpu", new Nd4jBackendProvider().name());
+    }
+}
