@@ -27,8 +27,12 @@ public final class AdamOptimizer implements Optimizer {
     public static final double DEFAULT_BETA2 = 0.999;
     /** ε of the paper. */
     public static final double DEFAULT_EPSILON = 1e-8;
-    /** Default γ of the inverse-time schedule, per epoch. */
-    public static final double DEFAULT_DECAY = 0.5;
+    /**
+     * Default γ of the inverse-time schedule, per epoch. Measured on the seeded isotropic 100,000 x 50 set (391
+     * batches an epoch, L2 λ = 1, 50 epochs): γ = 0.5 left a relative gap of 4e-5 to the optimum (the noise of the
+     * last batches), γ = 2 1.4e-6, γ = 5 3.6e-7 (Adam: 1.9e-5, 8.6e-7, 3.0e-7).
+     */
+    public static final double DEFAULT_DECAY = 5.0;
 
     private final int batchSize;
     private final double learningRate;

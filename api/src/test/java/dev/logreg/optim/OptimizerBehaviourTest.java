@@ -24,8 +24,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Statuses, listeners, reproducibility and validation, for every optimizer. */
 class OptimizerBehaviourTest {
+    /**
+     * The optimizer of that name for the toy objectives. The toys have a handful of batches an epoch, where the
+     * default per-epoch learning-rate decay (tuned for data sets of hundreds of batches) would stall SGD and Adam
+     * long before they converge, so those two get the gentle decay {@link #TOY_DECAY}.
+     */
     static Optimizer create(String name) {
-        return Optimizers.create(TrainingOptions.DEFAULT.withOptimizer(name).withBatchSize(16));
+        return create(name, 16, Double.NaN);
+    }
+
+    static final double TOY_DECAY = 0.5;
+
+    static Optimizer create(String name, int batchSize, double learningRate) {
+        switch (name) {
+            case "sgd":
+                return new SgdOptimizer(batchSize, Double.isNaN(learningRate) ? SgdOptimizer.DEFAULT_LEARNING_RATE : learningRate, 42L,
+                        SgdOptimizer.DEFAULT_MOMENTUM, false, TOY_DECAY);
+            case "adam":
+                return new AdamOptimizer(batchSize, Double.isNaN(learningRate) ? AdamOptimizer.DEFAULT_LEARNING_RATE : learningRate, 42L,
+                        AdamOptimizer.DEFAULT_BETA1, AdamOptimizer.DEFAULT_BETA2, AdamOptimizer.DEFAULT_EPSILON, TOY_DECAY);
+            default:
+                return Optimizers.create(TrainingOptions.DEFAULT.withOptimizer(name).withBatchSize(batchSize).withLearningRate(learningRate));
+        }
     }
 
     static void assertFinite(double[] x, String what) {
@@ -37,7 +57,7 @@ class OptimizerBehaviourTest {
     void convergesOnASmoothToy(String name) {
         ToyObjective f = ToyObjective.curved(0);
         // Adam's default rate suits standardized data sets of many batches; with 4 batches an epoch it travels too little.
-        Optimizer o = name.equals("adam") ? Optimizers.create(TrainingOptions.DEFAULT.withOptimizer(name).withBatchSize(16).withLearningRate(0.5)) : create(name);
+        Optimizer o = name.equals("adam") ? create(name, 16, 0.5) : create(name);
         OptimizationResult r = o.minimize(f, new double[3], StoppingCriteria.DEFAULT.withMaxIterations(2000), TrainingListener.NONE);
         // Adam's steps have a length of about its learning rate whatever the gradient: it hovers, it does not converge.
         boolean adam = name.equals("adam");
@@ -112,7 +132,7 @@ class OptimizerBehaviourTest {
         boolean l1 = name.endsWith("-l1");
         // The minimum (at distance 200) lies beyond the radius 5 past which the objective is NaN.
         ToyObjective f = new ToyObjective(new double[]{1, 2, 3, 4}, new double[]{100, 100, 100, 100}, l1 ? 1e-3 : 0, 5.0, 0);
-        Optimizer o = Optimizers.create(TrainingOptions.DEFAULT.withOptimizer(name.replace("-l1", "")).withBatchSize(64).withLearningRate(0.5));
+        Optimizer o = create(name.replace("-l1", ""), 64, 0.5);
         OptimizationResult r = o.minimize(f, new double[4], StoppingCriteria.DEFAULT, TrainingListener.NONE);
         assertEquals(Status.NUMERIC_ERROR, r.status(), r.message());
         assertFinite(r.solution(), name);

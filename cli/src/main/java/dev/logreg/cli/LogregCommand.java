@@ -1,0 +1,47 @@
+package dev.logreg.cli;
+
+import dev.logreg.io.ModelFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/** The top-level {@code logreg} command: a dispatcher over its subcommands. */
+@Command(name = "logreg", mixinStandardHelpOptions = true, versionProvider = LogregCommand.Version.class,
+        description = "Binary logistic regression at memory-bandwidth speed (GPU, CPU or plain-Java reference backends).",
+        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --out model.json",
+                "  logreg predict --model model.json --data new.csv --out predictions.csv",
+                "  logreg evaluate --model model.json --data data/breast-cancer.csv --plot plots/",
+                "  logreg backends",
+                "", "Exit codes: 0 success, 2 bad usage or bad input, 1 other failures."})
+final class LogregCommand implements Runnable {
+    final PrintWriter out;
+    final PrintWriter err;
+    final boolean terminal;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    LogregCommand(PrintWriter out, PrintWriter err, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: train, predict, evaluate or backends");
+    }
+
+    /** {@code logreg --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"logreg " + ModelFile.libraryVersion() + " (model format " + ModelFile.FORMAT_VERSION + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

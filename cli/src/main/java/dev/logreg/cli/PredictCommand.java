@@ -1,0 +1,75 @@
+package dev.logreg.cli;
+
+import dev.logreg.io.LoadedData;
+import dev.logreg.io.ModelFile;
+import dev.logreg.io.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code logreg predict}: probabilities and labels, one row per input row. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict with a model: writes CSV with a header and one row per input row: probability (of label 1) and the predicted label",
+                "(in the training file's encoding: 0/1 or -1/+1). CSV columns are matched to the model's features by header name",
+                "(any order, extra columns ignored, a missing feature is an error); the label column is optional."},
+        footer = {"", "Examples:",
+                "  logreg predict --model model.json --data data/breast-cancer.csv",
+                "  logreg predict --model model.json --data new.csv --threshold 0.3 --out predictions.csv"})
+final class PredictCommand implements Callable<Integer> {
+    @ParentCommand
+    LogregCommand parent;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Model file written by logreg train.")
+    Path model;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--label", paramLabel = "NAME", description = "CSV label column, ignored if present (default: the one the model was trained with).")
+    String label;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (default: standard output).")
+    Path out;
+
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Predict label 1 where the probability is >= T (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--verbose", description = "Stack traces with errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
+        SavedModel m = ModelFile.read(model);
+        LoadedData d = ScoringData.read(m, dataOptions, label, false);
+        double[] p = m.model().predictProbability(d.dataset());
+        if (out == null) {
+            write(parent.out, p, m);
+            parent.out.flush();
+        } else {
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                write(w, p, m);
+            }
+        }
+        return Cli.OK;
+    }
+
+    private void write(Writer w, double[] p, SavedModel m) throws IOException {
+        StringBuilder sb = new StringBuilder(64);
+        w.write("probability,label\n");
+        for (double v : p) {
+            sb.setLength(0);
+            sb.append(v).append(',').append(m.labels().format(v >= threshold ? 1 : 0)).append('\n');
+            w.append(sb);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.logreg.cli;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.data.Dataset;
+import dev.logreg.io.DataReaders;
+import dev.logreg.io.LoadedData;
+import dev.logreg.io.ModelFile;
+import dev.logreg.io.ReadOptions;
+import dev.logreg.io.SavedModel;
+import dev.logreg.loss.Loss;
+import dev.logreg.metrics.BinaryMetrics;
+import dev.logreg.model.LogisticModel;
+import dev.logreg.optim.Optimizers;
+import dev.logreg.optim.Status;
+import dev.logreg.optim.StoppingCriteria;
+import dev.logreg.optim.TrainingListener;
+import dev.logreg.penalty.Penalty;
+import dev.logreg.train.Trainer;
+import dev.logreg.train.TrainingOptions;
+import dev.logreg.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/** {@code logreg train}: fits a model and writes the model file. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a binary logistic-regression model.",
+        footer = {"", "Examples:",
+                "  logreg train --data data/breast-cancer.csv --label benign --out model.json",
+                "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --standardize --validation-fraction 0.2 --json",
+                "  logreg train --data data/breast-cancer.libsvm --penalty l1 --lambda 0.5 --backend cpu --threads 4 --out l1.json",
+                "  logreg train --data x.npy --labels y.npy --class-weight balanced --max-iter 200 --out model.json",
+                "",
+                "--standardize follows glmnet: the penalty applies to the coefficients of standardized features (weighted mean 0,",
+                "population standard deviation 1; without an intercept only scaled), and the model file holds the coefficients mapped",
+                "back to the original scales. The backend is --backend, else -Dlogreg.backend, else $LOGREG_BACKEND, else auto."})
+final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    LogregCommand parent;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--label", paramLabel = "NAME", defaultValue = "label", description = "CSV label column (default: ${DEFAULT-VALUE}); labels 0/1 or -1/+1.")
+    String label;
+
+    @Option(names = "--weight", paramLabel = "NAME", description = "CSV column of non-negative sample weights.")
+    String weight;
+
+    @Option(names = "--penalty", paramLabel = "none|l2|l1|elasticnet", defaultValue = "none",
+            description = "Regularization of the coefficients, never the intercept (default: ${DEFAULT-VALUE}).")
+    String penalty;
+
+    @Option(names = "--lambda", paramLabel = "X", defaultValue = "1.0", description = "Penalty strength λ >= 0: (λ/2m)Σθ² for l2, (λ/m)Σ|θ| for l1 (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--l1-ratio", paramLabel = "A", defaultValue = "0.5", description = "Elastic net mixing α in [0, 1]: 1 is l1, 0 is l2 (default: ${DEFAULT-VALUE}).")
+    double l1Ratio;
+
+    @Option(names = "--loss", paramLabel = "log|mse", defaultValue = "log", description = "Loss (default: ${DEFAULT-VALUE}; mse is non-convex, for comparison only).")
+    String loss;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto|lbfgs|owlqn|newton|gd|sgd|adam (default: ${DEFAULT-VALUE}: L-BFGS, or OWL-QN with an L1 part).")
+    String optimizer;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|gpu|reference",
+            description = "Compute backend (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Most threads of the CPU backend; 0 for all cores (default).")
+    int threads;
+
+    @Option(names = "--no-intercept", description = "Fit no intercept (b = 0).")
+    boolean noIntercept;
+
+    @Option(names = "--tol", paramLabel = "X", description = "Gradient tolerance: stop when ‖g‖∞ <= X·max(|f|, 1) (default: 1e-8).")
+    Double tol;
+
+    @Option(names = "--max-iter", paramLabel = "N", description = "Iteration budget (epochs for sgd and adam; default: 1000).")
+    Integer maxIter;
+
+    @Option(names = "--time-budget", paramLabel = "SECONDS", description = "Wall-clock budget of the optimization (default: none).")
+    Double timeBudget;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of every random choice: mini-batches, the validation split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--standardize", description = "Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).")
+    boolean standardize;
+
+    @Option(names = "--class-weight", paramLabel = "balanced", description = "'balanced': weight each row by m / (2·count(its class)), times any --weight.")
+    String classWeight;
+
+    @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0",
+            description = "Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.")
+    double validationFraction;
+
+    @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON summary on standard output.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress output on standard error.")
+    boolean quiet;
+
+    @Option(names = "--verbose", description = "Stack traces with errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = parent.out;
+        PrintWriter stderr = parent.err;
+        TrainingOptions options = trainingOptions();
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--validation-fraction is " + validationFraction + ", expected a number in [0, 1)");
+        }
+        if (classWeight != null && !classWeight.equalsIgnoreCase("balanced")) {
+            throw new IllegalArgumentException("--class-weight is '" + classWeight + "', expected 'balanced'");
+        }
+        if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
+        BackendChoice choice = backend == null ? null : BackendChoice.parse(backend, "--backend");
+
+        ReadOptions ro = dataOptions.readOptions(ReadOptions.DEFAULT.withLabelColumn(label).withWeightColumn(weight));
+        long t0 = System.nanoTime();
+        LoadedData loaded = DataReaders.read(dataOptions.data, ro);
+        Dataset all = loaded.dataset();
+        if (!quiet) {
+            stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features (%.2f s)%n", dataOptions.data, all.rows(), all.cols(), (System.nanoTime() - t0) / 1e9);
+        }
+
+        long[] trainRows = null;
+        long[] validationRows = null;
+        if (validationFraction > 0) {
+            long[][] split = DatasetCopies.split(all.rows(), validationFraction, new SplittableRandom(seed));
+            trainRows = split[0];
+            validationRows = split[1];
+        }
+        Dataset train = trainRows == null ? all : DatasetCopies.copy(all, trainRows, null, null);
+        double[] cw = classWeight == null ? null : DatasetCopies.balancedClassWeights(train);
+        if (cw != null) train = DatasetCopies.copy(train, null, cw, null);
+        Standardization std = standardize ? Standardization.of(train, options.fitIntercept()) : null;
+        Dataset fitData = std == null ? train : DatasetCopies.copy(train, null, null, std);
+
+        BackendFactory factory = BackendFactory.discover();
+        BackendFactory.Selection sel = factory.select(choice);
+        if (!quiet) stderr.println("backend: " + sel.name() + " (" + sel.reason() + ")");
+        ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
+        TrainingResult result;
+        try (Backend b = sel.provider().create(new BackendOptions(threads, 0))) {
+            result = Trainer.fit(b, fitData, options, progress == null ? TrainingListener.NONE : progress);
+        } finally {
+            if (progress != null) progress.finish();
+        }
+        LogisticModel model = std == null ? result.model() : std.toOriginal(result.model());
+
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("standardize", standardize);
+        extra.put("classWeight", classWeight == null ? null : "balanced");
+        extra.put("validationFraction", validationFraction);
+        extra.put("labelColumn", label);
+        extra.put("weightColumn", weight);
+        extra.put("threads", threads);
+        extra.put("data", dataOptions.data.toString());
+        extra.put("rows", train.rows());
+        SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
+        if (out != null) ModelFile.write(out, saved);
+
+        Status status = result.status();
+        String warning = warning(result);
+        if (warning != null) stderr.println("warning: " + warning);
+
+        BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), train, 0.5);
+        BinaryMetrics validationMetrics = null;
+        if (validationRows != null) {
+            Dataset val = DatasetCopies.copy(all, validationRows, null, null);
+            validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), val, 0.5);
+        }
+        double seconds = result.optimization().elapsedNanos() / 1e9;
+        if (json) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("status", status.name());
+            s.put("converged", status.isConverged());
+            s.put("message", result.message());
+            s.put("objective", Json.finite(result.objective()));
+            s.put("iterations", result.optimization().iterations());
+            s.put("seconds", seconds);
+            s.put("backend", result.backend());
+            s.put("backendName", sel.name());
+            s.put("optimizer", result.optimizer());
+            s.put("rows", train.rows());
+            s.put("features", train.cols());
+            s.put("model", out == null ? null : out.toString());
+            s.put("warning", warning);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("training", trainMetrics.toMap());
+            if (validationMetrics != null) metrics.put("validation", validationMetrics.toMap());
+            s.put("metrics", metrics);
+            stdout.println(Json.write(s));
+        } else {
+            stdout.printf(Locale.ROOT, "status %s after %d iterations (%.3f s of training), objective %.10g%n",
+                    status.name(), result.optimization().iterations(), seconds, result.objective());
+            stdout.printf(Locale.ROOT, "training:   %s%n", summary(trainMetrics));
+            if (validationMetrics != null) stdout.printf(Locale.ROOT, "validation: %s%n", summary(validationMetrics));
+            if (out != null) stdout.println("model written to " + out);
+        }
+        return Cli.OK;
+    }
+
+    /** The warning line for a run that did not converge, or null. */
+    static String warning(TrainingResult r) {
+        switch (r.status()) {
+            case CONVERGED_GRADIENT:
+            case CONVERGED_VALUE:
+                return null;
+            case MAX_ITERATIONS:
+                return "training stopped on its iteration budget (" + r.optimization().iterations()
+                        + " iterations) before converging; raise --max-iter or loosen --tol";
+            case TIME_BUDGET:
+                return "training stopped on its time budget after " + r.optimization().iterations()
+                        + " iterations, before converging; raise --time-budget";
+            default:
+                return "training ended with status " + r.status().name() + (r.message() == null || r.message().isEmpty() ? "" : ": " + r.message());
+        }
+    }
+
+    private static String summary(BinaryMetrics m) {
+        return String.format(Locale.ROOT, "rows %d, log loss %.6f, accuracy %.4f, F1 %.4f, ROC AUC %.4f", m.rows(), m.logLoss(), m.accuracy(), m.f1(), m.rocAuc());
+    }
+
+    /** The options these flags describe; every bad value is an IllegalArgumentException naming the flag. */
+    TrainingOptions trainingOptions() {
+        Penalty p = Penalty.of(penalty, lambda, l1Ratio);
+        Loss l;
+        switch (loss.trim().toLowerCase(Locale.ROOT)) {
+            case "log": l = Loss.log(); break;
+            case "mse": l = Loss.mse(); break;
+            default: throw new IllegalArgumentException("--loss is '" + loss + "', expected log or mse");
+        }
+        String opt = optimizer.trim().toLowerCase(Locale.ROOT);
+        if (!Optimizers.NAMES.contains(opt)) {
+            throw new IllegalArgumentException("--optimizer is '" + optimizer + "', expected one of " + String.join(", ", Optimizers.NAMES));
+        }
+        StoppingCriteria c = StoppingCriteria.DEFAULT;
+        if (maxIter != null) {
+            if (maxIter < 1) throw new IllegalArgumentException("--max-iter is " + maxIter + ", expected at least 1");
+            c = c.withMaxIterations(maxIter);
+        }
+        if (tol != null) {
+            if (!(tol > 0) || !Double.isFinite(tol)) throw new IllegalArgumentException("--tol is " + tol + ", expected a finite number > 0");
+            c = c.withGradientTolerance(tol);
+        }
+        if (timeBudget != null) {
+            if (!(timeBudget > 0) || !Double.isFinite(timeBudget)) throw new IllegalArgumentException("--time-budget is " + timeBudget + ", expected seconds > 0");
+            c = c.withTimeBudget(Duration.ofNanos((long) (timeBudget * 1e9)));
+        }
+        return TrainingOptions.DEFAULT.withLoss(l).withPenalty(p).withFitIntercept(!noIntercept).withOptimizer(opt).withCriteria(c).withSeed(seed);
+    }
+}

@@ -1,0 +1,390 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BackendUnavailableException;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.data.Dataset;
+import dev.logreg.kernels.KernelResources;
+import dev.logreg.loss.Loss;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.runtime.cudaStream_t;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The GPU backend on the JCuda driver API: the device's primary context ({@code cuDevicePrimaryCtxRetain}), one
+ * stream, the kernel module loaded once from the class path ({@code cuModuleLoadDataEx}), and, where JCuBLAS loads
+ * and the cuBLAS path is used, one cuBLAS handle. Data are uploaded once per {@link #bind}; per evaluation only θ
+ * goes down and n + 3 numbers come back.
+ *
+ * <p>Numerics: X is held in float32 as given; each row's dot product, the loss, the residual and every sum are
+ * float64 ({@link GradientPath#CUBLAS} excepted). Reductions are deterministic: for a given device (its SM count
+ * fixes the grid) and row range, the same input gives bit-identical results, run after run.
+ *
+ * <p>Lifecycle: {@link #close()} closes every bound term, then the cuBLAS handle, the module, the stream and the
+ * context, in that (reverse) order; it is idempotent, and any other use after close throws
+ * {@link IllegalStateException}. Every CUDA failure surfaces as a {@link BackendException} naming the call and its
+ * {@code CUresult}. Not thread-safe: use one backend from one thread at a time (the context is made current on
+ * the calling thread at each call).
+ */
+public final class CudaBackend implements Backend {
+    /** Launch width of the kernels that take 256 threads. */
+    static final int BLOCK = 256;
+
+    private final int deviceIndex;
+    private final CudaOptions options;
+    private final Allocations allocations = new Allocations();
+    private final List<CudaDataTerm> terms = new ArrayList<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final CUdevice device = new CUdevice();
+    private final String deviceName;
+    private final int driverVersion;
+    private final int multiprocessors;
+    private final int sharedMemoryOptIn;
+    private final int computeMajor;
+    private final int computeMinor;
+    private CUcontext context;
+    private CUstream stream;
+    private CUmodule module;
+    private cublasHandle cublas;
+    private boolean closed;
+
+    /** A backend on device {@code options.deviceIndex()} with {@link CudaOptions#DEFAULT}. Caller closes. */
+    public CudaBackend(BackendOptions options) {
+        this(options, CudaOptions.DEFAULT);
+    }
+
+    /**
+     * A backend on device {@code options.deviceIndex()}. Caller closes.
+     *
+     * @throws BackendUnavailableException where the driver is missing or too old, there is no such device, or the
+     *                                     kernels do not load; the reason is one line
+     */
+    public CudaBackend(BackendOptions options, CudaOptions cudaOptions) {
+        Objects.requireNonNull(options, "options");
+        this.options = Objects.requireNonNull(cudaOptions, "cudaOptions");
+        this.deviceIndex = options.deviceIndex();
+        loadDriver();
+        int rc = JCudaDriver.cuInit(0);
+        if (rc == CUresult.CUDA_ERROR_NO_DEVICE) throw unavailable("no CUDA device (cuInit: " + Cuda.describe(rc) + ")");
+        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuInit failed: " + Cuda.describe(rc));
+        int[] v = new int[1];
+        rc = JCudaDriver.cuDriverGetVersion(v);
+        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuDriverGetVersion failed: " + Cuda.describe(rc));
+        this.driverVersion = v[0];
+        if (driverVersion < KernelResources.MIN_DRIVER_VERSION) {
+            throw unavailable("NVIDIA driver supports CUDA " + versionText(driverVersion) + ", but the kernels (nvcc 13.0 PTX) need CUDA "
+                    + versionText(KernelResources.MIN_DRIVER_VERSION) + " (driver r580 or newer)");
+        }
+        int[] count = new int[1];
+        rc = JCudaDriver.cuDeviceGetCount(count);
+        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuDeviceGetCount failed: " + Cuda.describe(rc));
+        if (count[0] == 0) throw unavailable("no CUDA device");
+        if (deviceIndex >= count[0]) throw unavailable("no CUDA device " + deviceIndex + " (" + count[0] + " present)");
+        try {
+            Cuda.check(JCudaDriver.cuDeviceGet(device, deviceIndex), "cuDeviceGet");
+            byte[] name = new byte[256];
+            Cuda.check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
+            int len = 0;
+            while (len < name.length && name[len] != 0) len++;
+            this.deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
+            this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+            this.sharedMemoryOptIn = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
+            this.computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+            this.computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        } catch (BackendException e) {
+            throw new BackendUnavailableException("gpu", oneLine(e), e);
+        }
+        if (computeMajor < 8) {
+            throw unavailable(deviceName + " has compute capability " + computeMajor + "." + computeMinor + "; the kernels need 8.0 or newer");
+        }
+        try {
+            CUcontext ctx = new CUcontext();
+            Cuda.check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, device), "cuDevicePrimaryCtxRetain");
+            context = ctx;
+            Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            CUstream s = new CUstream();
+            // Flags 0: a blocking stream, ordered with the legacy default stream that the synchronous copies use.
+            Cuda.check(JCudaDriver.cuStreamCreate(s, 0), "cuStreamCreate");
+            stream = s;
+            module = loadModule(cudaOptions.image());
+            for (String k : CudaKernels.ALL) {
+                CUfunction f = new CUfunction();
+                Cuda.check(JCudaDriver.cuModuleGetFunction(f, module, k), "cuModuleGetFunction(" + k + ")");
+                functions.put(k, f);
+            }
+        } catch (RuntimeException e) {
+            releaseNative();
+            closed = true;
+            if (e instanceof BackendUnavailableException) throw e;
+            throw new BackendUnavailableException("gpu", oneLine(e), e);
+        }
+    }
+
+    private static BackendUnavailableException unavailable(String reason) {
+        return new BackendUnavailableException("gpu", reason);
+    }
+
+    static String versionText(int v) {
+        return (v / 1000) + "." + (v % 1000) / 10;
+    }
+
+    /** The first line of a throwable's message (or its class name), at most 300 characters. */
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) m = t.getClass().getName();
+        m = m.strip();
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl).strip();
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    /** Loads JCuda's native library, which needs libcuda.so.1; a missing driver becomes a one-line reason. */
+    private static void loadDriver() {
+        Optional<String> problem = DriverLibrary.problem();
+        if (problem.isPresent()) throw unavailable(problem.get());
+    }
+
+    private int attribute(int which) {
+        int[] v = new int[1];
+        Cuda.check(JCudaDriver.cuDeviceGetAttribute(v, which, device), "cuDeviceGetAttribute(" + which + ")");
+        return v[0];
+    }
+
+    private CUmodule loadModule(CudaOptions.KernelImage image) {
+        String resource = image == CudaOptions.KernelImage.PTX ? KernelResources.PTX : KernelResources.FATBIN;
+        byte[] bytes;
+        try (InputStream in = KernelResources.class.getResourceAsStream(resource)) {
+            if (in == null) throw unavailable("kernel image " + resource + " is not on the class path (logreg-kernels jar missing?)");
+            byte[] raw = in.readAllBytes();
+            // PTX is text that the driver reads up to a NUL; the fatbin is binary with its own length header.
+            bytes = image == CudaOptions.KernelImage.PTX ? java.util.Arrays.copyOf(raw, raw.length + 1) : raw;
+        } catch (IOException e) {
+            throw unavailable("cannot read kernel image " + resource + ": " + e.getMessage());
+        }
+        CUmodule m = new CUmodule();
+        int rc = JCudaDriver.cuModuleLoadDataEx(m, Pointer.to(bytes), 0, new int[0], Pointer.to(new int[0]));
+        if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
+            throw unavailable("driver too old for the PTX (cuModuleLoadDataEx: " + Cuda.describe(rc) + "; driver supports CUDA "
+                    + versionText(driverVersion) + ", nvcc 13.0 PTX needs CUDA 13.0, driver r580 or newer)");
+        }
+        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cannot load kernels " + resource + ": cuModuleLoadDataEx failed: " + Cuda.describe(rc));
+        return m;
+    }
+
+    /** Releases module, stream and context, whichever exist, in reverse order; collects failures. */
+    private void releaseNative() {
+        BackendException failure = null;
+        if (cublas != null) {
+            int rc = JCublas2.cublasDestroy(cublas);
+            if (rc != 0) failure = addFailure(failure, "cublasDestroy failed: status " + rc);
+            cublas = null;
+        }
+        if (module != null) {
+            int rc = JCudaDriver.cuModuleUnload(module);
+            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuModuleUnload failed: " + Cuda.describe(rc));
+            module = null;
+        }
+        if (stream != null) {
+            int rc = JCudaDriver.cuStreamDestroy(stream);
+            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuStreamDestroy failed: " + Cuda.describe(rc));
+            stream = null;
+        }
+        if (context != null) {
+            int rc = JCudaDriver.cuDevicePrimaryCtxRelease(device);
+            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuDevicePrimaryCtxRelease failed: " + Cuda.describe(rc));
+            context = null;
+        }
+        if (failure != null) throw failure;
+    }
+
+    private static BackendException addFailure(BackendException first, String message) {
+        BackendException e = new BackendException(message);
+        if (first == null) return e;
+        first.addSuppressed(e);
+        return first;
+    }
+
+    /** Why the cuBLAS path cannot be used in this JVM (one line), or empty where JCuBLAS loaded. */
+    public static Optional<String> cublasProblem() {
+        return Cublas.problem();
+    }
+
+    @Override public String name() { return "gpu"; }
+
+    @Override
+    public String description() {
+        return "gpu: " + deviceName + " (compute " + computeMajor + "." + computeMinor + ", " + multiprocessors + " SMs), driver CUDA "
+                + versionText(driverVersion) + ", float32 data, float64 accumulation, " + options.gradientPath().name().toLowerCase(java.util.Locale.ROOT)
+                + " gradient";
+    }
+
+    /** The options this backend was created with. */
+    public CudaOptions options() { return options; }
+
+    /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
+    public String deviceName() { return deviceName; }
+
+    /** Number of streaming multiprocessors (it fixes the grids, hence the reduction order). */
+    public int multiprocessors() { return multiprocessors; }
+
+    /** {@code cuDriverGetVersion}, e.g. 13000 for CUDA 13.0. */
+    public int driverVersion() { return driverVersion; }
+
+    /** {@code [free, total]} device memory in bytes ({@code cuMemGetInfo}). */
+    public long[] memoryInfo() {
+        ensureOpen();
+        makeCurrent();
+        long[] free = new long[1];
+        long[] total = new long[1];
+        Cuda.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        return new long[] {free[0], total[0]};
+    }
+
+    /** Binds {@code data} in its own row order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes. */
+    @Override
+    public CudaDataTerm bind(Dataset data, Loss loss) {
+        return bind(data, loss, BindOptions.DEFAULT);
+    }
+
+    /**
+     * Uploads {@code data} (float32, through pinned memory in 32 MiB chunks; rows permuted where {@code bindOptions}
+     * asks) and allocates the evaluation workspaces. Caller closes the result (or the backend).
+     *
+     * @throws IllegalArgumentException where the data and workspaces need more device memory than is free; checked
+     *                                  before any allocation, the message gives the bytes needed and free
+     */
+    @Override
+    public CudaDataTerm bind(Dataset data, Loss loss, BindOptions bindOptions) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(bindOptions, "options");
+        makeCurrent();
+        CudaDataTerm t = new CudaDataTerm(this, data, loss, bindOptions);
+        terms.add(t);
+        return t;
+    }
+
+    @Override
+    public long liveAllocations() {
+        return allocations.live();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException failure = null;
+        makeCurrentQuietly();
+        for (int i = terms.size() - 1; i >= 0; i--) {
+            try {
+                terms.get(i).close();
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        terms.clear();
+        try {
+            releaseNative();
+        } catch (RuntimeException e) {
+            if (failure == null) failure = e; else failure.addSuppressed(e);
+        }
+        if (failure != null) throw failure;
+    }
+
+    // ---- package-private services for CudaDataTerm ----
+
+    void ensureOpen() {
+        if (closed) throw new IllegalStateException("gpu backend is closed");
+    }
+
+    void makeCurrent() {
+        Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    private void makeCurrentQuietly() {
+        if (context != null) JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    void removed(CudaDataTerm t) {
+        terms.remove(t);
+    }
+
+    Allocations allocations() { return allocations; }
+
+    CUstream stream() { return stream; }
+
+    int sharedMemoryOptIn() { return sharedMemoryOptIn; }
+
+    CUfunction function(String name) {
+        CUfunction f = functions.get(name);
+        if (f == null) throw new IllegalArgumentException("no kernel named " + name);
+        return f;
+    }
+
+    /** Blocks per SM that {@code kernel} can keep resident with {@code threads} threads and {@code smem} dynamic bytes. */
+    int occupancy(String kernel, int threads, long smem) {
+        int[] n = new int[1];
+        Cuda.check(JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(n, function(kernel), threads, smem),
+                "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + kernel + ")");
+        return Math.max(1, n[0]);
+    }
+
+    /** Allows {@code kernel} {@code smem} bytes of dynamic shared memory (needed past 48 KiB). */
+    void allowSharedMemory(String kernel, int smem) {
+        Cuda.check(JCudaDriver.cuFuncSetAttribute(function(kernel), jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
+                "cuFuncSetAttribute(" + kernel + ", MAX_DYNAMIC_SHARED_SIZE_BYTES=" + smem + ")");
+    }
+
+    /** Launches {@code kernel} on the stream: 1-D grid and block. */
+    void launch(String kernel, int grid, int block, int smem, Pointer args) {
+        Cuda.check(JCudaDriver.cuLaunchKernel(function(kernel), grid, 1, 1, block, 1, 1, smem, stream, args, null),
+                "cuLaunchKernel(" + kernel + ", grid " + grid + ", block " + block + ", smem " + smem + ")");
+        if (options.synchronizeEachLaunch()) {
+            Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize after " + kernel);
+        }
+    }
+
+    void synchronize(String after) {
+        Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize after " + after);
+    }
+
+    /** The cuBLAS handle, created on first use on this backend's stream. */
+    cublasHandle cublas() {
+        Optional<String> problem = Cublas.problem();
+        if (problem.isPresent()) throw new BackendException(problem.get());
+        if (cublas == null) {
+            cublasHandle h = new cublasHandle();
+            int rc = JCublas2.cublasCreate(h);
+            if (rc != 0) throw new BackendException("cublasCreate failed: status " + rc);
+            rc = JCublas2.cublasSetStream(h, new cudaStream_t(stream));
+            if (rc != 0) {
+                JCublas2.cublasDestroy(h);
+                throw new BackendException("cublasSetStream failed: status " + rc);
+            }
+            cublas = h;
+        }
+        return cublas;
+    }
+}

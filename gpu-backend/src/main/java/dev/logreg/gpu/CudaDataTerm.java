@@ -1,0 +1,590 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.RowPermutation;
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import dev.logreg.loss.Loss;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasOperation;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+
+/**
+ * A dataset held on the GPU: X (float32, row-major, rows in bound order), labels and weights, plus the workspaces
+ * every evaluation reuses (allocated once here, at bind; the two-pass, cuBLAS and margins paths allocate theirs on
+ * first use). See {@link DataTerm} for the contract; per evaluation only θ goes down and n + 3 float64 sums come back.
+ *
+ * <p>Determinism: the grid of each launch is a function of the device (SM count and occupancy) and the length of the
+ * row range alone, and every sum is formed in an order fixed by that grid, so the same call gives bit-identical
+ * results, run after run, on the same device.
+ *
+ * <p>{@link #supportsHessian()} is false: Newton's method is not offered on the GPU (L-BFGS needs only the gradient).
+ *
+ * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
+ * {@link BackendException} naming the call and its {@code CUresult}. Owned by its {@link CudaBackend}; the caller
+ * closes it. Not thread-safe.
+ */
+public final class CudaDataTerm implements DataTerm {
+    /** Staging chunk for uploads: 32 MiB of pinned memory (or one row, if larger). */
+    private static final long UPLOAD_CHUNK_BYTES = 32L << 20;
+    /** Rows per margins launch (the device buffer of logits holds this many doubles). */
+    private static final int MARGINS_CHUNK = 1 << 20;
+    /** Rows per cublasSgemv call (its dimensions are {@code int}). */
+    private static final int CUBLAS_CHUNK = 1 << 28;
+    /** Most bytes the per-warp partials of the wide global-accumulator path may take. */
+    private static final long WIDE_GLOBAL_PARTIAL_LIMIT = 512L << 20;
+    /** Shared memory a block gets without opting in. */
+    private static final int DEFAULT_SMEM = 48 * 1024;
+
+    private final CudaBackend backend;
+    private final long rows;
+    private final int n;
+    private final boolean weighted;
+    private final int lossId;
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final DeviceBuffer x;
+    private final DeviceBuffer y;
+    private final DeviceBuffer w;
+    private final DeviceBuffer params;
+    private final DeviceBuffer partial;
+    private final DeviceBuffer out;
+    private final Plan fused;
+    private final Plan valueOnly;
+    private final int smallGrid;
+    private final int twoPassGrid;
+    private final int blasGrid;
+    private DeviceBuffer residuals;
+    private DeviceBuffer blasZ;
+    private DeviceBuffer blasR;
+    private DeviceBuffer blasTheta;
+    private DeviceBuffer blasGradient;
+    private DeviceBuffer marginsBuffer;
+    private DeviceBuffer copyScratch;
+    private boolean closed;
+
+    /**
+     * One kernel's launch shape. {@code grid(range)} depends only on the range length and the device.
+     *
+     * @param rowsPerBlock rows a block covers in one grid-stride step (sizes the grid for short ranges)
+     * @param perWarp      partial rows are per warp (wide global path), not per block
+     */
+    private record Plan(String kernel, int block, int smem, int maxGrid, int rowsPerBlock, boolean perWarp) {
+        int grid(long range) {
+            return (int) Math.max(1, Math.min(maxGrid, (range + rowsPerBlock - 1) / rowsPerBlock));
+        }
+
+        long partialRows(int grid) {
+            return perWarp ? (long) grid * (block / 32) : grid;
+        }
+    }
+
+    CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
+        this.backend = backend;
+        this.rows = data.rows();
+        this.n = data.cols();
+        this.weighted = data.isWeighted();
+        this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
+        int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
+
+        this.fused = gradientPlan();
+        this.valueOnly = valuePlan();
+        int sms = backend.multiprocessors();
+        this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
+        this.twoPassGrid = sms * backend.occupancy(CudaKernels.TP_RESIDUAL, CudaBackend.BLOCK, 0);
+        this.blasGrid = sms * backend.occupancy(CudaKernels.BLAS_RESIDUAL, CudaBackend.BLOCK, 0);
+        long width = n + 3L;
+        long partialDoubles = Math.max(Math.max(fused.partialRows(fused.maxGrid) * width, (long) twoPassGrid * width),
+                Math.max((long) blasGrid * 3, (long) smallGrid));
+        partialDoubles = Math.max(partialDoubles, valueOnly.partialRows(valueOnly.maxGrid) * CudaKernels.VALUE_WIDTH);
+
+        long xBytes = Math.multiplyExact(Math.multiplyExact(rows, (long) n), 4L);
+        long yBytes = Math.multiplyExact(rows, 4L);
+        long wBytes = weighted ? yBytes : 0;
+        long workBytes = Math.multiplyExact(partialDoubles, 8L) + 8L * (n + 1) + 8L * width;
+        long needed = xBytes + yBytes + wBytes + workBytes;
+        long[] mem = backend.memoryInfo();
+        if (needed > mem[0]) {
+            throw new IllegalArgumentException("dataset " + rows + " x " + n + " needs " + needed + " bytes of device memory (X "
+                    + xBytes + ", labels " + yBytes + ", weights " + wBytes + ", workspace " + workBytes + ") but only " + mem[0]
+                    + " bytes are free (of " + mem[1] + ") on " + backend.deviceName());
+        }
+        try {
+            x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
+            y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels"));
+            w = weighted ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
+            params = own(DeviceBuffer.allocate(8L * (n + 1), backend.allocations(), "parameters"));
+            partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
+            out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
+            upload(data, perm);
+        } catch (RuntimeException e) {
+            freeAll(e);
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    /** Chooses the fused kernel for n: registers for n ≤ 256, shared-memory accumulators, else global ones. */
+    private Plan gradientPlan() {
+        String k = narrowKernel(true);
+        int sms = backend.multiprocessors();
+        int width = n + 3;
+        if (k != null) {
+            int smem = 8 * width * 8;
+            return new Plan(k, CudaBackend.BLOCK, smem, sms * backend.occupancy(k, CudaBackend.BLOCK, smem), 8 * rowsInFlight(k), false);
+        }
+        int perWarp = 8 * width;
+        int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
+        if (warps >= 1) {
+            int smem = warps * perWarp;
+            if (smem > DEFAULT_SMEM) backend.allowSharedMemory(CudaKernels.FUSED_WIDE, smem);
+            int block = 32 * warps;
+            return new Plan(CudaKernels.FUSED_WIDE, block, smem, sms * backend.occupancy(CudaKernels.FUSED_WIDE, block, smem), warps, false);
+        }
+        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, WIDE_GLOBAL_PARTIAL_LIMIT / (8L * 8L * width)));
+        int grid = Math.min(byMemory, sms * backend.occupancy(CudaKernels.FUSED_WIDE_GLOBAL, CudaBackend.BLOCK, 0));
+        return new Plan(CudaKernels.FUSED_WIDE_GLOBAL, CudaBackend.BLOCK, 0, grid, 8, true);
+    }
+
+    private Plan valuePlan() {
+        String k = narrowKernel(false);
+        if (k == null) k = CudaKernels.VALUE_WIDE;
+        int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
+        int rowsPerBlock = 8 * (k.equals(CudaKernels.VALUE_WIDE) ? 1 : rowsInFlight(k));
+        return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), rowsPerBlock, false);
+    }
+
+    /** The register-resident kernel for n, or null where n is too wide. Must match fused.cu's entry table. */
+    private String narrowKernel(boolean gradient) {
+        return narrowKernel(n, gradient);
+    }
+
+    /** The register-resident entry point for {@code n} columns, or null where n > 256 (package-private for tests). */
+    static String narrowKernel(int n, boolean gradient) {
+        String v;
+        if (n % 4 == 0 && n <= 128) v = "v1";
+        else if (n % 4 == 0 && n <= 256) v = "v2";
+        else if (n <= 32) v = "s1";
+        else if (n <= 64) v = "s2";
+        else if (n <= 128) v = "s4";
+        else if (n <= 256) v = "s8";
+        else return null;
+        return (gradient ? "logreg_fused_" : "logreg_value_") + v;
+    }
+
+    /** ROWS of fused.cu's entry table: rows each warp has in flight. */
+    static int rowsInFlight(String kernel) {
+        String v = kernel.substring(kernel.length() - 2);
+        switch (v) {
+            case "s1":
+            case "s2": return 8;
+            case "s4":
+            case "v1": return 4;
+            case "s8":
+            case "v2": return 2;
+            default: throw new IllegalArgumentException("unknown kernel variant " + kernel);
+        }
+    }
+
+    /** Copies X, labels and weights through one pinned staging buffer, in bound order (permuted where asked). */
+    private void upload(Dataset data, int[] perm) {
+        RowBlock[] blocks = data.blocks().toArray(new RowBlock[0]);
+        long[] firstRows = new long[blocks.length];
+        FloatBuffer[] fx = new FloatBuffer[blocks.length];
+        FloatBuffer[] fy = new FloatBuffer[blocks.length];
+        FloatBuffer[] fw = new FloatBuffer[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            firstRows[i] = blocks[i].firstRow();
+            fx[i] = blocks[i].features();
+            fy[i] = blocks[i].labels();
+            fw[i] = blocks[i].weights();
+        }
+        long rowBytes = 4L * n;
+        long chunkRows = Math.max(1, Math.min(rows, UPLOAD_CHUNK_BYTES / rowBytes));
+        try (PinnedBuffer pinned = PinnedBuffer.allocate(chunkRows * rowBytes, backend.allocations())) {
+            FloatBuffer stage = pinned.bytes().asFloatBuffer();
+            for (long r0 = 0; r0 < rows; r0 += chunkRows) {
+                long r1 = Math.min(rows, r0 + chunkRows);
+                gather(stage, r0, r1, perm, blocks, firstRows, fx, n);
+                Cuda.check(JCudaDriver.cuMemcpyHtoD(x.at(r0 * rowBytes), pinned.pointer(), (r1 - r0) * rowBytes), "cuMemcpyHtoD(X rows " + r0 + "..)");
+                gather(stage, r0, r1, perm, blocks, firstRows, fy, 1);
+                Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(labels)");
+                if (weighted) {
+                    gather(stage, r0, r1, perm, blocks, firstRows, fw, 1);
+                    Cuda.check(JCudaDriver.cuMemcpyHtoD(w.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(weights)");
+                }
+            }
+        }
+    }
+
+    /** Writes bound rows [r0, r1) of {@code src} (per block, {@code per} floats a row) into {@code dst} from 0. */
+    static void gather(FloatBuffer dst, long r0, long r1, int[] perm, RowBlock[] blocks, long[] firstRows, FloatBuffer[] src, int per) {
+        int pos = 0;
+        long r = r0;
+        int bi = 0;
+        while (r < r1) {
+            long ds = perm == null ? r : perm[(int) r];
+            bi = blockIndex(firstRows, ds, bi);
+            int local = (int) (ds - firstRows[bi]);
+            int run = perm == null ? (int) Math.min(r1 - r, blocks[bi].rows() - local) : 1;
+            dst.put(pos, src[bi], local * per, run * per);
+            pos += run * per;
+            r += run;
+        }
+    }
+
+    /** Index of the block holding dataset row {@code row}; {@code hint} is tried first (sequential access). */
+    private static int blockIndex(long[] firstRows, long row, int hint) {
+        if (firstRows[hint] <= row && (hint + 1 == firstRows.length || row < firstRows[hint + 1])) return hint;
+        int lo = 0;
+        int hi = firstRows.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (firstRows[mid] <= row) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    // ---- DataTerm ----
+
+    @Override public long rows() { return rows; }
+
+    @Override public int features() { return n; }
+
+    @Override
+    public double weightSum(long fromRow, long toRow) {
+        checkRange(fromRow, toRow);
+        if (!weighted) return toRow - fromRow;
+        try {
+            long range = toRow - fromRow;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut) {
+        return valueAndGradient(fromRow, toRow, parameters, gradientOut, backend.options().gradientPath());
+    }
+
+    /**
+     * {@link #valueAndGradient(long, long, double[], double[])} by the given path (for cross-checks and benchmarks).
+     *
+     * @throws BackendException where {@code path} is {@link GradientPath#CUBLAS} and JCuBLAS does not load (the
+     *                          message says why), or on a CUDA failure
+     */
+    public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut, GradientPath path) {
+        checkRange(fromRow, toRow);
+        checkParams(parameters);
+        Objects.requireNonNull(gradientOut, "gradientOut");
+        Objects.requireNonNull(path, "path");
+        if (gradientOut.length != n + 1) {
+            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected " + (n + 1));
+        }
+        if (path == GradientPath.CUBLAS && Cublas.problem().isPresent()) throw new BackendException(Cublas.problem().get());
+        try {
+            uploadParams(parameters);
+            double[] s;
+            switch (path) {
+                case FUSED: s = fusedSums(fromRow, toRow); break;
+                case TWO_PASS: s = twoPassSums(fromRow, toRow); break;
+                case CUBLAS: s = cublasSums(fromRow, toRow, parameters); break;
+                default: throw new IllegalArgumentException("unknown path " + path);
+            }
+            double m = s[CudaKernels.SLOT_WSUM];
+            for (int j = 0; j < n; j++) gradientOut[j] = s[CudaKernels.SLOT_GRAD + j] / m;
+            gradientOut[n] = s[CudaKernels.SLOT_RSUM] / m;
+            return s[CudaKernels.SLOT_LOSS] / m;
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public double value(long fromRow, long toRow, double[] parameters) {
+        checkRange(fromRow, toRow);
+        checkParams(parameters);
+        try {
+            uploadParams(parameters);
+            Plan p = valueOnly;
+            int grid = p.grid(toRow - fromRow);
+            backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
+            double[] s = reduce(p.partialRows(grid), CudaKernels.VALUE_WIDTH);
+            return s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void margins(long fromRow, long toRow, double[] parameters, double[] result) {
+        checkRange(fromRow, toRow);
+        checkParams(parameters);
+        Objects.requireNonNull(result, "out");
+        if (result.length < toRow - fromRow) {
+            throw new IllegalArgumentException("out has length " + result.length + ", expected at least " + (toRow - fromRow));
+        }
+        try {
+            uploadParams(parameters);
+            if (marginsBuffer == null) {
+                long cap = Math.min(rows, MARGINS_CHUNK);
+                ensureFits(8 * cap, "margins buffer");
+                marginsBuffer = own(DeviceBuffer.allocate(8 * cap, backend.allocations(), "margins"));
+            }
+            double[] chunk = new double[(int) Math.min(toRow - fromRow, MARGINS_CHUNK)];
+            for (long c0 = fromRow; c0 < toRow; c0 += MARGINS_CHUNK) {
+                long c1 = Math.min(toRow, c0 + MARGINS_CHUNK);
+                int count = (int) (c1 - c0);
+                int grid = Math.max(1, Math.min(smallGrid, (count + 7) / 8));
+                backend.launch(CudaKernels.MARGINS, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                        Pointer.to(x.pointer()), Pointer.to(new long[] {c0}), Pointer.to(new long[] {c1}), Pointer.to(new int[] {n}),
+                        Pointer.to(params.pointer()), Pointer.to(marginsBuffer.pointer())));
+                Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(chunk), marginsBuffer.pointer(), 8L * count), "cuMemcpyDtoH(margins)");
+                System.arraycopy(chunk, 0, result, (int) (c0 - fromRow), count);
+            }
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /** False: the GPU backend does not form the Hessian (use L-BFGS, not Newton). */
+    @Override
+    public boolean supportsHessian() {
+        return false;
+    }
+
+    // ---- diagnostics for benchmarks ----
+
+    /** Bytes of X on the device (rows × n × 4). */
+    public long featureBytes() {
+        return rows * n * 4L;
+    }
+
+    /**
+     * A read-only pass over X (its first multiple of 4 floats) with 16-byte loads, summing into float64: the
+     * bandwidth ceiling a fused pass is compared with. Returns the sum (waits for the device).
+     */
+    public double readPass() {
+        check();
+        try {
+            long count = rows * n & ~3L;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * Copies the first {@code min(bytes, featureBytes())} bytes of X to a scratch buffer on the device
+     * ({@code cuMemcpyDtoD}, allocated on first use and kept) and waits: the copy bandwidth ceiling. Returns the bytes
+     * copied (count read plus written twice for bandwidth).
+     */
+    public long copyPass(long bytes) {
+        check();
+        if (bytes <= 0) throw new IllegalArgumentException("bytes is " + bytes + ", expected > 0");
+        try {
+            long b = Math.min(bytes, featureBytes());
+            if (copyScratch == null || copyScratch.bytes() < b) {
+                if (copyScratch != null) {
+                    owned.remove(copyScratch);
+                    copyScratch.close();
+                }
+                ensureFits(b, "copy scratch");
+                copyScratch = own(DeviceBuffer.allocate(b, backend.allocations(), "copy scratch"));
+            }
+            Cuda.check(JCudaDriver.cuMemcpyDtoD(copyScratch.pointer(), x.pointer(), b), "cuMemcpyDtoD");
+            backend.synchronize("cuMemcpyDtoD");
+            return b;
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    // ---- paths ----
+
+    private Pointer rowArgs(long fromRow, long toRow) {
+        return Pointer.to(Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()),
+                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}), Pointer.to(partial.pointer()));
+    }
+
+    /** The weights, or a null device pointer where every weight is 1 (the kernels test for null). */
+    private CUdeviceptr weightPointer() {
+        return weighted ? w.pointer() : new CUdeviceptr();
+    }
+
+    private double[] fusedSums(long fromRow, long toRow) {
+        Plan p = fused;
+        int grid = p.grid(toRow - fromRow);
+        backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
+        return reduce(p.partialRows(grid), n + 3);
+    }
+
+    private double[] twoPassSums(long fromRow, long toRow) {
+        if (residuals == null) {
+            ensureFits(8 * rows, "two-pass residuals");
+            residuals = own(DeviceBuffer.allocate(8 * rows, backend.allocations(), "two-pass residuals"));
+        }
+        long range = toRow - fromRow;
+        int grid = (int) Math.max(1, Math.min(twoPassGrid, (range + 7) / 8));
+        backend.launch(CudaKernels.TP_RESIDUAL, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()),
+                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}), Pointer.to(residuals.pointer()), Pointer.to(partial.pointer())));
+        int block = Math.min(CudaBackend.BLOCK, (n + 31) / 32 * 32);
+        backend.launch(CudaKernels.TP_XTR, grid, block, 0, Pointer.to(
+                Pointer.to(x.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(residuals.pointer()), Pointer.to(partial.pointer())));
+        return reduce(grid, n + 3);
+    }
+
+    private double[] cublasSums(long fromRow, long toRow, double[] parameters) {
+        jcuda.jcublas.cublasHandle h = backend.cublas();
+        if (blasZ == null) {
+            long cap = Math.min(rows, CUBLAS_CHUNK);
+            ensureFits(8 * cap + 8L * n, "cuBLAS workspaces");
+            blasZ = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS z"));
+            blasR = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS r"));
+            blasTheta = own(DeviceBuffer.allocate(4L * n, backend.allocations(), "cuBLAS theta"));
+            blasGradient = own(DeviceBuffer.allocate(4L * n, backend.allocations(), "cuBLAS gradient"));
+        }
+        float[] thetaF = new float[n];
+        for (int j = 0; j < n; j++) thetaF[j] = (float) parameters[j];
+        Cuda.check(JCudaDriver.cuMemcpyHtoD(blasTheta.pointer(), Pointer.to(thetaF), 4L * n), "cuMemcpyHtoD(theta float32)");
+        Pointer one = Pointer.to(new float[] {1f});
+        Pointer zero = Pointer.to(new float[] {0f});
+        double lossSum = 0;
+        double wSum = 0;
+        double rSum = 0;
+        boolean first = true;
+        for (long c0 = fromRow; c0 < toRow; c0 += CUBLAS_CHUNK) {
+            int count = (int) Math.min(CUBLAS_CHUNK, toRow - c0);
+            CUdeviceptr xc = x.at(c0 * n * 4L);
+            // Row-major X (count x n) is the column-major n x count matrix A, lda = n: z = Aᵀθ, g += A r.
+            int st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_T, n, count, one, xc, n, blasTheta.pointer(), 1, zero, blasZ.pointer(), 1);
+            if (st != 0) throw new BackendException("cublasSgemv(X theta) failed: status " + st);
+            int grid = (int) Math.max(1, Math.min(blasGrid, ((long) count + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.BLAS_RESIDUAL, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(blasZ.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {c0}),
+                    Pointer.to(new long[] {count}), Pointer.to(params.pointer()), Pointer.to(new int[] {n}), Pointer.to(new int[] {lossId}),
+                    Pointer.to(blasR.pointer()), Pointer.to(partial.pointer())));
+            double[] s = reduce(grid, 3);
+            lossSum += s[CudaKernels.SLOT_LOSS];
+            wSum += s[CudaKernels.SLOT_WSUM];
+            rSum += s[CudaKernels.SLOT_RSUM];
+            st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_N, n, count, one, xc, n, blasR.pointer(), 1, first ? zero : one, blasGradient.pointer(), 1);
+            if (st != 0) throw new BackendException("cublasSgemv(X^T r) failed: status " + st);
+            first = false;
+        }
+        float[] g = new float[n];
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(g), blasGradient.pointer(), 4L * n), "cuMemcpyDtoH(cuBLAS gradient)");
+        double[] s = new double[n + 3];
+        s[CudaKernels.SLOT_LOSS] = lossSum;
+        s[CudaKernels.SLOT_WSUM] = wSum;
+        s[CudaKernels.SLOT_RSUM] = rSum;
+        for (int j = 0; j < n; j++) s[CudaKernels.SLOT_GRAD + j] = g[j];
+        return s;
+    }
+
+    /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
+    private double[] reduce(long partialRows, int width) {
+        int grid = (width + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK;
+        backend.launch(CudaKernels.REDUCE_PARTIALS, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
+        double[] s = new double[width];
+        // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), out.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        return s;
+    }
+
+    private void uploadParams(double[] parameters) {
+        Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(parameters), 8L * (n + 1)), "cuMemcpyHtoD(parameters)");
+    }
+
+    private void ensureFits(long bytes, String what) {
+        long[] mem = backend.memoryInfo();
+        if (bytes > mem[0]) {
+            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
+        }
+    }
+
+    // ---- checks and lifecycle ----
+
+    private void check() {
+        if (closed) throw new IllegalStateException("data term is closed");
+        backend.ensureOpen();
+        backend.makeCurrent();
+    }
+
+    private void checkRange(long fromRow, long toRow) {
+        check();
+        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
+            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
+        }
+    }
+
+    private void checkParams(double[] parameters) {
+        Objects.requireNonNull(parameters, "params");
+        if (parameters.length != n + 1) {
+            throw new IllegalArgumentException("params has length " + parameters.length + ", expected features + 1 = " + (n + 1));
+        }
+    }
+
+    /** Frees everything after a CUDA failure and returns the exception to throw. */
+    private BackendException fail(BackendException e) {
+        BackendException wrapped = new BackendException(e.getMessage() + " (the GPU data term was closed and its device memory freed)", e);
+        try {
+            close();
+        } catch (RuntimeException suppressed) {
+            wrapped.addSuppressed(suppressed);
+        }
+        return wrapped;
+    }
+
+    private void freeAll(RuntimeException cause) {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Frees this term's device memory, newest allocation first. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        backend.removed(this);
+        RuntimeException failure = null;
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}

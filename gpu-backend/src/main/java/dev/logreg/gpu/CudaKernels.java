@@ -1,0 +1,76 @@
+package dev.logreg.gpu;
+
+import java.util.List;
+
+/**
+ * Every kernel entry point of {@code kernels/src/main/cuda/logreg.cu}, by its stable {@code extern "C"} name, in
+ * one place; a test checks this list against the {@code .entry} names of the packaged PTX. The launch shapes and
+ * formulas are documented at the top of each {@code .cu} file.
+ */
+public final class CudaKernels {
+    private CudaKernels() {}
+
+    /** Loss id passed to the kernels for the log loss (logreg_math.cuh {@code LOGREG_LOSS_LOG}). */
+    public static final int LOSS_LOG = 0;
+    /** Loss id passed to the kernels for the squared error (logreg_math.cuh {@code LOGREG_LOSS_MSE}). */
+    public static final int LOSS_MSE = 1;
+
+    /** Partial-sum slots (common.cuh): Σwℓ, Σw, Σr, then Σ r·x_j at {@code SLOT_GRAD + j}. */
+    static final int SLOT_LOSS = 0;
+    static final int SLOT_WSUM = 1;
+    static final int SLOT_RSUM = 2;
+    static final int SLOT_GRAD = 3;
+    /** Width of a value-only partial row (slots 0 and 1). */
+    static final int VALUE_WIDTH = 2;
+
+    /** Fused value + gradient, scalar loads, 1/2/4/8 columns per lane (n ≤ 32/64/128/256). */
+    public static final String FUSED_S1 = "logreg_fused_s1";
+    /** Entry point logreg_fused_s2 (see the group comment above). */
+    public static final String FUSED_S2 = "logreg_fused_s2";
+    /** Entry point logreg_fused_s4 (see the group comment above). */
+    public static final String FUSED_S4 = "logreg_fused_s4";
+    /** Entry point logreg_fused_s8 (see the group comment above). */
+    public static final String FUSED_S8 = "logreg_fused_s8";
+    /** Fused value + gradient, 16-byte loads (n % 4 == 0), 1/2 float4 per lane (n ≤ 128/256). */
+    public static final String FUSED_V1 = "logreg_fused_v1";
+    /** Entry point logreg_fused_v2 (see the group comment above). */
+    public static final String FUSED_V2 = "logreg_fused_v2";
+    /** Fused value + gradient for any n: warp per row, accumulators per warp in shared memory. */
+    public static final String FUSED_WIDE = "logreg_fused_wide";
+    /** Fused value + gradient for n too wide for shared memory: accumulators in global memory, one partial row per warp. */
+    public static final String FUSED_WIDE_GLOBAL = "logreg_fused_wide_global";
+    /** Value-only passes (line searches), the same layouts. */
+    public static final String VALUE_S1 = "logreg_value_s1";
+    /** Entry point logreg_value_s2 (see the group comment above). */
+    public static final String VALUE_S2 = "logreg_value_s2";
+    /** Entry point logreg_value_s4 (see the group comment above). */
+    public static final String VALUE_S4 = "logreg_value_s4";
+    /** Entry point logreg_value_s8 (see the group comment above). */
+    public static final String VALUE_S8 = "logreg_value_s8";
+    /** Entry point logreg_value_v1 (see the group comment above). */
+    public static final String VALUE_V1 = "logreg_value_v1";
+    /** Entry point logreg_value_v2 (see the group comment above). */
+    public static final String VALUE_V2 = "logreg_value_v2";
+    /** Entry point logreg_value_wide (see the group comment above). */
+    public static final String VALUE_WIDE = "logreg_value_wide";
+    /** Second stage of every deterministic reduction: sums partial rows in order. */
+    public static final String REDUCE_PARTIALS = "logreg_reduce_partials";
+    /** Batch prediction: the logits z of a row range. */
+    public static final String MARGINS = "logreg_margins";
+    /** Unfused path, pass 1: z, ℓ, r per row (r written to a buffer). */
+    public static final String TP_RESIDUAL = "logreg_tp_residual";
+    /** Unfused path, pass 2: Xᵀr by row chunks. */
+    public static final String TP_XTR = "logreg_tp_xtr";
+    /** cuBLAS path: r from the z that cublasSgemv computed. */
+    public static final String BLAS_RESIDUAL = "logreg_blas_residual";
+    /** Σw over a row range. */
+    public static final String WEIGHT_SUM = "logreg_weight_sum";
+    /** Read-only pass over X (the bandwidth ceiling for benchmarks). */
+    public static final String READ_SUM = "logreg_read_sum";
+
+    /** Every entry point, each exactly once. */
+    public static final List<String> ALL = List.of(
+            FUSED_S1, FUSED_S2, FUSED_S4, FUSED_S8, FUSED_V1, FUSED_V2, FUSED_WIDE, FUSED_WIDE_GLOBAL,
+            VALUE_S1, VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2, VALUE_WIDE,
+            REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM);
+}

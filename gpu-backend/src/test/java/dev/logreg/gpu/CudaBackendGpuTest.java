@@ -1,0 +1,290 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.logreg.gpu.GpuTestSupport.assertGradient;
+import static dev.logreg.gpu.GpuTestSupport.assertRelative;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The GPU backend against {@link ReferenceBackend}; skipped, with the probe's reason, where no device is usable.
+ * Tolerances: value 1e-6 relative, gradient 1e-6 of the scale (1/M) Σ wᵢ|ℓ'ᵢ|‖(xᵢ, 1)‖ (float64 accumulation on both
+ * sides; only the summation order differs). The cuBLAS path accumulates in float32: 1e-4.
+ */
+@Tag("gpu")
+class CudaBackendGpuTest {
+    private static final double TOL = 1e-6;
+    private static final double CUBLAS_TOL = 1e-4;
+    private CudaBackend gpu;
+
+    @BeforeEach
+    void open() {
+        assumeTrue(GpuTestSupport.availability().usable(), GpuTestSupport.skipReason());
+        gpu = new CudaBackend(BackendOptions.DEFAULT);
+    }
+
+    @AfterEach
+    void close() {
+        if (gpu != null) {
+            gpu.close();
+            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
+        }
+    }
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> a = new ArrayList<>();
+        // n = 1, 7, 37: scalar register paths; 128: 16-byte loads; 1000: the wide path. m = 100,003 is not a
+        // multiple of any block or row step.
+        int[][] shapes = {{100_003, 1}, {100_003, 7}, {30_011, 37}, {20_000, 128}, {3_001, 1000}, {5_003, 200}, {4_001, 255}};
+        for (int[] s : shapes) {
+            for (Loss loss : List.of(Loss.log(), Loss.mse())) {
+                a.add(Arguments.of(s[0], s[1], loss, false));
+                a.add(Arguments.of(s[0], s[1], loss, true));
+            }
+        }
+        return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0} x {1}, {2}, weighted {3}")
+    @MethodSource("shapes")
+    void agreesWithReference(int rows, int cols, Loss loss, boolean weighted) {
+        Dataset d = GpuTestSupport.data(1000L * cols + rows, rows, cols, weighted, 3.0);
+        double[] p = GpuTestSupport.params(cols, cols, 3.0);
+        try (CudaDataTerm t = gpu.bind(d, loss)) {
+            long[][] ranges = {{0, rows}, {rows / 7, rows / 7 + 12_345 > rows ? rows : rows / 7 + 12_345}, {rows - 1, rows}};
+            for (long[] r : ranges) {
+                double[] gRef = new double[cols + 1];
+                double[] ref = GpuTestSupport.reference(d, loss, r[0], r[1], p, gRef);
+                String what = rows + "x" + cols + " " + loss + (weighted ? " weighted" : "") + " rows [" + r[0] + ", " + r[1] + ")";
+                for (GradientPath path : List.of(GradientPath.FUSED, GradientPath.TWO_PASS)) {
+                    double[] g = new double[cols + 1];
+                    double v = t.valueAndGradient(r[0], r[1], p, g, path);
+                    assertRelative(ref[0], v, TOL, what + " " + path + " value");
+                    assertGradient(gRef, g, ref[1], TOL, what + " " + path);
+                }
+                assertRelative(ref[0], t.value(r[0], r[1], p), TOL, what + " value-only pass");
+                try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, loss)) {
+                    assertRelative(rt.weightSum(r[0], r[1]), t.weightSum(r[0], r[1]), 1e-12, what + " weight sum");
+                }
+            }
+        }
+    }
+
+    @Test
+    void logitsOfMagnitude1e3() {
+        for (Loss loss : List.of(Loss.log(), Loss.mse())) {
+            Dataset d = GpuTestSupport.data(7, 50_001, 37, true, 1e3);
+            double[] p = GpuTestSupport.params(8, 37, 1e3);
+            double[] gRef = new double[38];
+            double[] ref = GpuTestSupport.reference(d, loss, 0, d.rows(), p, gRef);
+            try (CudaDataTerm t = gpu.bind(d, loss)) {
+                double[] g = new double[38];
+                double v = t.valueAndGradient(p, g);
+                assertTrue(Double.isFinite(v), "value " + v);
+                assertRelative(ref[0], v, TOL, loss + " value at |z| ~ 1e3");
+                assertGradient(gRef, g, ref[1], TOL, loss + " gradient at |z| ~ 1e3");
+                double[] z = new double[(int) d.rows()];
+                t.margins(0, d.rows(), p, z);
+                double maxAbs = 0;
+                for (double zi : z) maxAbs = Math.max(maxAbs, Math.abs(zi));
+                assertTrue(maxAbs > 300, "test data do not reach large logits: max |z| = " + maxAbs);
+            }
+        }
+    }
+
+    @Test
+    void marginsMatchReference() {
+        Dataset d = GpuTestSupport.data(11, 10_007, 37, false, 2.0);
+        double[] p = GpuTestSupport.params(12, 37, 2.0);
+        double[] want = new double[10_007 - 5];
+        double[] got = new double[want.length];
+        try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log()); CudaDataTerm t = gpu.bind(d, Loss.log())) {
+            rt.margins(5, d.rows(), p, want);
+            t.margins(5, d.rows(), p, got);
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(got[i] - want[i]) <= 1e-12 * (1 + Math.abs(want[i])), "margin " + i + ": got " + got[i] + ", want " + want[i]);
+        }
+    }
+
+    @Test
+    void permutedRowRangesAreTheReferenceMiniBatches() {
+        Dataset d = GpuTestSupport.data(13, 20_011, 7, true, 2.0);
+        double[] p = GpuTestSupport.params(14, 7, 2.0);
+        BindOptions perm = BindOptions.permuted(99);
+        try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log(), perm); CudaDataTerm t = gpu.bind(d, Loss.log(), perm)) {
+            for (long from = 0; from < d.rows(); from += 4_000) {
+                long to = Math.min(d.rows(), from + 256);
+                double[] gRef = new double[8];
+                double[] g = new double[8];
+                double vRef = rt.valueAndGradient(from, to, p, gRef);
+                double v = t.valueAndGradient(from, to, p, g);
+                assertRelative(vRef, v, TOL, "batch [" + from + ", " + to + ") value");
+                double scale = 0;
+                for (double x : gRef) scale = Math.max(scale, Math.abs(x));
+                assertGradient(gRef, g, Math.max(scale, 1e-3), TOL, "batch [" + from + ", " + to + ")");
+            }
+        }
+    }
+
+    @Test
+    void pathsAgreeWithEachOther() {
+        for (int cols : new int[] {7, 128, 1000}) {
+            Dataset d = GpuTestSupport.data(17 + cols, 20_003, cols, true, 2.0);
+            double[] p = GpuTestSupport.params(18, cols, 2.0);
+            double[] gRef = new double[cols + 1];
+            double[] ref = GpuTestSupport.reference(d, Loss.log(), 0, d.rows(), p, gRef);
+            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+                double[] gf = new double[cols + 1];
+                double[] gt = new double[cols + 1];
+                double vf = t.valueAndGradient(0, d.rows(), p, gf, GradientPath.FUSED);
+                double vt = t.valueAndGradient(0, d.rows(), p, gt, GradientPath.TWO_PASS);
+                assertRelative(vt, vf, TOL, "n=" + cols + " fused vs two-pass value");
+                assertGradient(gt, gf, ref[1], TOL, "n=" + cols + " fused vs two-pass");
+                if (CudaBackend.cublasProblem().isEmpty()) {
+                    double[] gc = new double[cols + 1];
+                    double vc = t.valueAndGradient(0, d.rows(), p, gc, GradientPath.CUBLAS);
+                    assertRelative(vf, vc, CUBLAS_TOL, "n=" + cols + " fused vs cuBLAS value");
+                    assertGradient(gf, gc, ref[1], CUBLAS_TOL, "n=" + cols + " fused vs cuBLAS");
+                } else {
+                    System.out.println("cuBLAS cross-check skipped: " + CudaBackend.cublasProblem().get());
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoRunsAreBitIdentical() {
+        for (int cols : new int[] {7, 128, 1000}) {
+            Dataset d = GpuTestSupport.data(23 + cols, cols == 1000 ? 20_011 : 100_003, cols, true, 2.0);
+            double[] p = GpuTestSupport.params(24, cols, 2.0);
+            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+                for (GradientPath path : List.of(GradientPath.FUSED, GradientPath.TWO_PASS)) {
+                    double[] g1 = new double[cols + 1];
+                    double[] g2 = new double[cols + 1];
+                    double v1 = t.valueAndGradient(0, d.rows(), p, g1, path);
+                    double v2 = t.valueAndGradient(0, d.rows(), p, g2, path);
+                    assertEquals(Double.doubleToRawLongBits(v1), Double.doubleToRawLongBits(v2), path + " n=" + cols + " value bits");
+                    for (int j = 0; j <= cols; j++) {
+                        assertEquals(Double.doubleToRawLongBits(g1[j]), Double.doubleToRawLongBits(g2[j]), path + " n=" + cols + " gradient[" + j + "] bits");
+                    }
+                }
+                assertEquals(Double.doubleToRawLongBits(t.value(p)), Double.doubleToRawLongBits(t.value(p)), "value-only bits");
+            }
+            // A fresh backend and bind on the same device gives the same bits too.
+            double[] ga = new double[cols + 1];
+            double[] gb = new double[cols + 1];
+            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+                t.valueAndGradient(p, ga);
+            }
+            try (CudaBackend other = new CudaBackend(BackendOptions.DEFAULT); CudaDataTerm t = other.bind(d, Loss.log())) {
+                t.valueAndGradient(p, gb);
+            }
+            assertArrayEquals(ga, gb, "gradient differs between backends on the same device");
+        }
+    }
+
+    @Test
+    void kernelsFromPtxAgreeWithReference() {
+        try (CudaBackend ptx = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withImage(CudaOptions.KernelImage.PTX).withSynchronizeEachLaunch(true))) {
+            for (int cols : new int[] {7, 128, 1000}) {
+                Dataset d = GpuTestSupport.data(31 + cols, 10_007, cols, true, 2.0);
+                double[] p = GpuTestSupport.params(32, cols, 2.0);
+                double[] gRef = new double[cols + 1];
+                double[] ref = GpuTestSupport.reference(d, Loss.log(), 0, d.rows(), p, gRef);
+                try (CudaDataTerm t = ptx.bind(d, Loss.log())) {
+                    double[] g = new double[cols + 1];
+                    assertRelative(ref[0], t.valueAndGradient(p, g), TOL, "PTX image n=" + cols + " value");
+                    assertGradient(gRef, g, ref[1], TOL, "PTX image n=" + cols);
+                }
+            }
+        }
+    }
+
+    @Test
+    void freeMemoryReturnsAfter1000BindCloseCycles() {
+        Dataset d = GpuTestSupport.data(41, 1_000, 8, true, 1.0);
+        try (CudaDataTerm warm = gpu.bind(d, Loss.log())) {
+            warm.value(new double[9]);  // first-use costs (module data, JIT) before the baseline
+        }
+        long before = gpu.memoryInfo()[0];
+        for (int i = 0; i < 1000; i++) {
+            try (CudaDataTerm t = gpu.bind(d, i % 2 == 0 ? Loss.log() : Loss.mse())) {
+                if (i % 100 == 0) t.valueAndGradient(new double[9], new double[9]);
+            }
+        }
+        long after = gpu.memoryInfo()[0];
+        assertEquals(0, gpu.liveAllocations(), "live allocations after 1000 bind/close cycles");
+        assertTrue(Math.abs(after - before) <= (4L << 20), "free device memory " + before + " before, " + after + " after 1000 cycles");
+    }
+
+    @Test
+    void datasetLargerThanFreeMemoryIsRejectedBeforeAllocating() {
+        List<DeviceBuffer> ballast = new ArrayList<>();
+        try {
+            // Fill the device until less than 96 MiB are free (1 GiB pieces, then 32 MiB pieces: robust to
+            // fragmentation), then ask for a dataset of 160 MiB.
+            long free = gpu.memoryInfo()[0];
+            while (free > (1L << 30) + (96L << 20)) {
+                ballast.add(DeviceBuffer.allocate(1L << 30, gpu.allocations(), "ballast"));
+                free = gpu.memoryInfo()[0];
+            }
+            while (free > (96L << 20)) {
+                ballast.add(DeviceBuffer.allocate(32L << 20, gpu.allocations(), "ballast"));
+                free = gpu.memoryInfo()[0];
+            }
+            long live = gpu.liveAllocations();
+            Dataset big = Dataset.wrap(new float[32 << 20], 4, new float[8 << 20], null);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.bind(big, Loss.log()));
+            assertTrue(e.getMessage().contains("needs") && e.getMessage().contains("bytes are free"), e.getMessage());
+            assertTrue(e.getMessage().contains(String.valueOf(4L * (32 << 20))), "message does not give X's bytes: " + e.getMessage());
+            assertEquals(live, gpu.liveAllocations(), "the rejected bind allocated device memory");
+        } finally {
+            for (DeviceBuffer b : ballast) b.close();
+        }
+    }
+
+    @Test
+    void lifecycleAndValidation() {
+        Dataset d = GpuTestSupport.data(51, 100, 3, false, 1.0);
+        CudaDataTerm t = gpu.bind(d, Loss.log());
+        assertTrue(gpu.liveAllocations() > 0);
+        assertThrows(IllegalArgumentException.class, () -> t.value(0, 101, new double[4]));
+        assertThrows(IllegalArgumentException.class, () -> t.value(5, 5, new double[4]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.value(new double[3]));
+        assertTrue(e.getMessage().contains("expected features + 1 = 4"), e.getMessage());
+        assertFalse(t.supportsHessian());
+        assertThrows(UnsupportedOperationException.class, () -> t.hessian(new double[4], new double[16]));
+        t.close();
+        t.close();  // idempotent
+        assertEquals(0, gpu.liveAllocations());
+        assertThrows(IllegalStateException.class, () -> t.value(new double[4]));
+        CudaDataTerm open = gpu.bind(d, Loss.log());
+        gpu.close();
+        gpu.close();
+        assertEquals(0, gpu.liveAllocations(), "backend close left the open term's buffers");
+        assertThrows(IllegalStateException.class, () -> open.value(new double[4]));
+        assertThrows(IllegalStateException.class, () -> gpu.bind(d, Loss.log()));
+    }
+}

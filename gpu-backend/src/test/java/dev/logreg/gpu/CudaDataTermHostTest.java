@@ -1,0 +1,96 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.RowPermutation;
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Runs everywhere: the host-side logic of {@link CudaDataTerm} that needs no device (kernel choice, row gathering). */
+class CudaDataTermHostTest {
+    private static final Pattern ENTRY = Pattern.compile("LR_NARROW_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+)\\)");
+
+    /** Every n up to 256 gets a register kernel whose lanes cover all n columns; wider n gets none. */
+    @Test
+    void narrowKernelCoversEveryColumn() {
+        for (int n = 1; n <= 300; n++) {
+            for (boolean gradient : new boolean[] {true, false}) {
+                String k = CudaDataTerm.narrowKernel(n, gradient);
+                if (n > 256) {
+                    assertNull(k, "n=" + n);
+                    continue;
+                }
+                assertNotNull(k, "n=" + n);
+                assertTrue(CudaKernels.ALL.contains(k), k + " is not an entry point");
+                boolean vec = k.charAt(k.length() - 2) == 'v';
+                int per = k.charAt(k.length() - 1) - '0';
+                int covered = vec ? 128 * per : 32 * per;
+                assertTrue(covered >= n, k + " covers " + covered + " columns, n = " + n);
+                assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
+            }
+        }
+    }
+
+    /** The Java table of rows in flight matches fused.cu's entry table (where the sources are at hand). */
+    @Test
+    void rowsInFlightMatchFusedCu() throws Exception {
+        Path src = Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu");
+        assumeTrue(Files.isRegularFile(src), "kernels sources not found at " + src + " (run from the gpu-backend module)");
+        Matcher m = ENTRY.matcher(Files.readString(src));
+        int seen = 0;
+        while (m.find()) {
+            String name = m.group(1);
+            boolean vec = Boolean.parseBoolean(m.group(3));
+            assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
+            assertEquals((vec ? "v" : "s") + m.group(2), name.substring(name.length() - 2), name + ": K and VEC vs name");
+            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.rowsInFlight(name), name + ": ROWS");
+            seen++;
+        }
+        assertEquals(12, seen, "narrow entries found in fused.cu");
+    }
+
+    /** Gathering bound rows through a permutation, across several dataset blocks, gives the permuted rows. */
+    @Test
+    void gatherFollowsThePermutationAcrossBlocks() {
+        int n = 3;
+        int rows = 50;
+        SplittableRandom r = new SplittableRandom(5);
+        Dataset.Builder b = Dataset.builder(n).blockCapacity(7 * n);  // blocks of 7 rows: rows straddle blocks
+        for (int i = 0; i < rows; i++) {
+            float[] x = {i, (float) r.nextDouble(), -i};
+            b.addRow(x, i % 2);
+        }
+        Dataset d = b.build();
+        assertTrue(d.blocks().size() > 5, "expected several blocks, got " + d.blocks().size());
+        RowBlock[] blocks = d.blocks().toArray(new RowBlock[0]);
+        long[] first = new long[blocks.length];
+        FloatBuffer[] fx = new FloatBuffer[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            first[i] = blocks[i].firstRow();
+            fx[i] = blocks[i].features();
+        }
+        int[] perm = RowPermutation.of(rows, 11);
+        for (int[] p : new int[][] {null, perm}) {
+            FloatBuffer dst = FloatBuffer.allocate(20 * n);
+            CudaDataTerm.gather(dst, 13, 33, p, blocks, first, fx, n);
+            for (int k = 0; k < 20; k++) {
+                long row = p == null ? 13 + k : p[13 + k];
+                for (int j = 0; j < n; j++) {
+                    assertEquals(d.feature(row, j), dst.get(k * n + j), "bound row " + (13 + k) + " column " + j + (p == null ? "" : " (permuted)"));
+                }
+            }
+        }
+    }
+}

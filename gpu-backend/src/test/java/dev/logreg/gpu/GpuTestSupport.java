@@ -1,0 +1,99 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.Availability;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared by the GPU tests: whether a device is usable (probed once per JVM), seeded data and comparisons. */
+final class GpuTestSupport {
+    private GpuTestSupport() {}
+
+    private static final class Probe {
+        static final Availability AVAILABILITY = new CudaBackendProvider().probe();
+    }
+
+    /** The provider's probe, run once per test JVM. */
+    static Availability availability() {
+        return Probe.AVAILABILITY;
+    }
+
+    /** The reason GPU tests skip, for assumeTrue. */
+    static String skipReason() {
+        return "no usable CUDA device: " + availability().reason();
+    }
+
+    /**
+     * Seeded data: features ~ uniform[-1, 1) scaled per column, labels drawn from a logistic model whose logits have
+     * magnitude about {@code logitScale}, weights in [0, 3) where asked (some exactly 0).
+     */
+    static Dataset data(long seed, int rows, int cols, boolean weighted, double logitScale) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[Math.multiplyExact(rows, cols)];
+        float[] y = new float[rows];
+        float[] w = weighted ? new float[rows] : null;
+        double[] beta = new double[cols];
+        for (int j = 0; j < cols; j++) beta[j] = r.nextDouble() * 2 - 1;
+        for (int i = 0; i < rows; i++) {
+            double z = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = (float) ((r.nextDouble() * 2 - 1) * (1 + j % 5));
+                x[i * cols + j] = v;
+                z += beta[j] * v;
+            }
+            z *= logitScale / Math.sqrt(cols);
+            y[i] = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1f : 0f;
+            if (weighted) w[i] = i % 17 == 0 ? 0f : (float) (3 * r.nextDouble());
+        }
+        return Dataset.wrap(x, cols, y, w);
+    }
+
+    /** Parameters with logits of magnitude about {@code logitScale} on {@link #data}. */
+    static double[] params(long seed, int cols, double logitScale) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] p = new double[cols + 1];
+        for (int j = 0; j <= cols; j++) p[j] = (r.nextDouble() * 2 - 1) * logitScale / Math.sqrt(cols) / 3;
+        return p;
+    }
+
+    /** Reference value and gradient over [from, to), plus the gradient scale (1/M) Σ wᵢ|ℓ'ᵢ|‖(xᵢ, 1)‖. */
+    static double[] reference(Dataset d, Loss loss, long from, long to, double[] params, double[] gradOut) {
+        try (ReferenceBackend ref = new ReferenceBackend(); DataTerm t = ref.bind(d, loss)) {
+            double v = t.valueAndGradient(from, to, params, gradOut);
+            int n = d.cols();
+            double[] z = new double[(int) (to - from)];
+            t.margins(from, to, params, z);
+            float[] row = new float[n];
+            double s = 0;
+            for (long i = from; i < to; i++) {
+                d.copyRow(i, row);
+                double norm = 1;
+                for (float f : row) norm += (double) f * f;
+                s += d.weight(i) * Math.abs(loss.derivative(d.label(i), z[(int) (i - from)])) * Math.sqrt(norm);
+            }
+            return new double[] {v, s / t.weightSum(from, to)};
+        }
+    }
+
+    /** Asserts |got − want| ≤ tol·|want| (fails on NaN). */
+    static void assertRelative(double want, double got, double tol, String what) {
+        double err = Math.abs(got - want);
+        assertTrue(err <= tol * Math.abs(want), what + ": got " + got + ", want " + want + ", relative error " + err / Math.abs(want) + " > " + tol);
+    }
+
+    /** Asserts every |got[j] − want[j]| ≤ tol·scale, naming the first bad index (fails on NaN). */
+    static void assertGradient(double[] want, double[] got, double scale, double tol, String what) {
+        assertEquals(want.length, got.length, what + ": length");
+        for (int j = 0; j < want.length; j++) {
+            double err = Math.abs(got[j] - want[j]);
+            assertTrue(err <= tol * scale, what + ": gradient[" + j + "] got " + got[j] + ", want " + want[j]
+                    + ", error / scale = " + err / scale + " > " + tol + " (scale " + scale + ")");
+        }
+    }
+}

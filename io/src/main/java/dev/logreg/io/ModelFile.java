@@ -1,0 +1,262 @@
+package dev.logreg.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.logreg.model.LogisticModel;
+import dev.logreg.optim.Status;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The model file: versioned JSON, for the CLI and for embedders. No Java serialization.
+ *
+ * <pre>{@code
+ * { "format": "logreg-model", "formatVersion": 1, "libraryVersion": "0.1.0",
+ *   "featureNames": ["a", "b"] | null, "coefficients": [..], "intercept": 0.5, "fitIntercept": true,
+ *   "labels": {"negative": 0, "positive": 1},
+ *   "training": {"loss": "log", "penalty": "l2", "lambda": 1.0, ...},
+ *   "backend": "...", "optimizer": "lbfgs", "objective": 0.07, "status": "CONVERGED_GRADIENT", "message": "...",
+ *   "iterations": 42, "seconds": 0.01,
+ *   "history": [{"iteration": 1, "objective": .., "gradientNorm": .., "seconds": ..}, ..] }
+ * }</pre>
+ *
+ * Doubles are written in shortest round-trip form, so a model read back predicts bit-identically. Non-finite
+ * history values are written as {@code null}. Writing is atomic: the JSON goes to a temporary file in the target's
+ * directory, is forced to disk, and is renamed over the target with {@code ATOMIC_MOVE}, so a crash or an error
+ * mid-write leaves the old file intact. Reading a corrupt, truncated or newer-version file is an
+ * {@link IllegalArgumentException} saying which. Stateless and thread-safe.
+ */
+public final class ModelFile {
+    private ModelFile() {}
+
+    /** The value of the {@code format} field. */
+    public static final String FORMAT = "logreg-model";
+    /** The format version this library writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The logreg version (from the io jar's build), or {@code "unknown"}. */
+    public static String libraryVersion() {
+        try (InputStream in = ModelFile.class.getResourceAsStream("version.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            String v = p.getProperty("version", "unknown");
+            return v.startsWith("${") ? "unknown" : v;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The JSON tree of {@code m} (what {@link #write} writes). */
+    public static ObjectNode toJson(SavedModel m) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("formatVersion", FORMAT_VERSION);
+        root.put("libraryVersion", m.libraryVersion());
+        LogisticModel model = m.model();
+        if (model.featureNames() == null) root.putNull("featureNames");
+        else {
+            ArrayNode names = root.putArray("featureNames");
+            model.featureNames().forEach(names::add);
+        }
+        ArrayNode coef = root.putArray("coefficients");
+        for (double c : model.coefficients()) coef.add(c);
+        root.put("intercept", model.intercept());
+        root.put("fitIntercept", model.fitIntercept());
+        ObjectNode labels = root.putObject("labels");
+        labels.put("negative", (long) m.labels().negative());
+        labels.put("positive", (long) m.labels().positive());
+        root.set("training", MAPPER.valueToTree(m.training()));
+        root.put("backend", m.backend());
+        root.put("optimizer", m.optimizer());
+        putFinite(root, "objective", m.objective());
+        root.put("status", m.status().name());
+        root.put("message", m.message());
+        root.put("iterations", m.iterations());
+        putFinite(root, "seconds", m.seconds());
+        ArrayNode hist = root.putArray("history");
+        for (SavedModel.HistoryPoint p : m.history()) {
+            ObjectNode e = hist.addObject();
+            e.put("iteration", p.iteration());
+            putFinite(e, "objective", p.objective());
+            putFinite(e, "gradientNorm", p.gradientNorm());
+            putFinite(e, "seconds", p.seconds());
+        }
+        return root;
+    }
+
+    private static void putFinite(ObjectNode o, String name, double v) {
+        if (Double.isFinite(v)) o.put(name, v);
+        else o.putNull(name);
+    }
+
+    /**
+     * Writes {@code model} to {@code file} atomically (see the class comment); the directory must exist.
+     *
+     * @throws IOException where the file cannot be written; the previous file, if any, is then left as it was
+     */
+    public static void write(Path file, SavedModel model) throws IOException {
+        byte[] json = MAPPER.writeValueAsBytes(toJson(model));
+        writeAtomically(file, out -> {
+            out.write(json);
+            out.write('\n');
+        });
+    }
+
+    /** Writes the bytes {@code body} produces; see {@link #writeAtomically}. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes to a temporary file next to {@code target}, forces it to disk, and renames it over {@code target}
+     * with {@code ATOMIC_MOVE}; on any failure the temporary file is deleted and {@code target} is untouched.
+     */
+    static void writeAtomically(Path target, Body body) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(String.valueOf(dir), null, "directory does not exist");
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                body.writeTo(out);
+                out.flush();
+                ch.force(true); // the data are on disk before the rename makes them visible
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                // Same directory, so this only happens on exotic file systems; a plain replace is the best left.
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a model file.
+     *
+     * @throws java.nio.file.NoSuchFileException where it does not exist
+     * @throws IllegalArgumentException          where it is not a logreg model file, is corrupt or truncated, was
+     *                                           written by a newer format version, or has a missing or bad field
+     */
+    public static SavedModel read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not a valid model file (corrupt or truncated JSON: "
+                    + e.getOriginalMessage() + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+        }
+        if (root == null || root.isMissingNode()) throw new IllegalArgumentException(file + " is empty, expected a model file");
+        if (!root.isObject()) throw new IllegalArgumentException(file + " is not a model file (the JSON is not an object)");
+        if (!FORMAT.equals(root.path("format").asText(null))) {
+            throw new IllegalArgumentException(file + " is not a logreg model file (field \"format\" is " + root.path("format") + ", expected \"" + FORMAT + "\")");
+        }
+        JsonNode v = root.get("formatVersion");
+        if (v == null || !v.canConvertToInt()) throw new IllegalArgumentException(file + ": field \"formatVersion\" is missing or not an integer");
+        if (v.asInt() > FORMAT_VERSION) {
+            throw new IllegalArgumentException(file + " has model format version " + v.asInt() + ", newer than the version " + FORMAT_VERSION
+                    + " this logreg (" + libraryVersion() + ") reads; upgrade logreg (written by " + root.path("libraryVersion").asText("?") + ")");
+        }
+        if (v.asInt() < 1) throw new IllegalArgumentException(file + ": format version " + v.asInt() + ", expected 1");
+        try {
+            JsonNode coef = required(root, "coefficients");
+            if (!coef.isArray() || coef.isEmpty()) throw new IllegalArgumentException("field \"coefficients\" is not a non-empty array");
+            double[] c = new double[coef.size()];
+            for (int j = 0; j < c.length; j++) c[j] = number(coef.get(j), "coefficients[" + j + "]");
+            List<String> names = null;
+            JsonNode fn = root.get("featureNames");
+            if (fn != null && !fn.isNull()) {
+                if (!fn.isArray()) throw new IllegalArgumentException("field \"featureNames\" is not an array");
+                names = new ArrayList<>();
+                for (JsonNode n : fn) {
+                    if (!n.isTextual()) throw new IllegalArgumentException("feature name " + n + " is not a string");
+                    names.add(n.asText());
+                }
+            }
+            boolean fit = bool(required(root, "fitIntercept"), "fitIntercept");
+            double b = number(required(root, "intercept"), "intercept");
+            LogisticModel model = new LogisticModel(c, b, fit, names);
+            JsonNode lab = required(root, "labels");
+            LabelMapping labels = new LabelMapping(number(required(lab, "negative"), "labels.negative"), number(required(lab, "positive"), "labels.positive"));
+            Map<String, Object> training = new LinkedHashMap<>();
+            JsonNode t = root.get("training");
+            if (t != null && t.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    training.put(e.getKey(), MAPPER.treeToValue(e.getValue(), Object.class));
+                }
+            }
+            Status status;
+            String s = required(root, "status").asText();
+            try {
+                status = Status.valueOf(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("status \"" + s + "\" is not a known status");
+            }
+            List<SavedModel.HistoryPoint> history = new ArrayList<>();
+            JsonNode h = root.get("history");
+            if (h != null && h.isArray()) {
+                for (JsonNode e : h) {
+                    history.add(new SavedModel.HistoryPoint(e.path("iteration").asInt(), orNaN(e.get("objective")),
+                            orNaN(e.get("gradientNorm")), orNaN(e.get("seconds"))));
+                }
+            }
+            return new SavedModel(model, labels, training, root.path("backend").asText(""), root.path("optimizer").asText(""),
+                    orNaN(root.get("objective")), status, root.path("message").asText(""), root.path("iterations").asInt(0),
+                    orNaN(root.get("seconds")), history, root.path("libraryVersion").asText("unknown"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not a valid model file: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode o, String name) {
+        JsonNode n = o.get(name);
+        if (n == null || n.isNull()) throw new IllegalArgumentException("field \"" + name + "\" is missing");
+        return n;
+    }
+
+    private static double number(JsonNode n, String name) {
+        if (n == null || !n.isNumber()) throw new IllegalArgumentException("field \"" + name + "\" is " + n + ", expected a number");
+        return n.asDouble();
+    }
+
+    private static boolean bool(JsonNode n, String name) {
+        if (!n.isBoolean()) throw new IllegalArgumentException("field \"" + name + "\" is " + n + ", expected true or false");
+        return n.asBoolean();
+    }
+
+    private static double orNaN(JsonNode n) {
+        return n == null || !n.isNumber() ? Double.NaN : n.asDouble();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.logreg.io;
+
+import dev.logreg.data.Dataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The parallel CSV path gives exactly what the sequential one gives, errors included. */
+class CsvParallelReadTest {
+    @TempDir
+    Path dir;
+
+    private Path file(int rows, boolean weighted, String extraLine, SplittableRandom r) throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,c,label" + (weighted ? ",w" : "") + "\r\n");
+        for (int i = 0; i < rows; i++) {
+            sb.append(r.nextInt(1000) / 7.0).append(',').append(-r.nextDouble()).append(',').append(r.nextInt(5)).append(',')
+                    .append(r.nextInt(2));
+            if (weighted) sb.append(',').append(r.nextInt(3));
+            sb.append(i % 7 == 0 ? "\r\n" : "\n");
+            if (i % 50 == 0) sb.append('\n'); // empty lines
+            if (extraLine != null && i == rows - 10) sb.append(extraLine).append('\n');
+        }
+        Path p = dir.resolve("p" + rows + weighted + (extraLine == null ? "" : extraLine.hashCode()) + ".csv");
+        Files.writeString(p, sb);
+        return p;
+    }
+
+    private static void assertSame(Dataset a, Dataset b) {
+        assertEquals(a.rows(), b.rows());
+        assertEquals(a.cols(), b.cols());
+        assertEquals(a.isWeighted(), b.isWeighted());
+        assertEquals(a.featureNames(), b.featureNames());
+        for (long i = 0; i < a.rows(); i++) {
+            assertEquals(a.label(i), b.label(i), "label of row " + i);
+            assertEquals(a.weight(i), b.weight(i), "weight of row " + i);
+            for (int j = 0; j < a.cols(); j++) {
+                if (Float.floatToIntBits(a.feature(i, j)) != Float.floatToIntBits(b.feature(i, j))) {
+                    throw new AssertionError("row " + i + " col " + j + ": sequential " + a.feature(i, j) + ", parallel " + b.feature(i, j));
+                }
+            }
+        }
+    }
+
+    @Test
+    void parallelEqualsSequential() throws IOException {
+        SplittableRandom r = new SplittableRandom(3);
+        for (boolean weighted : new boolean[] {false, true}) {
+            Path p = file(5000, weighted, null, r);
+            ReadOptions o = ReadOptions.DEFAULT.withWeightColumn(weighted ? "w" : null);
+            Dataset seq = CsvDataReader.read(p, o, 1).dataset();
+            for (int threads : new int[] {2, 3, 8}) assertSame(seq, CsvDataReader.read(p, o, threads, 0).dataset());
+        }
+    }
+
+    @Test
+    void quotesInTheDataFallBackToSequential() throws IOException {
+        Path p = file(3000, false, "\"1.5\",2,3,1", new SplittableRandom(4));
+        Dataset seq = CsvDataReader.read(p, ReadOptions.DEFAULT, 1).dataset();
+        assertSame(seq, CsvDataReader.read(p, ReadOptions.DEFAULT, 4, 0).dataset());
+    }
+
+    @Test
+    void tinyBuffersCutRecordsAnywhereAndChangeNothing() throws IOException {
+        StringBuilder sb = new StringBuilder("\"a\",\"b\nb\",label\n");
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < 300; i++) {
+            sb.append(i % 3 == 0 ? "\"" + r.nextInt(100) + ".25\"" : "  " + r.nextInt(100)).append(',')
+                    .append(i % 5 == 0 ? "\"-" + i + "e-3\"" : "" + i).append(',').append(i % 2).append(i % 4 == 0 ? "\r\n" : "\n");
+            if (i % 17 == 0) sb.append("\n");
+        }
+        Path p = dir.resolve("tiny.csv");
+        Files.writeString(p, sb);
+        Dataset big = CsvDataReader.read(p, ReadOptions.DEFAULT, 1).dataset();
+        assertEquals(300, big.rows());
+        assertEquals(java.util.List.of("a", "b\nb"), big.featureNames());
+        assertSame(FastCsvDataReader.read(p, ReadOptions.DEFAULT).dataset(), big);
+        for (int bytes : new int[] {1, 2, 3, 7, 16, 64}) {
+            assertSame(big, CsvDataReader.read(p, ReadOptions.DEFAULT, 1, Long.MAX_VALUE, bytes).dataset());
+        }
+        Path bad = dir.resolve("tinybad.csv");
+        Files.writeString(bad, sb + "1,\"2\n3,1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(bad, ReadOptions.DEFAULT, 1, Long.MAX_VALUE, 5));
+        assertTrue(e.getMessage().contains("unterminated"), e.getMessage());
+        Path ragged = dir.resolve("tinyragged.csv");
+        Files.writeString(ragged, sb + "1,2\n");
+        IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(ragged, ReadOptions.DEFAULT, 1, Long.MAX_VALUE, 3));
+        assertEquals(assertThrows(IllegalArgumentException.class, () -> FastCsvDataReader.read(ragged, ReadOptions.DEFAULT)).getMessage(), g.getMessage());
+    }
+
+    @Test
+    void errorsNameTheSameLineAsSequential() throws IOException {
+        Path p = file(3000, false, "1,2,oops,1", new SplittableRandom(5));
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(p, ReadOptions.DEFAULT, 1));
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(p, ReadOptions.DEFAULT, 4, 0));
+        assertEquals(a.getMessage(), b.getMessage());
+        assertTrue(a.getMessage().contains("column 'c' (3): cannot parse 'oops'"), a.getMessage());
+        // Mixed 0 and -1 labels in different pieces.
+        Path m = file(3000, false, "1,2,3,-1", new SplittableRandom(6));
+        IllegalArgumentException c = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(m, ReadOptions.DEFAULT, 4, 0));
+        assertTrue(c.getMessage().contains("mix"), c.getMessage());
+        assertEquals(assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(m, ReadOptions.DEFAULT, 1)).getMessage(), c.getMessage());
+    }
+}

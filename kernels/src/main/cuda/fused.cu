@@ -1,0 +1,256 @@
+/*
+ * fused.cu - the fused pass: for rows i in [from, to)
+ *   z_i = x_i . theta + b                       (float64 accumulation of float32 x and float64 theta)
+ *   l_i = l(y_i, z_i), d_i = dl/dz(y_i, z_i)     (log loss or squared error, logreg_math.cuh)
+ *   r_i = w_i d_i
+ * and the per-block partial sums  sum w_i l_i,  sum w_i,  sum r_i,  sum r_i x_ij  (j < n)  (GRAD = true), or the
+ * first two alone (value-only pass, GRAD = false). Each element of X is read from device memory once.
+ *
+ * Launch shape (narrow path, n <= 256, entry points logreg_{fused,value}_{s1,s2,s4,s8,v1,v2}):
+ *   1-D grid of G blocks (a fixed multiple of the SM count), blockDim.x = 256 (8 warps), dynamic shared memory
+ *   8 * width doubles. A warp works on ROWS rows at a time (grid-stride over rows with 64-bit indices); lane l owns
+ *   columns l, l+32, ... (s<K>: K columns per lane) or the float4 chunks l, l+32, ... (v<K>: 16-byte loads, needs
+ *   n % 4 == 0 and X 16-byte aligned). theta and the gradient accumulators for a lane's columns live in registers.
+ *   Each row's dot product is reduced across the warp with an xor butterfly (every lane gets every z); then lane q
+ *   computes sigma, l and r of row q of the ROWS in flight (the double-precision exp and log1p are issued once per
+ *   ROWS rows, not once per row) and r is broadcast with a shuffle; each lane adds r x_ij into its own accumulators.
+ * Launch shape (wide path, any n, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
+ *   the row is read once from device memory for the dot product and touched again, from L1/L2, to accumulate
+ *   r x_ij. Accumulators per warp in shared memory (dynamic, warps * width doubles; the host raises the limit past
+ *   48 KB where needed), or, where even one warp's accumulators do not fit, in the warp's own row of the partial
+ *   buffer in global memory (logreg_fused_wide_global: one partial row per warp instead of per block).
+ *
+ * Deterministic: the rows a warp visits, the order it adds them in, the butterfly and the combination of warps
+ * (warp 0 first, in shared memory) depend only on the launch shape; logreg_reduce_partials then adds the block
+ * partials in block order. No atomics.
+ */
+#include "common.cuh"
+
+template <bool VEC>
+__device__ __forceinline__ int lr_column(int k, int lane) {
+    // VEC: k = 4 * chunk + element; chunk c of lane l is float4 number l + 32 c of the row.
+    return VEC ? 4 * (lane + 32 * (k >> 2)) + (k & 3) : lane + 32 * k;
+}
+
+/* Writes this warp's accumulators into its row of shared memory, then one partial row per block, warps in order. */
+__device__ __forceinline__ void lr_combine_warps(double *smem, int width, double *__restrict__ partial) {
+    __syncthreads();
+    const int warps = blockDim.x >> 5;
+    for (int c = threadIdx.x; c < width; c += blockDim.x) {
+        double s = 0.0;
+        for (int wp = 0; wp < warps; wp++) s += smem[wp * width + c];
+        partial[(long long)blockIdx.x * width + c] = s;
+    }
+}
+
+template <int K, bool VEC, bool GRAD, int ROWS>
+__device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, const float *__restrict__ Y,
+                                                const float *__restrict__ W, long long from, long long to, int n,
+                                                const double *__restrict__ params, int loss,
+                                                double *__restrict__ partial) {
+    constexpr int C = VEC ? 4 * K : K;  // columns per lane
+    static_assert(ROWS >= 1 && ROWS <= 32, "lane q computes the loss of row q: at most 32 rows in flight");
+    LR_DYNAMIC_SHARED(double, smem);
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int warps = blockDim.x >> 5;
+    const long long gwarp = (long long)blockIdx.x * warps + warp;
+    const long long step = (long long)gridDim.x * warps * ROWS;
+    const int width = GRAD ? n + 3 : LR_VALUE_WIDTH;
+
+    double th[C];
+    double acc[C];
+#pragma unroll
+    for (int k = 0; k < C; k++) {
+        const int j = lr_column<VEC>(k, lane);
+        th[k] = j < n ? params[j] : 0.0;
+        acc[k] = 0.0;
+    }
+    const double b = params[n];
+    double lossSum = 0.0, wSum = 0.0, rSum = 0.0;
+
+    for (long long r0 = from + gwarp * ROWS; r0 < to; r0 += step) {
+        float x[ROWS][C];
+        // Lane q < ROWS reads the label and weight of row q (the lane that will compute that row's loss).
+        const bool mine = lane < ROWS && r0 + lane < to;
+        const float yq = mine ? __ldg(Y + r0 + lane) : 0.0f;
+        const float wq = mine ? lr_weight(W, r0 + lane) : 0.0f;
+        // All loads of ROWS rows are issued before the first use: several rows in flight per warp.
+#pragma unroll
+        for (int q = 0; q < ROWS; q++) {
+            const long long row = r0 + q;
+            const bool live = row < to;
+            const float *xr = X + row * (long long)n;
+            if (VEC) {
+#pragma unroll
+                for (int kk = 0; kk < K; kk++) {
+                    const int c = lane + 32 * kk;
+                    float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                    if (live && 4 * c < n) v = __ldcs(reinterpret_cast<const float4 *>(xr) + c);
+                    x[q][4 * kk + 0] = v.x;
+                    x[q][4 * kk + 1] = v.y;
+                    x[q][4 * kk + 2] = v.z;
+                    x[q][4 * kk + 3] = v.w;
+                }
+            } else {
+#pragma unroll
+                for (int k = 0; k < C; k++) {
+                    const int j = lane + 32 * k;
+                    x[q][k] = (live && j < n) ? __ldcs(xr + j) : 0.0f;
+                }
+            }
+        }
+        // Dot products of the ROWS rows, each reduced across the warp (every lane gets every z).
+        double z[ROWS];
+#pragma unroll
+        for (int q = 0; q < ROWS; q++) {
+            double s = 0.0;
+#pragma unroll
+            for (int k = 0; k < C; k++) s = fma(th[k], (double)x[q][k], s);
+            z[q] = lr_warp_sum(s) + b;
+        }
+        // sigma, l and r once per row: lane q takes row q, so the warp issues the double-precision exp/log1p once
+        // for ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of row q is broadcast.
+        double zq = 0.0;
+#pragma unroll
+        for (int q = 0; q < ROWS; q++) {
+            if (lane == q) zq = z[q];
+        }
+        double rq = 0.0;
+        if (mine) {
+            const double w = (double)wq;
+            double v;
+            const double d = lr_loss_and_derivative(loss, (double)yq, zq, &v);
+            lossSum += w * v;
+            wSum += w;
+            if (GRAD) {
+                rq = w * d;
+                rSum += rq;
+            }
+        }
+        if (GRAD) {
+#pragma unroll
+            for (int q = 0; q < ROWS; q++) {
+                const double r = __shfl_sync(LR_FULL_MASK, rq, q);  // 0 for a row past the end
+#pragma unroll
+                for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[q][k], acc[k]);
+            }
+        }
+    }
+    // The scalar sums are spread over lanes 0 .. ROWS-1: add them across the warp (fixed butterfly order).
+    lossSum = lr_warp_sum(lossSum);
+    wSum = lr_warp_sum(wSum);
+    if (GRAD) rSum = lr_warp_sum(rSum);
+
+    double *mine = smem + warp * width;
+    if (GRAD) {
+#pragma unroll
+        for (int k = 0; k < C; k++) {
+            const int j = lr_column<VEC>(k, lane);
+            if (j < n) mine[LR_SLOT_GRAD + j] = acc[k];
+        }
+    }
+    if (lane == 0) {  // after the butterfly every lane holds the same scalar sums
+        mine[LR_SLOT_LOSS] = lossSum;
+        mine[LR_SLOT_WSUM] = wSum;
+        if (GRAD) mine[LR_SLOT_RSUM] = rSum;
+    }
+    lr_combine_warps(smem, width, partial);
+}
+
+/*
+ * Wide path. SMEM: accumulators of each warp in shared memory, one partial row per block. !SMEM: accumulators in
+ * row `gwarp` of `partial` (one partial row per warp); only meaningful with GRAD.
+ */
+template <bool GRAD, bool SMEM>
+__device__ __forceinline__ void lr_fused_wide(const float *__restrict__ X, const float *__restrict__ Y,
+                                              const float *__restrict__ W, long long from, long long to, int n,
+                                              const double *__restrict__ params, int loss,
+                                              double *__restrict__ partial) {
+    LR_DYNAMIC_SHARED(double, smem);
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int warps = blockDim.x >> 5;
+    const long long gwarp = (long long)blockIdx.x * warps + warp;
+    const long long nwarps = (long long)gridDim.x * warps;
+    const int width = GRAD ? n + 3 : LR_VALUE_WIDTH;
+    double *acc = SMEM ? smem + warp * width : partial + gwarp * width;
+    if (GRAD) {
+        for (int j = lane; j < n; j += 32) acc[LR_SLOT_GRAD + j] = 0.0;  // each lane owns its columns: no sync needed
+    }
+    const double b = params[n];
+    double lossSum = 0.0, wSum = 0.0, rSum = 0.0;
+
+    for (long long row = from + gwarp; row < to; row += nwarps) {
+        const float *xr = X + row * (long long)n;
+        const float yv = __ldg(Y + row);
+        const float wv = lr_weight(W, row);
+        double s = 0.0;
+        int j = lane;
+        // Four independent loads in flight per lane before their use.
+        for (; j + 96 < n; j += 128) {
+            const float a0 = __ldg(xr + j), a1 = __ldg(xr + j + 32), a2 = __ldg(xr + j + 64), a3 = __ldg(xr + j + 96);
+            s = fma(__ldg(params + j), (double)a0, s);
+            s = fma(__ldg(params + j + 32), (double)a1, s);
+            s = fma(__ldg(params + j + 64), (double)a2, s);
+            s = fma(__ldg(params + j + 96), (double)a3, s);
+        }
+        for (; j < n; j += 32) s = fma(__ldg(params + j), (double)__ldg(xr + j), s);
+        const double z = lr_warp_sum(s) + b;
+        const double w = (double)wv;
+        double v;
+        const double d = lr_loss_and_derivative(loss, (double)yv, z, &v);
+        lossSum += w * v;
+        wSum += w;
+        if (GRAD) {
+            const double r = w * d;
+            rSum += r;
+            // Second touch of the row: it was just read by this warp, so it comes from L1/L2, not HBM.
+            for (int jj = lane; jj < n; jj += 32) acc[LR_SLOT_GRAD + jj] = fma(r, (double)__ldg(xr + jj), acc[LR_SLOT_GRAD + jj]);
+        }
+    }
+    if (SMEM) {
+        double *mine = smem + warp * width;
+        if (lane == 0) {
+            mine[LR_SLOT_LOSS] = lossSum;
+            mine[LR_SLOT_WSUM] = wSum;
+            if (GRAD) mine[LR_SLOT_RSUM] = rSum;
+        }
+        lr_combine_warps(smem, width, partial);
+    } else if (lane == 0) {
+        acc[LR_SLOT_LOSS] = lossSum;
+        acc[LR_SLOT_WSUM] = wSum;
+        acc[LR_SLOT_RSUM] = rSum;
+    }
+}
+
+#define LR_NARROW_ENTRY(NAME, K, VEC, GRAD, ROWS)                                                                  \
+    extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \
+        const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
+        long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
+        lr_fused_narrow<K, VEC, GRAD, ROWS>(X, Y, W, from, to, n, params, loss, partial);                          \
+    }
+
+LR_NARROW_ENTRY(logreg_fused_s1, 1, false, true, 8)
+LR_NARROW_ENTRY(logreg_fused_s2, 2, false, true, 8)
+LR_NARROW_ENTRY(logreg_fused_s4, 4, false, true, 4)
+LR_NARROW_ENTRY(logreg_fused_s8, 8, false, true, 2)
+LR_NARROW_ENTRY(logreg_fused_v1, 1, true, true, 4)
+LR_NARROW_ENTRY(logreg_fused_v2, 2, true, true, 2)
+LR_NARROW_ENTRY(logreg_value_s1, 1, false, false, 8)
+LR_NARROW_ENTRY(logreg_value_s2, 2, false, false, 8)
+LR_NARROW_ENTRY(logreg_value_s4, 4, false, false, 4)
+LR_NARROW_ENTRY(logreg_value_s8, 8, false, false, 2)
+LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4)
+LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2)
+
+#define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
+    extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \
+        const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
+        long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
+        lr_fused_wide<GRAD, SMEM>(X, Y, W, from, to, n, params, loss, partial);                                    \
+    }
+
+LR_WIDE_ENTRY(logreg_fused_wide, true, true)
+LR_WIDE_ENTRY(logreg_fused_wide_global, true, false)
+LR_WIDE_ENTRY(logreg_value_wide, false, true)

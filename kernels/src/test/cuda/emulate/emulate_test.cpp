@@ -1,0 +1,215 @@
+/*
+ * emulate_test.cpp - runs every logreg kernel on the CPU under simt.h (one host thread per CUDA thread) and checks
+ * its sums against plain host loops: the fused and value-only passes of every layout (each narrow variant, the wide
+ * shared-memory and global-accumulator paths), the two-pass path, the cuBLAS residual step, margins, weight and read
+ * sums, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
+ * bit-identical. This verifies indexing, partitions and reductions without a GPU (the arithmetic is the host's).
+ * Build: g++ -std=c++17 -O1 emulate_test.cpp. Exit status 0 when every check passes.
+ */
+#include "simt.h"
+#include "../../../main/cuda/logreg.cu"
+
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+
+static int failures = 0;
+static int checks = 0;
+
+struct Data {
+    long long m;
+    int n;
+    std::vector<float> x, y, w;
+    bool weighted;
+};
+
+static Data make(long long m, int n, bool weighted, unsigned seed) {
+    std::mt19937_64 g(seed);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    Data d{m, n, {}, {}, {}, weighted};
+    d.x.resize(m * n);
+    d.y.resize(m);
+    d.w.resize(m);
+    for (auto &v : d.x) v = (float)(2 * u(g));
+    for (long long i = 0; i < m; i++) {
+        d.y[i] = u(g) > 0 ? 1.0f : 0.0f;
+        d.w[i] = weighted ? (i % 13 == 0 ? 0.0f : (float)(1.5 + u(g))) : 1.0f;
+    }
+    return d;
+}
+
+/* Host sums over [from, to): slot 0 loss, 1 weight, 2 residual, 3.. gradient; long double accumulation. */
+static std::vector<long double> host_sums(const Data &d, const std::vector<double> &p, long long from, long long to, int loss) {
+    std::vector<long double> s(d.n + 3, 0.0L);
+    for (long long i = from; i < to; i++) {
+        long double z = p[d.n];
+        for (int j = 0; j < d.n; j++) z += (long double)p[j] * d.x[i * d.n + j];
+        double v;
+        double dd = lr_loss_and_derivative(loss, d.y[i], (double)z, &v);
+        long double w = d.w[i];
+        s[0] += w * v;
+        s[1] += w;
+        s[2] += w * dd;
+        for (int j = 0; j < d.n; j++) s[3 + j] += w * dd * d.x[i * d.n + j];
+    }
+    return s;
+}
+
+static void expect(bool ok, const std::string &what) {
+    checks++;
+    if (!ok) {
+        failures++;
+        printf("FAIL %s\n", what.c_str());
+    }
+}
+
+static void compare(const std::vector<double> &got, const std::vector<long double> &want, int width, const std::string &what) {
+    long double scale = 0;
+    for (int c = 0; c < width; c++) scale = std::max(scale, fabsl(want[c]));
+    for (int c = 0; c < width; c++) {
+        long double err = fabsl((long double)got[c] - want[c]);
+        if (!(err <= 1e-12L * (scale + 1))) {
+            expect(false, what + " slot " + std::to_string(c) + ": got " + std::to_string(got[c]) + " want " + std::to_string((double)want[c]));
+            return;
+        }
+    }
+    expect(true, what);
+}
+
+static std::vector<double> reduce(const std::vector<double> &partial, long long rows, int width) {
+    std::vector<double> out(width, std::nan(""));
+    unsigned grid = (width + 255) / 256;
+    simt_launch(grid, 256, 0, [&] { logreg_reduce_partials(partial.data(), rows, width, out.data()); });
+    return out;
+}
+
+typedef void (*Kernel)(const float *, const float *, const float *, long long, long long, int, const double *, int, double *);
+
+static const char *narrow(int n, bool grad, Kernel *k) {
+    struct E { int maxn; bool vec; Kernel fg, fv; const char *name; };
+    static const E table[] = {
+        {128, true, logreg_fused_v1, logreg_value_v1, "v1"}, {256, true, logreg_fused_v2, logreg_value_v2, "v2"},
+        {32, false, logreg_fused_s1, logreg_value_s1, "s1"}, {64, false, logreg_fused_s2, logreg_value_s2, "s2"},
+        {128, false, logreg_fused_s4, logreg_value_s4, "s4"}, {256, false, logreg_fused_s8, logreg_value_s8, "s8"}};
+    for (const E &e : table) {
+        if (e.vec && n % 4 != 0) continue;
+        if (n <= e.maxn) {
+            *k = grad ? e.fg : e.fv;
+            return e.name;
+        }
+    }
+    return nullptr;
+}
+
+int main() {
+    // One n per layout: s1, s2, s4, v1, v2, s8, and the wide paths (shared-memory and global accumulators).
+    const int ns[] = {7, 33, 100, 128, 200, 255, 1000};
+    const unsigned grids[] = {3};
+    for (int n : ns) {
+        for (int weighted = n == 7 ? 0 : 1; weighted <= 1; weighted++) {  // unweighted (null W) once: it is one branch
+            Data d = make(203, n, weighted, 1000u * n + weighted);
+            std::vector<double> p(n + 1);
+            std::mt19937_64 g(n);
+            std::uniform_real_distribution<double> u(-1.0, 1.0);
+            for (auto &v : p) v = u(g) / std::sqrt((double)n);
+            const float *W = weighted ? d.w.data() : nullptr;
+            const int loss = (n % 2 == 0) ? LOGREG_LOSS_MSE : LOGREG_LOSS_LOG;
+            const long long ranges[][2] = {{0, d.m}, {17, 190}};
+            for (auto &r : ranges) {
+                std::vector<long double> want = host_sums(d, p, r[0], r[1], loss);
+                for (unsigned grid : grids) {
+                    std::string tag = "n=" + std::to_string(n) + (weighted ? " weighted" : "") + " rows [" + std::to_string(r[0]) + "," +
+                                      std::to_string(r[1]) + ") grid " + std::to_string(grid);
+                    const int width = n + 3;
+                    // fused, value-only
+                    for (int grad = 1; grad >= 0; grad--) {
+                        Kernel k;
+                        const char *name = narrow(n, grad, &k);
+                        int wd = grad ? width : 2;
+                        std::vector<double> partial;
+                        long long rows;
+                        if (name) {
+                            partial.assign((size_t)grid * wd, std::nan(""));
+                            simt_launch(grid, 256, 8 * wd * 8, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data()); });
+                            rows = grid;
+                        } else {
+                            int warps = grad ? 3 : 8;  // a block of 3 warps (not a power of two) for the shared-memory path
+                            partial.assign((size_t)grid * wd, std::nan(""));
+                            simt_launch(grid, 32 * warps, warps * wd * 8, [&] {
+                                (grad ? logreg_fused_wide : logreg_value_wide)(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data());
+                            });
+                            rows = grid;
+                            name = "wide";
+                        }
+                        std::vector<double> got = reduce(partial, rows, wd);
+                        compare(got, want, wd, std::string(grad ? "fused " : "value ") + name + " " + tag);
+                        // bit-identical on a second run
+                        std::vector<double> again(partial.size(), std::nan(""));
+                        if (name[0] != 'w') {
+                            simt_launch(grid, 256, 8 * wd * 8, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, again.data()); });
+                            expect(std::memcmp(again.data(), partial.data(), 8 * partial.size()) == 0, std::string("bit-identical ") + name + " " + tag);
+                        }
+                    }
+                    if (n > 256) {  // wide global-accumulator path: one partial row per warp
+                        std::vector<double> partial((size_t)grid * 8 * width, std::nan(""));
+                        simt_launch(grid, 256, 0, [&] { logreg_fused_wide_global(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data()); });
+                        compare(reduce(partial, grid * 8LL, width), want, width, "fused wide_global " + tag);
+                    }
+                    // two-pass
+                    {
+                        std::vector<double> partial((size_t)grid * width, std::nan(""));
+                        std::vector<double> rbuf(r[1] - r[0], std::nan(""));
+                        simt_launch(grid, 256, 0, [&] { logreg_tp_residual(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, rbuf.data(), partial.data()); });
+                        unsigned block = std::min(256, (n + 31) / 32 * 32);
+                        simt_launch(grid, block, 0, [&] { logreg_tp_xtr(d.x.data(), r[0], r[1], n, rbuf.data(), partial.data()); });
+                        compare(reduce(partial, grid, width), want, width, "two-pass " + tag);
+                    }
+                    // cuBLAS residual step, given float32 z computed here as Sgemv would
+                    {
+                        long long count = r[1] - r[0];
+                        std::vector<float> zf(count), rf(count);
+                        for (long long i = 0; i < count; i++) {
+                            double z = 0;
+                            for (int j = 0; j < n; j++) z += p[j] * d.x[(r[0] + i) * n + j];
+                            zf[i] = (float)z;
+                        }
+                        std::vector<double> partial((size_t)grid * 3, std::nan(""));
+                        simt_launch(grid, 256, 0, [&] { logreg_blas_residual(zf.data(), d.y.data(), W, r[0], count, p.data(), n, loss, rf.data(), partial.data()); });
+                        std::vector<double> got = reduce(partial, grid, 3);
+                        long double gw = 0;
+                        for (long long i = r[0]; i < r[1]; i++) gw += d.w[i];
+                        expect(fabsl(got[1] - gw) <= 1e-12L * gw, "blas residual weight sum " + tag);
+                        expect(fabsl(got[0] - want[0]) <= 1e-5L * fabsl(want[0]), "blas residual loss (float32 z) " + tag);
+                    }
+                    // margins, weight sum
+                    {
+                        std::vector<double> z(r[1] - r[0], std::nan(""));
+                        simt_launch(grid, 256, 0, [&] { logreg_margins(d.x.data(), r[0], r[1], n, p.data(), z.data()); });
+                        bool ok = true;
+                        for (long long i = r[0]; i < r[1] && ok; i++) {
+                            long double zz = p[n];
+                            for (int j = 0; j < n; j++) zz += (long double)p[j] * d.x[i * n + j];
+                            ok = fabsl(z[i - r[0]] - zz) <= 1e-12L * (1 + fabsl(zz));
+                        }
+                        expect(ok, "margins " + tag);
+                        if (weighted) {
+                            std::vector<double> partial(grid, std::nan(""));
+                            simt_launch(grid, 256, 0, [&] { logreg_weight_sum(W, r[0], r[1], partial.data()); });
+                            compare(reduce(partial, grid, 1), std::vector<long double>{want[1]}, 1, "weight sum " + tag);
+                        }
+                    }
+                }
+            }
+            // read-only pass over all of X (largest multiple of 4 floats)
+            long long count = (d.m * n) & ~3LL;
+            long double s = 0;
+            for (long long i = 0; i < count; i++) s += d.x[i];
+            std::vector<double> partial(2, std::nan(""));
+            simt_launch(2, 256, 0, [&] { logreg_read_sum(d.x.data(), count, partial.data()); });
+            compare(reduce(partial, 2, 1), std::vector<long double>{s}, 1, "read sum n=" + std::to_string(n));
+        }
+    }
+    printf("%s: %d of %d emulated kernel checks failed\n", failures ? "FAILED" : "OK", failures, checks);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Packs everything a GPU run needs into the git-ignored folder .gpu/ (under 60 MiB), so that one call of the device
+# tool runs all GPU tests and the GPU benchmark on a machine with no Java and no network:
+#
+#   scripts/gpu-bundle.sh            # build (offline) and pack .gpu/
+#   OUT=/tmp/out bash .gpu/run.sh    # here: every GPU test skips with its reason; there: everything runs
+#   device tool: run(command="bash .gpu/run.sh", carry=[".gpu"])
+#
+# .gpu/ holds: jre/ (a jlink'ed Java 17, ../shared/device/make-jre), lib/ (api + its test-jar, kernels,
+# gpu-backend + its test classes, JCuda and JCuBLAS with their linux-x86_64 natives, slf4j-api + slf4j-simple, the GPU
+# benchmark classes; no ND4J), junit-platform-console-standalone.jar, torch_gradient.py, cublas13/ (libJCublas2
+# retargeted to libcublas.so.13, where patchelf is available) and run.sh.
+# Environment: MVN_FLAGS (default "-o"), M2_REPO (default ~/.m2/repository), SHARED (default ../shared next to the repo).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+m2=${M2_REPO:-$HOME/.m2/repository}
+shared=${SHARED:-$(cd "$root/.." && pwd)/shared}
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -n 1; }
+version=$(sed -n '/<artifactId>logreg-parent<\/artifactId>/{n;s:.*<version>\(.*\)</version>.*:\1:p}' pom.xml | head -n 1)
+jcuda=$(prop jcuda.version)
+slf4j=$(prop slf4j.version)
+console=$(prop junit.console.version)
+[ -n "$version" ] && [ -n "$jcuda" ] && [ -n "$slf4j" ] && [ -n "$console" ] || { echo "cannot read versions from pom.xml" >&2; exit 1; }
+
+echo "== building api, kernels, gpu-backend (tests compiled, not run)"
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,gpu-backend -DskipTests
+
+rm -rf .gpu
+mkdir -p .gpu/lib .gpu/build
+echo "== JRE"
+"$shared/device/make-jre" .gpu/jre
+
+echo "== jars"
+need() { [ -f "$1" ] || { echo "missing $1 (run once without -o: mvn dependency:get -Dartifact=...)" >&2; exit 1; }; cp "$1" .gpu/lib/; }
+need api/target/logreg-api-$version.jar
+need api/target/logreg-api-$version-tests.jar
+need kernels/target/logreg-kernels-$version.jar
+need gpu-backend/target/logreg-gpu-backend-$version.jar
+jar cf .gpu/lib/logreg-gpu-backend-$version-tests.jar -C gpu-backend/target/test-classes .
+need "$m2/org/jcuda/jcuda/$jcuda/jcuda-$jcuda.jar"
+need "$m2/org/jcuda/jcuda-natives/$jcuda/jcuda-natives-$jcuda-linux-x86_64.jar"
+need "$m2/org/jcuda/jcublas/$jcuda/jcublas-$jcuda.jar"
+need "$m2/org/jcuda/jcublas-natives/$jcuda/jcublas-natives-$jcuda-linux-x86_64.jar"
+need "$m2/org/slf4j/slf4j-api/$slf4j/slf4j-api-$slf4j.jar"
+need "$m2/org/slf4j/slf4j-simple/$slf4j/slf4j-simple-$slf4j.jar"
+console_jar="$m2/org/junit/platform/junit-platform-console-standalone/$console/junit-platform-console-standalone-$console.jar"
+[ -f "$console_jar" ] || mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$console
+cp "$console_jar" .gpu/junit-platform-console-standalone.jar
+
+echo "== GPU benchmark classes (compiled against the bundle's jars alone: proves it needs no ND4J)"
+libcp=$(find .gpu/lib -name '*.jar' | sort | tr '\n' ':')
+javac --release 17 -nowarn -d .gpu/build/bench -cp "$libcp" benchmarks/src/main/java/dev/logreg/bench/gpu/*.java
+jar cf .gpu/lib/logreg-bench-gpu-$version.jar -C .gpu/build/bench .
+cp benchmarks/gpu/torch_gradient.py .gpu/
+
+echo "== libJCublas2 retargeted to libcublas.so.13 (optional)"
+if command -v patchelf > /dev/null && [ -f "$shared/device/retarget-soname.py" ]; then
+    mkdir -p .gpu/build/natives .gpu/cublas13
+    (cd .gpu/build/natives && unzip -q -o "$m2/org/jcuda/jcublas-natives/$jcuda/jcublas-natives-$jcuda-linux-x86_64.jar")
+    so=$(find .gpu/build/natives -name "libJCublas2-$jcuda-linux-x86_64.so" | head -n 1)
+    python3 "$shared/device/retarget-soname.py" "$so" ".gpu/cublas13/$(basename "$so")" libcublas.so.12 libcublas.so.13
+    readelf -d ".gpu/cublas13/$(basename "$so")" | grep NEEDED | grep cublas
+else
+    echo "patchelf or retarget-soname.py missing: no cuBLAS-13 retarget (apt-get install -y patchelf)"
+fi
+rm -rf .gpu/build
+
+cat > .gpu/run.sh <<'RUN'
+#!/usr/bin/env bash
+# Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
+# libraries, runs every test of package dev.logreg.gpu (the @Tag("gpu") ones included) with JUnit's console launcher,
+# then the GPU benchmark; writes run.log, benchmark.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
+# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Exit status: the test launcher's.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+out=${OUT:-/tmp/logreg-gpu-out}
+mkdir -p "$out"
+exec > >(tee "$out/run.log") 2>&1
+java="$here/jre/bin/java"
+cp=$(find "$here/lib" -name '*.jar' | sort | tr '\n' ':')
+section() { echo; echo "=== $* ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"; }
+
+section machine
+uname -a
+nvidia-smi || echo "nvidia-smi: not available"
+nvidia-smi --query-gpu=name,driver_version,memory.total,memory.free,clocks.max.memory --format=csv 2> /dev/null || true
+cat /proc/driver/nvidia/version 2> /dev/null || echo "no /proc/driver/nvidia/version"
+"$java" -version 2>&1 | head -n 1
+
+section "CUDA libraries"
+ldconfig -p | grep -E 'libcuda\.so|cublas|nvrtc' || echo "(no libcuda, cuBLAS or NVRTC in the ldconfig cache)"
+pydir=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2> /dev/null || true)
+libs=$(find /usr/lib /usr/lib64 /usr/local /opt ${pydir:+"$pydir"} \( -name 'libcublas.so*' -o -name 'libcublasLt.so*' \) 2> /dev/null | sort)
+echo "${libs:-no libcublas.so* under /usr, /opt or the Python packages}"
+jopts=()
+c12=$(echo "$libs" | grep '/libcublas\.so\.12' | head -n 1)
+c13=$(echo "$libs" | grep '/libcublas\.so\.13' | head -n 1)
+if ldconfig -p | grep -q 'libcublas\.so\.12'; then
+    echo "cuBLAS: libcublas.so.12 in the ldconfig cache: JCuBLAS 12.6 as shipped"
+elif [ -n "$c12" ]; then
+    export LD_LIBRARY_PATH="$(dirname "$c12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    echo "cuBLAS: using $c12 (LD_LIBRARY_PATH)"
+elif [ -n "$c13" ] && [ -d "$here/cublas13" ]; then
+    export LD_LIBRARY_PATH="$(dirname "$c13")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    jopts+=("-Djava.library.path=$here/cublas13")
+    echo "cuBLAS: no libcublas.so.12; trying libJCublas2 retargeted to $c13 (a test, not a product fix)"
+else
+    echo "cuBLAS: neither libcublas.so.12 nor a usable libcublas.so.13: the cuBLAS path will report itself unusable"
+fi
+
+section "GPU tests (package dev.logreg.gpu)"
+"$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
+    --class-path "$cp" --select-package dev.logreg.gpu --reports-dir "$out/junit" \
+    --details tree --disable-banner --disable-ansi-colors
+tests_rc=$?
+
+section "GPU benchmark"
+"$java" -Xmx14g ${jopts[@]+"${jopts[@]}"} -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
+    --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
+bench_rc=${PIPESTATUS[0]}
+
+section summary
+if [ -d "$out/junit" ]; then
+    tar -czf "$out/junit-reports.tar.gz" -C "$out" junit && rm -rf "$out/junit"
+fi
+echo "tests exit status $tests_rc, benchmark exit status $bench_rc; files in $out:"
+ls -la "$out"
+exit "$tests_rc"
+RUN
+chmod +x .gpu/run.sh
+
+echo "== bundle"
+du -sh .gpu/jre .gpu/lib .gpu/*.jar .gpu/cublas13 2> /dev/null || true
+size=$(du -sm .gpu | cut -f1)
+echo ".gpu: $size MiB"
+[ "$size" -lt 60 ] || { echo "bundle is $size MiB, over the 60 MiB limit" >&2; exit 1; }
