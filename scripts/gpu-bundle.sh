@@ -23,9 +23,9 @@ slf4j=$(prop slf4j.version)
 console=$(prop junit.console.version)
 [ -n "$version" ] && [ -n "$jcuda" ] && [ -n "$slf4j" ] && [ -n "$console" ] || { echo "cannot read versions from pom.xml" >&2; exit 1; }
 
-echo "== building api, kernels, gpu-backend (tests compiled, not run)"
+echo "== building api, kernels, gpu-backend, integration-tests (tests compiled, not run)"
 # shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,gpu-backend -DskipTests
+mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,cpu-backend,gpu-backend,integration-tests -DskipTests
 
 rm -rf .gpu
 mkdir -p .gpu/lib .gpu/build
@@ -39,6 +39,8 @@ need api/target/logreg-api-$version-tests.jar
 need kernels/target/logreg-kernels-$version.jar
 need gpu-backend/target/logreg-gpu-backend-$version.jar
 jar cf .gpu/lib/logreg-gpu-backend-$version-tests.jar -C gpu-backend/target/test-classes .
+# The cross-backend suite runs there too: its gpu rows run, its cpu rows skip (ND4J does not travel) with that reason.
+jar cf .gpu/lib/logreg-integration-tests-$version-tests.jar -C integration-tests/target/test-classes .
 need "$m2/org/jcuda/jcuda/$jcuda/jcuda-$jcuda.jar"
 need "$m2/org/jcuda/jcuda-natives/$jcuda/jcuda-natives-$jcuda-linux-x86_64.jar"
 need "$m2/org/jcuda/jcublas/$jcuda/jcublas-$jcuda.jar"
@@ -70,7 +72,7 @@ rm -rf .gpu/build
 cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
-# libraries, runs every test of package dev.logreg.gpu (the @Tag("gpu") ones included) with JUnit's console launcher,
+# libraries, runs every test of packages dev.logreg.gpu and dev.logreg.it (the @Tag("gpu") ones included) with JUnit's console launcher,
 # then the GPU benchmark; writes run.log, benchmark.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
 # Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Exit status: the test launcher's.
 set -u
@@ -110,9 +112,9 @@ else
     echo "cuBLAS: neither libcublas.so.12 nor a usable libcublas.so.13: the cuBLAS path will report itself unusable"
 fi
 
-section "GPU tests (package dev.logreg.gpu)"
+section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
 "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
-    --class-path "$cp" --select-package dev.logreg.gpu --reports-dir "$out/junit" \
+    --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --reports-dir "$out/junit" \
     --details tree --disable-banner --disable-ansi-colors
 tests_rc=$?
 

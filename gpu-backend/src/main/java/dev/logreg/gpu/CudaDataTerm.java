@@ -308,9 +308,10 @@ public final class CudaDataTerm implements DataTerm {
                 default: throw new IllegalArgumentException("unknown path " + path);
             }
             double m = s[CudaKernels.SLOT_WSUM];
-            for (int j = 0; j < n; j++) gradientOut[j] = s[CudaKernels.SLOT_GRAD + j] / m;
-            gradientOut[n] = s[CudaKernels.SLOT_RSUM] / m;
-            return s[CudaKernels.SLOT_LOSS] / m;
+            // A range whose weights are all zero contributes nothing (DataTerm's contract), rather than 0/0.
+            for (int j = 0; j < n; j++) gradientOut[j] = m > 0 ? s[CudaKernels.SLOT_GRAD + j] / m : 0.0;
+            gradientOut[n] = m > 0 ? s[CudaKernels.SLOT_RSUM] / m : 0.0;
+            return m > 0 ? s[CudaKernels.SLOT_LOSS] / m : 0.0;
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -326,7 +327,7 @@ public final class CudaDataTerm implements DataTerm {
             int grid = p.grid(toRow - fromRow);
             backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
             double[] s = reduce(p.partialRows(grid), CudaKernels.VALUE_WIDTH);
-            return s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM];
+            return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
         } catch (BackendException e) {
             throw fail(e);
         }
