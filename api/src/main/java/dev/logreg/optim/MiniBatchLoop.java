@@ -45,13 +45,10 @@ final class MiniBatchLoop {
         SplittableRandom rng = new SplittableRandom(seed);
 
         double[] g = new double[n];
-        double fx = f.smoothValueAndGradient(x, g);
-        p.evaluated();
-        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
-            return p.finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point");
-        }
-        double gNorm = Vectors.infNorm(g);
-        if (p.convergedAtStart(fx, gNorm)) return p.finish(x, fx, gNorm, Status.CONVERGED_GRADIENT, Progress.describe(Status.CONVERGED_GRADIENT));
+        Progress.Start start = p.start(f, x, g);
+        if (start.finished() != null) return start.finished();
+        double fx = start.value();
+        double gNorm = start.gradientNorm();
 
         double[] gb = new double[n];
         double[] xStart = new double[n];

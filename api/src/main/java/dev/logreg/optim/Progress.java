@@ -71,6 +71,28 @@ final class Progress {
         return null;
     }
 
+    /**
+     * The start point's evaluation: F(x₀) and ‖∇F(x₀)‖∞ (the gradient written into the caller's array), or, where
+     * the run ends right there (a non-finite value or gradient; a start that already passes the gradient test), the
+     * result that ends it.
+     */
+    record Start(double value, double gradientNorm, OptimizationResult finished) {
+    }
+
+    /** Evaluates F and ∇F at {@code x} (into {@code g}) and applies the tests every smooth method starts with. */
+    Start start(Objective f, double[] x, double[] g) {
+        double fx = f.smoothValueAndGradient(x, g);
+        evaluated();
+        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
+            return new Start(fx, Double.NaN, finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point"));
+        }
+        double gNorm = Vectors.infNorm(g);
+        if (convergedAtStart(fx, gNorm)) {
+            return new Start(fx, gNorm, finish(x, fx, gNorm, Status.CONVERGED_GRADIENT, describe(Status.CONVERGED_GRADIENT)));
+        }
+        return new Start(fx, gNorm, null);
+    }
+
     /** The result at {@code x}, which must be finite (the optimizers roll back to the last finite iterate). */
     OptimizationResult finish(double[] x, double f, double gradientNorm, Status status, String message) {
         if (!Vectors.allFinite(x)) {

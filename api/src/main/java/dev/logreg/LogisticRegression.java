@@ -1,0 +1,252 @@
+package dev.logreg;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import dev.logreg.optim.StoppingCriteria;
+import dev.logreg.optim.TrainingListener;
+import dev.logreg.penalty.Penalty;
+import dev.logreg.train.Trainer;
+import dev.logreg.train.TrainingOptions;
+import dev.logreg.train.TrainingResult;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The entry point for embedders: a configured, reusable trainer of binary logistic-regression models.
+ *
+ * <pre>{@code
+ * LogisticRegression lr = LogisticRegression.builder()
+ *         .penalty(Penalty.l2(1.0))
+ *         .optimizer("lbfgs")
+ *         .backend(BackendChoice.AUTO)     // or null: -Dlogreg.backend, then LOGREG_BACKEND, then auto
+ *         .threads(4)
+ *         .build();
+ * TrainingResult fit = lr.fit(Dataset.wrap(features, cols, labels, null));
+ * LogisticModel model = fit.model();       // immutable, thread-safe scoring
+ * }</pre>
+ *
+ * <p>{@link #fit(Dataset)} opens a backend through {@link BackendFactory#discover()} (or the factory given to the
+ * builder), trains with {@link Trainer}, and closes the backend before returning, so nothing native outlives the
+ * call. A service that trains often may keep a backend open itself and call {@link #fit(Backend, Dataset)}.
+ *
+ * <p>Immutable and thread-safe: every call to {@code fit} is independent (each opens its own backend). The listener,
+ * if any, is called from the training thread of each call; it must be thread-safe where calls overlap.
+ */
+public final class LogisticRegression {
+    private final TrainingOptions options;
+    private final BackendChoice backend;
+    private final BackendOptions backendOptions;
+    private final TrainingListener listener;
+    private final BackendFactory factory;
+
+    private LogisticRegression(Builder b) {
+        this.options = b.options;
+        this.backend = b.backend;
+        this.backendOptions = b.backendOptions;
+        this.listener = b.listener;
+        this.factory = b.factory;
+    }
+
+    /** A builder with the defaults of {@link TrainingOptions#DEFAULT}, backend {@code null} (deferred) and all cores. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The training options in force (loss, penalty, intercept, optimizer, stopping criteria, seed, ...). */
+    public TrainingOptions options() { return options; }
+
+    /** The backend asked for, or {@code null} where the choice is deferred to {@code -Dlogreg.backend}, {@code LOGREG_BACKEND}, then auto. */
+    public BackendChoice backend() { return backend; }
+
+    /** The options the backend is opened with (threads, device). */
+    public BackendOptions backendOptions() { return backendOptions; }
+
+    /**
+     * Trains on {@code data}: opens the chosen backend, trains, closes the backend.
+     *
+     * @param data the training rows (not copied by this call; a backend may copy them to its own memory)
+     * @return the model with its status, objective and provenance (optimizer, backend description, options)
+     * @throws dev.logreg.backend.BackendUnavailableException where the chosen backend cannot start (an explicit
+     *                                                        choice is never silently replaced)
+     * @throws IllegalArgumentException                       on options that do not fit the data or each other
+     */
+    public TrainingResult fit(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        BackendFactory f = factory != null ? factory : BackendFactory.discover();
+        try (Backend b = f.open(backend, backendOptions)) {
+            return Trainer.fit(b, data, options, listener);
+        }
+    }
+
+    /**
+     * Trains on a backend the caller opened and keeps ownership of (it is not closed here).
+     *
+     * @param backend an open backend
+     * @param data    the training rows
+     */
+    public TrainingResult fit(Backend backend, Dataset data) {
+        return Trainer.fit(Objects.requireNonNull(backend, "backend"), data, options, listener);
+    }
+
+    @Override
+    public String toString() {
+        return "LogisticRegression[" + options + ", backend=" + (backend == null ? "deferred" : backend.id())
+                + ", threads=" + backendOptions.threads() + "]";
+    }
+
+    /**
+     * Collects the configuration of a {@link LogisticRegression}. Each setter validates its argument at once
+     * (an {@link IllegalArgumentException} naming the value); {@link #build()} checks the combination. Not
+     * thread-safe; the built object is.
+     */
+    public static final class Builder {
+        private TrainingOptions options = TrainingOptions.DEFAULT;
+        private BackendChoice backend;
+        private BackendOptions backendOptions = BackendOptions.DEFAULT;
+        private TrainingListener listener;
+        private BackendFactory factory;
+
+        private Builder() {}
+
+        /** The penalty on the coefficients (never on the intercept); default none. */
+        public Builder penalty(Penalty penalty) {
+            options = options.withPenalty(Objects.requireNonNull(penalty, "penalty"));
+            return this;
+        }
+
+        /** The pointwise loss; default {@link Loss#log()}. {@link Loss#mse()} is non-convex, for comparison only. */
+        public Builder loss(Loss loss) {
+            options = options.withLoss(Objects.requireNonNull(loss, "loss"));
+            return this;
+        }
+
+        /**
+         * The optimizer by name: {@code auto | lbfgs | owlqn | newton | gd | sgd | adam} (default {@code auto}:
+         * L-BFGS for smooth penalties, OWL-QN for L1 and elastic net).
+         */
+        public Builder optimizer(String name) {
+            Objects.requireNonNull(name, "optimizer");
+            String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!dev.logreg.optim.Optimizers.NAMES.contains(n)) {
+                throw new IllegalArgumentException("optimizer '" + name + "' is not one of " + dev.logreg.optim.Optimizers.NAMES);
+            }
+            options = options.withOptimizer(n);
+            return this;
+        }
+
+        /** Whether to learn the intercept b (default true); without it b = 0. */
+        public Builder fitIntercept(boolean fit) {
+            options = options.withFitIntercept(fit);
+            return this;
+        }
+
+        /**
+         * Which backend to train on; {@code null} (the default) defers to {@code -Dlogreg.backend}, then
+         * {@code LOGREG_BACKEND}, then {@link BackendChoice#AUTO}.
+         */
+        public Builder backend(BackendChoice choice) {
+            backend = choice;
+            return this;
+        }
+
+        /** The most threads a CPU backend may use; 0 (the default) means all cores. */
+        public Builder threads(int threads) {
+            backendOptions = backendOptions.withThreads(threads);
+            return this;
+        }
+
+        /** Which CUDA device a GPU backend uses (default 0). */
+        public Builder device(int index) {
+            backendOptions = new BackendOptions(backendOptions.threads(), index);
+            return this;
+        }
+
+        /** Most iterations (epochs for SGD and Adam), at least 1; default 1000. */
+        public Builder maxIterations(int n) {
+            options = options.withCriteria(options.criteria().withMaxIterations(n));
+            return this;
+        }
+
+        /** Gradient tolerance: stop when ‖g‖∞ ≤ tol · max(|J|, 1); &gt; 0, default 1e-8. */
+        public Builder tolerance(double tol) {
+            options = options.withCriteria(options.criteria().withGradientTolerance(tol));
+            return this;
+        }
+
+        /** Relative objective-change tolerance (≥ 0; 0 disables it); default 1e-14. */
+        public Builder objectiveTolerance(double tol) {
+            options = options.withCriteria(options.criteria().withRelativeObjectiveTolerance(tol));
+            return this;
+        }
+
+        /** Wall-clock budget of the optimization, or {@code null} for none (the default). */
+        public Builder timeBudget(Duration budget) {
+            options = options.withCriteria(options.criteria().withTimeBudget(budget));
+            return this;
+        }
+
+        /** All stopping criteria at once. */
+        public Builder criteria(StoppingCriteria criteria) {
+            options = options.withCriteria(Objects.requireNonNull(criteria, "criteria"));
+            return this;
+        }
+
+        /** Seed of every random choice (the mini-batch order of SGD and Adam); default 42. */
+        public Builder seed(long seed) {
+            options = options.withSeed(seed);
+            return this;
+        }
+
+        /** Rows per mini-batch for {@code sgd} and {@code adam}; default 256. */
+        public Builder batchSize(int rows) {
+            options = options.withBatchSize(rows);
+            return this;
+        }
+
+        /** Initial step for {@code sgd} and {@code adam}; NaN (the default) for the optimizer's own. */
+        public Builder learningRate(double rate) {
+            options = options.withLearningRate(rate);
+            return this;
+        }
+
+        /** Whether the optimizer works on the exactly equivalent standardized problem (default true; never changes the optimum). */
+        public Builder precondition(boolean precondition) {
+            options = options.withPrecondition(precondition);
+            return this;
+        }
+
+        /** Every training option at once (replaces what the setters above set). */
+        public Builder options(TrainingOptions all) {
+            options = Objects.requireNonNull(all, "options");
+            return this;
+        }
+
+        /** Called after every iteration, and asked whether to stop; {@code null} for none. */
+        public Builder listener(TrainingListener l) {
+            listener = l;
+            return this;
+        }
+
+        /** Where backends come from; default {@link BackendFactory#discover()} at each {@code fit}. */
+        public Builder factory(BackendFactory f) {
+            factory = f;
+            return this;
+        }
+
+        /**
+         * The configured trainer.
+         *
+         * @throws IllegalArgumentException where the optimizer cannot minimize the penalty (for example L-BFGS with
+         *                                  an L1 penalty; use owlqn or auto)
+         */
+        public LogisticRegression build() {
+            dev.logreg.optim.Optimizers.create(options).checkSupports(options.penalty().kind());
+            return new LogisticRegression(this);
+        }
+    }
+}

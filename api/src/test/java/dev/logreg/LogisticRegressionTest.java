@@ -1,0 +1,136 @@
+package dev.logreg;
+
+import dev.logreg.backend.Availability;
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BackendProvider;
+import dev.logreg.backend.BackendUnavailableException;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import dev.logreg.optim.IterationState;
+import dev.logreg.optim.Status;
+import dev.logreg.optim.TrainingListener;
+import dev.logreg.penalty.Penalty;
+import dev.logreg.testing.BundledData;
+import dev.logreg.train.Trainer;
+import dev.logreg.train.TrainingOptions;
+import dev.logreg.train.TrainingResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogisticRegressionTest {
+
+    /** A reference provider that records every backend it creates, so a test can see whether it was closed. */
+    private static final class RecordingProvider implements BackendProvider {
+        final List<ReferenceBackend> created = new ArrayList<>();
+        final List<BackendOptions> options = new ArrayList<>();
+
+        @Override public String name() { return "reference"; }
+        @Override public int priority() { return 100; }
+        @Override public Availability probe() { return Availability.usable("test"); }
+        @Override public Backend create(BackendOptions o) {
+            options.add(o);
+            ReferenceBackend b = new ReferenceBackend();
+            created.add(b);
+            return b;
+        }
+    }
+
+    private static BackendFactory factory(RecordingProvider p, Properties props) {
+        return BackendFactory.of(List.of(p), Map.of(), props);
+    }
+
+    @Test
+    void fluentFitEqualsTrainerAndClosesTheBackend() {
+        Dataset data = BundledData.breastCancer();
+        RecordingProvider provider = new RecordingProvider();
+        AtomicInteger iterations = new AtomicInteger();
+        LogisticRegression lr = LogisticRegression.builder()
+                .penalty(Penalty.l2(1.0)).loss(Loss.log()).optimizer("LBFGS").fitIntercept(true)
+                .backend(BackendChoice.REFERENCE).threads(3).maxIterations(500).tolerance(1e-9).seed(7)
+                .listener(new TrainingListener() {
+                    @Override public void onIteration(IterationState s) { iterations.incrementAndGet(); }
+                })
+                .factory(factory(provider, new Properties()))
+                .build();
+        TrainingResult r = lr.fit(data);
+
+        TrainingOptions expected = TrainingOptions.DEFAULT.withPenalty(Penalty.l2(1.0)).withOptimizer("lbfgs")
+                .withCriteria(TrainingOptions.DEFAULT.criteria().withMaxIterations(500).withGradientTolerance(1e-9)).withSeed(7);
+        assertEquals(expected, r.options());
+        TrainingResult direct;
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            direct = Trainer.fit(b, data, expected, null);
+        }
+        // Same options, same backend: the same run, bit for bit.
+        double[] got = r.model().coefficients();
+        double[] want = direct.model().coefficients();
+        for (int j = 0; j < want.length; j++) {
+            assertTrue(Double.compare(got[j], want[j]) == 0, "coefficient " + j + ": fluent " + got[j] + ", trainer " + want[j]);
+        }
+        assertTrue(Double.compare(r.model().intercept(), direct.model().intercept()) == 0, "intercept");
+        assertEquals(Status.CONVERGED_GRADIENT, r.status(), r.message());
+        assertEquals("lbfgs", r.optimizer());
+        assertEquals(r.optimization().iterations(), iterations.get(), "the listener saw every iteration");
+        assertEquals(1, provider.created.size());
+        assertEquals(3, provider.options.get(0).threads(), "threads reach the backend");
+        ReferenceBackend used = provider.created.get(0);
+        assertThrows(IllegalStateException.class, () -> used.bind(data, Loss.log(), dev.logreg.backend.BindOptions.DEFAULT),
+                "fit closes the backend it opened");
+    }
+
+    @Test
+    void nullBackendDefersToTheSystemProperty() {
+        Properties props = new Properties();
+        props.setProperty(BackendFactory.PROPERTY, "gpu");
+        RecordingProvider provider = new RecordingProvider();
+        LogisticRegression deferred = LogisticRegression.builder().backend(null).factory(factory(provider, props)).build();
+        assertNull(deferred.backend());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> deferred.fit(BundledData.breastCancer()));
+        assertTrue(e.getMessage().contains("-D" + BackendFactory.PROPERTY), e.getMessage());
+        // An explicit argument wins over the property.
+        LogisticRegression explicit = LogisticRegression.builder().backend(BackendChoice.REFERENCE).penalty(Penalty.l2(1))
+                .factory(factory(provider, props)).build();
+        assertEquals(Status.CONVERGED_GRADIENT, explicit.fit(BundledData.breastCancer()).status());
+    }
+
+    @Test
+    void fitOnACallersBackendLeavesItOpen() {
+        LogisticRegression lr = LogisticRegression.builder().penalty(Penalty.l1(0.5)).build(); // auto -> owlqn
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            TrainingResult r = lr.fit(b, BundledData.breastCancer());
+            assertEquals("owlqn", r.optimizer());
+            assertEquals(0, b.liveAllocations(), "the data term is closed");
+            TrainingResult again = lr.fit(b, BundledData.breastCancer()); // still open: no IllegalStateException
+            assertEquals(r.objective(), again.objective(), 0.0);
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedAtOnce() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.builder().optimizer("bfgs"));
+        assertTrue(e.getMessage().contains("bfgs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.builder().threads(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.builder().maxIterations(0));
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.builder().tolerance(-1e-3));
+        assertTrue(e.getMessage().contains("-0.001"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.builder().penalty(Penalty.l1(1)).optimizer("lbfgs").build());
+        assertTrue(e.getMessage().contains("owlqn"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> LogisticRegression.builder().build().fit(null));
+    }
+}
