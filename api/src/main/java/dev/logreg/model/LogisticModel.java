@@ -14,7 +14,10 @@ import java.util.Objects;
 /**
  * A trained binary logistic-regression model: P(y = 1 | x) = σ(θ·x + b).
  *
- * <p>Immutable and thread-safe; scoring allocates nothing per row (dot products in float64, column order).
+ * <p>Immutable and thread-safe; scoring allocates nothing per row (checked by {@code LogisticModelAllocationTest}):
+ * the batch methods over {@code float[]} write into the caller's array, and the {@link Dataset} methods allocate only
+ * their one result array. Dot products accumulate in float64, in four interleaved partial sums combined in a fixed
+ * order, so a row's score is the same bit for bit whichever method computes it.
  */
 public final class LogisticModel {
     private final double[] coefficients;
@@ -86,21 +89,53 @@ public final class LogisticModel {
     /** z = θ·x + b for one row. */
     public double decisionFunction(double[] row) {
         checkWidth(row.length);
-        double z = 0;
-        for (int j = 0; j < coefficients.length; j++) z += coefficients[j] * row[j];
-        return z + intercept;
+        double[] c = coefficients;
+        int n = c.length;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += c[j] * row[j];
+            s1 += c[j + 1] * row[j + 1];
+            s2 += c[j + 2] * row[j + 2];
+            s3 += c[j + 3] * row[j + 3];
+        }
+        for (; j < n; j++) s0 += c[j] * row[j];
+        return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
+    // Four interleaved partial sums, combined in a fixed order, so that the adds do not wait on one another's latency
+    // (about 10% faster than one chain on 1,000,000 x 100; what remains between this and a plain read of the floats,
+    // benchmarks/results/serve/, is the per-element conversion and multiply: C2 does not vectorize an ordered
+    // floating-point reduction). Every path uses this order, so a row scores bit-identically alone, in a batch or in
+    // a Dataset.
     private double dot(float[] x, int offset) {
-        double z = 0;
-        for (int j = 0; j < coefficients.length; j++) z += coefficients[j] * x[offset + j];
-        return z + intercept;
+        double[] c = coefficients;
+        int n = c.length;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += c[j] * x[offset + j];
+            s1 += c[j + 1] * x[offset + j + 1];
+            s2 += c[j + 2] * x[offset + j + 2];
+            s3 += c[j + 3] * x[offset + j + 3];
+        }
+        for (; j < n; j++) s0 += c[j] * x[offset + j];
+        return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
     private double dot(FloatBuffer x, int offset) {
-        double z = 0;
-        for (int j = 0; j < coefficients.length; j++) z += coefficients[j] * x.get(offset + j);
-        return z + intercept;
+        double[] c = coefficients;
+        int n = c.length;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += c[j] * x.get(offset + j);
+            s1 += c[j + 1] * x.get(offset + j + 1);
+            s2 += c[j + 2] * x.get(offset + j + 2);
+            s3 += c[j + 3] * x.get(offset + j + 3);
+        }
+        for (; j < n; j++) s0 += c[j] * x.get(offset + j);
+        return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
     /** P(y = 1 | x) for one row. */

@@ -240,6 +240,39 @@ public final class ModelFile {
         }
     }
 
+    /**
+     * Reads a model file: the model ({@link SavedModel#model()}, ready to score) with everything the file records
+     * about how it was made (status, objective, options, backend, library version). The same as {@link #read}, named
+     * for embedders.
+     *
+     * @throws java.nio.file.NoSuchFileException where it does not exist
+     * @throws IllegalArgumentException          where it is not a valid model file (the message says why)
+     */
+    public static SavedModel load(Path file) throws IOException {
+        return read(file);
+    }
+
+    /**
+     * Writes the model of a training run to {@code file} atomically, with labels recorded as 0/1 (what a
+     * {@link dev.logreg.data.Dataset} holds). The file is the one {@code logreg train --out} writes, and
+     * {@code logreg predict}, {@code evaluate} and {@code serve} read.
+     *
+     * @param result what {@link dev.logreg.train.Trainer#fit} or {@code LogisticRegression.fit} returned
+     * @throws IOException where the file cannot be written; a previous file is then left as it was
+     */
+    public static void save(Path file, dev.logreg.train.TrainingResult result) throws IOException {
+        save(file, result, LabelMapping.ZERO_ONE);
+    }
+
+    /**
+     * As {@link #save(Path, dev.logreg.train.TrainingResult)}, recording the label encoding of the training file
+     * (for example {@link LabelMapping#MINUS_ONE_PLUS_ONE}) so that predictions are written back in it.
+     */
+    public static void save(Path file, dev.logreg.train.TrainingResult result, LabelMapping labels) throws IOException {
+        java.util.Objects.requireNonNull(result, "result");
+        write(file, SavedModel.of(result, result.model(), java.util.Objects.requireNonNull(labels, "labels"), null));
+    }
+
     private static JsonNode required(JsonNode o, String name) {
         JsonNode n = o.get(name);
         if (n == null || n.isNull()) throw new IllegalArgumentException("field \"" + name + "\" is missing");
