@@ -61,7 +61,7 @@ public final class GradientDescentOptimizer implements Optimizer {
                 fNew = f.smoothValueAndGradient(xNew, gNew);
                 p.evaluated();
                 if (!Double.isFinite(fNew) || !Vectors.allFinite(gNew)) {
-                    return p.finish(x, fx, gNorm, Status.NUMERIC_ERROR, "non-finite objective or gradient in the line search; returned the last finite iterate");
+                    return p.nonFiniteInLineSearch(x, fx, gNorm);
                 }
                 if (fNew <= fx - C1 * t * gg) {
                     accepted = true;
@@ -70,8 +70,7 @@ public final class GradientDescentOptimizer implements Optimizer {
                 t *= 0.5;
             }
             if (!accepted) {
-                return p.finish(x, fx, gNorm, Status.LINE_SEARCH_FAILED, "line search found no step with sufficient decrease"
-                        + " (often: converged as far as floating point allows); gradient inf-norm " + gNorm);
+                return p.lineSearchFailed(x, fx, gNorm, "gradient");
             }
             double previous = fx;
             System.arraycopy(xNew, 0, x, 0, n);

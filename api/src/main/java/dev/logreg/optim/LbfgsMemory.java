@@ -18,6 +18,8 @@ final class LbfgsMemory {
     private final double[][] y;
     private final double[] rho;
     private final double[] alpha;
+    private final double[] sScratch;
+    private final double[] yScratch;
     private int count;
     private int newest = -1;
 
@@ -27,6 +29,17 @@ final class LbfgsMemory {
         this.y = new double[m][dimension];
         this.rho = new double[m];
         this.alpha = new double[m];
+        this.sScratch = new double[dimension];
+        this.yScratch = new double[dimension];
+    }
+
+    /** Stores the pair s = xNew − x, y = gNew − g (or skips it by the curvature rule); returns whether it was stored. */
+    boolean update(double[] x, double[] xNew, double[] g, double[] gNew) {
+        for (int i = 0; i < x.length; i++) {
+            sScratch[i] = xNew[i] - x[i];
+            yScratch[i] = gNew[i] - g[i];
+        }
+        return update(sScratch, yScratch);
     }
 
     /** Stores the pair (copies), or skips it by the curvature rule; returns whether it was stored. */

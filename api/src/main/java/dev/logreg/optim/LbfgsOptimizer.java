@@ -72,8 +72,6 @@ public final class LbfgsOptimizer implements Optimizer {
         double[] d = new double[n];
         double[] xNew = new double[n];
         double[] gNew = new double[n];
-        double[] s = new double[n];
-        double[] y = new double[n];
         boolean retriedSteepest = false;
         while (true) {
             memory.direction(g, d);
@@ -87,7 +85,7 @@ public final class LbfgsOptimizer implements Optimizer {
             double alpha0 = memory.size() == 0 ? Math.min(1.0, 1.0 / Vectors.norm2(g)) : 1.0;
             StrongWolfeLineSearch.Outcome o = search.search(x, fx, d, slope, alpha0, xNew, gNew);
             if (o == StrongWolfeLineSearch.Outcome.NON_FINITE) {
-                return p.finish(x, fx, gNorm, Status.NUMERIC_ERROR, "non-finite objective or gradient in the line search; returned the last finite iterate");
+                return p.nonFiniteInLineSearch(x, fx, gNorm);
             }
             if (o == StrongWolfeLineSearch.Outcome.FAILED) {
                 if (memory.size() > 0 && !retriedSteepest) {
@@ -96,15 +94,10 @@ public final class LbfgsOptimizer implements Optimizer {
                     retriedSteepest = true;
                     continue;
                 }
-                return p.finish(x, fx, gNorm, Status.LINE_SEARCH_FAILED, "line search found no step with sufficient decrease"
-                        + " (often: converged as far as floating point allows); gradient inf-norm " + gNorm);
+                return p.lineSearchFailed(x, fx, gNorm, "gradient");
             }
             retriedSteepest = false;
-            for (int i = 0; i < n; i++) {
-                s[i] = xNew[i] - x[i];
-                y[i] = gNew[i] - g[i];
-            }
-            memory.update(s, y);
+            memory.update(x, xNew, g, gNew);
             double previous = fx;
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);

@@ -73,8 +73,6 @@ public final class OwlqnOptimizer implements Optimizer {
         double[] orthant = new double[n];
         double[] xNew = new double[n];
         double[] gNew = new double[n];
-        double[] s = new double[n];
-        double[] y = new double[n];
         boolean retriedSteepest = false;
         while (true) {
             memory.direction(pg, d);
@@ -101,7 +99,7 @@ public final class OwlqnOptimizer implements Optimizer {
                 p.evaluated();
                 fNew = sm + Vectors.l1Part(f, xNew);
                 if (!Double.isFinite(fNew) || !Vectors.allFinite(gNew)) {
-                    return p.finish(x, fx, pgNorm, Status.NUMERIC_ERROR, "non-finite objective or gradient in the line search; returned the last finite iterate");
+                    return p.nonFiniteInLineSearch(x, fx, pgNorm);
                 }
                 double decrease = 0;
                 for (int i = 0; i < n; i++) decrease += pg[i] * (xNew[i] - x[i]);
@@ -117,15 +115,10 @@ public final class OwlqnOptimizer implements Optimizer {
                     retriedSteepest = true;
                     continue;
                 }
-                return p.finish(x, fx, pgNorm, Status.LINE_SEARCH_FAILED, "line search found no step with sufficient decrease"
-                        + " (often: converged as far as floating point allows); pseudo-gradient inf-norm " + pgNorm);
+                return p.lineSearchFailed(x, fx, pgNorm, "pseudo-gradient");
             }
             retriedSteepest = false;
-            for (int i = 0; i < n; i++) {
-                s[i] = xNew[i] - x[i];
-                y[i] = gNew[i] - g[i];
-            }
-            memory.update(s, y);
+            memory.update(x, xNew, g, gNew);
             double previous = fx;
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);

@@ -71,6 +71,21 @@ final class Progress {
         return null;
     }
 
+    /** Ends the run at the last finite iterate after a non-finite value or gradient in a line search. */
+    OptimizationResult nonFiniteInLineSearch(double[] x, double f, double gradientNorm) {
+        return finish(x, f, gradientNorm, Status.NUMERIC_ERROR, "non-finite objective or gradient in the line search; returned the last finite iterate");
+    }
+
+    /**
+     * Ends the run where the line search found no step with sufficient decrease.
+     *
+     * @param normName what {@code gradientNorm} is the norm of ("gradient", "pseudo-gradient")
+     */
+    OptimizationResult lineSearchFailed(double[] x, double f, double gradientNorm, String normName) {
+        return finish(x, f, gradientNorm, Status.LINE_SEARCH_FAILED, "line search found no step with sufficient decrease"
+                + " (often: converged as far as floating point allows); " + normName + " inf-norm " + gradientNorm);
+    }
+
     /**
      * The start point's evaluation: F(x₀) and ‖∇F(x₀)‖∞ (the gradient written into the caller's array), or, where
      * the run ends right there (a non-finite value or gradient; a start that already passes the gradient test), the
