@@ -1,5 +1,7 @@
 package dev.logreg.io;
 
+import dev.logreg.testing.BundledData;
+
 import dev.logreg.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,8 @@ class CsvDataReaderTest {
 
     @Test
     void bundledDataMatchesTheSimpleParserBitForBit() throws IOException {
-        Dataset expected = TestData.breastCancer();
-        LoadedData got = DataReaders.read(TestData.path("breast-cancer.csv"), ReadOptions.DEFAULT.withLabelColumn("benign"));
+        Dataset expected = BundledData.breastCancer();
+        LoadedData got = DataReaders.read(BundledData.path("breast-cancer.csv"), ReadOptions.DEFAULT.withLabelColumn("benign"));
         Dataset d = got.dataset();
         assertEquals(expected.rows(), d.rows());
         assertEquals(expected.cols(), d.cols());
@@ -176,7 +178,7 @@ class CsvDataReaderTest {
 
     @Test
     void byteScannerAndFastCsvAgree() throws IOException {
-        Path bundled = TestData.path("breast-cancer.csv");
+        Path bundled = BundledData.path("breast-cancer.csv");
         ReadOptions o = ReadOptions.DEFAULT.withLabelColumn("benign");
         Dataset a = CsvDataReader.read(bundled, o).dataset();
         Dataset b = FastCsvDataReader.read(bundled, o).dataset();

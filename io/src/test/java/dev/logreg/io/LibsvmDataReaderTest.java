@@ -1,5 +1,7 @@
 package dev.logreg.io;
 
+import dev.logreg.testing.BundledData;
+
 import dev.logreg.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +27,8 @@ class LibsvmDataReaderTest {
 
     @Test
     void bundledLibsvmEqualsBundledCsv() throws IOException {
-        Dataset csv = TestData.breastCancer();
-        LoadedData got = DataReaders.read(TestData.path("breast-cancer.libsvm"), ReadOptions.DEFAULT);
+        Dataset csv = BundledData.breastCancer();
+        LoadedData got = DataReaders.read(BundledData.path("breast-cancer.libsvm"), ReadOptions.DEFAULT);
         Dataset d = got.dataset();
         assertEquals(csv.rows(), d.rows());
         assertEquals(csv.cols(), d.cols());
