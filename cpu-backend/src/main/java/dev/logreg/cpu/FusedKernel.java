@@ -20,9 +20,13 @@ import java.nio.FloatBuffer;
 final class FusedKernel {
     private FusedKernel() {}
 
-    /** Rows per tile for n features: about 16 KiB of floats, a multiple of 4, at least 4. */
+    /**
+     * Rows per tile for n features: about 4 KiB of floats, a multiple of 4, at least 4. Small on purpose: the bulk
+     * copy of a tile stalls on main memory while the arithmetic waits, so a short copy lets the hardware prefetcher
+     * fetch the next rows during the arithmetic (measured on 1M x 100, one thread: 8 rows 53 ns/row, 40 rows 72).
+     */
     static int tileRows(int n) {
-        int r = Math.max(4, (4096 / n) & ~3);
+        int r = Math.max(4, (1024 / n) & ~3);
         return Math.min(r, 256);
     }
 
@@ -111,23 +115,36 @@ final class FusedKernel {
     /**
      * ℓ(y, z) returned, and dℓ/dz written into {@code derivative[0]} where asked, with the formulas of
      * {@link dev.logreg.loss.LogLoss} and {@link dev.logreg.loss.SquaredErrorLoss}: one e^−|z| serves σ(z), σ(−z)
-     * (each by branch, as {@link dev.logreg.loss.Sigmoid#sigmoid}) and log1p(e^−|z|), so the values are those of
-     * the double-precision definitions, bit for bit, at one exponential per row.
+     * (each by branch, as {@link dev.logreg.loss.Sigmoid#sigmoid}) and log1p(e^−|z|) ({@link #log1pSmall}), at one
+     * exponential and one logarithm per row. dℓ/dz is that of the double-precision definitions bit for bit; ℓ
+     * differs from {@link dev.logreg.loss.LogLoss#value} by at most ~1 ulp of the log1p term (relative error below
+     * 4e-16 over 2·10⁷ random z in ±40 and in ±10⁻⁶..10², checked against Math.log1p).
      */
     static double pointwise(boolean log, double y, double z, boolean wantDerivative, double[] derivative) {
         double e = Math.exp(-Math.abs(z));
-        double big = 1.0 / (1.0 + e);  // σ(|z|)
-        double small = e / (1.0 + e);  // σ(−|z|)
+        double u = 1.0 + e;
+        double big = 1.0 / u;  // σ(|z|)
+        double small = e / u;  // σ(−|z|)
         double p = z >= 0 ? big : small;  // σ(z)
         double q = z >= 0 ? small : big;  // σ(−z) = 1 − σ(z) without cancellation
         // σ(z) − y, using −σ(−z) for y = 1 so the tail where σ(z) rounds to 1 keeps its relative accuracy.
         double d = y == 1.0 ? -q : p - y;
         if (log) {
             if (wantDerivative) derivative[0] = d;
-            return Math.max(z, 0.0) - y * z + Math.log1p(e);
+            return Math.max(z, 0.0) - y * z + log1pSmall(e, u, big);
         }
         if (wantDerivative) derivative[0] = d * p * q;
         return 0.5 * d * d;
+    }
+
+    /**
+     * log1p(e) for e in [0, 1], given u = 1 + e (rounded) and 1/u, to about 1 ulp: Math.log1p is not a JIT intrinsic
+     * (it runs StrictMath's fdlibm code), Math.log is; a row's loss got ~5 ns cheaper. u − 1 is exact (Sterbenz), so
+     * δ = (u − 1) − e is exactly the rounding error of u, and log(1 + e) = log(u) + log(1 − δ/u) = log(u) − δ/u
+     * + O(δ²) with |δ/u| ≤ 2⁻⁵³ (Goldberg's correction; for e below 2⁻⁵³, u = 1 and the result is e).
+     */
+    static double log1pSmall(double e, double u, double inverseU) {
+        return Math.log(u) - ((u - 1.0) - e) * inverseU;
     }
 
     /** d²ℓ/dz² at (y, z), as {@link Loss#secondDerivative} of the two losses. */

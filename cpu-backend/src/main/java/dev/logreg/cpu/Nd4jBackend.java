@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * floats; rows permuted where asked). The value and gradient ({@link DataTerm#valueAndGradient}) take one of three
  * passes over them ({@link Pass}):
  * <ul>
- *   <li>{@link Pass#FUSED} (the default): a fused Java loop over the ND4J buffers: each tile of rows (about 16 KiB)
+ *   <li>{@link Pass#FUSED} (the default): a fused Java loop over the ND4J buffers: each tile of rows (about 4 KiB)
  *       is copied once from main memory into the L1 cache and its logits, losses and gradient contributions are
  *       computed there in float64, so X is read once per evaluation. SIMD ({@link VectorKernel}, float→double
  *       widening and FMA in 8 lanes with AVX-512) where the JVM has {@code --add-modules jdk.incubator.vector},
@@ -53,13 +53,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       21% of the 22.4 GB/s streaming read measured in the same run, with one core of two busy on average).</li>
  *   <li>Per row, one thread, CPU time (a contention-robust micro-measurement of the SIMD kernel, n = 100):
  *       ~20 ns copying the row from memory, ~23 ns the dot product, ~22 ns the loss (one {@code exp}, one
- *       {@code log1p}), ~24 ns the gradient update: ~85–90 ns a row, against ~115 ns for the scalar kernel.</li>
+ *       {@code log1p}), ~24 ns the gradient update: ~85–90 ns a row, against ~115 ns for the scalar kernel.
+ *       Since then (same harness, benchmarks/cpu/README.md): rows four at a time with shared θ loads and one
+ *       gradient read-modify-write per four rows, log1p by Goldberg's correction on the {@code Math.log} intrinsic,
+ *       and 4 KiB tiles: 50–55 → 35 ns a row in cache, 73–80 → 51–53 ns from memory; the whole 2-thread pass
+ *       4.60 / 3.26 → 6.61 GB/s per busy core ({@code run-bandwidth.sh}), 31.9 ms = 12.6 GB/s with both cores busy.
+ *       In cache the row now costs ~14 ns dot product, ~17 ns loss, ~9 ns gradient update.</li>
  * </ul>
  * The fused Java loop is therefore the default: it beats the ND4J ops for this pass by 4–7×. What holds it below the
- * streaming bandwidth is arithmetic, not memory: at 80% of 22.4 GB/s two cores must each finish a 400-byte row in
- * ~45 ns, and the exact stable loss alone takes ~22 ns of that, the dot product and the gradient update ~23 ns
- * each (about 4 cycles per 8 lanes: far from the AVX-512 peak, as JDK 17's incubating Vector API compiles them).
- * A shared machine takes the rest. The ND4J pass stays as an independent cross-check (the tests hold all three
+ * streaming bandwidth is arithmetic, not memory: the stream measured 15–59 GB/s on this VM over one day, and at 80%
+ * of 27–54 GB/s two cores must each finish a 400-byte row in 15–30 ns, while the exact stable loss alone takes
+ * ~17 ns and the row ~35 ns in cache. A shared machine takes the rest. The ND4J pass stays as an independent cross-check (the tests hold all three
  * to the reference backend).
  *
  * <h2>Determinism</h2>

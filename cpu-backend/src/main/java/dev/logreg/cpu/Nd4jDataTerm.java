@@ -49,7 +49,6 @@ final class Nd4jDataTerm implements DataTerm {
     private final FloatBuffer[] wb;
     private final int slots;
     private final float[][] tiles;
-    private final double[][] logits;
     private final Work[] work;
     private final List<INDArray> owned = new ArrayList<>();
     private boolean closed;
@@ -98,7 +97,6 @@ final class Nd4jDataTerm implements DataTerm {
         }
         this.slots = backend.threads();
         this.tiles = new float[slots][];
-        this.logits = new double[slots][];
         this.work = new Work[slots];
     }
 
@@ -143,8 +141,9 @@ final class Nd4jDataTerm implements DataTerm {
         }
         double[] acc = evaluate(from, to, params, true);
         double m = acc[n + 2];
-        for (int j = 0; j <= n; j++) gradientOut[j] = acc[j] / m;
-        return acc[n + 1] / m;
+        // A range whose weights are all zero contributes nothing (DataTerm's contract), rather than 0/0.
+        for (int j = 0; j <= n; j++) gradientOut[j] = m > 0 ? acc[j] / m : 0.0;
+        return m > 0 ? acc[n + 1] / m : 0.0;
     }
 
     @Override
@@ -152,7 +151,7 @@ final class Nd4jDataTerm implements DataTerm {
         checkRange(from, to);
         checkParams(params);
         double[] acc = evaluate(from, to, params, false);
-        return acc[n + 1] / acc[n + 2];
+        return acc[n + 2] > 0 ? acc[n + 1] / acc[n + 2] : 0.0;
     }
 
     /** Sums over [from, to) in a partition fixed by the range alone; partials added in segment order. */
@@ -224,9 +223,7 @@ final class Nd4jDataTerm implements DataTerm {
             if (backend.vectorized()) {
                 float[] tile = tiles[slot];
                 if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
-                double[] z = logits[slot];
-                if (z == null) z = logits[slot] = new double[FusedKernel.tileRows(n)];
-                VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile, z);
+                VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile);
             } else if (backend.pass() != Nd4jBackend.Pass.ND4J_GEMV) {
                 float[] tile = tiles[slot];
                 if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];

@@ -109,7 +109,8 @@ public final class BandwidthBenchmark {
         for (String s : summary) System.out.println("  " + s);
     }
 
-    private static void generate(float[] x, float[] y, int rows, int cols, SplittableRandom rnd) {
+    /** The seeded data of this benchmark: N(0,1) float32 features into x (row-major), labels from a noisy linear rule into y. */
+    public static void generate(float[] x, float[] y, int rows, int cols, SplittableRandom rnd) {
         double[] beta = new double[cols];
         for (int j = 0; j < cols; j++) beta[j] = rnd.nextDouble(-1, 1) / Math.sqrt(cols);
         for (int i = 0; i < rows; i++) {
@@ -170,7 +171,7 @@ public final class BandwidthBenchmark {
     }
 
     /** Best GB/s of summing {@code a} with one thread per core, each over its own contiguous slice. */
-    static double javaReadBandwidth(float[] a, int threads, int reps) throws Exception {
+    public static double javaReadBandwidth(float[] a, int threads, int reps) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             double best = Double.MAX_VALUE;
@@ -213,7 +214,7 @@ public final class BandwidthBenchmark {
     }
 
     /** Runs the C kernel and returns the GB/s on its {@code stream_read_GBps} line. */
-    private static double runStream(String binary) throws IOException, InterruptedException {
+    public static double runStream(String binary) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(binary, "1024", "10").redirectErrorStream(true).start();
         double gbps = Double.NaN;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
