@@ -58,6 +58,26 @@ public final class ColumnStatistics {
         return new ColumnStatistics(mean, std, rms);
     }
 
+    /**
+     * Statistics computed elsewhere (for instance by a distributed pass that merges per-partition moments), for
+     * {@link Preconditioner#fromStatistics}. The arrays are copied.
+     *
+     * @throws IllegalArgumentException where the lengths differ, a mean is not finite, or a std or rms is negative or
+     *                                  not finite
+     */
+    public static ColumnStatistics of(double[] mean, double[] std, double[] rms) {
+        int n = mean.length;
+        if (std.length != n || rms.length != n) {
+            throw new IllegalArgumentException("mean, std and rms have lengths " + n + ", " + std.length + ", " + rms.length + "; expected equal lengths");
+        }
+        for (int j = 0; j < n; j++) {
+            if (!Double.isFinite(mean[j])) throw new IllegalArgumentException("mean[" + j + "] is " + mean[j] + ", expected a finite number");
+            if (!(std[j] >= 0) || !Double.isFinite(std[j])) throw new IllegalArgumentException("std[" + j + "] is " + std[j] + ", expected a finite number >= 0");
+            if (!(rms[j] >= 0) || !Double.isFinite(rms[j])) throw new IllegalArgumentException("rms[" + j + "] is " + rms[j] + ", expected a finite number >= 0");
+        }
+        return new ColumnStatistics(mean.clone(), std.clone(), rms.clone());
+    }
+
     /** Weighted mean of each column; a copy. */
     public double[] mean() { return mean.clone(); }
 

@@ -59,6 +59,23 @@ class PreconditionerTest {
     }
 
     @Test
+    void statisticsComputedElsewhereAreValidatedAndCopied() {
+        ColumnStatistics st = ColumnStatistics.of(small());
+        ColumnStatistics same = ColumnStatistics.of(st.mean(), st.std(), st.rms());
+        assertArrayEquals(st.mean(), same.mean(), 0.0);
+        assertArrayEquals(st.std(), same.std(), 0.0);
+        assertArrayEquals(st.rms(), same.rms(), 0.0);
+        double[] mean = {1, 2};
+        ColumnStatistics copy = ColumnStatistics.of(mean, new double[] {1, 1}, new double[] {1, 2});
+        mean[0] = 99;
+        assertEquals(1.0, copy.mean()[0], 0.0, "the arrays are copied");
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.of(new double[2], new double[1], new double[2]));
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.of(new double[] {Double.NaN}, new double[1], new double[1]));
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.of(new double[1], new double[] {-1}, new double[1]));
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.of(new double[1], new double[1], new double[] {Double.POSITIVE_INFINITY}));
+    }
+
+    @Test
     void anL2PenaltyBalancesTheScalesByItsCurvature() {
         ColumnStatistics st = ColumnStatistics.of(small());
         // aⱼ = √(sⱼ² + c₂/κ), κ = 1/4: with c₂ = 0.5 the added term is 2 (std² = 2, 0, 0 for the three columns).

@@ -1,0 +1,155 @@
+package dev.logreg.spark;
+
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.loss.Loss;
+import dev.logreg.objective.Preconditioner;
+import dev.logreg.optim.Objective;
+import dev.logreg.penalty.Penalty;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+
+import java.util.Collections;
+import java.util.Objects;
+
+/**
+ * The training objective J = D(θ, b) + P(θ) over a distributed dataset, as {@link dev.logreg.objective.LogisticObjective}
+ * states it for one machine: D is the weighted mean of the loss over every partition's rows, each partition bound on
+ * its executor ({@link PartitionRegistry}), whose sums of weighted loss and gradient (n+2 numbers per partition) are
+ * combined with {@code treeAggregate}; the penalty and the {@link Preconditioner}'s change of variables are applied
+ * here, on the driver. One Spark job per evaluation; only θ (n+1 numbers, in the task closure) goes out.
+ *
+ * <p>Not thread-safe (one optimizer drives it); deterministic up to the order-independence of
+ * {@link CompensatedSum}. Mini-batch evaluation is not offered (the distributed engine runs L-BFGS and OWL-QN only).
+ */
+final class DistributedObjective implements Objective {
+    private final JavaRDD<Row> rows;
+    private final String runId;
+    private final boolean weighted;
+    private final BackendChoice choice;
+    private final Loss loss;
+    private final Penalty penalty;
+    private final boolean fitIntercept;
+    private final Preconditioner preconditioner;
+    private final int n;
+    private final double m;
+    private final long totalRows;
+    private final int treeDepth;
+    private final double[] params;
+    private final double[] gModel;
+    private final double[] scale;
+    private long evaluations;
+
+    DistributedObjective(JavaRDD<Row> rows, String runId, boolean weighted, BackendChoice choice, Loss loss, Penalty penalty,
+                         boolean fitIntercept, Preconditioner preconditioner, int features, double weightSum, long totalRows, int treeDepth) {
+        this.rows = Objects.requireNonNull(rows, "rows");
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.weighted = weighted;
+        this.choice = choice;
+        this.loss = Objects.requireNonNull(loss, "loss");
+        this.penalty = Objects.requireNonNull(penalty, "penalty");
+        this.fitIntercept = fitIntercept;
+        this.n = features;
+        this.preconditioner = preconditioner == null ? Preconditioner.identity(features) : preconditioner;
+        if (!(weightSum > 0)) throw new IllegalArgumentException("weight sum is " + weightSum + ", expected > 0");
+        this.m = weightSum;
+        this.totalRows = totalRows;
+        this.treeDepth = treeDepth;
+        this.params = new double[n + 1];
+        this.gModel = new double[n + 1];
+        this.scale = this.preconditioner.scale();
+    }
+
+    /** Spark jobs run so far (passes over the data). */
+    long evaluations() { return evaluations; }
+
+    /** Σwᵢ over all rows. */
+    double weightSum() { return m; }
+
+    /** The model's (θ, b), length n+1, for optimizer variables u. */
+    double[] modelParameters(double[] u) {
+        checkDimension(u);
+        double[] p = new double[n + 1];
+        preconditioner.toModel(u, fitIntercept, p);
+        return p;
+    }
+
+    /** The whole objective J at model parameters (θ, b), length n+1: one distributed pass. */
+    double objectiveAtModel(double[] modelParams) {
+        return dataTerm(modelParams.clone(), false)[0] + penalty.value(modelParams, n, m);
+    }
+
+    private void checkDimension(double[] u) {
+        if (u.length != dimension()) {
+            throw new IllegalArgumentException("parameter vector has length " + u.length + ", expected " + dimension());
+        }
+    }
+
+    /** D (and its gradient) at model parameters p: the weighted means of the partitions' sums. */
+    private double[] dataTerm(double[] p, boolean gradient) {
+        evaluations++;
+        final String run = runId;
+        final boolean w = weighted;
+        final BackendChoice c = choice;
+        final Loss.Kind l = loss.kind(); // enums serialize; the Loss itself need not
+        final double[] theta = p.clone();
+        final int k = gradient ? n + 2 : 1;
+        JavaRDD<double[]> partials = rows.mapPartitionsWithIndex(
+                (index, it) -> Collections.singletonList(PartitionRegistry.evaluate(run, index, it, w, c, l, theta, gradient)).iterator(),
+                true);
+        double[] acc = partials.treeAggregate(CompensatedSum.zero(k), CompensatedSum::add, CompensatedSum::merge, treeDepth);
+        double[] sums = CompensatedSum.result(acc);
+        for (int i = 0; i < k; i++) sums[i] /= m;
+        return sums;
+    }
+
+    @Override public int dimension() { return fitIntercept ? n + 1 : n; }
+
+    @Override
+    public double smoothValueAndGradient(double[] u, double[] gradientOut) {
+        checkDimension(u);
+        preconditioner.toModel(u, fitIntercept, params);
+        double[] d = dataTerm(params, true);
+        System.arraycopy(d, 1, gModel, 0, n + 1);
+        double v = d[0] + penalty.addSmoothPart(params, n, m, gModel);
+        preconditioner.gradientToU(gModel, fitIntercept, gradientOut);
+        return v;
+    }
+
+    @Override
+    public double smoothValue(double[] u) {
+        checkDimension(u);
+        preconditioner.toModel(u, fitIntercept, params);
+        double v = dataTerm(params, false)[0];
+        double c2 = penalty.l2Coefficient(m);
+        if (c2 != 0) {
+            double sq = 0;
+            for (int j = 0; j < n; j++) sq += params[j] * params[j];
+            v += 0.5 * c2 * sq;
+        }
+        return v;
+    }
+
+    @Override
+    public double l1Coefficient(int i) {
+        // The intercept is never penalised; in u, |θⱼ| = |uⱼ|/sⱼ (as LogisticObjective).
+        return i < n ? penalty.l1Coefficient(m) / scale[i] : 0.0;
+    }
+
+    @Override public boolean isSmooth() { return penalty.isSmooth(); }
+
+    @Override public boolean isConvex() { return loss.isConvex(); }
+
+    @Override public boolean hasHessian() { return false; }
+
+    @Override
+    public void smoothHessian(double[] x, double[] out) {
+        throw new UnsupportedOperationException("the distributed objective has no Hessian; use lbfgs or owlqn");
+    }
+
+    @Override public long rows() { return totalRows; }
+
+    @Override
+    public double batchValueAndGradient(long fromRow, long toRow, double[] x, double[] gradientOut) {
+        throw new UnsupportedOperationException("the distributed objective has no mini-batches; use lbfgs or owlqn");
+    }
+}

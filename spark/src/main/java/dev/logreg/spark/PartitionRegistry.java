@@ -1,0 +1,266 @@
+package dev.logreg.spark;
+
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import dev.logreg.objective.ColumnStatistics;
+import org.apache.spark.TaskContext;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-executor cache of bound partitions: for each training run (a random run id) and partition index, the
+ * partition's rows converted once to a float32 {@link Dataset} and bound to a local {@link Backend}, held as a
+ * {@link DataTerm} across every evaluation of that run.
+ *
+ * <p>Lifecycle: {@link #bind} creates an entry (first job of a fit); {@link #evaluate} reuses it, and recreates it
+ * from the task's rows where it is missing (the task ran on another executor than the one that bound it, or the
+ * executor was replaced); {@link #release} closes every entry of a run in this JVM (the last job of a fit, and the
+ * driver itself, in a {@code finally}). In local mode the executors are threads of the driver's JVM, so the driver's
+ * release closes everything; on a cluster an executor that gets no task of the release job keeps its entries until
+ * it exits (documented in the README).
+ *
+ * <p>Why a static map, against the project's rule: it is the only state an executor JVM shares between the tasks of
+ * successive Spark jobs; it holds nothing a user observes, and entries are keyed by run, so concurrent fits do not
+ * meet. Thread-safe: entries are created atomically, and each entry's data term (not thread-safe) is used under its
+ * own lock (speculative copies of one task may run at once).
+ */
+final class PartitionRegistry {
+    private PartitionRegistry() {}
+
+    private static final Map<String, Map<Integer, Bound>> RUNS = new ConcurrentHashMap<>();
+    /** Partitions converted and bound in this JVM since it started: lets tests check that each is converted once. */
+    private static final java.util.concurrent.atomic.AtomicLong CONVERSIONS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A partition's bound data term and the backend that owns it. */
+    static final class Bound {
+        final Backend backend;
+        final DataTerm term;
+        final long rows;
+        final double weightSum;
+        final PartitionSummary summary;
+
+        Bound(Backend backend, DataTerm term, PartitionSummary summary) {
+            this.backend = backend;
+            this.term = term;
+            this.rows = term.rows();
+            this.weightSum = summary.weightSum;
+            this.summary = summary;
+        }
+
+        synchronized void close() {
+            try {
+                term.close();
+            } finally {
+                backend.close();
+            }
+        }
+    }
+
+    /**
+     * What binding one partition found: its shape, weight sum and column moments (for the preconditioner), and the
+     * backend it is bound to. Empty partitions have {@code rows == 0} and {@code features == -1}.
+     */
+    static final class PartitionSummary implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final int partition;
+        final long rows;
+        final int features;
+        final double weightSum;
+        /** Weighted column means, and Σw(x−mean)² and Σw·x² per column; null where empty. */
+        final double[] mean;
+        final double[] m2;
+        final double[] sq;
+        final String backend;
+
+        PartitionSummary(int partition, long rows, int features, double weightSum, double[] mean, double[] m2, double[] sq, String backend) {
+            this.partition = partition;
+            this.rows = rows;
+            this.features = features;
+            this.weightSum = weightSum;
+            this.mean = mean;
+            this.m2 = m2;
+            this.sq = sq;
+            this.backend = backend;
+        }
+    }
+
+    /** Binds (or finds) partition {@code partition} of run {@code runId} from {@code rows}; returns its summary. */
+    static PartitionSummary bind(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss) {
+        Bound b = find(runId, partition);
+        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)") : b.summary;
+    }
+
+    private static Bound find(String runId, int partition) {
+        Map<Integer, Bound> run = RUNS.get(runId);
+        return run == null ? null : run.get(partition);
+    }
+
+    private static Bound create(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss) {
+        Dataset data = convert(rows, weighted);
+        if (data == null) return null;
+        CONVERSIONS.incrementAndGet();
+        ColumnStatistics stats = ColumnStatistics.of(data);
+        int n = data.cols();
+        double m = data.weightSum();
+        double[] mean = stats.mean();
+        double[] std = stats.std();
+        double[] rms = stats.rms();
+        double[] m2 = new double[n];
+        double[] sq = new double[n];
+        for (int j = 0; j < n; j++) {
+            m2[j] = m * std[j] * std[j];
+            sq[j] = m * rms[j] * rms[j];
+        }
+        Backend backend = BackendFactory.discover(PartitionRegistry.class.getClassLoader()).open(choice, taskOptions());
+        DataTerm term;
+        try {
+            term = backend.bind(data, Loss.of(loss));
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+        // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
+        PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
+                backend.description());
+        Bound fresh = new Bound(backend, term, summary);
+        Bound raced = RUNS.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
+        if (raced != null) {
+            // A speculative copy of this task bound the same partition first: keep one.
+            fresh.close();
+            return raced;
+        }
+        return fresh;
+    }
+
+    /**
+     * Threads as the task was granted ({@code spark.task.cpus}), so that the concurrent tasks of one executor do not
+     * each start a pool of every core; the task's first GPU address (Spark resource scheduling) as the CUDA device.
+     */
+    private static BackendOptions taskOptions() {
+        TaskContext tc = TaskContext.get();
+        if (tc == null) return BackendOptions.DEFAULT;
+        int device = 0;
+        scala.Option<ResourceInformation> gpu = tc.resources().get("gpu");
+        if (gpu.isDefined() && gpu.get().addresses().length > 0) {
+            try {
+                device = Integer.parseInt(gpu.get().addresses()[0].trim());
+            } catch (NumberFormatException e) {
+                device = 0; // an address that is not an ordinal: let the backend use its default device
+            }
+        }
+        return new BackendOptions(Math.max(1, tc.cpus()), device);
+    }
+
+    /**
+     * Rows (features vector, label, [weight]) to a float32 dataset; null where there are none. Labels were checked
+     * on the driver; the dataset's own validation (finite values, equal widths) reports anything else.
+     */
+    static Dataset convert(Iterator<Row> rows, boolean weighted) {
+        Dataset.Builder builder = null;
+        float[] buf = null;
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            Vector v = r.getAs(0);
+            if (v == null) throw new IllegalArgumentException("a row has a null features vector; drop or impute it first");
+            int n = v.size();
+            if (builder == null) {
+                builder = Dataset.builder(n);
+                buf = new float[n];
+            }
+            if (n != buf.length) {
+                throw new IllegalArgumentException("row " + builder.rowsSoFar() + " of a partition has " + n + " features, expected " + buf.length);
+            }
+            if (v instanceof DenseVector) {
+                double[] values = ((DenseVector) v).values();
+                for (int j = 0; j < n; j++) buf[j] = (float) values[j];
+            } else {
+                java.util.Arrays.fill(buf, 0f);
+                final float[] target = buf;
+                v.foreachActive((j, x) -> {
+                    target[(Integer) j] = (float) (double) (Double) x;
+                    return scala.runtime.BoxedUnit.UNIT;
+                });
+            }
+            float label = (float) r.getDouble(1);
+            if (weighted) {
+                builder.addRow(buf, label, (float) r.getDouble(2));
+            } else {
+                builder.addRow(buf, label);
+            }
+        }
+        return builder == null ? null : builder.build();
+    }
+
+    /**
+     * Σwᵢℓᵢ over partition {@code partition} (and Σwᵢ ∂ℓᵢ/∂(θ, b), n+1 values, where {@code gradient}): the data
+     * term's weighted mean times the partition's weight sum. Returns {@code [value, gradient...]} ({@code [value]}
+     * alone without gradient); zeros for an empty partition.
+     */
+    static double[] evaluate(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss,
+                             double[] params, boolean gradient) {
+        Bound b = find(runId, partition);
+        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+        double[] out = new double[gradient ? params.length + 1 : 1];
+        if (b == null || b.weightSum == 0) return out;
+        synchronized (b) {
+            if (gradient) {
+                double[] g = new double[params.length];
+                out[0] = b.term.valueAndGradient(params, g) * b.weightSum;
+                for (int j = 0; j < g.length; j++) out[j + 1] = g[j] * b.weightSum;
+            } else {
+                out[0] = b.term.value(params) * b.weightSum;
+            }
+        }
+        return out;
+    }
+
+    /** Closes every entry of run {@code runId} in this JVM; returns how many. Idempotent. */
+    static int release(String runId) {
+        Map<Integer, Bound> run = RUNS.remove(runId);
+        if (run == null) return 0;
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Bound b : run.values()) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            for (int i = 1; i < failures.size(); i++) first.addSuppressed(failures.get(i));
+            throw first;
+        }
+        return run.size();
+    }
+
+    /** Partitions converted and bound in this JVM so far (for tests: each partition once per fit). */
+    static long conversions() {
+        return CONVERSIONS.get();
+    }
+
+    /** Training runs with entries held in this JVM (for tests of the lifecycle). */
+    static int runsHeld() {
+        return RUNS.size();
+    }
+
+    /** Entries of run {@code runId} held in this JVM (for tests of the lifecycle). */
+    static int held(String runId) {
+        Map<Integer, Bound> run = RUNS.get(runId);
+        return run == null ? 0 : run.size();
+    }
+}
