@@ -22,8 +22,7 @@ import java.util.Set;
  * <p>Immutable; each {@link #minimize} call has its own state.
  */
 public final class GradientDescentOptimizer implements Optimizer {
-    static final double C1 = 1e-4;
-    static final int MAX_BACKTRACKS = 60;
+    static final int MAX_BACKTRACKS = ArmijoBacktracking.MAX_BACKTRACKS;
 
     /** Gradient descent; it has no settings. */
     public GradientDescentOptimizer() {}
@@ -46,6 +45,7 @@ public final class GradientDescentOptimizer implements Optimizer {
         if (start.finished() != null) return start.finished();
         double fx = start.value();
         double gNorm = start.gradientNorm();
+        double[] d = new double[n];
         double[] xNew = new double[n];
         double[] gNew = new double[n];
         double t = Math.min(1.0, 1.0 / Vectors.norm2(g));
@@ -53,25 +53,13 @@ public final class GradientDescentOptimizer implements Optimizer {
         while (true) {
             if (!first) t *= 2;
             first = false;
-            double gg = Vectors.dot(g, g);
-            double fNew = Double.NaN;
-            boolean accepted = false;
-            for (int k = 0; k < MAX_BACKTRACKS; k++) {
-                Vectors.axpy(x, -t, g, xNew);
-                fNew = f.smoothValueAndGradient(xNew, gNew);
-                p.evaluated();
-                if (!Double.isFinite(fNew) || !Vectors.allFinite(gNew)) {
-                    return p.nonFiniteInLineSearch(x, fx, gNorm);
-                }
-                if (fNew <= fx - C1 * t * gg) {
-                    accepted = true;
-                    break;
-                }
-                t *= 0.5;
-            }
-            if (!accepted) {
-                return p.lineSearchFailed(x, fx, gNorm, "gradient");
-            }
+            // Steepest descent, d = −g, so the slope ∇F·d is −g·g.
+            for (int i = 0; i < n; i++) d[i] = -g[i];
+            ArmijoBacktracking.Result r = ArmijoBacktracking.search(f, p, x, fx, d, Vectors.dot(g, d), t, xNew, gNew);
+            if (r.outcome() == ArmijoBacktracking.Outcome.NON_FINITE) return p.nonFiniteInLineSearch(x, fx, gNorm);
+            if (r.outcome() == ArmijoBacktracking.Outcome.FAILED) return p.lineSearchFailed(x, fx, gNorm, "gradient");
+            t = r.step();
+            double fNew = r.value();
             double previous = fx;
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);

@@ -15,8 +15,6 @@ import java.util.Set;
  * <p>Supports the smooth penalties. Immutable; each {@link #minimize} call has its own state.
  */
 public final class NewtonOptimizer implements Optimizer {
-    static final double C1 = 1e-4;
-    static final int MAX_BACKTRACKS = 60;
 
     /** Newton's method; it has no settings. */
     public NewtonOptimizer() {}
@@ -65,25 +63,11 @@ public final class NewtonOptimizer implements Optimizer {
                 for (int i = 0; i < n; i++) d[i] = -g[i];
                 slope = Vectors.dot(g, d);
             }
-            double alpha = 1.0;
-            double fNew = Double.NaN;
-            boolean accepted = false;
-            for (int k = 0; k < MAX_BACKTRACKS; k++) {
-                Vectors.axpy(x, alpha, d, xNew);
-                fNew = f.smoothValueAndGradient(xNew, gNew);
-                p.evaluated();
-                if (!Double.isFinite(fNew) || !Vectors.allFinite(gNew)) {
-                    return p.nonFiniteInLineSearch(x, fx, gNorm);
-                }
-                if (fNew <= fx + C1 * alpha * slope) {
-                    accepted = true;
-                    break;
-                }
-                alpha *= 0.5;
-            }
-            if (!accepted) {
-                return p.lineSearchFailed(x, fx, gNorm, "gradient");
-            }
+            ArmijoBacktracking.Result r = ArmijoBacktracking.search(f, p, x, fx, d, slope, 1.0, xNew, gNew);
+            if (r.outcome() == ArmijoBacktracking.Outcome.NON_FINITE) return p.nonFiniteInLineSearch(x, fx, gNorm);
+            if (r.outcome() == ArmijoBacktracking.Outcome.FAILED) return p.lineSearchFailed(x, fx, gNorm, "gradient");
+            double alpha = r.step();
+            double fNew = r.value();
             double previous = fx;
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);
