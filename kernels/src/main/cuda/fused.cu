@@ -14,6 +14,8 @@
  *   Each row's dot product is reduced across the warp with an xor butterfly (every lane gets every z); then lane q
  *   computes sigma, l and r of row q of the ROWS in flight (the double-precision exp and log1p are issued once per
  *   ROWS rows, not once per row) and r is broadcast with a shuffle; each lane adds r x_ij into its own accumulators.
+ *   The _pf entry points (logreg_fused_v1_pf, ...) issue the loads of the warp's next ROWS rows before the
+ *   arithmetic on the current ones (double-buffered registers), same results bit for bit.
  * Launch shape (wide path, any n, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
  *   the row is read once from device memory for the dot product and touched again, from L1/L2, to accumulate
  *   r x_ij. Accumulators per warp in shared memory (dynamic, warps * width doubles; the host raises the limit past
@@ -43,7 +45,42 @@ __device__ __forceinline__ void lr_combine_warps(double *smem, int width, double
     }
 }
 
-template <int K, bool VEC, bool GRAD, int ROWS>
+/* Loads rows r0 .. r0+ROWS-1 (those below `to`) of the lane's columns into x; zeros elsewhere. */
+template <int K, bool VEC, int ROWS>
+__device__ __forceinline__ void lr_load_rows(float (&x)[ROWS][VEC ? 4 * K : K], const float *__restrict__ X,
+                                             long long r0, long long to, int n, int lane) {
+#pragma unroll
+    for (int q = 0; q < ROWS; q++) {
+        const long long row = r0 + q;
+        const bool live = row < to;
+        const float *xr = X + row * (long long)n;
+        if (VEC) {
+#pragma unroll
+            for (int kk = 0; kk < K; kk++) {
+                const int c = lane + 32 * kk;
+                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (live && 4 * c < n) v = __ldcs(reinterpret_cast<const float4 *>(xr) + c);
+                x[q][4 * kk + 0] = v.x;
+                x[q][4 * kk + 1] = v.y;
+                x[q][4 * kk + 2] = v.z;
+                x[q][4 * kk + 3] = v.w;
+            }
+        } else {
+#pragma unroll
+            for (int k = 0; k < K; k++) {
+                const int j = lane + 32 * k;
+                x[q][k] = (live && j < n) ? __ldcs(xr + j) : 0.0f;
+            }
+        }
+    }
+}
+
+/*
+ * PREFETCH: the loads of a warp's next ROWS rows are issued before the arithmetic on the current ones, so that a
+ * warp keeps its bytes in flight while it computes (at the price of ROWS * C more registers). Same arithmetic in
+ * the same order: the results are bit-identical to PREFETCH = false.
+ */
+template <int K, bool VEC, bool GRAD, int ROWS, bool PREFETCH>
 __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, const float *__restrict__ Y,
                                                 const float *__restrict__ W, long long from, long long to, int n,
                                                 const double *__restrict__ params, int loss,
@@ -69,36 +106,25 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
     const double b = params[n];
     double lossSum = 0.0, wSum = 0.0, rSum = 0.0;
 
-    for (long long r0 = from + gwarp * ROWS; r0 < to; r0 += step) {
-        float x[ROWS][C];
+    float x[ROWS][C];
+    float xNext[ROWS][C];
+    long long r0 = from + gwarp * ROWS;
+    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0, to, n, lane);
+    for (; r0 < to; r0 += step) {
         // Lane q < ROWS reads the label and weight of row q (the lane that will compute that row's loss).
         const bool mine = lane < ROWS && r0 + lane < to;
         const float yq = mine ? __ldg(Y + r0 + lane) : 0.0f;
         const float wq = mine ? lr_weight(W, r0 + lane) : 0.0f;
-        // All loads of ROWS rows are issued before the first use: several rows in flight per warp.
+        if (PREFETCH) {
 #pragma unroll
-        for (int q = 0; q < ROWS; q++) {
-            const long long row = r0 + q;
-            const bool live = row < to;
-            const float *xr = X + row * (long long)n;
-            if (VEC) {
+            for (int q = 0; q < ROWS; q++) {
 #pragma unroll
-                for (int kk = 0; kk < K; kk++) {
-                    const int c = lane + 32 * kk;
-                    float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-                    if (live && 4 * c < n) v = __ldcs(reinterpret_cast<const float4 *>(xr) + c);
-                    x[q][4 * kk + 0] = v.x;
-                    x[q][4 * kk + 1] = v.y;
-                    x[q][4 * kk + 2] = v.z;
-                    x[q][4 * kk + 3] = v.w;
-                }
-            } else {
-#pragma unroll
-                for (int k = 0; k < C; k++) {
-                    const int j = lane + 32 * k;
-                    x[q][k] = (live && j < n) ? __ldcs(xr + j) : 0.0f;
-                }
+                for (int k = 0; k < C; k++) x[q][k] = xNext[q][k];
             }
+            if (r0 + step < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0 + step, to, n, lane);
+        } else {
+            // All loads of ROWS rows are issued before the first use: several rows in flight per warp.
+            lr_load_rows<K, VEC, ROWS>(x, X, r0, to, n, lane);
         }
         // Dot products of the ROWS rows, each reduced across the warp (every lane gets every z).
         double z[ROWS];
@@ -224,11 +250,18 @@ __device__ __forceinline__ void lr_fused_wide(const float *__restrict__ X, const
     }
 }
 
+/* Each narrow variant twice: NAME (rows loaded, then used) and NAME_pf (the next rows prefetched; 2 blocks of 256
+ * threads per SM guaranteed, i.e. at most 128 registers, since prefetching only pays with enough warps resident). */
 #define LR_NARROW_ENTRY(NAME, K, VEC, GRAD, ROWS)                                                                  \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \
         const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
         long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
-        lr_fused_narrow<K, VEC, GRAD, ROWS>(X, Y, W, from, to, n, params, loss, partial);                          \
+        lr_fused_narrow<K, VEC, GRAD, ROWS, false>(X, Y, W, from, to, n, params, loss, partial);                   \
+    }                                                                                                              \
+    extern "C" __global__ void __launch_bounds__(256, 2) NAME##_pf(                                                \
+        const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
+        long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
+        lr_fused_narrow<K, VEC, GRAD, ROWS, true>(X, Y, W, from, to, n, params, loss, partial);                    \
     }
 
 LR_NARROW_ENTRY(logreg_fused_s1, 1, false, true, 8)

@@ -79,23 +79,26 @@ static void compare(const std::vector<double> &got, const std::vector<long doubl
 
 static std::vector<double> reduce(const std::vector<double> &partial, long long rows, int width) {
     std::vector<double> out(width, std::nan(""));
-    unsigned grid = (width + 255) / 256;
-    simt_launch(grid, 256, 0, [&] { logreg_reduce_partials(partial.data(), rows, width, out.data()); });
+    const int cw = lr_reduce_columns(width);
+    unsigned grid = (width + cw - 1) / cw;
+    simt_launch(grid, LR_REDUCE_THREADS, 0, [&] { logreg_reduce_partials(partial.data(), rows, width, out.data()); });
     return out;
 }
 
 typedef void (*Kernel)(const float *, const float *, const float *, long long, long long, int, const double *, int, double *);
 
-static const char *narrow(int n, bool grad, Kernel *k) {
-    struct E { int maxn; bool vec; Kernel fg, fv; const char *name; };
-    static const E table[] = {
-        {128, true, logreg_fused_v1, logreg_value_v1, "v1"}, {256, true, logreg_fused_v2, logreg_value_v2, "v2"},
-        {32, false, logreg_fused_s1, logreg_value_s1, "s1"}, {64, false, logreg_fused_s2, logreg_value_s2, "s2"},
-        {128, false, logreg_fused_s4, logreg_value_s4, "s4"}, {256, false, logreg_fused_s8, logreg_value_s8, "s8"}};
+/* The narrow entry point for n (and in *pf its prefetching twin), or null where n is too wide. */
+static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
+    struct E { int maxn; bool vec; Kernel fg, fv, fgp, fvp; const char *name; };
+#define LR_E(MAXN, VEC, V) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, logreg_fused_##V##_pf, logreg_value_##V##_pf, #V}
+    static const E table[] = {LR_E(128, true, v1), LR_E(256, true, v2), LR_E(32, false, s1),
+                              LR_E(64, false, s2), LR_E(128, false, s4), LR_E(256, false, s8)};
+#undef LR_E
     for (const E &e : table) {
         if (e.vec && n % 4 != 0) continue;
         if (n <= e.maxn) {
             *k = grad ? e.fg : e.fv;
+            *pf = grad ? e.fgp : e.fvp;
             return e.name;
         }
     }
@@ -105,7 +108,7 @@ static const char *narrow(int n, bool grad, Kernel *k) {
 int main() {
     // One n per layout: s1, s2, s4, v1, v2, s8, and the wide paths (shared-memory and global accumulators).
     const int ns[] = {7, 33, 100, 128, 200, 255, 1000};
-    const unsigned grids[] = {3};
+    const unsigned grids[] = {3};  // every warp takes several steps (see below for warps with no row)
     for (int n : ns) {
         for (int weighted = n == 7 ? 0 : 1; weighted <= 1; weighted++) {  // unweighted (null W) once: it is one branch
             Data d = make(203, n, weighted, 1000u * n + weighted);
@@ -124,8 +127,8 @@ int main() {
                     const int width = n + 3;
                     // fused, value-only
                     for (int grad = 1; grad >= 0; grad--) {
-                        Kernel k;
-                        const char *name = narrow(n, grad, &k);
+                        Kernel k, kpf;
+                        const char *name = narrow(n, grad, &k, &kpf);
                         int wd = grad ? width : 2;
                         std::vector<double> partial;
                         long long rows;
@@ -149,6 +152,10 @@ int main() {
                         if (name[0] != 'w') {
                             simt_launch(grid, 256, 8 * wd * 8, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, again.data()); });
                             expect(std::memcmp(again.data(), partial.data(), 8 * partial.size()) == 0, std::string("bit-identical ") + name + " " + tag);
+                            std::vector<double> prefetched(partial.size(), std::nan(""));
+                            simt_launch(grid, 256, 8 * wd * 8, [&] { kpf(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, prefetched.data()); });
+                            expect(std::memcmp(prefetched.data(), partial.data(), 8 * partial.size()) == 0,
+                                   std::string("prefetching twin bit-identical ") + name + "_pf " + tag);
                         }
                     }
                     if (n > 256) {  // wide global-accumulator path: one partial row per warp
@@ -208,6 +215,52 @@ int main() {
             std::vector<double> partial(2, std::nan(""));
             simt_launch(2, 256, 0, [&] { logreg_read_sum(d.x.data(), count, partial.data()); });
             compare(reduce(partial, 2, 1), std::vector<long double>{s}, 1, "read sum n=" + std::to_string(n));
+        }
+    }
+    // Narrow kernels on 9 blocks: some warps get no row at all, others one step (the prefetch's edges).
+    for (int n : {7, 33, 100, 128, 200, 255}) {
+        Data d = make(203, n, true, 77u * n);
+        std::vector<double> p(n + 1);
+        for (int j = 0; j <= n; j++) p[j] = std::sin(j + 1.0) / std::sqrt((double)n);
+        for (int grad = 1; grad >= 0; grad--) {
+            Kernel k, kpf;
+            const char *name = narrow(n, grad, &k, &kpf);
+            const int wd = grad ? n + 3 : 2;
+            std::vector<double> a((size_t)9 * wd, std::nan("")), b((size_t)9 * wd, std::nan(""));
+            simt_launch(9, 256, 8 * wd * 8, [&] { k(d.x.data(), d.y.data(), d.w.data(), 0, d.m, n, p.data(), LOGREG_LOSS_LOG, a.data()); });
+            simt_launch(9, 256, 8 * wd * 8, [&] { kpf(d.x.data(), d.y.data(), d.w.data(), 0, d.m, n, p.data(), LOGREG_LOSS_LOG, b.data()); });
+            const std::string tag = std::string(grad ? "fused " : "value ") + name + " n=" + std::to_string(n) + " grid 9";
+            compare(reduce(a, 9, wd), host_sums(d, p, 0, d.m, LOGREG_LOSS_LOG), wd, tag);
+            expect(std::memcmp(a.data(), b.data(), 8 * a.size()) == 0, tag + ": prefetching twin bit-identical");
+        }
+    }
+    // The reduction alone: widths around the 32-column block and rows around the row lanes, against a long double
+    // sum (value) and against the kernel's documented order redone on the host (bits).
+    for (int width : {1, 2, 3, 7, 31, 32, 33, 64, 131, 300}) {
+        for (long long rows : {1LL, 2LL, 7LL, 8LL, 9LL, 255LL, 256LL, 257LL, 1000LL}) {
+            std::mt19937_64 g(width * 7919ULL + rows);
+            std::uniform_real_distribution<double> u(-1.0, 1.0);
+            std::vector<double> partial(rows * width);
+            for (auto &v : partial) v = u(g) * 1e3;
+            std::vector<double> got = reduce(partial, rows, width);
+            std::vector<long double> want(width, 0.0L);
+            for (long long b = 0; b < rows; b++)
+                for (int c = 0; c < width; c++) want[c] += partial[b * width + c];
+            const std::string tag = "reduce width=" + std::to_string(width) + " rows=" + std::to_string(rows);
+            compare(got, want, width, tag);
+            const int cw = lr_reduce_columns(width);
+            int lanes = 1;
+            while (2 * lanes * cw <= LR_REDUCE_THREADS) lanes *= 2;
+            bool same = true;
+            for (int c = 0; c < width; c++) {
+                std::vector<double> lane(lanes, 0.0);
+                for (int l = 0; l < lanes; l++)
+                    for (long long b = l; b < rows; b += lanes) lane[l] += partial[b * width + c];
+                for (int h = lanes / 2; h > 0; h /= 2)
+                    for (int l = 0; l < h; l++) lane[l] += lane[l + h];
+                if (std::memcmp(&lane[0], &got[c], sizeof(double)) != 0) same = false;
+            }
+            expect(same, tag + ": the documented order, bit for bit");
         }
     }
     printf("%s: %d of %d emulated kernel checks failed\n", failures ? "FAILED" : "OK", failures, checks);

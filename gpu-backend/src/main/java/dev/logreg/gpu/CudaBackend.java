@@ -236,7 +236,7 @@ public final class CudaBackend implements Backend {
     public String description() {
         return "gpu: " + deviceName + " (compute " + computeMajor + "." + computeMinor + ", " + multiprocessors + " SMs), driver CUDA "
                 + versionText(driverVersion) + ", float32 data, float64 accumulation, " + options.gradientPath().name().toLowerCase(java.util.Locale.ROOT)
-                + " gradient";
+                + " gradient" + (options.prefetchRows() ? ", prefetching kernels" : "");
     }
 
     /** The options this backend was created with. */

@@ -166,9 +166,13 @@ public final class CudaDataTerm implements DataTerm {
         return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), rowsPerBlock, false);
     }
 
-    /** The register-resident kernel for n, or null where n is too wide. Must match fused.cu's entry table. */
+    /**
+     * The register-resident kernel for n (its prefetching twin where the options ask), or null where n is too wide.
+     * Must match fused.cu's entry table.
+     */
     private String narrowKernel(boolean gradient) {
-        return narrowKernel(n, gradient);
+        String k = narrowKernel(n, gradient);
+        return k != null && backend.options().prefetchRows() ? k + CudaKernels.PREFETCH_SUFFIX : k;
     }
 
     /** The register-resident entry point for {@code n} columns, or null where n > 256 (package-private for tests). */
@@ -184,9 +188,10 @@ public final class CudaDataTerm implements DataTerm {
         return (gradient ? "logreg_fused_" : "logreg_value_") + v;
     }
 
-    /** ROWS of fused.cu's entry table: rows each warp has in flight. */
+    /** ROWS of fused.cu's entry table: rows each warp has in flight (the same for a prefetching twin). */
     static int rowsInFlight(String kernel) {
-        String v = kernel.substring(kernel.length() - 2);
+        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
+        String v = base.substring(base.length() - 2);
         switch (v) {
             case "s1":
             case "s2": return 8;
@@ -508,8 +513,7 @@ public final class CudaDataTerm implements DataTerm {
 
     /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
     private double[] reduce(long partialRows, int width) {
-        int grid = (width + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK;
-        backend.launch(CudaKernels.REDUCE_PARTIALS, grid, CudaBackend.BLOCK, 0, Pointer.to(
+        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
                 Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
         double[] s = new double[width];
         // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.

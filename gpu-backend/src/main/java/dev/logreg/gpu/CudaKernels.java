@@ -68,9 +68,35 @@ public final class CudaKernels {
     /** Read-only pass over X (the bandwidth ceiling for benchmarks). */
     public static final String READ_SUM = "logreg_read_sum";
 
-    /** Every entry point, each exactly once. */
-    public static final List<String> ALL = List.of(
-            FUSED_S1, FUSED_S2, FUSED_S4, FUSED_S8, FUSED_V1, FUSED_V2, FUSED_WIDE, FUSED_WIDE_GLOBAL,
-            VALUE_S1, VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2, VALUE_WIDE,
-            REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM);
+    /** Block size of {@link #REDUCE_PARTIALS} (reduce.cu {@code LR_REDUCE_THREADS}). */
+    static final int REDUCE_THREADS = 256;
+
+    /**
+     * Grid of {@link #REDUCE_PARTIALS} for partial rows of {@code width} doubles: one block per
+     * {@code min(width, 32)} columns (reduce.cu {@code lr_reduce_columns}; the kernel derives its layout from the same
+     * rule, so the two must change together).
+     */
+    static int reduceGrid(int width) {
+        if (width < 1) throw new IllegalArgumentException("width is " + width + ", expected at least 1");
+        int columns = Math.min(width, 32);
+        return (width + columns - 1) / columns;
+    }
+
+    /**
+     * Suffix of the prefetching twin of each narrow entry point ({@code logreg_fused_v1_pf}, ...): it loads a warp's
+     * next rows before the arithmetic on the current ones; bit-identical results (fused.cu).
+     */
+    public static final String PREFETCH_SUFFIX = "_pf";
+
+    /** The narrow (register-resident) entry points, fused and value-only, without their prefetching twins. */
+    static final List<String> NARROW = List.of(FUSED_S1, FUSED_S2, FUSED_S4, FUSED_S8, FUSED_V1, FUSED_V2,
+            VALUE_S1, VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2);
+
+    /** Every entry point, each exactly once: the narrow ones, their prefetching twins, and the rest. */
+    public static final List<String> ALL = java.util.stream.Stream.of(
+            NARROW.stream(),
+            NARROW.stream().map(k -> k + PREFETCH_SUFFIX),
+            java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
+                    REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM))
+            .flatMap(x -> x).toList();
 }

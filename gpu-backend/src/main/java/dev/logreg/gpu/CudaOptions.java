@@ -9,10 +9,14 @@ import java.util.Objects;
  * @param image            which compiled form of the kernels to load
  * @param synchronizeEachLaunch debug switch: synchronize the stream and check for errors after every kernel launch,
  *                         so that a failing kernel is named (slower; off by default)
+ * @param prefetchRows     use the prefetching twins of the register-resident kernels (n ≤ 256): each warp issues
+ *                         the loads of its next rows before the arithmetic on the current ones. Same results bit for
+ *                         bit; which is faster depends on the device (the GPU benchmark measures both). Off by
+ *                         default until a device run shows it pays.
  */
-public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch) {
-    /** Fused path, fatbin, no per-launch synchronization. */
-    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false);
+public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows) {
+    /** Fused path, fatbin, no per-launch synchronization, no prefetching. */
+    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, false);
 
     /** Validates: no component may be null. */
     public CudaOptions {
@@ -21,13 +25,16 @@ public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean 
     }
 
     /** The same options with another gradient path. */
-    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch); }
+    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows); }
 
     /** The same options with another kernel image. */
-    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch); }
+    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows); }
 
     /** The same options with the debug switch set. */
-    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s); }
+    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows); }
+
+    /** The same options with prefetching set. */
+    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p); }
 
     /** The compiled form of the kernels to load with {@code cuModuleLoadDataEx}. */
     public enum KernelImage {

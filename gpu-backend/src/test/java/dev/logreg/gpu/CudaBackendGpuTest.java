@@ -205,6 +205,33 @@ class CudaBackendGpuTest {
         }
     }
 
+    /** The prefetching twins compute the same sums in the same order: bit-identical, every narrow layout, ranges too. */
+    @Test
+    void prefetchingKernelsGiveTheSameBits() {
+        try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true))) {
+            for (int cols : new int[] {1, 7, 37, 100, 128, 200, 255}) {
+                Dataset d = GpuTestSupport.data(41 + cols, 50_021, cols, true, 2.0);
+                double[] p = GpuTestSupport.params(42, cols, 2.0);
+                try (CudaDataTerm plain = gpu.bind(d, Loss.log()); CudaDataTerm twin = pf.bind(d, Loss.log())) {
+                    for (long[] r : new long[][] {{0, d.rows()}, {17, 4_113}, {d.rows() - 5, d.rows()}}) {
+                        double[] ga = new double[cols + 1];
+                        double[] gb = new double[cols + 1];
+                        double va = plain.valueAndGradient(r[0], r[1], p, ga);
+                        double vb = twin.valueAndGradient(r[0], r[1], p, gb);
+                        String at = "n=" + cols + " rows [" + r[0] + ", " + r[1] + ")";
+                        assertEquals(Double.doubleToRawLongBits(va), Double.doubleToRawLongBits(vb), at + " value bits");
+                        for (int j = 0; j <= cols; j++) {
+                            assertEquals(Double.doubleToRawLongBits(ga[j]), Double.doubleToRawLongBits(gb[j]), at + " gradient[" + j + "] bits");
+                        }
+                        assertEquals(Double.doubleToRawLongBits(plain.value(r[0], r[1], p)), Double.doubleToRawLongBits(twin.value(r[0], r[1], p)),
+                                at + " value-only bits");
+                    }
+                }
+            }
+            assertTrue(pf.description().contains("prefetching"), pf.description());
+        }
+    }
+
     @Test
     void kernelsFromPtxAgreeWithReference() {
         try (CudaBackend ptx = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withImage(CudaOptions.KernelImage.PTX).withSynchronizeEachLaunch(true))) {

@@ -56,6 +56,8 @@ class CudaDataTermHostTest {
             assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
             assertEquals((vec ? "v" : "s") + m.group(2), name.substring(name.length() - 2), name + ": K and VEC vs name");
             assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.rowsInFlight(name), name + ": ROWS");
+            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.rowsInFlight(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf: ROWS");
+            assertTrue(CudaKernels.ALL.contains(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf is not in CudaKernels.ALL");
             seen++;
         }
         assertEquals(12, seen, "narrow entries found in fused.cu");
