@@ -56,6 +56,8 @@ libcp=$(find .gpu/lib -name '*.jar' | sort | tr '\n' ':')
 javac --release 17 -nowarn -d .gpu/build/bench -cp "$libcp" benchmarks/src/main/java/dev/logreg/bench/gpu/*.java
 jar cf .gpu/lib/logreg-bench-gpu-$version.jar -C .gpu/build/bench .
 cp benchmarks/gpu/torch_gradient.py .gpu/
+# The kernels' manifest (SHA-256 of the CUDA sources and nvcc flags) goes into the run log beside the results.
+cp kernels/src/main/committed/dev/logreg/kernels/manifest.properties .gpu/kernels-manifest.properties
 
 echo "== libJCublas2 retargeted to libcublas.so.13 (optional)"
 if command -v patchelf > /dev/null && [ -f "$shared/device/retarget-soname.py" ]; then
@@ -74,7 +76,9 @@ cat > .gpu/run.sh <<'RUN'
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
 # libraries, runs every test of packages dev.logreg.gpu and dev.logreg.it (the @Tag("gpu") ones included) with JUnit's console launcher,
 # then the GPU benchmark; writes run.log, benchmark.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
-# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Exit status: the test launcher's.
+# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 240)
+# and BENCH_TIMEOUT (default 240), so that a hang in one part still leaves the other's results. Exit status: the
+# test launcher's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/logreg-gpu-out}
@@ -90,6 +94,9 @@ nvidia-smi || echo "nvidia-smi: not available"
 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.free,clocks.max.memory --format=csv 2> /dev/null || true
 cat /proc/driver/nvidia/version 2> /dev/null || echo "no /proc/driver/nvidia/version"
 "$java" -version 2>&1 | head -n 1
+
+section "kernels (sources hash, nvcc, flags)"
+cat "$here/kernels-manifest.properties"
 
 section "CUDA libraries"
 ldconfig -p | grep -E 'libcuda\.so|cublas|nvrtc' || echo "(no libcuda, cuBLAS or NVRTC in the ldconfig cache)"
@@ -113,13 +120,13 @@ else
 fi
 
 section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
-"$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
+timeout -k 10 "${TEST_TIMEOUT:-240}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
     --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --reports-dir "$out/junit" \
     --details tree --disable-banner --disable-ansi-colors
 tests_rc=$?
 
 section "GPU benchmark"
-"$java" -Xmx14g ${jopts[@]+"${jopts[@]}"} -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
+timeout -k 10 "${BENCH_TIMEOUT:-240}" "$java" -Xmx24g ${jopts[@]+"${jopts[@]}"} -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
     --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
 bench_rc=${PIPESTATUS[0]}
 
@@ -127,7 +134,7 @@ section summary
 if [ -d "$out/junit" ]; then
     tar -czf "$out/junit-reports.tar.gz" -C "$out" junit && rm -rf "$out/junit"
 fi
-echo "tests exit status $tests_rc, benchmark exit status $bench_rc; files in $out:"
+echo "tests exit status $tests_rc, benchmark exit status $bench_rc (124: stopped by its time limit); files in $out:"
 ls -la "$out"
 exit "$tests_rc"
 RUN
