@@ -75,9 +75,10 @@ cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
 # libraries, runs every test of packages dev.logreg.gpu and dev.logreg.it (the @Tag("gpu") ones included) with JUnit's console launcher,
-# then the GPU benchmark; writes run.log, benchmark.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
-# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 240)
-# and BENCH_TIMEOUT (default 240), so that a hang in one part still leaves the other's results. Exit status: the
+# then the GPU benchmark, then (where ncu exists) a profile of the fused and read-only passes; writes run.log,
+# benchmark.txt, ncu.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
+# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 200),
+# BENCH_TIMEOUT (default 240) and NCU_TIMEOUT (default 120), so that a hang in one part still leaves the other's results. Exit status: the
 # test launcher's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -120,7 +121,7 @@ else
 fi
 
 section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
-timeout -k 10 "${TEST_TIMEOUT:-240}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
+timeout -k 10 "${TEST_TIMEOUT:-200}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
     --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --reports-dir "$out/junit" \
     --details tree --disable-banner --disable-ansi-colors
 tests_rc=$?
@@ -129,6 +130,19 @@ section "GPU benchmark"
 timeout -k 10 "${BENCH_TIMEOUT:-240}" "$java" -Xmx24g ${jopts[@]+"${jopts[@]}"} -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
     --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
 bench_rc=${PIPESTATUS[0]}
+
+section "profile (ncu, where the device has it and allows counters)"
+ncu_bin=$(command -v ncu || ls /usr/local/cuda*/bin/ncu 2> /dev/null | head -n 1 || true)
+if [ -n "$ncu_bin" ]; then
+    # The passes alone on 2,000,000 x 128: memory throughput, occupancy and warp stalls of the fused kernels (plain
+    # and prefetching) beside the read-only ceiling. A refusal (no counter permission) is printed, not fatal.
+    timeout -k 10 "${NCU_TIMEOUT:-120}" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
+        --launch-count 16 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
+        "$java" -Xmx8g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 2000000 --reps 1 --no-torch --no-training > "$out/ncu.txt" 2>&1
+    echo "ncu exit status $? (report in ncu.txt)"
+else
+    echo "no ncu on this machine: no profile"
+fi
 
 section summary
 if [ -d "$out/junit" ]; then

@@ -49,7 +49,8 @@ import java.util.stream.IntStream;
  * and exits with status 2 (no stack trace).
  *
  * <p>Usage: {@code GpuBenchmark [--rows M] [--cols N] [--reps R] [--seed S] [--work DIR] [--python python3]
- * [--script benchmarks/gpu/torch_gradient.py] [--no-torch]}. Needs about 8 bytes per element of host heap
+ * [--script benchmarks/gpu/torch_gradient.py] [--no-torch] [--no-training]} ({@code --no-training} leaves out the
+ * two L-BFGS fits: with {@code --no-torch}, the passes alone, as under a profiler). Needs about 8 bytes per element of host heap
  * (-Xmx12g for the default size) and 4 bytes per element of free disk under DIR for the .npy files (deleted after).
  */
 public final class GpuBenchmark {
@@ -65,6 +66,7 @@ public final class GpuBenchmark {
         String python = "python3";
         Path script = Path.of("benchmarks/gpu/torch_gradient.py");
         boolean torch = true;
+        boolean training = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows": rows = Long.parseLong(args[++i]); break;
@@ -75,6 +77,7 @@ public final class GpuBenchmark {
                 case "--python": python = args[++i]; break;
                 case "--script": script = Path.of(args[++i]); break;
                 case "--no-torch": torch = false; break;
+                case "--no-training": training = false; break;
                 default:
                     System.err.println("unknown argument " + args[i] + "; see the class comment of " + GpuBenchmark.class.getName());
                     System.exit(64);
@@ -90,7 +93,7 @@ public final class GpuBenchmark {
             System.exit(2);
         }
         System.out.println("device: " + a.reason());
-        new GpuBenchmark.Run((int) rows, cols, reps, seed, work, python, script, torch).run();
+        new GpuBenchmark.Run((int) rows, cols, reps, seed, work, python, script, torch, training).run();
     }
 
     /** Seeded data: x uniform with unit variance, labels from a logistic model with |z| of a few units. */
@@ -132,9 +135,10 @@ public final class GpuBenchmark {
         final String python;
         final Path script;
         final boolean torch;
+        final boolean training;
         final List<String[]> table = new ArrayList<>();
 
-        Run(int rows, int cols, int reps, long seed, Path work, String python, Path script, boolean torch) {
+        Run(int rows, int cols, int reps, long seed, Path work, String python, Path script, boolean torch, boolean training) {
             this.rows = rows;
             this.cols = cols;
             this.reps = reps;
@@ -143,6 +147,7 @@ public final class GpuBenchmark {
             this.python = python;
             this.script = script;
             this.torch = torch;
+            this.training = training;
         }
 
         void run() throws Exception {
@@ -225,13 +230,13 @@ public final class GpuBenchmark {
             TrainingResult[] fits = new TrainingResult[2];
             double[] wall = new double[2];
             try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT)) {
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < (training ? 2 : 0); k++) {
                     long s = System.nanoTime();
                     fits[k] = Trainer.fit(gpu, data, opts, null);
                     wall[k] = secondsSince(s);
                 }
             }
-            boolean modelsIdentical = Arrays.equals(fits[0].model().coefficients(), fits[1].model().coefficients())
+            boolean modelsIdentical = training && Arrays.equals(fits[0].model().coefficients(), fits[1].model().coefficients())
                     && Double.doubleToRawLongBits(fits[0].model().intercept()) == Double.doubleToRawLongBits(fits[1].model().intercept());
 
             System.out.println();
@@ -249,19 +254,19 @@ public final class GpuBenchmark {
                     100 * readMs / best, 100 * readMs / fusedMs, 100 * readMs / fusedPfMs);
             System.out.printf(Locale.ROOT, "targets: fused (best kernel) vs our two-pass path: %.2fx faster (target 1.7x)%s%n", twoPassMs / best,
                     torchJson == null ? "" : String.format(Locale.ROOT, "; vs PyTorch: %.2fx faster (target 1.7x)", number(torchJson, "grad_ms") / best));
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < (training ? 2 : 0); k++) {
                 TrainingResult f = fits[k];
                 String gap = newton == null ? "n/a (no torch optimum)"
                         : String.format(Locale.ROOT, "%.3g", (f.objective() - newton) / Math.abs(newton));
                 System.out.printf(Locale.ROOT, "L-BFGS training run %d: %s, %d iterations, %d evaluations, wall %.2f s, objective %.15g, relative gap to Newton optimum %s%n",
                         k + 1, f.status(), f.optimization().iterations(), f.optimization().evaluations(), wall[k], f.objective(), gap);
             }
-            if (newton != null) {
+            if (newton != null && training) {
                 System.out.printf(Locale.ROOT, "torch float64 Newton optimum %.15g (%d iterations, %.1f s), within 1e-6: %s%n", newton,
                         (long) (double) number(torchJson, "newton_iterations"), number(torchJson, "newton_s"),
                         (fits[0].objective() - newton) / Math.abs(newton) <= 1e-6 ? "yes" : "NO");
             }
-            System.out.printf(Locale.ROOT, "two training runs bit-identical: %s%n", modelsIdentical ? "yes" : "NO");
+            if (training) System.out.printf(Locale.ROOT, "two training runs bit-identical: %s%n", modelsIdentical ? "yes" : "NO");
         }
 
         void add(String name, double ms, double bytes, double readMs) {
