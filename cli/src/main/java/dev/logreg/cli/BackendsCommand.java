@@ -3,6 +3,7 @@ package dev.logreg.cli;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendUnavailableException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,8 +25,8 @@ final class BackendsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verboseOption;
 
     @Override
     public Integer call() {

@@ -5,12 +5,15 @@ import dev.logreg.io.ModelFile;
 import dev.logreg.io.SavedModel;
 import dev.logreg.metrics.BinaryMetrics;
 import dev.logreg.metrics.ConfusionMatrix;
+import dev.logreg.metrics.WeightedConfusionMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,22 +24,28 @@ import java.util.concurrent.Callable;
 /** {@code logreg evaluate}: metrics of a model on labelled data, and optional plots. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model on labelled data: log loss, accuracy, precision, recall, F1, ROC AUC, PR AUC (average precision),",
-                "Brier score and the confusion matrix. Every row counts once (sample weights are not applied)."},
+                "Brier score and the confusion matrix. Every row counts once; with --weight NAME (a CSV column of sample weights)",
+                "every metric and plot is weighted as scikit-learn's sample_weight weights it, and the output says so."},
         footer = {"", "Examples:",
                 "  logreg evaluate --model model.json --data data/breast-cancer.csv",
-                "  logreg evaluate --model model.json --data test.csv --json --plot plots/"})
+                "  logreg evaluate --model model.json --data test.csv --json --plot plots/",
+                "  logreg evaluate --model model.json --data test.csv --weight w"})
 final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     LogregCommand parent;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Model file written by logreg train.")
-    Path model;
+    @Mixin
+    ModelOption modelOption;
 
     @Mixin
     DataOptions dataOptions;
 
     @Option(names = "--label", paramLabel = "NAME", description = "CSV label column (default: the one the model was trained with).")
     String label;
+
+    @Option(names = "--weight", paramLabel = "NAME",
+            description = "CSV column of non-negative sample weights; every metric is then weighted (scikit-learn's sample_weight).")
+    String weight;
 
     @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Probability threshold of the threshold metrics (default: ${DEFAULT-VALUE}).")
     double threshold;
@@ -47,28 +56,34 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "DIR", description = "Write PNG charts here: objective per iteration, ROC, precision-recall, calibration.")
     Path plot;
 
-    @Option(names = "--verbose", description = "Stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verboseOption;
 
     @Override
     public Integer call() throws Exception {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
-        SavedModel m = ModelFile.read(model);
-        LoadedData d = ScoringData.read(m, dataOptions, label, true);
+        SavedModel m = ModelFile.read(modelOption.model);
+        LoadedData d = ScoringData.read(m, dataOptions, label, weight, true);
         double[] z = m.model().decisionFunction(d.dataset());
         float[] y = BinaryMetrics.labels(d.dataset());
-        BinaryMetrics metrics = BinaryMetrics.compute(z, y, threshold);
-        List<Path> plots = plot == null ? List.of() : Plots.write(plot, m, z, y, metrics.rocAuc(), metrics.averagePrecision());
+        // The reader has already rejected negative and non-finite weights, naming the file, line and column.
+        float[] w = BinaryMetrics.weights(d.dataset());
+        BinaryMetrics metrics = BinaryMetrics.compute(z, y, w, threshold);
+        List<Path> plots = plot == null ? List.of() : Plots.write(plot, m, z, y, w, metrics.rocAuc(), metrics.averagePrecision());
         PrintWriter out = parent.out;
         if (json) {
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("model", model.toString());
+            s.put("model", modelOption.model.toString());
             s.put("data", dataOptions.data.toString());
+            s.put("weightColumn", weight);
             s.putAll(metrics.toMap());
             s.put("plots", plots.stream().map(Path::toString).toList());
             out.println(Json.write(s));
         } else {
             out.printf(Locale.ROOT, "rows               %d%n", metrics.rows());
+            if (metrics.weighted()) {
+                out.printf(Locale.ROOT, "sample weights     column '%s', sum %s: every metric below is weighted%n", weight, weightSum(metrics.weightSum()));
+            }
             out.printf(Locale.ROOT, "log loss           %.6f%n", metrics.logLoss());
             out.printf(Locale.ROOT, "accuracy           %.6f%n", metrics.accuracy());
             out.printf(Locale.ROOT, "precision          %.6f%n", metrics.precision());
@@ -84,9 +99,22 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%12s %10s %10s%n", "", neg, pos);
             out.printf(Locale.ROOT, "%12s %10d %10d%n", neg, c.trueNegatives(), c.falsePositives());
             out.printf(Locale.ROOT, "%12s %10d %10d%n", pos, c.falseNegatives(), c.truePositives());
+            if (metrics.weighted()) {
+                WeightedConfusionMatrix wc = metrics.weightedConfusion();
+                out.printf(Locale.ROOT, "weighted confusion matrix at threshold %s (sums of sample weights)%n", threshold);
+                out.printf(Locale.ROOT, "%12s %10s %10s%n", "", neg, pos);
+                out.printf(Locale.ROOT, "%12s %10s %10s%n", neg, weightSum(wc.trueNegatives()), weightSum(wc.falsePositives()));
+                out.printf(Locale.ROOT, "%12s %10s %10s%n", pos, weightSum(wc.falseNegatives()), weightSum(wc.truePositives()));
+            }
             for (Path p : plots) out.println("plot written to " + p);
         }
         out.flush();
         return Cli.OK;
+    }
+
+    /** A sum of weights for people: 6 significant digits without trailing zeros (17.5, 249, 0.333333, 1.23457E+10). */
+    static String weightSum(double v) {
+        BigDecimal r = new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros();
+        return Math.abs(v) < 1e9 ? r.toPlainString() : r.toString();
     }
 }

@@ -23,11 +23,13 @@ final class Plots {
 
     /**
      * Writes {@code objective.png} (from the model's training history, where it has one), {@code roc.png},
-     * {@code precision-recall.png} and {@code calibration.png} into {@code dir} (created where missing).
+     * {@code precision-recall.png} and {@code calibration.png} into {@code dir} (created where missing). With
+     * {@code weights}, the ROC, precision-recall and calibration curves are weighted like the metrics.
      *
+     * @param weights a sample weight per row, or {@code null} for unit weights
      * @return the files written
      */
-    static List<Path> write(Path dir, SavedModel model, double[] logits, float[] labels, double auc, double ap) throws IOException {
+    static List<Path> write(Path dir, SavedModel model, double[] logits, float[] labels, float[] weights, double auc, double ap) throws IOException {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
@@ -44,17 +46,17 @@ final class Plots {
             s.setMarker(SeriesMarkers.CIRCLE);
             files.add(save(c, dir, "objective"));
         }
-        Curves.Curve roc = Curves.roc(logits, labels);
-        XYChart r = chart(String.format(java.util.Locale.ROOT, "ROC curve (AUC %.4f)", auc), "false positive rate", "true positive rate");
+        Curves.Curve roc = Curves.roc(logits, labels, weights);
+        XYChart r = chart(String.format(java.util.Locale.ROOT, "%sROC curve (AUC %.4f)", weights == null ? "" : "Weighted ", auc), "false positive rate", "true positive rate");
         r.addSeries("model", roc.x(), roc.y()).setMarker(SeriesMarkers.NONE);
         r.addSeries("chance", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
         files.add(save(r, dir, "roc"));
-        Curves.Curve pr = Curves.precisionRecall(logits, labels);
-        XYChart p = chart(String.format(java.util.Locale.ROOT, "Precision-recall curve (average precision %.4f)", ap), "recall", "precision");
+        Curves.Curve pr = Curves.precisionRecall(logits, labels, weights);
+        XYChart p = chart(String.format(java.util.Locale.ROOT, "%sPrecision-recall curve (average precision %.4f)", weights == null ? "" : "Weighted ", ap), "recall", "precision");
         p.addSeries("model", pr.x(), pr.y()).setMarker(SeriesMarkers.NONE);
         files.add(save(p, dir, "precision-recall"));
-        Curves.Curve cal = Curves.calibration(logits, labels, 10);
-        XYChart k = chart("Calibration (10 bins)", "mean predicted probability", "fraction of positives");
+        Curves.Curve cal = Curves.calibration(logits, labels, weights, 10);
+        XYChart k = chart(weights == null ? "Calibration (10 bins)" : "Weighted calibration (10 bins)", "mean predicted probability", "fraction of positives");
         k.addSeries("model", cal.x(), cal.y()).setMarker(SeriesMarkers.CIRCLE);
         k.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
         files.add(save(k, dir, "calibration"));

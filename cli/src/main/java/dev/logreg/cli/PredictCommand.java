@@ -28,8 +28,8 @@ final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     LogregCommand parent;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Model file written by logreg train.")
-    Path model;
+    @Mixin
+    ModelOption modelOption;
 
     @Mixin
     DataOptions dataOptions;
@@ -43,13 +43,13 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Predict label 1 where the probability is >= T (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--verbose", description = "Stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verboseOption;
 
     @Override
     public Integer call() throws Exception {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
-        SavedModel m = ModelFile.read(model);
+        SavedModel m = ModelFile.read(modelOption.model);
         LoadedData d = ScoringData.read(m, dataOptions, label, false);
         double[] p = m.model().predictProbability(d.dataset());
         if (out == null) {

@@ -20,13 +20,28 @@ final class ScoringData {
      * @param labelRequired whether the file must hold labels
      */
     static LoadedData read(SavedModel model, DataOptions options, String label, boolean labelRequired) throws IOException {
+        return read(model, options, label, null, labelRequired);
+    }
+
+    /**
+     * Reads the data of {@code options} for {@code model}, with the sample weights of CSV column {@code weight}.
+     *
+     * @param label         the label column, or {@code null} for the one the model was trained with (else {@code label})
+     * @param weight        the CSV column of sample weights, or {@code null} for none (unit weights)
+     * @param labelRequired whether the file must hold labels
+     * @throws IllegalArgumentException where {@code weight} is given for a format other than CSV, or the column is missing
+     */
+    static LoadedData read(SavedModel model, DataOptions options, String label, String weight, boolean labelRequired) throws IOException {
         LogisticModel m = model.model();
         String labelColumn = label != null ? label
                 : model.training().get("labelColumn") instanceof String ? (String) model.training().get("labelColumn") : "label";
         ReadOptions ro = options.readOptions(ReadOptions.DEFAULT.withLabelColumn(labelColumn).withLabelRequired(labelRequired)
-                .withFeatureNames(m.featureNames()).withFeatureCount(m.features()));
-        LoadedData d = DataReaders.read(options.data, ro);
+                .withFeatureNames(m.featureNames()).withFeatureCount(m.features()).withWeightColumn(weight));
         DataFormat f = ro.format() != null ? ro.format() : DataFormat.fromFileName(options.data);
+        if (weight != null && f != DataFormat.CSV) {
+            throw new IllegalArgumentException("--weight NAME applies to CSV data only (a column of the file); " + f.id() + " files hold no sample weights");
+        }
+        LoadedData d = DataReaders.read(options.data, ro);
         if (d.dataset().cols() != m.features()) {
             throw new IllegalArgumentException(options.data + ": " + d.dataset().cols() + " feature columns" + (f == DataFormat.CSV && m.featureNames() == null
                     ? " (the model has no feature names, so every column but the label is a feature)" : "") + ", the model expects " + m.features());

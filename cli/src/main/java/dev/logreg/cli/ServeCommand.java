@@ -3,11 +3,11 @@ package dev.logreg.cli;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.SavedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,8 +28,8 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     LogregCommand parent;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Model file written by logreg train.")
-    Path model;
+    @Mixin
+    ModelOption modelOption;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -53,14 +53,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "On shutdown, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
-    @Option(names = "--verbose", description = "Stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verboseOption;
 
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port is " + port + ", expected 0 to 65535");
         if (drainSeconds < 0) throw new IllegalArgumentException("--drain-seconds is " + drainSeconds + ", expected >= 0");
-        SavedModel m = ModelFile.read(model);
+        SavedModel m = ModelFile.read(modelOption.model);
         ScoringServer.Limits limits = ScoringServer.Limits.DEFAULT.withMaxRequestBytes(maxRequestBytes).withMaxRows(maxRows);
         if (threads != null) limits = limits.withThreads(threads);
         ScoringServer server;
@@ -79,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "logreg-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        parent.err.println("logreg serve: " + model + " (" + m.model().features() + " features, " + m.status() + ") on http://"
+        parent.err.println("logreg serve: " + modelOption.model + " (" + m.model().features() + " features, " + m.status() + ") on http://"
                 + host + ":" + server.port() + "  [POST /predict, GET /health, GET /model; " + limits.threads() + " threads]");
         parent.err.flush();
         stopped.await();

@@ -118,8 +118,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output on standard error.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verboseOption;
 
     @Override
     public Integer call() throws Exception {
@@ -184,11 +184,13 @@ final class TrainCommand implements Callable<Integer> {
         String warning = warning(result);
         if (warning != null) stderr.println("warning: " + warning);
 
-        BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), train, 0.5);
+        // Train's summary has always counted every row once; the training rows may carry --class-weight factors,
+        // which are a fitting device, not an evaluation choice. Weighted metrics are logreg evaluate --weight.
+        BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), BinaryMetrics.labels(train), 0.5);
         BinaryMetrics validationMetrics = null;
         if (validationRows != null) {
             Dataset val = DatasetCopies.copy(all, validationRows, null, null);
-            validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), val, 0.5);
+            validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), BinaryMetrics.labels(val), 0.5);
         }
         double seconds = result.optimization().elapsedNanos() / 1e9;
         if (json) {

@@ -6,87 +6,134 @@ import dev.logreg.loss.Loss;
 import dev.logreg.loss.Sigmoid;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Quality of a binary classifier on labelled rows, every row counting once (sample weights are not applied).
+ * Quality of a binary classifier on labelled rows, optionally with per-row sample weights (scikit-learn's
+ * {@code sample_weight} semantics).
  *
- * <p>Threshold metrics (accuracy, precision, recall, F1, the confusion matrix) predict 1 where P(y = 1) ≥
+ * <p>With weights wᵢ ≥ 0, every mean is a weighted mean (Σwᵢxᵢ / Σwᵢ) and every count is a sum of weights:
+ * log loss and Brier score are Σwℓ / Σw, accuracy is (wTP + wTN) / Σw, precision, recall and F1 come from the
+ * weighted confusion counts, and the ranking metrics walk cumulative weighted true and false positives. A row of
+ * weight 0 contributes nothing anywhere (as scikit-learn drops zero-weight rows before its curves), and integer weights
+ * give exactly the metrics of the data with each row repeated that many times. Without weights every weight is 1 and
+ * the results are bit-for-bit those of the unweighted formulas.
+ *
+ * <p>Threshold metrics (accuracy, precision, recall, F1, the confusion matrices) predict 1 where P(y = 1) ≥
  * {@code threshold}. Where a ratio has a zero denominator (no predicted positives for precision, no positives for
- * recall) it is 0, as scikit-learn reports by default. ROC AUC gives tied scores half credit (the trapezoid over
- * groups of tied scores, equal to the Mann-Whitney statistic with averaged ranks); it is NaN where one class is
- * absent. Average precision is Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct scores, from the highest down (scikit-learn's
- * definition, step-wise, no interpolation); NaN without positives. Log loss is computed from the logits in stable
- * form, so it stays finite where a probability rounds to 0 or 1.
+ * recall) it is 0, as scikit-learn reports by default. ROC AUC is the trapezoid over the (weighted) ROC curve with one
+ * point per group of tied scores, so a tied (positive, negative) pair counts one half (equal to the Mann-Whitney
+ * statistic with averaged ranks); it is NaN where one class has no weight. Average precision is
+ * Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct scores, from the highest down (scikit-learn's definition, step-wise, no
+ * interpolation); NaN without positive weight. Log loss is computed from the logits in stable form, so it stays
+ * finite where a probability rounds to 0 or 1.
  *
- * @param rows             rows scored
- * @param threshold        the probability threshold of the threshold metrics
- * @param logLoss          mean −[y log p + (1−y) log(1−p)]
- * @param accuracy         (TP + TN) / rows
- * @param precision        TP / (TP + FP)
- * @param recall           TP / (TP + FN)
- * @param f1               2PR / (P + R)
- * @param rocAuc           area under the ROC curve
- * @param averagePrecision area under the precision-recall curve (average precision)
- * @param brierScore       mean (p − y)²
- * @param confusion        the confusion matrix at {@code threshold}
+ * @param rows              rows scored (zero-weight rows included)
+ * @param weighted          whether sample weights were given
+ * @param weightSum         Σwᵢ (the row count where unweighted)
+ * @param threshold         the probability threshold of the threshold metrics
+ * @param logLoss           weighted mean −[y log p + (1−y) log(1−p)]
+ * @param accuracy          (wTP + wTN) / Σw
+ * @param precision         wTP / (wTP + wFP)
+ * @param recall            wTP / (wTP + wFN)
+ * @param f1                2PR / (P + R)
+ * @param rocAuc            area under the (weighted) ROC curve
+ * @param averagePrecision  area under the (weighted) precision-recall curve (average precision)
+ * @param brierScore        weighted mean (p − y)²
+ * @param confusion         the confusion matrix at {@code threshold} in rows (every row counts once, whatever its weight)
+ * @param weightedConfusion the confusion matrix at {@code threshold} in sums of weights (equal to {@code confusion}
+ *                          where unweighted); the threshold metrics above come from this one
  */
-public record BinaryMetrics(long rows, double threshold, double logLoss, double accuracy, double precision, double recall, double f1,
-                            double rocAuc, double averagePrecision, double brierScore, ConfusionMatrix confusion) {
+public record BinaryMetrics(long rows, boolean weighted, double weightSum, double threshold, double logLoss, double accuracy,
+                            double precision, double recall, double f1, double rocAuc, double averagePrecision, double brierScore,
+                            ConfusionMatrix confusion, WeightedConfusionMatrix weightedConfusion) {
+
+    /** Every component as given; see the record's description. */
+    public BinaryMetrics {
+        Objects.requireNonNull(confusion, "confusion");
+        Objects.requireNonNull(weightedConfusion, "weightedConfusion");
+    }
+
+    /** Unweighted metrics: {@link #compute(double[], float[], float[], double)} with every weight 1. */
+    public static BinaryMetrics compute(double[] logits, float[] labels, double threshold) {
+        return compute(logits, labels, null, threshold);
+    }
 
     /**
      * Computes every metric.
      *
      * @param logits    z = θ·x + b per row (not modified)
-     * @param labels    0 or 1 per row, same length
+     * @param labels    0 or 1 per row, same length (not modified)
+     * @param weights   a finite sample weight ≥ 0 per row, same length, not all 0; or {@code null} for unit weights
+     *                  (not modified)
      * @param threshold probability threshold in [0, 1]
+     * @throws IllegalArgumentException on mismatched lengths, no rows, a label other than 0 or 1, a NaN logit, a
+     *                                  negative or non-finite weight (the message names the row), all-zero weights,
+     *                                  or a threshold outside [0, 1]
      */
-    public static BinaryMetrics compute(double[] logits, float[] labels, double threshold) {
+    public static BinaryMetrics compute(double[] logits, float[] labels, float[] weights, double threshold) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(labels, "labels");
         if (logits.length != labels.length) throw new IllegalArgumentException(logits.length + " logits for " + labels.length + " labels");
+        if (weights != null && weights.length != labels.length) {
+            throw new IllegalArgumentException(weights.length + " sample weights for " + labels.length + " labels, expected one per row");
+        }
         if (logits.length == 0) throw new IllegalArgumentException("no rows to evaluate");
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("threshold is " + threshold + ", expected a number in [0, 1]");
         Loss log = Loss.log();
         double ll = 0;
         double brier = 0;
+        double sumW = 0;
         long tp = 0, fp = 0, tn = 0, fn = 0;
+        double wtp = 0, wfp = 0, wtn = 0, wfn = 0;
+        int positives = 0;
+        int negatives = 0;
         for (int i = 0; i < logits.length; i++) {
             double y = labels[i];
             if (y != 0 && y != 1) throw new IllegalArgumentException("label at row " + i + " is " + y + ", expected 0 or 1");
             double z = logits[i];
             if (Double.isNaN(z)) throw new IllegalArgumentException("logit at row " + i + " is NaN");
+            double w = weights == null ? 1 : weights[i];
+            if (!(w >= 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("sample weight at row " + i + " is " + weights[i] + ", expected a finite number >= 0");
+            }
             double p = Sigmoid.sigmoid(z);
-            ll += log.value(y, z);
-            brier += (p - y) * (p - y);
+            // w * (...) with w = 1 is exact, so unit weights reproduce the unweighted sums bit for bit.
+            ll += w * log.value(y, z);
+            brier += w * ((p - y) * (p - y));
+            sumW += w;
             boolean pos = p >= threshold;
             if (y == 1) {
-                if (pos) tp++;
-                else fn++;
-            } else if (pos) fp++;
-            else tn++;
+                if (pos) { tp++; wtp += w; } else { fn++; wfn += w; }
+            } else if (pos) { fp++; wfp += w; } else { tn++; wtn += w; }
+            if (w > 0) {
+                if (y == 1) positives++;
+                else negatives++;
+            }
         }
-        int m = logits.length;
-        double precision = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
-        double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+        if (!(sumW > 0)) throw new IllegalArgumentException("every sample weight is zero: the weighted metrics are undefined");
+        double precision = wtp + wfp == 0 ? 0 : wtp / (wtp + wfp);
+        double recall = wtp + wfn == 0 ? 0 : wtp / (wtp + wfn);
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        double[][] ranked = split(logits, labels);
-        return new BinaryMetrics(m, threshold, ll / m, (double) (tp + tn) / m, precision, recall, f1,
-                rocAuc(ranked[1], ranked[0]), averagePrecision(ranked[1], ranked[0]), brier / m, new ConfusionMatrix(tn, fp, fn, tp));
+        Ranked ranked = Ranked.of(logits, labels, weights, positives, negatives);
+        return new BinaryMetrics(logits.length, weights != null, sumW, threshold, ll / sumW, (wtp + wtn) / sumW, precision, recall, f1,
+                rocAuc(ranked), averagePrecision(ranked), brier / sumW, new ConfusionMatrix(tn, fp, fn, tp),
+                new WeightedConfusionMatrix(wtn, wfp, wfn, wtp));
     }
 
-    /** {@link #compute(double[], float[], double)} of a model's logits on {@code data}'s labels. */
+    /**
+     * {@link #compute(double[], float[], float[], double)} of a model's logits on {@code data}'s labels, weighted by
+     * {@code data}'s sample weights where it has them ({@link Dataset#isWeighted()}).
+     */
     public static BinaryMetrics compute(double[] logits, Dataset data, double threshold) {
-        return compute(logits, labels(data), threshold);
+        return compute(logits, labels(data), weights(data), threshold);
     }
 
-    /** The labels of {@code data} (at most 2^31 − 1 rows), in row order. */
+    /** The labels of {@code data} (at most 2^31 − 9 rows), in row order; a fresh array. */
     public static float[] labels(Dataset data) {
-        if (data.rows() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + data.rows() + " rows, too many for one array");
-        float[] y = new float[(int) data.rows()];
+        float[] y = new float[rowsOf(data)];
         for (RowBlock b : data.blocks()) {
             FloatBuffer l = b.labels();
             l.get(y, (int) b.firstRow(), b.rows());
@@ -94,41 +141,126 @@ public record BinaryMetrics(long rows, double threshold, double logLoss, double 
         return y;
     }
 
-    /** Scores of the negatives ([0]) and of the positives ([1]), each sorted ascending. */
-    static double[][] split(double[] scores, float[] labels) {
-        int pos = 0;
-        for (float y : labels) if (y == 1) pos++;
-        double[] p = new double[pos];
-        double[] n = new double[labels.length - pos];
-        int a = 0, b = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == 1) p[a++] = scores[i];
-            else n[b++] = scores[i];
+    /**
+     * The sample weights of {@code data} (at most 2^31 − 9 rows), in row order, as a fresh array; {@code null} where
+     * the dataset is unweighted.
+     */
+    public static float[] weights(Dataset data) {
+        if (!data.isWeighted()) return null;
+        float[] w = new float[rowsOf(data)];
+        for (RowBlock b : data.blocks()) {
+            FloatBuffer bw = b.weights();
+            bw.get(w, (int) b.firstRow(), b.rows());
         }
-        Arrays.sort(p);
-        Arrays.sort(n);
-        return new double[][] {n, p};
+        return w;
+    }
+
+    /** Rejects a negative or non-finite weight, naming its row; {@code null} (unit weights) passes. */
+    static void checkWeights(float[] weights) {
+        if (weights == null) return;
+        for (int i = 0; i < weights.length; i++) {
+            float w = weights[i];
+            if (!(w >= 0) || !Float.isFinite(w)) {
+                throw new IllegalArgumentException("sample weight at row " + i + " is " + w + ", expected a finite number >= 0");
+            }
+        }
+    }
+
+    private static int rowsOf(Dataset data) {
+        if (data.rows() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + data.rows() + " rows, too many for one array");
+        return (int) data.rows();
     }
 
     /**
-     * Walks the distinct scores from the highest down and calls {@code step} with the cumulative (false positives,
-     * true positives) after each group of tied scores, and that group's score.
+     * The rows of positive weight split by class, each class sorted by ascending score with its weights alongside, and
+     * each class's weight sum. Zero-weight rows are left out: they would only add points that repeat the previous one
+     * (and, at the top of the ranking, a 0/0 precision), which is also why scikit-learn drops them.
      */
-    static void walk(double[] pos, double[] neg, Step step) {
+    record Ranked(double[] pos, double[] posWeight, double[] neg, double[] negWeight, double posSum, double negSum) {
+        static Ranked of(double[] scores, float[] labels, float[] weights, int positives, int negatives) {
+            double[] p = new double[positives];
+            double[] pw = new double[positives];
+            double[] n = new double[negatives];
+            double[] nw = new double[negatives];
+            int a = 0, b = 0;
+            double ps = 0, ns = 0;
+            for (int i = 0; i < labels.length; i++) {
+                double w = weights == null ? 1 : weights[i];
+                if (!(w > 0)) continue;
+                if (labels[i] == 1) {
+                    p[a] = scores[i];
+                    pw[a++] = w;
+                    ps += w;
+                } else {
+                    n[b] = scores[i];
+                    nw[b++] = w;
+                    ns += w;
+                }
+            }
+            sortByKey(p, pw);
+            sortByKey(n, nw);
+            return new Ranked(p, pw, n, nw, ps, ns);
+        }
+
+        /** {@link #of} without weights (every weight 1), for callers that have no weights. */
+        static Ranked of(double[] scores, float[] labels, float[] weights) {
+            int positives = 0;
+            int negatives = 0;
+            for (int i = 0; i < labels.length; i++) {
+                if (weights != null && !(weights[i] > 0)) continue;
+                if (labels[i] == 1) positives++;
+                else negatives++;
+            }
+            return of(scores, labels, weights, positives, negatives);
+        }
+    }
+
+    /**
+     * Sorts {@code key} ascending (as {@link Double#compare} orders, -0.0 before 0.0) and moves {@code value} along
+     * with it: a bottom-up merge sort, O(m log m), so that the weights follow their scores without boxing.
+     */
+    static void sortByKey(double[] key, double[] value) {
+        int m = key.length;
+        double[] k2 = new double[m];
+        double[] v2 = new double[m];
+        double[] ks = key, vs = value, kd = k2, vd = v2;
+        for (int width = 1; width < m; width *= 2) {
+            for (int lo = 0; lo < m; lo += 2 * width) {
+                int mid = Math.min(lo + width, m);
+                int hi = Math.min(lo + 2 * width, m);
+                int i = lo, j = mid, o = lo;
+                while (i < mid && j < hi) {
+                    if (Double.compare(ks[j], ks[i]) < 0) { kd[o] = ks[j]; vd[o++] = vs[j++]; }
+                    else { kd[o] = ks[i]; vd[o++] = vs[i++]; }
+                }
+                while (i < mid) { kd[o] = ks[i]; vd[o++] = vs[i++]; }
+                while (j < hi) { kd[o] = ks[j]; vd[o++] = vs[j++]; }
+            }
+            double[] t = ks; ks = kd; kd = t;
+            t = vs; vs = vd; vd = t;
+        }
+        if (ks != key) {
+            System.arraycopy(ks, 0, key, 0, m);
+            System.arraycopy(vs, 0, value, 0, m);
+        }
+    }
+
+    /**
+     * Walks the distinct scores from the highest down and calls {@code step} with the cumulative (false positive,
+     * true positive) weights after each group of tied scores, and that group's score. Scores equal under {@code ==}
+     * (0.0 and -0.0 included) form one group.
+     */
+    static void walk(Ranked r, Step step) {
+        double[] pos = r.pos();
+        double[] neg = r.neg();
         int i = pos.length - 1;
         int j = neg.length - 1;
-        long tp = 0;
-        long fp = 0;
+        double tp = 0;
+        double fp = 0;
         while (i >= 0 || j >= 0) {
             double s = Math.max(i >= 0 ? pos[i] : Double.NEGATIVE_INFINITY, j >= 0 ? neg[j] : Double.NEGATIVE_INFINITY);
-            while (i >= 0 && pos[i] == s) {
-                tp++;
-                i--;
-            }
-            while (j >= 0 && neg[j] == s) {
-                fp++;
-                j--;
-            }
+            while (i >= 0 && pos[i] == s) tp += r.posWeight()[i--];
+            while (j >= 0 && neg[j] == s) fp += r.negWeight()[j--];
             step.accept(fp, tp, s);
         }
     }
@@ -136,41 +268,47 @@ public record BinaryMetrics(long rows, double threshold, double logLoss, double 
     /** One point of {@link #walk}. */
     @FunctionalInterface
     interface Step {
-        void accept(long falsePositives, long truePositives, double score);
+        void accept(double falsePositives, double truePositives, double score);
     }
 
-    /** ROC AUC of sorted positive and negative scores; ties give half credit. NaN where either class is absent. */
-    static double rocAuc(double[] pos, double[] neg) {
-        if (pos.length == 0 || neg.length == 0) return Double.NaN;
+    /** ROC AUC of ranked rows; ties give half credit. NaN where either class has no weight. */
+    static double rocAuc(Ranked r) {
+        if (r.pos().length == 0 || r.neg().length == 0) return Double.NaN;
         double[] area = {0};
-        long[] prev = {0, 0};
-        walk(pos, neg, (fp, tp, s) -> {
+        double[] prev = {0, 0};
+        walk(r, (fp, tp, s) -> {
             // Trapezoid over the tie group: a tied (positive, negative) pair counts one half.
-            area[0] += (double) (fp - prev[0]) * (tp + prev[1]) / 2.0;
+            area[0] += (fp - prev[0]) * (tp + prev[1]) / 2.0;
             prev[0] = fp;
             prev[1] = tp;
         });
-        return area[0] / ((double) pos.length * neg.length);
+        return area[0] / (r.posSum() * r.negSum());
     }
 
-    /** Average precision Σ (Rₖ − Rₖ₋₁) Pₖ; NaN without positives. */
-    static double averagePrecision(double[] pos, double[] neg) {
-        if (pos.length == 0) return Double.NaN;
+    /** Average precision Σ (Rₖ − Rₖ₋₁) Pₖ of ranked rows; NaN without positive weight. */
+    static double averagePrecision(Ranked r) {
+        if (r.pos().length == 0) return Double.NaN;
         double[] ap = {0};
-        long[] prevTp = {0};
-        walk(pos, neg, (fp, tp, s) -> {
+        double[] prevTp = {0};
+        walk(r, (fp, tp, s) -> {
             if (tp != prevTp[0]) {
-                ap[0] += (double) (tp - prevTp[0]) / pos.length * ((double) tp / (tp + fp));
+                ap[0] += (tp - prevTp[0]) / r.posSum() * (tp / (tp + fp));
                 prevTp[0] = tp;
             }
         });
         return ap[0];
     }
 
-    /** The metrics as name → value, in a stable order (NaN as {@code null}), for JSON output. */
+    /**
+     * The metrics as name → value, in a stable order (NaN as {@code null}), for JSON output. {@code weighted} and
+     * {@code weightSum} are always present; {@code weightedConfusionMatrix} only where weights were given (it equals
+     * {@code confusionMatrix} otherwise).
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", rows);
+        m.put("weighted", weighted);
+        m.put("weightSum", weightSum);
         m.put("threshold", threshold);
         m.put("logLoss", finite(logLoss));
         m.put("accuracy", finite(accuracy));
@@ -186,6 +324,14 @@ public record BinaryMetrics(long rows, double threshold, double logLoss, double 
         c.put("falseNegatives", confusion.falseNegatives());
         c.put("truePositives", confusion.truePositives());
         m.put("confusionMatrix", c);
+        if (weighted) {
+            Map<String, Object> wc = new LinkedHashMap<>();
+            wc.put("trueNegatives", weightedConfusion.trueNegatives());
+            wc.put("falsePositives", weightedConfusion.falsePositives());
+            wc.put("falseNegatives", weightedConfusion.falseNegatives());
+            wc.put("truePositives", weightedConfusion.truePositives());
+            m.put("weightedConfusionMatrix", wc);
+        }
         return m;
     }
 

@@ -20,25 +20,55 @@ public final class Curves {
     public record Curve(double[] x, double[] y) {
     }
 
-    /** ROC curve: (false-positive rate, true-positive rate) from (0, 0) to (1, 1), one point per distinct score. */
+    /** {@link #roc(double[], float[], float[])} with unit weights. */
     public static Curve roc(double[] scores, float[] labels) {
-        double[][] s = BinaryMetrics.split(scores, labels);
-        double p = Math.max(1, s[1].length);
-        double n = Math.max(1, s[0].length);
+        return roc(scores, labels, null);
+    }
+
+    /**
+     * ROC curve: (false-positive rate, true-positive rate) from (0, 0) to (1, 1), one point per distinct score of a
+     * row of positive weight; rates are sums of weights over the class's weight sum.
+     *
+     * @param scores  a score (logit or probability) per row
+     * @param labels  0 or 1 per row
+     * @param weights a finite sample weight &gt;= 0 per row (else an {@link IllegalArgumentException} naming the row), or
+     *                {@code null} for unit weights
+     */
+    public static Curve roc(double[] scores, float[] labels, float[] weights) {
+        BinaryMetrics.Ranked s = ranked(scores, labels, weights);
+        double p = s.posSum() > 0 ? s.posSum() : 1;
+        double n = s.negSum() > 0 ? s.negSum() : 1;
         List<double[]> pts = new ArrayList<>();
         pts.add(new double[] {0, 0});
-        BinaryMetrics.walk(s[1], s[0], (fp, tp, t) -> pts.add(new double[] {fp / n, tp / p}));
+        BinaryMetrics.walk(s, (fp, tp, t) -> pts.add(new double[] {fp / n, tp / p}));
         return toCurve(pts);
     }
 
-    /** Precision-recall curve: (recall, precision), one point per distinct score, from the highest score down. */
+    /** {@link #precisionRecall(double[], float[], float[])} with unit weights. */
     public static Curve precisionRecall(double[] scores, float[] labels) {
-        double[][] s = BinaryMetrics.split(scores, labels);
-        double p = Math.max(1, s[1].length);
+        return precisionRecall(scores, labels, null);
+    }
+
+    /**
+     * Precision-recall curve: (recall, precision), one point per distinct score of a row of positive weight, from the
+     * highest score down, in sums of weights. Arguments as for {@link #roc(double[], float[], float[])}.
+     */
+    public static Curve precisionRecall(double[] scores, float[] labels, float[] weights) {
+        BinaryMetrics.Ranked s = ranked(scores, labels, weights);
+        double p = s.posSum() > 0 ? s.posSum() : 1;
         List<double[]> pts = new ArrayList<>();
         pts.add(new double[] {0, 1});
-        BinaryMetrics.walk(s[1], s[0], (fp, tp, t) -> pts.add(new double[] {tp / p, tp + fp == 0 ? 1 : (double) tp / (tp + fp)}));
+        BinaryMetrics.walk(s, (fp, tp, t) -> pts.add(new double[] {tp / p, tp + fp == 0 ? 1 : tp / (tp + fp)}));
         return toCurve(pts);
+    }
+
+    private static BinaryMetrics.Ranked ranked(double[] scores, float[] labels, float[] weights) {
+        if (scores.length != labels.length || (weights != null && weights.length != labels.length)) {
+            throw new IllegalArgumentException(scores.length + " scores, " + labels.length + " labels"
+                    + (weights == null ? "" : ", " + weights.length + " weights") + ": expected one of each per row");
+        }
+        BinaryMetrics.checkWeights(weights);
+        return BinaryMetrics.Ranked.of(scores, labels, weights);
     }
 
     /**
@@ -48,16 +78,32 @@ public final class Curves {
      * @param logits z per row
      */
     public static Curve calibration(double[] logits, float[] labels, int bins) {
+        return calibration(logits, labels, null, bins);
+    }
+
+    /**
+     * Calibration curve with sample weights: for each bin of positive weight, the weighted mean predicted probability
+     * (x) and the weighted fraction of positives (y).
+     *
+     * @param logits  z per row
+     * @param weights a sample weight &gt;= 0 per row, or {@code null} for unit weights
+     */
+    public static Curve calibration(double[] logits, float[] labels, float[] weights, int bins) {
         if (bins < 1) throw new IllegalArgumentException("bins is " + bins + ", expected at least 1");
+        if (weights != null && weights.length != logits.length) {
+            throw new IllegalArgumentException(weights.length + " weights for " + logits.length + " logits, expected one per row");
+        }
+        BinaryMetrics.checkWeights(weights);
         double[] sumP = new double[bins];
         double[] sumY = new double[bins];
-        long[] count = new long[bins];
+        double[] count = new double[bins];
         for (int i = 0; i < logits.length; i++) {
+            double w = weights == null ? 1 : weights[i];
             double pr = Sigmoid.sigmoid(logits[i]);
             int b = Math.min(bins - 1, (int) (pr * bins));
-            sumP[b] += pr;
-            sumY[b] += labels[i];
-            count[b]++;
+            sumP[b] += w * pr;
+            sumY[b] += w * labels[i];
+            count[b] += w;
         }
         List<double[]> pts = new ArrayList<>();
         for (int b = 0; b < bins; b++) {

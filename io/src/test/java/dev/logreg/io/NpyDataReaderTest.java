@@ -1,6 +1,7 @@
 package dev.logreg.io;
 
 import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,6 +91,98 @@ class NpyDataReaderTest {
             assertEquals(i * 0.5f + 7, d.feature(i, 7), "row " + i);
             assertEquals(i % 2, d.label(i), "label of row " + i);
         }
+    }
+
+    /** A rows x (cols + 1) float matrix, the last column a 0/1 label, values distinct per cell. */
+    private static float[] matrixWithLabels(int rows, int cols, SplittableRandom rnd) {
+        float[] v = new float[rows * (cols + 1)];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) v[i * (cols + 1) + j] = (float) (i * 10 + j + rnd.nextDouble());
+            v[i * (cols + 1) + cols] = rnd.nextInt(2);
+        }
+        return v;
+    }
+
+    private static void assertSameRows(Dataset expected, Dataset actual, String what) {
+        assertEquals(expected.rows(), actual.rows(), what + ": rows");
+        assertEquals(expected.cols(), actual.cols(), what + ": cols");
+        for (long i = 0; i < expected.rows(); i++) {
+            for (int j = 0; j < expected.cols(); j++) {
+                assertEquals(expected.feature(i, j), actual.feature(i, j), what + ": feature at row " + i + ", column " + j);
+            }
+            assertEquals(expected.label(i), actual.label(i), what + ": label of row " + i);
+        }
+    }
+
+    /** The path of files larger than one block (1 GiB in production), exercised with blocks of 7 rows. */
+    @Test
+    void moreRowsThanOneBlockSplitIntoFullBlocks() throws IOException {
+        int rows = 50;
+        int cols = 3;
+        float[] v = matrixWithLabels(rows, cols, new SplittableRandom(50L));
+        Path f4 = dir.resolve("f4.npy");
+        NpyFiles.write(f4, "<f4", false, new long[] {rows, cols + 1}, NpyFiles.floats(v));
+        double[] wide = new double[v.length];
+        for (int i = 0; i < v.length; i++) wide[i] = v[i];
+        Path f8 = dir.resolve("f8.npy");
+        NpyFiles.write(f8, "<f8", false, new long[] {rows, cols + 1}, NpyFiles.doubles(wide));
+        // Features alone with labels in a separate file: the layout the single-block reader copies in bulk.
+        float[] x = new float[rows * cols];
+        byte[] y = new byte[rows];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(v, i * (cols + 1), x, i * cols, cols);
+            y[i] = (byte) v[i * (cols + 1) + cols];
+        }
+        Path xOnly = dir.resolve("x.npy");
+        NpyFiles.write(xOnly, "<f4", false, new long[] {rows, cols}, NpyFiles.floats(x));
+        Path labels = dir.resolve("y.npy");
+        NpyFiles.write(labels, "|u1", false, new long[] {rows}, y);
+
+        Dataset reference = NpyDataReader.read(f4, ReadOptions.DEFAULT).dataset();
+        assertEquals(1, reference.blocks().size(), "a small file is one block");
+        int capacity = 7 * cols + 2; // 7 rows per block, capacity not a multiple of the row width
+        for (Path p : new Path[] {f4, f8, xOnly}) {
+            ReadOptions o = p == xOnly ? ReadOptions.DEFAULT.withLabelsFile(labels) : ReadOptions.DEFAULT;
+            Dataset d = NpyDataReader.read(p, o, 0, capacity).dataset();
+            assertSameRows(reference, d, p.getFileName().toString());
+            assertEquals(8, d.blocks().size(), p + ": 7 blocks of 7 rows and one of 1");
+            long next = 0;
+            for (RowBlock b : d.blocks()) {
+                assertEquals(next, b.firstRow(), p + ": blocks are contiguous");
+                assertTrue(b.rows() * (long) b.cols() <= capacity, p + ": block of " + b.rows() + " rows exceeds the capacity");
+                next += b.rows();
+            }
+            assertEquals(rows, next);
+        }
+        // Below the one-block limit the file is one exact block whatever the streamed block size.
+        assertEquals(1, NpyDataReader.read(f4, ReadOptions.DEFAULT, rows * cols, capacity).dataset().blocks().size());
+        assertEquals(2, NpyDataReader.read(f4, ReadOptions.DEFAULT, rows * cols - 1, 25 * cols).dataset().blocks().size());
+    }
+
+    @Test
+    void badValuesInALaterBlockNameTheirRowAndColumn() throws IOException {
+        int rows = 40;
+        int cols = 3;
+        float[] v = matrixWithLabels(rows, cols, new SplittableRandom(40L));
+        v[33 * (cols + 1) + 2] = Float.POSITIVE_INFINITY;
+        Path p = dir.resolve("inf.npy");
+        NpyFiles.write(p, "<f4", false, new long[] {rows, cols + 1}, NpyFiles.floats(v));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(p, ReadOptions.DEFAULT, 0, 5 * cols));
+        assertTrue(e.getMessage().contains("row 33, column 2") && e.getMessage().contains(p.toString()), e.getMessage());
+
+        double[] wide = new double[v.length];
+        for (int i = 0; i < v.length; i++) wide[i] = Float.isFinite(v[i]) ? v[i] : 1;
+        wide[29 * (cols + 1) + 1] = Double.NaN;
+        Path q = dir.resolve("nan.npy");
+        NpyFiles.write(q, "<f8", false, new long[] {rows, cols + 1}, NpyFiles.doubles(wide));
+        e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(q, ReadOptions.DEFAULT, 0, 5 * cols));
+        assertTrue(e.getMessage().contains("row 29, column 1") && e.getMessage().contains("not finite"), e.getMessage());
+
+        wide[29 * (cols + 1) + 1] = 0.5;
+        wide[31 * (cols + 1) + cols] = 2;
+        NpyFiles.write(q, "<f8", false, new long[] {rows, cols + 1}, NpyFiles.doubles(wide));
+        e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(q, ReadOptions.DEFAULT, 0, 5 * cols));
+        assertTrue(e.getMessage().contains("row 31: label 2.0"), e.getMessage());
     }
 
     @Test

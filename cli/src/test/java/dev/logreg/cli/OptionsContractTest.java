@@ -1,0 +1,170 @@
+package dev.logreg.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The flags of every subcommand are a contract: their names, order, parameter labels, defaults, whether they are
+ * required, and their help text. The expected lines below were captured from the commands before their shared options
+ * moved into picocli mixins ({@link ModelOption}, {@link VerboseOption}, {@link DataOptions}); the one deliberate
+ * addition since is {@code evaluate --weight} (weighted metrics).
+ */
+class OptionsContractTest {
+    /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
+    private static final Map<String, List<String>> EXPECTED = ordered(
+            Map.entry("train", List.of(
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
+                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
+                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--label|NAME|label|false|CSV label column (default: label); labels 0/1 or -1/+1.",
+                    "--weight|NAME|null|false|CSV column of non-negative sample weights.",
+                    "--penalty|none|l2|l1|elasticnet|none|false|Regularization of the coefficients, never the intercept (default: none).",
+                    "--lambda|X|1.0|false|Penalty strength λ >= 0: (λ/2m)Σθ² for l2, (λ/m)Σ|θ| for l1 (default: 1.0).",
+                    "--l1-ratio|A|0.5|false|Elastic net mixing α in [0, 1]: 1 is l1, 0 is l2 (default: 0.5).",
+                    "--loss|log|mse|log|false|Loss (default: log; mse is non-convex, for comparison only).",
+                    "--optimizer|NAME|auto|false|auto|lbfgs|owlqn|newton|gd|sgd|adam (default: auto: L-BFGS, or OWL-QN with an L1 part).",
+                    "--backend|auto|cpu|gpu|reference|null|false|Compute backend (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).",
+                    "--threads|N|0|false|Most threads of the CPU backend; 0 for all cores (default).",
+                    "--no-intercept|<noIntercept>|null|false|Fit no intercept (b = 0).",
+                    "--tol|X|null|false|Gradient tolerance: stop when ‖g‖∞ <= X·max(|f|, 1) (default: 1e-8).",
+                    "--max-iter|N|null|false|Iteration budget (epochs for sgd and adam; default: 1000).",
+                    "--time-budget|SECONDS|null|false|Wall-clock budget of the optimization (default: none).",
+                    "--seed|N|42|false|Seed of every random choice: mini-batches, the validation split (default: 42).",
+                    "--standardize|<standardize>|null|false|Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).",
+                    "--class-weight|balanced|null|false|'balanced': weight each row by m / (2·count(its class)), times any --weight.",
+                    "--validation-fraction|F|0|false|Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.",
+                    "--out|MODEL.json|null|false|Write the model file here (atomically).",
+                    "--json|<json>|null|false|Print one JSON summary on standard output.",
+                    "--quiet|<quiet>|null|false|No progress output on standard error.",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
+            Map.entry("predict", List.of(
+                    "--model|MODEL.json|null|true|Model file written by logreg train.",
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
+                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
+                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--label|NAME|null|false|CSV label column, ignored if present (default: the one the model was trained with).",
+                    "--out|FILE|null|false|Write the predictions here (default: standard output).",
+                    "--threshold|T|0.5|false|Predict label 1 where the probability is >= T (default: 0.5).",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
+            Map.entry("evaluate", List.of(
+                    "--model|MODEL.json|null|true|Model file written by logreg train.",
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
+                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
+                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--label|NAME|null|false|CSV label column (default: the one the model was trained with).",
+                    "--weight|NAME|null|false|CSV column of non-negative sample weights; every metric is then weighted (scikit-learn's sample_weight).",
+                    "--threshold|T|0.5|false|Probability threshold of the threshold metrics (default: 0.5).",
+                    "--json|<json>|null|false|Print the metrics as one JSON document.",
+                    "--plot|DIR|null|false|Write PNG charts here: objective per iteration, ROC, precision-recall, calibration.",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
+            Map.entry("serve", List.of(
+                    "--model|MODEL.json|null|true|Model file written by logreg train.",
+                    "--port|PORT|8080|false|TCP port; 0 picks a free one (default: 8080).",
+                    "--host|ADDRESS|127.0.0.1|false|Address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface).",
+                    "--threads|N|null|false|Request threads (default: one per core).",
+                    "--max-request-bytes|BYTES|16777216|false|Largest request body; larger ones get 413 (default: 16777216, 16 MiB).",
+                    "--max-rows|ROWS|100000|false|Most rows in one request; more get 413 (default: 100000).",
+                    "--drain-seconds|S|2|false|On shutdown, how long requests in flight may take to finish (default: 2).",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
+            Map.entry("backends", List.of(
+                    "--json|<json>|null|false|Print one JSON document.",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")));
+
+    /**
+     * Per subcommand, the option names as {@code --help} listed them before the mixins (train, predict, evaluate and
+     * serve keep declaration order; backends sorts its options).
+     */
+    private static final Map<String, List<String>> EXPECTED_HELP = ordered(
+            Map.entry("train", List.of(
+                    "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
+                    "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
+                    "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
+                    "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+            Map.entry("predict", List.of(
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--threshold",
+                    "--verbose", "-h", "--help", "-V", "--version")),
+            Map.entry("evaluate", List.of(
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",
+                    "--json", "--plot", "--verbose", "-h", "--help", "-V", "--version")),
+            Map.entry("serve", List.of(
+                    "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--drain-seconds",
+                    "--verbose", "-h", "--help", "-V", "--version")),
+            Map.entry("backends", List.of(
+                    "-h", "--help", "--json", "-V", "--version", "--verbose")));
+
+    @SafeVarargs
+    private static Map<String, List<String>> ordered(Map.Entry<String, List<String>>... entries) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : entries) m.put(e.getKey(), e.getValue());
+        return m;
+    }
+
+    private static CommandLine root() {
+        return new CommandLine(new LogregCommand(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false));
+    }
+
+    private static String describe(OptionSpec o) {
+        return String.join(",", o.names()) + "|" + o.paramLabel() + "|" + o.defaultValue() + "|" + o.required() + "|"
+                + String.join("\\n", o.description());
+    }
+
+    @Test
+    void everyOptionKeepsItsNameLabelDefaultAndHelpText() {
+        CommandLine root = root();
+        assertEquals(List.copyOf(EXPECTED.keySet()), new ArrayList<>(root.getSubcommands().keySet()).subList(0, EXPECTED.size()),
+                "subcommands");
+        for (Map.Entry<String, List<String>> e : EXPECTED.entrySet()) {
+            List<String> actual = new ArrayList<>();
+            for (OptionSpec o : root.getSubcommands().get(e.getKey()).getCommandSpec().options()) actual.add(describe(o));
+            List<String> expected = e.getValue();
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                assertEquals(expected.get(i), actual.get(i), e.getKey() + ": option " + i);
+            }
+            assertEquals(expected.size(), actual.size(), e.getKey() + ": option count; got " + actual);
+        }
+    }
+
+    /** Option lines of a picocli usage message start 2 to 6 spaces in; description continuations are indented further. */
+    private static final Pattern OPTION_LINE = Pattern.compile("^ {2,6}(?:(-\\w), )?(--[\\w-]+)");
+
+    @Test
+    void helpOfEveryCommandListsTheSameOptionsInTheSameOrder() {
+        for (Map.Entry<String, List<String>> e : EXPECTED_HELP.entrySet()) {
+            CliRun r = CliRun.of(e.getKey(), "--help");
+            assertEquals(0, r.code(), r::toString);
+            List<String> listed = new ArrayList<>();
+            for (String line : r.out().split("\\R")) {
+                Matcher m = OPTION_LINE.matcher(line);
+                if (!m.find()) continue;
+                if (m.group(1) != null) listed.add(m.group(1));
+                listed.add(m.group(2));
+            }
+            assertEquals(e.getValue(), listed, e.getKey() + " --help:\n" + r.out());
+        }
+    }
+}
