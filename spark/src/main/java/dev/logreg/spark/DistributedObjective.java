@@ -5,6 +5,7 @@ import dev.logreg.loss.Loss;
 import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.Objective;
 import dev.logreg.penalty.Penalty;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 
@@ -77,6 +78,45 @@ final class DistributedObjective implements Objective {
     double objectiveAtModel(double[] modelParams) {
         return dataTerm(modelParams.clone(), false)[0] + penalty.value(modelParams, n, m);
     }
+
+    /**
+     * The call site (Spark's stage name) of the job of {@link #separates}: names it in the Spark UI, and lets tests
+     * count its jobs.
+     */
+    static final String SEPARABILITY_CALL_SITE = "logreg: separability check";
+
+    /**
+     * Whether the model (θ, b) {@code modelParams} (length n+1; pass b = 0 for a model without intercept) puts every
+     * row of non-zero weight strictly on its label's side ({@link PartitionRegistry#separates}): one distributed
+     * pass over the bound partitions, the partitions' answers combined with AND. Counted in {@link #evaluations()}.
+     */
+    boolean separates(double[] modelParams) {
+        if (modelParams.length != n + 1) {
+            throw new IllegalArgumentException("model parameter vector has length " + modelParams.length + ", expected " + (n + 1));
+        }
+        evaluations++;
+        final String run = runId;
+        final boolean w = weighted;
+        final BackendChoice c = choice;
+        final Loss.Kind l = loss.kind();
+        final double[] p = modelParams.clone();
+        SparkContext sc = rows.context();
+        // Spark names the job's stage after this thread-local call site (the long form, a stack trace, stays
+        // Spark's own); the caller's value is restored after the job.
+        String before = sc.getLocalProperty(CALL_SITE_SHORT);
+        sc.setCallSite(SEPARABILITY_CALL_SITE);
+        try {
+            // aggregate, not treeAggregate: one stage, one boolean per partition.
+            return rows.mapPartitionsWithIndex(
+                    (index, it) -> Collections.singletonList(PartitionRegistry.separates(run, index, it, w, c, l, p)).iterator(), true)
+                    .aggregate(Boolean.TRUE, (a, b) -> a && b, (a, b) -> a && b);
+        } finally {
+            sc.setLocalProperty(CALL_SITE_SHORT, before);
+        }
+    }
+
+    /** The local property behind {@link SparkContext#setCallSite(String)} ({@code CallSite.SHORT_FORM}, Spark-internal). */
+    private static final String CALL_SITE_SHORT = "callSite.short";
 
     private void checkDimension(double[] u) {
         if (u.length != dimension()) {

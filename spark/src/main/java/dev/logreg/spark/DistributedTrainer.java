@@ -7,6 +7,7 @@ import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.OptimizationResult;
 import dev.logreg.optim.Optimizer;
 import dev.logreg.optim.Optimizers;
+import dev.logreg.optim.Status;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
@@ -38,7 +39,8 @@ import static org.apache.spark.sql.functions.when;
 /**
  * The driver side of a distributed fit (used by {@link LogregClassifier}): checks the columns, binds every partition
  * on its executor once ({@link PartitionRegistry}), merges the partitions' column moments into the
- * {@link Preconditioner}, runs L-BFGS or OWL-QN from {@code api} over a {@link DistributedObjective}, and releases the
+ * {@link Preconditioner}, runs L-BFGS or OWL-QN from {@code api} over a {@link DistributedObjective}, checks (without
+ * a penalty only) whether the final model separates the data, as the core's {@code Trainer} does, and releases the
  * bound partitions. Stateless.
  */
 final class DistributedTrainer {
@@ -123,12 +125,35 @@ final class DistributedTrainer {
             OptimizationResult r = unwrap(() -> optimizer.minimize(objective, new double[objective.dimension()], s.criteria(), TrainingListener.NONE));
             double[] params = objective.modelParameters(r.solution());
             int n = merged.features;
-            LogregTrainingSummary summary = new LogregTrainingSummary(r.objective(), r.status(), r.message(), r.iterations(),
+            double intercept = s.fitIntercept() ? params[n] : 0.0;
+            Status status = r.status();
+            String message = r.message();
+            // As the single-machine Trainer: without a penalty, a model that separates the rows means no finite optimum
+            // exists and the optimizer stopped on a tolerance. One more pass, only in that case (never with a penalty).
+            if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(penalty)) {
+                double[] model = Arrays.copyOf(params, n + 1);
+                model[n] = intercept;
+                if (unwrap(() -> objective.separates(model))) {
+                    status = Status.UNBOUNDED_COEFFICIENTS;
+                    message = UNBOUNDED_MESSAGE;
+                }
+            }
+            LogregTrainingSummary summary = new LogregTrainingSummary(r.objective(), status, message, r.iterations(),
                     objective.evaluations() + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
-            return new Result(Arrays.copyOf(params, n), s.fitIntercept() ? params[n] : 0.0, summary);
+            return new Result(Arrays.copyOf(params, n), intercept, summary);
         } finally {
             release(rows, run);
         }
+    }
+
+    /** The summary's message with {@link Status#UNBOUNDED_COEFFICIENTS}: the core's, with the estimator's setters. */
+    static final String UNBOUNDED_MESSAGE = "every training row is classified correctly with a positive margin: the data are linearly separable"
+            + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example setPenalty(\"l2\").setLambda(1))"
+            + " for a finite optimum. The last finite iterate is returned.";
+
+    /** Nothing keeps the optimum finite on separable data: neither an L1 nor an L2 part (the core's rule; the loss is the log loss). */
+    private static boolean unboundedWithoutPenalty(Penalty p) {
+        return p.l1Coefficient(1.0) == 0.0 && p.l2Coefficient(1.0) == 0.0;
     }
 
     /** Closes the run's bound partitions: a job over the same partitions (their executors), then this JVM's own. */

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * partition's rows converted once to a float32 {@link Dataset} and bound to a local {@link Backend}, held as a
  * {@link DataTerm} across every evaluation of that run.
  *
- * <p>Lifecycle: {@link #bind} creates an entry (first job of a fit); {@link #evaluate} reuses it, and recreates it
+ * <p>Lifecycle: {@link #bind} creates an entry (first job of a fit); {@link #evaluate} (and {@link #separates}) reuses it, and recreates it
  * from the task's rows where it is missing (the task ran on another executor than the one that bound it, or the
  * executor was replaced); {@link #release} closes every entry of a run in this JVM (the last job of a fit, and the
  * driver itself, in a {@code finally}). In local mode the executors are threads of the driver's JVM, so the driver's
@@ -51,13 +51,20 @@ final class PartitionRegistry {
         final long rows;
         final double weightSum;
         final PartitionSummary summary;
+        /**
+         * Per row of the term (bound in the partition's own order): +1 for label 1, −1 for label 0, 0 for weight 0.
+         * What the separability check needs that a {@link DataTerm} does not expose; one byte per row, beside the
+         * 4n bytes of its features.
+         */
+        final byte[] sides;
 
-        Bound(Backend backend, DataTerm term, PartitionSummary summary) {
+        Bound(Backend backend, DataTerm term, PartitionSummary summary, byte[] sides) {
             this.backend = backend;
             this.term = term;
             this.rows = term.rows();
             this.weightSum = summary.weightSum;
             this.summary = summary;
+            this.sides = sides;
         }
 
         synchronized void close() {
@@ -125,6 +132,7 @@ final class PartitionRegistry {
             m2[j] = m * std[j] * std[j];
             sq[j] = m * rms[j] * rms[j];
         }
+        byte[] sides = sides(data);
         Backend backend = BackendFactory.discover(PartitionRegistry.class.getClassLoader()).open(choice, taskOptions());
         DataTerm term;
         try {
@@ -136,7 +144,7 @@ final class PartitionRegistry {
         // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
         PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
                 backend.description());
-        Bound fresh = new Bound(backend, term, summary);
+        Bound fresh = new Bound(backend, term, summary, sides);
         Bound raced = RUNS.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
         if (raced != null) {
             // A speculative copy of this task bound the same partition first: keep one.
@@ -144,6 +152,19 @@ final class PartitionRegistry {
             return raced;
         }
         return fresh;
+    }
+
+    /** Each row's side, as {@link Bound#sides}: the sign its margin must have, or 0 where its weight is 0. */
+    private static byte[] sides(Dataset data) {
+        if (data.rows() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a partition has " + data.rows() + " rows, expected at most " + (Integer.MAX_VALUE - 8)
+                    + "; repartition the DataFrame into more partitions");
+        }
+        byte[] sides = new byte[(int) data.rows()];
+        for (int i = 0; i < sides.length; i++) {
+            if (data.weight(i) != 0f) sides[i] = data.label(i) == 1f ? (byte) 1 : (byte) -1;
+        }
+        return sides;
     }
 
     /**
@@ -226,6 +247,35 @@ final class PartitionRegistry {
             }
         }
         return out;
+    }
+
+    /** Rows whose margins one {@link DataTerm#margins} call of the separability check fetches (a 512 KiB buffer). */
+    private static final int MARGIN_CHUNK = 1 << 16;
+
+    /**
+     * Whether the model {@code params} (θ, then b; b = 0 for a model without intercept) puts every row of partition
+     * {@code partition} with a non-zero weight strictly on its label's side: zᵢ &gt; 0 where yᵢ = 1, zᵢ &lt; 0 where
+     * yᵢ = 0 (a NaN margin is on neither side). The rule of the single-machine {@code Trainer}'s separability check,
+     * with the margins computed by the partition's bound data term. True for an empty partition and for one whose
+     * rows all have weight 0. Stops at the first row on the wrong side.
+     */
+    static boolean separates(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss,
+                             double[] params) {
+        Bound b = find(runId, partition);
+        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+        if (b == null || b.weightSum == 0) return true;
+        double[] z = new double[(int) Math.min(MARGIN_CHUNK, b.rows)];
+        synchronized (b) {
+            for (long from = 0; from < b.rows; from += z.length) {
+                long to = Math.min(b.rows, from + z.length);
+                b.term.margins(from, to, params, z);
+                for (int i = 0; i < to - from; i++) {
+                    byte side = b.sides[(int) from + i];
+                    if (side != 0 && !(side * z[i] > 0)) return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Closes every entry of run {@code runId} in this JVM; returns how many. Idempotent. */

@@ -5,6 +5,7 @@ import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 import dev.logreg.objective.LogisticObjective;
+import dev.logreg.optim.Status;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.testing.BundledData;
@@ -12,6 +13,10 @@ import dev.logreg.testing.SyntheticData;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -208,6 +214,145 @@ class LogregClassifierTest {
         pipeline.write().save(dir.resolve("pipeline").toString());
         PipelineModel pipeline2 = PipelineModel.load(dir.resolve("pipeline").toString());
         assertEquals(model.intercept(), ((LogregClassificationModel) pipeline2.stages()[0]).intercept());
+    }
+
+    /**
+     * Two unit-variance Gaussian blobs around ±(3, 3), labels alternating 1, 0. Each row is resampled until
+     * (2y − 1)(x₁ + x₂) ≥ 1, so the rows are linearly separable by construction (x₁ + x₂ = 0, margin ≥ 1/√2).
+     */
+    private static Dataset separableBlobs(int rows, SplittableRandom rng) {
+        Dataset.Builder b = Dataset.builder(2);
+        float[] x = new float[2];
+        for (int i = 0; i < rows; i++) {
+            int y = i % 2 == 0 ? 1 : 0;
+            double c = y == 1 ? 3.0 : -3.0;
+            do {
+                x[0] = (float) (c + gaussian(rng));
+                x[1] = (float) (c + gaussian(rng));
+            } while (!((2 * y - 1) * ((double) x[0] + x[1]) >= 1.0));
+            b.addRow(x, y, 1f);
+        }
+        return b.build();
+    }
+
+    /** A standard normal draw (Box-Muller). */
+    private static double gaussian(SplittableRandom rng) {
+        return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+    }
+
+    /** {@code data} with one more row, at the centre of the class-1 blob but labelled 0, of weight {@code weight}. */
+    private static Dataset withMislabeledRow(Dataset data, float weight) {
+        Dataset.Builder b = Dataset.builder(data.cols());
+        float[] row = new float[data.cols()];
+        for (long i = 0; i < data.rows(); i++) {
+            // In the middle of the rows: a middle partition holds it, not the first one the check looks at.
+            if (i == data.rows() / 2) b.addRow(new float[] {3f, 3f}, 0f, weight);
+            data.copyRow(i, row);
+            b.addRow(row, data.label(i), data.weight(i));
+        }
+        return b.build();
+    }
+
+    /** Whether (θ, b) puts every row of positive weight strictly on its label's side, computed here on the host. */
+    private static boolean separatesOnHost(Dataset data, double[] theta, double b) {
+        for (long i = 0; i < data.rows(); i++) {
+            if (data.weight(i) == 0f) continue;
+            double z = b;
+            for (int j = 0; j < theta.length; j++) z += theta[j] * data.feature(i, j);
+            if (!((data.label(i) == 1f ? z : -z) > 0)) return false;
+        }
+        return true;
+    }
+
+    /** A fit on Spark in its own job group, with how many of its stages were the separability check. */
+    private record CountedFit(LogregClassificationModel model, long separabilityStages) {}
+
+    private CountedFit fitCounted(LogregClassifier clf, org.apache.spark.sql.Dataset<Row> df) throws Exception {
+        String group = "fit-" + System.nanoTime();
+        spark.sparkContext().setJobGroup(group, "separability check count", false);
+        LogregClassificationModel model;
+        try {
+            model = clf.fit(df);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+        // The status store is filled from Spark's listener bus, asynchronously: let it catch up with the fit's jobs.
+        spark.sparkContext().listenerBus().waitUntilEmpty(60_000);
+        JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
+        long count = 0;
+        int[] jobs = tracker.getJobIdsForGroup(group);
+        assertTrue(jobs.length > 0, "the fit ran no job in group " + group);
+        for (int job : jobs) {
+            SparkJobInfo info = tracker.getJobInfo(job);
+            assertTrue(info != null, "job " + job + " of the fit is not in the status store");
+            for (int stage : info.stageIds()) {
+                SparkStageInfo st = tracker.getStageInfo(stage);
+                if (st != null && DistributedObjective.SEPARABILITY_CALL_SITE.equals(st.name())) count++;
+            }
+        }
+        return new CountedFit(model, count);
+    }
+
+    @Test
+    void separableDataWithoutPenaltyAreUnboundedAsInCore() throws Exception {
+        Dataset data = separableBlobs(300, new SplittableRandom(20261126L));
+        for (Penalty penalty : List.of(Penalty.none(), Penalty.l2(0.0))) {
+            TrainingResult core = core(data, penalty);
+            assertEquals(Status.UNBOUNDED_COEFFICIENTS, core.status(), penalty + ": the core's status on separable blobs");
+            CountedFit fit = fitCounted(classifier(penalty), SparkTestData.frame(spark, data, 3, false));
+            LogregTrainingSummary s = fit.model().summary().orElseThrow();
+            assertEquals(core.status(), s.status(), penalty + ": " + s.message());
+            assertEquals(DistributedTrainer.UNBOUNDED_MESSAGE, s.message());
+            assertTrue(s.message().contains("linearly separable"), s.message());
+            assertEquals(1, fit.separabilityStages(), penalty + ": separability checks run");
+            // Finite coefficients (the model's constructor rejects others), and a model that does separate the rows.
+            assertTrue(separatesOnHost(data, fit.model().coefficients(), fit.model().intercept()),
+                    "the Spark model said to separate the rows does not: " + Arrays.toString(fit.model().coefficients()) + ", b = " + fit.model().intercept());
+            assertEquals(0, PartitionRegistry.runsHeld(), "bound partitions left after fit");
+        }
+    }
+
+    @Test
+    void rowsOfWeightZeroDoNotCountInTheSeparabilityCheck() throws Exception {
+        // The rows of nonSeparableDataWithoutPenaltyHaveTheCoreOptimum, the mislabeled row with weight 0: the others separate.
+        Dataset data = withMislabeledRow(separableBlobs(300, new SplittableRandom(7L)), 0f);
+        TrainingResult core = core(data, Penalty.none());
+        assertEquals(Status.UNBOUNDED_COEFFICIENTS, core.status(), "the core's status with the mislabeled row at weight 0");
+        CountedFit fit = fitCounted(classifier(Penalty.none()).setWeightCol("weight"), SparkTestData.frame(spark, data, 3, true));
+        LogregTrainingSummary s = fit.model().summary().orElseThrow();
+        assertEquals(core.status(), s.status(), s.message());
+        assertEquals(1, fit.separabilityStages(), "separability checks run");
+        assertEquals(0, PartitionRegistry.runsHeld(), "bound partitions left after fit");
+    }
+
+    @Test
+    void nonSeparableDataWithoutPenaltyHaveTheCoreOptimum() throws Exception {
+        // One row labelled 0 in the middle of the class-1 blob, weight 1: no line separates the rows, a finite optimum exists.
+        Dataset data = withMislabeledRow(separableBlobs(300, new SplittableRandom(7L)), 1f);
+        TrainingResult core = core(data, Penalty.none());
+        assertTrue(core.status().isConverged(), "the core's status on non-separable data: " + core.status() + ": " + core.message());
+        CountedFit fit = fitCounted(classifier(Penalty.none()), SparkTestData.frame(spark, data, 3, false));
+        LogregTrainingSummary s = fit.model().summary().orElseThrow();
+        assertTrue(s.status().isConverged(), "a finite optimum exists; status " + s.status() + ": " + s.message());
+        assertEquals(1, fit.separabilityStages(), "separability checks run (and said no)");
+        assertSameObjective(judge(data, Penalty.none(), core.model().coefficients(), core.model().intercept()),
+                judge(data, Penalty.none(), fit.model().coefficients(), fit.model().intercept()), "spark vs core without penalty");
+        assertEquals(0, PartitionRegistry.runsHeld(), "bound partitions left after fit");
+    }
+
+    @Test
+    void separableDataWithPenaltyHaveTheCoreOptimumAndNoSeparabilityCheck() throws Exception {
+        Dataset data = separableBlobs(300, new SplittableRandom(20261126L));
+        for (Penalty penalty : List.of(Penalty.l2(1.0), Penalty.l1(1.0))) {
+            CountedFit fit = fitCounted(classifier(penalty), SparkTestData.frame(spark, data, 3, false));
+            LogregTrainingSummary s = fit.model().summary().orElseThrow();
+            assertTrue(s.status().isConverged(), penalty + ": status " + s.status() + ": " + s.message());
+            assertEquals(0, fit.separabilityStages(), penalty + ": separability checks run with a penalty");
+            TrainingResult core = core(data, penalty);
+            assertTrue(core.status().isConverged(), penalty + ": core status " + core.status());
+            assertSameObjective(judge(data, penalty, core.model().coefficients(), core.model().intercept()),
+                    judge(data, penalty, fit.model().coefficients(), fit.model().intercept()), penalty + " spark vs core on separable blobs");
+        }
     }
 
     /** Asserts that {@code action} throws an IllegalArgumentException naming {@code expected} and ran no Spark job. */
