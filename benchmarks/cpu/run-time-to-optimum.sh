@@ -4,7 +4,8 @@
 # Builds what it needs (api with its test-jar and cpu-backend with Maven, the peers' classpath with `mvn -P peers`,
 # the C read kernel with gcc, the benchmark with javac), runs it and saves the raw output with the machine's
 # description to benchmarks/results/cpu/time-to-optimum-<date>.txt (appended). Extra arguments go to
-# TimeToOptimumBenchmark (--rows, --cols, --hard-rows, --hard-cols, --max-budget, --skip-spark-big).
+# TimeToOptimumBenchmark (--rows, --cols, --hard-rows, --hard-cols, --max-budget, --skip-spark-big, --skip-peers:
+# logreg alone, no Smile and no Spark).
 # Spark and Smile (GPL) are resolved only here, never by the default build. Set MVN_FLAGS="" to let Maven go online
 # (needed once, to download Spark and Smile). HEAP (default 12g) sizes the JVM.
 set -euo pipefail

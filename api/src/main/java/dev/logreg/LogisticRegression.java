@@ -9,6 +9,7 @@ import dev.logreg.loss.Loss;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
+import dev.logreg.train.BoundData;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -32,7 +33,9 @@ import java.util.Objects;
  *
  * <p>{@link #fit(Dataset)} opens a backend through {@link BackendFactory#discover()} (or the factory given to the
  * builder), trains with {@link Trainer}, and closes the backend before returning, so nothing native outlives the
- * call. A service that trains often may keep a backend open itself and call {@link #fit(Backend, Dataset)}.
+ * call. A service that trains often may keep a backend open itself and call {@link #fit(Backend, Dataset)}; one that
+ * fits several configurations on the same rows (a regularization path) may bind them once and call
+ * {@link #fitBound(BoundData)}.
  *
  * <p>Immutable and thread-safe: every call to {@code fit} is independent (each opens its own backend). The listener,
  * if any, is called from the training thread of each call; it must be thread-safe where calls overlap.
@@ -91,6 +94,27 @@ public final class LogisticRegression {
      */
     public TrainingResult fit(Backend backend, Dataset data) {
         return Trainer.fit(Objects.requireNonNull(backend, "backend"), data, options, listener);
+    }
+
+    /**
+     * Trains on data the caller bound once ({@link Trainer#bind}) and keeps ownership of (it stays open), for
+     * several configurations over the same rows without binding them again:
+     * <pre>{@code
+     * try (Backend backend = BackendFactory.discover().open(BackendChoice.AUTO, BackendOptions.DEFAULT);
+     *      BoundData bound = Trainer.bind(backend, data, TrainingOptions.DEFAULT)) {
+     *     for (double lambda : new double[] {10, 1, 0.1}) {
+     *         TrainingResult r = LogisticRegression.builder().penalty(Penalty.l2(lambda)).build().fitBound(bound);
+     *     }
+     * }
+     * }</pre>
+     * Not for concurrent calls on one {@code bound} (a bound term is not thread-safe). (Not an overload of
+     * {@code fit}: {@code fit(null)} must stay unambiguous for existing callers.)
+     *
+     * @throws IllegalArgumentException where this configuration needs another loss or row order than {@code bound}
+     *                                  holds (see {@link Trainer#fit(BoundData, TrainingOptions, TrainingListener)})
+     */
+    public TrainingResult fitBound(BoundData bound) {
+        return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, listener);
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 import dev.logreg.model.LogisticModel;
-import dev.logreg.objective.ColumnStatistics;
 import dev.logreg.objective.LogisticObjective;
 import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.OptimizationResult;
@@ -24,6 +23,11 @@ import java.util.Objects;
  * Trains a {@link LogisticModel} on a {@link Backend}: binds the data once, composes the objective (data term on the
  * backend, penalty on the host, an exact preconditioner), runs the optimizer and maps the result back to the user's
  * feature scales. Stateless: every call is independent.
+ *
+ * <p>{@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)} binds the data for the one fit and closes the
+ * term before returning. To fit several models on the same rows (a regularization path, a grid of penalties), bind
+ * once with {@link #bind(Backend, Dataset, TrainingOptions)} and call {@link #fit(BoundData, TrainingOptions,
+ * TrainingListener)} per model: the same results, without the bind and the column statistics each time.
  */
 public final class Trainer {
     private Trainer() {}
@@ -39,41 +43,102 @@ public final class Trainer {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
-        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
 
+        // Everything that can be checked without the data on the backend is checked before paying for the bind.
         Optimizer optimizer = Optimizers.create(options);
         optimizer.checkSupports(options.penalty().kind());
-        if (options.fitIntercept()) checkBothClasses(data);
+        if (options.fitIntercept()) checkBothClasses(data.labelCounts());
 
-        BindOptions bind = optimizer.isStochastic() ? BindOptions.permuted(options.seed()) : BindOptions.DEFAULT;
-        try (DataTerm term = backend.bind(data, options.loss(), bind)) {
-            if (optimizer.name().equals("newton") && !term.supportsHessian()) {
-                throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
-                        + " does not compute; use lbfgs");
-            }
-            Preconditioner pre = options.precondition()
-                    ? Preconditioner.fromStatistics(ColumnStatistics.of(data), options.fitIntercept(),
-                            options.penalty().l2Coefficient(data.weightSum()))
-                    : Preconditioner.identity(data.cols());
-            LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
-            double[] u0 = new double[objective.dimension()];
-            OptimizationResult r = optimizer.minimize(objective, u0, options.criteria(), l);
-            double[] params = objective.modelParameters(r.solution());
-            int n = data.cols();
-            double[] theta = java.util.Arrays.copyOf(params, n);
-            LogisticModel model = new LogisticModel(theta, options.fitIntercept() ? params[n] : 0.0, options.fitIntercept(), data.featureNames());
-            double j = objective.objectiveAtModel(params);
-
-            Status status = r.status();
-            String message = r.message();
-            if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(model, data)) {
-                status = Status.UNBOUNDED_COEFFICIENTS;
-                message = "every training row is classified correctly with a positive margin: the data are linearly separable"
-                        + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example --penalty l2 --lambda 1)"
-                        + " for a finite optimum. The last finite iterate is returned.";
-            }
-            return new TrainingResult(model, status, j, r, optimizer.name(), backend.description(), options, message);
+        try (BoundData bound = BoundData.bind(backend, data, options.loss(), bindOptions(optimizer, options))) {
+            return train(bound, optimizer, options, listener);
         }
+    }
+
+    /**
+     * Binds {@code data} to {@code backend} as a fit with {@code options} would (its loss; rows permuted by
+     * {@code options.seed()} where the optimizer is stochastic, else in their own order), for any number of
+     * {@link #fit(BoundData, TrainingOptions, TrainingListener) fits} whose options need the same loss and row order.
+     * Caller closes the result; {@code backend} stays the caller's and must outlive it.
+     *
+     * @throws IllegalArgumentException on an unknown optimizer name, or where the backend cannot hold the data
+     */
+    public static BoundData bind(Backend backend, Dataset data, TrainingOptions options) {
+        Objects.requireNonNull(options, "options");
+        return BoundData.bind(backend, data, options.loss(), bindOptions(Optimizers.create(options), options));
+    }
+
+    /**
+     * Trains on data bound earlier; {@code bound} stays open (the caller closes it) and may be used for further fits.
+     * The result equals that of {@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)} with
+     * {@code bound}'s backend and data and the same options. The column statistics of the preconditioner are
+     * computed on the first fit that needs them and kept in {@code bound}.
+     *
+     * @throws IllegalArgumentException where {@code options} need another loss or another row order than
+     *                                  {@code bound} holds (the message says which and how to bind), and as
+     *                                  {@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)}
+     * @throws IllegalStateException    where {@code bound} or its backend is closed
+     */
+    public static TrainingResult fit(BoundData bound, TrainingOptions options, TrainingListener listener) {
+        Objects.requireNonNull(bound, "bound");
+        Objects.requireNonNull(options, "options");
+        bound.ensureOpen();
+        Optimizer optimizer = Optimizers.create(options);
+        optimizer.checkSupports(options.penalty().kind());
+        if (options.loss().kind() != bound.loss().kind()) {
+            throw new IllegalArgumentException("options ask for loss " + options.loss().kind() + ", but the data were bound for loss "
+                    + bound.loss().kind() + ": bind again with Trainer.bind(backend, data, options)");
+        }
+        BindOptions needed = bindOptions(optimizer, options);
+        if (!needed.equals(bound.bindOptions())) {
+            throw new IllegalArgumentException("optimizer " + optimizer.name() + " with seed " + options.seed() + " needs rows "
+                    + describe(needed) + ", but the data were bound with rows " + describe(bound.bindOptions())
+                    + ": bind again with Trainer.bind(backend, data, options)");
+        }
+        if (options.fitIntercept()) checkBothClasses(bound.labelCounts());
+        return train(bound, optimizer, options, listener);
+    }
+
+    /** The row order a fit with {@code optimizer} needs: permuted by the seed for mini-batches, else as given. */
+    private static BindOptions bindOptions(Optimizer optimizer, TrainingOptions options) {
+        return optimizer.isStochastic() ? BindOptions.permuted(options.seed()) : BindOptions.DEFAULT;
+    }
+
+    private static String describe(BindOptions b) {
+        return b.permutationSeed().isPresent() ? "permuted by seed " + b.permutationSeed().getAsLong() : "in their own order";
+    }
+
+    /** One fit on bound data; {@code bound} is left open. */
+    private static TrainingResult train(BoundData bound, Optimizer optimizer, TrainingOptions options, TrainingListener listener) {
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        Backend backend = bound.backend();
+        Dataset data = bound.data();
+        DataTerm term = bound.term();
+        if (optimizer.name().equals("newton") && !term.supportsHessian()) {
+            throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
+                    + " does not compute; use lbfgs");
+        }
+        Preconditioner pre = options.precondition()
+                ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),
+                        options.penalty().l2Coefficient(data.weightSum()))
+                : Preconditioner.identity(data.cols());
+        LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
+        double[] u0 = new double[objective.dimension()];
+        OptimizationResult r = optimizer.minimize(objective, u0, options.criteria(), l);
+        double[] params = objective.modelParameters(r.solution());
+        int n = data.cols();
+        double[] theta = java.util.Arrays.copyOf(params, n);
+        LogisticModel model = new LogisticModel(theta, options.fitIntercept() ? params[n] : 0.0, options.fitIntercept(), data.featureNames());
+        double j = objective.objectiveAtModel(params);
+
+        Status status = r.status();
+        String message = r.message();
+        if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(model, data)) {
+            status = Status.UNBOUNDED_COEFFICIENTS;
+            message = "every training row is classified correctly with a positive margin: the data are linearly separable"
+                    + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example --penalty l2 --lambda 1)"
+                    + " for a finite optimum. The last finite iterate is returned.";
+        }
+        return new TrainingResult(model, status, j, r, optimizer.name(), backend.description(), options, message);
     }
 
     /** Nothing keeps the optimum finite on separable data: no penalty, or λ = 0. */
@@ -103,8 +168,7 @@ public final class Trainer {
         return true;
     }
 
-    private static void checkBothClasses(Dataset data) {
-        long[] counts = data.labelCounts();
+    private static void checkBothClasses(long[] counts) {
         if (counts[0] == 0 || counts[1] == 0) {
             throw new IllegalArgumentException("every row has label " + (counts[0] == 0 ? 1 : 0)
                     + ": with a free intercept no optimum exists (the intercept would grow without bound); give rows of both classes");

@@ -159,7 +159,7 @@ public final class BandwidthBenchmark {
      * CPU time of this process (all threads), to show how many cores an evaluation actually got: on a shared
      * machine a busy neighbour shows up as fewer cores busy, not as a slower kernel.
      */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0L;
     }

@@ -1,6 +1,5 @@
 package dev.logreg.bench.cpu.peers;
 
-import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.bench.cpu.BandwidthBenchmark;
@@ -17,6 +16,8 @@ import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.testing.SyntheticData;
+import dev.logreg.data.RowBlock;
+import dev.logreg.train.BoundData;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -32,6 +33,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,8 +54,15 @@ import java.util.SplittableRandom;
  * standardization = false, fitIntercept = true, tol = 1e-15 (Spark minimizes (1/m) Σ ℓ + (regParam/2) ‖θ‖²);
  * Smile lambda = λ, tol = 1e-15 (Smile's BinomialObjective is Σ ℓ + (λ/2) ‖θ‖², intercept unpenalized, = m·J).
  *
+ * <p>logreg is timed four ways: {@code Trainer.fit} on the heap arrays (the bind copies them into ND4J memory),
+ * {@code Trainer.fit} on the same rows in direct native-order buffers (the bind reads them in place), {@code
+ * Trainer.fit} on data bound once ({@code Trainer.bind}, as a regularization path would), and the optimizer alone
+ * on the objective composed by hand. The bind times of the first two are printed beside the same run's bulk copy
+ * and fresh-page figures.
+ *
  * <p>Run through {@code benchmarks/cpu/run-time-to-optimum.sh}. Arguments: {@code [--rows R] [--cols N]
- * [--hard-rows R] [--hard-cols N] [--max-budget B] [--skip-spark-big] [--stream-binary PATH]}.
+ * [--hard-rows R] [--hard-cols N] [--max-budget B] [--skip-spark-big] [--skip-peers] [--stream-binary PATH]}
+ * ({@code --skip-peers}: logreg alone, no Smile and no Spark).
  */
 public final class TimeToOptimumBenchmark {
     private static final double LAMBDA = 1.0;
@@ -68,6 +79,7 @@ public final class TimeToOptimumBenchmark {
         int hardCols = 50;
         int maxBudget = 1000;
         boolean skipSparkBig = false;
+        boolean skipPeers = false;
         String streamBinary = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -77,6 +89,7 @@ public final class TimeToOptimumBenchmark {
                 case "--hard-cols": hardCols = Integer.parseInt(args[++i]); break;
                 case "--max-budget": maxBudget = Integer.parseInt(args[++i]); break;
                 case "--skip-spark-big": skipSparkBig = true; break;
+                case "--skip-peers": skipPeers = true; break;
                 case "--stream-binary": streamBinary = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
@@ -97,26 +110,32 @@ public final class TimeToOptimumBenchmark {
         System.out.printf(Locale.ROOT, "streaming read bandwidth: Java %.2f GB/s, C %.2f GB/s, best %.2f GB/s (%d cores)%n", javaRead, cRead, stream, cores);
 
         run("(i) seeded " + rows + " x " + cols + " float32 (BandwidthBenchmark's data, seed 42)",
-                Dataset.wrap(x, cols, y, null), stream, maxBudget, !skipSparkBig);
+                Dataset.wrap(x, cols, y, null), stream, maxBudget, !skipPeers, !skipSparkBig && !skipPeers);
         x = null;
         y = null;
         run("(ii) SyntheticData.hard(" + hardRows + ", " + hardCols + ", 20240601): AR(1) rho 0.9, scales 10^U(-3,3)",
-                SyntheticData.hard(hardRows, hardCols, 20240601L), stream, maxBudget, true);
+                SyntheticData.hard(hardRows, hardCols, 20240601L), stream, maxBudget, !skipPeers, !skipPeers);
     }
 
-    private static void run(String name, Dataset data, double stream, int maxBudget, boolean withSpark) throws Exception {
+    private static void run(String name, Dataset data, double stream, int maxBudget, boolean withSmile, boolean withSpark) throws Exception {
         int m = (int) data.rows();
         int n = data.cols();
         double bytesX = 4.0 * m * n;
         System.out.printf(Locale.ROOT, "%n== %s: %d x %d, X = %.1f MB%n", name, m, n, bytesX / 1e6);
         List<String> summary = new ArrayList<>();
+        TrainingOptions base = TrainingOptions.DEFAULT.withPenalty(Penalty.l2(LAMBDA));
+        Dataset direct = direct(data);
         try (Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT);
-             DataTerm term = cpu.bind(data, Loss.log(), BindOptions.DEFAULT)) {
+             BoundData boundData = Trainer.bind(cpu, data, base.withOptimizer("lbfgs"))) {
+            DataTerm term = boundData.term();
             LogisticObjective judge = new LogisticObjective(term, Loss.log(), Penalty.l2(LAMBDA), true, Preconditioner.identity(n));
-            TrainingOptions base = TrainingOptions.DEFAULT.withPenalty(Penalty.l2(LAMBDA));
+
+            // What the bind costs beside what moving X can cost here, same minutes: a bulk copy into memory touched
+            // before, and fresh pages (allocateDirect zero-fills, so it pays the first touch of every page).
+            bindTimes(cpu, data, direct, bytesX);
 
             long t0 = System.nanoTime();
-            TrainingResult newton = Trainer.fit(cpu, data, base.withOptimizer("newton")
+            TrainingResult newton = Trainer.fit(boundData, base.withOptimizer("newton")
                     .withCriteria(StoppingCriteria.DEFAULT.withGradientTolerance(1e-12).withMaxIterations(100)), TrainingListener.NONE);
             double jStar = judge.objectiveAtModel(params(newton.model().coefficients(), newton.model().intercept()));
             System.out.printf(Locale.ROOT, "J* = %.17g (Newton: %s, %d iterations, %.2f s)%n", jStar, newton.status(),
@@ -140,6 +159,40 @@ public final class TimeToOptimumBenchmark {
             } else {
                 summary.add("logreg cpu lbfgs: did not reach the target; best relative gap " + ours.bestGap);
             }
+
+            if (direct != null) {
+                Reached inPlace = budgets("logreg cpu direct", maxBudget, jStar, judge, budget -> {
+                    long s = System.nanoTime();
+                    TrainingResult r = Trainer.fit(cpu, direct, base.withOptimizer("lbfgs")
+                            .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0)), TrainingListener.NONE);
+                    double secs = (System.nanoTime() - s) / 1e9;
+                    return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
+                            String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
+                                    r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
+                            r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
+                });
+                summary.add(inPlace.fit != null
+                        ? String.format(Locale.ROOT, "logreg cpu lbfgs, Trainer.fit on direct native-order buffers (bound in place): %.3f s (budget %d; %s)",
+                                inPlace.fit.seconds, inPlace.budget, inPlace.fit.detail)
+                        : "logreg cpu lbfgs, Trainer.fit on direct buffers: did not reach the target; best relative gap " + inPlace.bestGap);
+            }
+
+            // Trainer.fit on data bound once (Trainer.bind): what a regularization path pays per fit after the first.
+            Trainer.fit(boundData, base.withOptimizer("lbfgs").withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(1)), TrainingListener.NONE);  // column statistics, once
+            Reached onBound = budgets("logreg fit(bound)", maxBudget, jStar, judge, budget -> {
+                long s = System.nanoTime();
+                TrainingResult r = Trainer.fit(boundData, base.withOptimizer("lbfgs")
+                        .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0)), TrainingListener.NONE);
+                double secs = (System.nanoTime() - s) / 1e9;
+                return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
+                        String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
+                                r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
+                        r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
+            });
+            summary.add(onBound.fit != null
+                    ? String.format(Locale.ROOT, "logreg cpu lbfgs, Trainer.fit(BoundData) on data bound once: %.3f s (budget %d; %s)",
+                            onBound.fit.seconds, onBound.budget, onBound.fit.detail)
+                    : "logreg cpu lbfgs, Trainer.fit(BoundData): did not reach the target; best relative gap " + onBound.bestGap);
 
             // logreg again with the data bound once, as Spark's cached DataFrame and Smile's double[][] are built once:
             // the optimizer alone on the objective that Trainer composes (same preconditioner, same start).
@@ -191,20 +244,67 @@ public final class TimeToOptimumBenchmark {
                 summary.add(String.format(Locale.ROOT, "logreg cpu lbfgs, stopped by a listener: did not reach the target (relative gap %.3e, %s)", earlyGap, early.status()));
             }
 
-            Reached smiles = smile(data, maxBudget, jStar, judge);
-            summary.add(smiles.fit != null ? String.format(Locale.ROOT, "smile: %.3f s (budget %d)", smiles.fit.seconds, smiles.budget)
-                    : "smile: did not reach the target; best relative gap " + smiles.bestGap);
+            if (withSmile) {
+                Reached smiles = smile(data, maxBudget, jStar, judge);
+                summary.add(smiles.fit != null ? String.format(Locale.ROOT, "smile: %.3f s (budget %d)", smiles.fit.seconds, smiles.budget)
+                        : "smile: did not reach the target; best relative gap " + smiles.bestGap);
+            } else {
+                summary.add("smile: skipped (--skip-peers)");
+            }
 
             if (withSpark) {
                 Reached spark = spark(data, maxBudget, jStar, judge);
                 summary.add(spark.fit != null ? String.format(Locale.ROOT, "spark local[2]: %.3f s (budget %d)", spark.fit.seconds, spark.budget)
                         : "spark local[2]: did not reach the target; best relative gap " + spark.bestGap);
             } else {
-                summary.add("spark local[2]: skipped (--skip-spark-big)");
+                summary.add("spark local[2]: skipped (--skip-spark-big or --skip-peers)");
             }
         }
         System.out.println("summary " + name + ":");
         for (String s : summary) System.out.println("  " + s);
+    }
+
+    /** The same rows in direct native-order buffers (one block), or null where X exceeds one buffer. */
+    private static Dataset direct(Dataset data) {
+        if (data.blocks().size() != 1 || 4L * data.rows() * data.cols() > Integer.MAX_VALUE || data.isWeighted()) return null;
+        RowBlock b = data.blocks().get(0);
+        return Dataset.wrap(directCopy(b.features()), data.cols(), directCopy(b.labels()), null, null);
+    }
+
+    private static FloatBuffer directCopy(FloatBuffer src) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(src.limit(), Float.BYTES)).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, src, 0, src.limit());
+    }
+
+    /** Prints Nd4jBackend.bind of the heap and the direct rows beside a bulk copy and fresh pages of X's size. */
+    private static void bindTimes(Nd4jBackend cpu, Dataset heap, Dataset direct, double bytesX) {
+        FloatBuffer src = heap.blocks().get(0).features();
+        int floats = heap.blocks().size() == 1 && bytesX <= Integer.MAX_VALUE ? src.limit() : 0;
+        FloatBuffer touched = floats == 0 ? null : ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, src, 0, floats);
+        for (int rep = 0; rep < 3; rep++) {
+            double copy = Double.NaN;
+            double fresh = Double.NaN;
+            if (touched != null) {
+                long t0 = System.nanoTime();
+                touched.put(0, src, 0, floats);
+                copy = (System.nanoTime() - t0) / 1e9;
+                t0 = System.nanoTime();
+                ByteBuffer b = ByteBuffer.allocateDirect(4 * floats);
+                fresh = (System.nanoTime() - t0) / 1e9;
+                if (b.get(0) != 0) throw new AssertionError("allocateDirect did not zero-fill");
+            }
+            long t0 = System.nanoTime();
+            cpu.bind(heap, Loss.log()).close();
+            double heapBind = (System.nanoTime() - t0) / 1e9;
+            double directBind = Double.NaN;
+            if (direct != null) {
+                t0 = System.nanoTime();
+                cpu.bind(direct, Loss.log()).close();
+                directBind = (System.nanoTime() - t0) / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "  bind rep %d: heap float[] (copied) %.3f s, direct buffers (in place) %.4f s; bulk copy of X into touched memory %.3f s,"
+                    + " fresh pages of X's size (allocateDirect) %.3f s; heap bind / fresh pages = %.2f%n", rep + 1, heapBind, directBind, copy, fresh, heapBind / fresh);
+            System.gc();  // frees this repetition's direct buffer
+        }
     }
 
     /** Smile on double[][] rows and int labels (its input types), freed when this returns. */

@@ -1,0 +1,170 @@
+package dev.logreg.train;
+
+import dev.logreg.LogisticRegression;
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import dev.logreg.optim.StoppingCriteria;
+import dev.logreg.penalty.Penalty;
+import dev.logreg.testing.BundledData;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Fitting on data bound once ({@link Trainer#bind}, {@link Trainer#fit(BoundData, TrainingOptions, dev.logreg.optim.TrainingListener)}). */
+class TrainerBoundDataTest {
+    private static final Dataset DATA = BundledData.breastCancer();
+    private static final TrainingOptions LBFGS = TrainingOptions.DEFAULT.withOptimizer("lbfgs")
+            .withCriteria(new StoppingCriteria(200, 1e-8, 1e-14, null));
+
+    @Test
+    void aRegularizationPathOnOneBindEqualsFreshFitsAndLeavesTheTermOpen() {
+        try (ReferenceBackend backend = new ReferenceBackend(); BoundData bound = Trainer.bind(backend, DATA, LBFGS)) {
+            double[] previous = null;
+            for (double lambda : new double[] {10.0, 1.0, 0.1}) {
+                TrainingOptions o = LBFGS.withPenalty(Penalty.l2(lambda));
+                TrainingResult onBound = Trainer.fit(bound, o, null);
+                TrainingResult fresh = Trainer.fit(backend, DATA, o, null);
+                assertSameFit(fresh, onBound, "lambda " + lambda);
+                // The path really moves: otherwise equal results would prove nothing about the options reaching the fit.
+                if (previous != null) assertNotEquals(previous[0], onBound.model().coefficient(0), "lambda " + lambda + " gave the previous model");
+                previous = onBound.model().coefficients();
+                assertEquals(1, backend.liveAllocations(), "fresh fits close their own term; the bound one stays");
+            }
+            // Another optimizer on the same bound term, twice: the same result each time.
+            TrainingOptions o = LBFGS.withOptimizer("owlqn").withPenalty(Penalty.l1(0.5));
+            assertSameFit(Trainer.fit(bound, o, null), Trainer.fit(bound, o, null), "second fit on the same term");
+
+            assertFalse(bound.isClosed());
+            double[] p = new double[DATA.cols() + 1];
+            double[] g = new double[DATA.cols() + 1];
+            double v = bound.term().valueAndGradient(p, g);
+            // At θ = 0, b = 0 every logit is 0: the log loss of every row is log 2.
+            assertTrue(Math.abs(v - Math.log(2)) <= 1e-12, "the bound term after the fits: D(0) = " + v + ", expected log 2");
+        }
+    }
+
+    @Test
+    void aStochasticOptimizerFitsOnRowsPermutedByItsSeedAndRejectsAnotherSeed() {
+        TrainingOptions sgd = TrainingOptions.DEFAULT.withOptimizer("sgd").withSeed(7).withPenalty(Penalty.l2(1.0))
+                .withCriteria(new StoppingCriteria(5, 1e-8, 1e-14, null));
+        try (ReferenceBackend backend = new ReferenceBackend(); BoundData bound = Trainer.bind(backend, DATA, sgd)) {
+            assertEquals(BindOptions.permuted(7), bound.bindOptions());
+            assertSameFit(Trainer.fit(backend, DATA, sgd, null), Trainer.fit(bound, sgd, null), "sgd");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(bound, sgd.withSeed(8), null));
+            assertTrue(e.getMessage().contains("permuted by seed 8") && e.getMessage().contains("permuted by seed 7"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(bound, LBFGS, null));
+            assertTrue(e.getMessage().contains("in their own order") && e.getMessage().contains("lbfgs"), e.getMessage());
+            assertFalse(bound.isClosed(), "a rejected fit leaves the bound data open");
+        }
+    }
+
+    @Test
+    void theFluentBuilderFitsOnBoundDataAndLeavesItOpen() {
+        LogisticRegression lr = LogisticRegression.builder().penalty(Penalty.l2(2.0)).optimizer("lbfgs").build();
+        try (ReferenceBackend backend = new ReferenceBackend(); BoundData bound = Trainer.bind(backend, DATA, lr.options())) {
+            TrainingResult viaBuilder = lr.fitBound(bound);
+            assertFalse(bound.isClosed());
+            assertSameFit(lr.fit(backend, DATA), viaBuilder, "LogisticRegression.fitBound(bound)");
+            assertEquals(1, backend.liveAllocations());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LogisticRegression.builder().loss(Loss.mse()).build().fitBound(bound));
+            assertTrue(e.getMessage().contains("MSE"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anotherLossIsRejectedNamingBoth() {
+        try (ReferenceBackend backend = new ReferenceBackend(); BoundData bound = Trainer.bind(backend, DATA, LBFGS)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(bound, LBFGS.withLoss(Loss.mse()), null));
+            assertTrue(e.getMessage().contains("MSE") && e.getMessage().contains("LOG"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTermOfAnotherShapeIsRejectedAtBindAndClosed() {
+        try (ReferenceBackend inner = new ReferenceBackend()) {
+            Backend wrong = new WrongShapeBackend(inner);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BoundData.bind(wrong, DATA, Loss.log(), BindOptions.DEFAULT));
+            assertTrue(e.getMessage().contains("569 x 31") && e.getMessage().contains("569 x 30"), e.getMessage());
+            assertEquals(0, inner.liveAllocations(), "the rejected term must be closed");
+        }
+    }
+
+    @Test
+    void closingTheBoundDataClosesItsTermButNotTheBackend() {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            BoundData bound = Trainer.bind(backend, DATA, LBFGS);
+            assertEquals(1, backend.liveAllocations());
+            bound.close();
+            bound.close();  // idempotent
+            assertTrue(bound.isClosed());
+            assertEquals(0, backend.liveAllocations());
+            assertThrows(IllegalStateException.class, () -> Trainer.fit(bound, LBFGS, null));
+            assertThrows(IllegalStateException.class, bound::term);
+            TrainingResult r = Trainer.fit(backend, DATA, LBFGS.withPenalty(Penalty.l2(1.0)), null);
+            assertTrue(Double.isFinite(r.objective()), "the backend stays usable, objective " + r.objective());
+        }
+    }
+
+    @Test
+    void aClosedBackendMakesTheFitFailWithIllegalState() {
+        ReferenceBackend backend = new ReferenceBackend();
+        BoundData bound = Trainer.bind(backend, DATA, LBFGS);
+        backend.close();
+        assertThrows(IllegalStateException.class, () -> Trainer.fit(bound, LBFGS, null));
+        bound.close();
+    }
+
+    private static void assertSameFit(TrainingResult expected, TrainingResult actual, String what) {
+        assertEquals(expected.status(), actual.status(), what + ": status");
+        assertEquals(expected.optimization().iterations(), actual.optimization().iterations(), what + ": iterations");
+        assertBits(expected.objective(), actual.objective(), what + ": objective");
+        assertBits(expected.model().intercept(), actual.model().intercept(), what + ": intercept");
+        double[] e = expected.model().coefficients();
+        double[] a = actual.model().coefficients();
+        for (int j = 0; j < e.length; j++) assertBits(e[j], a[j], what + ": coefficient " + j);
+    }
+
+    private static void assertBits(double expected, double actual, String what) {
+        assertTrue(Double.isFinite(expected), what + " is " + expected);
+        assertTrue(Double.doubleToRawLongBits(expected) == Double.doubleToRawLongBits(actual),
+                what + ": expected " + expected + ", got " + actual);
+    }
+
+    /** Binds through another backend but reports one feature too many: a faulty backend. */
+    private static final class WrongShapeBackend implements Backend {
+        private final Backend inner;
+
+        WrongShapeBackend(Backend inner) { this.inner = inner; }
+
+        @Override public String name() { return "wrong-shape"; }
+
+        @Override public String description() { return "wrong-shape"; }
+
+        @Override
+        public DataTerm bind(Dataset data, Loss loss, BindOptions options) {
+            DataTerm t = inner.bind(data, loss, options);
+            return new DataTerm() {
+                @Override public long rows() { return t.rows(); }
+                @Override public int features() { return t.features() + 1; }
+                @Override public double weightSum(long from, long to) { return t.weightSum(from, to); }
+                @Override public double valueAndGradient(long from, long to, double[] p, double[] g) { return t.valueAndGradient(from, to, p, g); }
+                @Override public double value(long from, long to, double[] p) { return t.value(from, to, p); }
+                @Override public void margins(long from, long to, double[] p, double[] out) { t.margins(from, to, p, out); }
+                @Override public void close() { t.close(); }
+            };
+        }
+
+        @Override public long liveAllocations() { return inner.liveAllocations(); }
+
+        @Override public void close() { inner.close(); }
+    }
+}
