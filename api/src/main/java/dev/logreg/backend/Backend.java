@@ -4,8 +4,10 @@ import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 
 /**
- * A compute engine for the O(m·n) data term of the objective: it copies a {@link Dataset} once into its own memory
- * ({@link #bind}) and then evaluates the data term's value and gradient, and predictions, many times.
+ * A compute engine for the O(m·n) data term of the objective: it binds a {@link Dataset} once ({@link #bind}:
+ * copies it into its own memory, or, where the data already sit in memory it can read as they are, such as the CPU
+ * backend's direct native-order buffers, uses them in place; a {@code Dataset} is immutable, so either is safe)
+ * and then evaluates the data term's value and gradient, and predictions, many times.
  *
  * <p>Every backend accumulates each row's dot product and every sum in float64 (or a compensated float32 sum shown
  * to be as accurate): float32 sums stall quasi-Newton methods far from the optimum. Penalties are never a backend's
@@ -22,13 +24,14 @@ public interface Backend extends AutoCloseable {
     /** One line describing the device, precision and threads, for logs and model provenance. */
     String description();
 
-    /** Copies {@code data} into this backend's memory for {@code loss}, rows in their own order. Caller closes the result. */
+    /** Binds {@code data} for {@code loss}, rows in their own order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes the result. */
     default DataTerm bind(Dataset data, Loss loss) {
         return bind(data, loss, BindOptions.DEFAULT);
     }
 
     /**
-     * Copies {@code data} into this backend's memory for {@code loss}. Where {@code options} asks for a row
+     * Binds {@code data} for {@code loss}: copies it into this backend's memory, or reads it in place where the
+     * backend can (the data must then stay reachable while the term is open; the term holds a reference). Where {@code options} asks for a row
      * permutation, the rows are stored permuted ({@link RowPermutation}), so that contiguous row ranges are random
      * mini-batches, identical on every backend for the same seed. Caller closes the result.
      *
