@@ -142,16 +142,8 @@ public final class TimeToOptimumBenchmark {
                     newton.optimization().iterations(), (System.nanoTime() - t0) / 1e9);
 
             // logreg: the same budget scheme as the peers, plus its own passes over X.
-            Reached ours = budgets("logreg cpu lbfgs", maxBudget, jStar, judge, budget -> {
-                long s = System.nanoTime();
-                TrainingResult r = Trainer.fit(cpu, data, base.withOptimizer("lbfgs")
-                        .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0)), TrainingListener.NONE);
-                double secs = (System.nanoTime() - s) / 1e9;
-                return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
-                        String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
-                                r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
-                        r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
-            });
+            Reached ours = budgets("logreg cpu lbfgs", maxBudget, jStar, judge,
+                    budget -> timedFit(() -> Trainer.fit(cpu, data, lbfgs(base, budget), TrainingListener.NONE)));
             if (ours.fit != null) {
                 double atBandwidth = ours.fit.evaluations * bytesX / (stream * 1e9);
                 summary.add(String.format(Locale.ROOT, "logreg cpu lbfgs, Trainer.fit (binds the data each time): %.3f s (budget %d; %s); %d passes over X at %.2f GB/s = %.3f s; fit time / that = %.2f, optimizer time / that = %.2f",
@@ -161,16 +153,8 @@ public final class TimeToOptimumBenchmark {
             }
 
             if (direct != null) {
-                Reached inPlace = budgets("logreg cpu direct", maxBudget, jStar, judge, budget -> {
-                    long s = System.nanoTime();
-                    TrainingResult r = Trainer.fit(cpu, direct, base.withOptimizer("lbfgs")
-                            .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0)), TrainingListener.NONE);
-                    double secs = (System.nanoTime() - s) / 1e9;
-                    return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
-                            String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
-                                    r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
-                            r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
-                });
+                Reached inPlace = budgets("logreg cpu direct", maxBudget, jStar, judge,
+                        budget -> timedFit(() -> Trainer.fit(cpu, direct, lbfgs(base, budget), TrainingListener.NONE)));
                 summary.add(inPlace.fit != null
                         ? String.format(Locale.ROOT, "logreg cpu lbfgs, Trainer.fit on direct native-order buffers (bound in place): %.3f s (budget %d; %s)",
                                 inPlace.fit.seconds, inPlace.budget, inPlace.fit.detail)
@@ -179,16 +163,8 @@ public final class TimeToOptimumBenchmark {
 
             // Trainer.fit on data bound once (Trainer.bind): what a regularization path pays per fit after the first.
             Trainer.fit(boundData, base.withOptimizer("lbfgs").withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(1)), TrainingListener.NONE);  // column statistics, once
-            Reached onBound = budgets("logreg fit(bound)", maxBudget, jStar, judge, budget -> {
-                long s = System.nanoTime();
-                TrainingResult r = Trainer.fit(boundData, base.withOptimizer("lbfgs")
-                        .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0)), TrainingListener.NONE);
-                double secs = (System.nanoTime() - s) / 1e9;
-                return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
-                        String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
-                                r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
-                        r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
-            });
+            Reached onBound = budgets("logreg fit(bound)", maxBudget, jStar, judge,
+                    budget -> timedFit(() -> Trainer.fit(boundData, lbfgs(base, budget), TrainingListener.NONE)));
             summary.add(onBound.fit != null
                     ? String.format(Locale.ROOT, "logreg cpu lbfgs, Trainer.fit(BoundData) on data bound once: %.3f s (budget %d; %s)",
                             onBound.fit.seconds, onBound.budget, onBound.fit.detail)
@@ -394,6 +370,23 @@ public final class TimeToOptimumBenchmark {
     /** One fresh fit with an iteration budget. */
     private interface Contender {
         Fit fit(int budget);
+    }
+
+    /** L-BFGS with exactly {@code budget} iterations at most and no other stopping rule. */
+    private static TrainingOptions lbfgs(TrainingOptions base, int budget) {
+        return base.withOptimizer("lbfgs")
+                .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(budget).withGradientTolerance(1e-15).withRelativeObjectiveTolerance(0));
+    }
+
+    /** Runs one logreg fit and times it (wall), with its iterations, evaluations and optimizer time. */
+    private static Fit timedFit(java.util.function.Supplier<TrainingResult> fit) {
+        long s = System.nanoTime();
+        TrainingResult r = fit.get();
+        double secs = (System.nanoTime() - s) / 1e9;
+        return new Fit(params(r.model().coefficients(), r.model().intercept()), secs,
+                String.format(Locale.ROOT, "%d iterations, %d evaluations, optimizer %.3f s, %s", r.optimization().iterations(),
+                        r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9, r.status()),
+                r.optimization().evaluations(), r.optimization().elapsedNanos() / 1e9);
     }
 
     private record Fit(double[] params, double seconds, String detail, long evaluations, double optimizerSeconds) {}
