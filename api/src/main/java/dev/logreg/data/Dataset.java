@@ -1,5 +1,7 @@
 package dev.logreg.data;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +20,11 @@ import java.util.Objects;
  * non-finite weight, all-zero weights, zero rows or zero columns, or arrays of the wrong length throw an
  * {@link IllegalArgumentException} naming the row and column at fault. Factories that wrap caller arrays
  * ({@link #wrap}) do not copy them; the caller must not modify them afterwards.
+ *
+ * <p>Memory: {@link #wrap} keeps the caller's arrays or buffers (heap arrays stay on the heap); {@link #builder},
+ * {@link #fromRows} and the readers built on them hold the rows in direct, native-order buffers outside the heap, which
+ * a backend may read in place (see {@link Builder} for why, and for the {@code -XX:MaxDirectMemorySize} limit);
+ * {@link #concat} shares its parts' buffers.
  *
  * <p>With sample weights, the "m" of every mean in the objective is the weight sum Σwᵢ, not the row count.
  *
@@ -108,12 +115,12 @@ public final class Dataset {
         return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames);
     }
 
-    /** Copies a {@code float[rows][cols]} matrix (every row the same length) and its labels. */
+    /** Copies a {@code float[rows][cols]} matrix (every row the same length) and its labels into direct memory (as {@link #builder}). */
     public static Dataset fromRows(float[][] rows, float[] labels) {
         return fromRows(rows, labels, null);
     }
 
-    /** Copies a {@code float[rows][cols]} matrix, its labels and optional weights. */
+    /** Copies a {@code float[rows][cols]} matrix, its labels and optional weights into direct memory (as {@link #builder}). */
     public static Dataset fromRows(float[][] rows, float[] labels, float[] weights) {
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(labels, "labels");
@@ -134,9 +141,62 @@ public final class Dataset {
         return b.build();
     }
 
-    /** A builder that appends rows one at a time (what the readers use); rows may exceed 2^31. */
+    /**
+     * A builder that appends rows one at a time (what the readers use); rows may exceed 2^31. It stores them in
+     * direct, native-order buffers ({@link Builder} says why and what that memory counts against).
+     */
     public static Builder builder(int cols) {
         return new Builder(cols, DEFAULT_BLOCK_CAPACITY);
+    }
+
+    /**
+     * The rows of {@code parts}, in order, as one dataset, without copying them: the result holds the parts' row
+     * blocks, re-based so that part k's first row follows part k−1's last. Each part was validated when it was made,
+     * so its values are not checked again; only the parts' compatibility is.
+     *
+     * <p>The parts must have the same number of columns and be all weighted or all unweighted. Feature names, where
+     * parts give them, must agree; the result carries them if any part gives them, else none.
+     *
+     * @param parts at least one dataset; the list and its elements are not modified, and the result shares their
+     *              buffers (which are immutable, so the parts stay usable)
+     * @throws IllegalArgumentException on an empty list, a null part, or a part whose columns, weighting or feature
+     *                                  names differ from part 0's (or from the first part that names its features),
+     *                                  naming the part's index
+     */
+    public static Dataset concat(List<Dataset> parts) {
+        Objects.requireNonNull(parts, "parts");
+        if (parts.isEmpty()) throw new IllegalArgumentException("no parts to concatenate, expected at least one dataset");
+        Dataset first = parts.get(0);
+        if (first == null) throw new IllegalArgumentException("part 0 is null");
+        List<String> names = null;
+        int namedBy = -1;
+        List<RowBlock> blocks = new ArrayList<>();
+        long offset = 0;
+        for (int k = 0; k < parts.size(); k++) {
+            Dataset p = parts.get(k);
+            if (p == null) throw new IllegalArgumentException("part " + k + " is null");
+            if (p.cols != first.cols) {
+                throw new IllegalArgumentException("part " + k + " has " + p.cols + " columns, expected " + first.cols + " (as part 0)");
+            }
+            if (p.weighted != first.weighted) {
+                throw new IllegalArgumentException("part " + k + (p.weighted ? " has sample weights but part 0 does not" : " has no sample weights but part 0 does")
+                        + ": concatenated parts must be all weighted or all unweighted");
+            }
+            if (p.featureNames != null) {
+                if (names == null) {
+                    names = p.featureNames;
+                    namedBy = k;
+                } else if (!names.equals(p.featureNames)) {
+                    throw new IllegalArgumentException("part " + k + " names its features " + p.featureNames + ", expected " + names
+                            + " (as part " + namedBy + ")");
+                }
+            }
+            for (RowBlock b : p.blocks) {
+                blocks.add(new RowBlock(offset + b.firstRow(), b.rows(), b.cols(), b.features(), b.labels(), b.weights()));
+            }
+            offset += p.rows;
+        }
+        return new Dataset(blocks, first.cols, first.weighted, names);
     }
 
     /** Number of rows (at least 1). */
@@ -213,15 +273,39 @@ public final class Dataset {
 
     /**
      * Appends rows, validating each as it comes, into blocks of at most a fixed number of floats. Not thread-safe.
+     *
+     * <p><b>Memory.</b> The blocks are direct, native-order buffers
+     * ({@code ByteBuffer.allocateDirect(4L * k).order(ByteOrder.nativeOrder()).asFloatBuffer()}), not Java arrays,
+     * so that a backend that reads direct native-order data in place (the CPU backend does) binds the built dataset
+     * without copying it: one copy of the data in memory instead of two, and no first touch of fresh pages at bind
+     * time. Direct memory lies outside the Java heap and counts against {@code -XX:MaxDirectMemorySize}, which
+     * defaults to the maximum heap size ({@code -Xmx}). A dataset of B bytes needs B bytes of direct memory and, for
+     * its last block, up to as much again of spare capacity (see below); while a block doubles it briefly holds its
+     * old buffers and the new one (up to 3x that block's rows), and every buffer is returned only once it is
+     * garbage-collected (direct buffers are freed by their cleaners after a collection; where the limit is reached,
+     * the JDK collects and retries before it throws). Labels take a buffer per block; weights take one only where the
+     * rows are weighted.
+     *
+     * <p><b>Growth.</b> A block starts at 1024 rows (fewer where the capacity holds fewer) and doubles, copying the
+     * rows so far, until it reaches the block capacity; a full block is sealed and the next one starts. The last block
+     * is a slice of exactly the rows filled (no final copy), so it keeps the spare capacity of its buffer, at most as
+     * much again as its rows.
      */
     public static final class Builder {
+        /** Rows a block starts with before it doubles. */
+        private static final int FIRST_ROWS = 1024;
+        /** Most floats one direct buffer can hold: {@code ByteBuffer.allocateDirect} takes an int count of bytes. */
+        private static final int MAX_DIRECT_FLOATS = Integer.MAX_VALUE / Float.BYTES;
+
         private final int cols;
         private int rowsPerBlock;
         private final List<RowBlock> done = new ArrayList<>();
         private long firstRowOfCurrent;
-        private float[] x;
-        private float[] y;
-        private float[] w;
+        private FloatBuffer x;
+        private FloatBuffer y;
+        private FloatBuffer w;
+        /** Rows the current block's buffers hold (their capacity in rows). */
+        private int capacityRows;
         private int filled;
         private boolean weighted;
         private boolean sawUnweighted;
@@ -233,16 +317,21 @@ public final class Dataset {
                 throw new IllegalArgumentException("block capacity " + blockCapacityFloats + " is smaller than one row of " + cols);
             }
             this.cols = cols;
-            this.rowsPerBlock = blockCapacityFloats / cols;
+            this.rowsPerBlock = Math.min(blockCapacityFloats, MAX_DIRECT_FLOATS) / cols;
         }
 
         /**
-         * Caps each block at {@code floats} floats (at least one row). The default suits production; tests use
-         * small blocks to exercise rows that straddle blocks.
+         * Caps each block at {@code floats} floats (at least one row, at most {@code Integer.MAX_VALUE / 4}, the most
+         * one direct buffer holds). The default suits production; tests use small blocks to exercise rows that
+         * straddle blocks.
          */
         public Builder blockCapacity(int floats) {
             if (filled != 0 || !done.isEmpty() || x != null) throw new IllegalStateException("blockCapacity must be set before the first row");
             if (floats < cols) throw new IllegalArgumentException("block capacity " + floats + " is smaller than one row of " + cols);
+            if (floats > MAX_DIRECT_FLOATS) {
+                throw new IllegalArgumentException("block capacity " + floats + " floats exceeds the largest direct buffer, "
+                        + MAX_DIRECT_FLOATS + " floats (2^31 - 1 bytes)");
+            }
             this.rowsPerBlock = floats / cols;
             return this;
         }
@@ -305,35 +394,48 @@ public final class Dataset {
             Validation.checkLabel(row, label);
             Validation.checkWeight(row, weight);
             if (x == null) {
-                int cap = (int) Math.min(rowsPerBlock, 1024);
-                x = new float[cap * cols];
-                y = new float[cap];
-                w = new float[cap];
-            } else if (filled == y.length) {
+                grow(Math.min(rowsPerBlock, FIRST_ROWS));
+            } else if (filled == capacityRows) {
                 if (filled == rowsPerBlock) {
                     flush();
-                    append(features, offset, label, weight);
-                    return;
+                    grow(Math.min(rowsPerBlock, FIRST_ROWS));
+                } else {
+                    grow((int) Math.min(rowsPerBlock, Math.max(FIRST_ROWS, 2L * capacityRows)));
                 }
-                int cap = (int) Math.min(rowsPerBlock, Math.max(1024L, 2L * y.length));
-                x = java.util.Arrays.copyOf(x, cap * cols);
-                y = java.util.Arrays.copyOf(y, cap);
-                w = java.util.Arrays.copyOf(w, cap);
             }
-            System.arraycopy(features, offset, x, filled * cols, cols);
-            y[filled] = label;
-            w[filled] = weight;
+            x.put(filled * cols, features, offset, cols);
+            y.put(filled, label);
+            // Which kind of row this is was settled before append: weights are kept only for weighted rows.
+            if (weighted) w.put(filled, weight);
             filled++;
+        }
+
+        /** Moves the current block into buffers of {@code rows} rows (fresh ones where there is none). */
+        private void grow(int rows) {
+            FloatBuffer nx = allocate((long) rows * cols);
+            FloatBuffer ny = allocate(rows);
+            FloatBuffer nw = weighted ? allocate(rows) : null;
+            if (filled > 0) {
+                nx.put(0, x, 0, filled * cols);
+                ny.put(0, y, 0, filled);
+                if (weighted) nw.put(0, w, 0, filled);
+            }
+            x = nx;
+            y = ny;
+            w = nw;
+            capacityRows = rows;
         }
 
         private void flush() {
             if (filled == 0) return;
-            FloatBuffer fx = FloatBuffer.wrap(x, 0, filled * cols).slice();
-            FloatBuffer fy = FloatBuffer.wrap(y, 0, filled).slice();
-            FloatBuffer fw = FloatBuffer.wrap(w, 0, filled).slice();
+            // Slices of exactly the filled rows: no copy; the spare capacity stays with the buffer.
+            FloatBuffer fx = x.slice(0, filled * cols);
+            FloatBuffer fy = y.slice(0, filled);
+            FloatBuffer fw = weighted ? w.slice(0, filled) : null;
             done.add(new RowBlock(firstRowOfCurrent, filled, cols, fx, fy, fw));
             firstRowOfCurrent += filled;
             filled = 0;
+            capacityRows = 0;
             x = null;
             y = null;
             w = null;
@@ -342,11 +444,24 @@ public final class Dataset {
         /** The dataset; the builder must not be used afterwards. */
         public Dataset build() {
             flush();
-            List<RowBlock> blocks = new ArrayList<>(done.size());
-            for (RowBlock b : done) {
-                blocks.add(weighted ? b : new RowBlock(b.firstRow(), b.rows(), cols, b.features(), b.labels(), null));
-            }
-            return new Dataset(blocks, cols, weighted, names);
+            return new Dataset(done, cols, weighted, names);
+        }
+    }
+
+    /**
+     * A zero-filled direct float buffer in native byte order. Where direct memory runs out, the error says which
+     * limit was hit and how to raise it.
+     */
+    static FloatBuffer allocate(long floats) {
+        long bytes = Math.multiplyExact(floats, (long) Float.BYTES);
+        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(floats + " floats do not fit one direct buffer (at most 2^31 - 1 bytes)");
+        try {
+            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        } catch (OutOfMemoryError e) {
+            OutOfMemoryError more = new OutOfMemoryError("dataset block of " + bytes + " bytes: out of direct memory, whose limit is "
+                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
+            more.initCause(e);
+            throw more;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.logreg.loss.Loss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
@@ -264,6 +265,147 @@ class DatasetTest {
                 }
             }
         }
+    }
+
+    // ---- memory -------------------------------------------------------------------------------------------------
+
+    private static void assertDirectNative(FloatBuffer b, String what) {
+        assertTrue(b.isDirect(), what + " must be a direct buffer");
+        assertEquals(ByteOrder.nativeOrder(), b.order(), what + " must be in native byte order");
+    }
+
+    @Test
+    void builderBlocksAreDirectNativeOrderSlicesOfExactlyTheRowsFilled() {
+        // 2500 rows of 3: the first block grows 1024 -> 2048 -> 4096 rows within the default capacity; the last
+        // (here the only) block is a slice of exactly the 2500 rows, however large its buffer grew.
+        for (boolean weighted : new boolean[] {false, true}) {
+            Dataset d = random(new SplittableRandom(8), 2500, 3, weighted, 0);
+            assertEquals(1, d.blocks().size());
+            RowBlock b = d.blocks().get(0);
+            assertDirectNative(b.features(), "features");
+            assertDirectNative(b.labels(), "labels");
+            assertEquals(2500 * 3, b.features().limit(), "features of the filled rows only");
+            assertEquals(2500 * 3, b.features().capacity(), "a slice, not the grown buffer");
+            assertEquals(2500, b.labels().limit());
+            if (weighted) {
+                assertDirectNative(b.weights(), "weights");
+                assertEquals(2500, b.weights().limit());
+            } else {
+                assertNull(b.weights(), "unweighted rows keep no weights");
+            }
+        }
+        // Small blocks: every block, full or not, is direct and exactly its rows.
+        Dataset many = random(new SplittableRandom(9), 53, 4, true, 14);
+        for (RowBlock b : many.blocks()) {
+            assertDirectNative(b.features(), "features of block at row " + b.firstRow());
+            assertDirectNative(b.weights(), "weights of block at row " + b.firstRow());
+            assertEquals(b.rows() * 4, b.features().capacity(), "block at row " + b.firstRow());
+        }
+        assertDirectNative(Dataset.fromRows(new float[][] {{1, 2}}, new float[] {1}).blocks().get(0).features(), "fromRows features");
+    }
+
+    @Test
+    void builderValuesRoundTripExactlyAcrossGrowthAndBlocks() {
+        // 3000 rows with distinct values: every float read back is the one appended (no loss in the doublings).
+        Dataset.Builder b = Dataset.builder(2).blockCapacity(2 * 1100);
+        for (int i = 0; i < 3000; i++) b.addRow(new float[] {i + 0.25f, -i}, i % 2, (i % 7) * 0.5f);
+        Dataset d = b.build();
+        assertEquals(3, d.blocks().size(), "blocks of 1100, 1100 and 800 rows");
+        for (long i = 0; i < 3000; i++) {
+            assertEquals(i + 0.25f, d.feature(i, 0), "row " + i);
+            assertEquals((float) -i, d.feature(i, 1), "row " + i);
+            assertEquals(i % 2, d.label(i), "label of row " + i);
+            assertEquals((i % 7) * 0.5f, d.weight(i), "weight of row " + i);
+        }
+    }
+
+    @Test
+    void blockCapacityBeyondOneDirectBufferIsRejected() {
+        expect(() -> Dataset.builder(1).blockCapacity(Integer.MAX_VALUE), String.valueOf(Integer.MAX_VALUE), "direct buffer");
+        assertEquals(1, Dataset.builder(1).blockCapacity(Integer.MAX_VALUE / 4).addRow(new float[] {1}, 0).build().rows());
+    }
+
+    @Test
+    void wrapOfArraysStaysOnTheHeap() {
+        Dataset d = Dataset.wrap(X.clone(), 2, Y.clone(), new float[] {1, 1, 1});
+        RowBlock b = d.blocks().get(0);
+        assertFalse(b.features().isDirect(), "wrap keeps the caller's heap array");
+        assertFalse(b.labels().isDirect());
+        assertFalse(b.weights().isDirect());
+    }
+
+    // ---- concat -------------------------------------------------------------------------------------------------
+
+    @Test
+    void concatJoinsPartsInOrderWithoutCopying() {
+        for (boolean weighted : new boolean[] {false, true}) {
+            Dataset whole = random(new SplittableRandom(11), 40, 3, weighted, 0);
+            // The same rows as three parts: built into small blocks, wrapped from arrays, built again.
+            Dataset a = random(new SplittableRandom(11), 40, 3, weighted, 3 * 4);  // blocks of 4 rows
+            float[] bx = new float[5 * 3];
+            float[] by = new float[5];
+            float[] bw = weighted ? new float[5] : null;
+            for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < 3; j++) bx[i * 3 + j] = whole.feature(i, j) + 100;
+                by[i] = whole.label(i);
+                if (weighted) bw[i] = whole.weight(i);
+            }
+            Dataset b = Dataset.wrap(bx, 3, by, bw);
+            Dataset c = concat3(a, b, whole);
+            assertEquals(85, c.rows());
+            assertEquals(3, c.cols());
+            assertEquals(weighted, c.isWeighted());
+            assertEquals(a.blocks().size() + 1 + 1, c.blocks().size(), "the parts' blocks, as they were");
+            long next = 0;
+            for (RowBlock blk : c.blocks()) {
+                assertEquals(next, blk.firstRow(), "re-based blocks are contiguous");
+                next += blk.rows();
+            }
+            assertEquals(85, next);
+            for (long i = 0; i < 40; i++) assertRow(a, i, c, i);
+            for (long i = 0; i < 5; i++) assertRow(b, i, c, 40 + i);
+            for (long i = 0; i < 40; i++) assertRow(whole, i, c, 45 + i);
+            assertEquals(a.weightSum() + b.weightSum() + whole.weightSum(), c.weightSum(), 1e-9 * c.weightSum());
+            long[] counts = c.labelCounts();
+            assertEquals(a.labelCounts()[1] + b.labelCounts()[1] + whole.labelCounts()[1], counts[1]);
+            // No copy: the concatenation reads the wrapped array itself (which a caller must not change; here it
+            // shows the buffers are shared).
+            bx[4] = -7.5f;
+            assertEquals(-7.5f, c.feature(41, 1));
+            assertDirectNative(c.blocks().get(0).features(), "a built part's block stays direct");
+        }
+        Dataset one = Dataset.wrap(X, 2, Y, null);
+        assertRow(one, 2, Dataset.concat(List.of(one)), 2);
+    }
+
+    private static Dataset concat3(Dataset a, Dataset b, Dataset c) {
+        return Dataset.concat(List.of(a, b, c));
+    }
+
+    private static void assertRow(Dataset expected, long er, Dataset actual, long ar) {
+        for (int j = 0; j < expected.cols(); j++) {
+            assertEquals(expected.feature(er, j), actual.feature(ar, j), "row " + ar + " column " + j + " (row " + er + " of its part)");
+        }
+        assertEquals(expected.label(er), actual.label(ar), "label of row " + ar);
+        assertEquals(expected.weight(er), actual.weight(ar), "weight of row " + ar);
+    }
+
+    @Test
+    void concatKeepsFeatureNamesWhereGivenAndRejectsIncompatibleParts() {
+        Dataset plain = Dataset.wrap(X, 2, Y, null);
+        Dataset named = plain.withFeatureNames(List.of("a", "b"));
+        assertEquals(List.of("a", "b"), Dataset.concat(List.of(plain, named, plain)).featureNames(), "names from the part that gives them");
+        assertNull(Dataset.concat(List.of(plain, plain)).featureNames());
+        expect(() -> Dataset.concat(List.of(named, plain, plain.withFeatureNames(List.of("a", "c")))), "part 2", "[a, c]", "[a, b]", "part 0");
+        expect(() -> Dataset.concat(List.of(plain, named, plain.withFeatureNames(List.of("b", "a")))), "part 2", "part 1");
+        expect(() -> Dataset.concat(List.of(plain, Dataset.wrap(new float[] {1, 2, 3}, 3, new float[] {0}, null))), "part 1", "3 columns", "expected 2");
+        expect(() -> Dataset.concat(List.of(plain, Dataset.wrap(X, 2, Y, new float[] {1, 1, 1}))), "part 1", "has sample weights", "part 0 does not");
+        expect(() -> Dataset.concat(List.of(Dataset.wrap(X, 2, Y, new float[] {1, 1, 1}), plain)), "part 1", "no sample weights", "part 0 does");
+        expect(() -> Dataset.concat(List.of()), "no parts", "at least one");
+        List<Dataset> withNull = new ArrayList<>();
+        withNull.add(plain);
+        withNull.add(null);
+        expect(() -> Dataset.concat(withNull), "part 1 is null");
     }
 
     @Test

@@ -24,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Resources, lifecycle, validation, and discovery through {@link BackendFactory}. */
 class Nd4jBackendLifecycleTest {
+    /**
+     * Heap rows ({@code Dataset.wrap} of arrays), which a term copies into ND4J arrays that {@code liveAllocations}
+     * counts; direct native-order rows (builder, readers) are read in place instead, see {@link Nd4jInPlaceBindTest}.
+     */
     private static Dataset small() {
         return Fixtures.random(301, 7, true, new SplittableRandom(5));
     }
@@ -33,6 +37,7 @@ class Nd4jBackendLifecycleTest {
         try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
             assertEquals(0, backend.liveAllocations());
             Dataset data = small();
+            assertFalse(data.blocks().get(0).features().isDirect(), "this test is about the copy: its rows must be on the heap");
             DataTerm a = backend.bind(data, Loss.log());
             long afterOne = backend.liveAllocations();
             assertTrue(afterOne >= 3, "a weighted term holds features, labels and weights, got " + afterOne);

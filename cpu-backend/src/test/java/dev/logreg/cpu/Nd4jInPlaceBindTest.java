@@ -5,18 +5,25 @@ import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
+import dev.logreg.io.NpyDataReader;
+import dev.logreg.io.ReadOptions;
 import dev.logreg.loss.Loss;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -128,6 +135,80 @@ class Nd4jInPlaceBindTest {
             term.close();
             assertEquals(0, backend.liveAllocations());
         }
+    }
+
+    /**
+     * What users get: a dataset appended row by row through {@link Dataset#builder} (what the CSV and LIBSVM readers
+     * use for large or streamed input) and one read from a {@code .npy} file by io's reader are direct native-order,
+     * so they are bound in place, with no ND4J allocation for their rows, and give the same bits as the heap copy.
+     */
+    @Test
+    void builtAndNpyReadDatasetsAreBoundInPlace(@TempDir Path dir) throws IOException {
+        Dataset built = rebuild(weighted);
+        assertEquals(1, built.blocks().size(), "the fixture fits one block");
+        Path f4 = writeNpy(dir.resolve("unweighted-f4.npy"), unweighted, false);
+        Path f8 = writeNpy(dir.resolve("unweighted-f8-big-endian.npy"), unweighted, true);
+        Dataset fromF4 = NpyDataReader.read(f4, ReadOptions.DEFAULT).dataset();
+        Dataset fromF8 = NpyDataReader.read(f8, ReadOptions.DEFAULT).dataset();
+        Object[][] cases = {{"builder", built, weighted}, {"<f4 .npy", fromF4, unweighted}, {">f8 .npy", fromF8, unweighted}};
+        for (Object[] c : cases) {
+            String what = (String) c[0];
+            Dataset data = (Dataset) c[1];
+            Dataset heap = (Dataset) c[2];
+            double[] p = Fixtures.params(heap, new SplittableRandom(36));
+            for (Nd4jBackend backend : new Nd4jBackend[] {fused, chunked}) {
+                long chunks = (heap.rows() + chunkRows(backend, heap) - 1) / chunkRows(backend, heap);
+                try (DataTerm copied = backend.bind(heap, Loss.log()); DataTerm inPlace = backend.bind(data, Loss.log())) {
+                    assertEquals(chunks, ((Nd4jDataTerm) inPlace).chunksInPlace(), what + ": every chunk must be read in place");
+                    assertSame(copied, inPlace, heap, p, what);
+                }
+            }
+            try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(data, Loss.log())) {
+                assertEquals(0, backend.liveAllocations(), what + ": rows read in place allocate nothing");
+                double[] g = new double[heap.cols() + 1];
+                assertTrue(Double.isFinite(term.valueAndGradient(p, g)), what + ": value");
+            }
+        }
+    }
+
+    /** The same rows appended one at a time through the builder. */
+    private static Dataset rebuild(Dataset heap) {
+        Dataset.Builder b = Dataset.builder(heap.cols());
+        float[] row = new float[heap.cols()];
+        for (long i = 0; i < heap.rows(); i++) {
+            heap.copyRow(i, row);
+            if (heap.isWeighted()) b.addRow(row, heap.label(i), heap.weight(i));
+            else b.addRow(row, heap.label(i));
+        }
+        return b.build();
+    }
+
+    /**
+     * Writes {@code data} as a .npy matrix of rows x (cols + 1), the label last (format 1.0, as numpy.save does):
+     * little-endian float32, or big-endian float64 (which the reader converts and byte-swaps).
+     */
+    private static Path writeNpy(Path p, Dataset data, boolean bigEndianDoubles) throws IOException {
+        int width = data.cols() + 1;
+        String dict = "{'descr': '" + (bigEndianDoubles ? ">f8" : "<f4") + "', 'fortran_order': False, 'shape': (" + data.rows() + ", " + width + "), }";
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        int item = bigEndianDoubles ? 8 : 4;
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(10 + header.length() + data.rows() * width * item)).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        b.order(bigEndianDoubles ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        float[] row = new float[data.cols()];
+        for (long i = 0; i < data.rows(); i++) {
+            data.copyRow(i, row);
+            for (float v : row) {
+                if (bigEndianDoubles) b.putDouble(v);
+                else b.putFloat(v);
+            }
+            if (bigEndianDoubles) b.putDouble(data.label(i));
+            else b.putFloat(data.label(i));
+        }
+        Files.write(p, b.array());
+        return p;
     }
 
     private static long chunkRows(Nd4jBackend backend, Dataset data) {

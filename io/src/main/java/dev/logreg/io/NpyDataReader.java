@@ -5,25 +5,33 @@ import dev.logreg.data.Dataset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads NumPy {@code .npy} files (format versions 1, 2 and 3): a 2-D C-order matrix of float32 ({@code <f4}) or
- * float64 ({@code <f8}, either byte order), its labels from a separate 1-D {@code .npy} file
- * ({@link ReadOptions#labelsFile}) or from the last column. Nothing is parsed: the data are read in large
- * row-aligned chunks with one bulk {@link FileChannel#read} each into a direct buffer of the file's byte order and
- * copied as float32 into the dataset's blocks, so a large matrix loads at about disk speed. Up to
- * {@link Dataset#DEFAULT_BLOCK_CAPACITY} features the dataset is one block of exactly the data's size (one copy of
- * the data in memory); beyond, blocks of {@code STREAMED_BLOCK_CAPACITY} floats filled through
- * {@link Dataset.Builder}, which keeps the memory beyond the data under about 160 MiB. Every value is checked on the
- * way (a NaN or infinite feature, a float64 value that overflows float32, a bad label), and the message names the
- * file, row and column. Stateless.
+ * float64 ({@code <f8}), either byte order, its labels from a separate 1-D {@code .npy} file
+ * ({@link ReadOptions#labelsFile}) or from the last column. Nothing is parsed: the rows are read with
+ * {@link FileChannel} bulk reads into direct, native-order float32 buffers, one dataset block of at most
+ * {@link Dataset#DEFAULT_BLOCK_CAPACITY} floats (whole rows) at a time, each exactly the size of its rows, and the
+ * blocks are joined with {@link Dataset#concat} without a copy. So a large matrix loads at about disk speed, the
+ * process holds one copy of the data (plus an 8 MiB staging buffer), and a backend that reads direct native-order data
+ * in place (the CPU backend) binds it without copying; its chunks of 2^28 floats are whole blocks. Each bulk read
+ * fills a staging buffer of whole rows, which is copied into the block: in one bulk copy for float32 features alone
+ * (byte-swapped where the file is big-endian), row by row where a label column is split off, value by value where
+ * float64 is converted to float32. Every block is checked as it is read (a NaN or infinite feature, a float64 value
+ * that overflows float32, a bad label), and the message names the file, row and column.
+ *
+ * <p>The data lie in direct memory, outside the Java heap: they count against {@code -XX:MaxDirectMemorySize}, which
+ * defaults to the maximum heap size ({@code -Xmx}). Stateless.
  */
 public final class NpyDataReader {
     private NpyDataReader() {}
@@ -105,28 +113,16 @@ public final class NpyDataReader {
      *                                  a truncated file, non-finite values or bad labels (the message names the row)
      */
     public static LoadedData read(Path file, ReadOptions options) throws IOException {
-        return read(file, options, Dataset.DEFAULT_BLOCK_CAPACITY, STREAMED_BLOCK_CAPACITY);
+        return read(file, options, Dataset.DEFAULT_BLOCK_CAPACITY);
     }
 
     /**
-     * Floats per block where the features exceed one {@link Dataset#DEFAULT_BLOCK_CAPACITY} block (1 GiB) and go
-     * through {@link Dataset.Builder}: 2^24 floats, 64 MiB. The builder grows each block's arrays by doubling and keeps
-     * the last block's spare capacity, so blocks of B floats cost up to 1.5·B beyond the data while reading and up to
-     * B afterwards: with 1 GiB blocks, gigabytes; with 64 MiB blocks, at most 96 MiB and 64 MiB. (Measured on a
-     * 1.25 GiB float32 matrix with a label column: 1 GiB blocks needed a heap above 2000 MiB, 64 MiB blocks read it in
-     * 1700 MiB.) Backends gather rows across blocks, so the smaller blocks cost them nothing.
-     */
-    static final int STREAMED_BLOCK_CAPACITY = 1 << 24;
-
-    /**
-     * {@link #read(Path, ReadOptions)} with the block sizes as parameters, so that tests can exercise the multi-block
-     * path without writing gigabytes.
+     * {@link #read(Path, ReadOptions)} with the block size as a parameter, so that tests can exercise files of many
+     * blocks without writing gigabytes.
      *
-     * @param oneBlockLimit   most features (rows x feature columns) read into one exact-size block and wrapped without
-     *                        a copy; larger data go through the builder
-     * @param blockCapacity   most floats per block of data that go through the builder (at least one row)
+     * @param blockCapacity most floats of features per block (rounded down to whole rows; at least one row)
      */
-    static LoadedData read(Path file, ReadOptions options, int oneBlockLimit, int blockCapacity) throws IOException {
+    static LoadedData read(Path file, ReadOptions options, int blockCapacity) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(file, ch);
             if (h.kind() != 'f' || (h.itemSize() != 4 && h.itemSize() != 8)) {
@@ -173,77 +169,118 @@ public final class NpyDataReader {
                 throw new IllegalArgumentException(file + ": " + cols + " feature columns" + (lastColumnIsLabel ? " (the last of " + fileCols + " is the label)" : "")
                         + ", the model expects " + expected);
             }
+            if (cols > Dataset.DEFAULT_BLOCK_CAPACITY) {
+                throw new IllegalArgumentException(file + ": " + cols + " feature columns do not fit one block of " + Dataset.DEFAULT_BLOCK_CAPACITY + " floats");
+            }
             LabelDecoder decoder = new LabelDecoder();
             boolean hasLabels = labels != null || lastColumnIsLabel;
-            // Up to one block (1 GiB of features) the rows go straight into arrays of the exact size, wrapped
-            // without a copy. Beyond, the builder splits them into blocks of STREAMED_BLOCK_CAPACITY: the api has no
-            // public way to hand a Dataset blocks filled here, so those rows take one more copy, chunk by chunk.
-            boolean exact = rows * cols <= oneBlockLimit;
-            float[] xs = exact ? new float[(int) (rows * cols)] : null;
-            float[] ys = exact ? new float[(int) rows] : null;
-            Dataset.Builder b = exact ? null : Dataset.builder(cols).blockCapacity(Math.max(blockCapacity, cols));
             int item = h.itemSize();
             long rowBytes = fileCols * item;
-            int rowsPerChunk = (int) Math.max(1, CHUNK_BYTES / rowBytes);
-            ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
-            float[] chunk = new float[Math.toIntExact(rowsPerChunk * fileCols)];
-            double[] wide = item == 8 ? new double[chunk.length] : null;
+            int rowsPerBlock = Math.min(Dataset.DEFAULT_BLOCK_CAPACITY, Math.max(blockCapacity, cols)) / cols;
+            // Every layout goes through a small staging buffer, even a little-endian float32 file of features alone,
+            // whose bytes could be read into the block itself: on the development VM the first read into 400 MB of
+            // memory took 0.8-1.0 s even where the memory was touched (the same read again 0.04 s), so reading such
+            // a file straight into its block took 2.9 s, through 8 MiB and a copy 1.5-1.8 s, about the fresh pages
+            // alone (benchmarks/cpu/README.md, "Binding the data"). The copy costs ~0.04 s per 400 MB anywhere.
+            int rowsPerChunk = (int) Math.min(rowsPerBlock, Math.max(1, CHUNK_BYTES / rowBytes));
+            ByteBuffer stage = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
+            List<Dataset> parts = new ArrayList<>();
             long pos = h.dataOffset();
             try {
-                for (long r0 = 0; r0 < rows; r0 += rowsPerChunk) {
-                    int n = (int) Math.min(rowsPerChunk, rows - r0);
-                    buf.clear().limit(Math.toIntExact(n * rowBytes));
-                    while (buf.hasRemaining()) {
-                        int got = ch.read(buf, pos + buf.position());
-                        if (got < 0) throw new IllegalArgumentException(file + ": truncated at row " + r0);
-                    }
-                    buf.flip();
-                    pos += n * rowBytes;
-                    int count = Math.toIntExact(n * fileCols);
-                    if (exact && item == 4 && !lastColumnIsLabel) {
-                        // The fast path: one bulk copy from the file's bytes into the features.
-                        buf.asFloatBuffer().get(xs, (int) (r0 * cols), count);
-                        if (labels != null) {
-                            for (int i = 0; i < n; i++) ys[(int) r0 + i] = label(file, decoder, r0 + i, labels[(int) r0 + i]);
-                        }
-                        continue;
-                    }
-                    if (item == 4) {
-                        buf.asFloatBuffer().get(chunk, 0, count);
-                    } else {
-                        buf.asDoubleBuffer().get(wide, 0, count);
-                        for (int i = 0; i < count; i++) {
-                            chunk[i] = (float) wide[i];
-                            if (!Float.isFinite(chunk[i])) {
-                                long row = r0 + i / fileCols;
-                                int col = (int) (i % fileCols);
-                                if (col < cols) {
-                                    throw new IllegalArgumentException(file + " row " + row + ", column " + col + ": value " + wide[i]
-                                            + (Double.isFinite(wide[i]) ? " overflows float32" : " is not finite"));
+                for (long b0 = 0; b0 < rows; b0 += rowsPerBlock) {
+                    int k = (int) Math.min(rowsPerBlock, rows - b0);
+                    FloatBuffer xb = allocate(file, (long) k * cols).asFloatBuffer();
+                    // Zero-filled: where the file has no labels, these zeros are the placeholders LoadedData describes.
+                    FloatBuffer yb = allocate(file, k).asFloatBuffer();
+                    for (int r = 0; r < k; r += rowsPerChunk) {
+                        int n = Math.min(rowsPerChunk, k - r);
+                        stage.clear().limit(Math.toIntExact(n * rowBytes));
+                        readFully(file, ch, stage, pos, b0 + r);
+                        pos += n * rowBytes;
+                        stage.flip();
+                        if (item == 4) {
+                            FloatBuffer src = stage.asFloatBuffer();
+                            if (!lastColumnIsLabel) {
+                                xb.put(r * cols, src, 0, n * cols);  // one bulk copy (a memcpy), byte-swapped where the file is big-endian
+                            } else {
+                                for (int i = 0; i < n; i++) {
+                                    int off = Math.toIntExact(i * fileCols);
+                                    xb.put((r + i) * cols, src, off, cols);
+                                    yb.put(r + i, label(file, decoder, b0 + r + i, src.get(off + cols)));
                                 }
+                            }
+                        } else {
+                            DoubleBuffer src = stage.asDoubleBuffer();
+                            for (int i = 0; i < n; i++) {
+                                int off = Math.toIntExact(i * fileCols);
+                                int at = (r + i) * cols;
+                                for (int j = 0; j < cols; j++) {
+                                    double v = src.get(off + j);
+                                    float f = (float) v;
+                                    if (!Float.isFinite(f)) {
+                                        throw new IllegalArgumentException(file + " row " + (b0 + r + i) + ", column " + j + ": value " + v
+                                                + (Double.isFinite(v) ? " overflows float32" : " is not finite"));
+                                    }
+                                    xb.put(at + j, f);
+                                }
+                                if (lastColumnIsLabel) yb.put(r + i, label(file, decoder, b0 + r + i, src.get(off + cols)));
                             }
                         }
                     }
-                    for (int i = 0; i < n; i++) {
-                        long row = r0 + i;
-                        int off = Math.toIntExact(i * fileCols);
-                        float y = 0f;
-                        if (hasLabels) y = label(file, decoder, row, labels != null ? labels[(int) row] : chunk[off + cols]);
-                        if (exact) {
-                            System.arraycopy(chunk, off, xs, (int) (row * cols), cols);
-                            ys[(int) row] = y;
-                        } else {
-                            b.addRow(chunk, off, y, 0f, false);
-                        }
+                    if (labels != null) {
+                        for (int i = 0; i < k; i++) yb.put(i, label(file, decoder, b0 + i, labels[(int) (b0 + i)]));
                     }
+                    parts.add(block(file, xb, cols, yb, b0));
                 }
-                Dataset d = exact ? Dataset.wrap(FloatBuffer.wrap(xs), cols, FloatBuffer.wrap(ys), null, null) : b.build();
-                return new LoadedData(d, hasLabels, decoder.mapping(), file);
+                return new LoadedData(Dataset.concat(parts), hasLabels, decoder.mapping(), file);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 // The dataset's own validation (a NaN feature, say) names the row and column; add the file.
                 throw m != null && m.startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + m, e);
             }
+        }
+    }
+
+    /**
+     * Rows [first, first + rows of yb) as a dataset of one block. {@link Dataset#wrap} validates them (its one pass
+     * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
+     * searched again for the value, to name the file's row.
+     */
+    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first) {
+        try {
+            return Dataset.wrap(xb, cols, yb, null, null);
+        } catch (IllegalArgumentException e) {
+            for (int i = 0; i < xb.limit(); i++) {
+                float v = xb.get(i);
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException(file + ": feature at row " + (first + i / cols) + ", column " + (i % cols)
+                            + " is " + v + ", expected a finite number", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Fills {@code dst} from its position 0 to its limit with the file's bytes from {@code pos} on; {@code row} (the
+     * first row they hold) names a truncation.
+     */
+    private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long pos, long row) throws IOException {
+        while (dst.hasRemaining()) {
+            if (ch.read(dst, pos + dst.position()) < 0) throw new IllegalArgumentException(file + ": truncated at row " + row);
+        }
+    }
+
+    /** A zero-filled direct native-order buffer of {@code floats} floats; running out of direct memory says which limit to raise. */
+    private static ByteBuffer allocate(Path file, long floats) {
+        int bytes = Math.toIntExact(Math.multiplyExact(floats, (long) Float.BYTES));
+        try {
+            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        } catch (OutOfMemoryError e) {
+            OutOfMemoryError more = new OutOfMemoryError(file + ": reading a block of " + bytes + " bytes: out of direct memory, whose limit is "
+                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
+            more.initCause(e);
+            throw more;
         }
     }
 

@@ -28,13 +28,23 @@ final class NpyFiles {
     }
 
     static byte[] floats(float... v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        return floats(ByteOrder.LITTLE_ENDIAN, v);
+    }
+
+    /** The floats' bytes in the given order ({@code ">f4"} data where it is big-endian). */
+    static byte[] floats(ByteOrder order, float... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(order);
         for (float x : v) b.putFloat(x);
         return b.array();
     }
 
     static byte[] doubles(double... v) {
-        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        return doubles(ByteOrder.LITTLE_ENDIAN, v);
+    }
+
+    /** The doubles' bytes in the given order ({@code ">f8"} data where it is big-endian). */
+    static byte[] doubles(ByteOrder order, double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(order);
         for (double x : v) b.putDouble(x);
         return b.array();
     }
