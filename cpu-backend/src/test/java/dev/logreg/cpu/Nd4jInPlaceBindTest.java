@@ -5,6 +5,7 @@ import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
+import dev.logreg.io.CsvDataReader;
 import dev.logreg.io.NpyDataReader;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.loss.Loss;
@@ -138,8 +139,8 @@ class Nd4jInPlaceBindTest {
     }
 
     /**
-     * What users get: a dataset appended row by row through {@link Dataset#builder} (what the CSV and LIBSVM readers
-     * use for large or streamed input) and one read from a {@code .npy} file by io's reader are direct native-order,
+     * What users get: a dataset appended row by row through {@link Dataset#builder} (what the LIBSVM reader uses),
+     * and ones read from a {@code .npy} or a CSV file by io's readers are direct native-order,
      * so they are bound in place, with no ND4J allocation for their rows, and give the same bits as the heap copy.
      */
     @Test
@@ -150,7 +151,9 @@ class Nd4jInPlaceBindTest {
         Path f8 = writeNpy(dir.resolve("unweighted-f8-big-endian.npy"), unweighted, true);
         Dataset fromF4 = NpyDataReader.read(f4, ReadOptions.DEFAULT).dataset();
         Dataset fromF8 = NpyDataReader.read(f8, ReadOptions.DEFAULT).dataset();
-        Object[][] cases = {{"builder", built, weighted}, {"<f4 .npy", fromF4, unweighted}, {">f8 .npy", fromF8, unweighted}};
+        Dataset fromCsv = CsvDataReader.read(writeCsv(dir.resolve("weighted.csv"), weighted), ReadOptions.DEFAULT.withWeightColumn("w")).dataset();
+        Object[][] cases = {{"builder", built, weighted}, {"<f4 .npy", fromF4, unweighted}, {">f8 .npy", fromF8, unweighted},
+                {"csv", fromCsv, weighted}};
         for (Object[] c : cases) {
             String what = (String) c[0];
             Dataset data = (Dataset) c[1];
@@ -169,6 +172,18 @@ class Nd4jInPlaceBindTest {
                 assertTrue(Double.isFinite(term.valueAndGradient(p, g)), what + ": value");
             }
         }
+    }
+
+    /** Writes {@code data} as CSV (features f0.., label, w), each float in its shortest exact decimal form. */
+    private static Path writeCsv(Path p, Dataset data) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < data.cols(); j++) sb.append('f').append(j).append(',');
+        sb.append("label,w\n");
+        for (long i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < data.cols(); j++) sb.append(Float.toString(data.feature(i, j))).append(',');
+            sb.append((int) data.label(i)).append(',').append(Float.toString(data.weight(i))).append('\n');
+        }
+        return Files.writeString(p, sb);
     }
 
     /** The same rows appended one at a time through the builder. */

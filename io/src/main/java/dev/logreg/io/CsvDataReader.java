@@ -5,6 +5,7 @@ import dev.logreg.data.Dataset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import java.util.concurrent.Future;
  * a double quote (where a line end may sit inside a field), or any bad content, is then read again sequentially, so
  * that errors name the first bad line exactly as a sequential reader would. The threads are created for the call
  * and ended before it returns. It is not the default: on the shared 2-core machine it was measured on (1,000,000 x
- * 100, see benchmarks/results/io) two threads cost more CPU per MB than one in every run (the join copy, larger
+ * 100, see benchmarks/results/io) two threads cost more CPU per MB than one in every run (then with a join copy, larger
  * allocations) and were faster in wall time in one run and slower in another. Stateless; each read is independent.
  */
 public final class CsvDataReader {
@@ -160,7 +161,11 @@ public final class CsvDataReader {
         }
     }
 
-    /** Joins the parts, in order, into one dataset. */
+    /**
+     * Joins the parts, in order, into one dataset without copying: each chunk of parsed rows (direct native-order
+     * memory, see {@link Rows}) becomes a row block as it is. Where a weighted chunk's weights are all zero (a chunk
+     * cannot be a dataset of its own then), the rows are copied through the builder instead.
+     */
     private static LoadedData finish(Path file, CsvLayout layout, List<Rows> parts, LabelMapping mapping) {
         List<Chunk> chunks = new ArrayList<>();
         for (Rows r : parts) chunks.addAll(r.chunks());
@@ -169,52 +174,59 @@ public final class CsvDataReader {
         if (total == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
         int cols = layout.featureNames.size();
         boolean weighted = layout.weightCol >= 0;
+        boolean everyChunkWeighs = true;
+        for (Chunk c : chunks) {
+            if (weighted && !(c.weightSum() > 0)) everyChunkWeighs = false;
+        }
         Dataset d;
-        if (chunks.size() == 1) {
-            // The common case: wrap the parsed arrays as they are, no copy.
-            Chunk r = chunks.get(0);
-            d = Dataset.wrap(FloatBuffer.wrap(r.x(), 0, r.count() * cols), cols, FloatBuffer.wrap(r.y(), 0, r.count()),
-                    weighted ? FloatBuffer.wrap(r.w(), 0, r.count()) : null, layout.featureNames);
-        } else if (total * cols <= Dataset.DEFAULT_BLOCK_CAPACITY) {
-            int n = (int) total;
-            float[] x = new float[n * cols];
-            float[] y = new float[n];
-            float[] w = weighted ? new float[n] : null;
-            int at = 0;
-            for (Chunk r : chunks) {
-                System.arraycopy(r.x(), 0, x, at * cols, r.count() * cols);
-                System.arraycopy(r.y(), 0, y, at, r.count());
-                if (weighted) System.arraycopy(r.w(), 0, w, at, r.count());
-                at += r.count();
+        if (everyChunkWeighs) {
+            List<Dataset> pieces = new ArrayList<>();
+            for (Chunk c : chunks) {
+                if (c.count() == 0) continue;
+                pieces.add(Dataset.wrap(c.x().slice(0, c.count() * cols), cols, c.y().slice(0, c.count()),
+                        weighted ? c.w().slice(0, c.count()) : null, layout.featureNames));
             }
-            d = Dataset.wrap(FloatBuffer.wrap(x), cols, FloatBuffer.wrap(y), w == null ? null : FloatBuffer.wrap(w), layout.featureNames);
+            d = pieces.size() == 1 ? pieces.get(0) : Dataset.concat(pieces);
         } else {
-            // More than one block's worth: the builder splits it into blocks.
             Dataset.Builder b = layout.newBuilder();
-            for (Chunk r : chunks) {
-                for (int i = 0; i < r.count(); i++) b.addRow(r.x(), i * cols, r.y()[i], weighted ? r.w()[i] : 1f, weighted);
+            float[] row = new float[cols];
+            for (Chunk c : chunks) {
+                for (int i = 0; i < c.count(); i++) {
+                    c.x().get(i * cols, row, 0, cols);
+                    b.addRow(row, 0, c.y().get(i), weighted ? c.w().get(i) : 1f, weighted);
+                }
             }
             d = b.build();
         }
         return new LoadedData(d, layout.labelCol >= 0, mapping, file);
     }
 
-    /** A run of parsed rows in row-major arrays (which may be longer than {@code count} rows). */
-    private record Chunk(float[] x, float[] y, float[] w, int count) {
+    /** A run of parsed rows in row-major buffers (which may be longer than {@code count} rows). */
+    private record Chunk(FloatBuffer x, FloatBuffer y, FloatBuffer w, int count) {
+        /** Σ w over the chunk's rows (count where unweighted). */
+        double weightSum() {
+            if (w == null) return count;
+            double s = 0;
+            for (int i = 0; i < count; i++) s += w.get(i);
+            return s;
+        }
     }
 
     /**
-     * Rows parsed so far: growable row-major arrays, sized from the bytes they come from, sealed into a new chunk
-     * whenever one reaches a dataset block's capacity. Not thread-safe.
+     * Rows parsed so far: growable row-major buffers, sized from the bytes they come from, sealed into a new chunk
+     * whenever one reaches a dataset block's capacity. Direct, native-order memory, like {@link Dataset.Builder}'s:
+     * the CPU backend then binds the rows in place (no second copy, no bind cost), the GPU backend uploads them as
+     * from any buffer. Not thread-safe.
      */
     private static final class Rows {
         final int cols;
         final int maxRows;
         final List<Chunk> sealed = new ArrayList<>();
         long bytesLeft;
-        float[] x;
-        float[] y;
-        float[] w;
+        FloatBuffer x;
+        FloatBuffer y;
+        FloatBuffer w;
+        int capacity;
         int count;
 
         Rows(int cols, boolean weighted, long bytes) {
@@ -227,27 +239,34 @@ public final class CsvDataReader {
         private void allocate(boolean weighted, long bytes) {
             // A first guess of the row count: ~6 bytes a value. Growth doubles it where the guess was low.
             int guess = (int) Math.max(16, Math.min(bytes / (6L * (cols + 1)) + 16, maxRows));
-            x = new float[guess * cols];
-            y = new float[guess];
-            w = weighted ? new float[guess] : null;
+            x = direct((long) guess * cols);
+            y = direct(guess);
+            w = weighted ? direct(guess) : null;
+            capacity = guess;
             count = 0;
         }
 
+        /** {@code floats} of direct native-order memory, zero-filled. */
+        private static FloatBuffer direct(long floats) {
+            return ByteBuffer.allocateDirect(Math.toIntExact(4 * floats)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+
         void add(float[] row, float label, float weight) {
-            if (count == y.length) {
+            if (count == capacity) {
                 if (count == maxRows) {
                     sealed.add(new Chunk(x, y, w, count));
                     allocate(w != null, Math.max(0, bytesLeft - sealedBytes()));
                 } else {
-                    int cap = (int) Math.min((long) y.length * 2, maxRows);
-                    x = Arrays.copyOf(x, cap * cols);
-                    y = Arrays.copyOf(y, cap);
-                    if (w != null) w = Arrays.copyOf(w, cap);
+                    int cap = (int) Math.min((long) capacity * 2, maxRows);
+                    x = direct((long) cap * cols).put(0, x, 0, count * cols);
+                    y = direct(cap).put(0, y, 0, count);
+                    if (w != null) w = direct(cap).put(0, w, 0, count);
+                    capacity = cap;
                 }
             }
-            System.arraycopy(row, 0, x, count * cols, cols);
-            y[count] = label;
-            if (w != null) w[count] = weight;
+            x.put(count * cols, row, 0, cols);
+            y.put(count, label);
+            if (w != null) w.put(count, weight);
             count++;
         }
 

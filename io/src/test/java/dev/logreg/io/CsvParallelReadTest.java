@@ -1,6 +1,9 @@
 package dev.logreg.io;
 
 import dev.logreg.data.Dataset;
+import java.nio.FloatBuffer;
+import java.nio.ByteOrder;
+import dev.logreg.data.RowBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +61,47 @@ class CsvParallelReadTest {
             Dataset seq = CsvDataReader.read(p, o, 1).dataset();
             for (int threads : new int[] {2, 3, 8}) assertSame(seq, CsvDataReader.read(p, o, threads, 0).dataset());
         }
+    }
+
+    /**
+     * Parsed rows become the dataset's blocks as they are: direct, native-order memory (so the CPU backend binds them
+     * in place), one block per parallel piece, no copy.
+     */
+    @Test
+    void rowsStayInDirectNativeOrderMemory() throws IOException {
+        Path p = file(4000, true, null, new SplittableRandom(5));
+        ReadOptions o = ReadOptions.DEFAULT.withWeightColumn("w");
+        for (int threads : new int[] {1, 3}) {
+            Dataset d = CsvDataReader.read(p, o, threads, 0).dataset();
+            assertEquals(4000, d.rows());
+            if (threads > 1) assertTrue(d.blocks().size() > 1, "expected one block per parallel piece, got " + d.blocks().size());
+            for (RowBlock b : d.blocks()) {
+                for (FloatBuffer f : new FloatBuffer[] {b.features(), b.labels(), b.weights()}) {
+                    assertTrue(f.isDirect(), "block at row " + b.firstRow() + " is on the heap");
+                    assertEquals(ByteOrder.nativeOrder(), f.order(), "block at row " + b.firstRow());
+                }
+            }
+        }
+    }
+
+    /**
+     * A parallel piece whose weights are all zero cannot be a dataset of its own: the rows are then joined by the
+     * builder, and the result is the sequential read's.
+     */
+    @Test
+    void aPieceWithOnlyZeroWeightsIsJoinedByCopying() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,label,w\n");
+        for (int i = 0; i < 3000; i++) {
+            sb.append(i).append(',').append(i % 11).append(',').append(i % 2).append(',').append(i < 2000 ? 0 : 1).append('\n');
+        }
+        Path p = dir.resolve("zeros.csv");
+        Files.writeString(p, sb);
+        ReadOptions o = ReadOptions.DEFAULT.withWeightColumn("w");
+        Dataset seq = CsvDataReader.read(p, o, 1).dataset();
+        Dataset par = CsvDataReader.read(p, o, 3, 0).dataset();
+        assertSame(seq, par);
+        assertEquals(1000.0, par.weightSum());
+        assertTrue(par.blocks().get(0).features().isDirect(), "the builder's blocks are direct too");
     }
 
     @Test
