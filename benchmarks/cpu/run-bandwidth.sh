@@ -7,6 +7,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=benchmarks/cpu/machine.sh
+source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-bench"
 mkdir -p "$out/classes" benchmarks/results/cpu
 mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -Dmaven.test.skip=true
@@ -17,12 +19,7 @@ javac -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/bench/cpu/
 result="benchmarks/results/cpu/bandwidth-$(date -u +%Y-%m-%d).txt"
 {
   echo "# benchmarks/cpu/run-bandwidth.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
-  echo "# machine:"
-  lscpu | grep -E '^(Architecture|Model name|CPU\(s\)|Thread|Core|Socket|CPU max MHz|L1d|L2|L3|NUMA node\(s\)|Flags)' | sed 's/^Flags:.*avx512f.*/Flags: (avx2, fma, avx512f ...)/' | sed 's/^/#   /'
-  echo "#   nproc: $(nproc)"
-  free -h | sed 's/^/#   /'
-  echo "#   java: $(java -version 2>&1 | head -1)"
-  echo "#   load average at start (the machine is shared; wall times are inflated when it is busy): $(cut -d" " -f1-3 /proc/loadavg)"
+  describe_machine
   echo "#   OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-}"
   java -Xmx3g --add-modules jdk.incubator.vector -cp "$out/classes:$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.logreg.bench.cpu.BandwidthBenchmark --stream-binary "$out/stream_read" "$@"

@@ -9,6 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=benchmarks/cpu/machine.sh
+source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-bind"
 mkdir -p "$out/classes" benchmarks/results/cpu
 mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -Dmaven.test.skip=true
@@ -24,12 +26,7 @@ javac -nowarn -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/be
 result="${RESULT-benchmarks/results/cpu/bind-$(date -u +%Y-%m-%d).txt}"
 {
   echo "# benchmarks/cpu/run-bind.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ)) backend classes: ${LABEL:-${CPU_CLASSES:-this tree}}"
-  echo "# machine:"
-  lscpu | grep -E '^(Architecture|Model name|CPU\(s\)|Thread|Core|Socket|CPU max MHz|L1d|L2|L3|NUMA node\(s\)|Flags)' | sed 's/^Flags:.*avx512f.*/Flags: (avx2, fma, avx512f ...)/' | sed 's/^/#   /'
-  echo "#   nproc: $(nproc); kernel $(uname -r); transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo '?')"
-  free -h | sed 's/^/#   /'
-  echo "#   java: $(java -version 2>&1 | head -1)"
-  echo "#   load average at start (the machine is shared; wall times are inflated when it is busy): $(cut -d" " -f1-3 /proc/loadavg)"
+  describe_machine
   "$out/first_touch" 400
   java -Xmx3g --add-modules jdk.incubator.vector -cp "$out/classes:$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.logreg.bench.cpu.BindBenchmark --stream-binary "$out/stream_read" "$@"

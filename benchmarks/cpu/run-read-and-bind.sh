@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # What `logreg train --data file.npy` pays before the optimizer starts: NpyDataReader.read of a 1,000,000 x 100 float32
-# .npy followed by Nd4jBackend.bind of what it read, at git HEAD's api and io (heap rows, copied by the bind) and at
+# .npy followed by Nd4jBackend.bind of what it read, at BEFORE_REV's api and io (default: the commit before the readers
+# moved to direct memory, c1c13d7: heap rows, copied by the bind) and at
 # this tree's (direct native-order rows, bound in place), each in its own JVM beside the same run's ceilings: the
 # file's data read into touched memory, a bulk copy of X between touched buffers, fresh pages of X's size
 # (BindBenchmark --read-npy). Two layouts: xy.npy (rows x 101, the label last) and x.npy with a separate y.npy.
 # The files are written once to $NPY_DIR (default /tmp/logreg-read-and-bind) by BindBenchmark --write-npy. Rounds
 # alternate before and after (ROUNDS, default 2), so that a busy neighbour hits both alike. Extra arguments go to
 # BindBenchmark (--reps). Raw output is appended to benchmarks/results/cpu/read-and-bind-<date>.txt (RESULT overrides).
-# cpu-backend is this tree's in both (HEAD's is the same unless the tree changed it). MVN_FLAGS="" lets Maven go online.
+# cpu-backend is this tree's in both. MVN_FLAGS="" lets Maven go online.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=benchmarks/cpu/machine.sh
+source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-read-and-bind"
 npy="${NPY_DIR:-/tmp/logreg-read-and-bind}"
 mkdir -p "$out" benchmarks/results/cpu
@@ -23,12 +26,13 @@ rm -rf "$out/after" "$out/before" "$out/head-src" "$out/classes" && mkdir -p "$o
 cp -r api/target/classes "$out/after/api"
 cp -r io/target/classes "$out/after/io"
 cp -r cpu-backend/target/classes "$out/cpu"
-# Before: git HEAD's api and io sources (git archive reads the commit; the work tree and index are left alone).
-git archive HEAD api/src/main io/src/main | tar -x -C "$out/head-src"
+# Before: BEFORE_REV's api and io sources (git archive reads the commit; the work tree and index are left alone).
+before_rev="${BEFORE_REV:-c1c13d7}"
+git archive "$before_rev" api/src/main io/src/main | tar -x -C "$out/head-src"
 javac -nowarn -d "$out/before/api" $(find "$out/head-src/api/src/main/java" -name '*.java')
 cp -r "$out/head-src/api/src/main/resources/." "$out/before/api/"
 javac -nowarn -d "$out/before/io" -cp "$out/before/api:$deps" $(find "$out/head-src/io/src/main/java" -name '*.java')
-head_rev="$(git rev-parse --short HEAD)"
+head_rev="$(git rev-parse --short "$before_rev")"
 javac -nowarn -d "$out/classes" -cp "$out/after/io:$out/after/api:$out/cpu:$deps" benchmarks/src/main/java/dev/logreg/bench/cpu/*.java
 run() {  # run <before|after> args...
   local v="$1"; shift
@@ -40,16 +44,11 @@ if [ ! -f "$npy/xy.npy" ] || [ ! -f "$npy/x.npy" ] || [ ! -f "$npy/y.npy" ]; the
 fi
 result="${RESULT-benchmarks/results/cpu/read-and-bind-$(date -u +%Y-%m-%d).txt}"
 {
-  echo "# benchmarks/cpu/run-read-and-bind.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ)); before = api and io at git HEAD ($head_rev), after = this tree's; cpu-backend this tree's in both"
-  echo "# machine:"
-  lscpu | grep -E '^(Architecture|Model name|CPU\(s\)|Thread|Core|Socket|CPU max MHz|NUMA node\(s\)|Flags)' | sed 's/^Flags:.*avx512f.*/Flags: (avx2, fma, avx512f ...)/' | sed 's/^/#   /'
-  echo "#   nproc: $(nproc); kernel $(uname -r); transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo '?')"
-  free -h | sed 's/^/#   /'
-  echo "#   java: $(java -version 2>&1 | head -1)"
+  echo "# benchmarks/cpu/run-read-and-bind.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ)); before = api and io at $head_rev, after = this tree's; cpu-backend this tree's in both"
+  describe_machine
   echo "#   files: $(ls -l "$npy"/*.npy | awk '{print $NF " " $5 " bytes"}' | tr '\n' ';')"
-  echo "#   load average at start (the machine is shared; wall times are inflated when it is busy): $(cut -d" " -f1-3 /proc/loadavg)"
   for round in $(seq 1 "${ROUNDS:-2}"); do
-    run before --read-npy "$npy" --label "before (git HEAD api + io), round $round" "$@"
+    run before --read-npy "$npy" --label "before ($head_rev api + io), round $round" "$@"
     run after --read-npy "$npy" --label "after (this tree), round $round" "$@"
   done
 } 2>&1 | grep -v -E '^(Warning: Loader.putMemberOffset|SLF4J|WARNING: Using incubator)' | tee -a "$result"

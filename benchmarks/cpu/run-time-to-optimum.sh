@@ -11,6 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=benchmarks/cpu/machine.sh
+source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-tto"
 mkdir -p "$out/classes" benchmarks/results/cpu
 mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -DskipTests
@@ -35,13 +37,8 @@ done
 result="${RESULT-benchmarks/results/cpu/time-to-optimum-$(date -u +%Y-%m-%d).txt}"
 {
   echo "# benchmarks/cpu/run-time-to-optimum.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
-  echo "# machine:"
-  lscpu | grep -E '^(Architecture|Model name|CPU\(s\)|Thread|Core|Socket|CPU max MHz|L1d|L2|L3|NUMA node\(s\)|Flags)' | sed 's/^Flags:.*avx512f.*/Flags: (avx2, fma, avx512f ...)/' | sed 's/^/#   /'
-  echo "#   nproc: $(nproc)"
-  free -h | sed 's/^/#   /'
-  echo "#   java: $(java -version 2>&1 | head -1)"
+  describe_machine
   echo "#   peers: $(tr ':' '\n' < "$out/classpath.txt" | grep -oE '(spark-mllib_2.13|smile-core)-[0-9.]+\.jar' | tr '\n' ' ')"
-  echo "#   load average at start (the machine is shared; wall times are inflated when it is busy): $(cut -d" " -f1-3 /proc/loadavg)"
   java -Xmx${HEAP-12g} --add-modules jdk.incubator.vector $opens -cp "$out/classes:$cp" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.logreg.bench.cpu.peers.TimeToOptimumBenchmark --stream-binary "$out/stream_read" "$@"
