@@ -42,7 +42,7 @@ import java.util.Objects;
  */
 public final class LogisticRegression {
     private final TrainingOptions options;
-    private final BackendChoice backend;
+    private final String backend;
     private final BackendOptions backendOptions;
     private final TrainingListener listener;
     private final BackendFactory factory;
@@ -63,8 +63,11 @@ public final class LogisticRegression {
     /** The training options in force (loss, penalty, intercept, optimizer, stopping criteria, seed, ...). */
     public TrainingOptions options() { return options; }
 
-    /** The backend asked for, or {@code null} where the choice is deferred to {@code -Dlogreg.backend}, {@code LOGREG_BACKEND}, then auto. */
-    public BackendChoice backend() { return backend; }
+    /**
+     * The backend asked for ({@code auto}, {@code cpu}, {@code gpu}, {@code reference} or a third-party backend's
+     * name), or {@code null} where the choice is deferred to {@code -Dlogreg.backend}, {@code LOGREG_BACKEND}, then auto.
+     */
+    public String backend() { return backend; }
 
     /** The options the backend is opened with (threads, device). */
     public BackendOptions backendOptions() { return backendOptions; }
@@ -81,7 +84,7 @@ public final class LogisticRegression {
     public TrainingResult fit(Dataset data) {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        try (Backend b = f.open(backend, backendOptions)) {
+        try (Backend b = f.openByName(backend, backendOptions)) {
             return Trainer.fit(b, data, options, listener);
         }
     }
@@ -119,7 +122,7 @@ public final class LogisticRegression {
 
     @Override
     public String toString() {
-        return "LogisticRegression[" + options + ", backend=" + (backend == null ? "deferred" : backend.id())
+        return "LogisticRegression[" + options + ", backend=" + (backend == null ? "deferred" : backend)
                 + ", threads=" + backendOptions.threads() + "]";
     }
 
@@ -130,7 +133,7 @@ public final class LogisticRegression {
      */
     public static final class Builder {
         private TrainingOptions options = TrainingOptions.DEFAULT;
-        private BackendChoice backend;
+        private String backend;
         private BackendOptions backendOptions = BackendOptions.DEFAULT;
         private TrainingListener listener;
         private BackendFactory factory;
@@ -174,7 +177,18 @@ public final class LogisticRegression {
          * {@code LOGREG_BACKEND}, then {@link BackendChoice#AUTO}.
          */
         public Builder backend(BackendChoice choice) {
-            backend = choice;
+            backend = choice == null ? null : choice.id();
+            return this;
+        }
+
+        /**
+         * Which backend to train on, by name: {@code auto}, a built-in backend's, or that of any
+         * {@link dev.logreg.backend.BackendProvider} on the class path ({@link BackendFactory}); {@code null} defers as
+         * {@link #backend(BackendChoice)} does. The name is checked when {@code fit} opens the backend. (Not an
+         * overload of {@code backend}: {@code backend(null)} must stay unambiguous.)
+         */
+        public Builder backendName(String name) {
+            backend = name;
             return this;
         }
 

@@ -112,6 +112,20 @@ class LogisticRegressionTest {
         assertTrue(r.backend().startsWith("reference"), r.backend());
     }
 
+    /** A backend named by a string: a built-in one, or a third-party provider's name, matched ignoring case. */
+    @Test
+    void aBackendIsChosenByName() {
+        RecordingProvider provider = new RecordingProvider();
+        LogisticRegression byName = LogisticRegression.builder().penalty(Penalty.l2(1)).backendName("Reference")
+                .factory(factory(provider, new Properties())).build();
+        assertEquals("Reference", byName.backend());
+        assertTrue(byName.fit(BundledData.breastCancer()).backend().startsWith("reference"));
+        assertEquals(1, provider.created.size(), "the named provider was opened");
+        LogisticRegression unknown = LogisticRegression.builder().backendName("quantum").factory(factory(provider, new Properties())).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unknown.fit(BundledData.breastCancer()));
+        assertTrue(e.getMessage().contains("'quantum'") && e.getMessage().contains("found: reference"), e.getMessage());
+    }
+
     @Test
     void fitOnACallersBackendLeavesItOpen() {
         LogisticRegression lr = LogisticRegression.builder().penalty(Penalty.l1(0.5)).build(); // auto -> owlqn

@@ -12,9 +12,12 @@ import java.util.ServiceLoader;
 /**
  * Finds backends with {@link ServiceLoader} and chooses one.
  *
- * <p>The choice comes from, in order of precedence: the argument of {@link #open}/{@link #select} (the API or CLI
+ * <p>The choice comes from, in order of precedence: the argument of {@link #open}/{@link #select} (or, by name, {@link #openByName}/{@link #selectByName}; the API or CLI
  * argument; {@code null} means "not given"), then the system property {@code logreg.backend}, then the environment
- * variable {@code LOGREG_BACKEND}, then {@code auto}. In {@code auto} mode the usable backend of highest priority
+ * variable {@code LOGREG_BACKEND}, then {@code auto}. A choice is {@code auto} or the name of a backend: a built-in
+ * one ({@link BackendChoice}: {@code cpu}, {@code gpu}, {@code reference}) or any provider's {@link
+ * BackendProvider#name()} on the class path, so that a third-party backend can be chosen exactly like ours (names
+ * are matched ignoring case and surrounding blanks). In {@code auto} mode the usable backend of highest priority
  * wins (GPU, then CPU, then reference) and the selection says why the others were passed over. An explicit choice
  * that cannot start is an error ({@link BackendUnavailableException}), never a silent substitute.
  *
@@ -77,14 +80,14 @@ public final class BackendFactory {
     /**
      * What {@link #select} decided.
      *
-     * @param requested the choice in force
+     * @param requested the choice in force: {@code auto} or a backend's name, lower case
      * @param source    where it came from: {@code argument}, {@code -Dlogreg.backend}, {@code LOGREG_BACKEND} or {@code default}
      * @param provider  the provider chosen
      * @param reason    one line saying why (in {@code auto} mode, why the better ones were passed over)
      * @param reports   the reports of the backends probed to make the choice (all of them in {@code auto} mode; the
      *                  chosen one alone for an explicit choice, so that asking for {@code cpu} never loads CUDA)
      */
-    public record Selection(BackendChoice requested, String source, BackendProvider provider, String reason,
+    public record Selection(String requested, String source, BackendProvider provider, String reason,
                             List<BackendReport> reports) {
         /** The chosen backend's name. */
         public String name() { return provider.name(); }
@@ -116,14 +119,42 @@ public final class BackendFactory {
         }
     }
 
-    /** The choice in force and where it came from, given the API or CLI argument ({@code null} if not given). */
-    public Map.Entry<BackendChoice, String> resolve(BackendChoice argument) {
-        if (argument != null) return Map.entry(argument, "argument");
+    /**
+     * The choice in force ({@code auto} or a backend's name, lower case) and where it came from, given the API or
+     * CLI argument ({@code null} if not given).
+     *
+     * @throws IllegalArgumentException where the name is neither {@code auto}, a built-in backend's name, nor the name of
+     *                                  a provider on the class path (the message names the source and the valid names)
+     */
+    public Map.Entry<String, String> resolve(String argument) {
+        return resolve(argument, "argument");
+    }
+
+    /**
+     * As {@link #resolve(String)}, naming the argument's origin (for example a command-line flag) in the result and
+     * in an error, so that a bad name is reported where the user typed it.
+     */
+    public Map.Entry<String, String> resolve(String argument, String argumentSource) {
+        Objects.requireNonNull(argumentSource, "argumentSource");
+        if (argument != null) return Map.entry(checkedName(argument, argumentSource), argumentSource);
         String prop = properties.getProperty(PROPERTY);
-        if (prop != null && !prop.isBlank()) return Map.entry(BackendChoice.parse(prop, "-D" + PROPERTY), "-D" + PROPERTY);
+        if (prop != null && !prop.isBlank()) return Map.entry(checkedName(prop, "-D" + PROPERTY), "-D" + PROPERTY);
         String env = environment.get(ENVIRONMENT);
-        if (env != null && !env.isBlank()) return Map.entry(BackendChoice.parse(env, ENVIRONMENT), ENVIRONMENT);
-        return Map.entry(BackendChoice.AUTO, "default");
+        if (env != null && !env.isBlank()) return Map.entry(checkedName(env, ENVIRONMENT), ENVIRONMENT);
+        return Map.entry(BackendChoice.AUTO.id(), "default");
+    }
+
+    /** {@code text} as a backend name: trimmed, lower case, and known (built-in or found on the class path). */
+    private String checkedName(String text, String where) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        for (BackendChoice c : BackendChoice.values()) {
+            if (c.id().equals(t)) return t;
+        }
+        for (BackendProvider p : providers) {
+            if (p.name().equalsIgnoreCase(t)) return t;
+        }
+        throw new IllegalArgumentException("backend '" + text + "' from " + where + " is not one of auto, cpu, gpu, reference"
+                + (providers.isEmpty() ? "" : " or a backend on the class path (found: " + names() + ")"));
     }
 
     /**
@@ -133,11 +164,24 @@ public final class BackendFactory {
      * @throws BackendUnavailableException where an explicit choice is unknown or unusable, or nothing is usable
      */
     public Selection select(BackendChoice argument) {
-        Map.Entry<BackendChoice, String> choice = resolve(argument);
-        if (choice.getKey() != BackendChoice.AUTO) {
-            String wanted = choice.getKey().id();
+        return selectByName(argument == null ? null : argument.id());
+    }
+
+    /**
+     * Chooses a backend by name without starting it: {@code auto}, a built-in backend's name or any provider's name on
+     * the class path (see the class comment). (Not an overload of {@link #select(BackendChoice)}: {@code select(null)}
+     * must stay unambiguous for existing callers.)
+     *
+     * @param name the API or CLI choice, or {@code null} to defer to the property, the environment, then auto
+     * @throws IllegalArgumentException    where the name is unknown (the message lists the valid names)
+     * @throws BackendUnavailableException where the chosen backend is missing or unusable, or nothing is usable
+     */
+    public Selection selectByName(String name) {
+        Map.Entry<String, String> choice = resolve(name);
+        if (!choice.getKey().equals(BackendChoice.AUTO.id())) {
+            String wanted = choice.getKey();
             for (BackendProvider p : providers) {
-                if (p.name().equals(wanted)) {
+                if (p.name().equalsIgnoreCase(wanted)) {
                     Availability a = availability(p);
                     if (!a.usable()) throw new BackendUnavailableException(wanted, a.reason() + " (chosen by " + choice.getValue() + ")");
                     return new Selection(choice.getKey(), choice.getValue(), p, "chosen by " + choice.getValue() + ": " + a.reason(),
@@ -160,9 +204,14 @@ public final class BackendFactory {
         throw new BackendUnavailableException("auto", "no usable backend (" + (passedOver.length() == 0 ? "none found" : passedOver) + ")");
     }
 
-    /** Chooses ({@link #select}) and starts a backend. Caller closes it. */
+    /** Chooses ({@link #select(BackendChoice)}) and starts a backend. Caller closes it. */
     public Backend open(BackendChoice argument, BackendOptions options) {
         return select(argument).provider().create(options);
+    }
+
+    /** Chooses by name ({@link #selectByName(String)}) and starts a backend. Caller closes it. */
+    public Backend openByName(String name, BackendOptions options) {
+        return selectByName(name).provider().create(options);
     }
 
     private String names() {

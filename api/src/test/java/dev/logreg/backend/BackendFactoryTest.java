@@ -82,14 +82,14 @@ class BackendFactoryTest {
 
         s = BackendFactory.of(all(), env(null), props(null)).select(null);
         assertEquals("gpu", s.name(), "auto takes the highest priority usable");
-        assertEquals(BackendChoice.AUTO, s.requested());
+        assertEquals("auto", s.requested());
         assertEquals("default", s.source());
 
         // Blank values do not count as a choice; "auto" given explicitly is auto.
         s = BackendFactory.of(all(), env("  "), props("")).select(null);
         assertEquals("default", s.source());
         s = BackendFactory.of(all(), env(null), props(" AUTO ")).select(null);
-        assertEquals(BackendChoice.AUTO, s.requested());
+        assertEquals("auto", s.requested());
         assertEquals("gpu", s.name());
     }
 
@@ -130,7 +130,7 @@ class BackendFactoryTest {
                 BackendFactory.of(List.of(gpu, cpu, reference()), env(null), props(null)),
                 BackendFactory.of(List.of(gpu, cpu, reference()), env(null), props("gpu")),
                 BackendFactory.of(List.of(gpu, cpu, reference()), env("gpu"), props(null))}) {
-            BackendChoice arg = f.resolve(null).getValue().equals("default") ? BackendChoice.GPU : null;
+            BackendChoice arg = f.resolve(null).getValue().equals("default") ? BackendChoice.GPU : null;  // (name, source)
             BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> f.open(arg, BackendOptions.DEFAULT));
             assertEquals("gpu", e.backend());
             assertTrue(e.reason().contains("driver too old for the PTX"), e.reason());
@@ -153,6 +153,34 @@ class BackendFactoryTest {
         assertTrue(missing.reason().contains("no such backend") && missing.reason().contains("reference"), missing.reason());
         assertThrows(IllegalArgumentException.class, () -> BackendChoice.parse(null, "test"));
         assertEquals(BackendChoice.CPU, BackendChoice.parse(" Cpu ", "test"));
+    }
+
+    /** A third-party provider is chosen by its name, from every source, like ours; auto ranks it by priority. */
+    @Test
+    void aThirdPartyBackendIsChosenByItsName() {
+        FakeProvider tpu = new FakeProvider("Tpu", 150, () -> Availability.usable("fake accelerator"));
+        FakeProvider cpu = cpu(Availability.usable("16 threads"));
+        List<BackendProvider> all = List.of(cpu, tpu, reference());
+        BackendFactory byArgument = BackendFactory.of(all, env(null), props(null));
+        BackendFactory.Selection s = byArgument.selectByName(" TPU ");
+        assertEquals("Tpu", s.name());
+        assertEquals("tpu", s.requested());
+        assertEquals("argument", s.source());
+        assertEquals(1, s.reports().size(), "an explicit choice probes only the chosen provider");
+        assertEquals("Tpu", BackendFactory.of(all, env(null), props("tpu")).select(null).name());
+        assertEquals("Tpu", BackendFactory.of(all, env("tpu"), props(null)).select(null).name());
+        assertEquals("cpu", BackendFactory.of(all, env(null), props(null)).selectByName(null).name(), "auto ranks by priority");
+        assertEquals("cpu", byArgument.selectByName("cpu").name());
+        try (Backend b = byArgument.openByName("tpu", BackendOptions.DEFAULT)) {
+            assertEquals(1, tpu.creates.get());
+        }
+        // Unknown names list what there is; an unusable third-party choice is an error, never a substitute.
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> byArgument.selectByName("npu"));
+        assertTrue(bad.getMessage().contains("'npu'") && bad.getMessage().contains("Tpu"), bad.getMessage());
+        FakeProvider broken = new FakeProvider("tpu", 150, () -> Availability.unusable("no accelerator attached"));
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> BackendFactory.of(List.of(cpu, broken), env(null), props(null)).selectByName("tpu"));
+        assertTrue(e.reason().contains("no accelerator attached"), e.reason());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.logreg.cli;
 
 import dev.logreg.backend.Backend;
-import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.data.Dataset;
@@ -78,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|gpu|reference",
-            description = "Compute backend (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).")
+            description = "Compute backend, or the name of any backend on the class path (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Most threads of the CPU backend; 0 for all cores (default).")
@@ -133,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--class-weight is '" + classWeight + "', expected 'balanced'");
         }
         if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
-        BackendChoice choice = backend == null ? null : BackendChoice.parse(backend, "--backend");
+        BackendFactory factory = BackendFactory.discover();
+        factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
 
         ReadOptions ro = dataOptions.readOptions(ReadOptions.DEFAULT.withLabelColumn(label).withWeightColumn(weight));
         long t0 = System.nanoTime();
@@ -156,8 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         Standardization std = standardize ? Standardization.of(train, options.fitIntercept()) : null;
         Dataset fitData = std == null ? train : DatasetCopies.copy(train, null, null, std);
 
-        BackendFactory factory = BackendFactory.discover();
-        BackendFactory.Selection sel = factory.select(choice);
+        BackendFactory.Selection sel = factory.selectByName(backend);
         if (!quiet) stderr.println("backend: " + sel.name() + " (" + sel.reason() + ")");
         ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
         TrainingResult result;

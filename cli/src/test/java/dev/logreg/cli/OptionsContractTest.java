@@ -36,7 +36,7 @@ class OptionsContractTest {
                     "--l1-ratio|A|0.5|false|Elastic net mixing α in [0, 1]: 1 is l1, 0 is l2 (default: 0.5).",
                     "--loss|log|mse|log|false|Loss (default: log; mse is non-convex, for comparison only).",
                     "--optimizer|NAME|auto|false|auto|lbfgs|owlqn|newton|gd|sgd|adam (default: auto: L-BFGS, or OWL-QN with an L1 part).",
-                    "--backend|auto|cpu|gpu|reference|null|false|Compute backend (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).",
+                    "--backend|auto|cpu|gpu|reference|null|false|Compute backend, or the name of any backend on the class path (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).",
                     "--threads|N|0|false|Most threads of the CPU backend; 0 for all cores (default).",
                     "--no-intercept|<noIntercept>|null|false|Fit no intercept (b = 0).",
                     "--tol|X|null|false|Gradient tolerance: stop when ‖g‖∞ <= X·max(|f|, 1) (default: 1e-8).",
