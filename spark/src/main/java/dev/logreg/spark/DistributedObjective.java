@@ -1,6 +1,5 @@
 package dev.logreg.spark;
 
-import dev.logreg.backend.BackendChoice;
 import dev.logreg.loss.Loss;
 import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.Objective;
@@ -26,7 +25,7 @@ final class DistributedObjective implements Objective {
     private final JavaRDD<Row> rows;
     private final String runId;
     private final boolean weighted;
-    private final BackendChoice choice;
+    private final String choice;
     private final Loss loss;
     private final Penalty penalty;
     private final boolean fitIntercept;
@@ -40,7 +39,7 @@ final class DistributedObjective implements Objective {
     private final double[] scale;
     private long evaluations;
 
-    DistributedObjective(JavaRDD<Row> rows, String runId, boolean weighted, BackendChoice choice, Loss loss, Penalty penalty,
+    DistributedObjective(JavaRDD<Row> rows, String runId, boolean weighted, String choice, Loss loss, Penalty penalty,
                          boolean fitIntercept, Preconditioner preconditioner, int features, double weightSum, long totalRows, int treeDepth) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.runId = Objects.requireNonNull(runId, "runId");
@@ -97,7 +96,7 @@ final class DistributedObjective implements Objective {
         evaluations++;
         final String run = runId;
         final boolean w = weighted;
-        final BackendChoice c = choice;
+        final String c = choice;
         final Loss.Kind l = loss.kind();
         final double[] p = modelParams.clone();
         SparkContext sc = rows.context();
@@ -129,7 +128,7 @@ final class DistributedObjective implements Objective {
         evaluations++;
         final String run = runId;
         final boolean w = weighted;
-        final BackendChoice c = choice;
+        final String c = choice;
         final Loss.Kind l = loss.kind(); // enums serialize; the Loss itself need not
         final double[] theta = p.clone();
         final int k = gradient ? n + 2 : 1;

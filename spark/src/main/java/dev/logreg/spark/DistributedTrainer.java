@@ -1,6 +1,5 @@
 package dev.logreg.spark;
 
-import dev.logreg.backend.BackendChoice;
 import dev.logreg.loss.Loss;
 import dev.logreg.objective.ColumnStatistics;
 import dev.logreg.objective.Preconditioner;
@@ -56,7 +55,7 @@ final class DistributedTrainer {
      * @param treeDepth  depth of {@code treeAggregate}, at least 1
      */
     record Settings(String featuresCol, String labelCol, String weightCol, Penalty penalty, boolean fitIntercept, String optimizer,
-                    StoppingCriteria criteria, boolean precondition, BackendChoice backend, int treeDepth) {
+                    StoppingCriteria criteria, boolean precondition, String backend, int treeDepth) {
         Settings {
             Objects.requireNonNull(featuresCol, "featuresCol");
             Objects.requireNonNull(labelCol, "labelCol");
@@ -108,7 +107,7 @@ final class DistributedTrainer {
         JavaRDD<Row> rows = df.select(cols.toArray(new Column[0])).javaRDD();
 
         final String run = "logreg-" + UUID.randomUUID();
-        final BackendChoice choice = s.backend();
+        final String choice = s.backend();
         final Loss.Kind loss = Loss.Kind.LOG;
         try {
             List<PartitionRegistry.PartitionSummary> parts = unwrap(() -> rows.mapPartitionsWithIndex(

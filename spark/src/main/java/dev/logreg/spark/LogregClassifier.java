@@ -1,6 +1,6 @@
 package dev.logreg.spark;
 
-import dev.logreg.backend.BackendChoice;
+import dev.logreg.backend.BackendFactory;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
 import org.apache.spark.ml.Estimator;
@@ -83,8 +83,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         tol = new DoubleParam(uid, "tol", "stop when the relative change of J is <= tol (>= 0; 0 disables)", ParamValidators.gtEq(0.0));
         optimizer = new Param<>(uid, "optimizer", "auto, lbfgs or owlqn (auto: lbfgs for none/l2, owlqn for l1/elasticnet)",
                 ParamValidators.inArray(List.of("auto", "lbfgs", "owlqn")));
-        backend = new Param<>(uid, "backend", "executors' backend: auto (-Dlogreg.backend, LOGREG_BACKEND, then gpu > cpu > reference), gpu, cpu or reference",
-                ParamValidators.inArray(List.of("auto", "gpu", "cpu", "reference")));
+        // Any backend's name (checked against the providers on the class path when fit starts, before any job).
+        backend = new Param<>(uid, "backend", "executors' backend: auto (-Dlogreg.backend, LOGREG_BACKEND, then gpu > cpu > reference), gpu, cpu, "
+                + "reference, or the name of any other backend provider on the class path");
         precondition = new BooleanParam(uid, "precondition", "optimize an exactly equivalent standardized problem (changes the path, never the optimum)");
         aggregationDepth = new IntParam(uid, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1.0));
 
@@ -139,7 +140,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public DoubleParam tol() { return tol; }
     /** Optimizer: auto (default), lbfgs, owlqn. */
     public Param<String> optimizer() { return optimizer; }
-    /** Executors' backend: auto (default), gpu, cpu, reference. */
+    /** Executors' backend: auto (default), gpu, cpu, reference, or any other backend provider's name. */
     public Param<String> backend() { return backend; }
     /** Whether to precondition, default true. */
     public BooleanParam precondition() { return precondition; }
@@ -233,9 +234,11 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         // Input columns only: training data may already hold columns named like the model's outputs.
         DistributedTrainer.checkSchema(dataset.schema(), getFeaturesCol(), getLabelCol(), getWeightCol());
         String b = getBackend();
+        String choice = b.trim().equalsIgnoreCase("auto") ? null : b;
+        if (choice != null) BackendFactory.discover(LogregClassifier.class.getClassLoader()).resolve(choice, "param backend");
         DistributedTrainer.Settings s = new DistributedTrainer.Settings(getFeaturesCol(), getLabelCol(), getWeightCol(), penaltyValue(),
                 getFitIntercept(), getOptimizer(), new StoppingCriteria(getMaxIter(), getGradientTol(), getTol(), null), getPrecondition(),
-                b.equals("auto") ? null : BackendChoice.parse(b, "param backend"), getAggregationDepth());
+                choice, getAggregationDepth());
         DistributedTrainer.Result r = DistributedTrainer.fit(dataset, s);
         LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercept(), r.summary());
         return copyValues(model, copyValues$default$2()).setParent(this);

@@ -1,7 +1,6 @@
 package dev.logreg.spark;
 
 import dev.logreg.backend.Backend;
-import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.DataTerm;
@@ -105,7 +104,7 @@ final class PartitionRegistry {
     }
 
     /** Binds (or finds) partition {@code partition} of run {@code runId} from {@code rows}; returns its summary. */
-    static PartitionSummary bind(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss) {
+    static PartitionSummary bind(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss) {
         Bound b = find(runId, partition);
         if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
         return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)") : b.summary;
@@ -116,7 +115,7 @@ final class PartitionRegistry {
         return run == null ? null : run.get(partition);
     }
 
-    private static Bound create(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss) {
+    private static Bound create(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss) {
         Dataset data = convert(rows, weighted);
         if (data == null) return null;
         CONVERSIONS.incrementAndGet();
@@ -133,7 +132,7 @@ final class PartitionRegistry {
             sq[j] = m * rms[j] * rms[j];
         }
         byte[] sides = sides(data);
-        Backend backend = BackendFactory.discover(PartitionRegistry.class.getClassLoader()).open(choice, taskOptions());
+        Backend backend = BackendFactory.discover(PartitionRegistry.class.getClassLoader()).openByName(choice, taskOptions());
         DataTerm term;
         try {
             term = backend.bind(data, Loss.of(loss));
@@ -231,7 +230,7 @@ final class PartitionRegistry {
      * term's weighted mean times the partition's weight sum. Returns {@code [value, gradient...]} ({@code [value]}
      * alone without gradient); zeros for an empty partition.
      */
-    static double[] evaluate(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss,
+    static double[] evaluate(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss,
                              double[] params, boolean gradient) {
         Bound b = find(runId, partition);
         if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
@@ -259,7 +258,7 @@ final class PartitionRegistry {
      * with the margins computed by the partition's bound data term. True for an empty partition and for one whose
      * rows all have weight 0. Stops at the first row on the wrong side.
      */
-    static boolean separates(String runId, int partition, Iterator<Row> rows, boolean weighted, BackendChoice choice, Loss.Kind loss,
+    static boolean separates(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss,
                              double[] params) {
         Bound b = find(runId, partition);
         if (b == null) b = create(runId, partition, rows, weighted, choice, loss);

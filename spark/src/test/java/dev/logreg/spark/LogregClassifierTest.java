@@ -120,6 +120,15 @@ class LogregClassifierTest {
         assertMatchesCore(cancer, 3, Penalty.l2(1.0), false);
     }
 
+    /** The executors' backend chosen by name, matched ignoring case like the core's (`reference` here). */
+    @Test
+    void theBackendIsChosenByName() {
+        LogregClassificationModel m = new LogregClassifier().setBackend(" Reference ").setPenalty("l2").setLambda(1.0)
+                .fit(SparkTestData.frame(spark, cancer, 2, false));
+        List<String> used = m.summary().orElseThrow().backends();
+        assertTrue(!used.isEmpty() && used.stream().allMatch(b -> b.startsWith("reference")), "executors' backends: " + used);
+    }
+
     @Test
     void breastCancerL1MatchesCore() {
         LogregClassificationModel m = assertMatchesCore(cancer, 3, Penalty.l1(5.0), false);
@@ -376,6 +385,8 @@ class LogregClassifierTest {
         assertRejectedWithoutJobs(() -> new LogregClassifier().setFeaturesCol("label").fit(df), "expected a vector");
         assertRejectedWithoutJobs(() -> new LogregClassifier().fit(df.withColumn("label", functions.lit("yes"))), "expected a numeric type");
         assertRejectedWithoutJobs(() -> new LogregClassifier().setOptimizer("lbfgs").setPenalty("l1").setLambda(1).fit(df), "owlqn");
+        // The backend is any provider's name, checked on the driver before any job.
+        assertRejectedWithoutJobs(() -> new LogregClassifier().setBackend("quantum").fit(df), "backend 'quantum' from param backend");
         // Labels other than 0/1: one aggregate job finds them, before any partition is bound.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LogregClassifier().fit(df.withColumn("label", functions.col("label").multiply(2.0))));
