@@ -412,9 +412,9 @@ public final class Dataset {
 
         /** Moves the current block into buffers of {@code rows} rows (fresh ones where there is none). */
         private void grow(int rows) {
-            FloatBuffer nx = allocate((long) rows * cols);
-            FloatBuffer ny = allocate(rows);
-            FloatBuffer nw = weighted ? allocate(rows) : null;
+            FloatBuffer nx = directFloats((long) rows * cols, "dataset block");
+            FloatBuffer ny = directFloats(rows, "dataset block");
+            FloatBuffer nw = weighted ? directFloats(rows, "dataset block") : null;
             if (filled > 0) {
                 nx.put(0, x, 0, filled * cols);
                 ny.put(0, y, 0, filled);
@@ -449,16 +449,21 @@ public final class Dataset {
     }
 
     /**
-     * A zero-filled direct float buffer in native byte order. Where direct memory runs out, the error says which
-     * limit was hit and how to raise it.
+     * A zero-filled direct float buffer in native byte order: the memory {@link Builder} and logreg's readers hold
+     * rows in (the CPU backend reads it in place). Where direct memory runs out, the error names {@code purpose}, the
+     * bytes asked for, and the limit to raise ({@code -XX:MaxDirectMemorySize}, by default {@code -Xmx}).
+     *
+     * @param floats  number of floats, at most (2^31 - 1) / 4
+     * @param purpose what the buffer is for, for the error message (for example {@code "dataset block"})
+     * @throws IllegalArgumentException where {@code floats} do not fit one direct buffer
      */
-    static FloatBuffer allocate(long floats) {
+    public static FloatBuffer directFloats(long floats, String purpose) {
         long bytes = Math.multiplyExact(floats, (long) Float.BYTES);
         if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(floats + " floats do not fit one direct buffer (at most 2^31 - 1 bytes)");
         try {
             return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
         } catch (OutOfMemoryError e) {
-            OutOfMemoryError more = new OutOfMemoryError("dataset block of " + bytes + " bytes: out of direct memory, whose limit is "
+            OutOfMemoryError more = new OutOfMemoryError(purpose + " of " + bytes + " bytes: out of direct memory, whose limit is "
                     + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
             more.initCause(e);
             throw more;

@@ -5,7 +5,6 @@ import dev.logreg.data.Dataset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -239,16 +238,11 @@ public final class CsvDataReader {
         private void allocate(boolean weighted, long bytes) {
             // A first guess of the row count: ~6 bytes a value. Growth doubles it where the guess was low.
             int guess = (int) Math.max(16, Math.min(bytes / (6L * (cols + 1)) + 16, maxRows));
-            x = direct((long) guess * cols);
-            y = direct(guess);
-            w = weighted ? direct(guess) : null;
+            x = Dataset.directFloats((long) guess * cols, "parsed CSV rows");
+            y = Dataset.directFloats(guess, "parsed CSV rows");
+            w = weighted ? Dataset.directFloats(guess, "parsed CSV rows") : null;
             capacity = guess;
             count = 0;
-        }
-
-        /** {@code floats} of direct native-order memory, zero-filled. */
-        private static FloatBuffer direct(long floats) {
-            return ByteBuffer.allocateDirect(Math.toIntExact(4 * floats)).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
 
         void add(float[] row, float label, float weight) {
@@ -258,9 +252,9 @@ public final class CsvDataReader {
                     allocate(w != null, Math.max(0, bytesLeft - sealedBytes()));
                 } else {
                     int cap = (int) Math.min((long) capacity * 2, maxRows);
-                    x = direct((long) cap * cols).put(0, x, 0, count * cols);
-                    y = direct(cap).put(0, y, 0, count);
-                    if (w != null) w = direct(cap).put(0, w, 0, count);
+                    x = Dataset.directFloats((long) cap * cols, "parsed CSV rows").put(0, x, 0, count * cols);
+                    y = Dataset.directFloats(cap, "parsed CSV rows").put(0, y, 0, count);
+                    if (w != null) w = Dataset.directFloats(cap, "parsed CSV rows").put(0, w, 0, count);
                     capacity = cap;
                 }
             }

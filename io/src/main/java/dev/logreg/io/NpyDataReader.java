@@ -189,9 +189,9 @@ public final class NpyDataReader {
             try {
                 for (long b0 = 0; b0 < rows; b0 += rowsPerBlock) {
                     int k = (int) Math.min(rowsPerBlock, rows - b0);
-                    FloatBuffer xb = allocate(file, (long) k * cols).asFloatBuffer();
+                    FloatBuffer xb = Dataset.directFloats((long) k * cols, file + ": reading a block");
                     // Zero-filled: where the file has no labels, these zeros are the placeholders LoadedData describes.
-                    FloatBuffer yb = allocate(file, k).asFloatBuffer();
+                    FloatBuffer yb = Dataset.directFloats(k, file + ": reading a block");
                     for (int r = 0; r < k; r += rowsPerChunk) {
                         int n = Math.min(rowsPerChunk, k - r);
                         stage.clear().limit(Math.toIntExact(n * rowBytes));
@@ -268,19 +268,6 @@ public final class NpyDataReader {
     private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long pos, long row) throws IOException {
         while (dst.hasRemaining()) {
             if (ch.read(dst, pos + dst.position()) < 0) throw new IllegalArgumentException(file + ": truncated at row " + row);
-        }
-    }
-
-    /** A zero-filled direct native-order buffer of {@code floats} floats; running out of direct memory says which limit to raise. */
-    private static ByteBuffer allocate(Path file, long floats) {
-        int bytes = Math.toIntExact(Math.multiplyExact(floats, (long) Float.BYTES));
-        try {
-            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        } catch (OutOfMemoryError e) {
-            OutOfMemoryError more = new OutOfMemoryError(file + ": reading a block of " + bytes + " bytes: out of direct memory, whose limit is "
-                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
-            more.initCause(e);
-            throw more;
         }
     }
 
