@@ -25,7 +25,7 @@ console=$(prop junit.console.version)
 
 echo "== building api, kernels, gpu-backend, integration-tests (tests compiled, not run)"
 # shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,cpu-backend,gpu-backend,integration-tests -DskipTests
+mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,cpu-backend,gpu-backend,integration-tests -DskipTests -Dsimcuda.skip
 
 rm -rf .gpu
 mkdir -p .gpu/lib .gpu/build

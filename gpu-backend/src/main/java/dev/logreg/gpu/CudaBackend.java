@@ -323,7 +323,8 @@ public final class CudaBackend implements Backend {
         Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
-    private void makeCurrentQuietly() {
+    /** Makes the context current on this thread where there is one, ignoring failure (for close paths). */
+    void makeCurrentQuietly() {
         if (context != null) JCudaDriver.cuCtxSetCurrent(context);
     }
 

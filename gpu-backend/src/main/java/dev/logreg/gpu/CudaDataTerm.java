@@ -31,7 +31,8 @@ import java.util.Objects;
  *
  * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
  * {@link BackendException} naming the call and its {@code CUresult}. Owned by its {@link CudaBackend}; the caller
- * closes it. Not thread-safe.
+ * closes it. Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
+ * current on the calling thread).
  */
 public final class CudaDataTerm implements DataTerm {
     /** Staging chunk for uploads: 32 MiB of pinned memory (or one row, if larger). */
@@ -575,12 +576,17 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    /** Frees this term's device memory, newest allocation first. Idempotent. */
+    /**
+     * Frees this term's device memory, newest allocation first. Idempotent. Works on any thread: the backend's context
+     * is made current on the calling thread first (cuMemFree needs it, and a term is often closed elsewhere than where
+     * it was bound: a cleanup thread, another executor task).
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         backend.removed(this);
+        backend.makeCurrentQuietly();
         RuntimeException failure = null;
         while (!owned.isEmpty()) {
             try {

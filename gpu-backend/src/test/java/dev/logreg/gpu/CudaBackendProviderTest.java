@@ -5,6 +5,7 @@ import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendProvider;
 import dev.logreg.backend.BackendUnavailableException;
 import dev.logreg.backend.BackendOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ServiceLoader;
@@ -29,6 +30,7 @@ class CudaBackendProviderTest {
     }
 
     @Test
+    @Tag("gpu")
     void probeNeverThrowsAndGivesOneLine() {
         Availability a = new CudaBackendProvider().probe();  // a throw here fails the test
         assertFalse(a.reason().isBlank(), "empty reason");
@@ -39,6 +41,7 @@ class CudaBackendProviderTest {
     }
 
     @Test
+    @Tag("gpu")
     void autoModeReportsTheGpuAndChoosesOnlyAUsableOne() {
         BackendFactory f = BackendFactory.discover();
         BackendFactory.BackendReport gpu = f.report().stream().filter(r -> r.name().equals("gpu")).findFirst().orElseThrow();
@@ -54,6 +57,7 @@ class CudaBackendProviderTest {
     }
 
     @Test
+    @Tag("gpu")
     void createWithoutDeviceSaysWhy() {
         Availability a = GpuTestSupport.availability();
         if (a.usable()) {

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Shared by the GPU tests: whether a device is usable (probed once per JVM), seeded data and comparisons. */
 final class GpuTestSupport {
@@ -27,6 +28,19 @@ final class GpuTestSupport {
     /** The reason GPU tests skip, for assumeTrue. */
     static String skipReason() {
         return "no usable CUDA device: " + availability().reason();
+    }
+
+    /**
+     * Skips the calling test where no device is usable, except under simcuda (the build's simulated driver,
+     * {@code kernels/simcuda.sh}): where the build says it made one ({@code -Dlogreg.test.simcuda=PATH} naming an
+     * existing file), an unusable backend is a failure, so that a broken simulation cannot pass as skipped tests.
+     */
+    static void assumeDevice() {
+        String simcuda = System.getProperty("logreg.test.simcuda", "");
+        if (!simcuda.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(simcuda))) {
+            assertTrue(availability().usable(), "simcuda was built (" + simcuda + ") but the GPU backend is unusable: " + availability().reason());
+        }
+        assumeTrue(availability().usable(), skipReason());
     }
 
     /**

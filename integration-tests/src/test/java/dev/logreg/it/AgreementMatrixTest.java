@@ -54,7 +54,7 @@ class AgreementMatrixTest {
     }
 
     private static void checkCase(String backendName, TestData.Case c) {
-        try (Backend backend = Backends.openOrSkip(backendName); ReferenceBackend reference = new ReferenceBackend()) {
+        try (Backend backend = Backends.openOrSkip(backendName, c.data()); ReferenceBackend reference = new ReferenceBackend()) {
             for (boolean weighted : new boolean[] {false, true}) {
                 Dataset data = weighted ? TestData.withWeights(c.data(), 99) : c.data();
                 for (Loss loss : List.of(Loss.log(), Loss.mse())) {

@@ -5,9 +5,13 @@ import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
+import dev.logreg.data.Dataset;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -15,8 +19,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * for an unusable backend is skipped with the backend's own reason (on a machine without a GPU, the gpu rows).
  */
 final class Backends {
-    /** The backends cross-checked against the reference. */
-    static final List<String> UNDER_TEST = List.of("cpu", "gpu");
+    /**
+     * The backends cross-checked against the reference: {@code -Dlogreg.it.backends} (comma-separated; the build's
+     * simulated-GPU run sets {@code gpu}), else cpu and gpu.
+     */
+    static final List<String> UNDER_TEST = List.of(System.getProperty("logreg.it.backends", "cpu,gpu").split(","));
+
+    /**
+     * Under simcuda (the build's simulated CUDA driver, {@code kernels/simcuda.sh}) the kernels run emulated on the CPU,
+     * about 10^5 rows a second: GPU rows on datasets with more rows than this are left to real devices.
+     */
+    static final long SIMULATED_ROW_LIMIT = 20_000;
 
     private static final BackendFactory FACTORY = BackendFactory.discover();
 
@@ -29,10 +42,27 @@ final class Backends {
                 .orElse(Availability.unusable("backend '" + name + "' not on the class path"));
     }
 
-    /** Opens {@code name}, or skips the calling test with the reason it cannot run here. Caller closes. */
+    /**
+     * Opens {@code name}, or skips the calling test with the reason it cannot run here. Where the build made simcuda
+     * ({@code -Dlogreg.test.simcuda=PATH} naming an existing file), an unusable gpu backend fails the test instead, so
+     * that a broken simulation cannot pass as skipped tests. Caller closes.
+     */
     static Backend openOrSkip(String name) {
         Availability a = availability(name);
+        String simcuda = System.getProperty("logreg.test.simcuda", "");
+        if (name.equals("gpu") && !simcuda.isEmpty() && Files.isRegularFile(Path.of(simcuda))) {
+            assertTrue(a.usable(), "simcuda was built (" + simcuda + ") but the gpu backend is unusable: " + a.reason());
+        }
         assumeTrue(a.usable(), () -> name + " backend not usable here: " + a.reason());
         return FACTORY.select(BackendChoice.parse(name, "test")).provider().create(BackendOptions.DEFAULT);
+    }
+
+    /** {@link #openOrSkip(String)}, also skipping where the backend is simcuda and {@code data} is over {@link #SIMULATED_ROW_LIMIT} rows. */
+    static Backend openOrSkip(String name, Dataset data) {
+        Availability a = availability(name);
+        assumeTrue(!(a.usable() && a.reason().contains("simcuda") && data.rows() > SIMULATED_ROW_LIMIT),
+                () -> name + " is simcuda (kernels emulated on the CPU): " + data.rows() + " rows are left to a real device (limit "
+                        + SIMULATED_ROW_LIMIT + ")");
+        return openOrSkip(name);
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * cooperative context per CUDA thread, shuffles and __syncthreads as barriers) and checks the sums against host
  * loops, across layouts, grid sizes, row ranges and weights, and two runs for bit-identity. It verifies the kernels'
  * indexing, partitions and reductions where there is no GPU. Needs a C++17 compiler ({@code g++} or {@code c++});
- * skips, saying so, without one. Takes about half a minute.
+ * skips, saying so, without one. Takes a few seconds.
  */
 class EmulatedKernelsTest {
     private static Optional<Path> compiler() {

@@ -1,0 +1,100 @@
+package dev.logreg.gpu;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What the GPU backend says and frees when the driver fails, on simcuda with a fault asked for (kernels/simcuda.sh):
+ * no device, a driver too old for the PTX, wrong sums (the factory's self-test must refuse the device), and a kernel
+ * launch failing mid-training (a clear exception, every device allocation freed, the backend still closes). Each case
+ * runs in a child JVM, because the driver library loads once per process. Runs where the build made simcuda
+ * ({@code -Dlogreg.test.simcuda}); skips elsewhere, and on a real GPU, saying so.
+ */
+@Tag("gpu")
+class SimulatedDriverFaultsTest {
+    private Path simcuda;
+
+    @BeforeEach
+    void needSimcuda() {
+        String path = System.getProperty("logreg.test.simcuda", "");
+        assumeTrue(!path.isEmpty() && Files.isRegularFile(Path.of(path)),
+                "needs simcuda (kernels/simcuda.sh), which the Maven build makes and names in -Dlogreg.test.simcuda");
+        simcuda = Path.of(path);
+    }
+
+    @Test
+    void noDeviceIsAReasonAndAutoChoosesAnotherBackend() throws Exception {
+        Map<String, String> out = child("probe", Map.of("SIMCUDA_DEVICES", "0"));
+        assertEquals("false", out.get("USABLE"), out.toString());
+        assertTrue(out.get("REASON").startsWith("no CUDA device"), out.toString());
+        assertTrue(out.get("AUTO").contains("gpu unusable: no CUDA device"), "auto does not say why: " + out);
+    }
+
+    @Test
+    void aDriverTooOldForThePtxIsNamed() throws Exception {
+        Map<String, String> out = child("probe", Map.of("SIMCUDA_DRIVER_VERSION", "12080"));
+        assertEquals("false", out.get("USABLE"), out.toString());
+        assertTrue(out.get("REASON").contains("CUDA 12.8") && out.get("REASON").contains("r580"), out.toString());
+    }
+
+    @Test
+    void wrongSumsFailTheSelfTest() throws Exception {
+        Map<String, String> out = child("probe", Map.of("SIMCUDA_CORRUPT_SUMS", "1"));
+        assertEquals("false", out.get("USABLE"), out.toString());
+        assertTrue(out.get("REASON").startsWith("self-test mismatch: "), out.toString());
+    }
+
+    @Test
+    void aLaunchFailingMidTrainingFreesEverythingAndSaysWhat() throws Exception {
+        // Launch 25 fails: after a dozen evaluations (a fused pass and its reduction each), inside L-BFGS.
+        Map<String, String> out = child("train", Map.of("SIMCUDA_FAIL_LAUNCH", "25"));
+        String failed = out.get("FAILED");
+        assertTrue(failed != null, "training did not fail: " + out);
+        assertTrue(failed.contains("cuLaunchKernel(") && failed.contains("CUDA_ERROR_LAUNCH_FAILED"), failed);
+        assertTrue(failed.contains("device memory freed"), failed);
+        assertEquals("0", out.get("LIVE"), "device allocations left after the failure: " + out);
+        assertTrue(out.containsKey("CLOSED"), "the backend did not close cleanly: " + out);
+    }
+
+    @Test
+    void withoutAFaultTheSameChildTrains() throws Exception {
+        Map<String, String> out = child("train", Map.of());
+        assertTrue(out.containsKey("TRAINED") && !out.containsKey("FAILED"), out.toString());
+        assertEquals("0", out.get("LIVE"), out.toString());
+    }
+
+    /** Runs {@link SimcudaFaultMain} with simcuda as the driver and {@code env}; returns its KEY value lines. */
+    private Map<String, String> child(String mode, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), SimcudaFaultMain.class.getName(), mode));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("LD_LIBRARY_PATH", simcuda.getParent().toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child timed out: " + text);
+        assertEquals(0, p.exitValue(), "child exit status, output:\n" + text);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int sp = line.indexOf(' ');
+            String key = sp < 0 ? line.strip() : line.substring(0, sp);
+            if (key.matches("[A-Z]+")) out.put(key, sp < 0 ? "" : line.substring(sp + 1).strip());
+        }
+        return out;
+    }
+}
