@@ -58,6 +58,8 @@ jar cf .gpu/lib/logreg-bench-gpu-$version.jar -C .gpu/build/bench .
 cp benchmarks/gpu/torch_gradient.py .gpu/
 # The kernels' manifest (SHA-256 of the CUDA sources and nvcc flags) goes into the run log beside the results.
 cp kernels/src/main/committed/dev/logreg/kernels/manifest.properties .gpu/kernels-manifest.properties
+# The CUDA sources (a few hundred KiB), for the host tests that read them (CudaDataTermHostTest): nothing skips there.
+mkdir -p .gpu/cuda && cp kernels/src/main/cuda/* .gpu/cuda/
 
 echo "== libJCublas2 retargeted to libcublas.so.13 (optional)"
 if command -v patchelf > /dev/null && [ -f "$shared/device/retarget-soname.py" ]; then
@@ -74,7 +76,7 @@ rm -rf .gpu/build
 cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
-# libraries, runs every test of packages dev.logreg.gpu and dev.logreg.it (the @Tag("gpu") ones included) with JUnit's console launcher,
+# libraries, runs the tests of packages dev.logreg.gpu and dev.logreg.it (gpu rows only; not the simcuda-tagged ones) with JUnit's console launcher,
 # then the GPU benchmark, then (where ncu exists) a profile of the fused and read-only passes; writes run.log,
 # benchmark.txt, ncu.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
 # Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 200),
@@ -121,9 +123,12 @@ else
 fi
 
 section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
-timeout -k 10 "${TEST_TIMEOUT:-200}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -jar "$here/junit-platform-console-standalone.jar" execute \
-    --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --reports-dir "$out/junit" \
-    --details tree --disable-banner --disable-ansi-colors
+# Only the gpu rows of integration-tests (ND4J does not travel), the kernel sources for the host tests, and not the
+# tests of simcuda (the simulated driver, tag "simcuda"): on a device every selected test runs, none skips.
+timeout -k 10 "${TEST_TIMEOUT:-200}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -Dlogreg.it.backends=gpu \
+    -Dlogreg.test.kernelSources="$here/cuda" -jar "$here/junit-platform-console-standalone.jar" execute \
+    --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --exclude-tag simcuda \
+    --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors
 tests_rc=$?
 
 section "GPU benchmark"

@@ -43,10 +43,15 @@ class CudaDataTermHostTest {
         }
     }
 
-    /** The Java table of rows in flight matches fused.cu's entry table (where the sources are at hand). */
+    /**
+     * The Java table of rows in flight matches fused.cu's entry table (where the sources are at hand: the folder named
+     * by {@code -Dlogreg.test.kernelSources}, as in the GPU bundle, else the kernels module beside this one).
+     */
     @Test
     void rowsInFlightMatchFusedCu() throws Exception {
-        Path src = Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu");
+        String dir = System.getProperty("logreg.test.kernelSources", "");
+        Path src = dir.isEmpty() ? Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu")
+                : Path.of(dir, "fused.cu");
         assumeTrue(Files.isRegularFile(src), "kernels sources not found at " + src + " (run from the gpu-backend module)");
         Matcher m = ENTRY.matcher(Files.readString(src));
         int seen = 0;

@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * no device, a driver too old for the PTX, wrong sums (the factory's self-test must refuse the device), and a kernel
  * launch failing mid-training (a clear exception, every device allocation freed, the backend still closes). Each case
  * runs in a child JVM, because the driver library loads once per process. Runs where the build made simcuda
- * ({@code -Dlogreg.test.simcuda}); skips elsewhere, and on a real GPU, saying so.
+ * ({@code -Dlogreg.test.simcuda}); skips elsewhere, saying so. Tagged {@code simcuda}, not {@code gpu}: the device run
+ * leaves it out.
  */
-@Tag("gpu")
+@Tag("simcuda")
 class SimulatedDriverFaultsTest {
     private Path simcuda;
 
