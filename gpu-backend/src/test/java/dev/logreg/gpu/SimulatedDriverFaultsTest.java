@@ -79,6 +79,31 @@ class SimulatedDriverFaultsTest {
         assertEquals("0", out.get("LIVE"), out.toString());
     }
 
+    /**
+     * simcuda itself stays strict (the README promises it; a permissive simulator would pass bugs as green): in this
+     * JVM, bound to simcuda by the build, a copy past the end of an allocation and a call from a thread with no
+     * current context are refused, as a driver refuses them.
+     */
+    @Test
+    void theSimulatorRefusesWhatADriverRefuses() throws Exception {
+        assumeTrue(GpuTestSupport.availability().usable() && GpuTestSupport.availability().reason().contains("simcuda"),
+                "this JVM is not bound to simcuda: " + GpuTestSupport.availability().reason());
+        try (CudaBackend gpu = new CudaBackend(dev.logreg.backend.BackendOptions.DEFAULT)) {
+            gpu.makeCurrent();
+            try (DeviceBuffer b = DeviceBuffer.allocate(1024, gpu.allocations(), "probe")) {
+                byte[] host = new byte[1025];
+                assertEquals(jcuda.driver.CUresult.CUDA_SUCCESS,
+                        jcuda.driver.JCudaDriver.cuMemcpyHtoD(b.pointer(), jcuda.Pointer.to(host), 1024), "an in-bounds copy");
+                assertEquals(jcuda.driver.CUresult.CUDA_ERROR_INVALID_VALUE,
+                        jcuda.driver.JCudaDriver.cuMemcpyHtoD(b.pointer(), jcuda.Pointer.to(host), 1025), "a copy one byte past the end");
+                java.util.concurrent.FutureTask<Integer> fresh = new java.util.concurrent.FutureTask<>(
+                        () -> jcuda.driver.JCudaDriver.cuMemcpyHtoD(b.pointer(), jcuda.Pointer.to(host), 16));
+                new Thread(fresh, "no-context").start();
+                assertEquals(jcuda.driver.CUresult.CUDA_ERROR_INVALID_CONTEXT, fresh.get(), "a copy from a thread with no current context");
+            }
+        }
+    }
+
     /** Runs {@link SimcudaFaultMain} with simcuda as the driver and {@code env}; returns its KEY value lines. */
     private Map<String, String> child(String mode, Map<String, String> env) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
