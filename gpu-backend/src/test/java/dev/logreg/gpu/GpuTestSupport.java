@@ -5,6 +5,7 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
+import dev.logreg.testing.SimulatedGpu;
 
 import java.util.SplittableRandom;
 
@@ -36,10 +37,7 @@ final class GpuTestSupport {
      * existing file), an unusable backend is a failure, so that a broken simulation cannot pass as skipped tests.
      */
     static void assumeDevice() {
-        String simcuda = System.getProperty("logreg.test.simcuda", "");
-        if (!simcuda.isEmpty() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(simcuda))) {
-            assertTrue(availability().usable(), "simcuda was built (" + simcuda + ") but the GPU backend is unusable: " + availability().reason());
-        }
+        SimulatedGpu.assertUsableWhereBuilt(availability());
         assumeTrue(availability().usable(), skipReason());
     }
 

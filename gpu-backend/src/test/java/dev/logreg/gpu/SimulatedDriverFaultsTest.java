@@ -1,12 +1,12 @@
 package dev.logreg.gpu;
 
+import dev.logreg.testing.SimulatedGpu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,10 +32,8 @@ class SimulatedDriverFaultsTest {
 
     @BeforeEach
     void needSimcuda() {
-        String path = System.getProperty("logreg.test.simcuda", "");
-        assumeTrue(!path.isEmpty() && Files.isRegularFile(Path.of(path)),
-                "needs simcuda (kernels/simcuda.sh), which the Maven build makes and names in -Dlogreg.test.simcuda");
-        simcuda = Path.of(path);
+        assumeTrue(SimulatedGpu.built(), "needs simcuda (kernels/simcuda.sh), which the Maven build makes and names in -D" + SimulatedGpu.PROPERTY);
+        simcuda = Path.of(System.getProperty(SimulatedGpu.PROPERTY));
     }
 
     @Test

@@ -6,12 +6,10 @@ import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.data.Dataset;
+import dev.logreg.testing.SimulatedGpu;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -49,10 +47,7 @@ final class Backends {
      */
     static Backend openOrSkip(String name) {
         Availability a = availability(name);
-        String simcuda = System.getProperty("logreg.test.simcuda", "");
-        if (name.equals("gpu") && !simcuda.isEmpty() && Files.isRegularFile(Path.of(simcuda))) {
-            assertTrue(a.usable(), "simcuda was built (" + simcuda + ") but the gpu backend is unusable: " + a.reason());
-        }
+        if (name.equals("gpu")) SimulatedGpu.assertUsableWhereBuilt(a);
         assumeTrue(a.usable(), () -> name + " backend not usable here: " + a.reason());
         return FACTORY.select(BackendChoice.parse(name, "test")).provider().create(BackendOptions.DEFAULT);
     }

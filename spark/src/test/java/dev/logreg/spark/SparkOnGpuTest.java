@@ -9,6 +9,7 @@ import dev.logreg.loss.Loss;
 import dev.logreg.objective.LogisticObjective;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
+import dev.logreg.testing.SimulatedGpu;
 import dev.logreg.testing.SyntheticData;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
@@ -17,8 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,10 +38,7 @@ class SparkOnGpuTest {
     void gpuExecutorsReachTheCoreOptimumAndReleaseEveryPartition() {
         Availability gpu = BackendFactory.discover().report().stream().filter(r -> r.name().equals("gpu")).findFirst()
                 .map(BackendFactory.BackendReport::availability).orElse(Availability.unusable("logreg-gpu-backend not on the class path"));
-        String simcuda = System.getProperty("logreg.test.simcuda", "");
-        if (!simcuda.isEmpty() && Files.isRegularFile(Path.of(simcuda))) {
-            assertTrue(gpu.usable(), "simcuda was built (" + simcuda + ") but the gpu backend is unusable: " + gpu.reason());
-        }
+        SimulatedGpu.assertUsableWhereBuilt(gpu);
         assumeTrue(gpu.usable(), () -> "gpu backend not usable here: " + gpu.reason());
 
         Dataset data = SyntheticData.isotropic(3_000, 12, 20261127L);
