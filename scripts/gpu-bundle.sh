@@ -4,7 +4,7 @@
 #
 #   scripts/gpu-bundle.sh            # build (offline) and pack .gpu/
 #   OUT=/tmp/out bash .gpu/run.sh    # here: every GPU test skips with its reason; there: everything runs
-#   device tool: run(command="bash .gpu/run.sh", carry=[".gpu"])
+#   device tool: run(command="bash .gpu/run.sh", carry=[".gpu"]); then scripts/gpu-results.sh FILES_AT files $OUT
 #
 # .gpu/ holds: jre/ (a jlink'ed Java 17, ../shared/device/make-jre), lib/ (api + its test-jar, kernels,
 # gpu-backend + its test classes, JCuda and JCuBLAS with their linux-x86_64 natives, slf4j-api + slf4j-simple, the GPU
