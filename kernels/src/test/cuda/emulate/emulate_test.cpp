@@ -3,7 +3,8 @@
  * its sums against plain host loops: the fused and value-only passes of every layout (each narrow variant, the wide
  * shared-memory and global-accumulator paths), the two-pass path, the cuBLAS residual step, margins, weight and read
  * sums, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
- * bit-identical. This verifies indexing, partitions and reductions without a GPU (the arithmetic is the host's).
+ * bit-identical, all of it under two thread schedules (first to last, last to first). This verifies indexing,
+ * partitions, reductions and barriers without a GPU (the arithmetic is the host's).
  * Build: g++ -std=c++17 -O1 emulate_test.cpp. Exit status 0 when every check passes.
  */
 #include "simt.h"
@@ -105,7 +106,7 @@ static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
     return nullptr;
 }
 
-int main() {
+static void all_checks() {
     // One n per layout: s1, s2, s4, v1, v2, s8, and the wide paths (shared-memory and global accumulators).
     const int ns[] = {7, 33, 100, 128, 200, 255, 1000};
     const unsigned grids[] = {3};  // every warp takes several steps (see below for warps with no row)
@@ -263,6 +264,14 @@ int main() {
             expect(same, tag + ": the documented order, bit for bit");
         }
     }
-    printf("%s: %d of %d emulated kernel checks failed\n", failures ? "FAILED" : "OK", failures, checks);
+}
+
+int main() {
+    // Every check twice: threads scheduled first to last, then last to first between barriers; a missing barrier
+    // (a read of another thread's write that the kernel does not order) fails under one of the two.
+    all_checks();
+    simt_reverse_order = true;
+    all_checks();
+    printf("%s: %d of %d emulated kernel checks failed (both thread orders)\n", failures ? "FAILED" : "OK", failures, checks);
     return failures ? 1 : 0;
 }

@@ -90,6 +90,9 @@ inline std::vector<double> simt_exchange_buf;
 inline std::vector<double> simt_dynamic;
 inline void (*simt_body)(void *) = nullptr;
 inline void *simt_arg = nullptr;
+/* Run a block's threads from the last to the first between barriers (default: first to last). A kernel that reads
+ * another thread's write without a barrier between them gives a different answer under one of the two orders. */
+inline bool simt_reverse_order = false;
 
 inline void simt_yield() {
 #if SIMT_FAST_SWITCH
@@ -167,7 +170,8 @@ void simt_launch(unsigned grid, unsigned block, size_t smem, F kernel) {
         }
         for (bool live = true; live;) {
             live = false;
-            for (unsigned t = 0; t < block; t++) {
+            for (unsigned i = 0; i < block; i++) {
+                const unsigned t = simt_reverse_order ? block - 1 - i : i;
                 if (simt_threads[t].done) continue;
                 live = true;
                 simt_running = (int)t;

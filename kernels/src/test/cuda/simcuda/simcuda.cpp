@@ -22,7 +22,9 @@
  *     (so a name the Java side lists but the build lost is caught) and in the emulation's table below;
  *   - launches: 1-D grids and blocks, block a multiple of 32 and within the kernel's __launch_bounds__, dynamic shared
  *     memory over 48 KiB only after cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES), every pointer argument null or
- *     inside a live allocation; run synchronously, blocks one after another (deterministic).
+ *     inside a live allocation; run synchronously, blocks one after another (deterministic), each kernel's threads
+ *     first to last on its odd-numbered launches and last to first on its even ones (so that two identical calls,
+ *     which the tests require to give the same bits, also run under two schedules).
  * Faults on request, for the tests of what the backend says and frees when things go wrong (environment variables):
  *   SIMCUDA_DEVICES=0               no device (cuInit fails with CUDA_ERROR_NO_DEVICE, as the driver does);
  *   SIMCUDA_DRIVER_VERSION=12080    an older driver (cuDriverGetVersion; default 13000);
@@ -78,6 +80,7 @@ struct Function {
     int maxThreads;  // the kernel's __launch_bounds__ (1024 where it has none)
     bool (*launch)(const Function &, unsigned grid, unsigned block, size_t smem, void **params);
     int dynamicSharedLimit = DEFAULT_SHARED;
+    unsigned long long launches = 0;  // of this kernel: odd ones run their threads in reverse order
 };
 
 std::mutex lock;
@@ -470,6 +473,9 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
         say("cuLaunchKernel(%s): launch %llu fails on request (SIMCUDA_FAIL_LAUNCH=%llu)", f->name, launches, failFrom);
         return LAUNCH_FAILED;
     }
+    // Alternate thread orders, launch by launch of each kernel: a result that depends on the schedule (a missing
+    // barrier) then differs between two identical calls, which the bit-identity tests compare.
+    simt_reverse_order = (f->launches++ % 2) == 1;
     if (!f->launch(*f, gx, bx, smem, params)) return INVALID_VALUE;
     if (envNumber("SIMCUDA_CORRUPT_SUMS", 0, true) != 0 && std::strcmp(f->name, "logreg_reduce_partials") == 0) {
         double *out = *static_cast<double **>(params[3]);
