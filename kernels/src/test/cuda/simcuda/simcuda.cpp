@@ -55,7 +55,7 @@ using CUresult = int;
 using CUdevice = int;
 using CUdeviceptr = unsigned long long;
 struct Context { bool alive = true; };
-struct Module { std::string image; };
+struct Module { std::string image; bool fatbin; };
 struct Function;
 using CUcontext = Context *;
 using CUmodule = Module *;
@@ -192,11 +192,9 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_weight_sum, 256), SIMCUDA_KERNEL(logreg_read_sum, 256),
 };
 
-bool imageHasEntry(const std::string &image, const char *name) {
-    if (image.rfind("//", 0) == 0 || image.find(".version") != std::string::npos) {
-        return image.find(std::string(".entry ") + name + "(") != std::string::npos;
-    }
-    return image.find(std::string(name) + '\0') != std::string::npos;  // a fatbin's ELF symbol table
+bool imageHasEntry(const Module &m, const char *name) {
+    if (m.fatbin) return m.image.find(std::string(name) + '\0') != std::string::npos;  // its ELF symbol tables
+    return m.image.find(std::string(".entry ") + name + "(") != std::string::npos;
 }
 
 CUresult needContext(const char *call) {
@@ -373,7 +371,7 @@ API CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned nu
             return INVALID_IMAGE;
         }
     }
-    Module *m = new Module{std::move(text)};
+    Module *m = new Module{std::move(text), magic == 0xBA55ED50u};
     modules.insert(m);
     *module = m;
     return SUCCESS;
@@ -396,7 +394,7 @@ API CUresult cuModuleGetFunction(CUfunction *function, CUmodule module, const ch
     if (CUresult rc = needContext("cuModuleGetFunction")) return rc;
     if (function == nullptr || name == nullptr) return INVALID_VALUE;
     if (modules.count(module) == 0) return INVALID_HANDLE;
-    if (!imageHasEntry(module->image, name)) {
+    if (!imageHasEntry(*module, name)) {
         say("cuModuleGetFunction: no entry point %s in the loaded image", name);
         return NOT_FOUND;
     }
