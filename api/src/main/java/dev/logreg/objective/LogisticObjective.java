@@ -106,13 +106,7 @@ public final class LogisticObjective implements Objective {
         checkDimension(u);
         preconditioner.toModel(u, fitIntercept, params);
         double v = data.value(params);
-        double c2 = penalty.l2Coefficient(m);
-        if (c2 != 0) {
-            double sq = 0;
-            for (int j = 0; j < n; j++) sq += params[j] * params[j];
-            v += 0.5 * c2 * sq;
-        }
-        return v;
+        return v + penalty.smoothValue(params, n, m);
     }
 
     /** The whole objective J at model parameters (θ, b), length n+1, as the user states it. */

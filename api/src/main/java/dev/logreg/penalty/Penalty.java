@@ -117,6 +117,15 @@ public final class Penalty {
         return 0.5 * c2 * sq;
     }
 
+    /** Value of the smooth (L2) part alone, (c₂/2) Σθⱼ²: what {@link #addSmoothPart} returns, without a gradient. */
+    public double smoothValue(double[] weights, int count, double m) {
+        double c2 = l2Coefficient(m);
+        if (c2 == 0) return 0.0;
+        double sq = 0;
+        for (int j = 0; j < count; j++) sq += weights[j] * weights[j];
+        return 0.5 * c2 * sq;
+    }
+
     /** Value of the L1 part alone, c₁ Σ|θⱼ|. */
     public double l1Value(double[] weights, int count, double m) {
         double c1 = l1Coefficient(m);

@@ -46,6 +46,7 @@ class PenaltyTest {
         Penalty p = Penalty.elasticNet(LAMBDA, 0.25);
         assertEquals(2.21875, p.value(PARAMS, N, 3), 1e-15);
         assertEquals(0.625, p.l1Value(PARAMS, N, 3), 1e-15);
+        assertEquals(1.59375, p.smoothValue(PARAMS, N, 3), 1e-15);
         // α = 1 is L1 and α = 0 is L2.
         assertEquals(2.5, Penalty.elasticNet(LAMBDA, 1).value(PARAMS, N, 3), 1e-15);
         assertEquals(2.125, Penalty.elasticNet(LAMBDA, 0).value(PARAMS, N, 3), 1e-15);
@@ -100,6 +101,8 @@ class PenaltyTest {
             double smooth = p.addSmoothPart(x, N, m, g);
             // The smooth part is the whole value less the L1 part.
             assertEquals(p.value(x, N, m) - p.l1Value(x, N, m), smooth, 1e-15, p + ": smooth value");
+            // smoothValue is the same number without a gradient, bit for bit.
+            assertEquals(smooth, p.smoothValue(x, N, m), 0.0, p + ": smoothValue vs addSmoothPart");
             double[] fd = FiniteDifferences.gradient(v -> p.value(v, N, m) - p.l1Value(v, N, m), x);
             FiniteDifferences.assertClose(fd, g, 1e-6, 1e-12, p + ": smooth gradient vs central differences");
         }

@@ -159,13 +159,7 @@ final class DistributedObjective implements Objective {
         checkDimension(u);
         preconditioner.toModel(u, fitIntercept, params);
         double v = dataTerm(params, false)[0];
-        double c2 = penalty.l2Coefficient(m);
-        if (c2 != 0) {
-            double sq = 0;
-            for (int j = 0; j < n; j++) sq += params[j] * params[j];
-            v += 0.5 * c2 * sq;
-        }
-        return v;
+        return v + penalty.smoothValue(params, n, m);
     }
 
     @Override
