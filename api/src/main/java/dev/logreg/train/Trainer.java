@@ -115,7 +115,7 @@ public final class Trainer {
         DataTerm term = bound.term();
         if (optimizer.name().equals("newton") && !term.supportsHessian()) {
             throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
-                    + " does not compute; use lbfgs");
+                    + " does not compute; use " + (options.penalty().isSmooth() ? "lbfgs" : "owlqn"));
         }
         Preconditioner pre = options.precondition()
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),

@@ -230,13 +230,27 @@ final class TrainCommand implements Callable<Integer> {
                 return null;
             case MAX_ITERATIONS:
                 return "training stopped on its iteration budget (" + r.optimization().iterations()
-                        + " iterations) before converging; raise --max-iter or loosen --tol";
+                        + " iterations) before converging; raise --max-iter or loosen --tol" + secondOrderHint(r);
             case TIME_BUDGET:
                 return "training stopped on its time budget after " + r.optimization().iterations()
                         + " iterations, before converging; raise --time-budget";
             default:
                 return "training ended with status " + r.status().name() + (r.message() == null || r.message().isEmpty() ? "" : ": " + r.message());
         }
+    }
+
+    /** Most features for which the hint suggests Newton: its O(n³) solve and O(m·n²) Hessian pass stay cheap. */
+    static final int NEWTON_HINT_MAX_FEATURES = 500;
+
+    /**
+     * Where a quasi-Newton method ran out of iterations on few features, Newton (proximal Newton with an L1 part)
+     * usually converges in tens: nearly collinear columns slow L-BFGS and OWL-QN, not a second-order method.
+     */
+    private static String secondOrderHint(TrainingResult r) {
+        boolean quasiNewton = r.optimizer().equals("lbfgs") || r.optimizer().equals("owlqn");
+        if (!quasiNewton || r.model().features() > NEWTON_HINT_MAX_FEATURES) return "";
+        return ", or try --optimizer newton (second order, on the cpu and reference backends: tens of iterations for "
+                + r.model().features() + " features)";
     }
 
     private static String summary(BinaryMetrics m) {

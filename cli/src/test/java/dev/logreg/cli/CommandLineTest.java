@@ -277,7 +277,18 @@ class CommandLineTest {
                 "--max-iter", "2", "--json");
         assertOk(r);
         assertEquals("MAX_ITERATIONS", JSON.readTree(r.out()).get("status").asText());
-        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("warning: training stopped on its iteration budget (2 iterations)")), r::toString);
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("warning: training stopped on its iteration budget (2 iterations)")
+                && l.contains("try --optimizer newton")), r::toString);
+        // Newton itself, out of budget, is not told to try Newton; with an L1 part it is proximal Newton and converges.
+        CliRun n = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l1", "--lambda", "0.5",
+                "--backend", "reference", "--optimizer", "newton", "--max-iter", "1", "--json");
+        assertOk(n);
+        assertTrue(n.err().contains("iteration budget") && !n.err().contains("try --optimizer newton"), n::toString);
+        CliRun converged = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l1", "--lambda", "0.5",
+                "--backend", "reference", "--optimizer", "newton", "--json");
+        assertOk(converged);
+        assertTrue(JSON.readTree(converged.out()).get("converged").asBoolean(), converged::toString);
+        assertFalse(converged.err().contains("warning:"), converged::toString);
         CliRun q = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--backend", "reference",
                 "--max-iter", "2", "--quiet");
         assertOk(q);
