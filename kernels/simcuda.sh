@@ -24,7 +24,7 @@ if [ "$(uname -m)" != x86_64 ]; then
     exit 0
 fi
 mkdir -p "$out"
-newest=$(ls -t "$src"/* "$here"/src/test/cuda/emulate/simt.h "$here"/src/main/cuda/* "$0" | head -n 1)
+newest=$(ls -t "$src"/* "$here"/src/test/cuda/emulate/simt.h "$here"/src/main/cuda/* "$here/ptxas-sm90.txt" "$0" | head -n 1)
 if [ -f "$lib" ] && [ "$lib" -nt "$newest" ]; then
     exit 0
 fi
@@ -36,7 +36,20 @@ grep -v '^#' "$src/jcuda-12.6.0-driver-imports.txt" | LC_ALL=C sort -u | LC_ALL=
     while read -r name; do
         echo "API CUresult $name() { say(\"$name is not emulated\"); return NOT_SUPPORTED; }"
     done > "$tmp/stubs.inc"
+# Registers a thread of each kernel on sm_90, from the committed ptxas report of the committed PTX, so that occupancy
+# (and so every grid the backend sizes from it) is the H100's, not a guess.
+awk -v q="'" '
+    $0 ~ "Compiling entry function " q "[A-Za-z0-9_]+" q " for " q "sm_90" q { split($0, part, q); entry = part[2] }
+    entry != "" && /Used [0-9]+ registers/ {
+        for (i = 1; i <= NF; i++) if ($i == "Used") printf "{\"%s\", %d},\n", entry, $(i + 1)
+        entry = ""
+    }' \
+    "$here/ptxas-sm90.txt" > "$tmp/registers.inc"
+if [ ! -s "$tmp/registers.inc" ]; then
+    echo "simcuda: no sm_90 register counts in $here/ptxas-sm90.txt" >&2
+    exit 1
+fi
 "$cxx" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wl,-soname,libcuda.so.1 -I"$tmp" \
     -o "$tmp/libcuda.so.1" "$src/simcuda.cpp"
 mv "$tmp/libcuda.so.1" "$lib"
-echo "simcuda: built $lib ($(wc -l < "$tmp/defined") functions emulated, $(wc -l < "$tmp/stubs.inc") stubs)" >&2
+echo "simcuda: built $lib ($(wc -l < "$tmp/defined") functions emulated, $(wc -l < "$tmp/stubs.inc") stubs, sm_90 registers of $(wc -l < "$tmp/registers.inc") kernels)" >&2

@@ -24,12 +24,23 @@ public final class SimulatedGpu {
     }
 
     /**
-     * Fails where simcuda was built but the GPU backend is unusable ({@code gpu} is its availability): there the GPU
-     * tests must run, and a broken simulation must not pass as skipped tests. Does nothing elsewhere.
+     * The system property the device run sets ({@code .gpu/run.sh}, written by {@code scripts/gpu-bundle.sh}): on a
+     * GPU machine every GPU test must run, and an unusable backend (a JCuda that does not load, a failed self-test)
+     * must fail them, not skip them with a passing exit status.
      */
-    public static void assertUsableWhereBuilt(Availability gpu) {
+    public static final String REQUIRE_PROPERTY = "logreg.test.requireGpu";
+
+    /**
+     * Fails where the GPU backend must be usable but is not ({@code gpu} is its availability): where simcuda was
+     * built (a broken simulation must not pass as skipped tests), and where {@code -D}{@link #REQUIRE_PROPERTY}
+     * {@code =true} (the device run). Does nothing elsewhere: there the GPU tests skip with the reason.
+     */
+    public static void assertUsableWhereRequired(Availability gpu) {
         if (built()) {
             assertTrue(gpu.usable(), "simcuda was built (" + System.getProperty(PROPERTY) + ") but the gpu backend is unusable: " + gpu.reason());
+        }
+        if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
+            assertTrue(gpu.usable(), "-D" + REQUIRE_PROPERTY + "=true but the gpu backend is unusable: " + gpu.reason());
         }
     }
 }

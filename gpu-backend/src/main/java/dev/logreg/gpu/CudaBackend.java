@@ -56,6 +56,8 @@ public final class CudaBackend implements Backend {
     private final Allocations allocations = new Allocations();
     private final List<CudaDataTerm> terms = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** The dynamic shared memory each kernel is allowed so far (past the 48 KiB default); only ever raised. */
+    private final Map<String, Integer> sharedMemoryAllowed = new HashMap<>();
     private final CUdevice device = new CUdevice();
     private final String deviceName;
     private final int driverVersion;
@@ -352,10 +354,17 @@ public final class CudaBackend implements Backend {
         return Math.max(1, n[0]);
     }
 
-    /** Allows {@code kernel} {@code smem} bytes of dynamic shared memory (needed past 48 KiB). */
+    /**
+     * Allows {@code kernel} at least {@code smem} bytes of dynamic shared memory (needed past 48 KiB). The attribute
+     * belongs to the function, which every term bound on this backend shares: lowering it for a narrower term would
+     * make a wider term's launches fail, so it is only ever raised.
+     */
     void allowSharedMemory(String kernel, int smem) {
+        Integer allowed = sharedMemoryAllowed.get(kernel);
+        if (allowed != null && allowed >= smem) return;
         Cuda.check(JCudaDriver.cuFuncSetAttribute(function(kernel), jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
                 "cuFuncSetAttribute(" + kernel + ", MAX_DYNAMIC_SHARED_SIZE_BYTES=" + smem + ")");
+        sharedMemoryAllowed.put(kernel, smem);
     }
 
     /** Launches {@code kernel} on the stream: 1-D grid and block. */

@@ -144,7 +144,7 @@ public final class CudaDataTerm implements DataTerm {
         int width = n + 3;
         if (k != null) {
             int smem = 8 * width * 8;
-            return new Plan(k, CudaBackend.BLOCK, smem, sms * backend.occupancy(k, CudaBackend.BLOCK, smem), 8 * rowsInFlight(k), false);
+            return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, true), smem), 8 * rowsInFlight(k), false);
         }
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
@@ -161,10 +161,25 @@ public final class CudaDataTerm implements DataTerm {
 
     private Plan valuePlan() {
         String k = narrowKernel(false);
-        if (k == null) k = CudaKernels.VALUE_WIDE;
         int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
-        int rowsPerBlock = 8 * (k.equals(CudaKernels.VALUE_WIDE) ? 1 : rowsInFlight(k));
-        return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), rowsPerBlock, false);
+        if (k == null) {
+            k = CudaKernels.VALUE_WIDE;
+            return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
+        }
+        return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, false), smem), 8 * rowsInFlight(k), false);
+    }
+
+    /**
+     * The grid of a register-resident kernel and of its prefetching twin: the SM count times the smaller of their
+     * occupancies. The twin keeps more rows in flight in registers (on sm_90, 88 against 74 registers a thread for
+     * fused_s1: 2 blocks an SM against 3), and a grid sized from each kernel's own occupancy would split the rows
+     * differently, so the two would sum in different orders; with one grid, prefetching changes only when rows are
+     * loaded, never the result's bits.
+     */
+    private int narrowGrid(String plainKernel, int smem) {
+        int blocks = Math.min(backend.occupancy(plainKernel, CudaBackend.BLOCK, smem),
+                backend.occupancy(plainKernel + CudaKernels.PREFETCH_SUFFIX, CudaBackend.BLOCK, smem));
+        return backend.multiprocessors() * blocks;
     }
 
     /**
@@ -402,7 +417,7 @@ public final class CudaDataTerm implements DataTerm {
 
     /**
      * Copies the first {@code min(bytes, featureBytes())} bytes of X to a scratch buffer on the device
-     * ({@code cuMemcpyDtoD}, allocated on first use and kept) and waits: the copy bandwidth ceiling. Returns the bytes
+     * ({@code cuMemcpyDtoDAsync} on the backend's stream, allocated on first use and kept) and waits: the copy bandwidth ceiling. Returns the bytes
      * copied (count read plus written twice for bandwidth).
      */
     public long copyPass(long bytes) {
@@ -418,8 +433,10 @@ public final class CudaDataTerm implements DataTerm {
                 ensureFits(b, "copy scratch");
                 copyScratch = own(DeviceBuffer.allocate(b, backend.allocations(), "copy scratch"));
             }
-            Cuda.check(JCudaDriver.cuMemcpyDtoD(copyScratch.pointer(), x.pointer(), b), "cuMemcpyDtoD");
-            backend.synchronize("cuMemcpyDtoD");
+            // On the backend's stream, so that the synchronize below waits for it: a device-to-device cuMemcpyDtoD
+            // returns before the copy ends and runs on the legacy stream, which synchronizing ours does not wait for.
+            Cuda.check(JCudaDriver.cuMemcpyDtoDAsync(copyScratch.pointer(), x.pointer(), b, backend.stream()), "cuMemcpyDtoDAsync");
+            backend.synchronize("cuMemcpyDtoDAsync");
             return b;
         } catch (BackendException e) {
             throw fail(e);

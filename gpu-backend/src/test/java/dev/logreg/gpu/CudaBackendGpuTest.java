@@ -90,6 +90,31 @@ class CudaBackendGpuTest {
         }
     }
 
+    /**
+     * Two wide terms on one backend, each needing more than 48 KiB of shared memory (n = 2,000: 125 KiB; n = 800:
+     * 50 KiB): binding the narrower second must not lower the limit the wider first one launches with.
+     */
+    @Test
+    void aNarrowerWideTermLeavesTheWiderOneLaunchable() {
+        Dataset wide = GpuTestSupport.data(21, 301, 2_000, false, 2.0);
+        Dataset narrower = GpuTestSupport.data(22, 203, 800, true, 2.0);
+        double[] pw = GpuTestSupport.params(23, 2_000, 2.0);
+        double[] pn = GpuTestSupport.params(24, 800, 2.0);
+        try (CudaDataTerm first = gpu.bind(wide, Loss.log()); CudaDataTerm second = gpu.bind(narrower, Loss.log())) {
+            for (Object[] c : new Object[][] {{second, narrower, pn}, {first, wide, pw}}) {
+                CudaDataTerm t = (CudaDataTerm) c[0];
+                Dataset d = (Dataset) c[1];
+                double[] p = (double[]) c[2];
+                double[] gRef = new double[d.cols() + 1];
+                double[] ref = GpuTestSupport.reference(d, Loss.log(), 0, d.rows(), p, gRef);
+                double[] g = new double[d.cols() + 1];
+                double v = t.valueAndGradient(p, g);
+                assertRelative(ref[0], v, TOL, d.cols() + " columns, value");
+                assertGradient(gRef, g, ref[1], TOL, d.cols() + " columns");
+            }
+        }
+    }
+
     @Test
     void logitsOfMagnitude1e3() {
         for (Loss loss : List.of(Loss.log(), Loss.mse())) {

@@ -34,10 +34,11 @@ final class GpuTestSupport {
     /**
      * Skips the calling test where no device is usable, except under simcuda (the build's simulated driver,
      * {@code kernels/simcuda.sh}): where the build says it made one ({@code -Dlogreg.test.simcuda=PATH} naming an
-     * existing file), an unusable backend is a failure, so that a broken simulation cannot pass as skipped tests.
+     * existing file), an unusable backend is a failure, so that a broken simulation cannot pass as skipped tests; so it
+     * is in the device run ({@code -Dlogreg.test.requireGpu=true}).
      */
     static void assumeDevice() {
-        SimulatedGpu.assertUsableWhereBuilt(availability());
+        SimulatedGpu.assertUsableWhereRequired(availability());
         assumeTrue(availability().usable(), skipReason());
     }
 

@@ -47,7 +47,7 @@ final class Backends {
      */
     static Backend openOrSkip(String name) {
         Availability a = availability(name);
-        if (name.equals("gpu")) SimulatedGpu.assertUsableWhereBuilt(a);
+        if (name.equals("gpu")) SimulatedGpu.assertUsableWhereRequired(a);
         assumeTrue(a.usable(), () -> name + " backend not usable here: " + a.reason());
         return FACTORY.select(BackendChoice.parse(name, "test")).provider().create(BackendOptions.DEFAULT);
     }

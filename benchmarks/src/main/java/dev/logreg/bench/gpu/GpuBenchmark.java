@@ -175,7 +175,7 @@ public final class GpuBenchmark {
                     add("read-only reduction over X (ceiling)", readMs, xBytes, readMs);
                     long copyBytes = t.copyPass(t.featureBytes());
                     double copyMs = time(reps, () -> t.copyPass(copyBytes));
-                    add("cuMemcpyDtoD of X (read + write, ceiling)", copyMs, 2.0 * copyBytes, readMs * 2.0 * copyBytes / xBytes);
+                    add("cuMemcpyDtoDAsync of X (read + write, ceiling)", copyMs, 2.0 * copyBytes, readMs * 2.0 * copyBytes / xBytes);
                     double[] g = new double[cols + 1];
                     fusedMs = time(reps, () -> t.valueAndGradient(0, rows, params, g, GradientPath.FUSED));
                     add("fused value + gradient", fusedMs, xBytes, readMs);
@@ -194,10 +194,10 @@ public final class GpuBenchmark {
                             double cbMs = time(reps, () -> t.valueAndGradient(0, rows, params, g, GradientPath.CUBLAS));
                             add("cuBLAS Sgemv x2 + residual kernel", cbMs, xBytes, readMs);
                         } catch (RuntimeException e) {
-                            table.add(new String[] {"cuBLAS Sgemv x2 + residual kernel", "-", "-", "-", "failed: " + e.getMessage()});
+                            record(new String[] {"cuBLAS Sgemv x2 + residual kernel", "-", "-", "-", "failed: " + e.getMessage()});
                         }
                     } else {
-                        table.add(new String[] {"cuBLAS Sgemv x2 + residual kernel", "-", "-", "-", CudaBackend.cublasProblem().get()});
+                        record(new String[] {"cuBLAS Sgemv x2 + residual kernel", "-", "-", "-", CudaBackend.cublasProblem().get()});
                     }
                 }
             }
@@ -270,8 +270,18 @@ public final class GpuBenchmark {
         }
 
         void add(String name, double ms, double bytes, double readMs) {
-            table.add(new String[] {name, String.format(Locale.ROOT, "%.3f", ms), String.format(Locale.ROOT, "%.1f", bytes / (ms * 1e-3) / 1e9),
+            record(new String[] {name, String.format(Locale.ROOT, "%.3f", ms), String.format(Locale.ROOT, "%.1f", bytes / (ms * 1e-3) / 1e9),
                     String.format(Locale.ROOT, "%.2fx", readMs / ms), ""});
+        }
+
+        /**
+         * Keeps a row for the final table and prints it now: the run has a time limit, and a hang or a crash later
+         * (PyTorch, training, a native failure) must not take the rows already measured with it.
+         */
+        void record(String[] row) {
+            table.add(row);
+            System.out.printf(Locale.ROOT, "measured: %-48s %10s %10s %12s  %s%n", (Object[]) row);
+            System.out.flush();
         }
 
         /** Writes the .npy files, runs the torch script, returns its JSON line (null, with a note, where it fails). */
