@@ -100,10 +100,7 @@ public final class GradientDescentOptimizer implements Optimizer {
                 double lin = 0;
                 double sq = 0;
                 for (int i = 0; i < n; i++) {
-                    double v = y[i] - gy[i] / L;
-                    double thr = c[i] / L;
-                    // Soft thresholding: the proximal map of (c/L)|·|, exact zeros inside the threshold.
-                    xNew[i] = v > thr ? v - thr : (v < -thr ? v + thr : 0.0);
+                    xNew[i] = Vectors.softThreshold(y[i] - gy[i] / L, c[i] / L);
                     double diff = xNew[i] - y[i];
                     lin += gy[i] * diff;
                     sq += diff * diff;

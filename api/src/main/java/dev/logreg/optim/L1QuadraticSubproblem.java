@@ -143,11 +143,8 @@ final class L1QuadraticSubproblem {
             if (c[i] == 0) {
                 t = -beta / a;
             } else {
-                // u = xᵢ + t minimizes ½a(u − xᵢ)² + β(u − xᵢ) + cᵢ|u|: soft thresholding.
-                double v = x[i] - beta / a;
-                double threshold = c[i] / a;
-                double u = v > threshold ? v - threshold : (v < -threshold ? v + threshold : 0.0);
-                t = u - x[i];
+                // u = xᵢ + t minimizes ½a(u − xᵢ)² + β(u − xᵢ) + cᵢ|u|.
+                t = Vectors.softThreshold(x[i] - beta / a, c[i] / a) - x[i];
             }
             double delta = t - d[i];
             if (delta != 0) {

@@ -67,14 +67,8 @@ public final class NewtonOptimizer implements Optimizer {
         double[] xNew = new double[n];
         double[] gNew = new double[n];
         while (true) {
-            f.smoothHessian(x, h);
-            p.evaluated();
-            if (!Vectors.allFinite(h)) {
-                return p.finish(x, fx, gNorm, Status.NUMERIC_ERROR, "non-finite Hessian; returned the last finite iterate");
-            }
-            if (Double.isNaN(factorShifted(h, n, l))) {
-                return p.finish(x, fx, gNorm, Status.NUMERIC_ERROR, "the Hessian could not be made positive definite by any diagonal shift");
-            }
+            String failure = hessian(f, p, x, h, l);
+            if (failure != null) return p.finish(x, fx, gNorm, Status.NUMERIC_ERROR, failure);
             for (int i = 0; i < n; i++) d[i] = -g[i];
             Cholesky.solve(l, n, d, d);
             double slope = Vectors.dot(g, d);
@@ -104,15 +98,11 @@ public final class NewtonOptimizer implements Optimizer {
         Progress p = new Progress(criteria, listener);
         int n = x.length;
         double[] g = new double[n];
-        double fx = f.smoothValueAndGradient(x, g) + Vectors.l1Part(f, x);
-        p.evaluated();
-        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
-            return p.finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point");
-        }
         double[] pg = new double[n];
-        Vectors.pseudoGradient(x, g, c, pg);
-        double pgNorm = Vectors.infNorm(pg);
-        if (p.convergedAtStart(fx, pgNorm)) return p.finish(x, fx, pgNorm, Status.CONVERGED_GRADIENT, Progress.describe(Status.CONVERGED_GRADIENT));
+        Progress.Start start = p.startComposite(f, x, c, g, pg);
+        if (start.finished() != null) return start.finished();
+        double fx = start.value();
+        double pgNorm = start.gradientNorm();
 
         L1QuadraticSubproblem subproblem = new L1QuadraticSubproblem(n);
         double[] h = new double[n * n];
@@ -121,16 +111,8 @@ public final class NewtonOptimizer implements Optimizer {
         double[] xNew = new double[n];
         double[] gNew = new double[n];
         while (true) {
-            f.smoothHessian(x, h);
-            p.evaluated();
-            if (!Vectors.allFinite(h)) {
-                return p.finish(x, fx, pgNorm, Status.NUMERIC_ERROR, "non-finite Hessian; returned the last finite iterate");
-            }
-            double shift = factorShifted(h, n, l);
-            if (Double.isNaN(shift)) {
-                return p.finish(x, fx, pgNorm, Status.NUMERIC_ERROR, "the Hessian could not be made positive definite by any diagonal shift");
-            }
-            for (int i = 0; i < n; i++) h[i * n + i] += shift;
+            String failure = hessian(f, p, x, h, l);
+            if (failure != null) return p.finish(x, fx, pgNorm, Status.NUMERIC_ERROR, failure);
             double forcing = Math.min(0.1, Math.sqrt(pgNorm));
             subproblem.solve(h, g, x, c, forcing * pgNorm, MAX_SWEEPS, d);
             double decrease = decrease(g, x, c, d);
@@ -185,6 +167,22 @@ public final class NewtonOptimizer implements Optimizer {
             double u = v > t ? v - t : (v < -t ? v + t : 0.0);
             d[i] = u - x[i];
         }
+    }
+
+    /**
+     * Evaluates ∇²F(x) into {@code h} (one pass over the data) and factors it, shifted where needed: on return h
+     * holds H + μI, the matrix the step's model uses, and {@code l} its Cholesky factor. Returns null, or the message
+     * of the NUMERIC_ERROR that ends the run.
+     */
+    private static String hessian(Objective f, Progress p, double[] x, double[] h, double[] l) {
+        f.smoothHessian(x, h);
+        p.evaluated();
+        if (!Vectors.allFinite(h)) return "non-finite Hessian; returned the last finite iterate";
+        int n = x.length;
+        double shift = factorShifted(h, n, l);
+        if (Double.isNaN(shift)) return "the Hessian could not be made positive definite by any diagonal shift";
+        for (int i = 0; i < n; i++) h[i * n + i] += shift;
+        return null;
     }
 
     /**

@@ -57,16 +57,11 @@ public final class OwlqnOptimizer implements Optimizer {
         Progress p = new Progress(criteria, listener);
         int n = x.length;
         double[] g = new double[n];
-        double smooth = f.smoothValueAndGradient(x, g);
-        p.evaluated();
-        double fx = smooth + Vectors.l1Part(f, x);
-        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
-            return p.finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point");
-        }
         double[] pg = new double[n];
-        Vectors.pseudoGradient(x, g, c, pg);
-        double pgNorm = Vectors.infNorm(pg);
-        if (p.convergedAtStart(fx, pgNorm)) return p.finish(x, fx, pgNorm, Status.CONVERGED_GRADIENT, Progress.describe(Status.CONVERGED_GRADIENT));
+        Progress.Start start = p.startComposite(f, x, c, g, pg);
+        if (start.finished() != null) return start.finished();
+        double fx = start.value();
+        double pgNorm = start.gradientNorm();
 
         LbfgsMemory memory = new LbfgsMemory(history, n);
         double[] d = new double[n];

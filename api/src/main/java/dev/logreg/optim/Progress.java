@@ -108,6 +108,24 @@ final class Progress {
         return new Start(fx, gNorm, null);
     }
 
+    /**
+     * As {@link #start}, for Φ = F + Σcᵢ|xᵢ| (OWL-QN, proximal Newton): Φ(x) and ‖◇Φ(x)‖∞, with ∇F written into
+     * {@code g} and the pseudo-gradient ◇Φ into {@code pg}.
+     */
+    Start startComposite(Objective f, double[] x, double[] c, double[] g, double[] pg) {
+        double fx = f.smoothValueAndGradient(x, g) + Vectors.l1Part(f, x);
+        evaluated();
+        if (!Double.isFinite(fx) || !Vectors.allFinite(g)) {
+            return new Start(fx, Double.NaN, finish(x, fx, Double.NaN, Status.NUMERIC_ERROR, "non-finite objective or gradient at the start point"));
+        }
+        Vectors.pseudoGradient(x, g, c, pg);
+        double pgNorm = Vectors.infNorm(pg);
+        if (convergedAtStart(fx, pgNorm)) {
+            return new Start(fx, pgNorm, finish(x, fx, pgNorm, Status.CONVERGED_GRADIENT, describe(Status.CONVERGED_GRADIENT)));
+        }
+        return new Start(fx, pgNorm, null);
+    }
+
     /** The result at {@code x}, which must be finite (the optimizers roll back to the last finite iterate). */
     OptimizationResult finish(double[] x, double f, double gradientNorm, Status status, String message) {
         if (!Vectors.allFinite(x)) {

@@ -29,6 +29,14 @@ final class Vectors {
         return true;
     }
 
+    /**
+     * S(v, t) = sign(v)·max(|v| − t, 0), the proximal map of t|·| (t ≥ 0): exactly zero where |v| ≤ t, which is where
+     * the L1 methods' exact zeros come from.
+     */
+    static double softThreshold(double v, double t) {
+        return v > t ? v - t : (v < -t ? v + t : 0.0);
+    }
+
     /** out = x + a·d. */
     static void axpy(double[] x, double a, double[] d, double[] out) {
         for (int i = 0; i < x.length; i++) out[i] = x[i] + a * d[i];

@@ -234,6 +234,41 @@ class OptimizerBehaviourTest {
     }
 
     @Test
+    void proximalNewtonOnTheNonConvexSquaredErrorWithL1StillDescends() {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            TrainingResult r = Trainer.fit(backend, BundledData.breastCancer(), TrainingOptions.DEFAULT.withOptimizer("newton")
+                    .withLoss(Loss.mse()).withPenalty(Penalty.elasticNet(1.0, 0.5)).withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(200)), null);
+            List<IterationState> h = r.optimization().history();
+            assertFalse(h.isEmpty(), "no iteration");
+            for (int i = 1; i < h.size(); i++) {
+                assertTrue(h.get(i).objective() <= h.get(i - 1).objective(), "objective rose at iteration " + (i + 1));
+            }
+            assertTrue(r.optimization().status().isConverged() || r.optimization().status() == Status.LINE_SEARCH_FAILED, r.optimization().status().toString());
+            assertFinite(r.optimization().solution(), "newton mse elastic net");
+        }
+    }
+
+    /**
+     * With λ past λ_max every coefficient is exactly zero and the intercept is the log-odds of the label mean: the
+     * proximal Newton and OWL-QN both find that, from a start at zero.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"newton", "owlqn"})
+    void aPenaltyPastLambdaMaxZeroesEveryCoefficient(String name) {
+        Dataset bc = BundledData.breastCancer();
+        long[] counts = bc.labelCounts();
+        double mean = (double) counts[1] / bc.rows();
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            TrainingResult r = Trainer.fit(backend, bc, TrainingOptions.DEFAULT.withOptimizer(name).withPenalty(Penalty.l1(1e9)), null);
+            assertTrue(r.status().isConverged(), name + ": " + r.status() + " " + r.message());
+            double[] theta = r.model().coefficients();
+            for (int j = 0; j < theta.length; j++) assertEquals(0.0, theta[j], name + ": coefficient " + j);
+            double logOdds = Math.log(mean / (1 - mean));
+            assertTrue(Math.abs(r.model().intercept() - logOdds) <= 1e-8, name + ": intercept " + r.model().intercept() + ", log-odds " + logOdds);
+        }
+    }
+
+    @Test
     void optimizersAreCreatedByName() {
         for (String n : Optimizers.NAMES) {
             if (n.equals("auto")) continue;
