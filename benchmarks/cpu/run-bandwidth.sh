@@ -3,7 +3,7 @@
 # read kernel with gcc, the benchmark class with javac), runs it and saves the raw output with the machine's
 # description to benchmarks/results/cpu/bandwidth-<date>.txt (appended: each run of the day keeps its own header).
 # Extra arguments go to BandwidthBenchmark
-# (--rows, --cols, --reps, --warmup, --seed, --reference-reps). Set MVN_FLAGS="" to let Maven go online.
+# (--rows, --cols, --reps, --warmup, --seed, --reference-reps, --hessian-reps). Set MVN_FLAGS="" to let Maven go online.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

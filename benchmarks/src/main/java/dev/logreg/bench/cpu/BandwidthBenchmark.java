@@ -34,8 +34,11 @@ import java.util.concurrent.Future;
  * <p>Each cpu line also gives the cores the evaluation actually got (process CPU time / wall time, median): on a
  * shared machine a busy neighbour shows up there, and GB/s per busy core is then the fairer figure of the kernel.
  *
+ * <p>Also the CPU backend's Hessian pass (Newton's method) beside the ND4J gemms it cannot avoid, same shapes, same
+ * run ({@code --hessian-reps 0} leaves it out).
+ *
  * <p>Arguments: {@code [--rows R] [--cols N] [--reps K] [--warmup W] [--seed S] [--stream-binary PATH]
- * [--reference-reps K]}.
+ * [--reference-reps K] [--hessian-reps K]}.
  */
 public final class BandwidthBenchmark {
     private BandwidthBenchmark() {}
@@ -49,6 +52,7 @@ public final class BandwidthBenchmark {
         int referenceReps = 3;
         long seed = 42;
         String streamBinary = null;
+        int hessianReps = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows": rows = Integer.parseInt(args[++i]); break;
@@ -58,6 +62,7 @@ public final class BandwidthBenchmark {
                 case "--reference-reps": referenceReps = Integer.parseInt(args[++i]); break;
                 case "--seed": seed = Long.parseLong(args[++i]); break;
                 case "--stream-binary": streamBinary = args[++i]; break;
+                case "--hessian-reps": hessianReps = Integer.parseInt(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
@@ -97,6 +102,11 @@ public final class BandwidthBenchmark {
                     if (pass == Nd4jBackend.Pass.FUSED && loss == Loss.log()) System.out.println("  " + backend.description());
                 }
             }
+        }
+        if (hessianReps > 0) {
+            String line = hessianLine(data, params, hessianReps);
+            System.out.println(line);
+            summary.add(line);
         }
         try (Backend ref = new ReferenceBackend()) {
             double[] r = measure(ref, data, Loss.log(), params, 1, referenceReps);
@@ -153,6 +163,42 @@ public final class BandwidthBenchmark {
             if (Double.isNaN(sink)) System.out.println("(NaN in results)");
             return new double[] {median(vg), median(v), median(busy)};
         }
+    }
+
+    /** Doubles of the CPU backend's float64 row blocks (Nd4jDataTerm.BLOCK_DOUBLES): the ceiling's gemms take the same shape. */
+    private static final int HESSIAN_BLOCK_DOUBLES = 1 << 17;
+
+    /**
+     * The CPU backend's Hessian pass (Newton's, O(m·n²)) beside its unavoidable part measured in the same run: the
+     * same ND4J float64 gemms X̃_bᵀ·S_b, [k, n+1]ᵀ·[k, n+1] per block of k rows, on scratch matrices alone, with no
+     * cast of X, no logits and no scaling. Medians of {@code reps} after one warm-up each.
+     */
+    private static String hessianLine(Dataset data, double[] params, int reps) {
+        int d = data.cols() + 1;
+        int blockRows = Math.max(1, HESSIAN_BLOCK_DOUBLES / d);
+        long blocks = (data.rows() + blockRows - 1) / blockRows;
+        double[] pass = new double[reps];
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(data, Loss.log())) {
+            double[] h = new double[d * d];
+            term.hessian(params, h);
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.nanoTime();
+                term.hessian(params, h);
+                pass[i] = (System.nanoTime() - t0) * 1e-9;
+            }
+        }
+        org.nd4j.linalg.api.ndarray.INDArray a = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, blockRows, d);
+        org.nd4j.linalg.api.ndarray.INDArray b = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, blockRows, d);
+        org.nd4j.linalg.api.ndarray.INDArray c = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, d, d);
+        double[] gemm = new double[reps];
+        for (int i = -1; i < reps; i++) {
+            long t0 = System.nanoTime();
+            for (long k = 0; k < blocks; k++) org.nd4j.linalg.factory.Nd4j.gemm(a, b, c, true, false, 1.0, 1.0);
+            if (i >= 0) gemm[i] = (System.nanoTime() - t0) * 1e-9;
+        }
+        double flops = 2.0 * blocks * blockRows * d * (double) d;
+        return String.format(Locale.ROOT, "cpu hessian pass (Newton): median %.3f s; its gemms alone (%d of [%d, %d]^T [%d, %d], ND4J float64): median %.3f s = %.1f GFLOP/s; pass / gemms = %.2f",
+                median(pass), blocks, blockRows, d, blockRows, d, median(gemm), flops / median(gemm) / 1e9, median(pass) / median(gemm));
     }
 
     /**
