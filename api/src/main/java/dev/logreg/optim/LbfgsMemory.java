@@ -18,6 +18,9 @@ final class LbfgsMemory {
     private final double[][] y;
     private final double[] rho;
     private final double[] alpha;
+    /** ρ of each pair's free part in {@link #direction(double[], double[], boolean[])} (0: the pair is skipped). */
+    private final double[] freeRho;
+    private double freeGamma;
     private final double[] sScratch;
     private final double[] yScratch;
     private int count;
@@ -29,6 +32,7 @@ final class LbfgsMemory {
         this.y = new double[m][dimension];
         this.rho = new double[m];
         this.alpha = new double[m];
+        this.freeRho = new double[m];
         this.sScratch = new double[dimension];
         this.yScratch = new double[dimension];
     }
@@ -62,6 +66,63 @@ final class LbfgsMemory {
     }
 
     int size() { return count; }
+
+    /**
+     * As {@link #direction(double[], double[])}, on the free coordinates alone: d_F = −H_F·g_F and d = 0 where
+     * {@code fixed}, H_F the two-loop approximation built from the pairs' free parts (s_F, y_F), each pair's ρ and the
+     * initial γ recomputed on them, a pair skipped where its free part fails the curvature rule. Where the fixed
+     * coordinates stayed put over a step (OWL-QN's zeros), y_F ≈ ∇²F_FF·s_F: the pairs are secant pairs of the
+     * reduced Hessian, so this approximates (∇²F_FF)⁻¹, the inverse of the free block, and not the free block of the
+     * full inverse, (∇²F⁻¹)_FF, which is what zeroing the fixed part of the full direction gives and which, on coupled
+     * coordinates, can be far longer.
+     */
+    void direction(double[] g, double[] d, boolean[] fixed) {
+        int n = g.length;
+        for (int i = 0; i < n; i++) d[i] = fixed[i] ? 0.0 : -g[i];
+        if (count == 0) return;
+        int k = newest;
+        int newestUsed = -1;
+        for (int j = 0; j < count; j++) {
+            double[] sk = s[k];
+            double[] yk = y[k];
+            double sy = 0;
+            double yy = 0;
+            double sd = 0;
+            for (int i = 0; i < n; i++) {
+                if (fixed[i]) continue;
+                sy += sk[i] * yk[i];
+                yy += yk[i] * yk[i];
+                sd += sk[i] * d[i];
+            }
+            if (sy > CURVATURE_EPS * yy && Double.isFinite(sy) && Double.isFinite(yy)) {
+                freeRho[k] = 1.0 / sy;
+                alpha[k] = freeRho[k] * sd;
+                double a = alpha[k];
+                for (int i = 0; i < n; i++) if (!fixed[i]) d[i] -= a * yk[i];
+                if (newestUsed < 0) {
+                    newestUsed = k;
+                    freeGamma = sy / yy;
+                }
+            } else {
+                freeRho[k] = 0.0; // skipped in both loops
+            }
+            k = (k - 1 + m) % m;
+        }
+        if (newestUsed < 0) return; // no pair has curvature on the free coordinates: steepest descent there
+        for (int i = 0; i < n; i++) d[i] *= freeGamma;
+        k = (newest - count + 1 + m) % m;
+        for (int j = 0; j < count; j++) {
+            if (freeRho[k] != 0.0) {
+                double[] yk = y[k];
+                double yd = 0;
+                for (int i = 0; i < n; i++) if (!fixed[i]) yd += yk[i] * d[i];
+                double c = alpha[k] - freeRho[k] * yd;
+                double[] sk = s[k];
+                for (int i = 0; i < n; i++) if (!fixed[i]) d[i] += c * sk[i];
+            }
+            k = (k + 1) % m;
+        }
+    }
 
     /** Writes d = −H·g into {@code d} (H the inverse-Hessian approximation; the identity with no pairs). */
     void direction(double[] g, double[] d) {

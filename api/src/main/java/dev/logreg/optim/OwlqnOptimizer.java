@@ -10,12 +10,24 @@ import java.util.Set;
  * log-linear models", ICML), for F(x) + Σ cᵢ|xᵢ|. The default for L1 and elastic net.
  *
  * <p>Each iteration: the pseudo-gradient ◇f (the minimum-norm subgradient); the L-BFGS direction d = −H◇f with H
- * built from the smooth part's gradients only; d zeroed where its sign disagrees with −◇f; a backtracking line
- * search (halving, sufficient decrease f(x') ≤ f(x) + γ ◇f·(x' − x), γ = 1e-4) along d, each trial projected onto
- * the orthant of x (where xᵢ = 0: that of −◇fᵢ), so that a coordinate crossing zero lands exactly on zero. The
- * gradient test is on ‖◇f‖∞. Where every cᵢ is zero there is nothing to project and it is L-BFGS with a
- * backtracking line search. The pair and reset safeguards, and the initial matrix γI, are those of
- * {@link LbfgsOptimizer}.
+ * built from the smooth part's gradients only; a backtracking line search (halving, sufficient decrease
+ * f(x') ≤ f(x) + γ ◇f·(x' − x) with ◇f·(x' − x) &lt; 0, γ = 1e-4) along d, each trial projected onto the orthant of x
+ * (where xᵢ = 0: that of −◇fᵢ), so that a coordinate crossing zero lands exactly on zero. The gradient test is on
+ * ‖◇f‖∞. Where every cᵢ is zero there is nothing to project and it is L-BFGS with a backtracking line search. The
+ * pair and reset safeguards, and the initial matrix γI, are those of {@link LbfgsMemory}.
+ *
+ * <p>Two departures from the paper, both about the direction, both measured. (1) Penalized coordinates at zero with
+ * a zero pseudo-gradient (|gᵢ| ≤ cᵢ) are held at zero and the quasi-Newton direction is that of the free
+ * coordinates alone ({@link LbfgsMemory#direction(double[], double[], boolean[])}). (2) The paper zeroes every
+ * component of d whose sign disagrees with −◇f; here only those of coordinates at zero, where the sign chooses the
+ * orthant to enter. On coupled coordinates a quasi-Newton step moves some coordinates against their own gradient
+ * (that is how it handles correlation), and zeroing those components leaves a step several times too long: on the
+ * bundled breast-cancer data without an intercept the paper's rule zeroed 8 to 10 of 15 free components every
+ * iteration, every step was cut to 1/4 by the line search, and OWL-QN stood 3% above the L1 optimum after 5,000
+ * iterations; with both changes it converges in 495. With an intercept, L1 λ = 0.5: 110 iterations instead of
+ * 1,021; elastic net: 265 instead of 738; the hard synthetic set: 90 and 81 instead of 286 and 204. Descent is kept:
+ * −◇f_F·H_F◇f_F &lt; 0, and the zeroed components only had ◇fᵢdᵢ ≥ 0. A projected trial whose ◇f·(x' − x) is not
+ * negative (a clipped coordinate that moved against its gradient) is never accepted; halving reaches one that is.
  *
  * <p>Immutable configuration; each {@link #minimize} call has its own state.
  */
@@ -69,9 +81,18 @@ public final class OwlqnOptimizer implements Optimizer {
         double[] xNew = new double[n];
         double[] gNew = new double[n];
         boolean retriedSteepest = false;
+        boolean[] fixed = new boolean[n];
         while (true) {
-            memory.direction(pg, d);
-            alignWithSteepest(d, pg, c);
+            // Penalized coordinates at zero whose pseudo-gradient is zero (|gᵢ| ≤ cᵢ) stay at zero this step; the
+            // quasi-Newton direction is that of the free coordinates alone (see LbfgsMemory).
+            boolean anyFixed = false;
+            for (int i = 0; i < n; i++) {
+                fixed[i] = c[i] != 0 && x[i] == 0 && pg[i] == 0;
+                anyFixed |= fixed[i];
+            }
+            if (anyFixed) memory.direction(pg, d, fixed);
+            else memory.direction(pg, d);
+            alignWithSteepest(d, pg, c, x);
             double slope = Vectors.dot(pg, d);
             if (!(slope < 0)) {
                 memory.clear();
@@ -98,7 +119,9 @@ public final class OwlqnOptimizer implements Optimizer {
                 }
                 double decrease = 0;
                 for (int i = 0; i < n; i++) decrease += pg[i] * (xNew[i] - x[i]);
-                if (fNew <= fx + GAMMA * decrease) {
+                // decrease < 0 too: with components against the gradient allowed off zero, clipping one of them
+                // can leave ◇f·(x' − x) ≥ 0, which must not pass as a sufficient decrease.
+                if (decrease < 0 && fNew <= fx + GAMMA * decrease) {
                     accepted = true;
                     break;
                 }
@@ -125,10 +148,14 @@ public final class OwlqnOptimizer implements Optimizer {
         }
     }
 
-    /** Zeroes the penalized components of d whose sign disagrees with −◇f (Andrew &amp; Gao's constraint on d). */
-    private static void alignWithSteepest(double[] d, double[] pg, double[] c) {
+    /**
+     * Zeroes the components of d, at penalized coordinates that are zero, whose sign disagrees with −◇f: there the
+     * sign chooses the orthant entered (Andrew &amp; Gao's constraint on d, kept only where it chooses an orthant;
+     * see the class comment).
+     */
+    private static void alignWithSteepest(double[] d, double[] pg, double[] c, double[] x) {
         for (int i = 0; i < d.length; i++) {
-            if (c[i] != 0 && d[i] * pg[i] >= 0) d[i] = 0.0;
+            if (c[i] != 0 && x[i] == 0 && d[i] * pg[i] >= 0) d[i] = 0.0;
         }
     }
 
