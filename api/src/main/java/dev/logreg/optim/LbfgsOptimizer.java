@@ -24,8 +24,22 @@ import java.util.Set;
  * <p>Immutable configuration; each {@link #minimize} call has its own state, so one instance may serve many threads.
  */
 public final class LbfgsOptimizer implements Optimizer {
-    /** History length used by {@link #LbfgsOptimizer()}. */
-    public static final int DEFAULT_HISTORY = 10;
+    /**
+     * History length used by {@link #LbfgsOptimizer()}: 40 pairs, not the customary 10, because an iteration is a pass
+     * over the data and the pairs cost only O(pairs·n) on the host. On nearly collinear columns the longer memory
+     * saves most of the passes: breast cancer, L2 λ = 1, 524 evaluations with 10 pairs, 148 with 40 (without an
+     * intercept 1,500 and 187); the hard synthetic set 116 and 51. See {@link #PAIR_BUDGET_DOUBLES} for very wide data.
+     */
+    public static final int DEFAULT_HISTORY = 40;
+
+    /**
+     * Most doubles the pairs may take (2^25, 256 MiB): a history over 10 is cut, down to 10 at the least, where
+     * 2·pairs·n would exceed it (n over 419,430 for 40 pairs).
+     */
+    public static final long PAIR_BUDGET_DOUBLES = 1L << 25;
+
+    /** The customary history, the least a long history is cut to by {@link #PAIR_BUDGET_DOUBLES}. */
+    static final int SHORT_HISTORY = 10;
 
     private final int history;
 
@@ -42,8 +56,15 @@ public final class LbfgsOptimizer implements Optimizer {
         this.history = history;
     }
 
-    /** Number of (s, y) pairs kept. */
+    /** Number of (s, y) pairs kept (at most; see {@link #historyFor}). */
     public int history() { return history; }
+
+    /** The pairs kept for {@code dimension} variables: {@link #history()}, cut by {@link #PAIR_BUDGET_DOUBLES}. */
+    public int historyFor(int dimension) {
+        if (history <= SHORT_HISTORY) return history;
+        long fits = PAIR_BUDGET_DOUBLES / (2L * Math.max(1, dimension));
+        return (int) Math.max(SHORT_HISTORY, Math.min(history, fits));
+    }
 
     @Override public String name() { return "lbfgs"; }
 
@@ -67,7 +88,7 @@ public final class LbfgsOptimizer implements Optimizer {
         double fx = start.value();
         double gNorm = start.gradientNorm();
 
-        LbfgsMemory memory = new LbfgsMemory(history, n);
+        LbfgsMemory memory = new LbfgsMemory(historyFor(n), n);
         StrongWolfeLineSearch search = new StrongWolfeLineSearch(f, p);
         double[] d = new double[n];
         double[] xNew = new double[n];

@@ -289,6 +289,19 @@ class OptimizerBehaviourTest {
     }
 
     @Test
+    void aLongLbfgsHistoryIsCutOnlyWhereItsPairsWouldNotFitTheBudget() {
+        LbfgsOptimizer o = new LbfgsOptimizer();
+        assertEquals(LbfgsOptimizer.DEFAULT_HISTORY, o.historyFor(31));
+        long widest = LbfgsOptimizer.PAIR_BUDGET_DOUBLES / (2L * LbfgsOptimizer.DEFAULT_HISTORY);
+        assertEquals(LbfgsOptimizer.DEFAULT_HISTORY, o.historyFor((int) widest));
+        int cut = o.historyFor((int) widest * 2);
+        assertEquals(LbfgsOptimizer.DEFAULT_HISTORY / 2, cut);
+        assertTrue(2L * cut * widest * 2 <= LbfgsOptimizer.PAIR_BUDGET_DOUBLES, "cut history " + cut + " over the budget");
+        assertEquals(10, o.historyFor(100_000_000), "never below the customary 10");
+        assertEquals(5, new LbfgsOptimizer(5).historyFor(100_000_000), "a short history asked for is kept");
+    }
+
+    @Test
     void configurationIsValidated() {
         assertThrows(IllegalArgumentException.class, () -> new LbfgsOptimizer(0));
         assertThrows(IllegalArgumentException.class, () -> new OwlqnOptimizer(0));
