@@ -15,17 +15,18 @@ cd "$root"
 source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-tto"
 mkdir -p "$out/classes" benchmarks/results/cpu
-mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -DskipTests
+mvn -B -q ${MVN_FLAGS--o} install -pl api,io,cpu-backend -DskipTests
 # logreg's own classes are copied here, so that another build installing api or cpu-backend meanwhile (the machine
 # is shared) cannot swap a jar under the running JVM; Maven gives the third-party classpath only.
 rm -rf "$out/logreg" && mkdir -p "$out/logreg"
 cp -r api/target/classes "$out/logreg/api"
 cp -r api/target/test-classes "$out/logreg/api-tests"
 cp -r cpu-backend/target/classes "$out/logreg/cpu"
+cp -r io/target/classes "$out/logreg/io"  # the bind benchmark beside it in bench/cpu reads .npy files
 mvn -B -q ${MVN_FLAGS--o} -P peers -pl benchmarks dependency:build-classpath -DincludeScope=runtime \
   -DexcludeGroupIds=dev.logreg -Dmdep.outputFile="$root/$out/classpath.txt"
 gcc -O3 -march=native -fopenmp benchmarks/cpu/stream_read.c -o "$out/stream_read"
-cp="$root/$out/logreg/cpu:$root/$out/logreg/api:$root/$out/logreg/api-tests:$(cat "$out/classpath.txt")"
+cp="$root/$out/logreg/cpu:$root/$out/logreg/io:$root/$out/logreg/api:$root/$out/logreg/api-tests:$(cat "$out/classpath.txt")"
 javac -nowarn -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/bench/cpu/*.java \
   benchmarks/src/main/java/dev/logreg/bench/cpu/peers/*.java
 # Spark 4 on Java 17 needs these opens (as its launcher adds them); the Vector API module for logreg's SIMD kernel.
