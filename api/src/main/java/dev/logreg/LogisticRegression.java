@@ -6,6 +6,7 @@ import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
+import dev.logreg.model.LogisticModel;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
@@ -118,6 +119,24 @@ public final class LogisticRegression {
      */
     public TrainingResult fitBound(BoundData bound) {
         return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, listener);
+    }
+
+    /**
+     * As {@link #fitBound(BoundData)}, warm-started from {@code start} (see
+     * {@link Trainer#fit(BoundData, TrainingOptions, LogisticModel, TrainingListener)}): along a regularization path,
+     * pass each fit's model to the next.
+     * <pre>{@code
+     * LogisticModel previous = null;
+     * for (double lambda : new double[] {100, 10, 1, 0.1}) {
+     *     TrainingResult r = LogisticRegression.builder().penalty(Penalty.l1(lambda)).build().fitBound(bound, previous);
+     *     previous = r.model();
+     * }
+     * }</pre>
+     *
+     * @param start the model to start from, or {@code null} for zero
+     */
+    public TrainingResult fitBound(BoundData bound, LogisticModel start) {
+        return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, start, listener);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Trainer {
         if (options.fitIntercept()) checkBothClasses(data.labelCounts());
 
         try (BoundData bound = BoundData.bind(backend, data, options.loss(), bindOptions(optimizer, options))) {
-            return train(bound, optimizer, options, listener);
+            return train(bound, optimizer, options, null, listener);
         }
     }
 
@@ -79,6 +79,21 @@ public final class Trainer {
      * @throws IllegalStateException    where {@code bound} or its backend is closed
      */
     public static TrainingResult fit(BoundData bound, TrainingOptions options, TrainingListener listener) {
+        return fit(bound, options, null, listener);
+    }
+
+    /**
+     * As {@link #fit(BoundData, TrainingOptions, TrainingListener)}, started from {@code start}'s coefficients and
+     * intercept instead of zero: a warm start, as along a regularization path (each λ from the previous one's
+     * solution, as glmnet and scikit-learn's {@code warm_start} do) or when refitting on updated data. The optimum is
+     * the same; only the way there is shorter. Without an intercept in {@code options}, {@code start}'s intercept is
+     * not used (b stays 0).
+     *
+     * @param start a model with as many features as the data, or {@code null} for the usual start at zero
+     * @throws IllegalArgumentException where {@code start} has another number of features than the data, and as
+     *                                  {@link #fit(BoundData, TrainingOptions, TrainingListener)}
+     */
+    public static TrainingResult fit(BoundData bound, TrainingOptions options, LogisticModel start, TrainingListener listener) {
         Objects.requireNonNull(bound, "bound");
         Objects.requireNonNull(options, "options");
         bound.ensureOpen();
@@ -95,7 +110,14 @@ public final class Trainer {
                     + ": bind again with Trainer.bind(backend, data, options)");
         }
         if (options.fitIntercept()) checkBothClasses(bound.labelCounts());
-        return train(bound, optimizer, options, listener);
+        checkStart(start, bound.data());
+        return train(bound, optimizer, options, start, listener);
+    }
+
+    private static void checkStart(LogisticModel start, Dataset data) {
+        if (start != null && start.features() != data.cols()) {
+            throw new IllegalArgumentException("the start model has " + start.features() + " features, the data have " + data.cols());
+        }
     }
 
     /** The row order a fit with {@code optimizer} needs: permuted by the seed for mini-batches, else as given. */
@@ -108,7 +130,8 @@ public final class Trainer {
     }
 
     /** One fit on bound data; {@code bound} is left open. */
-    private static TrainingResult train(BoundData bound, Optimizer optimizer, TrainingOptions options, TrainingListener listener) {
+    private static TrainingResult train(BoundData bound, Optimizer optimizer, TrainingOptions options, LogisticModel start,
+                                        TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         Backend backend = bound.backend();
         Dataset data = bound.data();
@@ -123,6 +146,11 @@ public final class Trainer {
                 : Preconditioner.identity(data.cols());
         LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
         double[] u0 = new double[objective.dimension()];
+        if (start != null) {
+            double[] p0 = java.util.Arrays.copyOf(start.coefficients(), data.cols() + 1);
+            p0[data.cols()] = options.fitIntercept() ? start.intercept() : 0.0;
+            u0 = objective.optimizerVariables(p0);
+        }
         OptimizationResult r = optimizer.minimize(objective, u0, options.criteria(), l);
         double[] params = objective.modelParameters(r.solution());
         int n = data.cols();
