@@ -40,6 +40,18 @@ public final class Trainer {
      *                                  (every row of one class with a free intercept)
      */
     public static TrainingResult fit(Backend backend, Dataset data, TrainingOptions options, TrainingListener listener) {
+        return fit(backend, data, options, null, listener);
+    }
+
+    /**
+     * As {@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)}, warm-started from {@code start} (see
+     * {@link #fit(BoundData, TrainingOptions, LogisticModel, TrainingListener)}; {@code null} starts at zero).
+     *
+     * @throws IllegalArgumentException where {@code start} has another number of features than the data, and as
+     *                                  {@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)}
+     */
+    public static TrainingResult fit(Backend backend, Dataset data, TrainingOptions options, LogisticModel start,
+                                     TrainingListener listener) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
@@ -48,9 +60,10 @@ public final class Trainer {
         Optimizer optimizer = Optimizers.create(options);
         optimizer.checkSupports(options.penalty().kind());
         if (options.fitIntercept()) checkBothClasses(data.labelCounts());
+        checkStart(start, data);
 
         try (BoundData bound = BoundData.bind(backend, data, options.loss(), bindOptions(optimizer, options))) {
-            return train(bound, optimizer, options, null, listener);
+            return train(bound, optimizer, options, start, listener);
         }
     }
 

@@ -51,6 +51,18 @@ record Standardization(double[] mean, double[] scale) {
         return (float) ((x - mean[j]) / scale[j]);
     }
 
+    /** The inverse of {@link #toOriginal}: θ'ⱼ = θⱼsⱼ, b' = b + Σ θⱼμⱼ (for a warm start in standardized space). */
+    LogisticModel toStandardized(LogisticModel original) {
+        int n = mean.length;
+        double[] theta = new double[n];
+        double b = original.intercept();
+        for (int j = 0; j < n; j++) {
+            theta[j] = original.coefficient(j) * scale[j];
+            b += original.coefficient(j) * mean[j];
+        }
+        return new LogisticModel(theta, original.fitIntercept() ? b : 0.0, original.fitIntercept(), original.featureNames());
+    }
+
     /** The model on the original scales of a model trained on standardized features. */
     LogisticModel toOriginal(LogisticModel standardized) {
         int n = mean.length;

@@ -5,6 +5,7 @@ import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.data.Dataset;
 import dev.logreg.io.DataReaders;
+import dev.logreg.io.LabelMapping;
 import dev.logreg.io.LoadedData;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.ReadOptions;
@@ -29,6 +30,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -108,6 +110,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.")
     double validationFraction;
 
+    @Option(names = "--init-model", paramLabel = "MODEL.json",
+            description = "Start from this model's coefficients (a warm start: same optimum, usually fewer iterations); same features and labels as the data.")
+    Path initModel;
+
     @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
     Path out;
 
@@ -156,12 +162,15 @@ final class TrainCommand implements Callable<Integer> {
         Standardization std = standardize ? Standardization.of(train, options.fitIntercept()) : null;
         Dataset fitData = std == null ? train : DatasetCopies.copy(train, null, null, std);
 
+        LogisticModel start = initModel == null ? null : startModel(initModel, all, loaded.labels());
+        if (start != null && std != null) start = std.toStandardized(start);
+
         BackendFactory.Selection sel = factory.selectByName(backend);
         if (!quiet) stderr.println("backend: " + sel.name() + " (" + sel.reason() + ")");
         ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
         TrainingResult result;
         try (Backend b = sel.provider().create(new BackendOptions(threads, 0))) {
-            result = Trainer.fit(b, fitData, options, progress == null ? TrainingListener.NONE : progress);
+            result = Trainer.fit(b, fitData, options, start, progress == null ? TrainingListener.NONE : progress);
         } finally {
             if (progress != null) progress.finish();
         }
@@ -220,6 +229,32 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null) stdout.println("model written to " + out);
         }
         return Cli.OK;
+    }
+
+    /**
+     * The model of {@code file} as a warm start for {@code data}: the same number of features, the same names where
+     * both have names, the same label values (another positive class would start from the mirror image).
+     */
+    static LogisticModel startModel(Path file, Dataset data, LabelMapping labels) throws java.io.IOException {
+        SavedModel saved = ModelFile.read(file);
+        LogisticModel m = saved.model();
+        if (m.features() != data.cols()) {
+            throw new IllegalArgumentException("--init-model " + file + " has " + m.features() + " features, the data have " + data.cols());
+        }
+        List<String> names = m.featureNames();
+        List<String> dataNames = data.featureNames();
+        if (names != null && dataNames != null) {
+            for (int j = 0; j < names.size(); j++) {
+                if (!names.get(j).equals(dataNames.get(j))) {
+                    throw new IllegalArgumentException("--init-model " + file + ": feature " + j + " is '" + names.get(j)
+                            + "' in the model but '" + dataNames.get(j) + "' in the data");
+                }
+            }
+        }
+        if (!saved.labels().equals(labels)) {
+            throw new IllegalArgumentException("--init-model " + file + " maps labels " + saved.labels() + ", the data " + labels);
+        }
+        return m;
     }
 
     /** The warning line for a run that did not converge, or null. */

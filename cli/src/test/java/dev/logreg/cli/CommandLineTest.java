@@ -296,6 +296,58 @@ class CommandLineTest {
         assertTrue(q.err().contains("warning:"), q::toString);
     }
 
+    /**
+     * --init-model: from a model of the same problem the fit converges at once to the same objective; from the
+     * λ = 1 model a λ = 0.5 fit reaches the cold fit's objective; with --standardize the start is mapped into the
+     * standardized space; a model of other features or labels is refused naming the difference.
+     */
+    @Test
+    void initModelWarmStartsAndRefusesAModelOfOtherData() throws IOException {
+        Path first = dir.resolve("first.json");
+        assertOk(CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l1", "--lambda", "1",
+                "--backend", "reference", "--out", first.toString(), "--quiet"));
+        JsonNode cold1 = JSON.readTree(CliRun.of("train", "--data", csv.toString(), "--label", "benign",
+                "--penalty", "l1", "--lambda", "1", "--backend", "reference", "--json", "--quiet").out());
+        JsonNode again = JSON.readTree(CliRun.of("train", "--data", csv.toString(), "--label", "benign",
+                "--penalty", "l1", "--lambda", "1", "--backend", "reference", "--init-model", first.toString(), "--json", "--quiet").out());
+        assertTrue(again.get("converged").asBoolean(), again::toString);
+        assertTrue(again.get("iterations").asInt() <= 2, "restarted at its own optimum: " + again);
+        assertEquals(cold1.get("objective").asDouble(), again.get("objective").asDouble(), 1e-9 * cold1.get("objective").asDouble());
+
+        JsonNode cold = JSON.readTree(CliRun.of("train", "--data", csv.toString(), "--label", "benign",
+                "--penalty", "l1", "--lambda", "0.5", "--backend", "reference", "--json", "--quiet").out());
+        JsonNode warm = JSON.readTree(CliRun.of("train", "--data", csv.toString(), "--label", "benign",
+                "--penalty", "l1", "--lambda", "0.5", "--backend", "reference", "--init-model", first.toString(), "--json", "--quiet").out());
+        assertTrue(warm.get("converged").asBoolean(), warm::toString);
+        assertEquals(cold.get("objective").asDouble(), warm.get("objective").asDouble(), 1e-9 * cold.get("objective").asDouble());
+
+        Path standardized = dir.resolve("standardized.json");
+        assertOk(CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--lambda", "1", "--standardize",
+                "--backend", "reference", "--out", standardized.toString(), "--quiet"));
+        JsonNode restd = JSON.readTree(CliRun.of("train", "--data", csv.toString(), "--label", "benign",
+                "--penalty", "l2", "--lambda", "1", "--standardize", "--backend", "reference", "--init-model", standardized.toString(),
+                "--json", "--quiet").out());
+        assertTrue(restd.get("iterations").asInt() <= 2, "--standardize restarted at its own optimum: " + restd);
+
+        Path narrow = dir.resolve("narrow.csv");
+        Files.writeString(narrow, "a,b,benign\n1,2,1\n3,4,0\n2,2,1\n");
+        assertBadInput(CliRun.of("train", "--data", narrow.toString(), "--label", "benign", "--init-model", first.toString()),
+                "has 30 features, the data have 2");
+        List<String> lines = Files.readAllLines(csv);
+        Path renamed = dir.resolve("renamed.csv");
+        List<String> r = new ArrayList<>(lines);
+        r.set(0, r.get(0).replaceFirst("^mean_radius,", "radius,"));
+        Files.write(renamed, r);
+        assertBadInput(CliRun.of("train", "--data", renamed.toString(), "--label", "benign", "--init-model", first.toString()),
+                "feature 0 is 'mean_radius' in the model but 'radius' in the data");
+        Path plusMinus = dir.resolve("plus-minus.csv");
+        List<String> pm = new ArrayList<>(lines);
+        for (int i = 1; i < pm.size(); i++) pm.set(i, pm.get(i).replaceFirst(",0$", ",-1"));
+        Files.write(plusMinus, pm);
+        assertBadInput(CliRun.of("train", "--data", plusMinus.toString(), "--label", "benign", "--init-model", first.toString()),
+                "maps labels");
+    }
+
     @Test
     void progressLinesOnANonTerminal() {
         CliRun r = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--backend", "reference");

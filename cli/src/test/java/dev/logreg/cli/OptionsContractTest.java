@@ -46,6 +46,7 @@ class OptionsContractTest {
                     "--standardize|<standardize>|null|false|Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).",
                     "--class-weight|balanced|null|false|'balanced': weight each row by m / (2·count(its class)), times any --weight.",
                     "--validation-fraction|F|0|false|Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.",
+                    "--init-model|MODEL.json|null|false|Start from this model's coefficients (a warm start: same optimum, usually fewer iterations); same features and labels as the data.",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
@@ -104,7 +105,7 @@ class OptionsContractTest {
                     "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
-                    "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--init-model", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),
