@@ -11,6 +11,9 @@ import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.train.BoundData;
+import dev.logreg.train.CrossValidation;
+import dev.logreg.train.CrossValidationOptions;
+import dev.logreg.train.CrossValidationResult;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -137,6 +140,27 @@ public final class LogisticRegression {
      */
     public TrainingResult fitBound(BoundData bound, LogisticModel start) {
         return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, start, listener);
+    }
+
+    /**
+     * Chooses λ for this configuration's penalty by stratified k-fold cross-validation on {@code data}, then refits
+     * on every row (see {@link CrossValidation}): opens the chosen backend, runs, closes it.
+     * <pre>{@code
+     * CrossValidationResult cv = LogisticRegression.builder().penalty(Penalty.l1(1)).build()
+     *         .crossValidate(data, CrossValidationOptions.DEFAULT.withFolds(10));
+     * LogisticModel model = cv.refit().model();   // trained on all rows with λ = cv.chosenLambda()
+     * }</pre>
+     *
+     * @param cv folds, the λ grid, the score and the rule
+     * @throws IllegalArgumentException as {@link CrossValidation#run}
+     */
+    public CrossValidationResult crossValidate(Dataset data, CrossValidationOptions cv) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(cv, "cv");
+        BackendFactory f = factory != null ? factory : BackendFactory.discover();
+        try (Backend b = f.openByName(backend, backendOptions)) {
+            return CrossValidation.run(b, data, options, cv, null);
+        }
     }
 
     @Override

@@ -222,6 +222,62 @@ public final class Dataset {
         return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"));
     }
 
+    /**
+     * A copy of the rows {@code rows}, in that order (a row may repeat, as in a bootstrap sample), with their labels,
+     * weights and the feature names, in direct native-order blocks of at most {@link #DEFAULT_BLOCK_CAPACITY} floats
+     * (as {@link #builder} makes them, so a backend that reads blocks in place still does). The rows were validated
+     * when this dataset was made, so they are copied in bulk, not checked again. This is how
+     * {@link dev.logreg.train.CrossValidation} forms each fold's training and held-out rows.
+     *
+     * @param rows indices in [0, {@link #rows()}), at least one
+     * @throws IllegalArgumentException on no rows, an index out of range (naming its position), or a weighted
+     *                                  selection whose weights are all 0
+     */
+    public Dataset select(int[] rows) {
+        Objects.requireNonNull(rows, "rows");
+        if (rows.length == 0) throw new IllegalArgumentException("no rows selected, expected at least one");
+        for (int k = 0; k < rows.length; k++) {
+            if (rows[k] < 0 || rows[k] >= this.rows) {
+                throw new IllegalArgumentException("selected row " + rows[k] + " (position " + k + ") is outside [0, " + this.rows + ")");
+            }
+        }
+        int perBlock = Math.max(1, DEFAULT_BLOCK_CAPACITY / cols);
+        List<RowBlock> out = new ArrayList<>();
+        // One view per source block, made once: RowBlock hands out a fresh view per call.
+        FloatBuffer[] fx = new FloatBuffer[blocks.size()];
+        FloatBuffer[] fy = new FloatBuffer[blocks.size()];
+        FloatBuffer[] fw = new FloatBuffer[blocks.size()];
+        long[] firstRows = new long[blocks.size()];
+        for (int b = 0; b < fx.length; b++) {
+            RowBlock block = blocks.get(b);
+            fx[b] = block.features();
+            fy[b] = block.labels();
+            fw[b] = block.weights();
+            firstRows[b] = block.firstRow();
+        }
+        for (int start = 0; start < rows.length; start += perBlock) {
+            int count = Math.min(perBlock, rows.length - start);
+            FloatBuffer x = direct((long) count * cols);
+            FloatBuffer y = direct(count);
+            FloatBuffer w = weighted ? direct(count) : null;
+            for (int i = 0; i < count; i++) {
+                long row = rows[start + i];
+                int b = java.util.Arrays.binarySearch(firstRows, row);
+                if (b < 0) b = -b - 2;
+                int r = (int) (row - firstRows[b]);
+                x.put(i * cols, fx[b], r * cols, cols);
+                y.put(i, fy[b].get(r));
+                if (w != null) w.put(i, fw[b].get(r));
+            }
+            out.add(new RowBlock(start, count, cols, x, y, w));
+        }
+        return new Dataset(out, cols, weighted, featureNames);
+    }
+
+    private static FloatBuffer direct(long floats) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(floats, Float.BYTES))).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
     /** The block holding {@code row}. */
     public RowBlock blockOf(long row) {
         Objects.checkIndex(row, rows);
@@ -254,6 +310,34 @@ public final class Dataset {
     public void copyRow(long row, float[] dst) {
         RowBlock b = blockOf(row);
         b.features().get((int) ((row - b.firstRow()) * cols), dst, 0, cols);
+    }
+
+    /**
+     * The labels in row order, as a fresh array.
+     *
+     * @throws IllegalArgumentException where the rows are too many for one array (over 2<sup>31</sup> − 9)
+     */
+    public float[] copyLabels() {
+        float[] y = new float[arrayLength()];
+        for (RowBlock b : blocks) b.labels().get(0, y, (int) b.firstRow(), b.rows());
+        return y;
+    }
+
+    /**
+     * The sample weights in row order, as a fresh array, or {@code null} where the rows are unweighted.
+     *
+     * @throws IllegalArgumentException where the rows are too many for one array (over 2<sup>31</sup> − 9)
+     */
+    public float[] copyWeights() {
+        if (!weighted) return null;
+        float[] w = new float[arrayLength()];
+        for (RowBlock b : blocks) b.weights().get(0, w, (int) b.firstRow(), b.rows());
+        return w;
+    }
+
+    private int arrayLength() {
+        if (rows > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + rows + " rows, too many for one array");
+        return (int) rows;
     }
 
     /** Number of rows of each label: {@code [count of 0, count of 1]}. */

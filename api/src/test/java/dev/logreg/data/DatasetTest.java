@@ -337,6 +337,40 @@ class DatasetTest {
     // ---- concat -------------------------------------------------------------------------------------------------
 
     @Test
+    void selectCopiesTheRowsInTheirOrderAcrossBlocks() {
+        Dataset.Builder b = Dataset.builder(2).blockCapacity(6).featureNames(List.of("a", "b"));   // 3 rows a block
+        for (int i = 0; i < 7; i++) b.addRow(new float[] {i, -i}, i % 2, i + 1);
+        Dataset data = b.build();
+        assertTrue(data.blocks().size() >= 3, "several blocks: " + data.blocks().size());
+        int[] rows = {6, 0, 3, 3, 5};
+        Dataset s = data.select(rows);
+        assertEquals(5, s.rows());
+        assertTrue(s.isWeighted());
+        assertEquals(7 + 1 + 4 + 4 + 6, s.weightSum());
+        assertEquals(List.of("a", "b"), s.featureNames());
+        for (int k = 0; k < rows.length; k++) {
+            assertEquals(data.feature(rows[k], 0), s.feature(k, 0), "row " + k);
+            assertEquals(data.feature(rows[k], 1), s.feature(k, 1), "row " + k);
+            assertEquals(data.label(rows[k]), s.label(k));
+            assertEquals(data.weight(rows[k]), s.weight(k));
+        }
+        for (RowBlock block : s.blocks()) {
+            assertTrue(block.features().isDirect() && block.features().order() == ByteOrder.nativeOrder(),
+                    "direct native-order blocks, as the builder's, so a backend reading blocks in place still does");
+        }
+        Dataset unweighted = Dataset.wrap(new float[] {1, 2, 3}, 1, new float[] {0, 1, 0}, null);
+        assertFalse(unweighted.select(new int[] {2, 1}).isWeighted());
+        assertArrayEquals(new float[] {0, 1}, unweighted.select(new int[] {2, 1}).copyLabels());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> data.select(new int[] {1, 7}));
+        assertTrue(e.getMessage().contains("selected row 7 (position 1) is outside [0, 7)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> data.select(new int[0]));
+        assertTrue(e.getMessage().contains("no rows selected"), e.getMessage());
+        Dataset zeros = Dataset.wrap(new float[] {1, 2}, 1, new float[] {0, 1}, new float[] {0, 1});
+        e = assertThrows(IllegalArgumentException.class, () -> zeros.select(new int[] {0}));
+        assertTrue(e.getMessage().contains("every sample weight is zero"), e.getMessage());
+    }
+
+    @Test
     void concatJoinsPartsInOrderWithoutCopying() {
         for (boolean weighted : new boolean[] {false, true}) {
             Dataset whole = random(new SplittableRandom(11), 40, 3, weighted, 0);

@@ -10,6 +10,9 @@ import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
 import dev.logreg.metrics.BinaryMetrics;
 import dev.logreg.penalty.Penalty;
+import dev.logreg.train.CrossValidation;
+import dev.logreg.train.CrossValidationOptions;
+import dev.logreg.train.CrossValidationResult;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -346,6 +349,82 @@ class CommandLineTest {
         Files.write(plusMinus, pm);
         assertBadInput(CliRun.of("train", "--data", plusMinus.toString(), "--label", "benign", "--init-model", first.toString()),
                 "maps labels");
+    }
+
+    /**
+     * --cv-folds: the CLI's path is the API's (same folds from --seed, same grid, same scores, bit for bit, on the same
+     * backend), the refit is the model file's, and the chosen λ is recorded where the fixed one would be.
+     */
+    @Test
+    void crossValidationChoosesLambdaAsTheApiDoesAndRecordsIt() throws IOException {
+        Path out = dir.resolve("cv.json");
+        CliRun r = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--cv-folds", "4",
+                "--lambdas", "10,1,0.1,100", "--seed", "7", "--backend", "reference", "--json", "--out", out.toString());
+        assertOk(r);
+        JsonNode cv = JSON.readTree(r.out()).get("crossValidation");
+        assertEquals(4, cv.get("folds").asInt());
+        assertEquals("logloss", cv.get("metric").asText());
+        assertEquals("best", cv.get("rule").asText());
+        Dataset d = DataReaders.read(csv, ReadOptions.DEFAULT.withLabelColumn("benign")).dataset();
+        CrossValidationResult api;
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            api = CrossValidation.run(b, d, TrainingOptions.DEFAULT.withPenalty(Penalty.l2(1)).withSeed(7),
+                    CrossValidationOptions.DEFAULT.withFolds(4).withLambdas(10, 1, 0.1, 100), null);
+        }
+        JsonNode path = cv.get("path");
+        assertEquals(4, path.size());
+        for (int g = 0; g < 4; g++) {
+            CrossValidationResult.LambdaScore p = api.path().get(g);
+            assertEquals(p.lambda(), path.get(g).get("lambda").asDouble(), "λ " + g + " (largest first)");
+            assertEquals(p.mean(), path.get(g).get("mean").asDouble(), "mean score at λ " + p.lambda());
+            for (int f = 0; f < 4; f++) assertEquals(p.foldScores()[f], path.get(g).get("folds").get(f).asDouble());
+        }
+        assertEquals(api.chosenLambda(), cv.get("chosenLambda").asDouble());
+        SavedModel m = ModelFile.read(out);
+        assertEquals(api.chosenLambda(), m.training().get("lambda"), "the model file records the chosen λ");
+        assertEquals(4, m.training().get("cvFolds"));
+        assertEquals("logloss", m.training().get("cvMetric"));
+        assertEquals(api.chosen().mean(), m.training().get("cvScore"));
+        double[] a = api.refit().model().coefficients();
+        double[] c = m.model().coefficients();
+        for (int j = 0; j < a.length; j++) assertEquals(a[j], c[j], "refit coefficient " + j);
+
+        CliRun text = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l1", "--standardize", "--cv-folds", "3",
+                "--lambda-count", "6", "--cv-metric", "auc", "--cv-rule", "1se", "--backend", "reference");
+        assertOk(text);
+        assertTrue(text.err().contains("cv: fold 3/3, 6 fits"), text::toString);
+        assertTrue(text.err().contains("cv: 3 folds, auc (higher is better)"), text::toString);
+        assertEquals(7, text.err().lines().filter(l -> l.startsWith("cv: ") && !l.contains("fold")).count(), () -> "column names and 6 λ: " + text);
+        assertTrue(text.out().contains("chosen (1se) of 6 by 3-fold auc"), text::toString);
+    }
+
+    @Test
+    void crossValidationWarnsAtTheGridsEdgeAndRefusesWhatContradictsIt() {
+        CliRun edge = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--cv-folds", "3",
+                "--lambdas", "1000,300", "--backend", "reference", "--quiet");
+        assertOk(edge);
+        assertTrue(edge.err().contains("warning: the best λ is the smallest tried (300.0)"), edge::toString);
+
+        String[] base = {"train", "--data", csv.toString(), "--label", "benign", "--backend", "reference"};
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--lambdas", "1,2")), "--lambdas needs --cv-folds");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-rule", "1se")), "--cv-rule needs --cv-folds");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--lambda", "1")), "--lambda and --cv-folds exclude each other");
+        assertBadInput(CliRun.of(concat(base, "--cv-folds", "5")), "give --penalty l2, l1 or elasticnet");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "1")), "--cv-folds is 1, expected at least 2");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--lambdas", "1,-1")), "--lambdas: λ number 2 is -1.0");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--cv-metric", "roc")), "--cv-metric: score 'roc' is not one of");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--cv-rule", "min")), "--cv-rule is 'min', expected best or 1se");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--lambdas", "1", "--lambda-count", "3")),
+                "--lambdas gives the grid");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--init-model", model.toString())),
+                "--init-model and --cv-folds exclude each other");
+        assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "400")), "400 folds need at least 400 rows of each class");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

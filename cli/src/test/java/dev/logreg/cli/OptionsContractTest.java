@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The flags of every subcommand are a contract: their names, order, parameter labels, defaults, whether they are
  * required, and their help text. The expected lines below were captured from the commands before their shared options
- * moved into picocli mixins ({@link ModelOption}, {@link VerboseOption}, {@link DataOptions}); the one deliberate
- * addition since is {@code evaluate --weight} (weighted metrics).
+ * moved into picocli mixins ({@link ModelOption}, {@link VerboseOption}, {@link DataOptions}); the deliberate
+ * additions since are {@code evaluate --weight} (weighted metrics), {@code train --init-model} (warm starts) and train's
+ * cross-validation flags ({@code --cv-folds} and the five that describe it; {@code --seed} now also seeds the folds).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -42,11 +43,17 @@ class OptionsContractTest {
                     "--tol|X|null|false|Gradient tolerance: stop when ‖g‖∞ <= X·max(|f|, 1) (default: 1e-8).",
                     "--max-iter|N|null|false|Iteration budget (epochs for sgd and adam; default: 1000).",
                     "--time-budget|SECONDS|null|false|Wall-clock budget of the optimization (default: none).",
-                    "--seed|N|42|false|Seed of every random choice: mini-batches, the validation split (default: 42).",
+                    "--seed|N|42|false|Seed of every random choice: mini-batches, the validation split, the cross-validation folds (default: 42).",
                     "--standardize|<standardize>|null|false|Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).",
                     "--class-weight|balanced|null|false|'balanced': weight each row by m / (2·count(its class)), times any --weight.",
                     "--validation-fraction|F|0|false|Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.",
                     "--init-model|MODEL.json|null|false|Start from this model's coefficients (a warm start: same optimum, usually fewer iterations); same features and labels as the data.",
+                    "--cv-folds|K|null|false|Choose λ by stratified K-fold cross-validation (seeded by --seed) over --lambdas, then train on all rows with it.",
+                    "--lambdas|X,Y,...|null|false|With --cv-folds: the λ to try (default: --lambda-count values from the data's λ_max down, as glmnet).",
+                    "--lambda-count|N|null|false|With --cv-folds and no --lambdas: how many λ (default: 20).",
+                    "--lambda-min-ratio|R|null|false|With --cv-folds and no --lambdas: smallest λ over λ_max, in (0, 1) (default: 1e-4, or 1e-2 where features >= rows).",
+                    "--cv-metric|NAME|null|false|With --cv-folds: the held-out score, one of logloss (default), auc, accuracy, f1, precision, recall, average_precision, brier.",
+                    "--cv-rule|best|1se|null|false|With --cv-folds: keep the λ of the best mean score (default), or the largest λ within one standard error of it (glmnet's lambda.1se).",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
@@ -105,7 +112,7 @@ class OptionsContractTest {
                     "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
-                    "--init-model", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),

@@ -1,11 +1,10 @@
 package dev.logreg.metrics;
 
 import dev.logreg.data.Dataset;
-import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 import dev.logreg.loss.Sigmoid;
+import dev.logreg.train.Scorer;
 
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -131,14 +130,44 @@ public record BinaryMetrics(long rows, boolean weighted, double weightSum, doubl
         return compute(logits, labels(data), weights(data), threshold);
     }
 
+    /** The names {@link #scorer(String)} knows, in the order the CLI lists them. */
+    public static final java.util.List<String> SCORER_NAMES = java.util.List.of("logloss", "auc", "accuracy", "f1", "precision", "recall",
+            "average_precision", "brier");
+
+    /**
+     * One of these metrics as a {@link Scorer} for {@link dev.logreg.train.CrossValidation}: {@code logloss} (lower is
+     * better; the api's own {@link Scorer#logLoss()}), {@code auc} (ROC AUC), {@code accuracy}, {@code f1},
+     * {@code precision}, {@code recall} (at threshold 0.5), {@code average_precision} (higher is better) and
+     * {@code brier} (lower is better). Each weighted by the held-out rows' sample weights as {@link #compute} is.
+     *
+     * @throws IllegalArgumentException on another name, listing the known ones
+     */
+    public static Scorer scorer(String name) {
+        String n = Objects.requireNonNull(name, "name").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (n) {
+            case "logloss": return Scorer.logLoss();
+            case "auc": return new MetricScorer(n, true, BinaryMetrics::rocAuc);
+            case "accuracy": return new MetricScorer(n, true, BinaryMetrics::accuracy);
+            case "f1": return new MetricScorer(n, true, BinaryMetrics::f1);
+            case "precision": return new MetricScorer(n, true, BinaryMetrics::precision);
+            case "recall": return new MetricScorer(n, true, BinaryMetrics::recall);
+            case "average_precision": return new MetricScorer(n, true, BinaryMetrics::averagePrecision);
+            case "brier": return new MetricScorer(n, false, BinaryMetrics::brierScore);
+            default: throw new IllegalArgumentException("score '" + name + "' is not one of " + String.join(", ", SCORER_NAMES));
+        }
+    }
+
+    /** A metric of {@link #compute} at threshold 0.5 as a cross-validation score. */
+    private record MetricScorer(String name, boolean higherIsBetter, java.util.function.ToDoubleFunction<BinaryMetrics> metric) implements Scorer {
+        @Override
+        public double score(double[] logits, float[] labels, float[] weights) {
+            return metric.applyAsDouble(compute(logits, labels, weights, 0.5));
+        }
+    }
+
     /** The labels of {@code data} (at most 2^31 − 9 rows), in row order; a fresh array. */
     public static float[] labels(Dataset data) {
-        float[] y = new float[rowsOf(data)];
-        for (RowBlock b : data.blocks()) {
-            FloatBuffer l = b.labels();
-            l.get(y, (int) b.firstRow(), b.rows());
-        }
-        return y;
+        return data.copyLabels();
     }
 
     /**
@@ -146,13 +175,7 @@ public record BinaryMetrics(long rows, boolean weighted, double weightSum, doubl
      * the dataset is unweighted.
      */
     public static float[] weights(Dataset data) {
-        if (!data.isWeighted()) return null;
-        float[] w = new float[rowsOf(data)];
-        for (RowBlock b : data.blocks()) {
-            FloatBuffer bw = b.weights();
-            bw.get(w, (int) b.firstRow(), b.rows());
-        }
-        return w;
+        return data.copyWeights();
     }
 
     /** Rejects a negative or non-finite weight, naming its row; {@code null} (unit weights) passes. */
@@ -164,11 +187,6 @@ public record BinaryMetrics(long rows, boolean weighted, double weightSum, doubl
                 throw new IllegalArgumentException("sample weight at row " + i + " is " + w + ", expected a finite number >= 0");
             }
         }
-    }
-
-    private static int rowsOf(Dataset data) {
-        if (data.rows() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + data.rows() + " rows, too many for one array");
-        return (int) data.rows();
     }
 
     /**

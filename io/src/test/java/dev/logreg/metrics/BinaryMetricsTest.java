@@ -42,6 +42,27 @@ class BinaryMetricsTest {
     }
 
     @Test
+    void scorersByNameGiveTheMetricWithItsDirection() {
+        double[] z = {2, 1, 0, 0, 0, -1};
+        float[] y = {1, 0, 1, 0, 1, 0};
+        float[] w = {1, 2, 1, 1, 3, 1};
+        BinaryMetrics m = BinaryMetrics.compute(z, y, w, 0.5);
+        assertEquals(m.rocAuc(), BinaryMetrics.scorer("auc").score(z, y, w));
+        assertEquals(m.accuracy(), BinaryMetrics.scorer("Accuracy").score(z, y, w));
+        assertEquals(m.f1(), BinaryMetrics.scorer("f1").score(z, y, w));
+        assertEquals(m.averagePrecision(), BinaryMetrics.scorer("average_precision").score(z, y, w));
+        assertEquals(m.brierScore(), BinaryMetrics.scorer("brier").score(z, y, w));
+        assertEquals(m.logLoss(), BinaryMetrics.scorer("logloss").score(z, y, w), 1e-15, "the api's log loss agrees with the metrics'");
+        for (String name : BinaryMetrics.SCORER_NAMES) {
+            boolean lowerIsBetter = name.equals("logloss") || name.equals("brier");
+            assertEquals(!lowerIsBetter, BinaryMetrics.scorer(name).higherIsBetter(), name);
+            assertEquals(name, BinaryMetrics.scorer(name).name());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BinaryMetrics.scorer("roc"));
+        assertTrue(e.getMessage().contains("'roc' is not one of logloss, auc"), e.getMessage());
+    }
+
+    @Test
     void thresholdMovesTheConfusionMatrix() {
         double[] z = {2, 1, 0, 0, 0, -1};
         float[] y = {1, 0, 1, 0, 1, 0};

@@ -1,0 +1,34 @@
+package dev.logreg.train;
+
+import dev.logreg.loss.Loss;
+
+import java.util.Objects;
+
+/** {@link Scorer#logLoss()}: the weighted mean log loss of the held-out rows. */
+final class LogLossScorer implements Scorer {
+    static final LogLossScorer INSTANCE = new LogLossScorer();
+
+    private LogLossScorer() {}
+
+    @Override public String name() { return "logloss"; }
+
+    @Override public boolean higherIsBetter() { return false; }
+
+    @Override
+    public double score(double[] logits, float[] labels, float[] weights) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(labels, "labels");
+        Loss log = Loss.log();
+        double sum = 0;
+        double weightSum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            double w = weights == null ? 1 : weights[i];
+            sum += w * log.value(labels[i], logits[i]);
+            weightSum += w;
+        }
+        if (!(weightSum > 0)) throw new IllegalArgumentException("no held-out row has a positive weight: the log loss is undefined");
+        return sum / weightSum;
+    }
+
+    @Override public String toString() { return name(); }
+}
