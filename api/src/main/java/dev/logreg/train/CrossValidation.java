@@ -35,7 +35,9 @@ import java.util.SplittableRandom;
  * and all of them for the logits: 1.3 times the time per evaluation on the CPU backend, measured in
  * benchmarks/cpu/README.md.)
  *
- * <p>Sample weights, where the data have them, weight both the training of each fold and its held-out score.
+ * <p>Sample weights, where the data have them, weight both the training of each fold and its held-out score. The
+ * stopping criteria of the options (iterations, tolerances, time budget) apply to each fit; a fit that stops before
+ * converging is counted ({@link CrossValidationResult.LambdaScore#unconverged()}), not hidden.
  *
  * <p>Stateless: every call is independent. The backend stays the caller's; each fold's bound data are closed before
  * the next is bound, so at most one copy of the data lives on the backend at a time.
@@ -107,8 +109,14 @@ public final class CrossValidation {
         long[] iterations = new long[grid];
         double[][] parameterSums = new double[grid][n + 1];
         for (int f = 0; f < k; f++) {
-            Dataset training = data.select(rowsOf(fold, f, false));
-            Dataset held = data.select(rowsOf(fold, f, true));
+            Dataset training;
+            Dataset held;
+            try {
+                training = data.select(rowsOf(fold, f, false));
+                held = data.select(rowsOf(fold, f, true));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fold " + (f + 1) + " of " + k + ": " + e.getMessage(), e);
+            }
             float[] heldLabels = held.copyLabels();
             float[] heldWeights = held.copyWeights();
             try (BoundData bound = Trainer.bind(backend, training, options);

@@ -36,13 +36,7 @@ class CrossValidationTest {
         float[] w = new float[(int) d.rows()];
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < w.length; i++) w[i] = 1 + r.nextInt(3);
-        float[] x = new float[w.length * d.cols()];
-        float[] row = new float[d.cols()];
-        for (int i = 0; i < w.length; i++) {
-            d.copyRow(i, row);
-            System.arraycopy(row, 0, x, i * row.length, row.length);
-        }
-        return Dataset.wrap(x, d.cols(), d.copyLabels(), w);
+        return Dataset.wrap(rowMajor(d), d.cols(), d.copyLabels(), w);
     }
 
     @Test
@@ -236,6 +230,14 @@ class CrossValidationTest {
             e = assertThrows(IllegalArgumentException.class, () -> CrossValidation.run(backend, data, options.withPenalty(Penalty.l2(1)),
                     CrossValidationOptions.DEFAULT.withLambdas(1).withScorer(nan), null));
             assertTrue(e.getMessage().contains("broken score of fold 1 at λ = 1.0 is NaN"), e.getMessage());
+            // A fold whose held-out rows all weigh 0: named, not a bare "every sample weight is zero".
+            float[] w = new float[(int) data.rows()];
+            int[] fold = CrossValidation.stratifiedFolds(data.copyLabels(), 2, options.seed());
+            for (int i = 0; i < w.length; i++) w[i] = fold[i] == 1 ? 1 : 0;
+            Dataset lopsided = Dataset.wrap(rowMajor(data), data.cols(), data.copyLabels(), w);
+            e = assertThrows(IllegalArgumentException.class, () -> CrossValidation.run(backend, lopsided, options.withPenalty(Penalty.l2(1)),
+                    CrossValidationOptions.DEFAULT.withFolds(2).withLambdas(1), null));
+            assertTrue(e.getMessage().contains("fold 1 of 2: every sample weight is zero"), e.getMessage());
             Dataset constant = Dataset.wrap(new float[] {2, 2, 2, 2, 2, 2}, 1, new float[] {0, 1, 0, 1, 0, 1}, null);
             e = assertThrows(IllegalArgumentException.class,
                     () -> CrossValidation.run(backend, constant, options.withPenalty(Penalty.l1(1)).withOptimizer("owlqn"), CrossValidationOptions.DEFAULT.withFolds(2), null));
@@ -246,6 +248,16 @@ class CrossValidationTest {
         assertThrows(IllegalArgumentException.class, () -> CrossValidationOptions.DEFAULT.withLambdas(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> CrossValidationOptions.DEFAULT.withLambdaMinRatio(1));
         assertThrows(IllegalArgumentException.class, () -> CrossValidationOptions.DEFAULT.withLambdaCount(0));
+    }
+
+    private static float[] rowMajor(Dataset d) {
+        float[] x = new float[(int) d.rows() * d.cols()];
+        float[] row = new float[d.cols()];
+        for (int i = 0; i < d.rows(); i++) {
+            d.copyRow(i, row);
+            System.arraycopy(row, 0, x, i * row.length, row.length);
+        }
+        return x;
     }
 
     private static float[] labels(Dataset d) {

@@ -49,6 +49,7 @@ import java.util.concurrent.Callable;
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --standardize --validation-fraction 0.2 --json",
                 "  logreg train --data data/breast-cancer.libsvm --penalty l1 --lambda 0.5 --backend cpu --threads 4 --out l1.json",
                 "  logreg train --data x.npy --labels y.npy --class-weight balanced --max-iter 200 --out model.json",
+                "  logreg train --data data/breast-cancer.csv --label benign --penalty l1 --standardize --cv-folds 5 --cv-rule 1se --out model.json",
                 "",
                 "--standardize follows glmnet: the penalty applies to the coefficients of standardized features (weighted mean 0,",
                 "population standard deviation 1; without an intercept only scaled), and the model file holds the coefficients mapped",
