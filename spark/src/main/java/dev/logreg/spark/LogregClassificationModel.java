@@ -32,8 +32,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 /**
- * A trained logistic regression model in a Spark ML pipeline: appends {@code probabilityCol}, the vector
- * [P(y=0), P(y=1)] (MLlib's convention, so its evaluators apply), and {@code predictionCol}, 1.0 where
+ * A trained logistic regression model in a Spark ML pipeline: appends {@code rawPredictionCol}, the vector [−z, z]
+ * of the logit z (unless its name is empty), {@code probabilityCol}, the vector [P(y=0), P(y=1)] (MLlib's
+ * conventions, so its evaluators and {@code CrossValidator} apply with their defaults), and {@code predictionCol}, 1.0 where
  * P(y=1) &gt; {@code threshold}, else 0.0. P(y=1) = σ(θ·x + b), computed in double precision with the stable
  * branch form of σ.
  *
@@ -48,6 +49,7 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     private final double intercept;
     private final transient LogregTrainingSummary summary;
     private final Param<String> featuresCol;
+    private final Param<String> rawPredictionCol;
     private final Param<String> probabilityCol;
     private final Param<String> predictionCol;
     private final DoubleParam threshold;
@@ -67,10 +69,13 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         this.intercept = intercept;
         this.summary = summary;
         featuresCol = new Param<>(uid, "featuresCol", "features column: a vector");
+        rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column: vector [-z, z] of the logit z = theta.x + b (MLlib's"
+                + " convention); empty for none");
         probabilityCol = new Param<>(uid, "probabilityCol", "output column: vector [P(y=0), P(y=1)]");
         predictionCol = new Param<>(uid, "predictionCol", "output column: 0.0 or 1.0");
         threshold = new DoubleParam(uid, "threshold", "predicts 1 where P(y=1) > threshold", ParamValidators.inRange(0.0, 1.0));
         setDefault(featuresCol, "features");
+        setDefault(rawPredictionCol, "rawPrediction");
         setDefault(probabilityCol, "probability");
         setDefault(predictionCol, "prediction");
         setDefault(threshold, 0.5);
@@ -80,6 +85,8 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** Features column (vector), default {@code features}. */
     public Param<String> featuresCol() { return featuresCol; }
+    /** Raw prediction column (vector [−z, z]), default {@code rawPrediction}; empty for none. */
+    public Param<String> rawPredictionCol() { return rawPredictionCol; }
     /** Probability column, default {@code probability}. */
     public Param<String> probabilityCol() { return probabilityCol; }
     /** Prediction column, default {@code prediction}. */
@@ -89,6 +96,8 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** The value of {@link #featuresCol()} (set or default). */
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
+    /** The value of {@link #rawPredictionCol()} (set or default). */
+    public String getRawPredictionCol() { return getOrDefault(rawPredictionCol); }
     /** The value of {@link #probabilityCol()} (set or default). */
     public String getProbabilityCol() { return getOrDefault(probabilityCol); }
     /** The value of {@link #predictionCol()} (set or default). */
@@ -98,6 +107,8 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** Sets {@link #featuresCol()}; returns this. */
     public LogregClassificationModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
+    /** Sets {@link #rawPredictionCol()} (empty for none); returns this. */
+    public LogregClassificationModel setRawPredictionCol(String v) { set(rawPredictionCol, v); return this; }
     /** Sets {@link #probabilityCol()}; returns this. */
     public LogregClassificationModel setProbabilityCol(String v) { set(probabilityCol, v); return this; }
     /** Sets {@link #predictionCol()}; returns this. */
@@ -119,10 +130,15 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** P(y=1 | x) = σ(θ·x + b). */
     public double probability(Vector x) {
-        return probability(coefficients, intercept, x);
+        return sigmoid(margin(coefficients, intercept, x));
     }
 
-    private static double probability(double[] c, double b, Vector x) {
+    /** The logit z = θ·x + b. */
+    public double margin(Vector x) {
+        return margin(coefficients, intercept, x);
+    }
+
+    private static double margin(double[] c, double b, Vector x) {
         if (x.size() != c.length) {
             throw new IllegalArgumentException("features vector has " + x.size() + " entries, the model has " + c.length + " coefficients");
         }
@@ -134,7 +150,11 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
             double[] v = x.toArray();
             for (int j = 0; j < c.length; j++) z += c[j] * v[j];
         }
-        // Stable σ: never exp of a large positive number.
+        return z;
+    }
+
+    /** Stable σ: never exp of a large positive number. */
+    private static double sigmoid(double z) {
         if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
         double e = Math.exp(z);
         return e / (1.0 + e);
@@ -146,31 +166,42 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         final double[] c = coefficients.clone();
         final double b = intercept;
         final double t = getThreshold();
+        UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> {
+            double z = margin(c, b, x);
+            return Vectors.dense(-z, z);
+        }, SQLDataTypes.VectorType());
         UserDefinedFunction proba = udf((UDF1<Vector, Vector>) x -> {
-            double p = probability(c, b, x);
+            double p = sigmoid(margin(c, b, x));
             return Vectors.dense(1.0 - p, p);
         }, SQLDataTypes.VectorType());
-        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> probability(c, b, x) > t ? 1.0 : 0.0, DataTypes.DoubleType);
-        return dataset.withColumn(getProbabilityCol(), proba.apply(col(getFeaturesCol())))
+        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> sigmoid(margin(c, b, x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
+        Dataset<Row> out = dataset.toDF();
+        if (!getRawPredictionCol().isEmpty()) out = out.withColumn(getRawPredictionCol(), raw.apply(col(getFeaturesCol())));
+        return out.withColumn(getProbabilityCol(), proba.apply(col(getFeaturesCol())))
                 .withColumn(getPredictionCol(), predict.apply(col(getFeaturesCol())));
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
         DistributedTrainer.checkColumn(schema, getFeaturesCol(), "features", true);
-        return outputSchema(schema, getProbabilityCol(), getPredictionCol());
+        return outputSchema(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
     }
 
-    /** {@code schema} plus the probability (vector) and prediction (double) columns; they must not exist yet. */
-    static StructType outputSchema(StructType schema, String probabilityCol, String predictionCol) {
+    /**
+     * {@code schema} plus the raw prediction (vector; left out where its name is empty), probability (vector) and
+     * prediction (double) columns; they must not exist yet, and must have distinct names.
+     */
+    static StructType outputSchema(StructType schema, String rawPredictionCol, String probabilityCol, String predictionCol) {
         List<String> names = Arrays.asList(schema.fieldNames());
-        for (String out : List.of(probabilityCol, predictionCol)) {
+        List<String> outputs = rawPredictionCol.isEmpty() ? List.of(probabilityCol, predictionCol) : List.of(rawPredictionCol, probabilityCol, predictionCol);
+        for (String out : outputs) {
             if (names.contains(out)) throw new IllegalArgumentException("output column '" + out + "' already exists; choose another name");
         }
-        if (probabilityCol.equals(predictionCol)) {
-            throw new IllegalArgumentException("probability and prediction columns are both '" + probabilityCol + "'; expected two names");
+        if (new java.util.HashSet<>(outputs).size() != outputs.size()) {
+            throw new IllegalArgumentException("output columns " + outputs + " repeat a name; expected distinct names");
         }
-        return schema.add(probabilityCol, SQLDataTypes.VectorType(), false).add(predictionCol, DataTypes.DoubleType, false);
+        StructType out = rawPredictionCol.isEmpty() ? schema : schema.add(rawPredictionCol, SQLDataTypes.VectorType(), false);
+        return out.add(probabilityCol, SQLDataTypes.VectorType(), false).add(predictionCol, DataTypes.DoubleType, false);
     }
 
     @Override

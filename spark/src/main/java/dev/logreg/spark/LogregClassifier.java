@@ -45,6 +45,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final Param<String> weightCol;
+    private final Param<String> rawPredictionCol;
     private final Param<String> probabilityCol;
     private final Param<String> predictionCol;
     private final DoubleParam threshold;
@@ -71,6 +72,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         featuresCol = new Param<>(uid, "featuresCol", "features column: a vector");
         labelCol = new Param<>(uid, "labelCol", "label column: numeric, 0 or 1");
         weightCol = new Param<>(uid, "weightCol", "sample weight column (numeric, >= 0); empty for unit weights");
+        rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column of the model: vector [-z, z] of the logit z; empty for none");
         probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)]");
         predictionCol = new Param<>(uid, "predictionCol", "output column of the model: 0.0 or 1.0");
         threshold = new DoubleParam(uid, "threshold", "the model predicts 1 where P(y=1) > threshold", ParamValidators.inRange(0.0, 1.0));
@@ -92,6 +94,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(weightCol, "");
+        setDefault(rawPredictionCol, "rawPrediction");
         setDefault(probabilityCol, "probability");
         setDefault(predictionCol, "prediction");
         setDefault(threshold, 0.5);
@@ -118,6 +121,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public Param<String> labelCol() { return labelCol; }
     /** Sample-weight column, default empty (unit weights). */
     public Param<String> weightCol() { return weightCol; }
+    /** The model's raw prediction column (vector [−z, z]), default {@code rawPrediction}; empty for none. */
+    public Param<String> rawPredictionCol() { return rawPredictionCol; }
     /** The model's probability column, default {@code probability}. */
     public Param<String> probabilityCol() { return probabilityCol; }
     /** The model's prediction column, default {@code prediction}. */
@@ -153,6 +158,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public String getLabelCol() { return getOrDefault(labelCol); }
     /** The value of {@link #weightCol()} (set or default). */
     public String getWeightCol() { return getOrDefault(weightCol); }
+    /** The value of {@link #rawPredictionCol()} (set or default). */
+    public String getRawPredictionCol() { return getOrDefault(rawPredictionCol); }
     /** The value of {@link #probabilityCol()} (set or default). */
     public String getProbabilityCol() { return getOrDefault(probabilityCol); }
     /** The value of {@link #predictionCol()} (set or default). */
@@ -188,6 +195,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public LogregClassifier setLabelCol(String v) { set(labelCol, v); return this; }
     /** Sets {@link #weightCol()} (empty for unit weights); returns this. */
     public LogregClassifier setWeightCol(String v) { set(weightCol, v); return this; }
+    /** Sets {@link #rawPredictionCol()} (empty for none); returns this. */
+    public LogregClassifier setRawPredictionCol(String v) { set(rawPredictionCol, v); return this; }
     /** Sets {@link #probabilityCol()}; returns this. */
     public LogregClassifier setProbabilityCol(String v) { set(probabilityCol, v); return this; }
     /** Sets {@link #predictionCol()}; returns this. */
@@ -248,7 +257,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     @Override
     public StructType transformSchema(StructType schema) {
         DistributedTrainer.checkSchema(schema, getFeaturesCol(), getLabelCol(), getWeightCol());
-        return LogregClassificationModel.outputSchema(schema, getProbabilityCol(), getPredictionCol());
+        return LogregClassificationModel.outputSchema(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
     }
 
     @Override

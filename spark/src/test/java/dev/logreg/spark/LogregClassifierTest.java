@@ -175,18 +175,54 @@ class LogregClassifierTest {
     }
 
     @Test
-    void modelAddsProbabilityAndPredictionColumns() {
+    void modelAddsRawPredictionProbabilityAndPredictionColumns() {
         LogregClassificationModel model = new LogregClassificationModel(new double[] {0.5, -1.0}, 0.25).setThreshold(0.4);
         Dataset two = Dataset.fromRows(new float[][] {{1f, 2f}, {-3f, 0.5f}, {0f, 0f}}, new float[] {0f, 1f, 1f});
-        List<Row> out = model.transform(SparkTestData.frame(spark, two, 1, false)).select("probability", "prediction").collectAsList();
+        org.apache.spark.sql.Dataset<Row> frame = SparkTestData.frame(spark, two, 1, false);
+        List<Row> out = model.transform(frame).select("rawPrediction", "probability", "prediction").collectAsList();
         for (int i = 0; i < 3; i++) {
             double z = 0.25 + 0.5 * two.feature(i, 0) - 1.0 * two.feature(i, 1);
             double p = 1.0 / (1.0 + Math.exp(-z));
-            Vector prob = out.get(i).getAs(0);
+            Vector raw = out.get(i).getAs(0);
+            assertEquals(-z, raw.apply(0), 1e-15, "row " + i + ": rawPrediction[0] is -z (MLlib's convention)");
+            assertEquals(z, raw.apply(1), 1e-15, "row " + i + ": rawPrediction[1] is z");
+            Vector prob = out.get(i).getAs(1);
             assertTrue(Math.abs(prob.apply(1) - p) <= 1e-15 && Math.abs(prob.apply(0) - (1 - p)) <= 1e-15,
                     "row " + i + ": probability " + prob + ", expected [" + (1 - p) + ", " + p + "]");
-            assertEquals(p > 0.4 ? 1.0 : 0.0, out.get(i).getDouble(1), "row " + i + " prediction at p = " + p);
+            assertEquals(p > 0.4 ? 1.0 : 0.0, out.get(i).getDouble(2), "row " + i + " prediction at p = " + p);
         }
+        List<String> without = Arrays.asList(model.copy(new org.apache.spark.ml.param.ParamMap()).setRawPredictionCol("").transform(frame).columns());
+        assertTrue(!without.contains("rawPrediction") && without.contains("probability"), "an empty rawPredictionCol leaves it out: " + without);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.copy(new org.apache.spark.ml.param.ParamMap())
+                .setRawPredictionCol("probability").transform(frame));
+        assertTrue(e.getMessage().contains("repeat a name"), e.getMessage());
+    }
+
+    /**
+     * Spark ML's own model selection runs the estimator unchanged: CrossValidator over a grid of λ with the default
+     * BinaryClassificationEvaluator (ROC AUC of rawPrediction) picks the λ whose folds score best, and its best
+     * model is refitted on all rows with that λ.
+     */
+    @Test
+    void sparkCrossValidatorChoosesLambdaWithItsDefaultEvaluator() {
+        org.apache.spark.sql.Dataset<Row> df = SparkTestData.frame(spark, cancer, 2, false).cache();
+        LogregClassifier clf = new LogregClassifier().setPenalty("l2").setBackend("reference");
+        double[] lambdas = {1e4, 1.0};
+        org.apache.spark.ml.tuning.CrossValidator cv = new org.apache.spark.ml.tuning.CrossValidator()
+                .setEstimator(clf)
+                .setEvaluator(new org.apache.spark.ml.evaluation.BinaryClassificationEvaluator())
+                .setEstimatorParamMaps(new org.apache.spark.ml.tuning.ParamGridBuilder().addGrid(clf.lambda(), lambdas).build())
+                .setNumFolds(3).setSeed(7);
+        org.apache.spark.ml.tuning.CrossValidatorModel fitted = cv.fit(df);
+        double[] auc = fitted.avgMetrics();
+        assertEquals(2, auc.length);
+        assertTrue(auc[1] > auc[0] && auc[1] > 0.98, "λ = 1 ranks far better than the near-null model at λ = 1e4: " + Arrays.toString(auc));
+        LogregClassificationModel best = (LogregClassificationModel) fitted.bestModel();
+        assertEquals(1.0, ((LogregClassifier) best.parent()).getLambda(), "the best model's estimator carries the chosen λ");
+        assertSameObjective(judge(cancer, Penalty.l2(1.0), core(cancer, Penalty.l2(1.0)).model().coefficients(), core(cancer, Penalty.l2(1.0)).model().intercept()),
+                judge(cancer, Penalty.l2(1.0), best.coefficients(), best.intercept()), "CrossValidator's refit vs the core at λ = 1");
+        assertEquals(0, PartitionRegistry.runsHeld(), "bound partitions left after cross-validation");
+        df.unpersist();
     }
 
     @Test
