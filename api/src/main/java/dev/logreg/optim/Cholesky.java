@@ -1,14 +1,14 @@
 package dev.logreg.optim;
 
-/** Dense Cholesky factorization and solve, for Newton's method. Stateless. */
-final class Cholesky {
+/** Dense Cholesky factorization and solve, for Newton's method and for covariance matrices. Stateless. */
+public final class Cholesky {
     private Cholesky() {}
 
     /**
      * Factors (A + shift·I) = L Lᵀ into {@code l} (row-major n×n, lower triangle; A read from {@code a}, row-major,
      * symmetric). Returns false where the matrix is not (numerically) positive definite.
      */
-    static boolean factor(double[] a, int n, double shift, double[] l) {
+    public static boolean factor(double[] a, int n, double shift, double[] l) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double sum = a[i * n + j] + (i == j ? shift : 0.0);
@@ -25,7 +25,7 @@ final class Cholesky {
     }
 
     /** Solves L Lᵀ x = b into {@code x} (may alias {@code b}). */
-    static void solve(double[] l, int n, double[] b, double[] x) {
+    public static void solve(double[] l, int n, double[] b, double[] x) {
         for (int i = 0; i < n; i++) {
             double sum = b[i];
             for (int k = 0; k < i; k++) sum -= l[i * n + k] * x[k];

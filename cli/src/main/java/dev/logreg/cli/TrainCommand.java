@@ -11,7 +11,10 @@ import dev.logreg.io.ModelFile;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
 import dev.logreg.loss.Loss;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.metrics.BinaryMetrics;
+import dev.logreg.metrics.CoefficientStatistics;
 import dev.logreg.model.LogisticModel;
 import dev.logreg.optim.Optimizers;
 import dev.logreg.optim.Status;
@@ -146,6 +149,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --cv-folds: keep the λ of the best mean score (default), or the largest λ within one standard error of it (glmnet's lambda.1se).")
     String cvRule;
 
+    @Option(names = "--stats",
+            description = "Print standard errors, z, p-values and confidence intervals of the coefficients (unpenalized log-loss fits; R's summary.glm).")
+    boolean stats;
+
+    @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95", description = "With --stats: level of the intervals (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
     @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
     Path out;
 
@@ -171,6 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
         CrossValidationOptions cv = crossValidationOptions(options);
+        checkStatistics(options, cv);
         BackendFactory factory = BackendFactory.discover();
         factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
 
@@ -203,6 +214,8 @@ final class TrainCommand implements Callable<Integer> {
         ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
         TrainingResult result;
         CrossValidationResult cvResult = null;
+        CoefficientStatistics statistics = null;
+        String statisticsError = null;
         try (Backend b = sel.provider().create(new BackendOptions(threads, 0))) {
             if (cv != null) {
                 FoldProgress folds = quiet ? null : new FoldProgress(stderr, cv.folds());
@@ -211,6 +224,16 @@ final class TrainCommand implements Callable<Integer> {
                 result = cvResult.refit();
             } else {
                 result = Trainer.fit(b, fitData, options, start, progress == null ? TrainingListener.NONE : progress);
+            }
+            if (progress != null) progress.finish();
+            if (stats) {
+                try {
+                    statistics = coefficientStatistics(b, train, result, std);
+                } catch (IllegalArgumentException e) {
+                    // The model is still written and reported: only its standard errors are undefined (separable
+                    // data, collinear columns, an unconverged fit).
+                    statisticsError = e.getMessage();
+                }
             }
         } finally {
             if (progress != null) progress.finish();
@@ -243,6 +266,7 @@ final class TrainCommand implements Callable<Integer> {
         if (warning != null) stderr.println("warning: " + warning);
         String cvWarning = cvResult == null ? null : cvWarning(cvResult);
         if (cvWarning != null) stderr.println("warning: " + cvWarning);
+        if (statisticsError != null) stderr.println("warning: --stats: no standard errors: " + statisticsError);
 
         // Train's summary has always counted every row once; the training rows may carry --class-weight factors,
         // which are a fitting device, not an evaluation choice. Weighted metrics are logreg evaluate --weight.
@@ -270,6 +294,10 @@ final class TrainCommand implements Callable<Integer> {
             s.put("warning", warning);
             if (cvResult != null) s.put("cvWarning", cvWarning);
             if (cvResult != null) s.put("crossValidation", crossValidationMap(cvResult));
+            if (stats) {
+                s.put("coefficientStatistics", statistics == null ? null : statistics.toMap());
+                s.put("coefficientStatisticsError", statisticsError);
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("training", trainMetrics.toMap());
             if (validationMetrics != null) metrics.put("validation", validationMetrics.toMap());
@@ -285,6 +313,7 @@ final class TrainCommand implements Callable<Integer> {
                     status.name(), result.optimization().iterations(), seconds, result.objective());
             stdout.printf(Locale.ROOT, "training:   %s%n", summary(trainMetrics));
             if (validationMetrics != null) stdout.printf(Locale.ROOT, "validation: %s%n", summary(validationMetrics));
+            if (statistics != null) printStatistics(stdout, statistics);
             if (out != null) stdout.println("model written to " + out);
         }
         return Cli.OK;
@@ -468,6 +497,56 @@ final class TrainCommand implements Callable<Integer> {
                     + " raise --max-iter or loosen --tol");
         }
         return w.isEmpty() ? null : String.join("; ", w);
+    }
+
+    /** --stats and --confidence against the other flags, before the data are read. */
+    private void checkStatistics(TrainingOptions options, CrossValidationOptions cv) {
+        if (!stats) {
+            if (matched("--confidence")) throw new IllegalArgumentException("--confidence needs --stats");
+            return;
+        }
+        if (!(confidence > 0 && confidence < 1)) throw new IllegalArgumentException("--confidence is " + confidence + ", expected a level in (0, 1)");
+        if (cv != null || options.penalty().l1Coefficient(1.0) != 0 || options.penalty().l2Coefficient(1.0) != 0) {
+            throw new IllegalArgumentException("--stats needs an unpenalized fit (--penalty none, no --cv-folds): a penalty biases the estimates"
+                    + " and the maximum-likelihood standard errors no longer hold");
+        }
+        if (options.loss().kind() != Loss.Kind.LOG) throw new IllegalArgumentException("--stats needs --loss log (a likelihood)");
+        if (classWeight != null) {
+            throw new IllegalArgumentException("--stats counts sample weights as frequencies; --class-weight balanced reweights the classes,"
+                    + " for which these standard errors do not hold");
+        }
+    }
+
+    /**
+     * The statistics of the model in the original feature scales on the training rows (unstandardized; without a
+     * penalty the optimum is the same either way), from the training backend's Hessian or, where it computes none
+     * (the GPU), the reference backend's.
+     */
+    private CoefficientStatistics coefficientStatistics(Backend backend, Dataset train, TrainingResult result, Standardization std) {
+        TrainingResult original = std == null ? result : new TrainingResult(std.toOriginal(result.model()), result.status(), result.objective(),
+                result.optimization(), result.optimizer(), result.backend(), result.options(), result.message());
+        try (DataTerm term = backend.bind(train, Loss.log())) {
+            if (term.supportsHessian()) return CoefficientStatistics.of(term, original, confidence);
+        }
+        try (ReferenceBackend reference = new ReferenceBackend(); DataTerm term = reference.bind(train, Loss.log())) {
+            return CoefficientStatistics.of(term, original, confidence);
+        }
+    }
+
+    /** The coefficient table of --stats, as R's summary.glm prints it. */
+    private static void printStatistics(PrintWriter stdout, CoefficientStatistics s) {
+        double level = s.confidence();
+        stdout.printf(Locale.ROOT, "coefficients (standard errors from the observed information; %s%% intervals):%n", trim(100 * level));
+        int width = Math.max(12, s.coefficients().stream().mapToInt(c -> c.name().length()).max().orElse(0));
+        stdout.printf(Locale.ROOT, "  %-" + width + "s  %12s  %11s  %9s  %10s  %12s  %12s%n", "", "estimate", "std err", "z", "P>|z|", "lower", "upper");
+        for (CoefficientStatistics.Coefficient c : s.coefficients()) {
+            stdout.printf(Locale.ROOT, "  %-" + width + "s  %12.6g  %11.4g  %9.3f  %10.3g  %12.6g  %12.6g%n", c.name(), c.estimate(), c.standardError(),
+                    c.z(), c.pValue(), c.lower(), c.upper());
+        }
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The warning line for a run that did not converge, or null. */

@@ -9,6 +9,7 @@ import dev.logreg.io.ModelFile;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
 import dev.logreg.metrics.BinaryMetrics;
+import dev.logreg.metrics.CoefficientStatistics;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
@@ -419,6 +420,65 @@ class CommandLineTest {
         assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "5", "--init-model", model.toString())),
                 "--init-model and --cv-folds exclude each other");
         assertBadInput(CliRun.of(concat(base, "--penalty", "l2", "--cv-folds", "400")), "400 folds need at least 400 rows of each class");
+    }
+
+    /**
+     * --stats: the table is the API's on the same backend, the same with --standardize (no penalty: the same optimum,
+     * mapped back), a warning and no table where the data are separable, refused with a penalty.
+     */
+    @Test
+    void statsReportsStandardErrorsAsTheApiDoes() throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        int[] keep = {header.indexOf("mean_radius"), header.indexOf("mean_texture"), header.indexOf("mean_smoothness"), header.indexOf("benign")};
+        List<String> narrow = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(",");
+            narrow.add(f[keep[0]] + "," + f[keep[1]] + "," + f[keep[2]] + "," + f[keep[3]]);
+        }
+        Path three = dir.resolve("three.csv");
+        Files.write(three, narrow);
+        CliRun r = CliRun.of("train", "--data", three.toString(), "--label", "benign", "--stats", "--confidence", "0.9",
+                "--backend", "reference", "--json", "--quiet");
+        assertOk(r);
+        JsonNode table = JSON.readTree(r.out()).get("coefficientStatistics");
+        assertEquals(0.9, table.get("confidence").asDouble());
+        Dataset d = DataReaders.read(three, ReadOptions.DEFAULT.withLabelColumn("benign")).dataset();
+        CoefficientStatistics api;
+        try (ReferenceBackend b = new ReferenceBackend(); dev.logreg.backend.DataTerm term = b.bind(d, dev.logreg.loss.Loss.log())) {
+            api = CoefficientStatistics.of(term, Trainer.fit(b, d, TrainingOptions.DEFAULT, null), 0.9);
+        }
+        assertEquals(4, table.get("coefficients").size());
+        for (int j = 0; j < 4; j++) {
+            JsonNode c = table.get("coefficients").get(j);
+            CoefficientStatistics.Coefficient e = api.coefficients().get(j);
+            assertEquals(e.name(), c.get("name").asText());
+            assertEquals(e.standardError(), c.get("standardError").asDouble(), "standard error of " + e.name());
+            assertEquals(e.pValue(), c.get("pValue").asDouble(), "p-value of " + e.name());
+            assertEquals(e.lower(), c.get("lower").asDouble());
+        }
+        JsonNode std = JSON.readTree(CliRun.of("train", "--data", three.toString(), "--label", "benign", "--stats", "--confidence", "0.9",
+                "--standardize", "--backend", "reference", "--json", "--quiet").out()).get("coefficientStatistics");
+        for (int j = 0; j < 4; j++) {
+            double e = api.coefficients().get(j).standardError();
+            assertEquals(e, std.get("coefficients").get(j).get("standardError").asDouble(), 1e-5 * e, "--standardize, " + api.coefficients().get(j).name());
+        }
+        CliRun text = CliRun.of("train", "--data", three.toString(), "--label", "benign", "--stats", "--backend", "reference", "--quiet");
+        assertOk(text);
+        assertTrue(text.out().contains("95% intervals") && text.out().contains("mean_texture") && text.out().contains("(intercept)"), text::toString);
+
+        CliRun separable = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--stats", "--backend", "reference", "--json", "--quiet");
+        assertOk(separable);
+        assertTrue(separable.err().contains("warning: --stats: no standard errors: the fit ended with UNBOUNDED_COEFFICIENTS"), separable::toString);
+        JsonNode s = JSON.readTree(separable.out());
+        assertTrue(s.get("coefficientStatistics").isNull());
+        assertTrue(s.get("coefficientStatisticsError").asText().contains("separable"), s::toString);
+
+        String[] base = {"train", "--data", csv.toString(), "--label", "benign", "--backend", "reference"};
+        assertBadInput(CliRun.of(concat(base, "--stats", "--penalty", "l2")), "--stats needs an unpenalized fit");
+        assertBadInput(CliRun.of(concat(base, "--confidence", "0.9")), "--confidence needs --stats");
+        assertBadInput(CliRun.of(concat(base, "--stats", "--confidence", "95")), "--confidence is 95.0, expected a level in (0, 1)");
+        assertBadInput(CliRun.of(concat(base, "--stats", "--class-weight", "balanced")), "--class-weight balanced reweights the classes");
     }
 
     private static String[] concat(String[] a, String... b) {
