@@ -3,6 +3,7 @@ package dev.logreg.cli;
 import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BackendProvider;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
@@ -208,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
             if (progress != null) progress.finish();
             if (stats) {
                 try {
-                    statistics = coefficientStatistics(b, train, result, std);
+                    statistics = coefficientStatistics(factory, b, train, result, std, confidence, threads);
                 } catch (IllegalArgumentException e) {
                     // The model is still written and reported: only its standard errors are undefined (separable
                     // data, collinear columns, an unconverged fit).
@@ -350,16 +351,19 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * The statistics of the model in the original feature scales on the training rows (unstandardized; without a
-     * penalty the optimum is the same either way), from the training backend's Hessian or, where it computes none
-     * (the GPU), the reference backend's.
+     * penalty the optimum is the same either way), from the Hessian of the training backend or, where it forms none
+     * (the GPU), of the CPU backend where usable, else of the reference backend.
      */
-    private CoefficientStatistics coefficientStatistics(Backend backend, Dataset train, TrainingResult result, Standardization std) {
+    static CoefficientStatistics coefficientStatistics(BackendFactory factory, Backend backend, Dataset train, TrainingResult result,
+                                                       Standardization std, double confidence, int threads) {
         TrainingResult original = std == null ? result : new TrainingResult(std.toOriginal(result.model()), result.status(), result.objective(),
                 result.optimization(), result.optimizer(), result.backend(), result.options(), result.message());
         try (DataTerm term = backend.bind(train, Loss.log())) {
             if (term.supportsHessian()) return CoefficientStatistics.of(term, original, confidence);
         }
-        try (ReferenceBackend reference = new ReferenceBackend(); DataTerm term = reference.bind(train, Loss.log())) {
+        BackendProvider cpu = factory.providers().stream().filter(p -> p.name().equals("cpu")).findFirst().orElse(null);
+        try (Backend other = cpu != null && factory.availability(cpu).usable() ? cpu.create(new BackendOptions(threads, 0)) : new ReferenceBackend();
+             DataTerm term = other.bind(train, Loss.log())) {
             return CoefficientStatistics.of(term, original, confidence);
         }
     }

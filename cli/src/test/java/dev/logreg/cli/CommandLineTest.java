@@ -481,6 +481,70 @@ class CommandLineTest {
         assertBadInput(CliRun.of(concat(base, "--stats", "--class-weight", "balanced")), "--class-weight balanced reweights the classes");
     }
 
+    /** Where the training backend forms no Hessian (the GPU), --stats takes it from the CPU backend, else the reference. */
+    @Test
+    void statsFallBackToABackendWithAHessian() throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[3_000 * 3];
+        float[] y = new float[3_000];
+        for (int i = 0; i < y.length; i++) {
+            double z = 0.3;
+            for (int j = 0; j < 3; j++) {
+                x[i * 3 + j] = (float) (r.nextDouble() * 2 - 1);
+                z += (j + 1) * x[i * 3 + j];
+            }
+            y[i] = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1f : 0f;
+        }
+        Dataset d = Dataset.wrap(x, 3, y, null);
+        TrainingResult fit;
+        CoefficientStatistics expected;
+        try (ReferenceBackend b = new ReferenceBackend(); dev.logreg.backend.DataTerm term = b.bind(d, dev.logreg.loss.Loss.log())) {
+            fit = Trainer.fit(b, d, TrainingOptions.DEFAULT, null);
+            expected = CoefficientStatistics.of(term, fit, 0.95);
+        }
+        for (boolean cpuOnClassPath : new boolean[] {true, false}) {
+            dev.logreg.backend.BackendFactory factory = dev.logreg.backend.BackendFactory.of(
+                    cpuOnClassPath ? dev.logreg.backend.BackendFactory.discover().providers() : List.of(new dev.logreg.backend.reference.ReferenceBackendProvider()),
+                    java.util.Map.of(), new java.util.Properties());
+            try (dev.logreg.backend.Backend noHessian = new NoHessianBackend(new ReferenceBackend())) {
+                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, noHessian, d, fit, null, 0.95, 0);
+                for (int j = 0; j < 4; j++) {
+                    double e = expected.coefficients().get(j).standardError();
+                    assertEquals(e, s.coefficients().get(j).standardError(), 1e-9 * e, (cpuOnClassPath ? "cpu" : "reference") + " coefficient " + j);
+                }
+            }
+        }
+    }
+
+    /** A backend whose terms do not compute the Hessian (as the GPU's). */
+    private static final class NoHessianBackend implements dev.logreg.backend.Backend {
+        private final dev.logreg.backend.Backend inner;
+
+        NoHessianBackend(dev.logreg.backend.Backend inner) { this.inner = inner; }
+
+        @Override public String name() { return "no-hessian"; }
+
+        @Override public String description() { return "no-hessian"; }
+
+        @Override
+        public dev.logreg.backend.DataTerm bind(Dataset data, dev.logreg.loss.Loss loss, dev.logreg.backend.BindOptions options) {
+            dev.logreg.backend.DataTerm t = inner.bind(data, loss, options);
+            return new dev.logreg.backend.DataTerm() {
+                @Override public long rows() { return t.rows(); }
+                @Override public int features() { return t.features(); }
+                @Override public double weightSum(long from, long to) { return t.weightSum(from, to); }
+                @Override public double valueAndGradient(long from, long to, double[] p, double[] g) { return t.valueAndGradient(from, to, p, g); }
+                @Override public double value(long from, long to, double[] p) { return t.value(from, to, p); }
+                @Override public void margins(long from, long to, double[] p, double[] out) { t.margins(from, to, p, out); }
+                @Override public void close() { t.close(); }
+            };
+        }
+
+        @Override public long liveAllocations() { return inner.liveAllocations(); }
+
+        @Override public void close() { inner.close(); }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
