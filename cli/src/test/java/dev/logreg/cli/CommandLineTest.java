@@ -506,7 +506,7 @@ class CommandLineTest {
             dev.logreg.backend.BackendFactory factory = dev.logreg.backend.BackendFactory.of(
                     cpuOnClassPath ? dev.logreg.backend.BackendFactory.discover().providers() : List.of(new dev.logreg.backend.reference.ReferenceBackendProvider()),
                     java.util.Map.of(), new java.util.Properties());
-            try (dev.logreg.backend.Backend noHessian = new NoHessianBackend(new ReferenceBackend())) {
+            try (dev.logreg.backend.Backend noHessian = new dev.logreg.testing.WithoutHessian(new ReferenceBackend(), "no-hessian")) {
                 CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, noHessian, d, fit, null, 0.95, 0);
                 for (int j = 0; j < 4; j++) {
                     double e = expected.coefficients().get(j).standardError();
@@ -514,35 +514,6 @@ class CommandLineTest {
                 }
             }
         }
-    }
-
-    /** A backend whose terms do not compute the Hessian (as the GPU's). */
-    private static final class NoHessianBackend implements dev.logreg.backend.Backend {
-        private final dev.logreg.backend.Backend inner;
-
-        NoHessianBackend(dev.logreg.backend.Backend inner) { this.inner = inner; }
-
-        @Override public String name() { return "no-hessian"; }
-
-        @Override public String description() { return "no-hessian"; }
-
-        @Override
-        public dev.logreg.backend.DataTerm bind(Dataset data, dev.logreg.loss.Loss loss, dev.logreg.backend.BindOptions options) {
-            dev.logreg.backend.DataTerm t = inner.bind(data, loss, options);
-            return new dev.logreg.backend.DataTerm() {
-                @Override public long rows() { return t.rows(); }
-                @Override public int features() { return t.features(); }
-                @Override public double weightSum(long from, long to) { return t.weightSum(from, to); }
-                @Override public double valueAndGradient(long from, long to, double[] p, double[] g) { return t.valueAndGradient(from, to, p, g); }
-                @Override public double value(long from, long to, double[] p) { return t.value(from, to, p); }
-                @Override public void margins(long from, long to, double[] p, double[] out) { t.margins(from, to, p, out); }
-                @Override public void close() { t.close(); }
-            };
-        }
-
-        @Override public long liveAllocations() { return inner.liveAllocations(); }
-
-        @Override public void close() { inner.close(); }
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -19,7 +19,7 @@ import java.util.Objects;
  * here, on the driver. One Spark job per evaluation; only θ (n+1 numbers, in the task closure) goes out.
  *
  * <p>Not thread-safe (one optimizer drives it); deterministic up to the order-independence of
- * {@link CompensatedSum}. Mini-batch evaluation is not offered (the distributed engine runs L-BFGS and OWL-QN only).
+ * {@link CompensatedSum}. Mini-batch evaluation is not offered (the distributed engine runs L-BFGS, OWL-QN and Newton).
  */
 final class DistributedObjective implements Objective {
     private final JavaRDD<Row> rows;
@@ -34,13 +34,15 @@ final class DistributedObjective implements Objective {
     private final double m;
     private final long totalRows;
     private final int treeDepth;
+    private final boolean hessian;
     private final double[] params;
     private final double[] gModel;
     private final double[] scale;
     private long evaluations;
 
     DistributedObjective(JavaRDD<Row> rows, String runId, boolean weighted, String choice, Loss loss, Penalty penalty,
-                         boolean fitIntercept, Preconditioner preconditioner, int features, double weightSum, long totalRows, int treeDepth) {
+                         boolean fitIntercept, Preconditioner preconditioner, int features, double weightSum, long totalRows, int treeDepth,
+                         boolean hessian) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.runId = Objects.requireNonNull(runId, "runId");
         this.weighted = weighted;
@@ -54,6 +56,7 @@ final class DistributedObjective implements Objective {
         this.m = weightSum;
         this.totalRows = totalRows;
         this.treeDepth = treeDepth;
+        this.hessian = hessian;
         this.params = new double[n + 1];
         this.gModel = new double[n + 1];
         this.scale = this.preconditioner.scale();
@@ -172,11 +175,35 @@ final class DistributedObjective implements Objective {
 
     @Override public boolean isConvex() { return loss.isConvex(); }
 
-    @Override public boolean hasHessian() { return false; }
+    @Override public boolean hasHessian() { return hessian; }
 
+    /**
+     * The Hessian of the smooth part in optimizer variables, as {@link dev.logreg.objective.LogisticObjective} forms
+     * it: the partitions' Σwℓ''x̃x̃ᵀ ((n+1)² numbers each, compensated sums through {@code treeAggregate}) over M, plus
+     * the L2 part on θ's diagonal, mapped by the preconditioner. One Spark job; its results grow with n², so Newton
+     * suits Spark up to a few hundred features, as on one machine.
+     */
     @Override
-    public void smoothHessian(double[] x, double[] out) {
-        throw new UnsupportedOperationException("the distributed objective has no Hessian; use lbfgs or owlqn");
+    public void smoothHessian(double[] u, double[] out) {
+        if (!hessian) throw new UnsupportedOperationException("the executors' backends compute no Hessian; use lbfgs or owlqn");
+        checkDimension(u);
+        int d = dimension();
+        if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected " + d * d);
+        preconditioner.toModel(u, fitIntercept, params);
+        evaluations++;
+        final String run = runId;
+        final boolean w = weighted;
+        final String c = choice;
+        final Loss.Kind l = loss.kind();
+        final double[] p = params.clone();
+        final int k = (n + 1) * (n + 1);
+        JavaRDD<double[]> partials = rows.mapPartitionsWithIndex(
+                (index, it) -> Collections.singletonList(PartitionRegistry.hessian(run, index, it, w, c, l, p)).iterator(), true);
+        double[] h = CompensatedSum.result(partials.treeAggregate(CompensatedSum.zero(k), CompensatedSum::add, CompensatedSum::merge, treeDepth));
+        for (int i = 0; i < k; i++) h[i] /= m;
+        double c2 = penalty.l2Coefficient(m);
+        for (int j = 0; j < n; j++) h[j * (n + 1) + j] += c2;
+        preconditioner.hessianToU(h, fitIntercept, out);
     }
 
     @Override public long rows() { return totalRows; }

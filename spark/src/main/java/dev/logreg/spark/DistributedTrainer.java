@@ -49,7 +49,9 @@ final class DistributedTrainer {
      * What to train.
      *
      * @param weightCol  the sample-weight column, or {@code null} / empty for unit weights
-     * @param optimizer  {@code auto | lbfgs | owlqn} ({@code auto}: L-BFGS for smooth penalties, OWL-QN otherwise)
+     * @param optimizer  {@code auto | lbfgs | owlqn | newton} ({@code auto}: L-BFGS for smooth penalties, OWL-QN
+     *                   otherwise; newton, proximal Newton with an L1 part, needs every partition's backend to form the
+     *                   Hessian: cpu or reference)
      * @param backend    the executors' backend choice; {@code null} defers to {@code -Dlogreg.backend},
      *                   {@code LOGREG_BACKEND}, then auto (GPU where usable, else CPU)
      * @param treeDepth  depth of {@code treeAggregate}, at least 1
@@ -119,8 +121,12 @@ final class DistributedTrainer {
                     ? Preconditioner.fromStatistics(ColumnStatistics.of(merged.mean, merged.std, merged.rms), s.fitIntercept(),
                             penalty.l2Coefficient(merged.weightSum))
                     : Preconditioner.identity(merged.features);
+            if (optimizer.name().equals("newton") && !merged.hessianless.isEmpty()) {
+                throw new IllegalArgumentException("optimizer newton needs the Hessian, which the executors' backend(s) " + merged.hessianless
+                        + " do not compute; use " + (penalty.isSmooth() ? "lbfgs" : "owlqn") + ", or setBackend(\"cpu\")");
+            }
             DistributedObjective objective = new DistributedObjective(rows, run, weighted, choice, Loss.log(), penalty, s.fitIntercept(),
-                    pre, merged.features, merged.weightSum, merged.rows, s.treeDepth());
+                    pre, merged.features, merged.weightSum, merged.rows, s.treeDepth(), merged.hessianless.isEmpty());
             OptimizationResult r = unwrap(() -> optimizer.minimize(objective, new double[objective.dimension()], s.criteria(), TrainingListener.NONE));
             double[] params = objective.modelParameters(r.solution());
             int n = merged.features;
@@ -166,8 +172,9 @@ final class DistributedTrainer {
 
     private static Optimizer optimizer(Settings s) {
         String name = s.optimizer() == null ? "auto" : s.optimizer().trim().toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("auto", "lbfgs", "owlqn").contains(name)) {
-            throw new IllegalArgumentException("optimizer '" + s.optimizer() + "' is not one of auto, lbfgs, owlqn (the distributed engine runs full-batch quasi-Newton methods only)");
+        if (!List.of("auto", "lbfgs", "owlqn", "newton").contains(name)) {
+            throw new IllegalArgumentException("optimizer '" + s.optimizer() + "' is not one of auto, lbfgs, owlqn, newton (the distributed engine runs"
+                    + " full-batch methods only)");
         }
         Optimizer o = Optimizers.create(TrainingOptions.DEFAULT.withPenalty(s.penalty()).withOptimizer(name));
         o.checkSupports(s.penalty().kind());
@@ -216,6 +223,8 @@ final class DistributedTrainer {
         double[] std;
         double[] rms;
         final Set<String> backends = new LinkedHashSet<>();
+        /** The backends of partitions that compute no Hessian. */
+        final Set<String> hessianless = new LinkedHashSet<>();
     }
 
     private static Merged merge(List<PartitionRegistry.PartitionSummary> parts) {
@@ -227,6 +236,7 @@ final class DistributedTrainer {
         for (PartitionRegistry.PartitionSummary p : parts) {
             if (p.rows == 0) continue;
             g.backends.add(p.backend);
+            if (!p.hessian) g.hessianless.add(p.backend);
             if (g.features < 0) {
                 g.features = p.features;
                 firstPartition = p.partition;

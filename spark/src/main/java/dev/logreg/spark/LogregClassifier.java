@@ -83,8 +83,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         maxIter = new IntParam(uid, "maxIter", "most optimizer iterations (>= 1)", ParamValidators.gtEq(1.0));
         gradientTol = new DoubleParam(uid, "gradientTol", "stop when |g|_inf <= gradientTol * max(|J|, 1) (> 0)", ParamValidators.gt(0.0));
         tol = new DoubleParam(uid, "tol", "stop when the relative change of J is <= tol (>= 0; 0 disables)", ParamValidators.gtEq(0.0));
-        optimizer = new Param<>(uid, "optimizer", "auto, lbfgs or owlqn (auto: lbfgs for none/l2, owlqn for l1/elasticnet)",
-                ParamValidators.inArray(List.of("auto", "lbfgs", "owlqn")));
+        optimizer = new Param<>(uid, "optimizer", "auto, lbfgs, owlqn or newton (auto: lbfgs for none/l2, owlqn for l1/elasticnet; newton:"
+                + " second order, for up to a few hundred features, on executors whose backend forms the Hessian: cpu or reference)",
+                ParamValidators.inArray(List.of("auto", "lbfgs", "owlqn", "newton")));
         // Any backend's name (checked against the providers on the class path when fit starts, before any job).
         backend = new Param<>(uid, "backend", "executors' backend: auto (-Dlogreg.backend, LOGREG_BACKEND, then gpu > cpu > reference), gpu, cpu, "
                 + "reference, or the name of any other backend provider on the class path");
@@ -143,7 +144,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public DoubleParam gradientTol() { return gradientTol; }
     /** Relative objective-change tolerance, default 1e-14. */
     public DoubleParam tol() { return tol; }
-    /** Optimizer: auto (default), lbfgs, owlqn. */
+    /** Optimizer: auto (default), lbfgs, owlqn, newton (executors on the cpu or reference backend). */
     public Param<String> optimizer() { return optimizer; }
     /** Executors' backend: auto (default), gpu, cpu, reference, or any other backend provider's name. */
     public Param<String> backend() { return backend; }

@@ -90,8 +90,11 @@ final class PartitionRegistry {
         final double[] m2;
         final double[] sq;
         final String backend;
+        /** Whether the bound term computes the Hessian (Newton's method needs every partition's). */
+        final boolean hessian;
 
-        PartitionSummary(int partition, long rows, int features, double weightSum, double[] mean, double[] m2, double[] sq, String backend) {
+        PartitionSummary(int partition, long rows, int features, double weightSum, double[] mean, double[] m2, double[] sq, String backend,
+                         boolean hessian) {
             this.partition = partition;
             this.rows = rows;
             this.features = features;
@@ -100,6 +103,7 @@ final class PartitionRegistry {
             this.m2 = m2;
             this.sq = sq;
             this.backend = backend;
+            this.hessian = hessian;
         }
     }
 
@@ -107,7 +111,7 @@ final class PartitionRegistry {
     static PartitionSummary bind(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss) {
         Bound b = find(runId, partition);
         if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
-        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)") : b.summary;
+        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)", true) : b.summary;
     }
 
     private static Bound find(String runId, int partition) {
@@ -142,7 +146,7 @@ final class PartitionRegistry {
         }
         // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
         PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
-                backend.description());
+                backend.description(), term.supportsHessian());
         Bound fresh = new Bound(backend, term, summary, sides);
         Bound raced = RUNS.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
         if (raced != null) {
@@ -245,6 +249,28 @@ final class PartitionRegistry {
                 out[0] = b.term.value(params) * b.weightSum;
             }
         }
+        return out;
+    }
+
+    /**
+     * Σwᵢ ℓ''ᵢ x̃ᵢx̃ᵢᵀ over partition {@code partition}, x̃ = (x, 1): the term's Hessian (a weighted mean) times the
+     * partition's weight sum, (n+1)² values row-major; zeros for an empty partition.
+     *
+     * @throws IllegalStateException where the partition's backend computes no Hessian (the driver checks every
+     *                               partition's {@link PartitionSummary#hessian} before Newton starts)
+     */
+    static double[] hessian(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss, double[] params) {
+        Bound b = find(runId, partition);
+        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+        double[] out = new double[params.length * params.length];
+        if (b == null || b.weightSum == 0) return out;
+        synchronized (b) {
+            if (!b.term.supportsHessian()) {
+                throw new IllegalStateException("partition " + partition + " is bound to " + b.summary.backend + ", which computes no Hessian");
+            }
+            b.term.hessian(params, out);
+        }
+        for (int i = 0; i < out.length; i++) out[i] *= b.weightSum;
         return out;
     }
 

@@ -199,6 +199,34 @@ class LogregClassifierTest {
     }
 
     /**
+     * Newton on Spark (a distributed Hessian, (n+1)² compensated sums per partition): the core's optimum for L2 and
+     * for L1 (proximal Newton), in a fraction of the quasi-Newton methods' passes on these collinear columns; refused
+     * before any optimization where an executor's backend forms no Hessian (as the GPU's).
+     */
+    @Test
+    void newtonReachesTheCoreOptimumInFewPassesAndNeedsAHessian() {
+        org.apache.spark.sql.Dataset<Row> df = SparkTestData.frame(spark, cancer, 2, false).cache();
+        for (Penalty penalty : List.of(Penalty.l2(1.0), Penalty.l1(0.5))) {
+            LogregClassificationModel newton = classifier(penalty).setOptimizer("newton").setBackend("reference").fit(df);
+            LogregClassificationModel quasi = classifier(penalty).setBackend("reference").fit(df);
+            TrainingResult core = core(cancer, penalty);
+            assertSameObjective(judge(cancer, penalty, core.model().coefficients(), core.model().intercept()),
+                    judge(cancer, penalty, newton.coefficients(), newton.intercept()), penalty + " newton on spark vs core");
+            LogregTrainingSummary n = newton.summary().orElseThrow();
+            LogregTrainingSummary q = quasi.summary().orElseThrow();
+            assertEquals("newton", n.optimizer());
+            assertTrue(n.status().isConverged(), n.status() + ": " + n.message());
+            assertTrue(3 * n.passes() < q.passes(), penalty + ": newton " + n.passes() + " passes, " + q.optimizer() + " " + q.passes());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> classifier(Penalty.l2(1.0)).setOptimizer("newton").setBackend("no-hessian-test").fit(df));
+        assertTrue(e.getMessage().contains("optimizer newton needs the Hessian") && e.getMessage().contains("no-hessian-test")
+                && e.getMessage().contains("use lbfgs"), e.getMessage());
+        assertEquals(0, PartitionRegistry.runsHeld(), "bound partitions left after the refusal");
+        df.unpersist();
+    }
+
+    /**
      * Spark ML's own model selection runs the estimator unchanged: CrossValidator over a grid of λ with the default
      * BinaryClassificationEvaluator (ROC AUC of rawPrediction) picks the λ whose folds score best, and its best
      * model is refitted on all rows with that λ.
