@@ -26,15 +26,13 @@ public final class WithoutHessian implements Backend {
 
     @Override
     public DataTerm bind(Dataset data, Loss loss, BindOptions options) {
-        DataTerm t = inner.bind(data, loss, options);
-        return new DataTerm() {
-            @Override public long rows() { return t.rows(); }
-            @Override public int features() { return t.features(); }
-            @Override public double weightSum(long from, long to) { return t.weightSum(from, to); }
-            @Override public double valueAndGradient(long from, long to, double[] p, double[] g) { return t.valueAndGradient(from, to, p, g); }
-            @Override public double value(long from, long to, double[] p) { return t.value(from, to, p); }
-            @Override public void margins(long from, long to, double[] p, double[] out) { t.margins(from, to, p, out); }
-            @Override public void close() { t.close(); }
+        return new ForwardingDataTerm(inner.bind(data, loss, options)) {
+            @Override public boolean supportsHessian() { return false; }
+
+            @Override
+            public void hessian(double[] p, double[] out) {
+                throw new UnsupportedOperationException(name + " computes no Hessian");
+            }
         };
     }
 

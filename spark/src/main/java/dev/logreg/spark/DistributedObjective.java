@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -97,10 +98,6 @@ final class DistributedObjective implements Objective {
             throw new IllegalArgumentException("model parameter vector has length " + modelParams.length + ", expected " + (n + 1));
         }
         evaluations++;
-        final String run = runId;
-        final boolean w = weighted;
-        final String c = choice;
-        final Loss.Kind l = loss.kind();
         final double[] p = modelParams.clone();
         SparkContext sc = rows.context();
         // Spark names the job's stage after this thread-local call site (the long form, a stack trace, stays
@@ -109,12 +106,29 @@ final class DistributedObjective implements Objective {
         sc.setCallSite(SEPARABILITY_CALL_SITE);
         try {
             // aggregate, not treeAggregate: one stage, one boolean per partition.
-            return rows.mapPartitionsWithIndex(
-                    (index, it) -> Collections.singletonList(PartitionRegistry.separates(run, index, it, w, c, l, p)).iterator(), true)
+            return onEveryPartition((run, index, it, w, c, l) -> PartitionRegistry.separates(run, index, it, w, c, l, p))
                     .aggregate(Boolean.TRUE, (a, b) -> a && b, (a, b) -> a && b);
         } finally {
             sc.setLocalProperty(CALL_SITE_SHORT, before);
         }
+    }
+
+    /** What one task computes on its partition, given the run, the partition and how to bind it where not bound yet. */
+    @FunctionalInterface
+    interface PartitionTask<T> extends java.io.Serializable {
+        T apply(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss);
+    }
+
+    /**
+     * One result per partition of {@code task}, run on the partition's executor. The closure carries the run's
+     * identity as plain values (the loss as its kind: enums serialize, a Loss need not), never this object.
+     */
+    private <T> JavaRDD<T> onEveryPartition(PartitionTask<T> task) {
+        final String run = runId;
+        final boolean w = weighted;
+        final String c = choice;
+        final Loss.Kind l = loss.kind();
+        return rows.mapPartitionsWithIndex((index, it) -> Collections.singletonList(task.apply(run, index, it, w, c, l)).iterator(), true);
     }
 
     /** The local property behind {@link SparkContext#setCallSite(String)} ({@code CallSite.SHORT_FORM}, Spark-internal). */
@@ -129,15 +143,9 @@ final class DistributedObjective implements Objective {
     /** D (and its gradient) at model parameters p: the weighted means of the partitions' sums. */
     private double[] dataTerm(double[] p, boolean gradient) {
         evaluations++;
-        final String run = runId;
-        final boolean w = weighted;
-        final String c = choice;
-        final Loss.Kind l = loss.kind(); // enums serialize; the Loss itself need not
         final double[] theta = p.clone();
         final int k = gradient ? n + 2 : 1;
-        JavaRDD<double[]> partials = rows.mapPartitionsWithIndex(
-                (index, it) -> Collections.singletonList(PartitionRegistry.evaluate(run, index, it, w, c, l, theta, gradient)).iterator(),
-                true);
+        JavaRDD<double[]> partials = onEveryPartition((run, index, it, w, c, l) -> PartitionRegistry.evaluate(run, index, it, w, c, l, theta, gradient));
         double[] acc = partials.treeAggregate(CompensatedSum.zero(k), CompensatedSum::add, CompensatedSum::merge, treeDepth);
         double[] sums = CompensatedSum.result(acc);
         for (int i = 0; i < k; i++) sums[i] /= m;
@@ -191,14 +199,9 @@ final class DistributedObjective implements Objective {
         if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected " + d * d);
         preconditioner.toModel(u, fitIntercept, params);
         evaluations++;
-        final String run = runId;
-        final boolean w = weighted;
-        final String c = choice;
-        final Loss.Kind l = loss.kind();
         final double[] p = params.clone();
         final int k = (n + 1) * (n + 1);
-        JavaRDD<double[]> partials = rows.mapPartitionsWithIndex(
-                (index, it) -> Collections.singletonList(PartitionRegistry.hessian(run, index, it, w, c, l, p)).iterator(), true);
+        JavaRDD<double[]> partials = onEveryPartition((run, index, it, w, c, l) -> PartitionRegistry.hessian(run, index, it, w, c, l, p));
         double[] h = CompensatedSum.result(partials.treeAggregate(CompensatedSum.zero(k), CompensatedSum::add, CompensatedSum::merge, treeDepth));
         for (int i = 0; i < k; i++) h[i] /= m;
         double c2 = penalty.l2Coefficient(m);
