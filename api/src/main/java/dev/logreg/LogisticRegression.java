@@ -50,6 +50,7 @@ public final class LogisticRegression {
     private final BackendOptions backendOptions;
     private final TrainingListener listener;
     private final BackendFactory factory;
+    private final boolean standardize;
 
     private LogisticRegression(Builder b) {
         this.options = b.options;
@@ -57,6 +58,7 @@ public final class LogisticRegression {
         this.backendOptions = b.backendOptions;
         this.listener = b.listener;
         this.factory = b.factory;
+        this.standardize = b.standardize;
     }
 
     /** A builder with the defaults of {@link TrainingOptions#DEFAULT}, backend {@code null} (deferred) and all cores. */
@@ -76,6 +78,19 @@ public final class LogisticRegression {
     /** The options the backend is opened with (threads, device). */
     public BackendOptions backendOptions() { return backendOptions; }
 
+    /** Whether the penalty applies to the coefficients of standardized features ({@link Builder#standardize}). */
+    public boolean standardize() { return standardize; }
+
+    /**
+     * The options of a fit on {@code data}: with {@link #standardize()}, the penalty on the data's standardization
+     * scales (one pass over the data for the column statistics).
+     */
+    private TrainingOptions optionsFor(Dataset data) {
+        if (!standardize || options.penalty().kind() == dev.logreg.penalty.Penalty.Kind.NONE) return options;
+        double[] scales = dev.logreg.objective.ColumnStatistics.of(data).standardizationScales(options.fitIntercept());
+        return options.withPenalty(options.penalty().onScales(scales));
+    }
+
     /**
      * Trains on {@code data}: opens the chosen backend, trains, closes the backend.
      *
@@ -89,7 +104,7 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         try (Backend b = f.openByName(backend, backendOptions)) {
-            return Trainer.fit(b, data, options, listener);
+            return Trainer.fit(b, data, optionsFor(data), listener);
         }
     }
 
@@ -100,7 +115,7 @@ public final class LogisticRegression {
      * @param data    the training rows
      */
     public TrainingResult fit(Backend backend, Dataset data) {
-        return Trainer.fit(Objects.requireNonNull(backend, "backend"), data, options, listener);
+        return Trainer.fit(Objects.requireNonNull(backend, "backend"), data, optionsFor(Objects.requireNonNull(data, "data")), listener);
     }
 
     /**
@@ -121,7 +136,7 @@ public final class LogisticRegression {
      *                                  holds (see {@link Trainer#fit(BoundData, TrainingOptions, TrainingListener)})
      */
     public TrainingResult fitBound(BoundData bound) {
-        return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, listener);
+        return Trainer.fit(Objects.requireNonNull(bound, "bound"), optionsFor(bound.data()), listener);
     }
 
     /**
@@ -139,7 +154,7 @@ public final class LogisticRegression {
      * @param start the model to start from, or {@code null} for zero
      */
     public TrainingResult fitBound(BoundData bound, LogisticModel start) {
-        return Trainer.fit(Objects.requireNonNull(bound, "bound"), options, start, listener);
+        return Trainer.fit(Objects.requireNonNull(bound, "bound"), optionsFor(bound.data()), start, listener);
     }
 
     /**
@@ -159,13 +174,13 @@ public final class LogisticRegression {
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         try (Backend b = f.openByName(backend, backendOptions)) {
-            return CrossValidation.run(b, data, options, cv, null);
+            return CrossValidation.run(b, data, optionsFor(data), cv, null);
         }
     }
 
     @Override
     public String toString() {
-        return "LogisticRegression[" + options + ", backend=" + (backend == null ? "deferred" : backend)
+        return "LogisticRegression[" + options + (standardize ? ", standardized" : "") + ", backend=" + (backend == null ? "deferred" : backend)
                 + ", threads=" + backendOptions.threads() + "]";
     }
 
@@ -180,8 +195,21 @@ public final class LogisticRegression {
         private BackendOptions backendOptions = BackendOptions.DEFAULT;
         private TrainingListener listener;
         private BackendFactory factory;
+        private boolean standardize;
 
         private Builder() {}
+
+        /**
+         * Penalize the coefficients of standardized features (glmnet's {@code standardize = TRUE}, Spark MLlib's
+         * {@code standardization}): the penalty applies to sⱼθⱼ, sⱼ each feature's weighted population standard
+         * deviation (its root mean square without an intercept), while the model keeps the original features' scales.
+         * No copy of the data: the scales go into the penalty ({@link dev.logreg.penalty.Penalty#onScales}). Default
+         * false; no effect without a penalty. In {@link #crossValidate} the scales are those of all rows.
+         */
+        public Builder standardize(boolean standardize) {
+            this.standardize = standardize;
+            return this;
+        }
 
         /** The penalty on the coefficients (never on the intercept); default none. */
         public Builder penalty(Penalty penalty) {

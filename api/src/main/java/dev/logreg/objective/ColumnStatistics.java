@@ -59,6 +59,17 @@ public final class ColumnStatistics {
     }
 
     /**
+     * The scales of glmnet's standardization, for {@link dev.logreg.penalty.Penalty#onScales}: each column's
+     * standard deviation where the model has an intercept (the features are then centred too, which the intercept
+     * absorbs), else its root mean square; 1 for a column that is constant (or all 0).
+     */
+    public double[] standardizationScales(boolean fitIntercept) {
+        double[] s = fitIntercept ? std.clone() : rms.clone();
+        for (int j = 0; j < s.length; j++) if (!(s[j] > 0) || !Double.isFinite(s[j])) s[j] = 1.0;
+        return s;
+    }
+
+    /**
      * Statistics computed elsewhere (for instance by a distributed pass that merges per-partition moments), for
      * {@link Preconditioner#fromStatistics}. The arrays are copied.
      *

@@ -117,7 +117,7 @@ public final class LogisticObjective implements Objective {
     @Override
     public double l1Coefficient(int i) {
         // The intercept is never penalised; in u, |θⱼ| = |uⱼ|/sⱼ.
-        return i < n ? penalty.l1Coefficient(m) / scale[i] : 0.0;
+        return i < n ? penalty.l1Coefficient(m, i) / scale[i] : 0.0;
     }
 
     @Override public boolean isSmooth() { return penalty.isSmooth(); }
@@ -135,8 +135,7 @@ public final class LogisticObjective implements Objective {
         int D = n + 1;
         double[] h = new double[D * D];
         data.hessian(params, h);
-        double c2 = penalty.l2Coefficient(m);
-        for (int j = 0; j < n; j++) h[j * D + j] += c2;
+        for (int j = 0; j < n; j++) h[j * D + j] += penalty.l2Coefficient(m, j);
         preconditioner.hessianToU(h, fitIntercept, out);
     }
 

@@ -50,12 +50,28 @@ public final class Preconditioner {
      * @param l2Coefficient c₂ of the penalty's (c₂/2)Σθⱼ² (0 for none)
      */
     public static Preconditioner fromStatistics(ColumnStatistics stats, boolean fitIntercept, double l2Coefficient) {
-        if (!(l2Coefficient >= 0) || !Double.isFinite(l2Coefficient)) {
-            throw new IllegalArgumentException("L2 coefficient is " + l2Coefficient + ", expected a finite number >= 0");
-        }
+        double[] c = new double[stats.mean().length];
+        java.util.Arrays.fill(c, l2Coefficient);
+        return fromStatistics(stats, fitIntercept, c);
+    }
+
+    /**
+     * As {@link #fromStatistics(ColumnStatistics, boolean, double)} with an L2 coefficient per feature (a penalty
+     * {@link dev.logreg.penalty.Penalty#onScales on scales}: c₂sⱼ²).
+     *
+     * @param l2Coefficients c₂ⱼ of the penalty's Σ(c₂ⱼ/2)θⱼ², one per feature
+     */
+    public static Preconditioner fromStatistics(ColumnStatistics stats, boolean fitIntercept, double[] l2Coefficients) {
         double[] s = fitIntercept ? stats.std() : stats.rms();
         double[] mu = fitIntercept ? stats.mean() : new double[s.length];
+        if (l2Coefficients.length != s.length) {
+            throw new IllegalArgumentException(l2Coefficients.length + " L2 coefficients for " + s.length + " features");
+        }
         for (int j = 0; j < s.length; j++) {
+            double l2Coefficient = l2Coefficients[j];
+            if (!(l2Coefficient >= 0) || !Double.isFinite(l2Coefficient)) {
+                throw new IllegalArgumentException("L2 coefficient of feature " + j + " is " + l2Coefficient + ", expected a finite number >= 0");
+            }
             double a = Math.sqrt(s[j] * s[j] + l2Coefficient / CURVATURE_BOUND);
             s[j] = a > 0 && Double.isFinite(a) ? a : 1.0;
         }

@@ -12,7 +12,12 @@ import java.util.Locale;
  *   elastic net   (λ/m) [α Σ |θⱼ| + ((1−α)/2) Σ θⱼ²]      (α = 1 is L1, α = 0 is L2)
  * </pre>
  * m is the number of rows, or Σwᵢ where sample weights are given, so that λ means the same thing whatever the
- * weights' unit. Immutable and thread-safe.
+ * weights' unit.
+ *
+ * <p>{@link #onScales} makes the same penalty apply to (s₁θ₁, ..., sₙθₙ): with sⱼ the standard deviation of feature
+ * j, that is the penalty of the coefficients of standardized features, in the original features' coefficients
+ * (glmnet's {@code standardize = TRUE}, Spark MLlib's {@code standardization}), with no copy of the data.
+ * Immutable and thread-safe.
  */
 public final class Penalty {
     /** The kinds of penalty; the support table of each optimizer is written in these. */
@@ -23,8 +28,14 @@ public final class Penalty {
     private final Kind kind;
     private final double lambda;
     private final double alpha;
+    /** sⱼ of {@link #onScales}, or null where every sⱼ is 1. */
+    private final double[] scales;
 
     private Penalty(Kind kind, double lambda, double alpha) {
+        this(kind, lambda, alpha, null);
+    }
+
+    private Penalty(Kind kind, double lambda, double alpha, double[] scales) {
         if (!(lambda >= 0) || !Double.isFinite(lambda)) {
             throw new IllegalArgumentException("lambda is " + lambda + ", expected a finite number >= 0");
         }
@@ -34,6 +45,7 @@ public final class Penalty {
         this.kind = kind;
         this.lambda = lambda;
         this.alpha = alpha;
+        this.scales = scales;
     }
 
     /** No penalty. */
@@ -60,6 +72,29 @@ public final class Penalty {
             default: throw new IllegalArgumentException("penalty '" + name + "' is not one of none, l2, l1, elasticnet");
         }
     }
+
+    /**
+     * This penalty of (s₁θ₁, ..., sₙθₙ) instead of θ: the L1 part becomes c₁ Σ sⱼ|θⱼ| and the L2 part (c₂/2) Σ sⱼ²θⱼ².
+     * With sⱼ a feature's standard deviation this penalizes in standardized space; sⱼ = 0 leaves θⱼ unpenalized.
+     *
+     * @param scales one finite sⱼ &ge; 0 per feature (copied)
+     * @throws IllegalArgumentException on a negative or non-finite entry, naming it
+     */
+    public Penalty onScales(double[] scales) {
+        double[] s = scales.clone();
+        for (int j = 0; j < s.length; j++) {
+            if (!(s[j] >= 0) || !Double.isFinite(s[j])) throw new IllegalArgumentException("penalty scale " + j + " is " + s[j] + ", expected a finite number >= 0");
+        }
+        return kind == Kind.NONE ? NONE : new Penalty(kind, lambda, alpha, s);
+    }
+
+    /** The same penalty with strength {@code lambda} (its kind, α and scales kept), as along a regularization path. */
+    public Penalty withLambda(double lambda) {
+        return kind == Kind.NONE ? NONE : new Penalty(kind, lambda, alpha, scales);
+    }
+
+    /** The scales sⱼ of {@link #onScales} (a copy), or {@code null} where the penalty applies to θ itself. */
+    public double[] scales() { return scales == null ? null : scales.clone(); }
 
     public Kind kind() { return kind; }
 
@@ -88,16 +123,46 @@ public final class Penalty {
         return kind == Kind.NONE ? 0.0 : lambda * (1.0 - alpha) / m;
     }
 
+    /** Coefficient of |θⱼ|: c₁sⱼ. */
+    public double l1Coefficient(double m, int j) {
+        return scales == null ? l1Coefficient(m) : l1Coefficient(m) * scales[j];
+    }
+
+    /** Coefficient of θⱼ²/2: c₂sⱼ². */
+    public double l2Coefficient(double m, int j) {
+        return scales == null ? l2Coefficient(m) : l2Coefficient(m) * scales[j] * scales[j];
+    }
+
+    /** {@link #l2Coefficient(double, int)} of features 0 to n−1. */
+    public double[] l2Coefficients(double m, int n) {
+        double[] c = new double[n];
+        for (int j = 0; j < n; j++) c[j] = l2Coefficient(m, j);
+        return c;
+    }
+
+    /** sⱼθⱼ, the coefficient the penalty sees. */
+    private double scaled(double[] weights, int j) {
+        return scales == null ? weights[j] : scales[j] * weights[j];
+    }
+
+    private void checkCount(int count) {
+        if (scales != null && scales.length != count) {
+            throw new IllegalArgumentException("the penalty has " + scales.length + " scales, the model " + count + " coefficients");
+        }
+    }
+
     /** The penalty's value at the first {@code count} entries of {@code weights}. */
     public double value(double[] weights, int count, double m) {
         double c1 = l1Coefficient(m);
         double c2 = l2Coefficient(m);
         if (c1 == 0 && c2 == 0) return 0.0;
+        checkCount(count);
         double abs = 0;
         double sq = 0;
         for (int j = 0; j < count; j++) {
-            abs += Math.abs(weights[j]);
-            sq += weights[j] * weights[j];
+            double v = scaled(weights, j);
+            abs += Math.abs(v);
+            sq += v * v;
         }
         return c1 * abs + 0.5 * c2 * sq;
     }
@@ -109,10 +174,12 @@ public final class Penalty {
     public double addSmoothPart(double[] weights, int count, double m, double[] gradient) {
         double c2 = l2Coefficient(m);
         if (c2 == 0) return 0.0;
+        checkCount(count);
         double sq = 0;
         for (int j = 0; j < count; j++) {
-            sq += weights[j] * weights[j];
-            gradient[j] += c2 * weights[j];
+            double v = scaled(weights, j);
+            sq += v * v;
+            gradient[j] += c2 * (scales == null ? weights[j] : scales[j] * v);
         }
         return 0.5 * c2 * sq;
     }
@@ -121,8 +188,12 @@ public final class Penalty {
     public double smoothValue(double[] weights, int count, double m) {
         double c2 = l2Coefficient(m);
         if (c2 == 0) return 0.0;
+        checkCount(count);
         double sq = 0;
-        for (int j = 0; j < count; j++) sq += weights[j] * weights[j];
+        for (int j = 0; j < count; j++) {
+            double v = scaled(weights, j);
+            sq += v * v;
+        }
         return 0.5 * c2 * sq;
     }
 
@@ -130,28 +201,31 @@ public final class Penalty {
     public double l1Value(double[] weights, int count, double m) {
         double c1 = l1Coefficient(m);
         if (c1 == 0) return 0.0;
+        checkCount(count);
         double abs = 0;
-        for (int j = 0; j < count; j++) abs += Math.abs(weights[j]);
+        for (int j = 0; j < count; j++) abs += Math.abs(scaled(weights, j));
         return c1 * abs;
     }
 
     @Override
     public String toString() {
+        String on = scales == null ? "" : ", on scales";
         switch (kind) {
             case NONE: return "none";
-            case L2: return "l2(lambda=" + lambda + ")";
-            case L1: return "l1(lambda=" + lambda + ")";
-            default: return "elasticnet(lambda=" + lambda + ", alpha=" + alpha + ")";
+            case L2: return "l2(lambda=" + lambda + on + ")";
+            case L1: return "l1(lambda=" + lambda + on + ")";
+            default: return "elasticnet(lambda=" + lambda + ", alpha=" + alpha + on + ")";
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Penalty && ((Penalty) o).kind == kind && ((Penalty) o).lambda == lambda && ((Penalty) o).alpha == alpha;
+        return o instanceof Penalty && ((Penalty) o).kind == kind && ((Penalty) o).lambda == lambda && ((Penalty) o).alpha == alpha
+                && java.util.Arrays.equals(((Penalty) o).scales, scales);
     }
 
     @Override
     public int hashCode() {
-        return kind.hashCode() * 31 + Double.hashCode(lambda) * 17 + Double.hashCode(alpha);
+        return kind.hashCode() * 31 + Double.hashCode(lambda) * 17 + Double.hashCode(alpha) + java.util.Arrays.hashCode(scales);
     }
 }

@@ -123,7 +123,7 @@ public final class CrossValidation {
                  DataTerm heldTerm = backend.bind(held, options.loss(), BindOptions.DEFAULT)) {
                 LogisticModel start = null;
                 for (int g = 0; g < grid; g++) {
-                    TrainingResult fit = Trainer.fit(bound, options.withPenalty(withLambda(penalty, lambdas[g])), start, null);
+                    TrainingResult fit = Trainer.fit(bound, options.withPenalty(penalty.withLambda(lambdas[g])), start, null);
                     start = fit.model();
                     double score = cv.scorer().score(logits(heldTerm, start), heldLabels, heldWeights);
                     if (Double.isNaN(score)) {
@@ -165,19 +165,9 @@ public final class CrossValidation {
             double[] theta = new double[n];
             for (int j = 0; j < n; j++) theta[j] = avg[j] / k;
             LogisticModel start = new LogisticModel(theta, avg[n] / k, options.fitIntercept(), data.featureNames());
-            refit = Trainer.fit(backend, data, options.withPenalty(withLambda(penalty, lambdas[chosen])), start, null);
+            refit = Trainer.fit(backend, data, options.withPenalty(penalty.withLambda(lambdas[chosen])), start, null);
         }
         return new CrossValidationResult(cv.scorer().name(), higher, k, path, best, oneSe, chosen, cv.rule(), refit);
-    }
-
-    /** The penalty of {@code p}'s kind and mixing with strength {@code lambda}. */
-    static Penalty withLambda(Penalty p, double lambda) {
-        switch (p.kind()) {
-            case L2: return Penalty.l2(lambda);
-            case L1: return Penalty.l1(lambda);
-            case ELASTIC_NET: return Penalty.elasticNet(lambda, p.alpha());
-            default: throw new IllegalArgumentException("penalty " + p + " has no strength to choose");
-        }
     }
 
     /**
@@ -250,8 +240,13 @@ public final class CrossValidation {
                 for (int j = 0; j < n; j++) g[j] += r * x.get(base + j);
             }
         }
+        // A penalty on scales sⱼ puts c₁sⱼ on |θⱼ|: coefficient j leaves 0 at |gⱼ|/sⱼ (never where sⱼ = 0).
+        double[] scales = options.penalty().scales();
         double top = 0;
-        for (double v : g) top = Math.max(top, Math.abs(v));
+        for (int j = 0; j < n; j++) {
+            double s = scales == null ? 1.0 : scales[j];
+            if (s > 0) top = Math.max(top, Math.abs(g[j]) / s);
+        }
         double alpha = Math.max(options.penalty().alpha(), MIN_GRID_ALPHA);
         double lambdaMax = top / alpha;  // m · max|gⱼ| with gⱼ the mean: g here is the sum, so no m
         if (!(lambdaMax > 0) || !Double.isFinite(lambdaMax)) {

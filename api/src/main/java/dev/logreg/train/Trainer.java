@@ -155,7 +155,7 @@ public final class Trainer {
         }
         Preconditioner pre = options.precondition()
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),
-                        options.penalty().l2Coefficient(data.weightSum()))
+                        options.penalty().l2Coefficients(data.weightSum(), data.cols()))
                 : Preconditioner.identity(data.cols());
         LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
         double[] u0 = new double[objective.dimension()];

@@ -4,7 +4,7 @@ import dev.logreg.data.Dataset;
 
 import java.util.SplittableRandom;
 
-/** Row subsets, re-weighted and standardized copies of a dataset, for what the train command adds to training. */
+/** Row subsets and re-weighted copies of a dataset, for what the train command adds to training. */
 final class DatasetCopies {
     private DatasetCopies() {}
 
@@ -41,9 +41,9 @@ final class DatasetCopies {
 
     /**
      * A copy of the rows {@code rows} of {@code src} (all rows where {@code null}), each weight multiplied by
-     * {@code classWeight[label]} (where not {@code null}) and features standardized (where {@code std} is not null).
+     * {@code classWeight[label]} (where not {@code null}).
      */
-    static Dataset copy(Dataset src, long[] rows, double[] classWeight, Standardization std) {
+    static Dataset copy(Dataset src, long[] rows, double[] classWeight) {
         int n = src.cols();
         boolean weighted = src.isWeighted() || classWeight != null;
         Dataset.Builder b = Dataset.builder(n);
@@ -53,7 +53,6 @@ final class DatasetCopies {
         for (long k = 0; k < count; k++) {
             long i = rows == null ? k : rows[(int) k];
             src.copyRow(i, row);
-            if (std != null) for (int j = 0; j < n; j++) row[j] = std.apply(j, row[j]);
             float y = src.label(i);
             float w = src.weight(i);
             if (classWeight != null) w = (float) (w * classWeight[(int) y]);

@@ -17,6 +17,7 @@ import dev.logreg.loss.Loss;
 import dev.logreg.metrics.BinaryMetrics;
 import dev.logreg.metrics.CoefficientStatistics;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.objective.ColumnStatistics;
 import dev.logreg.optim.Optimizers;
 import dev.logreg.optim.Status;
 import dev.logreg.optim.StoppingCriteria;
@@ -56,8 +57,9 @@ import java.util.concurrent.Callable;
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l1 --standardize --cv-folds 5 --cv-rule 1se --out model.json",
                 "",
                 "--standardize follows glmnet: the penalty applies to the coefficients of standardized features (weighted mean 0,",
-                "population standard deviation 1; without an intercept only scaled), and the model file holds the coefficients mapped",
-                "back to the original scales. The backend is --backend, else -Dlogreg.backend, else $LOGREG_BACKEND, else auto."})
+                "population standard deviation 1; without an intercept only scaled), with the data left as they are (the penalty",
+                "is put on each column's scale) and the model on the original scales. The backend is --backend, else",
+                "-Dlogreg.backend, else $LOGREG_BACKEND, else auto."})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     LogregCommand parent;
@@ -181,14 +183,15 @@ final class TrainCommand implements Callable<Integer> {
             trainRows = split[0];
             validationRows = split[1];
         }
-        Dataset train = trainRows == null ? all : DatasetCopies.copy(all, trainRows, null, null);
+        Dataset train = trainRows == null ? all : DatasetCopies.copy(all, trainRows, null);
         double[] cw = classWeight == null ? null : DatasetCopies.balancedClassWeights(train);
-        if (cw != null) train = DatasetCopies.copy(train, null, cw, null);
-        Standardization std = standardize ? Standardization.of(train, options.fitIntercept()) : null;
-        Dataset fitData = std == null ? train : DatasetCopies.copy(train, null, null, std);
+        if (cw != null) train = DatasetCopies.copy(train, null, cw);
+        if (standardize && options.penalty().kind() != Penalty.Kind.NONE) {
+            // glmnet's standardize, without a standardized copy of the data: the penalty on the columns' scales.
+            options = options.withPenalty(options.penalty().onScales(ColumnStatistics.of(train).standardizationScales(options.fitIntercept())));
+        }
 
         LogisticModel start = initModel == null ? null : startModel(initModel, all, loaded.labels());
-        if (start != null && std != null) start = std.toStandardized(start);
 
         BackendFactory.Selection sel = factory.selectByName(backend);
         if (!quiet) stderr.println("backend: " + sel.name() + " (" + sel.reason() + ")");
@@ -200,16 +203,16 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend b = sel.provider().create(new BackendOptions(threads, 0))) {
             if (cv != null) {
                 CrossValidationFlags.FoldProgress folds = quiet ? null : new CrossValidationFlags.FoldProgress(stderr, cv.folds());
-                cvResult = CrossValidation.run(b, fitData, options, cv, folds);
+                cvResult = CrossValidation.run(b, train, options, cv, folds);
                 if (folds != null) folds.finish();
                 result = cvResult.refit();
             } else {
-                result = Trainer.fit(b, fitData, options, start, progress == null ? TrainingListener.NONE : progress);
+                result = Trainer.fit(b, train, options, start, progress == null ? TrainingListener.NONE : progress);
             }
             if (progress != null) progress.finish();
             if (stats) {
                 try {
-                    statistics = coefficientStatistics(factory, b, train, result, std, confidence, threads);
+                    statistics = coefficientStatistics(factory, b, train, result, confidence, threads);
                 } catch (IllegalArgumentException e) {
                     // The model is still written and reported: only its standard errors are undefined (separable
                     // data, collinear columns, an unconverged fit).
@@ -220,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
             if (progress != null) progress.finish();
         }
         if (cvResult != null && !quiet) CrossValidationFlags.printPath(stderr, cvResult);
-        LogisticModel model = std == null ? result.model() : std.toOriginal(result.model());
+        LogisticModel model = result.model();
 
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("standardize", standardize);
@@ -254,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), BinaryMetrics.labels(train), 0.5);
         BinaryMetrics validationMetrics = null;
         if (validationRows != null) {
-            Dataset val = DatasetCopies.copy(all, validationRows, null, null);
+            Dataset val = DatasetCopies.copy(all, validationRows, null);
             validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), BinaryMetrics.labels(val), 0.5);
         }
         double seconds = result.optimization().elapsedNanos() / 1e9;
@@ -350,21 +353,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The statistics of the model in the original feature scales on the training rows (unstandardized; without a
-     * penalty the optimum is the same either way), from the Hessian of the training backend or, where it forms none
-     * (the GPU), of the CPU backend where usable, else of the reference backend.
+     * The statistics of the model on the training rows, from the Hessian of the training backend or, where it forms
+     * none (the GPU), of the CPU backend where usable, else of the reference backend.
      */
     static CoefficientStatistics coefficientStatistics(BackendFactory factory, Backend backend, Dataset train, TrainingResult result,
-                                                       Standardization std, double confidence, int threads) {
-        TrainingResult original = std == null ? result : new TrainingResult(std.toOriginal(result.model()), result.status(), result.objective(),
-                result.optimization(), result.optimizer(), result.backend(), result.options(), result.message());
+                                                       double confidence, int threads) {
         try (DataTerm term = backend.bind(train, Loss.log())) {
-            if (term.supportsHessian()) return CoefficientStatistics.of(term, original, confidence);
+            if (term.supportsHessian()) return CoefficientStatistics.of(term, result, confidence);
         }
         BackendProvider cpu = factory.providers().stream().filter(p -> p.name().equals("cpu")).findFirst().orElse(null);
         try (Backend other = cpu != null && factory.availability(cpu).usable() ? cpu.create(new BackendOptions(threads, 0)) : new ReferenceBackend();
              DataTerm term = other.bind(train, Loss.log())) {
-            return CoefficientStatistics.of(term, original, confidence);
+            return CoefficientStatistics.of(term, result, confidence);
         }
     }
 

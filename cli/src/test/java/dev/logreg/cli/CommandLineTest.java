@@ -395,7 +395,7 @@ class CommandLineTest {
         assertOk(text);
         assertTrue(text.err().contains("cv: fold 3/3, 6 fits"), text::toString);
         assertTrue(text.err().contains("cv: 3 folds, auc (higher is better)"), text::toString);
-        assertEquals(7, text.err().lines().filter(l -> l.startsWith("cv: ") && !l.contains("fold")).count(), () -> "column names and 6 λ: " + text);
+        assertEquals(6, text.err().lines().filter(l -> l.matches("cv: +[0-9.e+-]+ +[0-9.e+-]+ .*")).count(), () -> "a line per λ: " + text);
         assertTrue(text.out().contains("chosen (1se) of 6 by 3-fold auc"), text::toString);
     }
 
@@ -507,7 +507,7 @@ class CommandLineTest {
                     cpuOnClassPath ? dev.logreg.backend.BackendFactory.discover().providers() : List.of(new dev.logreg.backend.reference.ReferenceBackendProvider()),
                     java.util.Map.of(), new java.util.Properties());
             try (dev.logreg.backend.Backend noHessian = new dev.logreg.testing.WithoutHessian(new ReferenceBackend(), "no-hessian")) {
-                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, noHessian, d, fit, null, 0.95, 0);
+                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, noHessian, d, fit, 0.95, 0);
                 for (int j = 0; j < 4; j++) {
                     double e = expected.coefficients().get(j).standardError();
                     assertEquals(e, s.coefficients().get(j).standardError(), 1e-9 * e, (cpuOnClassPath ? "cpu" : "reference") + " coefficient " + j);
@@ -520,6 +520,20 @@ class CommandLineTest {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /** --standardize is the API's standardize(true): the penalty on the columns' scales, the same fit to the bit. */
+    @Test
+    void standardizeIsTheApisPenaltyOnScales() throws IOException {
+        Path out = dir.resolve("standardized-l1.json");
+        assertOk(CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l1", "--lambda", "0.5", "--standardize",
+                "--backend", "reference", "--quiet", "--out", out.toString()));
+        Dataset d = DataReaders.read(csv, ReadOptions.DEFAULT.withLabelColumn("benign")).dataset();
+        TrainingResult api = dev.logreg.LogisticRegression.builder().penalty(Penalty.l1(0.5)).standardize(true).backendName("reference").build().fit(d);
+        double[] a = api.model().coefficients();
+        double[] c = ModelFile.read(out).model().coefficients();
+        for (int j = 0; j < a.length; j++) assertEquals(a[j], c[j], "coefficient " + j);
+        assertTrue(api.options().penalty().scales() != null);
     }
 
     @Test

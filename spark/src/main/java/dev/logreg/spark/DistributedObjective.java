@@ -176,7 +176,7 @@ final class DistributedObjective implements Objective {
     @Override
     public double l1Coefficient(int i) {
         // The intercept is never penalised; in u, |θⱼ| = |uⱼ|/sⱼ (as LogisticObjective).
-        return i < n ? penalty.l1Coefficient(m) / scale[i] : 0.0;
+        return i < n ? penalty.l1Coefficient(m, i) / scale[i] : 0.0;
     }
 
     @Override public boolean isSmooth() { return penalty.isSmooth(); }
@@ -204,8 +204,7 @@ final class DistributedObjective implements Objective {
         JavaRDD<double[]> partials = onEveryPartition((run, index, it, w, c, l) -> PartitionRegistry.hessian(run, index, it, w, c, l, p));
         double[] h = CompensatedSum.result(partials.treeAggregate(CompensatedSum.zero(k), CompensatedSum::add, CompensatedSum::merge, treeDepth));
         for (int i = 0; i < k; i++) h[i] /= m;
-        double c2 = penalty.l2Coefficient(m);
-        for (int j = 0; j < n; j++) h[j * (n + 1) + j] += c2;
+        for (int j = 0; j < n; j++) h[j * (n + 1) + j] += penalty.l2Coefficient(m, j);
         preconditioner.hessianToU(h, fitIntercept, out);
     }
 

@@ -57,7 +57,7 @@ final class DistributedTrainer {
      * @param treeDepth  depth of {@code treeAggregate}, at least 1
      */
     record Settings(String featuresCol, String labelCol, String weightCol, Penalty penalty, boolean fitIntercept, String optimizer,
-                    StoppingCriteria criteria, boolean precondition, String backend, int treeDepth) {
+                    StoppingCriteria criteria, boolean precondition, String backend, int treeDepth, boolean standardization) {
         Settings {
             Objects.requireNonNull(featuresCol, "featuresCol");
             Objects.requireNonNull(labelCol, "labelCol");
@@ -116,10 +116,13 @@ final class DistributedTrainer {
                     (index, it) -> Collections.singletonList(PartitionRegistry.bind(run, index, it, weighted, choice, loss)).iterator(),
                     true).collect());
             Merged merged = merge(parts);
-            Penalty penalty = s.penalty();
+            ColumnStatistics stats = ColumnStatistics.of(merged.mean, merged.std, merged.rms);
+            // Standardization as Spark MLlib's: the penalty of the standardized features' coefficients, on the
+            // merged statistics, with the data left as they are.
+            Penalty penalty = s.standardization() ? s.penalty().onScales(stats.standardizationScales(s.fitIntercept())) : s.penalty();
             Preconditioner pre = s.precondition()
-                    ? Preconditioner.fromStatistics(ColumnStatistics.of(merged.mean, merged.std, merged.rms), s.fitIntercept(),
-                            penalty.l2Coefficient(merged.weightSum))
+                    ? Preconditioner.fromStatistics(stats, s.fitIntercept(),
+                            penalty.l2Coefficients(merged.weightSum, merged.features))
                     : Preconditioner.identity(merged.features);
             if (optimizer.name().equals("newton") && !merged.hessianless.isEmpty()) {
                 throw new IllegalArgumentException("optimizer newton needs the Hessian, which the executors' backend(s) " + merged.hessianless

@@ -59,6 +59,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     private final Param<String> optimizer;
     private final Param<String> backend;
     private final BooleanParam precondition;
+    private final BooleanParam standardization;
     private final IntParam aggregationDepth;
 
     /** A classifier with a random uid and the default parameters. */
@@ -90,6 +91,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         backend = new Param<>(uid, "backend", "executors' backend: auto (-Dlogreg.backend, LOGREG_BACKEND, then gpu > cpu > reference), gpu, cpu, "
                 + "reference, or the name of any other backend provider on the class path");
         precondition = new BooleanParam(uid, "precondition", "optimize an exactly equivalent standardized problem (changes the path, never the optimum)");
+        standardization = new BooleanParam(uid, "standardization", "penalize the coefficients of standardized features (as MLlib's standardization"
+                + " and glmnet's standardize; population standard deviations); the model keeps the original scales");
         aggregationDepth = new IntParam(uid, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1.0));
 
         setDefault(featuresCol, "features");
@@ -109,6 +112,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         setDefault(optimizer, "auto");
         setDefault(backend, "auto");
         setDefault(precondition, true);
+        setDefault(standardization, false);
         setDefault(aggregationDepth, 2);
     }
 
@@ -150,6 +154,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public Param<String> backend() { return backend; }
     /** Whether to precondition, default true. */
     public BooleanParam precondition() { return precondition; }
+    /** Whether the penalty applies to standardized features' coefficients, default false (MLlib's default is true). */
+    public BooleanParam standardization() { return standardization; }
     /** treeAggregate depth, default 2. */
     public IntParam aggregationDepth() { return aggregationDepth; }
 
@@ -187,6 +193,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public String getBackend() { return getOrDefault(backend); }
     /** The value of {@link #precondition()} (set or default). */
     public boolean getPrecondition() { return (Boolean) getOrDefault(precondition); }
+    /** The value of {@link #standardization()} (set or default). */
+    public boolean getStandardization() { return (Boolean) getOrDefault(standardization); }
     /** The value of {@link #aggregationDepth()} (set or default). */
     public int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth); }
 
@@ -224,6 +232,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public LogregClassifier setBackend(String v) { set(backend, v); return this; }
     /** Sets {@link #precondition()}; returns this. */
     public LogregClassifier setPrecondition(boolean v) { set(precondition, v); return this; }
+    /** Sets {@link #standardization()}; returns this. */
+    public LogregClassifier setStandardization(boolean v) { set(standardization, v); return this; }
     /** Sets {@link #aggregationDepth()}; returns this. */
     public LogregClassifier setAggregationDepth(int v) { set(aggregationDepth, v); return this; }
 
@@ -248,7 +258,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         if (choice != null) BackendFactory.discover(LogregClassifier.class.getClassLoader()).resolve(choice, "param backend");
         DistributedTrainer.Settings s = new DistributedTrainer.Settings(getFeaturesCol(), getLabelCol(), getWeightCol(), penaltyValue(),
                 getFitIntercept(), getOptimizer(), new StoppingCriteria(getMaxIter(), getGradientTol(), getTol(), null), getPrecondition(),
-                choice, getAggregationDepth());
+                choice, getAggregationDepth(), getStandardization());
         DistributedTrainer.Result r = DistributedTrainer.fit(dataset, s);
         LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercept(), r.summary());
         return copyValues(model, copyValues$default$2()).setParent(this);

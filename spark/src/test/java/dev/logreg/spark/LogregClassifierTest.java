@@ -199,6 +199,27 @@ class LogregClassifierTest {
     }
 
     /**
+     * setStandardization(true): the penalty on the merged column statistics' scales, the same optimum as the core's
+     * {@code standardize(true)} (judged by the reference backend with the scaled penalty), and another optimum than
+     * without it on these raw scales.
+     */
+    @Test
+    void standardizationPenalizesStandardizedCoefficientsAsTheCoreDoes() {
+        org.apache.spark.sql.Dataset<Row> df = SparkTestData.frame(spark, cancer, 3, false);
+        Penalty penalty = Penalty.l1(0.5);
+        LogregClassificationModel standardized = classifier(penalty).setStandardization(true).setBackend("reference").fit(df);
+        TrainingResult core = dev.logreg.LogisticRegression.builder().options(TrainingOptions.DEFAULT.withPenalty(penalty)
+                        .withCriteria(new StoppingCriteria(3000, 1e-10, 1e-15, null))).standardize(true).backendName("reference").build().fit(cancer);
+        Penalty scaled = core.options().penalty();
+        assertTrue(scaled.scales() != null, "the core's fit penalized on scales");
+        assertSameObjective(judge(cancer, scaled, core.model().coefficients(), core.model().intercept()),
+                judge(cancer, scaled, standardized.coefficients(), standardized.intercept()), "standardized L1 on spark vs core");
+        LogregClassificationModel raw = classifier(penalty).setBackend("reference").fit(df);
+        double gap = Math.abs(judge(cancer, scaled, raw.coefficients(), raw.intercept()) - judge(cancer, scaled, standardized.coefficients(), standardized.intercept()));
+        assertTrue(gap > 1e-4, "without standardization the optimum differs: gap " + gap);
+    }
+
+    /**
      * Newton on Spark (a distributed Hessian, (n+1)² compensated sums per partition): the core's optimum for L2 and
      * for L1 (proximal Newton), in a fraction of the quasi-Newton methods' passes on these collinear columns; refused
      * before any optimization where an executor's backend forms no Hessian (as the GPU's).
