@@ -534,6 +534,8 @@ class CommandLineTest {
         double[] c = ModelFile.read(out).model().coefficients();
         for (int j = 0; j < a.length; j++) assertEquals(a[j], c[j], "coefficient " + j);
         assertTrue(api.options().penalty().scales() != null);
+        assertEquals(true, ModelFile.read(out).training().get("penaltyOnScales"), "the model file says the penalty was on the scales");
+        assertEquals(false, ModelFile.read(model).training().get("penaltyOnScales"));
     }
 
     @Test

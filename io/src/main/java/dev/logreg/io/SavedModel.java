@@ -85,6 +85,9 @@ public record SavedModel(LogisticModel model, LabelMapping labels, Map<String, O
         t.put("penalty", o.penalty().kind().name().toLowerCase(java.util.Locale.ROOT).replace("_", ""));
         t.put("lambda", o.penalty().lambda());
         t.put("l1Ratio", o.penalty().alpha());
+        // Whether the penalty applied to the standardized features' coefficients (Penalty.onScales: the scales
+        // themselves follow from the training data).
+        t.put("penaltyOnScales", o.penalty().scales() != null);
         t.put("fitIntercept", o.fitIntercept());
         t.put("optimizer", o.optimizer());
         t.put("maxIterations", o.criteria().maxIterations());
