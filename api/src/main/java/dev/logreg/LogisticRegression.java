@@ -51,6 +51,7 @@ public final class LogisticRegression {
     private final TrainingListener listener;
     private final BackendFactory factory;
     private final boolean standardize;
+    private final boolean balanceClasses;
 
     private LogisticRegression(Builder b) {
         this.options = b.options;
@@ -59,6 +60,7 @@ public final class LogisticRegression {
         this.listener = b.listener;
         this.factory = b.factory;
         this.standardize = b.standardize;
+        this.balanceClasses = b.balanceClasses;
     }
 
     /** A builder with the defaults of {@link TrainingOptions#DEFAULT}, backend {@code null} (deferred) and all cores. */
@@ -80,6 +82,15 @@ public final class LogisticRegression {
 
     /** Whether the penalty applies to the coefficients of standardized features ({@link Builder#standardize}). */
     public boolean standardize() { return standardize; }
+
+    /** Whether each class weighs half of every mean ({@link Builder#balanceClasses}). */
+    public boolean balanceClasses() { return balanceClasses; }
+
+    /** The rows a fit trains on: {@code data}, reweighted where {@link #balanceClasses()} (no copy of the rows). */
+    private Dataset rowsFor(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        return balanceClasses ? dev.logreg.data.ClassWeights.balanced(data) : data;
+    }
 
     /**
      * The options of a fit on {@code data}: with {@link #standardize()}, the penalty on the data's standardization
@@ -104,7 +115,8 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         try (Backend b = f.openByName(backend, backendOptions)) {
-            return Trainer.fit(b, data, optionsFor(data), listener);
+            Dataset rows = rowsFor(data);
+            return Trainer.fit(b, rows, optionsFor(rows), listener);
         }
     }
 
@@ -115,7 +127,8 @@ public final class LogisticRegression {
      * @param data    the training rows
      */
     public TrainingResult fit(Backend backend, Dataset data) {
-        return Trainer.fit(Objects.requireNonNull(backend, "backend"), data, optionsFor(Objects.requireNonNull(data, "data")), listener);
+        Dataset rows = rowsFor(data);
+        return Trainer.fit(Objects.requireNonNull(backend, "backend"), rows, optionsFor(rows), listener);
     }
 
     /**
@@ -136,7 +149,7 @@ public final class LogisticRegression {
      *                                  holds (see {@link Trainer#fit(BoundData, TrainingOptions, TrainingListener)})
      */
     public TrainingResult fitBound(BoundData bound) {
-        return Trainer.fit(Objects.requireNonNull(bound, "bound"), optionsFor(bound.data()), listener);
+        return fitBound(bound, null);
     }
 
     /**
@@ -154,7 +167,12 @@ public final class LogisticRegression {
      * @param start the model to start from, or {@code null} for zero
      */
     public TrainingResult fitBound(BoundData bound, LogisticModel start) {
-        return Trainer.fit(Objects.requireNonNull(bound, "bound"), optionsFor(bound.data()), start, listener);
+        Objects.requireNonNull(bound, "bound");
+        if (balanceClasses) {
+            throw new IllegalArgumentException("balanceClasses reweights the rows before they are bound: bind ClassWeights.balanced(data)"
+                    + " and fit it with balanceClasses(false)");
+        }
+        return Trainer.fit(bound, optionsFor(bound.data()), start, listener);
     }
 
     /**
@@ -174,13 +192,14 @@ public final class LogisticRegression {
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         try (Backend b = f.openByName(backend, backendOptions)) {
-            return CrossValidation.run(b, data, optionsFor(data), cv, null);
+            Dataset rows = rowsFor(data);
+            return CrossValidation.run(b, rows, optionsFor(rows), cv, null);
         }
     }
 
     @Override
     public String toString() {
-        return "LogisticRegression[" + options + (standardize ? ", standardized" : "") + ", backend=" + (backend == null ? "deferred" : backend)
+        return "LogisticRegression[" + options + (standardize ? ", standardized" : "") + (balanceClasses ? ", balanced classes" : "") + ", backend=" + (backend == null ? "deferred" : backend)
                 + ", threads=" + backendOptions.threads() + "]";
     }
 
@@ -196,8 +215,19 @@ public final class LogisticRegression {
         private TrainingListener listener;
         private BackendFactory factory;
         private boolean standardize;
+        private boolean balanceClasses;
 
         private Builder() {}
+
+        /**
+         * Weigh each class half of every mean, as scikit-learn's {@code class_weight="balanced"}: each row's weight
+         * times m / (2 · count(its class)) ({@link dev.logreg.data.ClassWeights#balanced}; the rows are not copied).
+         * Default false. Not with {@link #fitBound} (the weights are part of what is bound).
+         */
+        public Builder balanceClasses(boolean balance) {
+            this.balanceClasses = balance;
+            return this;
+        }
 
         /**
          * Penalize the coefficients of standardized features (glmnet's {@code standardize = TRUE}, Spark MLlib's

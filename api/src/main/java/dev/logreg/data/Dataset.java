@@ -274,6 +274,29 @@ public final class Dataset {
         return new Dataset(out, cols, weighted, featureNames);
     }
 
+    /**
+     * The same rows with other sample weights: features, labels and feature names are shared, not copied; the weights
+     * go into direct native-order buffers, one a block, so that a backend that reads a block in place still does.
+     * This is how {@link ClassWeights#balanced} reweights the classes without a copy of the data.
+     *
+     * @param weights one finite weight &ge; 0 per row, not all 0 (copied)
+     * @throws IllegalArgumentException on another length than {@link #rows()}, or a bad weight (naming its row)
+     */
+    public Dataset withWeights(float[] weights) {
+        Objects.requireNonNull(weights, "weights");
+        if (weights.length != rows) {
+            throw new IllegalArgumentException("weights hold " + weights.length + " values, expected one per row (" + rows + ")");
+        }
+        for (int i = 0; i < weights.length; i++) Validation.checkWeight(i, weights[i]);
+        List<RowBlock> reweighted = new ArrayList<>(blocks.size());
+        for (RowBlock b : blocks) {
+            FloatBuffer w = direct(b.rows());
+            w.put(0, weights, (int) b.firstRow(), b.rows());
+            reweighted.add(new RowBlock(b.firstRow(), b.rows(), b.cols(), b.features(), b.labels(), w));
+        }
+        return new Dataset(reweighted, cols, true, featureNames);
+    }
+
     private static FloatBuffer direct(long floats) {
         return ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(floats, Float.BYTES))).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }

@@ -6,6 +6,7 @@ import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BackendProvider;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.data.ClassWeights;
 import dev.logreg.data.Dataset;
 import dev.logreg.io.DataReaders;
 import dev.logreg.io.LabelMapping;
@@ -176,16 +177,21 @@ final class TrainCommand implements Callable<Integer> {
             stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features (%.2f s)%n", dataOptions.data, all.rows(), all.cols(), (System.nanoTime() - t0) / 1e9);
         }
 
-        long[] trainRows = null;
-        long[] validationRows = null;
+        int[] trainRows = null;
+        int[] validationRows = null;
         if (validationFraction > 0) {
-            long[][] split = DatasetCopies.split(all.rows(), validationFraction, new SplittableRandom(seed));
+            int[][] split = ValidationSplit.split(all.rows(), validationFraction, new SplittableRandom(seed));
             trainRows = split[0];
             validationRows = split[1];
         }
-        Dataset train = trainRows == null ? all : DatasetCopies.copy(all, trainRows, null);
-        double[] cw = classWeight == null ? null : DatasetCopies.balancedClassWeights(train);
-        if (cw != null) train = DatasetCopies.copy(train, null, cw);
+        Dataset train = trainRows == null ? all : all.select(trainRows);
+        if (classWeight != null) {
+            try {
+                train = ClassWeights.balanced(train);   // the rows' weights only: the rows are shared, not copied
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--class-weight balanced: " + e.getMessage(), e);
+            }
+        }
         if (standardize && options.penalty().kind() != Penalty.Kind.NONE) {
             // glmnet's standardize, without a standardized copy of the data: the penalty on the columns' scales.
             options = options.withPenalty(options.penalty().onScales(ColumnStatistics.of(train).standardizationScales(options.fitIntercept())));
@@ -257,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
         BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), BinaryMetrics.labels(train), 0.5);
         BinaryMetrics validationMetrics = null;
         if (validationRows != null) {
-            Dataset val = DatasetCopies.copy(all, validationRows, null);
+            Dataset val = all.select(validationRows);
             validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), BinaryMetrics.labels(val), 0.5);
         }
         double seconds = result.optimization().elapsedNanos() / 1e9;

@@ -612,15 +612,15 @@ class CommandLineTest {
 
     @Test
     void splitIsSeededDisjointAndComplete() {
-        long[][] a = DatasetCopies.split(100, 0.3, new SplittableRandom(5));
-        long[][] b = DatasetCopies.split(100, 0.3, new SplittableRandom(5));
-        long[][] c = DatasetCopies.split(100, 0.3, new SplittableRandom(6));
+        int[][] a = ValidationSplit.split(100, 0.3, new SplittableRandom(5));
+        int[][] b = ValidationSplit.split(100, 0.3, new SplittableRandom(5));
+        int[][] c = ValidationSplit.split(100, 0.3, new SplittableRandom(6));
         assertEquals(java.util.Arrays.toString(a[1]), java.util.Arrays.toString(b[1]));
         assertFalse(java.util.Arrays.equals(a[1], c[1]), "different seeds gave the same split");
         assertEquals(70, a[0].length);
         assertEquals(30, a[1].length);
         boolean[] seen = new boolean[100];
-        for (long[] part : a) for (long i : part) {
+        for (int[] part : a) for (int i : part) {
             assertFalse(seen[(int) i], "row " + i + " twice");
             seen[(int) i] = true;
         }
