@@ -1,7 +1,9 @@
 package dev.logreg.cli;
 
+import dev.logreg.io.AtomicFile;
 import dev.logreg.io.SavedModel;
 import dev.logreg.metrics.Curves;
+import dev.logreg.train.CrossValidationResult;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -14,7 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** PNG charts of a model and its evaluation, drawn with XChart (headless). Stateless. */
+/** PNG charts of a model, its evaluation and its cross-validation, drawn with XChart (headless), each written atomically. Stateless. */
 final class Plots {
     private Plots() {}
 
@@ -30,22 +32,9 @@ final class Plots {
      * @return the files written
      */
     static List<Path> write(Path dir, SavedModel model, double[] logits, float[] labels, float[] weights, double auc, double ap) throws IOException {
-        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        Files.createDirectories(dir);
+        prepare(dir);
         List<Path> files = new ArrayList<>();
-        if (!model.history().isEmpty()) {
-            int k = model.history().size();
-            double[] it = new double[k];
-            double[] obj = new double[k];
-            for (int i = 0; i < k; i++) {
-                it[i] = model.history().get(i).iteration();
-                obj[i] = model.history().get(i).objective();
-            }
-            XYChart c = chart("Training objective per iteration (" + model.optimizer() + ")", "iteration", "objective");
-            XYSeries s = c.addSeries("objective", it, obj);
-            s.setMarker(SeriesMarkers.CIRCLE);
-            files.add(save(c, dir, "objective"));
-        }
+        if (!model.history().isEmpty()) files.add(objective(dir, model.history(), model.optimizer()));
         Curves.Curve roc = Curves.roc(logits, labels, weights);
         XYChart r = chart(String.format(java.util.Locale.ROOT, "%sROC curve (AUC %.4f)", weights == null ? "" : "Weighted ", auc), "false positive rate", "true positive rate");
         r.addSeries("model", roc.x(), roc.y()).setMarker(SeriesMarkers.NONE);
@@ -63,15 +52,74 @@ final class Plots {
         return files;
     }
 
+    private static void prepare(Path dir) throws IOException {
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        Files.createDirectories(dir);
+    }
+
+    /** {@code objective.png}: the training objective per iteration. */
+    private static Path objective(Path dir, List<SavedModel.HistoryPoint> history, String optimizer) throws IOException {
+        int k = history.size();
+        double[] it = new double[k];
+        double[] obj = new double[k];
+        for (int i = 0; i < k; i++) {
+            it[i] = history.get(i).iteration();
+            obj[i] = history.get(i).objective();
+        }
+        XYChart c = chart("Training objective per iteration (" + optimizer + ")", "iteration", "objective");
+        XYSeries s = c.addSeries("objective", it, obj);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        return save(c, dir, "objective");
+    }
+
+    /**
+     * {@code train --plot}: {@code objective.png} of the final fit (where it has a history) and, after
+     * cross-validation, {@code cross-validation.png}: the mean held-out score ± one standard error against log₁₀ λ,
+     * with the best and the 1se λ marked (glmnet's {@code plot(cv.glmnet)}).
+     *
+     * @return the files written
+     */
+    static List<Path> training(Path dir, SavedModel model, CrossValidationResult cv) throws IOException {
+        prepare(dir);
+        List<Path> files = new ArrayList<>();
+        if (!model.history().isEmpty()) files.add(objective(dir, model.history(), model.optimizer()));
+        if (cv != null) {
+            int k = cv.path().size();
+            double[] x = new double[k];
+            double[] mean = new double[k];
+            double[] se = new double[k];
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < k; g++) {
+                CrossValidationResult.LambdaScore p = cv.path().get(g);
+                x[g] = Math.log10(Math.max(p.lambda(), Double.MIN_NORMAL));
+                mean[g] = p.mean();
+                se[g] = p.standardError();
+                lo = Math.min(lo, mean[g] - se[g]);
+                hi = Math.max(hi, mean[g] + se[g]);
+            }
+            XYChart c = chart(String.format(java.util.Locale.ROOT, "%d-fold cross-validation (%s, %s is better)", cv.folds(), cv.scorer(),
+                    cv.higherIsBetter() ? "higher" : "lower"), "log10(lambda)", "mean held-out " + cv.scorer() + " ± 1 standard error");
+            c.addSeries("mean", x, mean, se).setMarker(SeriesMarkers.CIRCLE);
+            double best = x[cv.bestIndex()];
+            double oneSe = x[cv.oneStandardErrorIndex()];
+            c.addSeries("best lambda", new double[] {best, best}, new double[] {lo, hi}).setMarker(SeriesMarkers.NONE);
+            c.addSeries("1se lambda", new double[] {oneSe, oneSe}, new double[] {lo, hi}).setMarker(SeriesMarkers.NONE);
+            files.add(save(c, dir, "cross-validation"));
+        }
+        return files;
+    }
+
     private static XYChart chart(String title, String x, String y) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setLegendVisible(true);
         return c;
     }
 
+    /** Writes {@code name.png} atomically ({@link AtomicFile}). */
     private static Path save(XYChart c, Path dir, String name) throws IOException {
         Path f = dir.resolve(name + ".png");
-        BitmapEncoder.saveBitmap(c, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+        AtomicFile.write(f, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
         return f;
     }
 }

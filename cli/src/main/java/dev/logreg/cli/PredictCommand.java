@@ -1,6 +1,7 @@
 package dev.logreg.cli;
 
 import dev.logreg.io.LoadedData;
+import dev.logreg.io.AtomicFile;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.SavedModel;
 import picocli.CommandLine.Command;
@@ -12,7 +13,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -56,9 +56,11 @@ final class PredictCommand implements Callable<Integer> {
             write(parent.out, p, m);
             parent.out.flush();
         } else {
-            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            AtomicFile.write(out, stream -> {
+                BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
                 write(w, p, m);
-            }
+                w.flush();
+            });
         }
         return Cli.OK;
     }

@@ -140,6 +140,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95", description = "With --stats: level of the intervals (default: ${DEFAULT-VALUE}).")
     double confidence;
 
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Write PNG charts here: objective per iteration, and with --cv-folds the cross-validation curve (mean ± 1 standard error per λ).")
+    Path plot;
+
     @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
     Path out;
 
@@ -250,6 +254,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
         if (out != null) ModelFile.write(out, saved);
+        List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult);
 
         Status status = result.status();
         String warning = warning(result);
@@ -281,6 +286,7 @@ final class TrainCommand implements Callable<Integer> {
             s.put("rows", train.rows());
             s.put("features", train.cols());
             s.put("model", out == null ? null : out.toString());
+            if (plot != null) s.put("plots", plots.stream().map(Path::toString).toList());
             s.put("warning", warning);
             if (cvResult != null) s.put("cvWarning", cvWarning);
             if (cvResult != null) s.put("crossValidation", CrossValidationFlags.toMap(cvResult));
@@ -305,6 +311,7 @@ final class TrainCommand implements Callable<Integer> {
             if (validationMetrics != null) stdout.printf(Locale.ROOT, "validation: %s%n", summary(validationMetrics));
             if (statistics != null) printStatistics(stdout, statistics);
             if (out != null) stdout.println("model written to " + out);
+            for (Path p : plots) stdout.println("plot written to " + p);
         }
         return Cli.OK;
     }

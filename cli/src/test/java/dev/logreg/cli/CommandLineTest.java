@@ -397,6 +397,21 @@ class CommandLineTest {
         assertTrue(text.err().contains("cv: 3 folds, auc (higher is better)"), text::toString);
         assertEquals(6, text.err().lines().filter(l -> l.matches("cv: +[0-9.e+-]+ +[0-9.e+-]+ .*")).count(), () -> "a line per λ: " + text);
         assertTrue(text.out().contains("chosen (1se) of 6 by 3-fold auc"), text::toString);
+
+        Path plots = dir.resolve("cv-plots");
+        CliRun plotted = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--cv-folds", "3",
+                "--lambda-count", "5", "--backend", "reference", "--quiet", "--json", "--plot", plots.toString());
+        assertOk(plotted);
+        assertEquals(2, JSON.readTree(plotted.out()).get("plots").size(), plotted::toString);
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        for (String name : new String[] {"objective.png", "cross-validation.png"}) {
+            byte[] b = Files.readAllBytes(plots.resolve(name));
+            assertTrue(b.length > 5 * 1024, name + " is only " + b.length + " bytes");
+            for (int i = 0; i < signature.length; i++) assertEquals(signature[i], b[i], name + ": PNG signature byte " + i);
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(plots)) {
+            assertEquals(2, left.count(), "no temporary file left beside the charts");
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * moved into picocli mixins ({@link ModelOption}, {@link VerboseOption}, {@link DataOptions}); the deliberate
  * additions since are {@code evaluate --weight} (weighted metrics), {@code train --init-model} (warm starts) and train's
  * cross-validation flags ({@code --cv-folds} and the five that describe it; {@code --seed} now also seeds the folds), and
- * {@code train --stats} with {@code --confidence} (coefficient standard errors).
+ * {@code train --stats} with {@code --confidence} (coefficient standard errors), and {@code train --plot}.
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -57,6 +57,7 @@ class OptionsContractTest {
                     "--cv-rule|best|1se|null|false|With --cv-folds: keep the λ of the best mean score (default), or the largest λ within one standard error of it (glmnet's lambda.1se).",
                     "--stats|<stats>|null|false|Print standard errors, z, p-values and confidence intervals of the coefficients (unpenalized log-loss fits; R's summary.glm).",
                     "--confidence|LEVEL|0.95|false|With --stats: level of the intervals (default: 0.95).",
+                    "--plot|DIR|null|false|Write PNG charts here: objective per iteration, and with --cv-folds the cross-validation curve (mean ± 1 standard error per λ).",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
@@ -115,7 +116,7 @@ class OptionsContractTest {
                     "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
-                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),

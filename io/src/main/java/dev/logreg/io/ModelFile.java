@@ -12,14 +12,8 @@ import dev.logreg.optim.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -121,45 +115,10 @@ public final class ModelFile {
      */
     public static void write(Path file, SavedModel model) throws IOException {
         byte[] json = MAPPER.writeValueAsBytes(toJson(model));
-        writeAtomically(file, out -> {
+        AtomicFile.write(file, out -> {
             out.write(json);
             out.write('\n');
         });
-    }
-
-    /** Writes the bytes {@code body} produces; see {@link #writeAtomically}. */
-    @FunctionalInterface
-    interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * Writes to a temporary file next to {@code target}, forces it to disk, and renames it over {@code target}
-     * with {@code ATOMIC_MOVE}; on any failure the temporary file is deleted and {@code target} is untouched.
-     */
-    static void writeAtomically(Path target, Body body) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(String.valueOf(dir), null, "directory does not exist");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = Channels.newOutputStream(ch)) {
-                body.writeTo(out);
-                out.flush();
-                ch.force(true); // the data are on disk before the rename makes them visible
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Same directory, so this only happens on exotic file systems; a plain replace is the best left.
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
-        }
     }
 
     /**

@@ -136,7 +136,7 @@ class ModelFileTest {
         Path f = dir.resolve("m.json");
         ModelFile.write(f, sample());
         byte[] before = Files.readAllBytes(f);
-        IOException e = assertThrows(IOException.class, () -> ModelFile.writeAtomically(f, out -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, out -> {
             out.write("{\"format\": \"logreg-model\", \"coeffi".getBytes(StandardCharsets.UTF_8));
             throw new IOException("disk full (simulated)");
         }));
