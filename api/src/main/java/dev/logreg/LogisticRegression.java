@@ -97,8 +97,17 @@ public final class LogisticRegression {
      * scales (one pass over the data for the column statistics).
      */
     private TrainingOptions optionsFor(Dataset data) {
+        return optionsFor(() -> dev.logreg.objective.ColumnStatistics.of(data));
+    }
+
+    /** As {@link #optionsFor(Dataset)}, with the statistics the bound data keep (no pass per fit along a path). */
+    private TrainingOptions optionsFor(BoundData bound) {
+        return optionsFor(bound::statistics);
+    }
+
+    private TrainingOptions optionsFor(java.util.function.Supplier<dev.logreg.objective.ColumnStatistics> statistics) {
         if (!standardize || options.penalty().kind() == dev.logreg.penalty.Penalty.Kind.NONE) return options;
-        double[] scales = dev.logreg.objective.ColumnStatistics.of(data).standardizationScales(options.fitIntercept());
+        double[] scales = statistics.get().standardizationScales(options.fitIntercept());
         return options.withPenalty(options.penalty().onScales(scales));
     }
 
@@ -172,7 +181,7 @@ public final class LogisticRegression {
             throw new IllegalArgumentException("balanceClasses reweights the rows before they are bound: bind ClassWeights.balanced(data)"
                     + " and fit it with balanceClasses(false)");
         }
-        return Trainer.fit(bound, optionsFor(bound.data()), start, listener);
+        return Trainer.fit(bound, optionsFor(bound), start, listener);
     }
 
     /**

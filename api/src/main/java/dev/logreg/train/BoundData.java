@@ -108,8 +108,11 @@ public final class BoundData implements AutoCloseable {
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() { return closed; }
 
-    /** Column statistics of the data for the preconditioner, computed on first use and kept. */
-    ColumnStatistics statistics() {
+    /**
+     * Column statistics of the data (for the preconditioner, and for a standardized penalty's scales), computed on
+     * first use and kept.
+     */
+    public ColumnStatistics statistics() {
         if (statistics == null) statistics = ColumnStatistics.of(data);
         return statistics;
     }

@@ -108,6 +108,22 @@ class StandardizedPenaltyTest {
         }
     }
 
+    /** On bound data (a path), standardize(true) takes the scales from the statistics the bound data keep: the same fit. */
+    @Test
+    void standardizeOnBoundDataEqualsAFreshFit() {
+        Dataset data = BundledData.breastCancer();
+        LogisticRegression lr = LogisticRegression.builder().options(NEWTON.withPenalty(Penalty.l1(0.5))).standardize(true).build();
+        TrainingResult fresh;
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            fresh = lr.fit(b, data);
+            try (BoundData bound = Trainer.bind(b, data, lr.options())) {
+                TrainingResult onBound = lr.fitBound(bound);
+                assertArrayEquals(fresh.model().coefficients(), onBound.model().coefficients(), 0.0);
+                assertEquals(fresh.options().penalty(), onBound.options().penalty(), "the same scales");
+            }
+        }
+    }
+
     @Test
     void theCrossValidationGridStartsWhereTheScaledL1ZeroesEveryCoefficient() {
         Dataset data = BundledData.breastCancer();
