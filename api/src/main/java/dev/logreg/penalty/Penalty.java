@@ -107,6 +107,12 @@ public final class Penalty {
     /** Whether the penalty is differentiable everywhere (no L1 part, or λ = 0). */
     public boolean isSmooth() { return l1Coefficient(1.0) == 0.0; }
 
+    /**
+     * Whether the penalty adds nothing to the objective (none, or λ = 0): the fit is then plain maximum likelihood,
+     * which may have no finite optimum (separable data) and whose standard errors are the likelihood's.
+     */
+    public boolean isZero() { return l1Coefficient(1.0) == 0.0 && l2Coefficient(1.0) == 0.0; }
+
     private static void checkM(double m) {
         if (!(m > 0) || !Double.isFinite(m)) throw new IllegalArgumentException("m (the weight sum) is " + m + ", expected a finite number > 0");
     }

@@ -185,7 +185,7 @@ public final class Trainer {
     /** Nothing keeps the optimum finite on separable data: no penalty, or λ = 0. */
     private static boolean unboundedWithoutPenalty(TrainingOptions options) {
         Penalty p = options.penalty();
-        return options.loss().kind() == Loss.Kind.LOG && p.l1Coefficient(1.0) == 0.0 && p.l2Coefficient(1.0) == 0.0;
+        return options.loss().kind() == Loss.Kind.LOG && p.isZero();
     }
 
     /**

@@ -23,6 +23,17 @@ class PenaltyTest {
     private static final double LAMBDA = 3.0;
 
     @Test
+    void zeroIsNoneOrLambdaZero() {
+        assertTrue(Penalty.none().isZero());
+        assertTrue(Penalty.l2(0).isZero());
+        assertTrue(Penalty.elasticNet(0, 0.3).isZero());
+        assertFalse(Penalty.l1(1e-9).isZero());
+        assertFalse(Penalty.l2(2).isZero());
+        assertFalse(Penalty.elasticNet(1, 0).isZero());
+        assertFalse(Penalty.l1(1).onScales(new double[] {0, 0}).isZero(), "scales never make a penalty zero");
+    }
+
+    @Test
     void l2ByHand() {
         // (λ/2m) Σθ² with m = 3 rows: (3/(2·3))·4.25 = 0.5·4.25 = 2.125.
         assertEquals(2.125, Penalty.l2(LAMBDA).value(PARAMS, N, 3), 1e-15);

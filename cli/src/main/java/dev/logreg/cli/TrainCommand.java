@@ -354,7 +354,7 @@ final class TrainCommand implements Callable<Integer> {
             return;
         }
         if (!(confidence > 0 && confidence < 1)) throw new IllegalArgumentException("--confidence is " + confidence + ", expected a level in (0, 1)");
-        if (cv != null || options.penalty().l1Coefficient(1.0) != 0 || options.penalty().l2Coefficient(1.0) != 0) {
+        if (cv != null || !options.penalty().isZero()) {
             throw new IllegalArgumentException("--stats needs an unpenalized fit (--penalty none, no --cv-folds): a penalty biases the estimates"
                     + " and the maximum-likelihood standard errors no longer hold");
         }

@@ -78,7 +78,7 @@ public record CoefficientStatistics(List<Coefficient> coefficients, double confi
         if (fit.options().loss().kind() != Loss.Kind.LOG) {
             throw new IllegalArgumentException("standard errors need the log loss (a likelihood); the fit used " + fit.options().loss().kind());
         }
-        if (fit.options().penalty().l1Coefficient(1.0) != 0 || fit.options().penalty().l2Coefficient(1.0) != 0) {
+        if (!fit.options().penalty().isZero()) {
             throw new IllegalArgumentException("standard errors of a penalized fit (" + fit.options().penalty() + ") are not those of maximum"
                     + " likelihood: the penalty biases the estimates; fit without a penalty");
         }

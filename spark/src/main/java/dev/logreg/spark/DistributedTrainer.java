@@ -161,7 +161,7 @@ final class DistributedTrainer {
 
     /** Nothing keeps the optimum finite on separable data: neither an L1 nor an L2 part (the core's rule; the loss is the log loss). */
     private static boolean unboundedWithoutPenalty(Penalty p) {
-        return p.l1Coefficient(1.0) == 0.0 && p.l2Coefficient(1.0) == 0.0;
+        return p.isZero();
     }
 
     /** Closes the run's bound partitions: a job over the same partitions (their executors), then this JVM's own. */
