@@ -13,7 +13,6 @@ import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -76,7 +75,7 @@ public final class CrossValidationBenchmark {
 
                 t0 = System.nanoTime();
                 double[] worst = new double[1];
-                long coldEvaluations = coldGrid(backend, data, x, y, cols, options, penalty, r, options.seed(), worst);
+                long coldEvaluations = coldGrid(backend, data, options, penalty, r, options.seed(), worst);
                 double coldSeconds = (System.nanoTime() - t0) / 1e9;
 
                 System.out.printf(Locale.ROOT, "rep %d: cross-validation %.2f s (%d fits, %d evaluations, chose lambda %.4g of %d, %d unconverged);"
@@ -95,14 +94,14 @@ public final class CrossValidationBenchmark {
      * Every (fold, λ) of {@code r}'s grid fitted cold on copies of the fold's rows; returns the evaluations and puts
      * the largest relative difference from {@code r}'s scores in {@code worst[0]}.
      */
-    private static long coldGrid(Nd4jBackend backend, Dataset data, float[] x, float[] y, int cols, TrainingOptions options, String penalty,
-                                 CrossValidationResult r, long seed, double[] worst) {
+    private static long coldGrid(Nd4jBackend backend, Dataset data, TrainingOptions options, String penalty, CrossValidationResult r, long seed,
+                                 double[] worst) {
         int k = r.folds();
         int[] fold = CrossValidation.stratifiedFolds(data.copyLabels(), k, seed);
         long evaluations = 0;
         for (int f = 0; f < k; f++) {
-            Dataset train = subset(x, y, cols, fold, f, false);
-            Dataset held = subset(x, y, cols, fold, f, true);
+            Dataset train = data.select(rowsOf(fold, f, false));
+            Dataset held = data.select(rowsOf(fold, f, true));
             float[] heldLabels = held.copyLabels();
             for (int g = 0; g < r.path().size(); g++) {
                 CrossValidationResult.LambdaScore s = r.path().get(g);
@@ -116,17 +115,9 @@ public final class CrossValidationBenchmark {
         return evaluations;
     }
 
-    private static Dataset subset(float[] x, float[] y, int cols, int[] fold, int f, boolean held) {
-        int count = (int) Arrays.stream(fold).filter(v -> (v == f) == held).count();
-        float[] sx = new float[count * cols];
-        float[] sy = new float[count];
-        int k = 0;
-        for (int i = 0; i < fold.length; i++) {
-            if ((fold[i] == f) != held) continue;
-            System.arraycopy(x, i * cols, sx, k * cols, cols);
-            sy[k++] = y[i];
-        }
-        return direct(sx, sy, cols);
+    /** The rows of fold {@code f} ({@code held}) or of every other fold. */
+    private static int[] rowsOf(int[] fold, int f, boolean held) {
+        return java.util.stream.IntStream.range(0, fold.length).filter(i -> (fold[i] == f) == held).toArray();
     }
 
     /** Direct native-order buffers, as the readers give, so the CPU backend reads them in place. */
