@@ -11,9 +11,11 @@
  *   8 * width doubles. A warp works on ROWS rows at a time (grid-stride over rows with 64-bit indices); lane l owns
  *   columns l, l+32, ... (s<K>: K columns per lane) or the float4 chunks l, l+32, ... (v<K>: 16-byte loads, needs
  *   n % 4 == 0 and X 16-byte aligned). theta and the gradient accumulators for a lane's columns live in registers.
- *   Each row's dot product is reduced across the warp with an xor butterfly (every lane gets every z); then lane q
- *   computes sigma, l and r of row q of the ROWS in flight (the double-precision exp and log1p are issued once per
- *   ROWS rows, not once per row) and r is broadcast with a shuffle; each lane adds r x_ij into its own accumulators.
+ *   The ROWS dot products are reduced across the warp together (lr_warp_sum_rows: ROWS - 1 + 5 - log2(ROWS)
+ *   shuffles, not 5 ROWS; the same pairwise sums as one xor butterfly per row), leaving z of row q in lanes
+ *   32/ROWS q ..; the first of them computes sigma, l and r of row q (one exp, one log1p and one division, issued
+ *   once per ROWS rows, not once per row, with no divergent branch) and r is broadcast with a shuffle; each lane adds
+ *   r x_ij into its own accumulators.
  *   The _pf entry points (logreg_fused_v1_pf, ...) issue the loads of the warp's next ROWS rows before the
  *   arithmetic on the current ones (double-buffered registers), same results bit for bit.
  * Launch shape (wide path, any n, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
@@ -43,6 +45,40 @@ __device__ __forceinline__ void lr_combine_warps(double *smem, int width, double
         for (int wp = 0; wp < warps; wp++) s += smem[wp * width + c];
         partial[(long long)blockIdx.x * width + c] = s;
     }
+}
+
+/*
+ * Sums ROWS per-lane values s[0..ROWS-1] (one per row in flight) over the warp, "transposed": at the xor offsets 16,
+ * 8, ... while more than one row is left, each lane keeps half of its rows and sends the other half to its partner
+ * (ROWS/2 + ROWS/4 + ... + 1 shuffles instead of 5 ROWS), then an ordinary butterfly over the remaining offsets.
+ * Returns the total of row lr_row_of_lane<ROWS>(lane); every lane of that row's group of 32/ROWS lanes gets it.
+ * Each stage adds the same pairs as ROWS separate xor butterflies (lr_warp_sum) would, and a + b == b + a: the bits are
+ * those of lr_warp_sum(s[q]).
+ */
+template <int ROWS>
+__device__ __forceinline__ double lr_warp_sum_rows(double (&s)[ROWS], int lane) {
+    static_assert(ROWS >= 1 && ROWS <= 32 && (ROWS & (ROWS - 1)) == 0, "ROWS a power of two, at most 32");
+    int offset = 16;
+#pragma unroll
+    for (int count = ROWS; count > 1; count >>= 1, offset >>= 1) {
+        const int half = count >> 1;
+        const bool upper = (lane & offset) != 0;  // this lane keeps rows [half, count) of the current ones
+#pragma unroll
+        for (int k = 0; k < half; k++) {
+            const double keep = upper ? s[half + k] : s[k];
+            const double send = upper ? s[k] : s[half + k];
+            s[k] = keep + __shfl_xor_sync(LR_FULL_MASK, send, offset);
+        }
+    }
+#pragma unroll
+    for (; offset > 0; offset >>= 1) s[0] += __shfl_xor_sync(LR_FULL_MASK, s[0], offset);
+    return s[0];
+}
+
+/* The row (of ROWS in flight) whose total lr_warp_sum_rows leaves in `lane`: lanes 32/ROWS q .. 32/ROWS (q+1) - 1 hold row q. */
+template <int ROWS>
+__device__ __forceinline__ int lr_row_of_lane(int lane) {
+    return lane / (32 / ROWS);
 }
 
 /* Loads rows r0 .. r0+ROWS-1 (those below `to`) of the lane's columns into x; zeros elsewhere. */
@@ -111,37 +147,35 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
     long long r0 = from + gwarp * ROWS;
     if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0, to, n, lane);
     for (; r0 < to; r0 += step) {
-        // Lane q < ROWS reads the label and weight of row q (the lane that will compute that row's loss).
-        const bool mine = lane < ROWS && r0 + lane < to;
-        const float yq = mine ? __ldg(Y + r0 + lane) : 0.0f;
-        const float wq = mine ? lr_weight(W, r0 + lane) : 0.0f;
+        // The first lane of row q's group (lane 32/ROWS q, which will hold z of row q) reads its label and weight.
+        const int q = lr_row_of_lane<ROWS>(lane);
+        const bool mine = (lane & (32 / ROWS - 1)) == 0 && r0 + q < to;
+        const float yq = mine ? __ldg(Y + r0 + q) : 0.0f;
+        const float wq = mine ? lr_weight(W, r0 + q) : 0.0f;
         if (PREFETCH) {
 #pragma unroll
-            for (int q = 0; q < ROWS; q++) {
+            for (int qq = 0; qq < ROWS; qq++) {
 #pragma unroll
-                for (int k = 0; k < C; k++) x[q][k] = xNext[q][k];
+                for (int k = 0; k < C; k++) x[qq][k] = xNext[qq][k];
             }
             if (r0 + step < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0 + step, to, n, lane);
         } else {
             // All loads of ROWS rows are issued before the first use: several rows in flight per warp.
             lr_load_rows<K, VEC, ROWS>(x, X, r0, to, n, lane);
         }
-        // Dot products of the ROWS rows, each reduced across the warp (every lane gets every z).
-        double z[ROWS];
+        // Dot products of the ROWS rows: each lane's share, then the transposed warp sum (this lane gets z of row q).
+        double s[ROWS];
 #pragma unroll
-        for (int q = 0; q < ROWS; q++) {
-            double s = 0.0;
+        for (int qq = 0; qq < ROWS; qq++) {
+            double acc_q = 0.0;
 #pragma unroll
-            for (int k = 0; k < C; k++) s = fma(th[k], (double)x[q][k], s);
-            z[q] = lr_warp_sum(s) + b;
+            for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[qq][k], acc_q);
+            s[qq] = acc_q;
         }
-        // sigma, l and r once per row: lane q takes row q, so the warp issues the double-precision exp/log1p once
-        // for ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of row q is broadcast.
-        double zq = 0.0;
-#pragma unroll
-        for (int q = 0; q < ROWS; q++) {
-            if (lane == q) zq = z[q];
-        }
+        const double zq = lr_warp_sum_rows<ROWS>(s, lane) + b;
+        // sigma, l and r once per row, by the row's first lane: the warp issues the double-precision exp, log1p and
+        // division once for ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of row q is
+        // broadcast from that lane.
         double rq = 0.0;
         if (mine) {
             const double w = (double)wq;
@@ -156,14 +190,14 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
         }
         if (GRAD) {
 #pragma unroll
-            for (int q = 0; q < ROWS; q++) {
-                const double r = __shfl_sync(LR_FULL_MASK, rq, q);  // 0 for a row past the end
+            for (int qq = 0; qq < ROWS; qq++) {
+                const double r = __shfl_sync(LR_FULL_MASK, rq, qq * (32 / ROWS));  // 0 for a row past the end
 #pragma unroll
-                for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[q][k], acc[k]);
+                for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[qq][k], acc[k]);
             }
         }
     }
-    // The scalar sums are spread over lanes 0 .. ROWS-1: add them across the warp (fixed butterfly order).
+    // The scalar sums are spread over the rows' first lanes: add them across the warp (fixed butterfly order).
     lossSum = lr_warp_sum(lossSum);
     wSum = lr_warp_sum(wSum);
     if (GRAD) rSum = lr_warp_sum(rSum);
