@@ -77,12 +77,13 @@ cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
 # libraries, runs the tests of packages dev.logreg.gpu and dev.logreg.it (gpu rows only; not the simcuda-tagged ones) with JUnit's console launcher,
-# then the GPU benchmark, then (where ncu exists) a profile of the fused and read-only passes; writes run.log,
-# benchmark.txt, ncu.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
+# then the GPU benchmark, then (where ncu exists) a profile of the fused and read-only passes, then the wide-n
+# benchmark, then (where only libcublas.so.13 exists) the cuBLAS path retargeted to it; writes run.log, benchmark.txt,
+# ncu.txt, benchmark-wide.txt, cublas.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
 # Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 170),
-# BENCH_TIMEOUT (default 230) and NCU_TIMEOUT (default 80), so that a hang in one part still leaves the other's results;
-# together under 8 minutes, inside one device call (at most 10) of a session's 15 minutes, its start included. The
-# benchmark prints each row as it is measured. Exit status: the test launcher's.
+# BENCH_TIMEOUT (200), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
+# still leaves the others' results; together 9 minutes at worst, inside one device call (at most 10); a whole run took
+# about 2 minutes on an H100. The benchmark prints each row as it is measured. Exit status: the test launcher's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/logreg-gpu-out}
@@ -107,14 +108,15 @@ ldconfig -p | grep -E 'libcuda\.so|cublas|nvrtc' || echo "(no libcuda, cuBLAS or
 pydir=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2> /dev/null || true)
 libs=$(find /usr/lib /usr/lib64 /usr/local /opt ${pydir:+"$pydir"} \( -name 'libcublas.so*' -o -name 'libcublasLt.so*' \) 2> /dev/null | sort)
 echo "${libs:-no libcublas.so* under /usr, /opt or the Python packages}"
-jopts=()
 # The cuBLAS functions logreg calls. A libJCublas2 retargeted to libcublas.so.13 binds lazily: one of them missing
-# there would end the JVM with a symbol lookup error (losing its reports), so the retarget is used only where all are
-# defined. Prints the missing ones; false where none is (or where nm is not there to tell: then it is tried).
+# there would end the JVM with a symbol lookup error, so the retarget is tried only where all are defined, and only in
+# a section of its own after the tests and the benchmark (a crash there loses nothing else). nm -D prints versioned
+# names (cublasSgemv_v2@@libcublas.so.13): the version is cut off before the comparison. Prints the missing ones;
+# false where none is (or where nm is not there to tell: then it is tried).
 cublas13_missing() {
     command -v nm > /dev/null || return 1
     local defined missing=""
-    defined=$(nm -D --defined-only "$1" 2> /dev/null | awk '{print $NF}')
+    defined=$(nm -D --defined-only "$1" 2> /dev/null | awk '{print $NF}' | sed 's/@.*//')
     for f in cublasCreate_v2 cublasSetStream_v2 cublasSgemv_v2 cublasDestroy_v2; do
         echo "$defined" | grep -qx "$f" || missing="$missing $f"
     done
@@ -122,16 +124,18 @@ cublas13_missing() {
     [ -n "$missing" ]
 }
 c12=$(echo "$libs" | grep '/libcublas\.so\.12' | head -n 1)
-c13=$(echo "$libs" | grep '/libcublas\.so\.13' | head -n 1)
+# The toolkit's copy first (the one in the ldconfig cache), then any other (the Python packages').
+c13=$({ echo "$libs" | grep '^/usr/local/cuda'; echo "$libs" | grep -v '^/usr/local/cuda'; } | grep '/libcublas\.so\.13$' | head -n 1)
+cublas13_env=""
 if ldconfig -p | grep -q 'libcublas\.so\.12'; then
     echo "cuBLAS: libcublas.so.12 in the ldconfig cache: JCuBLAS 12.6 as shipped"
 elif [ -n "$c12" ]; then
     export LD_LIBRARY_PATH="$(dirname "$c12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     echo "cuBLAS: using $c12 (LD_LIBRARY_PATH)"
 elif [ -n "$c13" ] && [ -d "$here/cublas13" ] && ! cublas13_missing "$c13"; then
-    export LD_LIBRARY_PATH="$(dirname "$c13")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    jopts+=("-Djava.library.path=$here/cublas13")
-    echo "cuBLAS: no libcublas.so.12; trying libJCublas2 retargeted to $c13 (a test, not a product fix)"
+    cublas13_env=$(dirname "$c13")
+    echo "cuBLAS: no libcublas.so.12: the tests and the benchmark run without cuBLAS (as shipped); a last section"
+    echo "        retries its tests and benchmark row with libJCublas2 retargeted to $c13 (a test, not a product fix)"
 else
     echo "cuBLAS: neither libcublas.so.12 nor a usable libcublas.so.13: the cuBLAS path will report itself unusable"
 fi
@@ -140,14 +144,14 @@ section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
 # Only the gpu rows of integration-tests (ND4J does not travel), the kernel sources for the host tests, and not the
 # tests of simcuda (the simulated driver, tag "simcuda"): on a device every selected test runs, none skips, and an
 # unusable backend fails them (-Dlogreg.test.requireGpu) instead of skipping them.
-timeout -k 10 "${TEST_TIMEOUT:-170}" "$java" -Xmx16g ${jopts[@]+"${jopts[@]}"} -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
+timeout -k 10 "${TEST_TIMEOUT:-170}" "$java" -Xmx16g -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
     -Dlogreg.test.kernelSources="$here/cuda" -jar "$here/junit-platform-console-standalone.jar" execute \
     --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --exclude-tag simcuda \
     --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors
 tests_rc=$?
 
 section "GPU benchmark"
-timeout -k 10 "${BENCH_TIMEOUT:-230}" "$java" -Xmx24g ${jopts[@]+"${jopts[@]}"} -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
+timeout -k 10 "${BENCH_TIMEOUT:-200}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
     --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
 bench_rc=${PIPESTATUS[0]}
 
@@ -156,12 +160,33 @@ ncu_bin=$(command -v ncu || ls /usr/local/cuda*/bin/ncu 2> /dev/null | head -n 1
 if [ -n "$ncu_bin" ]; then
     # The passes alone on 2,000,000 x 128: memory throughput, occupancy and warp stalls of the fused kernels (plain
     # and prefetching) beside the read-only ceiling. A refusal (no counter permission) is printed, not fatal.
-    timeout -k 10 "${NCU_TIMEOUT:-80}" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
+    timeout -k 10 "${NCU_TIMEOUT:-60}" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
         --launch-count 16 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
         "$java" -Xmx8g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 2000000 --reps 1 --no-torch --no-training > "$out/ncu.txt" 2>&1
     echo "ncu exit status $? (report in ncu.txt)"
 else
     echo "no ncu on this machine: no profile"
+fi
+
+section "wide-n path (1,000,000 x 1,000: the kernels whose accumulators do not fit in registers)"
+timeout -k 10 "${WIDE_TIMEOUT:-50}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
+    --reps 10 --no-torch --no-training 2>&1 | tee "$out/benchmark-wide.txt"
+echo "wide benchmark exit status ${PIPESTATUS[0]}"
+
+if [ -n "$cublas13_env" ]; then
+    section "cuBLAS with libJCublas2 retargeted to libcublas.so.13 (a test, not a product fix)"
+    (
+        export LD_LIBRARY_PATH="$cublas13_env${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+        timeout -k 10 "${CUBLAS_TIMEOUT:-30}" "$java" -Xmx8g -Djava.library.path="$here/cublas13" -Dlogreg.test.requireGpu=true \
+            -jar "$here/junit-platform-console-standalone.jar" execute --class-path "$cp" \
+            --select-method dev.logreg.gpu.CudaBackendGpuTest#pathsAgreeWithEachOther --details tree --disable-banner \
+            --disable-ansi-colors
+        echo "cuBLAS test exit status $?"
+        timeout -k 10 "${CUBLAS_TIMEOUT:-30}" "$java" -Xmx16g -Djava.library.path="$here/cublas13" -cp "$cp" \
+            dev.logreg.bench.gpu.GpuBenchmark --rows 5000000 --reps 10 --no-torch --no-training
+        echo "cuBLAS benchmark exit status $?"
+    ) > "$out/cublas.txt" 2>&1
+    grep -E "cuBLAS|exit status|tests (successful|failed)" "$out/cublas.txt" | head -n 20
 fi
 
 section summary

@@ -20,7 +20,7 @@ case "$device" in *simcuda*) echo "this run is simcuda's (CPU emulation), not a 
 slug=$(echo "$device" | tr '[:upper:]' '[:lower:]' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')
 dest="$root/benchmarks/results/gpu/$(date -u +%Y-%m-%d)-$slug"
 mkdir -p "$dest"
-for f in run.log benchmark.txt ncu.txt junit-reports.tar.gz; do
+for f in run.log benchmark.txt benchmark-wide.txt cublas.txt ncu.txt junit-reports.tar.gz; do
     [ -f "$src/$f" ] && cp "$src/$f" "$dest/"
 done
 echo "filed under ${dest#"$root"/}: $(ls "$dest" | tr '\n' ' ')"

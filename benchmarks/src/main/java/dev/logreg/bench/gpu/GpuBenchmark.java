@@ -165,7 +165,8 @@ public final class GpuBenchmark {
             double readMs;
             double fusedMs;
             double twoPassMs;
-            try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT)) {
+            // The plain kernels first (CudaOptions.prefetchRows off), then, below, their prefetching twins (the default).
+            try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(false))) {
                 System.out.println(gpu.description());
                 t0 = System.nanoTime();
                 try (CudaDataTerm t = gpu.bind(data, Loss.log())) {
@@ -202,7 +203,7 @@ public final class GpuBenchmark {
                 }
             }
 
-            // The prefetching twins of the register kernels (CudaOptions.prefetchRows): same bits, maybe faster.
+            // The prefetching twins of the register kernels (CudaOptions.prefetchRows, the default): same bits, faster.
             double fusedPfMs;
             try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true));
                  CudaDataTerm t = pf.bind(data, Loss.log())) {
@@ -229,11 +230,29 @@ public final class GpuBenchmark {
                     .withCriteria(StoppingCriteria.DEFAULT.withGradientTolerance(1e-9).withRelativeObjectiveTolerance(1e-15).withMaxIterations(2000));
             TrainingResult[] fits = new TrainingResult[2];
             double[] wall = new double[2];
+            double[] setup = new double[2];
+            double bindS = 0;
+            double statisticsS = 0;
             try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT)) {
+                if (training) {
+                    // Where a fit's wall time goes before its first iterate: the upload, then the column statistics of
+                    // the preconditioner (on the host), each timed alone once.
+                    long s = System.nanoTime();
+                    try (dev.logreg.train.BoundData bound = Trainer.bind(gpu, data, opts)) {
+                        bindS = secondsSince(s);
+                        s = System.nanoTime();
+                        bound.statistics();
+                        statisticsS = secondsSince(s);
+                    }
+                }
                 for (int k = 0; k < (training ? 2 : 0); k++) {
                     long s = System.nanoTime();
-                    fits[k] = Trainer.fit(gpu, data, opts, null);
+                    long[] firstIterate = {0};
+                    fits[k] = Trainer.fit(gpu, data, opts, state -> {
+                        if (firstIterate[0] == 0) firstIterate[0] = System.nanoTime();
+                    });
                     wall[k] = secondsSince(s);
+                    setup[k] = firstIterate[0] == 0 ? Double.NaN : (firstIterate[0] - s) / 1e9;
                 }
             }
             boolean modelsIdentical = training && Arrays.equals(fits[0].model().coefficients(), fits[1].model().coefficients())
@@ -258,8 +277,12 @@ public final class GpuBenchmark {
                 TrainingResult f = fits[k];
                 String gap = newton == null ? "n/a (no torch optimum)"
                         : String.format(Locale.ROOT, "%.3g", (f.objective() - newton) / Math.abs(newton));
-                System.out.printf(Locale.ROOT, "L-BFGS training run %d: %s, %d iterations, %d evaluations, wall %.2f s, objective %.15g, relative gap to Newton optimum %s%n",
-                        k + 1, f.status(), f.optimization().iterations(), f.optimization().evaluations(), wall[k], f.objective(), gap);
+                System.out.printf(Locale.ROOT, "L-BFGS training run %d: %s, %d iterations, %d evaluations, wall %.2f s (%.2f s of it before the first iterate), objective %.15g, relative gap to Newton optimum %s%n",
+                        k + 1, f.status(), f.optimization().iterations(), f.optimization().evaluations(), wall[k], setup[k], f.objective(), gap);
+            }
+            if (training) {
+                System.out.printf(Locale.ROOT, "a fit's setup, timed alone: bind (validation, upload through pinned memory) %.2f s, column statistics (host) %.2f s%n",
+                        bindS, statisticsS);
             }
             if (newton != null && training) {
                 System.out.printf(Locale.ROOT, "torch float64 Newton optimum %.15g (%d iterations, %.1f s), within 1e-6: %s%n", newton,
