@@ -1,0 +1,90 @@
+package dev.logreg.objective;
+
+import dev.logreg.data.Dataset;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ColumnStatisticsTest {
+    /**
+     * Weighted rows in three blocks (concatenated datasets), wide enough that each block spans several of the pass's
+     * chunks: columns far from zero, one constant, some rows of weight 0.
+     */
+    private static Dataset data(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int cols = 3000;  // about 350 rows per chunk of the pass
+        Dataset[] parts = new Dataset[3];
+        int[] rows = {1000, 1, 777};
+        for (int p = 0; p < 3; p++) {
+            float[] x = new float[rows[p] * cols];
+            float[] y = new float[rows[p]];
+            float[] w = new float[rows[p]];
+            for (int i = 0; i < rows[p]; i++) {
+                for (int j = 0; j < cols; j++) {
+                    x[i * cols + j] = j == 7 ? 2.5f : (float) (1000.0 * (j % 5) + r.nextGaussian() * (1 + j % 3));
+                }
+                y[i] = i % 2;
+                w[i] = i % 13 == 5 ? 0f : (float) (0.5 + r.nextDouble());
+            }
+            parts[p] = Dataset.wrap(x, cols, y, w);
+        }
+        return Dataset.concat(List.of(parts));
+    }
+
+    @Test
+    void matchesATwoPassComputationInDoublePrecision() {
+        Dataset d = data(11);
+        ColumnStatistics s = ColumnStatistics.of(d);
+        int n = d.cols();
+        double[] x = new double[(int) d.rows() * n];
+        double[] w = new double[(int) d.rows()];
+        int row = 0;
+        for (var b : d.blocks()) {
+            for (int i = 0; i < b.rows(); i++, row++) {
+                w[row] = b.weight(i);
+                for (int j = 0; j < n; j++) x[row * n + j] = b.features().get(i * n + j);
+            }
+        }
+        double m = Arrays.stream(w).sum();
+        for (int j = 0; j < n; j++) {
+            double mean = 0;
+            double sq = 0;
+            for (int i = 0; i < w.length; i++) {
+                mean += w[i] * x[i * n + j];
+                sq += w[i] * x[i * n + j] * x[i * n + j];
+            }
+            mean /= m;
+            double var = 0;
+            for (int i = 0; i < w.length; i++) var += w[i] * (x[i * n + j] - mean) * (x[i * n + j] - mean);
+            double std = Math.sqrt(var / m);
+            assertEquals(mean, s.mean()[j], 1e-12 * Math.max(1, Math.abs(mean)), "mean of column " + j);
+            assertEquals(std, s.std()[j], 1e-9 * Math.max(1e-3, std), "std of column " + j);
+            assertEquals(Math.sqrt(sq / m), s.rms()[j], 1e-12 * Math.sqrt(sq / m), "rms of column " + j);
+        }
+        assertEquals(0.0, s.std()[7], "a constant column has std 0 exactly (the shift is its value)");
+    }
+
+    @Test
+    void sameBitsWhateverTheNumberOfThreads() throws Exception {
+        Dataset d = data(12);
+        ColumnStatistics common = ColumnStatistics.of(d);
+        for (int threads : new int[] {1, 3}) {
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try {
+                // A parallel stream started inside a pool's task runs in that pool.
+                ColumnStatistics s = pool.submit(() -> ColumnStatistics.of(d)).get();
+                assertArrayEquals(common.mean(), s.mean(), 0.0, threads + " thread(s): mean");
+                assertArrayEquals(common.std(), s.std(), 0.0, threads + " thread(s): std");
+                assertArrayEquals(common.rms(), s.rms(), 0.0, threads + " thread(s): rms");
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+}
