@@ -260,11 +260,13 @@ class CudaBackendGpuTest {
     /** The prefetching twins compute the same sums in the same order: bit-identical, every narrow layout, ranges too. */
     @Test
     void prefetchingKernelsGiveTheSameBits() {
-        try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true))) {
+        assertTrue(CudaOptions.DEFAULT.prefetchRows(), "the default options use the prefetching twins");
+        try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true));
+             CudaBackend unprefetched = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(false))) {
             for (int cols : new int[] {1, 7, 37, 100, 128, 200, 255}) {
                 Dataset d = GpuTestSupport.data(41 + cols, 50_021, cols, true, 2.0);
                 double[] p = GpuTestSupport.params(42, cols, 2.0);
-                try (CudaDataTerm plain = gpu.bind(d, Loss.log()); CudaDataTerm twin = pf.bind(d, Loss.log())) {
+                try (CudaDataTerm plain = unprefetched.bind(d, Loss.log()); CudaDataTerm twin = pf.bind(d, Loss.log())) {
                     for (long[] r : new long[][] {{0, d.rows()}, {17, 4_113}, {d.rows() - 5, d.rows()}}) {
                         double[] ga = new double[cols + 1];
                         double[] gb = new double[cols + 1];
@@ -281,6 +283,7 @@ class CudaBackendGpuTest {
                 }
             }
             assertTrue(pf.description().contains("prefetching"), pf.description());
+            assertFalse(unprefetched.description().contains("prefetching"), unprefetched.description());
         }
     }
 
