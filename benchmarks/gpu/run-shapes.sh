@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The GPU benchmark's passes (no PyTorch, no training) on other widths than the headline 128, about 2.5 GB of X
-# each: one width per kernel family of fused.cu (v1, v2, s1, s2, s4, s8, the wide path in shared and in global
-# memory), plain and prefetching twins side by side, each beside the same run's read-only ceiling. Run on the GPU
-# machine from the repository root, with the bundle of scripts/gpu-bundle.sh:
+# each: one width or more per kernel family of fused.cu (g4s2, g2v1, g8v1, g8s4, s2, s4, s8, v2, the wide path in
+# shared and in global memory), plain and prefetching twins side by side, each beside the same run's read-only
+# ceiling. Run on the GPU machine from the repository root, with the bundle of scripts/gpu-bundle.sh:
 #
 #   device tool: run(command="bash benchmarks/gpu/run-shapes.sh .gpu", carry=[".gpu"])
 #
@@ -15,7 +15,7 @@ java="$bundle/jre/bin/java"
 cp=$(find "$bundle/lib" -name '*.jar' | sort | tr '\n' ':')
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$out/shapes-summary.txt"
 # width rows: X of about 2.5 GB (4 bytes x rows x width).
-for shape in "8 80000000" "30 20000000" "63 10000000" "127 5000000" "255 2500000" "256 2500000" "300 2000000" "2000 300000"; do
+for shape in "5 128000000" "8 80000000" "24 26000000" "30 20000000" "63 10000000" "127 5000000" "255 2500000" "256 2500000" "300 2000000" "2000 300000"; do
     set -- $shape
     echo "=== width $1, $2 rows" >> "$out/shapes.txt"
     timeout -k 5 "${SHAPE_TIMEOUT:-40}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --cols "$1" --rows "$2" \

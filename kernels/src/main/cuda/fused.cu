@@ -6,16 +6,18 @@
  * and the per-block partial sums  sum w_i l_i,  sum w_i,  sum r_i,  sum r_i x_ij  (j < n)  (GRAD = true), or the
  * first two alone (value-only pass, GRAD = false). Each element of X is read from device memory once.
  *
- * Launch shape (narrow path, n <= 256, entry points logreg_{fused,value}_{s1,s2,s4,s8,v1,v2}):
+ * Launch shape (narrow path, n <= 256, entry points logreg_{fused,value}_{s2,s4,s8,v1,v2,g4s2,g8s4,g2v1,g8v1}):
  *   1-D grid of G blocks (a fixed multiple of the SM count), blockDim.x = 256 (8 warps), dynamic shared memory
- *   8 * width doubles. A warp works on ROWS rows at a time (grid-stride over rows with 64-bit indices); lane l owns
- *   columns l, l+32, ... (s<K>: K columns per lane) or the float4 chunks l, l+32, ... (v<K>: 16-byte loads, needs
- *   n % 4 == 0 and X 16-byte aligned). theta and the gradient accumulators for a lane's columns live in registers.
- *   The ROWS dot products are reduced across the warp together (lr_warp_sum_rows: ROWS - 1 + 5 - log2(ROWS)
- *   shuffles, not 5 ROWS; the same pairwise sums as one xor butterfly per row), leaving z of row q in lanes
- *   32/ROWS q ..; the first of them computes sigma, l and r of row q (one exp, one log1p and one division, issued
- *   once per ROWS rows, not once per row, with no divergent branch) and r is broadcast with a shuffle; each lane adds
- *   r x_ij into its own accumulators.
+ *   8 * width doubles. A warp is 32/G groups of G lanes (G = 32 for s<K>, v<K>; 2, 4 or 8 for the g<G> variants of
+ *   few columns), each group working on ROWS rows at a time (grid-stride over rows with 64-bit indices); lane l of a
+ *   group owns columns l, l+G, ... (s<K>: K columns per lane) or the float4 chunks l, l+G, ... (v<K>: 16-byte loads,
+ *   needs n % 4 == 0 and X 16-byte aligned). theta and the gradient accumulators for a lane's columns live in
+ *   registers. A group's ROWS dot products are reduced across its lanes together (lr_group_sum_rows: ROWS - 1 +
+ *   log2(G/ROWS) shuffles, not log2(G) ROWS; the same pairwise sums as one xor butterfly per row), leaving z of row q
+ *   in G/ROWS of its lanes; the first of them computes sigma, l and r of row q (one exp, one log1p and one division,
+ *   issued once per (32/G) ROWS rows of the warp, not once per row, with no divergent branch) and r is broadcast to
+ *   the group with a shuffle; each lane adds r x_ij into its own accumulators. At the end the groups' accumulators,
+ *   which cover the same columns, are added by an xor butterfly over the group bits.
  *   The _pf entry points (logreg_fused_v1_pf, ...) issue the loads of the warp's next ROWS rows before the
  *   arithmetic on the current ones (double-buffered registers), same results bit for bit.
  * Launch shape (wide path, any n, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
@@ -30,10 +32,16 @@
  */
 #include "common.cuh"
 
-template <bool VEC>
-__device__ __forceinline__ int lr_column(int k, int lane) {
-    // VEC: k = 4 * chunk + element; chunk c of lane l is float4 number l + 32 c of the row.
-    return VEC ? 4 * (lane + 32 * (k >> 2)) + (k & 3) : lane + 32 * k;
+/*
+ * Lanes and rows of the narrow kernels. A warp splits into 32/G groups of G lanes (G a power of two, 32 for the
+ * wide-row variants); each group works on ROWS rows at a time (ROWS <= G), so a warp has (32/G) ROWS rows in flight,
+ * row r0 + q (32/G) + g being row q of group g (consecutive groups read consecutive rows: the warp's loads stay
+ * contiguous). Lane `sub` of a group (lane % G) owns the columns lr_column<VEC, G>(k, sub), k < C.
+ */
+template <bool VEC, int G>
+__device__ __forceinline__ int lr_column(int k, int sub) {
+    // VEC: k = 4 * chunk + element; chunk c of sub-lane s is float4 number s + G c of the row.
+    return VEC ? 4 * (sub + G * (k >> 2)) + (k & 3) : sub + G * k;
 }
 
 /* Writes this warp's accumulators into its row of shared memory, then one partial row per block, warps in order. */
@@ -48,17 +56,18 @@ __device__ __forceinline__ void lr_combine_warps(double *smem, int width, double
 }
 
 /*
- * Sums ROWS per-lane values s[0..ROWS-1] (one per row in flight) over the warp, "transposed": at the xor offsets 16,
- * 8, ... while more than one row is left, each lane keeps half of its rows and sends the other half to its partner
- * (ROWS/2 + ROWS/4 + ... + 1 shuffles instead of 5 ROWS), then an ordinary butterfly over the remaining offsets.
- * Returns the total of row lr_row_of_lane<ROWS>(lane); every lane of that row's group of 32/ROWS lanes gets it.
- * Each stage adds the same pairs as ROWS separate xor butterflies (lr_warp_sum) would, and a + b == b + a: the bits are
- * those of lr_warp_sum(s[q]).
+ * Sums ROWS per-lane values s[0..ROWS-1] (one per row of the group's rows in flight) over the G lanes of a group,
+ * "transposed": at the xor offsets G/2, G/4, ... while more than one row is left, each lane keeps half of its rows and
+ * sends the other half to its partner (ROWS/2 + ROWS/4 + ... + 1 shuffles instead of log2(G) ROWS), then an ordinary
+ * butterfly over the remaining offsets. Returns the total of row lr_row_of_sub<ROWS, G>(sub); every lane of that
+ * row's G/ROWS lanes gets it. Each stage adds the same pairs as ROWS separate xor butterflies would, and
+ * a + b == b + a: the bits are those of one butterfly per row (lr_warp_sum where G = 32).
  */
-template <int ROWS>
-__device__ __forceinline__ double lr_warp_sum_rows(double (&s)[ROWS], int lane) {
-    static_assert(ROWS >= 1 && ROWS <= 32 && (ROWS & (ROWS - 1)) == 0, "ROWS a power of two, at most 32");
-    int offset = 16;
+template <int ROWS, int G>
+__device__ __forceinline__ double lr_group_sum_rows(double (&s)[ROWS], int lane) {
+    static_assert(ROWS >= 1 && ROWS <= G && (ROWS & (ROWS - 1)) == 0, "ROWS a power of two, at most G");
+    static_assert(G >= 1 && G <= 32 && (G & (G - 1)) == 0, "G a power of two, at most 32");
+    int offset = G / 2;
 #pragma unroll
     for (int count = ROWS; count > 1; count >>= 1, offset >>= 1) {
         const int half = count >> 1;
@@ -75,25 +84,26 @@ __device__ __forceinline__ double lr_warp_sum_rows(double (&s)[ROWS], int lane) 
     return s[0];
 }
 
-/* The row (of ROWS in flight) whose total lr_warp_sum_rows leaves in `lane`: lanes 32/ROWS q .. 32/ROWS (q+1) - 1 hold row q. */
-template <int ROWS>
-__device__ __forceinline__ int lr_row_of_lane(int lane) {
-    return lane / (32 / ROWS);
+/* The row (of the group's ROWS) whose total lr_group_sum_rows leaves in sub-lane `sub`: G/ROWS lanes a row. */
+template <int ROWS, int G>
+__device__ __forceinline__ int lr_row_of_sub(int sub) {
+    return sub / (G / ROWS);
 }
 
-/* Loads rows r0 .. r0+ROWS-1 (those below `to`) of the lane's columns into x; zeros elsewhere. */
-template <int K, bool VEC, int ROWS>
+/* Loads rows q = 0 .. ROWS-1 of group g (row r0 + q (32/G) + g, those below `to`) of the lane's columns into x;
+ * zeros elsewhere. */
+template <int K, bool VEC, int ROWS, int G>
 __device__ __forceinline__ void lr_load_rows(float (&x)[ROWS][VEC ? 4 * K : K], const float *__restrict__ X,
-                                             long long r0, long long to, int n, int lane) {
+                                             long long r0, long long to, int n, int sub, int group) {
 #pragma unroll
     for (int q = 0; q < ROWS; q++) {
-        const long long row = r0 + q;
+        const long long row = r0 + q * (32 / G) + group;
         const bool live = row < to;
         const float *xr = X + row * (long long)n;
         if (VEC) {
 #pragma unroll
             for (int kk = 0; kk < K; kk++) {
-                const int c = lane + 32 * kk;
+                const int c = sub + G * kk;
                 float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
                 if (live && 4 * c < n) v = __ldcs(reinterpret_cast<const float4 *>(xr) + c);
                 x[q][4 * kk + 0] = v.x;
@@ -104,7 +114,7 @@ __device__ __forceinline__ void lr_load_rows(float (&x)[ROWS][VEC ? 4 * K : K], 
         } else {
 #pragma unroll
             for (int k = 0; k < K; k++) {
-                const int j = lane + 32 * k;
+                const int j = sub + G * k;
                 x[q][k] = (live && j < n) ? __ldcs(xr + j) : 0.0f;
             }
         }
@@ -112,30 +122,33 @@ __device__ __forceinline__ void lr_load_rows(float (&x)[ROWS][VEC ? 4 * K : K], 
 }
 
 /*
- * PREFETCH: the loads of a warp's next ROWS rows are issued before the arithmetic on the current ones, so that a
+ * PREFETCH: the loads of a warp's next rows are issued before the arithmetic on the current ones, so that a
  * warp keeps its bytes in flight while it computes (at the price of ROWS * C more registers). Same arithmetic in
  * the same order: the results are bit-identical to PREFETCH = false.
  */
-template <int K, bool VEC, bool GRAD, int ROWS, bool PREFETCH>
+template <int K, bool VEC, bool GRAD, int ROWS, int G, bool PREFETCH>
 __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, const float *__restrict__ Y,
                                                 const float *__restrict__ W, long long from, long long to, int n,
                                                 const double *__restrict__ params, int loss,
                                                 double *__restrict__ partial) {
     constexpr int C = VEC ? 4 * K : K;  // columns per lane
-    static_assert(ROWS >= 1 && ROWS <= 32, "lane q computes the loss of row q: at most 32 rows in flight");
+    constexpr int GROUPS = 32 / G;      // groups (rows side by side) in a warp
+    constexpr int PER_ROW = G / ROWS;   // lanes holding each row's total after the group sum
     LR_DYNAMIC_SHARED(double, smem);
     const int lane = threadIdx.x & 31;
+    const int sub = lane & (G - 1);
+    const int group = lane / G;
     const int warp = threadIdx.x >> 5;
     const int warps = blockDim.x >> 5;
     const long long gwarp = (long long)blockIdx.x * warps + warp;
-    const long long step = (long long)gridDim.x * warps * ROWS;
+    const long long step = (long long)gridDim.x * warps * ROWS * GROUPS;
     const int width = GRAD ? n + 3 : LR_VALUE_WIDTH;
 
     double th[C];
     double acc[C];
 #pragma unroll
     for (int k = 0; k < C; k++) {
-        const int j = lr_column<VEC>(k, lane);
+        const int j = lr_column<VEC, G>(k, sub);
         th[k] = j < n ? params[j] : 0.0;
         acc[k] = 0.0;
     }
@@ -144,26 +157,28 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 
     float x[ROWS][C];
     float xNext[ROWS][C];
-    long long r0 = from + gwarp * ROWS;
-    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0, to, n, lane);
+    long long r0 = from + gwarp * ROWS * GROUPS;
+    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS, G>(xNext, X, r0, to, n, sub, group);
     for (; r0 < to; r0 += step) {
-        // The first lane of row q's group (lane 32/ROWS q, which will hold z of row q) reads its label and weight.
-        const int q = lr_row_of_lane<ROWS>(lane);
-        const bool mine = (lane & (32 / ROWS - 1)) == 0 && r0 + q < to;
-        const float yq = mine ? __ldg(Y + r0 + q) : 0.0f;
-        const float wq = mine ? lr_weight(W, r0 + q) : 0.0f;
+        // The first of the PER_ROW lanes that will hold z of row q of this group reads its label and weight.
+        const int q = lr_row_of_sub<ROWS, G>(sub);
+        const long long myRow = r0 + q * GROUPS + group;
+        const bool mine = (sub & (PER_ROW - 1)) == 0 && myRow < to;
+        const float yq = mine ? __ldg(Y + myRow) : 0.0f;
+        const float wq = mine ? lr_weight(W, myRow) : 0.0f;
         if (PREFETCH) {
 #pragma unroll
             for (int qq = 0; qq < ROWS; qq++) {
 #pragma unroll
                 for (int k = 0; k < C; k++) x[qq][k] = xNext[qq][k];
             }
-            if (r0 + step < to) lr_load_rows<K, VEC, ROWS>(xNext, X, r0 + step, to, n, lane);
+            if (r0 + step < to) lr_load_rows<K, VEC, ROWS, G>(xNext, X, r0 + step, to, n, sub, group);
         } else {
-            // All loads of ROWS rows are issued before the first use: several rows in flight per warp.
-            lr_load_rows<K, VEC, ROWS>(x, X, r0, to, n, lane);
+            // All loads of the rows are issued before the first use: several rows in flight per warp.
+            lr_load_rows<K, VEC, ROWS, G>(x, X, r0, to, n, sub, group);
         }
-        // Dot products of the ROWS rows: each lane's share, then the transposed warp sum (this lane gets z of row q).
+        // Dot products of the group's ROWS rows: each lane's share, then the transposed group sum (this lane gets z
+        // of row q).
         double s[ROWS];
 #pragma unroll
         for (int qq = 0; qq < ROWS; qq++) {
@@ -172,10 +187,10 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
             for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[qq][k], acc_q);
             s[qq] = acc_q;
         }
-        const double zq = lr_warp_sum_rows<ROWS>(s, lane) + b;
+        const double zq = lr_group_sum_rows<ROWS, G>(s, lane) + b;
         // sigma, l and r once per row, by the row's first lane: the warp issues the double-precision exp, log1p and
-        // division once for ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of row q is
-        // broadcast from that lane.
+        // division once for its (32/G) ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of
+        // each row is broadcast from that lane to its group.
         double rq = 0.0;
         if (mine) {
             const double w = (double)wq;
@@ -191,7 +206,7 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
         if (GRAD) {
 #pragma unroll
             for (int qq = 0; qq < ROWS; qq++) {
-                const double r = __shfl_sync(LR_FULL_MASK, rq, qq * (32 / ROWS));  // 0 for a row past the end
+                const double r = __shfl_sync(LR_FULL_MASK, rq, group * G + qq * PER_ROW);  // 0 for a row past the end
 #pragma unroll
                 for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[qq][k], acc[k]);
             }
@@ -204,10 +219,19 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 
     double *mine = smem + warp * width;
     if (GRAD) {
+        // Groups own the same columns: add their accumulators (xor butterfly over the group bits, fixed order; none
+        // where G = 32), then group 0 writes them.
 #pragma unroll
         for (int k = 0; k < C; k++) {
-            const int j = lr_column<VEC>(k, lane);
-            if (j < n) mine[LR_SLOT_GRAD + j] = acc[k];
+#pragma unroll
+            for (int off = G; off < 32; off <<= 1) acc[k] += __shfl_xor_sync(LR_FULL_MASK, acc[k], off);
+        }
+        if (group == 0) {
+#pragma unroll
+            for (int k = 0; k < C; k++) {
+                const int j = lr_column<VEC, G>(k, sub);
+                if (j < n) mine[LR_SLOT_GRAD + j] = acc[k];
+            }
         }
     }
     if (lane == 0) {  // after the butterfly every lane holds the same scalar sums
@@ -285,31 +309,40 @@ __device__ __forceinline__ void lr_fused_wide(const float *__restrict__ X, const
 }
 
 /* Each narrow variant twice: NAME (rows loaded, then used) and NAME_pf (the next rows prefetched; 2 blocks of 256
- * threads per SM guaranteed, i.e. at most 128 registers, since prefetching only pays with enough warps resident). */
-#define LR_NARROW_ENTRY(NAME, K, VEC, GRAD, ROWS)                                                                  \
+ * threads per SM guaranteed, i.e. at most 128 registers, since prefetching only pays with enough warps resident).
+ * Arguments: K (columns, or float4 chunks where VEC, per lane), VEC, GRAD, ROWS (rows per group at a time), G (lanes
+ * per row). The g<G> variants are for few columns: with a whole warp per row, a row of 8 floats kept 30 of 32 lanes
+ * idle (7% of the read-only ceiling on an H100); with 2 lanes per row, 16 rows share the warp. */
+#define LR_NARROW_ENTRY(NAME, K, VEC, GRAD, ROWS, G)                                                               \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \
         const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
         long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
-        lr_fused_narrow<K, VEC, GRAD, ROWS, false>(X, Y, W, from, to, n, params, loss, partial);                   \
+        lr_fused_narrow<K, VEC, GRAD, ROWS, G, false>(X, Y, W, from, to, n, params, loss, partial);                \
     }                                                                                                              \
     extern "C" __global__ void __launch_bounds__(256, 2) NAME##_pf(                                                \
         const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
         long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
-        lr_fused_narrow<K, VEC, GRAD, ROWS, true>(X, Y, W, from, to, n, params, loss, partial);                    \
+        lr_fused_narrow<K, VEC, GRAD, ROWS, G, true>(X, Y, W, from, to, n, params, loss, partial);                 \
     }
 
-LR_NARROW_ENTRY(logreg_fused_s1, 1, false, true, 8)
-LR_NARROW_ENTRY(logreg_fused_s2, 2, false, true, 8)
-LR_NARROW_ENTRY(logreg_fused_s4, 4, false, true, 4)
-LR_NARROW_ENTRY(logreg_fused_s8, 8, false, true, 2)
-LR_NARROW_ENTRY(logreg_fused_v1, 1, true, true, 4)
-LR_NARROW_ENTRY(logreg_fused_v2, 2, true, true, 2)
-LR_NARROW_ENTRY(logreg_value_s1, 1, false, false, 8)
-LR_NARROW_ENTRY(logreg_value_s2, 2, false, false, 8)
-LR_NARROW_ENTRY(logreg_value_s4, 4, false, false, 4)
-LR_NARROW_ENTRY(logreg_value_s8, 8, false, false, 2)
-LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4)
-LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2)
+LR_NARROW_ENTRY(logreg_fused_g4s2, 2, false, true, 4, 4)
+LR_NARROW_ENTRY(logreg_fused_g8s4, 4, false, true, 4, 8)
+LR_NARROW_ENTRY(logreg_fused_s2, 2, false, true, 8, 32)
+LR_NARROW_ENTRY(logreg_fused_s4, 4, false, true, 4, 32)
+LR_NARROW_ENTRY(logreg_fused_s8, 8, false, true, 2, 32)
+LR_NARROW_ENTRY(logreg_fused_g2v1, 1, true, true, 2, 2)
+LR_NARROW_ENTRY(logreg_fused_g8v1, 1, true, true, 4, 8)
+LR_NARROW_ENTRY(logreg_fused_v1, 1, true, true, 4, 32)
+LR_NARROW_ENTRY(logreg_fused_v2, 2, true, true, 2, 32)
+LR_NARROW_ENTRY(logreg_value_g4s2, 2, false, false, 4, 4)
+LR_NARROW_ENTRY(logreg_value_g8s4, 4, false, false, 4, 8)
+LR_NARROW_ENTRY(logreg_value_s2, 2, false, false, 8, 32)
+LR_NARROW_ENTRY(logreg_value_s4, 4, false, false, 4, 32)
+LR_NARROW_ENTRY(logreg_value_s8, 8, false, false, 2, 32)
+LR_NARROW_ENTRY(logreg_value_g2v1, 1, true, false, 2, 2)
+LR_NARROW_ENTRY(logreg_value_g8v1, 1, true, false, 4, 8)
+LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4, 32)
+LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2, 32)
 
 #define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \

@@ -92,8 +92,10 @@ typedef void (*Kernel)(const float *, const float *, const float *, long long, l
 static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
     struct E { int maxn; bool vec; Kernel fg, fv, fgp, fvp; const char *name; };
 #define LR_E(MAXN, VEC, V) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, logreg_fused_##V##_pf, logreg_value_##V##_pf, #V}
-    static const E table[] = {LR_E(128, true, v1), LR_E(256, true, v2), LR_E(32, false, s1),
-                              LR_E(64, false, s2), LR_E(128, false, s4), LR_E(256, false, s8)};
+    // The same choice as CudaDataTerm.narrowKernel: the first entry that fits.
+    static const E table[] = {LR_E(8, true, g2v1),  LR_E(32, true, g8v1),  LR_E(128, true, v1),
+                              LR_E(256, true, v2),  LR_E(8, false, g4s2),  LR_E(32, false, g8s4),
+                              LR_E(64, false, s2),  LR_E(128, false, s4),  LR_E(256, false, s8)};
 #undef LR_E
     for (const E &e : table) {
         if (e.vec && n % 4 != 0) continue;
@@ -107,8 +109,9 @@ static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
 }
 
 static void all_checks() {
-    // One n per layout: s1, s2, s4, v1, v2, s8, and the wide paths (shared-memory and global accumulators).
-    const int ns[] = {7, 33, 100, 128, 200, 255, 1000};
+    // Every layout, full and partly filled: g4s2 (5, 8 scalar), g2v1 (4, 8), g8s4 (19, 31), g8v1 (12, 32), s2, v1, v2,
+    // s4, s8, and the wide paths (shared-memory and global accumulators).
+    const int ns[] = {4, 5, 7, 8, 12, 19, 31, 32, 33, 100, 127, 128, 200, 255, 1000};
     const unsigned grids[] = {3};  // every warp takes several steps (see below for warps with no row)
     for (int n : ns) {
         for (int weighted = n == 7 ? 0 : 1; weighted <= 1; weighted++) {  // unweighted (null W) once: it is one branch

@@ -171,8 +171,8 @@ public final class CudaDataTerm implements DataTerm {
 
     /**
      * The grid of a register-resident kernel and of its prefetching twin: the SM count times the smaller of their
-     * occupancies. The twin keeps more rows in flight in registers (on sm_90, 88 against 74 registers a thread for
-     * fused_s1: 2 blocks an SM against 3), and a grid sized from each kernel's own occupancy would split the rows
+     * occupancies. The twin keeps more rows in flight in registers (on sm_90, 112 against 91 registers a thread
+     * for fused_s2: 2 blocks an SM against 2, but 89 against 72 for fused_g4s2: 2 against 3), and a grid sized from each kernel's own occupancy would split the rows
      * differently, so the two would sum in different orders; with one grid, prefetching changes only when rows are
      * loaded, never the result's bits.
      */
@@ -191,12 +191,19 @@ public final class CudaDataTerm implements DataTerm {
         return k != null && backend.options().prefetchRows() ? k + CudaKernels.PREFETCH_SUFFIX : k;
     }
 
-    /** The register-resident entry point for {@code n} columns, or null where n > 256 (package-private for tests). */
+    /**
+     * The register-resident entry point for {@code n} columns, or null where n > 256 (package-private for tests).
+     * Few columns get a few lanes a row (the g variants), so that a warp works on many rows at once instead of
+     * leaving most of its lanes idle.
+     */
     static String narrowKernel(int n, boolean gradient) {
         String v;
-        if (n % 4 == 0 && n <= 128) v = "v1";
+        if (n % 4 == 0 && n <= 8) v = "g2v1";
+        else if (n % 4 == 0 && n <= 32) v = "g8v1";
+        else if (n % 4 == 0 && n <= 128) v = "v1";
         else if (n % 4 == 0 && n <= 256) v = "v2";
-        else if (n <= 32) v = "s1";
+        else if (n <= 8) v = "g4s2";
+        else if (n <= 32) v = "g8s4";
         else if (n <= 64) v = "s2";
         else if (n <= 128) v = "s4";
         else if (n <= 256) v = "s8";
@@ -204,19 +211,32 @@ public final class CudaDataTerm implements DataTerm {
         return (gradient ? "logreg_fused_" : "logreg_value_") + v;
     }
 
-    /** ROWS of fused.cu's entry table: rows each warp has in flight (the same for a prefetching twin). */
+    /**
+     * Rows a warp of a narrow kernel has in flight: ROWS of fused.cu's entry table times its 32/G groups (the same for
+     * a prefetching twin).
+     */
     static int rowsInFlight(String kernel) {
         String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
-        String v = base.substring(base.length() - 2);
+        String v = base.substring(base.lastIndexOf('_') + 1);
         switch (v) {
-            case "s1":
             case "s2": return 8;
             case "s4":
             case "v1": return 4;
             case "s8":
             case "v2": return 2;
+            case "g4s2": return 4 * 8;
+            case "g8s4": return 4 * 4;
+            case "g2v1": return 2 * 16;
+            case "g8v1": return 4 * 4;
             default: throw new IllegalArgumentException("unknown kernel variant " + kernel);
         }
+    }
+
+    /** Lanes a row of a narrow kernel: G of fused.cu's entry table (32 but for the g variants). */
+    static int lanesPerRow(String kernel) {
+        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
+        String v = base.substring(base.lastIndexOf('_') + 1);
+        return v.startsWith("g") ? Integer.parseInt(v.substring(1, v.length() - 2)) : 32;
     }
 
     /** Copies X, labels and weights through one pinned staging buffer, in bound order (permuted where asked). */

@@ -23,9 +23,7 @@ public final class CudaKernels {
     /** Width of a value-only partial row (slots 0 and 1). */
     static final int VALUE_WIDTH = 2;
 
-    /** Fused value + gradient, scalar loads, 1/2/4/8 columns per lane (n ≤ 32/64/128/256). */
-    public static final String FUSED_S1 = "logreg_fused_s1";
-    /** Entry point logreg_fused_s2 (see the group comment above). */
+    /** Fused value + gradient, scalar loads, 2/4/8 columns per lane (n ≤ 64/128/256). */
     public static final String FUSED_S2 = "logreg_fused_s2";
     /** Entry point logreg_fused_s4 (see the group comment above). */
     public static final String FUSED_S4 = "logreg_fused_s4";
@@ -35,13 +33,22 @@ public final class CudaKernels {
     public static final String FUSED_V1 = "logreg_fused_v1";
     /** Entry point logreg_fused_v2 (see the group comment above). */
     public static final String FUSED_V2 = "logreg_fused_v2";
+    /**
+     * Fused value + gradient for few columns, G lanes a row (g4s2: 4 lanes, 2 scalar columns each, n ≤ 8; g8s4: 8
+     * lanes, 4 each, n ≤ 32; g2v1: 2 lanes, one float4 each, n ≤ 8 with n % 4 == 0; g8v1: 8 lanes, n ≤ 32).
+     */
+    public static final String FUSED_G4S2 = "logreg_fused_g4s2";
+    /** Entry point logreg_fused_g8s4 (see the group comment above). */
+    public static final String FUSED_G8S4 = "logreg_fused_g8s4";
+    /** Entry point logreg_fused_g2v1 (see the group comment above). */
+    public static final String FUSED_G2V1 = "logreg_fused_g2v1";
+    /** Entry point logreg_fused_g8v1 (see the group comment above). */
+    public static final String FUSED_G8V1 = "logreg_fused_g8v1";
     /** Fused value + gradient for any n: warp per row, accumulators per warp in shared memory. */
     public static final String FUSED_WIDE = "logreg_fused_wide";
     /** Fused value + gradient for n too wide for shared memory: accumulators in global memory, one partial row per warp. */
     public static final String FUSED_WIDE_GLOBAL = "logreg_fused_wide_global";
     /** Value-only passes (line searches), the same layouts. */
-    public static final String VALUE_S1 = "logreg_value_s1";
-    /** Entry point logreg_value_s2 (see the group comment above). */
     public static final String VALUE_S2 = "logreg_value_s2";
     /** Entry point logreg_value_s4 (see the group comment above). */
     public static final String VALUE_S4 = "logreg_value_s4";
@@ -51,6 +58,14 @@ public final class CudaKernels {
     public static final String VALUE_V1 = "logreg_value_v1";
     /** Entry point logreg_value_v2 (see the group comment above). */
     public static final String VALUE_V2 = "logreg_value_v2";
+    /** Entry point logreg_value_g4s2 (see the group comment above). */
+    public static final String VALUE_G4S2 = "logreg_value_g4s2";
+    /** Entry point logreg_value_g8s4 (see the group comment above). */
+    public static final String VALUE_G8S4 = "logreg_value_g8s4";
+    /** Entry point logreg_value_g2v1 (see the group comment above). */
+    public static final String VALUE_G2V1 = "logreg_value_g2v1";
+    /** Entry point logreg_value_g8v1 (see the group comment above). */
+    public static final String VALUE_G8V1 = "logreg_value_g8v1";
     /** Entry point logreg_value_wide (see the group comment above). */
     public static final String VALUE_WIDE = "logreg_value_wide";
     /** Second stage of every deterministic reduction: sums partial rows in order. */
@@ -89,8 +104,10 @@ public final class CudaKernels {
     public static final String PREFETCH_SUFFIX = "_pf";
 
     /** The narrow (register-resident) entry points, fused and value-only, without their prefetching twins. */
-    static final List<String> NARROW = List.of(FUSED_S1, FUSED_S2, FUSED_S4, FUSED_S8, FUSED_V1, FUSED_V2,
-            VALUE_S1, VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2);
+    static final List<String> NARROW = List.of(FUSED_S2, FUSED_S4, FUSED_S8, FUSED_V1, FUSED_V2,
+            FUSED_G4S2, FUSED_G8S4, FUSED_G2V1, FUSED_G8V1,
+            VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2,
+            VALUE_G4S2, VALUE_G8S4, VALUE_G2V1, VALUE_G8V1);
 
     /** Every entry point, each exactly once: the narrow ones, their prefetching twins, and the rest. */
     public static final List<String> ALL = java.util.stream.Stream.of(

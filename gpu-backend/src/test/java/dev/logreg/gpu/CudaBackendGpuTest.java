@@ -53,9 +53,11 @@ class CudaBackendGpuTest {
 
     static Stream<Arguments> shapes() {
         List<Arguments> a = new ArrayList<>();
-        // n = 1, 7, 37: scalar register paths; 128: 16-byte loads; 1000: the wide path. m = 100,003 is not a
-        // multiple of any block or row step.
-        int[][] shapes = {{100_003, 1}, {100_003, 7}, {30_011, 37}, {20_000, 128}, {3_001, 1000}, {5_003, 200}, {4_001, 255}};
+        // n = 1, 7: 4 lanes a row (g4s2); 8: 2 lanes a row, 16-byte loads (g2v1); 24: 8 lanes a row (g8v1); 30: 8
+        // lanes, scalar (g8s4); 37: scalar register path; 128: 16-byte loads; 1000: the wide path. m = 100,003 is not
+        // a multiple of any block or row step.
+        int[][] shapes = {{100_003, 1}, {100_003, 7}, {100_003, 8}, {50_021, 24}, {50_021, 30}, {30_011, 37}, {20_000, 128},
+            {3_001, 1000}, {5_003, 200}, {4_001, 255}};
         for (int[] s : shapes) {
             for (Loss loss : List.of(Loss.log(), Loss.mse())) {
                 a.add(Arguments.of(s[0], s[1], loss, false));
@@ -228,7 +230,7 @@ class CudaBackendGpuTest {
 
     @Test
     void twoRunsAreBitIdentical() {
-        for (int cols : new int[] {7, 128, 1000}) {
+        for (int cols : new int[] {7, 24, 128, 1000}) {
             Dataset d = GpuTestSupport.data(23 + cols, cols == 1000 ? 20_011 : 100_003, cols, true, 2.0);
             double[] p = GpuTestSupport.params(24, cols, 2.0);
             try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
@@ -263,7 +265,7 @@ class CudaBackendGpuTest {
         assertTrue(CudaOptions.DEFAULT.prefetchRows(), "the default options use the prefetching twins");
         try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true));
              CudaBackend unprefetched = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(false))) {
-            for (int cols : new int[] {1, 7, 37, 100, 128, 200, 255}) {
+            for (int cols : new int[] {1, 7, 8, 24, 30, 37, 100, 128, 200, 255}) {
                 Dataset d = GpuTestSupport.data(41 + cols, 50_021, cols, true, 2.0);
                 double[] p = GpuTestSupport.params(42, cols, 2.0);
                 try (CudaDataTerm plain = unprefetched.bind(d, Loss.log()); CudaDataTerm twin = pf.bind(d, Loss.log())) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs everywhere: the host-side logic of {@link CudaDataTerm} that needs no device (kernel choice, row gathering). */
 class CudaDataTermHostTest {
-    private static final Pattern ENTRY = Pattern.compile("LR_NARROW_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+)\\)");
+    private static final Pattern ENTRY = Pattern.compile("LR_NARROW_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+), (\\d+)\\)");
 
     /** Every n up to 256 gets a register kernel whose lanes cover all n columns; wider n gets none. */
     @Test
@@ -36,7 +36,7 @@ class CudaDataTermHostTest {
                 assertTrue(CudaKernels.ALL.contains(k), k + " is not an entry point");
                 boolean vec = k.charAt(k.length() - 2) == 'v';
                 int per = k.charAt(k.length() - 1) - '0';
-                int covered = vec ? 128 * per : 32 * per;
+                int covered = (vec ? 4 : 1) * per * CudaDataTerm.lanesPerRow(k);
                 assertTrue(covered >= n, k + " covers " + covered + " columns, n = " + n);
                 assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
             }
@@ -60,12 +60,15 @@ class CudaDataTermHostTest {
             boolean vec = Boolean.parseBoolean(m.group(3));
             assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
             assertEquals((vec ? "v" : "s") + m.group(2), name.substring(name.length() - 2), name + ": K and VEC vs name");
-            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.rowsInFlight(name), name + ": ROWS");
-            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.rowsInFlight(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf: ROWS");
+            int lanes = Integer.parseInt(m.group(6));
+            assertEquals(lanes, CudaDataTerm.lanesPerRow(name), name + ": G");
+            int rows = Integer.parseInt(m.group(5)) * (32 / lanes);
+            assertEquals(rows, CudaDataTerm.rowsInFlight(name), name + ": ROWS x 32/G");
+            assertEquals(rows, CudaDataTerm.rowsInFlight(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf: ROWS x 32/G");
             assertTrue(CudaKernels.ALL.contains(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf is not in CudaKernels.ALL");
             seen++;
         }
-        assertEquals(12, seen, "narrow entries found in fused.cu");
+        assertEquals(CudaKernels.NARROW.size(), seen, "narrow entries found in fused.cu");
     }
 
     /** Gathering bound rows through a permutation, across several dataset blocks, gives the permuted rows. */
