@@ -80,7 +80,7 @@ cat > .gpu/run.sh <<'RUN'
 # then the GPU benchmark, then (where ncu exists) a profile of the fused and read-only passes, then the wide-n
 # benchmark, then (where only libcublas.so.13 exists) the cuBLAS path retargeted to it; writes run.log, benchmark.txt,
 # ncu.txt, benchmark-wide.txt, cublas.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
-# Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 170),
+# PARTS picks sections (default "tests bench ncu wide cublas"). Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"). Time limits (seconds): TEST_TIMEOUT (default 170),
 # BENCH_TIMEOUT (200), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
 # still leaves the others' results; together 9 minutes at worst, inside one device call (at most 10); a whole run took
 # about 2 minutes on an H100. The benchmark prints each row as it is measured. Exit status: the test launcher's.
@@ -92,6 +92,8 @@ exec > >(tee "$out/run.log") 2>&1
 java="$here/jre/bin/java"
 cp=$(find "$here/lib" -name '*.jar' | sort | tr '\n' ':')
 section() { echo; echo "=== $* ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"; }
+# PARTS: the sections to run, of "tests bench ncu wide cublas" (default: all of them).
+part() { case " ${PARTS:-tests bench ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 section machine
 uname -a
@@ -140,24 +142,32 @@ else
     echo "cuBLAS: neither libcublas.so.12 nor a usable libcublas.so.13: the cuBLAS path will report itself unusable"
 fi
 
-section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
-# Only the gpu rows of integration-tests (ND4J does not travel), the kernel sources for the host tests, and not the
-# tests of simcuda (the simulated driver, tag "simcuda"): on a device every selected test runs, none skips, and an
-# unusable backend fails them (-Dlogreg.test.requireGpu) instead of skipping them.
-timeout -k 10 "${TEST_TIMEOUT:-170}" "$java" -Xmx16g -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
-    -Dlogreg.test.kernelSources="$here/cuda" -jar "$here/junit-platform-console-standalone.jar" execute \
-    --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --exclude-tag simcuda \
-    --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors
-tests_rc=$?
+tests_rc=0
+if part tests; then
+    section "GPU tests (packages dev.logreg.gpu and dev.logreg.it)"
+    # Only the gpu rows of integration-tests (ND4J does not travel), the kernel sources for the host tests, and not the
+    # tests of simcuda (the simulated driver, tag "simcuda"): on a device every selected test runs, none skips, and an
+    # unusable backend fails them (-Dlogreg.test.requireGpu) instead of skipping them.
+    timeout -k 10 "${TEST_TIMEOUT:-170}" "$java" -Xmx16g -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
+        -Dlogreg.test.kernelSources="$here/cuda" -jar "$here/junit-platform-console-standalone.jar" execute \
+        --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --exclude-tag simcuda \
+        --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors
+    tests_rc=$?
+fi
 
-section "GPU benchmark"
-timeout -k 10 "${BENCH_TIMEOUT:-200}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
-    --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
-bench_rc=${PIPESTATUS[0]}
+bench_rc="not run"
+if part bench; then
+    section "GPU benchmark"
+    timeout -k 10 "${BENCH_TIMEOUT:-200}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
+        --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
+    bench_rc=${PIPESTATUS[0]}
+fi
 
-section "profile (ncu, where the device has it and allows counters)"
 ncu_bin=$(command -v ncu || ls /usr/local/cuda*/bin/ncu 2> /dev/null | head -n 1 || true)
-if [ -n "$ncu_bin" ]; then
+part ncu && section "profile (ncu, where the device has it and allows counters)"
+if ! part ncu; then
+    :
+elif [ -n "$ncu_bin" ]; then
     # The passes alone on 2,000,000 x 128: memory throughput, occupancy and warp stalls of the fused kernels (plain
     # and prefetching) beside the read-only ceiling. A refusal (no counter permission) is printed, not fatal.
     timeout -k 10 "${NCU_TIMEOUT:-60}" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
@@ -168,12 +178,14 @@ else
     echo "no ncu on this machine: no profile"
 fi
 
-section "wide-n path (1,000,000 x 1,000: the kernels whose accumulators do not fit in registers)"
-timeout -k 10 "${WIDE_TIMEOUT:-50}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
-    --reps 10 --no-torch --no-training 2>&1 | tee "$out/benchmark-wide.txt"
-echo "wide benchmark exit status ${PIPESTATUS[0]}"
+if part wide; then
+    section "wide-n path (1,000,000 x 1,000: a block of threads a row)"
+    timeout -k 10 "${WIDE_TIMEOUT:-50}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
+        --reps 10 --no-torch --no-training 2>&1 | tee "$out/benchmark-wide.txt"
+    echo "wide benchmark exit status ${PIPESTATUS[0]}"
+fi
 
-if [ -n "$cublas13_env" ]; then
+if [ -n "$cublas13_env" ] && part cublas; then
     section "cuBLAS with libJCublas2 retargeted to libcublas.so.13 (a test, not a product fix)"
     (
         export LD_LIBRARY_PATH="$cublas13_env${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

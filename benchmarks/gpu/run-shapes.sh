@@ -15,8 +15,10 @@ java="$bundle/jre/bin/java"
 cp=$(find "$bundle/lib" -name '*.jar' | sort | tr '\n' ':')
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$out/shapes-summary.txt"
 # width rows: X of about 2.5 GB (4 bytes x rows x width).
-for shape in "5 128000000" "8 80000000" "24 26000000" "30 20000000" "63 10000000" "127 5000000" "255 2500000" "256 2500000" "300 2000000" "2000 300000"; do
-    set -- $shape
+# SHAPES: "width:rows ..." to run other widths than these.
+shapes=${SHAPES:-"5:128000000 8:80000000 24:26000000 30:20000000 63:10000000 127:5000000 255:2500000 256:2500000 300:2000000 1000:640000 1001:640000 2000:300000 2047:300000 3000:200000"}
+for shape in $shapes; do
+    set -- ${shape/:/ }
     echo "=== width $1, $2 rows" >> "$out/shapes.txt"
     timeout -k 5 "${SHAPE_TIMEOUT:-40}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --cols "$1" --rows "$2" \
         --reps 10 --no-torch --no-training >> "$out/shapes.txt" 2>&1

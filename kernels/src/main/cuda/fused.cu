@@ -20,7 +20,8 @@
  *   which cover the same columns, are added by an xor butterfly over the group bits.
  *   The _pf entry points (logreg_fused_v1_pf, ...) issue the loads of the warp's next ROWS rows before the
  *   arithmetic on the current ones (double-buffered registers), same results bit for bit.
- * Launch shape (wide path, any n, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
+ * Launch shape (block path, 512 < n <= 2048): see lr_fused_block below.
+ * Launch shape (wide path, 256 < n <= 512 and n > 2048, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
  *   the row is read once from device memory for the dot product and touched again, from L1/L2, to accumulate
  *   r x_ij. Accumulators per warp in shared memory (dynamic, warps * width doubles; the host raises the limit past
  *   48 KB where needed), or, where even one warp's accumulators do not fit, in the warp's own row of the partial
@@ -90,14 +91,14 @@ __device__ __forceinline__ int lr_row_of_sub(int sub) {
     return sub / (G / ROWS);
 }
 
-/* Loads rows q = 0 .. ROWS-1 of group g (row r0 + q (32/G) + g, those below `to`) of the lane's columns into x;
- * zeros elsewhere. */
-template <int K, bool VEC, int ROWS, int G>
+/* Loads rows q = 0 .. ROWS-1 of group g (row r0 + q STRIDE + g, those below `to`; STRIDE = 32/G in a warp, 1 in
+ * the block path) of the thread's columns (sub + G k) into x; zeros elsewhere. */
+template <int K, bool VEC, int ROWS, int G, int STRIDE>
 __device__ __forceinline__ void lr_load_rows(float (&x)[ROWS][VEC ? 4 * K : K], const float *__restrict__ X,
                                              long long r0, long long to, int n, int sub, int group) {
 #pragma unroll
     for (int q = 0; q < ROWS; q++) {
-        const long long row = r0 + q * (32 / G) + group;
+        const long long row = r0 + q * STRIDE + group;
         const bool live = row < to;
         const float *xr = X + row * (long long)n;
         if (VEC) {
@@ -158,7 +159,7 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
     float x[ROWS][C];
     float xNext[ROWS][C];
     long long r0 = from + gwarp * ROWS * GROUPS;
-    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS, G>(xNext, X, r0, to, n, sub, group);
+    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, ROWS, G, 32 / G>(xNext, X, r0, to, n, sub, group);
     for (; r0 < to; r0 += step) {
         // The first of the PER_ROW lanes that will hold z of row q of this group reads its label and weight.
         const int q = lr_row_of_sub<ROWS, G>(sub);
@@ -172,10 +173,10 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 #pragma unroll
                 for (int k = 0; k < C; k++) x[qq][k] = xNext[qq][k];
             }
-            if (r0 + step < to) lr_load_rows<K, VEC, ROWS, G>(xNext, X, r0 + step, to, n, sub, group);
+            if (r0 + step < to) lr_load_rows<K, VEC, ROWS, G, 32 / G>(xNext, X, r0 + step, to, n, sub, group);
         } else {
             // All loads of the rows are issued before the first use: several rows in flight per warp.
-            lr_load_rows<K, VEC, ROWS, G>(x, X, r0, to, n, sub, group);
+            lr_load_rows<K, VEC, ROWS, G, 32 / G>(x, X, r0, to, n, sub, group);
         }
         // Dot products of the group's ROWS rows: each lane's share, then the transposed group sum (this lane gets z
         // of row q).
@@ -240,6 +241,111 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
         if (GRAD) mine[LR_SLOT_RSUM] = rSum;
     }
     lr_combine_warps(smem, width, partial);
+}
+
+/*
+ * Block path (512 < n <= 2048, entry points logreg_{fused,value}_{bv1,bv2,bs4,bs8}): the 256 threads of a block
+ * work on T rows at a time (grid-stride over tiles of T rows); thread t owns columns t, t+256, ... (bs<K>: K columns)
+ * or the float4 chunks t, t+256, ... (bv<K>), so that theta and the gradient accumulators stay in registers, as in
+ * the narrow path, for rows far too wide for one warp's registers. A row's dot product is reduced within each warp by
+ * the transposed sum (the T rows together), then the 8 warp totals are added in warp order in shared memory; thread
+ * q < T computes the loss of row q and hands r back through shared memory. Each element of X is read once, into
+ * registers, and used twice there. Why: the warp-per-row wide path re-reads each row from cache and keeps its
+ * accumulators in shared memory, and ran at 0.24 of the read-only ceiling at n = 2,000 on an H100 (this path: 0.76;
+ * n = 1,000: 0.50 and 0.89). Not below 513 columns: there most threads of the block would own no column (at n = 300,
+ * 75 of 256 float4 lanes), and the warp-per-row path was the faster one (0.52 against 0.45).
+ * Dynamic shared memory: (8 + 1) T doubles. Deterministic: fixed warp sums, warps added in order, rows in order.
+ */
+template <int K, bool VEC, bool GRAD, int T>
+__device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, const float *__restrict__ Y,
+                                               const float *__restrict__ W, long long from, long long to, int n,
+                                               const double *__restrict__ params, int loss,
+                                               double *__restrict__ partial) {
+    constexpr int C = VEC ? 4 * K : K;  // columns per thread
+    constexpr int THREADS = 256;
+    constexpr int WARPS = THREADS / 32;
+    static_assert(T >= 1 && T <= 32 && (T & (T - 1)) == 0, "T a power of two, at most 32");
+    LR_DYNAMIC_SHARED(double, smem);
+    double *warpTotals = smem;         // [WARPS][T]
+    double *residuals = smem + WARPS * T;  // [T]
+    const int t = threadIdx.x;
+    const int lane = t & 31;
+    const int warp = t >> 5;
+    const int width = GRAD ? n + 3 : LR_VALUE_WIDTH;
+
+    double th[C];
+    double acc[C];
+#pragma unroll
+    for (int k = 0; k < C; k++) {
+        const int j = lr_column<VEC, THREADS>(k, t);
+        th[k] = j < n ? params[j] : 0.0;
+        acc[k] = 0.0;
+    }
+    const double b = params[n];
+    double lossSum = 0.0, wSum = 0.0, rSum = 0.0;  // in threads t < T
+
+    const long long step = (long long)gridDim.x * T;
+    for (long long r0 = from + (long long)blockIdx.x * T; r0 < to; r0 += step) {  // uniform across the block
+        float x[T][C];
+        lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
+        double s[T];
+#pragma unroll
+        for (int q = 0; q < T; q++) {
+            double acc_q = 0.0;
+#pragma unroll
+            for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[q][k], acc_q);
+            s[q] = acc_q;
+        }
+        const double warpTotal = lr_group_sum_rows<T, 32>(s, lane);
+        if ((lane & (32 / T - 1)) == 0) warpTotals[warp * T + lr_row_of_sub<T, 32>(lane)] = warpTotal;
+        __syncthreads();
+        if (t < T) {
+            double z = 0.0;
+            for (int wp = 0; wp < WARPS; wp++) z += warpTotals[wp * T + t];
+            z += b;
+            const long long row = r0 + t;
+            double r = 0.0;
+            if (row < to) {
+                const double w = (double)lr_weight(W, row);
+                double v;
+                const double d = lr_loss_and_derivative(loss, (double)__ldg(Y + row), z, &v);
+                lossSum += w * v;
+                wSum += w;
+                r = w * d;
+                rSum += r;
+            }
+            residuals[t] = r;
+        }
+        // warpTotals are read and residuals written before any thread goes on; the next tile's writes to
+        // warpTotals come after this barrier, its writes to residuals after the next one.
+        __syncthreads();
+        if (GRAD) {
+#pragma unroll
+            for (int q = 0; q < T; q++) {
+                const double r = residuals[q];  // 0 for a row past the end
+#pragma unroll
+                for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[q][k], acc[k]);
+            }
+        }
+    }
+    double *out = partial + (long long)blockIdx.x * width;
+    if (GRAD) {
+#pragma unroll
+        for (int k = 0; k < C; k++) {
+            const int j = lr_column<VEC, THREADS>(k, t);
+            if (j < n) out[LR_SLOT_GRAD + j] = acc[k];
+        }
+    }
+    if (warp == 0) {  // the scalar sums live in threads 0 .. T-1, all in warp 0
+        lossSum = lr_warp_sum(lossSum);
+        wSum = lr_warp_sum(wSum);
+        rSum = lr_warp_sum(rSum);
+        if (lane == 0) {
+            out[LR_SLOT_LOSS] = lossSum;
+            out[LR_SLOT_WSUM] = wSum;
+            if (GRAD) out[LR_SLOT_RSUM] = rSum;
+        }
+    }
 }
 
 /*
@@ -343,6 +449,22 @@ LR_NARROW_ENTRY(logreg_value_g2v1, 1, true, false, 2, 2)
 LR_NARROW_ENTRY(logreg_value_g8v1, 1, true, false, 4, 8)
 LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4, 32)
 LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2, 32)
+
+#define LR_BLOCK_ENTRY(NAME, K, VEC, GRAD, T)                                                                      \
+    extern "C" __global__ void __launch_bounds__(256, 2) NAME(                                                        \
+        const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
+        long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
+        lr_fused_block<K, VEC, GRAD, T>(X, Y, W, from, to, n, params, loss, partial);                              \
+    }
+
+LR_BLOCK_ENTRY(logreg_fused_bv1, 1, true, true, 8)
+LR_BLOCK_ENTRY(logreg_fused_bv2, 2, true, true, 2)
+LR_BLOCK_ENTRY(logreg_fused_bs4, 4, false, true, 8)
+LR_BLOCK_ENTRY(logreg_fused_bs8, 8, false, true, 2)
+LR_BLOCK_ENTRY(logreg_value_bv1, 1, true, false, 8)
+LR_BLOCK_ENTRY(logreg_value_bv2, 2, true, false, 2)
+LR_BLOCK_ENTRY(logreg_value_bs4, 4, false, false, 8)
+LR_BLOCK_ENTRY(logreg_value_bs8, 8, false, false, 2)
 
 #define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \

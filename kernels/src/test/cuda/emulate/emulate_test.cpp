@@ -108,10 +108,30 @@ static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
     return nullptr;
 }
 
+/* The block entry point for n (512 < n <= 2048) and its T, or null; the same choice as CudaDataTerm.blockKernel. */
+static const char *block(int n, bool grad, Kernel *k, int *rowsAtATime) {
+    struct E { int maxn; bool vec; Kernel fg, fv; int t; const char *name; };
+#define LR_E(MAXN, VEC, V, T) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, T, #V}
+    static const E table[] = {LR_E(1024, true, bv1, 8), LR_E(2048, true, bv2, 2), LR_E(1024, false, bs4, 8),
+                              LR_E(2048, false, bs8, 2)};
+#undef LR_E
+    if (n <= 512 || n > 2048) return nullptr;
+    for (const E &e : table) {
+        if (e.vec && n % 4 != 0) continue;
+        if (n <= e.maxn) {
+            *k = grad ? e.fg : e.fv;
+            *rowsAtATime = e.t;
+            return e.name;
+        }
+    }
+    return nullptr;
+}
+
 static void all_checks() {
     // Every layout, full and partly filled: g4s2 (5, 8 scalar), g2v1 (4, 8), g8s4 (19, 31), g8v1 (12, 32), s2, v1, v2,
-    // s4, s8, and the wide paths (shared-memory and global accumulators).
-    const int ns[] = {4, 5, 7, 8, 12, 19, 31, 32, 33, 100, 127, 128, 200, 255, 1000};
+    // s4, s8, the block path (bv1 516 and 1000, bs4 513 and 1001, bv2 2048, bs8 2047) and the wide paths (shared-memory
+    // and global accumulators: every n > 256 runs them too; the Java side picks the shared one for 257 .. 512).
+    const int ns[] = {4, 5, 7, 8, 12, 19, 31, 32, 33, 100, 127, 128, 200, 255, 257, 300, 513, 516, 1000, 1001, 2047, 2048};
     const unsigned grids[] = {3};  // every warp takes several steps (see below for warps with no row)
     for (int n : ns) {
         for (int weighted = n == 7 ? 0 : 1; weighted <= 1; weighted++) {  // unweighted (null W) once: it is one branch
@@ -161,6 +181,20 @@ static void all_checks() {
                             expect(std::memcmp(prefetched.data(), partial.data(), 8 * partial.size()) == 0,
                                    std::string("prefetching twin bit-identical ") + name + "_pf " + tag);
                         }
+                    }
+                    // block path (256 < n <= 2048): one partial row per block, bit-identical on a second run
+                    for (int grad = 1; grad >= 0; grad--) {
+                        Kernel k;
+                        int t;
+                        const char *name = block(n, grad, &k, &t);
+                        if (!name) continue;
+                        int wd = grad ? width : 2;
+                        std::vector<double> partial((size_t)grid * wd, std::nan(""));
+                        simt_launch(grid, 256, 8 * 9 * t, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data()); });
+                        compare(reduce(partial, grid, wd), want, wd, std::string(grad ? "fused " : "value ") + name + " " + tag);
+                        std::vector<double> again(partial.size(), std::nan(""));
+                        simt_launch(grid, 256, 8 * 9 * t, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, again.data()); });
+                        expect(std::memcmp(again.data(), partial.data(), 8 * partial.size()) == 0, std::string("bit-identical ") + name + " " + tag);
                     }
                     if (n > 256) {  // wide global-accumulator path: one partial row per warp
                         std::vector<double> partial((size_t)grid * 8 * width, std::nan(""));

@@ -137,7 +137,10 @@ public final class CudaDataTerm implements DataTerm {
         return resource;
     }
 
-    /** Chooses the fused kernel for n: registers for n ≤ 256, shared-memory accumulators, else global ones. */
+    /**
+     * Chooses the fused kernel for n: registers for n ≤ 256 (a warp or part of one a row) and for 512 < n ≤ 2,048 (a
+     * block a row), shared-memory accumulators otherwise, global ones where those do not fit.
+     */
     private Plan gradientPlan() {
         String k = narrowKernel(true);
         int sms = backend.multiprocessors();
@@ -145,6 +148,11 @@ public final class CudaDataTerm implements DataTerm {
         if (k != null) {
             int smem = 8 * width * 8;
             return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, true), smem), 8 * rowsInFlight(k), false);
+        }
+        String b = blockKernel(n, true);
+        if (b != null) {
+            int smem = 8 * 9 * blockRows(b);
+            return new Plan(b, CudaBackend.BLOCK, smem, sms * backend.occupancy(b, CudaBackend.BLOCK, smem), blockRows(b), false);
         }
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
@@ -162,6 +170,12 @@ public final class CudaDataTerm implements DataTerm {
     private Plan valuePlan() {
         String k = narrowKernel(false);
         int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
+        String b = k == null ? blockKernel(n, false) : null;
+        if (b != null) {
+            int blockSmem = 8 * 9 * blockRows(b);
+            return new Plan(b, CudaBackend.BLOCK, blockSmem, backend.multiprocessors() * backend.occupancy(b, CudaBackend.BLOCK, blockSmem),
+                    blockRows(b), false);
+        }
         if (k == null) {
             k = CudaKernels.VALUE_WIDE;
             return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
@@ -209,6 +223,34 @@ public final class CudaDataTerm implements DataTerm {
         else if (n <= 256) v = "s8";
         else return null;
         return (gradient ? "logreg_fused_" : "logreg_value_") + v;
+    }
+
+    /**
+     * The block entry point for {@code n} columns (512 < n ≤ 2,048: a block of 256 threads a row, columns and
+     * accumulators in registers), or null outside that range (package-private for tests). Must match fused.cu's
+     * LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
+     * on an H100 the warp-per-row path was faster at n = 300 (0.52 of the read-only ceiling against 0.45), the block
+     * path at n = 1,000 (0.89 against 0.50) and 2,000 (0.76 against 0.24).
+     */
+    static String blockKernel(int n, boolean gradient) {
+        String v;
+        if (n <= 512 || n > 2048) return null;
+        else if (n % 4 == 0 && n <= 1024) v = "bv1";
+        else if (n % 4 == 0) v = "bv2";
+        else if (n <= 1024) v = "bs4";
+        else v = "bs8";
+        return (gradient ? "logreg_fused_" : "logreg_value_") + v;
+    }
+
+    /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
+    static int blockRows(String kernel) {
+        switch (kernel.substring(kernel.lastIndexOf('_') + 1)) {
+            case "bv1":
+            case "bs4": return 8;
+            case "bv2":
+            case "bs8": return 2;
+            default: throw new IllegalArgumentException("unknown block kernel " + kernel);
+        }
     }
 
     /**

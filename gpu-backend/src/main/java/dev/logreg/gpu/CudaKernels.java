@@ -44,7 +44,27 @@ public final class CudaKernels {
     public static final String FUSED_G2V1 = "logreg_fused_g2v1";
     /** Entry point logreg_fused_g8v1 (see the group comment above). */
     public static final String FUSED_G8V1 = "logreg_fused_g8v1";
-    /** Fused value + gradient for any n: warp per row, accumulators per warp in shared memory. */
+    /**
+     * Fused value + gradient for 512 < n ≤ 2,048: a block of 256 threads a row, T rows at a time, columns (bs<K>: K
+     * scalar columns a thread; bv<K>: K float4 chunks, n % 4 == 0) and accumulators in registers (fused.cu,
+     * lr_fused_block). bv1 and bs4: n ≤ 1,024; bv2 and bs8: n ≤ 2,048.
+     */
+    public static final String FUSED_BV1 = "logreg_fused_bv1";
+    /** Entry point logreg_fused_bv2 (see the group comment above). */
+    public static final String FUSED_BV2 = "logreg_fused_bv2";
+    /** Entry point logreg_fused_bs4 (see the group comment above). */
+    public static final String FUSED_BS4 = "logreg_fused_bs4";
+    /** Entry point logreg_fused_bs8 (see the group comment above). */
+    public static final String FUSED_BS8 = "logreg_fused_bs8";
+    /** Value-only twins of the block kernels. */
+    public static final String VALUE_BV1 = "logreg_value_bv1";
+    /** Entry point logreg_value_bv2 (see the group comment above). */
+    public static final String VALUE_BV2 = "logreg_value_bv2";
+    /** Entry point logreg_value_bs4 (see the group comment above). */
+    public static final String VALUE_BS4 = "logreg_value_bs4";
+    /** Entry point logreg_value_bs8 (see the group comment above). */
+    public static final String VALUE_BS8 = "logreg_value_bs8";
+    /** Fused value + gradient for 256 < n ≤ 512 and n > 2,048: warp per row, accumulators per warp in shared memory. */
     public static final String FUSED_WIDE = "logreg_fused_wide";
     /** Fused value + gradient for n too wide for shared memory: accumulators in global memory, one partial row per warp. */
     public static final String FUSED_WIDE_GLOBAL = "logreg_fused_wide_global";
@@ -109,10 +129,15 @@ public final class CudaKernels {
             VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2,
             VALUE_G4S2, VALUE_G8S4, VALUE_G2V1, VALUE_G8V1);
 
-    /** Every entry point, each exactly once: the narrow ones, their prefetching twins, and the rest. */
+    /** The block entry points (512 < n ≤ 2,048), fused and value-only; they have no prefetching twins. */
+    static final List<String> BLOCK = List.of(FUSED_BV1, FUSED_BV2, FUSED_BS4, FUSED_BS8,
+            VALUE_BV1, VALUE_BV2, VALUE_BS4, VALUE_BS8);
+
+    /** Every entry point, each exactly once: the narrow ones, their prefetching twins, the block ones, and the rest. */
     public static final List<String> ALL = java.util.stream.Stream.of(
             NARROW.stream(),
             NARROW.stream().map(k -> k + PREFETCH_SUFFIX),
+            BLOCK.stream(),
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
                     REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM))
             .flatMap(x -> x).toList();

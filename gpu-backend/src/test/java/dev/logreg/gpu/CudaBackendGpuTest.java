@@ -54,10 +54,10 @@ class CudaBackendGpuTest {
     static Stream<Arguments> shapes() {
         List<Arguments> a = new ArrayList<>();
         // n = 1, 7: 4 lanes a row (g4s2); 8: 2 lanes a row, 16-byte loads (g2v1); 24: 8 lanes a row (g8v1); 30: 8
-        // lanes, scalar (g8s4); 37: scalar register path; 128: 16-byte loads; 1000: the wide path. m = 100,003 is not
-        // a multiple of any block or row step.
+        // lanes, scalar (g8s4); 37: scalar register path; 128: 16-byte loads; 1000, 1001: a block a row (bv1, bs4);
+        // 3000: the wide path. m = 100,003 is not a multiple of any block or row step.
         int[][] shapes = {{100_003, 1}, {100_003, 7}, {100_003, 8}, {50_021, 24}, {50_021, 30}, {30_011, 37}, {20_000, 128},
-            {3_001, 1000}, {5_003, 200}, {4_001, 255}};
+            {3_001, 1000}, {2_003, 1001}, {1_001, 3000}, {5_003, 200}, {4_001, 255}};
         for (int[] s : shapes) {
             for (Loss loss : List.of(Loss.log(), Loss.mse())) {
                 a.add(Arguments.of(s[0], s[1], loss, false));
@@ -93,15 +93,16 @@ class CudaBackendGpuTest {
     }
 
     /**
-     * Two wide terms on one backend, each needing more than 48 KiB of shared memory (n = 2,000: 125 KiB; n = 800:
-     * 50 KiB): binding the narrower second must not lower the limit the wider first one launches with.
+     * Two wide terms on one backend, each needing more than 48 KiB of shared memory (n = 6,000: 4 warps, 188 KiB;
+     * n = 2,600: 8 warps, 163 KiB): binding the narrower second must not lower the limit the wider first one launches
+     * with.
      */
     @Test
     void aNarrowerWideTermLeavesTheWiderOneLaunchable() {
-        Dataset wide = GpuTestSupport.data(21, 301, 2_000, false, 2.0);
-        Dataset narrower = GpuTestSupport.data(22, 203, 800, true, 2.0);
-        double[] pw = GpuTestSupport.params(23, 2_000, 2.0);
-        double[] pn = GpuTestSupport.params(24, 800, 2.0);
+        Dataset wide = GpuTestSupport.data(21, 301, 6_000, false, 2.0);
+        Dataset narrower = GpuTestSupport.data(22, 203, 2_600, true, 2.0);
+        double[] pw = GpuTestSupport.params(23, 6_000, 2.0);
+        double[] pn = GpuTestSupport.params(24, 2_600, 2.0);
         try (CudaDataTerm first = gpu.bind(wide, Loss.log()); CudaDataTerm second = gpu.bind(narrower, Loss.log())) {
             for (Object[] c : new Object[][] {{second, narrower, pn}, {first, wide, pw}}) {
                 CudaDataTerm t = (CudaDataTerm) c[0];
@@ -176,7 +177,7 @@ class CudaBackendGpuTest {
 
     @Test
     void pathsAgreeWithEachOther() {
-        for (int cols : new int[] {7, 128, 1000}) {
+        for (int cols : new int[] {7, 128, 1000, 3000}) {
             Dataset d = GpuTestSupport.data(17 + cols, 20_003, cols, true, 2.0);
             double[] p = GpuTestSupport.params(18, cols, 2.0);
             double[] gRef = new double[cols + 1];
@@ -230,8 +231,8 @@ class CudaBackendGpuTest {
 
     @Test
     void twoRunsAreBitIdentical() {
-        for (int cols : new int[] {7, 24, 128, 1000}) {
-            Dataset d = GpuTestSupport.data(23 + cols, cols == 1000 ? 20_011 : 100_003, cols, true, 2.0);
+        for (int cols : new int[] {7, 24, 128, 1000, 3000}) {
+            Dataset d = GpuTestSupport.data(23 + cols, cols >= 1000 ? 20_011 : 100_003, cols, true, 2.0);
             double[] p = GpuTestSupport.params(24, cols, 2.0);
             try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
                 for (GradientPath path : List.of(GradientPath.FUSED, GradientPath.TWO_PASS)) {
@@ -292,7 +293,7 @@ class CudaBackendGpuTest {
     @Test
     void kernelsFromPtxAgreeWithReference() {
         try (CudaBackend ptx = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withImage(CudaOptions.KernelImage.PTX).withSynchronizeEachLaunch(true))) {
-            for (int cols : new int[] {7, 128, 1000}) {
+            for (int cols : new int[] {7, 128, 1000, 3000}) {
                 Dataset d = GpuTestSupport.data(31 + cols, 10_007, cols, true, 2.0);
                 double[] p = GpuTestSupport.params(32, cols, 2.0);
                 double[] gRef = new double[cols + 1];

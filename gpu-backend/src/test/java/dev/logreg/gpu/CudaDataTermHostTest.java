@@ -43,6 +43,47 @@ class CudaDataTermHostTest {
         }
     }
 
+    /** Every n in (512, 2048] gets a block kernel whose threads cover all n columns; other n get none. */
+    @Test
+    void blockKernelCoversEveryColumn() {
+        for (int n = 1; n <= 2100; n++) {
+            for (boolean gradient : new boolean[] {true, false}) {
+                String k = CudaDataTerm.blockKernel(n, gradient);
+                if (n <= 512 || n > 2048) {
+                    assertNull(k, "n=" + n);
+                    continue;
+                }
+                assertNotNull(k, "n=" + n);
+                assertTrue(CudaKernels.ALL.contains(k), k + " is not an entry point");
+                assertEquals(gradient, k.startsWith("logreg_fused_"), k);
+                boolean vec = k.charAt(k.length() - 2) == 'v';
+                int per = k.charAt(k.length() - 1) - '0';
+                assertTrue((vec ? 4 : 1) * per * 256 >= n, k + " covers too few columns, n = " + n);
+                assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
+            }
+        }
+    }
+
+    /** The Java table of T matches fused.cu's LR_BLOCK_ENTRY table. */
+    @Test
+    void blockRowsMatchFusedCu() throws Exception {
+        String dir = System.getProperty("logreg.test.kernelSources", "");
+        Path src = dir.isEmpty() ? Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu")
+                : Path.of(dir, "fused.cu");
+        assumeTrue(Files.isRegularFile(src), "kernels sources not found at " + src + " (run from the gpu-backend module)");
+        Matcher m = Pattern.compile("LR_BLOCK_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+)\\)").matcher(Files.readString(src));
+        int seen = 0;
+        while (m.find()) {
+            String name = m.group(1);
+            assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
+            assertEquals((Boolean.parseBoolean(m.group(3)) ? "bv" : "bs") + m.group(2), name.substring(name.lastIndexOf('_') + 1), name + ": K and VEC vs name");
+            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.blockRows(name), name + ": T");
+            assertTrue(CudaKernels.BLOCK.contains(name), name + " is not in CudaKernels.BLOCK");
+            seen++;
+        }
+        assertEquals(CudaKernels.BLOCK.size(), seen, "block entries found in fused.cu");
+    }
+
     /**
      * The Java table of rows in flight matches fused.cu's entry table (where the sources are at hand: the folder named
      * by {@code -Dlogreg.test.kernelSources}, as in the GPU bundle, else the kernels module beside this one).
