@@ -9,3 +9,4 @@
 #include "twopass.cu"
 #include "blas.cu"
 #include "aux.cu"
+#include "hessian.cu"

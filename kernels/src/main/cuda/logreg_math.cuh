@@ -86,6 +86,21 @@ LR_HD double lr_loss_and_derivative(int loss, double y, double z, double *value)
     return lr_residual_of_tail(y, z, e);
 }
 
+/**
+ * d2l/dz2 for loss id {@code loss}, the weight of row i in the Hessian (1/M) sum w_i l''_i x~_i x~_i^T:
+ *   log loss       sigma(z) sigma(-z)
+ *   squared error  s^2 + (sigma(z) - y) s (sigma(-z) - sigma(z)),  s = sigma(z) sigma(-z)
+ * (the same expressions, in the same order, as LogLoss and SquaredErrorLoss.secondDerivative).
+ */
+LR_HD double lr_second_derivative(int loss, double y, double z) {
+    const double e = lr_tail(z);
+    const double p = lr_sigmoid_of_tail(e, z >= 0.0);
+    const double q = lr_sigmoid_of_tail(e, z <= 0.0);
+    const double s = p * q;
+    if (loss == LOGREG_LOSS_MSE) return s * s + lr_residual_of_tail(y, z, e) * s * (q - p);
+    return s;
+}
+
 /** One row's loss alone. */
 LR_HD double lr_loss(int loss, double y, double z) {
     return loss == LOGREG_LOSS_MSE ? lr_mse_loss(y, z) : lr_log_loss(y, z);

@@ -11,6 +11,8 @@
  *   l'(z) vs central difference of l in double, z in [-30, 30]: |diff| <= 1e-6 |l'| + 8 eps |l| / (2h)
  *   (h = cbrt(eps) max(1, |z|), the second term the rounding of the quotient itself)
  *   lr_loss_and_derivative bit-identical to the separate functions
+ *   d2l/dz2 (lr_second_derivative), y in {0, 1}, z in [-700, 700]: log loss <= 8 ulps; squared error within
+ *   16 ulps of the sum of its two terms' magnitudes (s^2 + |(sigma - y) s (q - p)|: the terms cancel where it changes sign)
  * Values below DBL_MIN (2.2e-308) count with an absolute floor of DBL_MIN: they underflow in double.
  * Exit status 0 when every check passes, 1 otherwise; one line per check on stdout.
  * Launch shape: none (host program). Deterministic: yes (a fixed grid of z values).
@@ -30,6 +32,13 @@ static ld ref_log_loss(ld y, ld z) {
 static ld ref_residual(ld y, ld z) { return y == 1.0L ? -ref_sigmoid(-z) : ref_sigmoid(z) - y; }
 static ld ref_mse(ld y, ld z) { ld d = ref_residual(y, z); return 0.5L * d * d; }
 static ld ref_mse_derivative(ld y, ld z) { return ref_residual(y, z) * ref_sigmoid(z) * ref_sigmoid(-z); }
+static ld ref_second(int loss, ld y, ld z, ld *magnitude) {
+    ld p = ref_sigmoid(z), q = ref_sigmoid(-z), s = p * q;
+    if (loss == LOGREG_LOSS_LOG) { *magnitude = s; return s; }
+    ld t = ref_residual(y, z) * s * (q - p);
+    *magnitude = s * s + fabsl(t);
+    return s * s + t;
+}
 
 static int failures = 0;
 
@@ -67,6 +76,8 @@ int main() {
     Worst dmse{"squared error dl/dz, |z| <= 700 [ulps]", 16};
     Worst fd{"dl/dz vs central difference, |z| <= 30 [bound]", 1};
     Worst combo{"lr_loss_and_derivative == parts [ulps]", 0};
+    Worst d2log{"log loss d2l/dz2, |z| <= 700 [ulps]", 8};
+    Worst d2mse{"squared error d2l/dz2, |z| <= 700 [ulps of its terms]", 16};
 
     const int steps = 200001;
     for (int i = 0; i < steps; i++) {
@@ -83,6 +94,12 @@ int main() {
             dmse.see(rel_ulps(lr_mse_derivative(y, z), ref_mse_derivative(y, z), 1e-300L), y, z,
                      lr_mse_derivative(y, z), ref_mse_derivative(y, z));
             for (int kind = 0; kind <= 1; kind++) {
+                // Error relative to the magnitude of the terms (for the log loss, the value itself).
+                ld mag;
+                ld want2 = ref_second(kind, y, z, &mag);
+                double got2 = lr_second_derivative(kind, y, z);
+                (kind == LOGREG_LOSS_LOG ? d2log : d2mse).see(rel_ulps(got2, want2, DBL_MIN) * (double)(fabsl(want2) / (mag > (ld)DBL_MIN ? mag : (ld)DBL_MIN)),
+                                                             y, z, got2, want2);
                 double v;
                 double d = lr_loss_and_derivative(kind, y, z, &v);
                 double dv = kind == LOGREG_LOSS_MSE ? lr_mse_loss(y, z) : lr_log_loss(y, z);
@@ -130,6 +147,8 @@ int main() {
     dmse.report();
     fd.report();
     combo.report();
+    d2log.report();
+    d2mse.report();
     // Spot checks of the tails, printed for the record.
     printf("INFO sigma(-700) = %.17g, sigma(700) = %.17g, l(1, -1e4) = %.17g, l(0, 1e4) = %.17g\n",
            lr_sigmoid(-700.0), lr_sigmoid(700.0), lr_log_loss(1.0, -1e4), lr_log_loss(0.0, 1e4));

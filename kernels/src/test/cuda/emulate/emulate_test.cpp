@@ -2,7 +2,7 @@
  * emulate_test.cpp - runs every logreg kernel on the CPU under simt.h (one host thread per CUDA thread) and checks
  * its sums against plain host loops: the fused and value-only passes of every layout (each narrow variant, the wide
  * shared-memory and global-accumulator paths), the two-pass path, the cuBLAS residual step, margins, weight and read
- * sums, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
+ * sums, the Hessian's curvature and tile kernels, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
  * bit-identical, all of it under two thread schedules (first to last, last to first). This verifies indexing,
  * partitions, reductions and barriers without a GPU (the arithmetic is the host's).
  * Build: g++ -std=c++17 -O1 emulate_test.cpp. Exit status 0 when every check passes.
@@ -270,6 +270,62 @@ static void all_checks() {
             const std::string tag = std::string(grad ? "fused " : "value ") + name + " n=" + std::to_string(n) + " grid 9";
             compare(reduce(a, 9, wd), host_sums(d, p, 0, d.m, LOGREG_LOSS_LOG), wd, tag);
             expect(std::memcmp(a.data(), b.data(), 8 * a.size()) == 0, tag + ": prefetching twin bit-identical");
+        }
+    }
+    // The Hessian: curvature, tiles over 3 row chunks (the last one short), the chunks reduced in order, against a
+    // long double (1/M) sum c_i x~ x~^T, both losses; n = 31 fills one tile with the intercept, 32 spills it into a
+    // second, 70 needs three tiles a side (6 pairs).
+    for (int n : {1, 31, 32, 70}) {
+        for (int loss = LOGREG_LOSS_LOG; loss <= LOGREG_LOSS_MSE; loss++) {
+            Data d = make(203, n, true, 91u * n + loss);
+            std::vector<double> p(n + 1);
+            for (int j = 0; j <= n; j++) p[j] = std::cos(j + 2.0) / std::sqrt((double)n);
+            std::vector<double> c(d.m, std::nan(""));
+            simt_launch(5, 256, 0, [&] { logreg_curvature(d.x.data(), d.y.data(), d.w.data(), 0, d.m, n, p.data(), loss, c.data()); });
+            const int dim = n + 1;
+            const int tiles = (dim + LR_HESSIAN_TILE - 1) / LR_HESSIAN_TILE;
+            const int pairs = tiles * (tiles + 1) / 2;
+            const long long chunkRows = 96;  // 3 chunks of 203 rows: 96, 96, 11
+            const long long chunks = (d.m + chunkRows - 1) / chunkRows;
+            const int width = pairs * LR_HESSIAN_TILE * LR_HESSIAN_TILE;
+            std::vector<double> partial((size_t)chunks * width, std::nan(""));
+            simt_launch((unsigned)(pairs * chunks), 256, 0, [&] {
+                logreg_hessian_tiles(d.x.data(), c.data(), d.m, n, tiles, chunkRows, partial.data());
+            });
+            std::vector<double> sums = reduce(partial, chunks, width);
+            std::vector<long double> want(width, 0.0L);
+            std::vector<double> got(width, 0.0);
+            long double m = 0;
+            for (long long i = 0; i < d.m; i++) m += d.w[i];
+            int pp = 0;
+            for (int I = 0; I < tiles; I++) {
+                for (int J = I; J < tiles; J++, pp++) {
+                    for (int a = 0; a < LR_HESSIAN_TILE; a++) {
+                        for (int b = 0; b < LR_HESSIAN_TILE; b++) {
+                            const int ra = I * LR_HESSIAN_TILE + a, cb = J * LR_HESSIAN_TILE + b;
+                            const int slot = pp * LR_HESSIAN_TILE * LR_HESSIAN_TILE + LR_HESSIAN_TILE * a + b;
+                            got[slot] = sums[slot];
+                            if (ra > n || cb > n) continue;  // padding: must be 0 (checked against want = 0)
+                            long double h = 0;
+                            for (long long i = 0; i < d.m; i++) {
+                                long double z = p[n];
+                                for (int j = 0; j < n; j++) z += (long double)p[j] * d.x[i * n + j];
+                                const long double ci = (long double)d.w[i] * lr_second_derivative(loss, d.y[i], (double)z);
+                                const long double xa = ra < n ? d.x[i * n + ra] : 1.0L, xb = cb < n ? d.x[i * n + cb] : 1.0L;
+                                h += ci * xa * xb;
+                            }
+                            want[slot] = h;
+                        }
+                    }
+                }
+            }
+            compare(got, want, width, "hessian n=" + std::to_string(n) + (loss == LOGREG_LOSS_MSE ? " mse" : " log"));
+            std::vector<double> again((size_t)chunks * width, std::nan(""));
+            simt_launch((unsigned)(pairs * chunks), 256, 0, [&] {
+                logreg_hessian_tiles(d.x.data(), c.data(), d.m, n, tiles, chunkRows, again.data());
+            });
+            expect(std::memcmp(again.data(), partial.data(), 8 * partial.size()) == 0, "hessian bit-identical n=" + std::to_string(n));
+            (void)m;
         }
     }
     // The reduction alone: widths around the 32-column block and rows around the row lanes, against a long double

@@ -197,6 +197,7 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_margins, 1024), SIMCUDA_KERNEL(logreg_tp_residual, 256),
     SIMCUDA_KERNEL(logreg_tp_xtr, 1024), SIMCUDA_KERNEL(logreg_blas_residual, 256),
     SIMCUDA_KERNEL(logreg_weight_sum, 256), SIMCUDA_KERNEL(logreg_read_sum, 256),
+    SIMCUDA_KERNEL(logreg_curvature, 1024), SIMCUDA_KERNEL(logreg_hessian_tiles, 256),
 };
 
 bool imageHasEntry(const Module &m, const char *name) {

@@ -367,7 +367,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * The statistics of the model on the training rows, from the Hessian of the training backend or, where it forms
-     * none (the GPU), of the CPU backend where usable, else of the reference backend.
+     * none (the GPU beyond 2,048 features), of the CPU backend where usable, else of the reference backend.
      */
     static CoefficientStatistics coefficientStatistics(BackendFactory factory, Backend backend, Dataset train, TrainingResult result,
                                                        double confidence, int threads) {
@@ -424,7 +424,7 @@ final class TrainCommand implements Callable<Integer> {
     private static String secondOrderHint(TrainingResult r) {
         boolean quasiNewton = r.optimizer().equals("lbfgs") || r.optimizer().equals("owlqn");
         if (!quasiNewton || r.model().features() > NEWTON_HINT_MAX_FEATURES) return "";
-        return ", or try --optimizer newton (second order, on the cpu and reference backends: tens of iterations for "
+        return ", or try --optimizer newton (second order: tens of iterations for "
                 + r.model().features() + " features)";
     }
 

@@ -496,7 +496,7 @@ class CommandLineTest {
         assertBadInput(CliRun.of(concat(base, "--stats", "--class-weight", "balanced")), "--class-weight balanced reweights the classes");
     }
 
-    /** Where the training backend forms no Hessian (the GPU), --stats takes it from the CPU backend, else the reference. */
+    /** Where the training backend forms no Hessian (the GPU beyond 2,048 features), --stats takes the CPU backend's, else the reference's. */
     @Test
     void statsFallBackToABackendWithAHessian() throws IOException {
         SplittableRandom r = new SplittableRandom(5);

@@ -27,7 +27,9 @@ import java.util.Objects;
  * row range alone, and every sum is formed in an order fixed by that grid, so the same call gives bit-identical
  * results, run after run, on the same device.
  *
- * <p>{@link #supportsHessian()} is false: Newton's method is not offered on the GPU (L-BFGS needs only the gradient).
+ * <p>{@link #hessian} (for Newton's method and coefficient statistics) is formed on the device for up to
+ * {@value #HESSIAN_MAX_FEATURES} features: a curvature pass (c_i = w_i ℓ''(z_i), as the margins) and a tiled pass over
+ * 32 x 32 tiles of the upper triangle, row chunks reduced in order (hessian.cu); (n + 1)² doubles come back.
  *
  * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
  * {@link BackendException} naming the call and its {@code CUresult}. Owned by its {@link CudaBackend}; the caller
@@ -37,6 +39,12 @@ import java.util.Objects;
 public final class CudaDataTerm implements DataTerm {
     /** Staging chunk for uploads: 32 MiB of pinned memory (or one row, if larger). */
     private static final long UPLOAD_CHUNK_BYTES = 32L << 20;
+    /** Most features for which the Hessian is formed on the device ((n + 1)² doubles, 33 MB at 2,048). */
+    static final int HESSIAN_MAX_FEATURES = 2048;
+    /** Tile side of hessian.cu (LR_HESSIAN_TILE). */
+    private static final int HESSIAN_TILE = 32;
+    /** Bound on the Hessian's partial tiles (row chunks x tile pairs x 32 x 32 doubles). */
+    private static final long HESSIAN_PARTIAL_LIMIT = 256L << 20;
     /** Rows per margins launch (the device buffer of logits holds this many doubles). */
     private static final int MARGINS_CHUNK = 1 << 20;
     /** Rows per cublasSgemv call (its dimensions are {@code int}). */
@@ -70,6 +78,9 @@ public final class CudaDataTerm implements DataTerm {
     private DeviceBuffer blasGradient;
     private DeviceBuffer marginsBuffer;
     private DeviceBuffer copyScratch;
+    private DeviceBuffer curvature;
+    private DeviceBuffer hessianPartial;
+    private DeviceBuffer hessianSums;
     private boolean closed;
 
     /**
@@ -150,10 +161,7 @@ public final class CudaDataTerm implements DataTerm {
             return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, true), smem), 8 * rowsInFlight(k), false);
         }
         String b = blockKernel(n, true);
-        if (b != null) {
-            int smem = 8 * 9 * blockRows(b);
-            return new Plan(b, CudaBackend.BLOCK, smem, sms * backend.occupancy(b, CudaBackend.BLOCK, smem), blockRows(b), false);
-        }
+        if (b != null) return blockPlan(b);
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
         if (warps >= 1) {
@@ -170,17 +178,19 @@ public final class CudaDataTerm implements DataTerm {
     private Plan valuePlan() {
         String k = narrowKernel(false);
         int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
-        String b = k == null ? blockKernel(n, false) : null;
-        if (b != null) {
-            int blockSmem = 8 * 9 * blockRows(b);
-            return new Plan(b, CudaBackend.BLOCK, blockSmem, backend.multiprocessors() * backend.occupancy(b, CudaBackend.BLOCK, blockSmem),
-                    blockRows(b), false);
-        }
-        if (k == null) {
-            k = CudaKernels.VALUE_WIDE;
-            return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
-        }
-        return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, false), smem), 8 * rowsInFlight(k), false);
+        if (k != null) return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, false), smem), 8 * rowsInFlight(k), false);
+        String b = blockKernel(n, false);
+        if (b != null) return blockPlan(b);
+        k = CudaKernels.VALUE_WIDE;
+        return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
+    }
+
+    /** A block kernel's plan (fused.cu, lr_fused_block): (8 + 1) T doubles of shared memory, T rows a block at a time. */
+    private Plan blockPlan(String kernel) {
+        int rowsAtATime = blockRows(kernel);
+        int smem = 8 * 9 * rowsAtATime;
+        return new Plan(kernel, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(kernel, CudaBackend.BLOCK, smem),
+                rowsAtATime, false);
     }
 
     /**
@@ -447,10 +457,85 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    /** False: the GPU backend does not form the Hessian (use L-BFGS, not Newton). */
+    /** True up to {@value #HESSIAN_MAX_FEATURES} features. */
     @Override
     public boolean supportsHessian() {
-        return false;
+        return n <= HESSIAN_MAX_FEATURES;
+    }
+
+    /**
+     * The (n+1)×(n+1) Hessian (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ over all rows, on the device (hessian.cu): each entry a
+     * float64 sum of (cᵢ x̃_a) x̃_b with a ≤ b, the association of the reference backend, mirrored. All-zero where
+     * every weight is 0 (as a gradient over such rows).
+     *
+     * @throws UnsupportedOperationException beyond {@value #HESSIAN_MAX_FEATURES} features
+     */
+    @Override
+    public void hessian(double[] parameters, double[] result) {
+        check();
+        checkParams(parameters);
+        int d = n + 1;
+        Objects.requireNonNull(result, "out");
+        if (result.length != d * d) throw new IllegalArgumentException("out has length " + result.length + ", expected " + ((long) d * d));
+        if (!supportsHessian()) {
+            throw new UnsupportedOperationException("the GPU backend forms the Hessian for at most " + HESSIAN_MAX_FEATURES + " features, not "
+                    + n + "; use an optimizer other than Newton");
+        }
+        int tiles = (d + HESSIAN_TILE - 1) / HESSIAN_TILE;
+        int pairs = tiles * (tiles + 1) / 2;
+        int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
+        long width = (long) pairs * tileDoubles;
+        // Row chunks: enough blocks (pairs x chunks) to fill the device, within the partial buffer's bound; whole
+        // multiples of 32 rows (the kernel stages 32 at a time).
+        long maxChunks = Math.max(1, Math.min((rows + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
+        long wanted = Math.max(1, (8L * backend.multiprocessors() + pairs - 1) / pairs);
+        long chunks = Math.min(maxChunks, wanted);
+        long chunkRows = ((rows + chunks - 1) / chunks + HESSIAN_TILE - 1) / HESSIAN_TILE * HESSIAN_TILE;
+        chunks = (rows + chunkRows - 1) / chunkRows;
+        try {
+            if (curvature == null) {
+                // The sizes depend on the rows, n and the device alone: the same every call.
+                ensureFits(8 * rows + 8 * chunks * width + 8 * width, "Hessian workspaces (curvature, partial tiles, sums)");
+                curvature = own(DeviceBuffer.allocate(8 * rows, backend.allocations(), "Hessian curvature"));
+                hessianPartial = own(DeviceBuffer.allocate(8 * chunks * width, backend.allocations(), "Hessian partial tiles"));
+                hessianSums = own(DeviceBuffer.allocate(8 * width, backend.allocations(), "Hessian sums"));
+            }
+            uploadParams(parameters);
+            int grid = (int) Math.max(1, Math.min(smallGrid, (rows + 7) / 8));
+            backend.launch(CudaKernels.CURVATURE, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {0}),
+                    Pointer.to(new long[] {rows}), Pointer.to(new int[] {n}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
+                    Pointer.to(curvature.pointer())));
+            backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {n}),
+                    Pointer.to(new int[] {tiles}), Pointer.to(new long[] {chunkRows}), Pointer.to(hessianPartial.pointer())));
+            int w = Math.toIntExact(width);
+            backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(w), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
+                    Pointer.to(hessianPartial.pointer()), Pointer.to(new long[] {chunks}), Pointer.to(new int[] {w}),
+                    Pointer.to(hessianSums.pointer())));
+            double[] sums = new double[w];
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(sums), hessianSums.pointer(), 8L * w), "cuMemcpyDtoH(Hessian)");
+            double m = weightSum(0, rows);
+            int pair = 0;
+            for (int ti = 0; ti < tiles; ti++) {
+                for (int tj = ti; tj < tiles; tj++, pair++) {
+                    for (int a = 0; a < HESSIAN_TILE; a++) {
+                        int r = ti * HESSIAN_TILE + a;
+                        if (r >= d) break;
+                        // In a diagonal tile only a ≤ b: (c x̃_a) x̃_b with the smaller index first, as in the other tiles.
+                        for (int b = ti == tj ? a : 0; b < HESSIAN_TILE; b++) {
+                            int c = tj * HESSIAN_TILE + b;
+                            if (c >= d) break;
+                            double v = m > 0 ? sums[pair * tileDoubles + HESSIAN_TILE * a + b] / m : 0.0;
+                            result[r * d + c] = v;
+                            result[c * d + r] = v;
+                        }
+                    }
+                }
+            }
+        } catch (BackendException e) {
+            throw fail(e);
+        }
     }
 
     // ---- diagnostics for benchmarks ----

@@ -88,6 +88,10 @@ public final class CudaKernels {
     public static final String VALUE_G8V1 = "logreg_value_g8v1";
     /** Entry point logreg_value_wide (see the group comment above). */
     public static final String VALUE_WIDE = "logreg_value_wide";
+    /** The Hessian, pass 1: c_i = w_i ℓ''(y_i, z_i) per row (hessian.cu). */
+    public static final String CURVATURE = "logreg_curvature";
+    /** The Hessian, pass 2: per (32 x 32 tile pair, row chunk) partial sums of c_i x̃_ia x̃_ib (hessian.cu). */
+    public static final String HESSIAN_TILES = "logreg_hessian_tiles";
     /** Second stage of every deterministic reduction: sums partial rows in order. */
     public static final String REDUCE_PARTIALS = "logreg_reduce_partials";
     /** Batch prediction: the logits z of a row range. */
@@ -139,6 +143,6 @@ public final class CudaKernels {
             NARROW.stream().map(k -> k + PREFETCH_SUFFIX),
             BLOCK.stream(),
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
-                    REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM))
+                    REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES))
             .flatMap(x -> x).toList();
 }

@@ -350,6 +350,52 @@ class CudaBackendGpuTest {
         }
     }
 
+    /**
+     * The device's Hessian equals the reference backend's (float64 sums in another order: 1e-10 of the largest
+     * entry), is symmetric, and is the same bits twice: weighted rows, both losses, one tile (n = 1, 7, 30), the
+     * intercept alone in a second tile (31), two and five tiles a side (37, 128), a block-path width (600).
+     */
+    @Test
+    void hessianMatchesTheReference() {
+        try (ReferenceBackend ref = new ReferenceBackend()) {
+            for (int cols : new int[] {1, 7, 30, 31, 37, 128, 600}) {
+                Dataset d = GpuTestSupport.data(61 + cols, cols >= 128 ? 3_001 : 20_011, cols, true, 2.0);
+                double[] p = GpuTestSupport.params(62, cols, 2.0);
+                for (Loss loss : List.of(Loss.log(), Loss.mse())) {
+                    int dim = cols + 1;
+                    double[] want = new double[dim * dim];
+                    try (DataTerm r = ref.bind(d, loss)) {
+                        r.hessian(p, want);
+                    }
+                    double scale = 0;
+                    for (double v : want) scale = Math.max(scale, Math.abs(v));
+                    try (CudaDataTerm t = gpu.bind(d, loss)) {
+                        double[] got = new double[dim * dim];
+                        double[] again = new double[dim * dim];
+                        t.hessian(p, got);
+                        t.hessian(p, again);
+                        String at = "n=" + cols + " " + loss;
+                        assertArrayEquals(got, again, 0.0, at + ": two calls, same bits");
+                        for (int i = 0; i < dim; i++) {
+                            for (int j = 0; j < dim; j++) {
+                                assertEquals(want[i * dim + j], got[i * dim + j], 1e-10 * scale, at + " H[" + i + "][" + j + "]");
+                                assertEquals(got[i * dim + j], got[j * dim + i], 0.0, at + " symmetry at " + i + ", " + j);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Dataset wide = GpuTestSupport.data(63, 3, CudaDataTerm.HESSIAN_MAX_FEATURES + 1, false, 1.0);
+        try (CudaDataTerm t = gpu.bind(wide, Loss.log())) {
+            assertFalse(t.supportsHessian());
+            int dim = wide.cols() + 1;
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> t.hessian(new double[dim], new double[dim * dim]));
+            assertTrue(e.getMessage().contains("at most " + CudaDataTerm.HESSIAN_MAX_FEATURES), e.getMessage());
+        }
+    }
+
     @Test
     void lifecycleAndValidation() {
         Dataset d = GpuTestSupport.data(51, 100, 3, false, 1.0);
@@ -359,8 +405,9 @@ class CudaBackendGpuTest {
         assertThrows(IllegalArgumentException.class, () -> t.value(5, 5, new double[4]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.value(new double[3]));
         assertTrue(e.getMessage().contains("expected features + 1 = 4"), e.getMessage());
-        assertFalse(t.supportsHessian());
-        assertThrows(UnsupportedOperationException.class, () -> t.hessian(new double[4], new double[16]));
+        assertTrue(t.supportsHessian());
+        IllegalArgumentException h = assertThrows(IllegalArgumentException.class, () -> t.hessian(new double[4], new double[15]));
+        assertTrue(h.getMessage().contains("expected 16"), h.getMessage());
         t.close();
         t.close();  // idempotent
         assertEquals(0, gpu.liveAllocations());

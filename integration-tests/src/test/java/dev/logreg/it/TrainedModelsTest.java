@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backend): within 1e-6 relative for L-BFGS, OWL-QN and Newton on the bundled breast-cancer data (raw scales), within
  * 1e-3 for the gradient-descent family on a well-conditioned set; and predicts the same labels as the optimum on at
  * least 99.9% of rows. The same run twice gives bit-identical coefficients. MSE, being non-convex, is checked by
- * agreement with the reference backend's run from the same start. Newton on a backend that forms no Hessian (the GPU)
- * must be refused before any work, with a message naming L-BFGS (OWL-QN with an L1 part).
+ * agreement with the reference backend's run from the same start. Newton on a backend that forms no Hessian must be
+ * refused before any work, with a message naming L-BFGS (OWL-QN with an L1 part); every backend here forms one.
  */
 class TrainedModelsTest {
     static final double EXACT = 1e-6;
@@ -119,7 +119,7 @@ class TrainedModelsTest {
         try (Backend backend = Backends.openOrSkip(backendName, t.data())) {
             TrainingOptions options = TrainingOptions.DEFAULT.withOptimizer(optimizer).withPenalty(t.penalty()).withCriteria(criteria);
             if (optimizer.equals("newton") && !computesHessian(backend, t.data())) {
-                // The GPU backend forms no Hessian: Newton is refused up front, naming the optimizer to use instead.
+                // A backend that forms no Hessian: Newton is refused up front, naming the optimizer to use instead.
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(backend, t.data(), options, null));
                 String instead = t.penalty().isSmooth() ? "use lbfgs" : "use owlqn";
                 assertTrue(e.getMessage().contains("newton") && e.getMessage().contains(instead), e.getMessage());

@@ -86,7 +86,7 @@ public record CoefficientStatistics(List<Coefficient> coefficients, double confi
             throw new IllegalArgumentException("the fit ended with " + fit.status() + ", not at the maximum likelihood"
                     + (fit.status() == dev.logreg.optim.Status.UNBOUNDED_COEFFICIENTS ? " (the data are separable: no finite maximum)" : ""));
         }
-        if (!term.supportsHessian()) throw new IllegalArgumentException("the term does not compute the Hessian; bind the data to the cpu or reference backend");
+        if (!term.supportsHessian()) throw new IllegalArgumentException("the term does not compute the Hessian (the gpu backend forms it for at most 2,048 features); bind the data to the cpu or reference backend");
         LogisticModel model = fit.model();
         int n = model.features();
         if (term.features() != n) throw new IllegalArgumentException("the term has " + term.features() + " features, the model " + n);

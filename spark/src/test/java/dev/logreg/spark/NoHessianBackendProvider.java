@@ -9,7 +9,7 @@ import dev.logreg.testing.WithoutHessian;
 
 /**
  * A test-only backend ({@code no-hessian-test}, registered through {@code META-INF/services} of the spark tests) whose
- * terms compute no Hessian, as the GPU backend's: what Newton on Spark must refuse before it starts. Priority below the
+ * terms compute no Hessian (as the GPU backend's beyond 2,048 features): what Newton on Spark must refuse before it starts. Priority below the
  * reference backend, so that {@code auto} never picks it.
  */
 public final class NoHessianBackendProvider implements BackendProvider {

@@ -40,6 +40,7 @@ import java.util.stream.IntStream;
  *   <li>the fused value+gradient pass, and the value-only pass, in GB/s of X read;</li>
  *   <li>as ceilings, a read-only reduction over X and a device-to-device copy (bytes read plus written);</li>
  *   <li>our unfused two-pass path, and the JCuBLAS (Sgemv) path where it loads;</li>
+ *   <li>the Hessian (Newton's method, coefficient statistics), where the term forms it;</li>
  *   <li>the same gradient in PyTorch on the same GPU and the same bytes ({@code benchmarks/gpu/torch_gradient.py},
  *       which also computes the float64 Newton optimum of the L2-penalised objective);</li>
  *   <li>full L-BFGS training (L2, λ = 1) to 1e-6 relative of that optimum, wall time, twice, with a bit-identity
@@ -189,6 +190,13 @@ public final class GpuBenchmark {
                     double v2 = t.valueAndGradient(0, rows, params, again, GradientPath.FUSED);
                     bitIdentical = Double.doubleToRawLongBits(v1) == Double.doubleToRawLongBits(v2) && Arrays.equals(ours, again);
                     oursValue = v1;
+                    // The Hessian Newton's method and --stats form once an iteration: X is read once by the curvature
+                    // pass and (n+1)/32-ish times, from cache in part, by the tile pass; its "GB/s" is X's bytes per call.
+                    if (t.supportsHessian()) {
+                        double[] h = new double[(cols + 1) * (cols + 1)];
+                        double hessianMs = time(Math.max(3, reps / 4), () -> t.hessian(params, h));
+                        add("Hessian (curvature + 32x32 tiles), for Newton", hessianMs, xBytes, readMs);
+                    }
                     // Last: a cuBLAS failure closes the term (the backend frees everything on a native failure).
                     if (CudaBackend.cublasProblem().isEmpty()) {
                         try {
