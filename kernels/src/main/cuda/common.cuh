@@ -50,6 +50,18 @@ __device__ __forceinline__ double lr_block_sum(double v, double *scratch) {
     return scratch[0];
 }
 
+/*
+ * z = x_row . theta + b for a warp working on one row: lane l adds columns l, l+32, ... in order, then the xor
+ * butterfly (every lane gets z). The margins and the Hessian's curvature pass share it.
+ */
+__device__ __forceinline__ double lr_warp_logit(const float *__restrict__ X, long long row, int n,
+                                                const double *__restrict__ params, int lane) {
+    const float *xr = X + row * (long long)n;
+    double s = 0.0;
+    for (int j = lane; j < n; j += 32) s = fma(__ldg(params + j), (double)__ldcs(xr + j), s);
+    return lr_warp_sum(s) + params[n];
+}
+
 /* Weight of row `row`: 1 where the data are unweighted (w == nullptr). */
 __device__ __forceinline__ float lr_weight(const float *__restrict__ w, long long row) {
     return w == nullptr ? 1.0f : __ldg(w + row);

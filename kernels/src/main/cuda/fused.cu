@@ -91,6 +91,30 @@ __device__ __forceinline__ int lr_row_of_sub(int sub) {
     return sub / (G / ROWS);
 }
 
+/* theta for the thread's columns lr_column<VEC, G>(k, sub) (0 past n) and zeroed gradient accumulators. */
+template <int C, bool VEC, int G>
+__device__ __forceinline__ void lr_load_theta(double (&th)[C], double (&acc)[C], const double *__restrict__ params, int n,
+                                              int sub) {
+#pragma unroll
+    for (int k = 0; k < C; k++) {
+        const int j = lr_column<VEC, G>(k, sub);
+        th[k] = j < n ? params[j] : 0.0;
+        acc[k] = 0.0;
+    }
+}
+
+/* The thread's share of each row's dot product: s[q] = sum_k th[k] x[q][k], in k order. */
+template <int ROWS, int C>
+__device__ __forceinline__ void lr_partial_dots(double (&s)[ROWS], const double (&th)[C], const float (&x)[ROWS][C]) {
+#pragma unroll
+    for (int q = 0; q < ROWS; q++) {
+        double acc_q = 0.0;
+#pragma unroll
+        for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[q][k], acc_q);
+        s[q] = acc_q;
+    }
+}
+
 /* Loads rows q = 0 .. ROWS-1 of group g (row r0 + q STRIDE + g, those below `to`; STRIDE = 32/G in a warp, 1 in
  * the block path) of the thread's columns (sub + G k) into x; zeros elsewhere. */
 template <int K, bool VEC, int ROWS, int G, int STRIDE>
@@ -147,12 +171,7 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 
     double th[C];
     double acc[C];
-#pragma unroll
-    for (int k = 0; k < C; k++) {
-        const int j = lr_column<VEC, G>(k, sub);
-        th[k] = j < n ? params[j] : 0.0;
-        acc[k] = 0.0;
-    }
+    lr_load_theta<C, VEC, G>(th, acc, params, n, sub);
     const double b = params[n];
     double lossSum = 0.0, wSum = 0.0, rSum = 0.0;
 
@@ -181,13 +200,7 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
         // Dot products of the group's ROWS rows: each lane's share, then the transposed group sum (this lane gets z
         // of row q).
         double s[ROWS];
-#pragma unroll
-        for (int qq = 0; qq < ROWS; qq++) {
-            double acc_q = 0.0;
-#pragma unroll
-            for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[qq][k], acc_q);
-            s[qq] = acc_q;
-        }
+        lr_partial_dots<ROWS, C>(s, th, x);
         const double zq = lr_group_sum_rows<ROWS, G>(s, lane) + b;
         // sigma, l and r once per row, by the row's first lane: the warp issues the double-precision exp, log1p and
         // division once for its (32/G) ROWS rows (a warp instruction costs the same for 1 lane or 32), then r of
@@ -275,12 +288,7 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
 
     double th[C];
     double acc[C];
-#pragma unroll
-    for (int k = 0; k < C; k++) {
-        const int j = lr_column<VEC, THREADS>(k, t);
-        th[k] = j < n ? params[j] : 0.0;
-        acc[k] = 0.0;
-    }
+    lr_load_theta<C, VEC, THREADS>(th, acc, params, n, t);
     const double b = params[n];
     double lossSum = 0.0, wSum = 0.0, rSum = 0.0;  // in threads t < T
 
@@ -289,13 +297,7 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
         float x[T][C];
         lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
         double s[T];
-#pragma unroll
-        for (int q = 0; q < T; q++) {
-            double acc_q = 0.0;
-#pragma unroll
-            for (int k = 0; k < C; k++) acc_q = fma(th[k], (double)x[q][k], acc_q);
-            s[q] = acc_q;
-        }
+        lr_partial_dots<T, C>(s, th, x);
         const double warpTotal = lr_group_sum_rows<T, 32>(s, lane);
         if ((lane & (32 / T - 1)) == 0) warpTotals[warp * T + lr_row_of_sub<T, 32>(lane)] = warpTotal;
         __syncthreads();

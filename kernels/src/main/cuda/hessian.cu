@@ -24,15 +24,9 @@ extern "C" __global__ void logreg_curvature(const float *__restrict__ X, const f
     const int lane = threadIdx.x & 31;
     const long long gwarp = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
     const long long nwarps = ((long long)gridDim.x * blockDim.x) >> 5;
-    const double b = params[n];
     for (long long row = from + gwarp; row < to; row += nwarps) {
-        const float *xr = X + row * (long long)n;
-        double s = 0.0;
-        for (int j = lane; j < n; j += 32) s = fma(__ldg(params + j), (double)__ldcs(xr + j), s);
-        s = lr_warp_sum(s);
-        if (lane == 0) {
-            out[row - from] = (double)lr_weight(W, row) * lr_second_derivative(loss, (double)__ldg(Y + row), s + b);
-        }
+        const double z = lr_warp_logit(X, row, n, params, lane);
+        if (lane == 0) out[row - from] = (double)lr_weight(W, row) * lr_second_derivative(loss, (double)__ldg(Y + row), z);
     }
 }
 

@@ -13,12 +13,8 @@ extern "C" __global__ void logreg_margins(const float *__restrict__ X, long long
     const int lane = threadIdx.x & 31;
     const long long gwarp = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
     const long long nwarps = ((long long)gridDim.x * blockDim.x) >> 5;
-    const double b = params[n];
     for (long long row = from + gwarp; row < to; row += nwarps) {
-        const float *xr = X + row * (long long)n;
-        double s = 0.0;
-        for (int j = lane; j < n; j += 32) s = fma(__ldg(params + j), (double)__ldcs(xr + j), s);
-        s = lr_warp_sum(s);
-        if (lane == 0) out[row - from] = s + b;
+        const double z = lr_warp_logit(X, row, n, params, lane);
+        if (lane == 0) out[row - from] = z;
     }
 }
