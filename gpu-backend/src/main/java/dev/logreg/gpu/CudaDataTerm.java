@@ -81,6 +81,8 @@ public final class CudaDataTerm implements DataTerm {
     private DeviceBuffer curvature;
     private DeviceBuffer hessianPartial;
     private DeviceBuffer hessianSums;
+    /** Σ w over all rows, M of the Hessian; NaN until the first Hessian. */
+    private double totalWeight = Double.NaN;
     private boolean closed;
 
     /**
@@ -515,7 +517,8 @@ public final class CudaDataTerm implements DataTerm {
                     Pointer.to(hessianSums.pointer())));
             double[] sums = new double[w];
             Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(sums), hessianSums.pointer(), 8L * w), "cuMemcpyDtoH(Hessian)");
-            double m = weightSum(0, rows);
+            if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
+            double m = totalWeight;
             int pair = 0;
             for (int ti = 0; ti < tiles; ti++) {
                 for (int tj = ti; tj < tiles; tj++, pair++) {
