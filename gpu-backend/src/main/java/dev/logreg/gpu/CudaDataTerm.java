@@ -57,6 +57,11 @@ public final class CudaDataTerm implements DataTerm {
     private final CudaBackend backend;
     private final long rows;
     private final int n;
+    /**
+     * Columns of X on the device: n, or n rounded up to a multiple of 4 with zero columns where that selects a kernel
+     * with 16-byte loads ({@link #deviceColumns}). The kernels see {@code cols} columns; θ is padded with zeros.
+     */
+    private final int cols;
     private final boolean weighted;
     private final int lossId;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -105,6 +110,7 @@ public final class CudaDataTerm implements DataTerm {
         this.backend = backend;
         this.rows = data.rows();
         this.n = data.cols();
+        this.cols = deviceColumns(n);
         this.weighted = data.isWeighted();
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
         int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
@@ -115,15 +121,15 @@ public final class CudaDataTerm implements DataTerm {
         this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         this.twoPassGrid = sms * backend.occupancy(CudaKernels.TP_RESIDUAL, CudaBackend.BLOCK, 0);
         this.blasGrid = sms * backend.occupancy(CudaKernels.BLAS_RESIDUAL, CudaBackend.BLOCK, 0);
-        long width = n + 3L;
+        long width = cols + 3L;
         long partialDoubles = Math.max(Math.max(fused.partialRows(fused.maxGrid) * width, (long) twoPassGrid * width),
                 Math.max((long) blasGrid * 3, (long) smallGrid));
         partialDoubles = Math.max(partialDoubles, valueOnly.partialRows(valueOnly.maxGrid) * CudaKernels.VALUE_WIDTH);
 
-        long xBytes = Math.multiplyExact(Math.multiplyExact(rows, (long) n), 4L);
+        long xBytes = Math.multiplyExact(Math.multiplyExact(rows, (long) cols), 4L);
         long yBytes = Math.multiplyExact(rows, 4L);
         long wBytes = weighted ? yBytes : 0;
-        long workBytes = Math.multiplyExact(partialDoubles, 8L) + 8L * (n + 1) + 8L * width;
+        long workBytes = Math.multiplyExact(partialDoubles, 8L) + 8L * (cols + 1) + 8L * width;
         long needed = xBytes + yBytes + wBytes + workBytes;
         long[] mem = backend.memoryInfo();
         if (needed > mem[0]) {
@@ -135,7 +141,7 @@ public final class CudaDataTerm implements DataTerm {
             x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
             y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels"));
             w = weighted ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
-            params = own(DeviceBuffer.allocate(8L * (n + 1), backend.allocations(), "parameters"));
+            params = own(DeviceBuffer.allocate(8L * (cols + 1), backend.allocations(), "parameters"));
             partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
             out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
             upload(data, perm);
@@ -157,12 +163,12 @@ public final class CudaDataTerm implements DataTerm {
     private Plan gradientPlan() {
         String k = narrowKernel(true);
         int sms = backend.multiprocessors();
-        int width = n + 3;
+        int width = cols + 3;
         if (k != null) {
             int smem = 8 * width * 8;
-            return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, true), smem), 8 * rowsInFlight(k), false);
+            return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(cols, true), smem), 8 * rowsInFlight(k), false);
         }
-        String b = blockKernel(n, true);
+        String b = blockKernel(cols, true);
         if (b != null) return blockPlan(b);
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
@@ -180,8 +186,8 @@ public final class CudaDataTerm implements DataTerm {
     private Plan valuePlan() {
         String k = narrowKernel(false);
         int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
-        if (k != null) return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(n, false), smem), 8 * rowsInFlight(k), false);
-        String b = blockKernel(n, false);
+        if (k != null) return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(cols, false), smem), 8 * rowsInFlight(k), false);
+        String b = blockKernel(cols, false);
         if (b != null) return blockPlan(b);
         k = CudaKernels.VALUE_WIDE;
         return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
@@ -213,8 +219,23 @@ public final class CudaDataTerm implements DataTerm {
      * Must match fused.cu's entry table.
      */
     private String narrowKernel(boolean gradient) {
-        String k = narrowKernel(n, gradient);
+        String k = narrowKernel(cols, gradient);
         return k != null && backend.options().prefetchRows() ? k + CudaKernels.PREFETCH_SUFFIX : k;
+    }
+
+    /**
+     * Columns of X on the device for n features (package-private for tests): n rounded up to a multiple of 4 where
+     * that turns a scalar-load kernel into its 16-byte-load twin, 64 < n ≤ 256 (s4, s8 → v1, v2) and 512 < n ≤ 2,048
+     * (bs4, bs8 → bv1, bv2); n elsewhere. At most 3 zero columns a row, under 5% more bytes. Why: on an H100 the
+     * twins were faster at every pair of neighbouring widths measured, counting the padding as bytes read: 127 → 128
+     * columns 0.85 → 0.93 of a read-only pass, 255 → 256 0.89 → 0.92, 1,001 → 1,000 0.73 → 0.89, 2,047 → 2,000
+     * 0.60 → 0.76; not at 64 columns or fewer, where the padding would be up to 3/61 of the row and the scalar
+     * layouts with few lanes a row do as well.
+     */
+    static int deviceColumns(int n) {
+        boolean scalarLoads = n % 4 != 0;
+        boolean twinAfterPadding = (n > 64 && n <= 256) || (n > 512 && n <= 2048);
+        return scalarLoads && twinAfterPadding ? (n + 3) / 4 * 4 : n;
     }
 
     /**
@@ -306,26 +327,30 @@ public final class CudaDataTerm implements DataTerm {
             fy[i] = blocks[i].labels();
             fw[i] = blocks[i].weights();
         }
-        long rowBytes = 4L * n;
+        long rowBytes = 4L * cols;
         long chunkRows = Math.max(1, Math.min(rows, UPLOAD_CHUNK_BYTES / rowBytes));
         try (PinnedBuffer pinned = PinnedBuffer.allocate(chunkRows * rowBytes, backend.allocations())) {
             FloatBuffer stage = pinned.bytes().asFloatBuffer();
             for (long r0 = 0; r0 < rows; r0 += chunkRows) {
                 long r1 = Math.min(rows, r0 + chunkRows);
-                gather(stage, r0, r1, perm, blocks, firstRows, fx, n);
+                gather(stage, r0, r1, perm, blocks, firstRows, fx, n, cols);
                 Cuda.check(JCudaDriver.cuMemcpyHtoD(x.at(r0 * rowBytes), pinned.pointer(), (r1 - r0) * rowBytes), "cuMemcpyHtoD(X rows " + r0 + "..)");
-                gather(stage, r0, r1, perm, blocks, firstRows, fy, 1);
+                gather(stage, r0, r1, perm, blocks, firstRows, fy, 1, 1);
                 Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(labels)");
                 if (weighted) {
-                    gather(stage, r0, r1, perm, blocks, firstRows, fw, 1);
+                    gather(stage, r0, r1, perm, blocks, firstRows, fw, 1, 1);
                     Cuda.check(JCudaDriver.cuMemcpyHtoD(w.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(weights)");
                 }
             }
         }
     }
 
-    /** Writes bound rows [r0, r1) of {@code src} (per block, {@code per} floats a row) into {@code dst} from 0. */
-    static void gather(FloatBuffer dst, long r0, long r1, int[] perm, RowBlock[] blocks, long[] firstRows, FloatBuffer[] src, int per) {
+    /**
+     * Writes bound rows [r0, r1) of {@code src} (per block, {@code per} floats a row) into {@code dst} from 0,
+     * {@code stride} floats a row: the row's {@code per} floats, then zeros (stride ≥ per).
+     */
+    static void gather(FloatBuffer dst, long r0, long r1, int[] perm, RowBlock[] blocks, long[] firstRows, FloatBuffer[] src, int per,
+                       int stride) {
         int pos = 0;
         long r = r0;
         int bi = 0;
@@ -334,8 +359,16 @@ public final class CudaDataTerm implements DataTerm {
             bi = blockIndex(firstRows, ds, bi);
             int local = (int) (ds - firstRows[bi]);
             int run = perm == null ? (int) Math.min(r1 - r, blocks[bi].rows() - local) : 1;
-            dst.put(pos, src[bi], local * per, run * per);
-            pos += run * per;
+            if (stride == per) {
+                dst.put(pos, src[bi], local * per, run * per);
+                pos += run * per;
+            } else {
+                for (int i = 0; i < run; i++) {
+                    dst.put(pos, src[bi], (local + i) * per, per);
+                    for (int j = per; j < stride; j++) dst.put(pos + j, 0f);
+                    pos += stride;
+                }
+            }
             r += run;
         }
     }
@@ -449,7 +482,7 @@ public final class CudaDataTerm implements DataTerm {
                 int count = (int) (c1 - c0);
                 int grid = Math.max(1, Math.min(smallGrid, (count + 7) / 8));
                 backend.launch(CudaKernels.MARGINS, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                        Pointer.to(x.pointer()), Pointer.to(new long[] {c0}), Pointer.to(new long[] {c1}), Pointer.to(new int[] {n}),
+                        Pointer.to(x.pointer()), Pointer.to(new long[] {c0}), Pointer.to(new long[] {c1}), Pointer.to(new int[] {cols}),
                         Pointer.to(params.pointer()), Pointer.to(marginsBuffer.pointer())));
                 Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(chunk), marginsBuffer.pointer(), 8L * count), "cuMemcpyDtoH(margins)");
                 System.arraycopy(chunk, 0, result, (int) (c0 - fromRow), count);
@@ -457,6 +490,11 @@ public final class CudaDataTerm implements DataTerm {
         } catch (BackendException e) {
             throw fail(e);
         }
+    }
+
+    /** The index in x̃ = (x, 1) of the device's column {@code j}: j below n, n for the intercept (cols), -1 otherwise. */
+    private int featureIndex(int j) {
+        return j < n ? j : j == cols ? n : -1;
     }
 
     /** True up to {@value #HESSIAN_MAX_FEATURES} features. */
@@ -483,7 +521,8 @@ public final class CudaDataTerm implements DataTerm {
             throw new UnsupportedOperationException("the GPU backend forms the Hessian for at most " + HESSIAN_MAX_FEATURES + " features, not "
                     + n + "; use an optimizer other than Newton");
         }
-        int tiles = (d + HESSIAN_TILE - 1) / HESSIAN_TILE;
+        int deviceDim = cols + 1;  // the device's x̃: cols columns (the padding zero), then the intercept
+        int tiles = (deviceDim + HESSIAN_TILE - 1) / HESSIAN_TILE;
         int pairs = tiles * (tiles + 1) / 2;
         int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
         long width = (long) pairs * tileDoubles;
@@ -506,10 +545,10 @@ public final class CudaDataTerm implements DataTerm {
             int grid = (int) Math.max(1, Math.min(smallGrid, (rows + 7) / 8));
             backend.launch(CudaKernels.CURVATURE, grid, CudaBackend.BLOCK, 0, Pointer.to(
                     Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {0}),
-                    Pointer.to(new long[] {rows}), Pointer.to(new int[] {n}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
+                    Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
                     Pointer.to(curvature.pointer())));
             backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {n}),
+                    Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}),
                     Pointer.to(new int[] {tiles}), Pointer.to(new long[] {chunkRows}), Pointer.to(hessianPartial.pointer())));
             int w = Math.toIntExact(width);
             backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(w), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
@@ -523,12 +562,12 @@ public final class CudaDataTerm implements DataTerm {
             for (int ti = 0; ti < tiles; ti++) {
                 for (int tj = ti; tj < tiles; tj++, pair++) {
                     for (int a = 0; a < HESSIAN_TILE; a++) {
-                        int r = ti * HESSIAN_TILE + a;
-                        if (r >= d) break;
+                        int r = featureIndex(ti * HESSIAN_TILE + a);
+                        if (r < 0) continue;
                         // In a diagonal tile only a ≤ b: (c x̃_a) x̃_b with the smaller index first, as in the other tiles.
                         for (int b = ti == tj ? a : 0; b < HESSIAN_TILE; b++) {
-                            int c = tj * HESSIAN_TILE + b;
-                            if (c >= d) break;
+                            int c = featureIndex(tj * HESSIAN_TILE + b);
+                            if (c < 0) continue;
                             double v = m > 0 ? sums[pair * tileDoubles + HESSIAN_TILE * a + b] / m : 0.0;
                             result[r * d + c] = v;
                             result[c * d + r] = v;
@@ -543,9 +582,9 @@ public final class CudaDataTerm implements DataTerm {
 
     // ---- diagnostics for benchmarks ----
 
-    /** Bytes of X on the device (rows × n × 4). */
+    /** Bytes of X on the device (rows × columns on the device × 4: with the padding, what a pass reads). */
     public long featureBytes() {
-        return rows * n * 4L;
+        return rows * cols * 4L;
     }
 
     /**
@@ -555,7 +594,7 @@ public final class CudaDataTerm implements DataTerm {
     public double readPass() {
         check();
         try {
-            long count = rows * n & ~3L;
+            long count = rows * cols & ~3L;
             int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
             backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
                     Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
@@ -597,7 +636,7 @@ public final class CudaDataTerm implements DataTerm {
 
     private Pointer rowArgs(long fromRow, long toRow) {
         return Pointer.to(Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()),
-                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {cols}),
                 Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}), Pointer.to(partial.pointer()));
     }
 
@@ -610,7 +649,7 @@ public final class CudaDataTerm implements DataTerm {
         Plan p = fused;
         int grid = p.grid(toRow - fromRow);
         backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
-        return reduce(p.partialRows(grid), n + 3);
+        return reduce(p.partialRows(grid), cols + 3);
     }
 
     private double[] twoPassSums(long fromRow, long toRow) {
@@ -622,28 +661,28 @@ public final class CudaDataTerm implements DataTerm {
         int grid = (int) Math.max(1, Math.min(twoPassGrid, (range + 7) / 8));
         backend.launch(CudaKernels.TP_RESIDUAL, grid, CudaBackend.BLOCK, 0, Pointer.to(
                 Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()),
-                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {cols}),
                 Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}), Pointer.to(residuals.pointer()), Pointer.to(partial.pointer())));
-        int block = Math.min(CudaBackend.BLOCK, (n + 31) / 32 * 32);
+        int block = Math.min(CudaBackend.BLOCK, (cols + 31) / 32 * 32);
         backend.launch(CudaKernels.TP_XTR, grid, block, 0, Pointer.to(
-                Pointer.to(x.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}),
+                Pointer.to(x.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {cols}),
                 Pointer.to(residuals.pointer()), Pointer.to(partial.pointer())));
-        return reduce(grid, n + 3);
+        return reduce(grid, cols + 3);
     }
 
     private double[] cublasSums(long fromRow, long toRow, double[] parameters) {
         jcuda.jcublas.cublasHandle h = backend.cublas();
         if (blasZ == null) {
             long cap = Math.min(rows, CUBLAS_CHUNK);
-            ensureFits(8 * cap + 8L * n, "cuBLAS workspaces");
+            ensureFits(8 * cap + 8L * cols, "cuBLAS workspaces");
             blasZ = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS z"));
             blasR = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS r"));
-            blasTheta = own(DeviceBuffer.allocate(4L * n, backend.allocations(), "cuBLAS theta"));
-            blasGradient = own(DeviceBuffer.allocate(4L * n, backend.allocations(), "cuBLAS gradient"));
+            blasTheta = own(DeviceBuffer.allocate(4L * cols, backend.allocations(), "cuBLAS theta"));
+            blasGradient = own(DeviceBuffer.allocate(4L * cols, backend.allocations(), "cuBLAS gradient"));
         }
-        float[] thetaF = new float[n];
+        float[] thetaF = new float[cols];  // zeros on the padding columns
         for (int j = 0; j < n; j++) thetaF[j] = (float) parameters[j];
-        Cuda.check(JCudaDriver.cuMemcpyHtoD(blasTheta.pointer(), Pointer.to(thetaF), 4L * n), "cuMemcpyHtoD(theta float32)");
+        Cuda.check(JCudaDriver.cuMemcpyHtoD(blasTheta.pointer(), Pointer.to(thetaF), 4L * cols), "cuMemcpyHtoD(theta float32)");
         Pointer one = Pointer.to(new float[] {1f});
         Pointer zero = Pointer.to(new float[] {0f});
         double lossSum = 0;
@@ -652,26 +691,26 @@ public final class CudaDataTerm implements DataTerm {
         boolean first = true;
         for (long c0 = fromRow; c0 < toRow; c0 += CUBLAS_CHUNK) {
             int count = (int) Math.min(CUBLAS_CHUNK, toRow - c0);
-            CUdeviceptr xc = x.at(c0 * n * 4L);
-            // Row-major X (count x n) is the column-major n x count matrix A, lda = n: z = Aᵀθ, g += A r.
-            int st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_T, n, count, one, xc, n, blasTheta.pointer(), 1, zero, blasZ.pointer(), 1);
+            CUdeviceptr xc = x.at(c0 * cols * 4L);
+            // Row-major X (count x cols) is the column-major cols x count matrix A, lda = cols: z = Aᵀθ, g += A r.
+            int st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_T, cols, count, one, xc, cols, blasTheta.pointer(), 1, zero, blasZ.pointer(), 1);
             if (st != 0) throw new BackendException("cublasSgemv(X theta) failed: status " + st);
             int grid = (int) Math.max(1, Math.min(blasGrid, ((long) count + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
             backend.launch(CudaKernels.BLAS_RESIDUAL, grid, CudaBackend.BLOCK, 0, Pointer.to(
                     Pointer.to(blasZ.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {c0}),
-                    Pointer.to(new long[] {count}), Pointer.to(params.pointer()), Pointer.to(new int[] {n}), Pointer.to(new int[] {lossId}),
+                    Pointer.to(new long[] {count}), Pointer.to(params.pointer()), Pointer.to(new int[] {cols}), Pointer.to(new int[] {lossId}),
                     Pointer.to(blasR.pointer()), Pointer.to(partial.pointer())));
             double[] s = reduce(grid, 3);
             lossSum += s[CudaKernels.SLOT_LOSS];
             wSum += s[CudaKernels.SLOT_WSUM];
             rSum += s[CudaKernels.SLOT_RSUM];
-            st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_N, n, count, one, xc, n, blasR.pointer(), 1, first ? zero : one, blasGradient.pointer(), 1);
+            st = JCublas2.cublasSgemv(h, cublasOperation.CUBLAS_OP_N, cols, count, one, xc, cols, blasR.pointer(), 1, first ? zero : one, blasGradient.pointer(), 1);
             if (st != 0) throw new BackendException("cublasSgemv(X^T r) failed: status " + st);
             first = false;
         }
-        float[] g = new float[n];
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(g), blasGradient.pointer(), 4L * n), "cuMemcpyDtoH(cuBLAS gradient)");
-        double[] s = new double[n + 3];
+        float[] g = new float[cols];
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(g), blasGradient.pointer(), 4L * cols), "cuMemcpyDtoH(cuBLAS gradient)");
+        double[] s = new double[cols + 3];
         s[CudaKernels.SLOT_LOSS] = lossSum;
         s[CudaKernels.SLOT_WSUM] = wSum;
         s[CudaKernels.SLOT_RSUM] = rSum;
@@ -689,8 +728,15 @@ public final class CudaDataTerm implements DataTerm {
         return s;
     }
 
+    /** θ and b to the device, θ padded with zeros to the device's columns (b at index cols, where the kernels read it). */
     private void uploadParams(double[] parameters) {
-        Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(parameters), 8L * (n + 1)), "cuMemcpyHtoD(parameters)");
+        double[] device = parameters;
+        if (cols != n) {
+            device = new double[cols + 1];
+            System.arraycopy(parameters, 0, device, 0, n);
+            device[cols] = parameters[n];
+        }
+        Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(device), 8L * (cols + 1)), "cuMemcpyHtoD(parameters)");
     }
 
     private void ensureFits(long bytes, String what) {

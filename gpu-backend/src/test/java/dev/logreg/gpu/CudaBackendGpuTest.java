@@ -55,9 +55,10 @@ class CudaBackendGpuTest {
         List<Arguments> a = new ArrayList<>();
         // n = 1, 7: 4 lanes a row (g4s2); 8: 2 lanes a row, 16-byte loads (g2v1); 24: 8 lanes a row (g8v1); 30: 8
         // lanes, scalar (g8s4); 37: scalar register path; 128: 16-byte loads; 1000, 1001: a block a row (bv1, bs4);
-        // 3000: the wide path. m = 100,003 is not a multiple of any block or row step.
+        // 3000: the wide path; 65, 255, 1001: padded on the device to 68, 256, 1004 (16-byte loads). m = 100,003 is
+        // not a multiple of any block or row step.
         int[][] shapes = {{100_003, 1}, {100_003, 7}, {100_003, 8}, {50_021, 24}, {50_021, 30}, {30_011, 37}, {20_000, 128},
-            {3_001, 1000}, {2_003, 1001}, {1_001, 3000}, {5_003, 200}, {4_001, 255}};
+            {3_001, 1000}, {2_003, 1001}, {1_001, 3000}, {5_003, 200}, {4_001, 255}, {5_003, 65}};
         for (int[] s : shapes) {
             for (Loss loss : List.of(Loss.log(), Loss.mse())) {
                 a.add(Arguments.of(s[0], s[1], loss, false));
@@ -142,16 +143,19 @@ class CudaBackendGpuTest {
 
     @Test
     void marginsMatchReference() {
-        Dataset d = GpuTestSupport.data(11, 10_007, 37, false, 2.0);
-        double[] p = GpuTestSupport.params(12, 37, 2.0);
-        double[] want = new double[10_007 - 5];
-        double[] got = new double[want.length];
-        try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log()); CudaDataTerm t = gpu.bind(d, Loss.log())) {
-            rt.margins(5, d.rows(), p, want);
-            t.margins(5, d.rows(), p, got);
-        }
-        for (int i = 0; i < want.length; i++) {
-            assertTrue(Math.abs(got[i] - want[i]) <= 1e-12 * (1 + Math.abs(want[i])), "margin " + i + ": got " + got[i] + ", want " + want[i]);
+        for (int cols : new int[] {37, 129}) {  // 129: padded to 132 columns on the device
+            Dataset d = GpuTestSupport.data(11, 10_007, cols, false, 2.0);
+            double[] p = GpuTestSupport.params(12, cols, 2.0);
+            double[] want = new double[10_007 - 5];
+            double[] got = new double[want.length];
+            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log()); CudaDataTerm t = gpu.bind(d, Loss.log())) {
+                rt.margins(5, d.rows(), p, want);
+                t.margins(5, d.rows(), p, got);
+            }
+            for (int i = 0; i < want.length; i++) {
+                assertTrue(Math.abs(got[i] - want[i]) <= 1e-12 * (1 + Math.abs(want[i])),
+                        "n=" + cols + " margin " + i + ": got " + got[i] + ", want " + want[i]);
+            }
         }
     }
 
@@ -353,13 +357,14 @@ class CudaBackendGpuTest {
     /**
      * The device's Hessian equals the reference backend's (float64 sums in another order: 1e-10 of the largest
      * entry), is symmetric, and is the same bits twice: weighted rows, both losses, one tile (n = 1, 7, 30), the
-     * intercept alone in a second tile (31), two and five tiles a side (37, 128), a block-path width (600).
+     * intercept alone in a second tile (31), two and five tiles a side (37, 128), a block-path width (600), and widths
+     * padded on the device (127 → 128, 601 → 604: the zero columns must not show).
      */
     @Test
     void hessianMatchesTheReference() {
         try (ReferenceBackend ref = new ReferenceBackend()) {
-            for (int cols : new int[] {1, 7, 30, 31, 37, 128, 600}) {
-                Dataset d = GpuTestSupport.data(61 + cols, cols >= 128 ? 3_001 : 20_011, cols, true, 2.0);
+            for (int cols : new int[] {1, 7, 30, 31, 37, 127, 128, 600, 601}) {
+                Dataset d = GpuTestSupport.data(61 + cols, cols >= 100 ? 3_001 : 20_011, cols, true, 2.0);
                 double[] p = GpuTestSupport.params(62, cols, 2.0);
                 for (Loss loss : List.of(Loss.log(), Loss.mse())) {
                     int dim = cols + 1;

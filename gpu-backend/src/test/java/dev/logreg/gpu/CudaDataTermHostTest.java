@@ -112,6 +112,25 @@ class CudaDataTermHostTest {
         assertEquals(CudaKernels.NARROW.size(), seen, "narrow entries found in fused.cu");
     }
 
+    /**
+     * Rows padded on the device only where that selects a 16-byte-load twin (64 < n ≤ 256, 512 < n ≤ 2,048, n % 4 ≠
+     * 0), to the next multiple of 4, and the padded width's kernel is that twin.
+     */
+    @Test
+    void paddingOnlyWhereItSelectsA16ByteLoadKernel() {
+        for (int n = 1; n <= 2100; n++) {
+            int cols = CudaDataTerm.deviceColumns(n);
+            boolean pads = n % 4 != 0 && ((n > 64 && n <= 256) || (n > 512 && n <= 2048));
+            assertEquals(pads ? (n + 3) / 4 * 4 : n, cols, "n=" + n);
+            if (pads) {
+                String k = CudaDataTerm.narrowKernel(cols, true);
+                if (k == null) k = CudaDataTerm.blockKernel(cols, true);
+                assertNotNull(k, "n=" + n);
+                assertEquals('v', k.charAt(k.length() - 2), "n=" + n + " padded to " + cols + " gets " + k);
+            }
+        }
+    }
+
     /** Gathering bound rows through a permutation, across several dataset blocks, gives the permuted rows. */
     @Test
     void gatherFollowsThePermutationAcrossBlocks() {
@@ -133,13 +152,16 @@ class CudaDataTermHostTest {
             fx[i] = blocks[i].features();
         }
         int[] perm = RowPermutation.of(rows, 11);
-        for (int[] p : new int[][] {null, perm}) {
-            FloatBuffer dst = FloatBuffer.allocate(20 * n);
-            CudaDataTerm.gather(dst, 13, 33, p, blocks, first, fx, n);
-            for (int k = 0; k < 20; k++) {
-                long row = p == null ? 13 + k : p[13 + k];
-                for (int j = 0; j < n; j++) {
-                    assertEquals(d.feature(row, j), dst.get(k * n + j), "bound row " + (13 + k) + " column " + j + (p == null ? "" : " (permuted)"));
+        for (int stride : new int[] {n, n + 2}) {  // as is, and padded with two zero columns (over stale contents)
+            for (int[] p : new int[][] {null, perm}) {
+                FloatBuffer dst = FloatBuffer.allocate(20 * stride);
+                for (int k = 0; k < dst.capacity(); k++) dst.put(k, Float.NaN);
+                CudaDataTerm.gather(dst, 13, 33, p, blocks, first, fx, n, stride);
+                for (int k = 0; k < 20; k++) {
+                    long row = p == null ? 13 + k : p[13 + k];
+                    String at = "bound row " + (13 + k) + (p == null ? "" : " (permuted)") + ", stride " + stride;
+                    for (int j = 0; j < n; j++) assertEquals(d.feature(row, j), dst.get(k * stride + j), at + " column " + j);
+                    for (int j = n; j < stride; j++) assertEquals(0f, dst.get(k * stride + j), at + " padding column " + j);
                 }
             }
         }
