@@ -24,6 +24,7 @@ import dev.logreg.optim.Status;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
+import dev.logreg.train.BoundData;
 import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
 import dev.logreg.train.CrossValidationResult;
@@ -216,19 +217,22 @@ final class TrainCommand implements Callable<Integer> {
                 cvResult = CrossValidation.run(b, train, options, cv, folds);
                 if (folds != null) folds.finish();
                 result = cvResult.refit();
+            } else if (stats) {
+                // One bind serves the fit and the Hessian of the statistics (on the GPU: one upload, not two).
+                try (BoundData bound = Trainer.bind(b, train, options)) {
+                    result = Trainer.fit(bound, options, start, progress == null ? TrainingListener.NONE : progress);
+                    try {
+                        statistics = coefficientStatistics(factory, bound.term(), train, result, confidence, threads);
+                    } catch (IllegalArgumentException e) {
+                        // The model is still written and reported: only its standard errors are undefined (separable
+                        // data, collinear columns, an unconverged fit).
+                        statisticsError = e.getMessage();
+                    }
+                }
             } else {
                 result = Trainer.fit(b, train, options, start, progress == null ? TrainingListener.NONE : progress);
             }
             if (progress != null) progress.finish();
-            if (stats) {
-                try {
-                    statistics = coefficientStatistics(factory, b, train, result, confidence, threads);
-                } catch (IllegalArgumentException e) {
-                    // The model is still written and reported: only its standard errors are undefined (separable
-                    // data, collinear columns, an unconverged fit).
-                    statisticsError = e.getMessage();
-                }
-            }
         } finally {
             if (progress != null) progress.finish();
         }
@@ -366,14 +370,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The statistics of the model on the training rows, from the Hessian of the training backend or, where it forms
-     * none (the GPU beyond 2,048 features), of the CPU backend where usable, else of the reference backend.
+     * The statistics of the model on the training rows, from the Hessian of {@code trained} (the training rows bound
+     * for the log loss, as the fit had them) or, where it forms none (the GPU beyond 2,048 features), of the CPU
+     * backend where usable, else of the reference backend.
      */
-    static CoefficientStatistics coefficientStatistics(BackendFactory factory, Backend backend, Dataset train, TrainingResult result,
+    static CoefficientStatistics coefficientStatistics(BackendFactory factory, DataTerm trained, Dataset train, TrainingResult result,
                                                        double confidence, int threads) {
-        try (DataTerm term = backend.bind(train, Loss.log())) {
-            if (term.supportsHessian()) return CoefficientStatistics.of(term, result, confidence);
-        }
+        if (trained.supportsHessian()) return CoefficientStatistics.of(trained, result, confidence);
         BackendProvider cpu = factory.providers().stream().filter(p -> p.name().equals("cpu")).findFirst().orElse(null);
         try (Backend other = cpu != null && factory.availability(cpu).usable() ? cpu.create(new BackendOptions(threads, 0)) : new ReferenceBackend();
              DataTerm term = other.bind(train, Loss.log())) {

@@ -521,8 +521,9 @@ class CommandLineTest {
             dev.logreg.backend.BackendFactory factory = dev.logreg.backend.BackendFactory.of(
                     cpuOnClassPath ? dev.logreg.backend.BackendFactory.discover().providers() : List.of(new dev.logreg.backend.reference.ReferenceBackendProvider()),
                     java.util.Map.of(), new java.util.Properties());
-            try (dev.logreg.backend.Backend noHessian = new dev.logreg.testing.WithoutHessian(new ReferenceBackend(), "no-hessian")) {
-                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, noHessian, d, fit, 0.95, 0);
+            try (dev.logreg.backend.Backend noHessian = new dev.logreg.testing.WithoutHessian(new ReferenceBackend(), "no-hessian");
+                 dev.logreg.backend.DataTerm trained = noHessian.bind(d, dev.logreg.loss.Loss.log())) {
+                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, trained, d, fit, 0.95, 0);
                 for (int j = 0; j < 4; j++) {
                     double e = expected.coefficients().get(j).standardError();
                     assertEquals(e, s.coefficients().get(j).standardError(), 1e-9 * e, (cpuOnClassPath ? "cpu" : "reference") + " coefficient " + j);
