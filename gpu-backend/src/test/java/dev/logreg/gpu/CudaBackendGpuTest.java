@@ -159,22 +159,26 @@ class CudaBackendGpuTest {
         }
     }
 
+    /** Mini-batches of permuted rows: a few lanes a row (7), padded block rows (1,001 columns on 1,004). */
     @Test
     void permutedRowRangesAreTheReferenceMiniBatches() {
-        Dataset d = GpuTestSupport.data(13, 20_011, 7, true, 2.0);
-        double[] p = GpuTestSupport.params(14, 7, 2.0);
-        BindOptions perm = BindOptions.permuted(99);
-        try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log(), perm); CudaDataTerm t = gpu.bind(d, Loss.log(), perm)) {
-            for (long from = 0; from < d.rows(); from += 4_000) {
-                long to = Math.min(d.rows(), from + 256);
-                double[] gRef = new double[8];
-                double[] g = new double[8];
-                double vRef = rt.valueAndGradient(from, to, p, gRef);
-                double v = t.valueAndGradient(from, to, p, g);
-                assertRelative(vRef, v, TOL, "batch [" + from + ", " + to + ") value");
-                double scale = 0;
-                for (double x : gRef) scale = Math.max(scale, Math.abs(x));
-                assertGradient(gRef, g, Math.max(scale, 1e-3), TOL, "batch [" + from + ", " + to + ")");
+        for (int cols : new int[] {7, 1001}) {
+            Dataset d = GpuTestSupport.data(13, cols > 100 ? 3_011 : 20_011, cols, true, 2.0);
+            double[] p = GpuTestSupport.params(14, cols, 2.0);
+            BindOptions perm = BindOptions.permuted(99);
+            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log(), perm); CudaDataTerm t = gpu.bind(d, Loss.log(), perm)) {
+                for (long from = 0; from < d.rows(); from += cols > 100 ? 1_000 : 4_000) {
+                    long to = Math.min(d.rows(), from + 256);
+                    double[] gRef = new double[cols + 1];
+                    double[] g = new double[cols + 1];
+                    double vRef = rt.valueAndGradient(from, to, p, gRef);
+                    double v = t.valueAndGradient(from, to, p, g);
+                    String at = "n=" + cols + " batch [" + from + ", " + to + ")";
+                    assertRelative(vRef, v, TOL, at + " value");
+                    double scale = 0;
+                    for (double x : gRef) scale = Math.max(scale, Math.abs(x));
+                    assertGradient(gRef, g, Math.max(scale, 1e-3), TOL, at);
+                }
             }
         }
     }
