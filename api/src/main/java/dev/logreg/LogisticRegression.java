@@ -202,7 +202,10 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         try (Backend b = f.openByName(backend, backendOptions)) {
             Dataset rows = rowsFor(data);
-            return CrossValidation.run(b, rows, optionsFor(rows), cv, null);
+            // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
+            TrainingOptions options = optionsFor(rows);
+            boolean onScales = standardize && options.penalty().kind() != Penalty.Kind.NONE;
+            return CrossValidation.run(b, rows, options, onScales ? cv.withStandardizeFolds(true) : cv, null);
         }
     }
 
@@ -243,7 +246,8 @@ public final class LogisticRegression {
          * {@code standardization}): the penalty applies to sⱼθⱼ, sⱼ each feature's weighted population standard
          * deviation (its root mean square without an intercept), while the model keeps the original features' scales.
          * No copy of the data: the scales go into the penalty ({@link dev.logreg.penalty.Penalty#onScales}). Default
-         * false; no effect without a penalty. In {@link #crossValidate} the scales are those of all rows.
+         * false; no effect without a penalty. In {@link #crossValidate} each fold's scales are those of its own
+         * training rows (the grid's and the refit's, all rows').
          */
         public Builder standardize(boolean standardize) {
             this.standardize = standardize;

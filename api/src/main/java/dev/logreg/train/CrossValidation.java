@@ -88,6 +88,11 @@ public final class CrossValidation {
             throw new IllegalArgumentException("cross-validation chooses the penalty strength λ: give a penalty (l2, l1 or elastic net), not none");
         }
         Optimizers.create(options).checkSupports(penalty.kind());
+        if (cv.standardizeFolds() && penalty.scales() == null) {
+            throw new IllegalArgumentException("standardizeFolds recomputes the standardization scales of a penalty on them in each fold,"
+                    + " but the penalty is on the coefficients themselves: standardize the fit (LogisticRegression.Builder.standardize,"
+                    + " train --standardize) or leave standardizeFolds off");
+        }
         if (data.rows() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cross-validation supports at most 2^31 - 9 rows; the data have " + data.rows());
         }
@@ -121,9 +126,13 @@ public final class CrossValidation {
             float[] heldWeights = held.copyWeights();
             try (BoundData bound = Trainer.bind(backend, training, options);
                  DataTerm heldTerm = backend.bind(held, options.loss(), BindOptions.DEFAULT)) {
+                // The fold's own scales from its training rows' statistics (kept by the bound data, which the
+                // preconditioner reads too: one pass).
+                Penalty foldPenalty = cv.standardizeFolds()
+                        ? penalty.onScales(bound.statistics().standardizationScales(options.fitIntercept())) : penalty;
                 LogisticModel start = null;
                 for (int g = 0; g < grid; g++) {
-                    TrainingResult fit = Trainer.fit(bound, options.withPenalty(penalty.withLambda(lambdas[g])), start, null);
+                    TrainingResult fit = Trainer.fit(bound, options.withPenalty(foldPenalty.withLambda(lambdas[g])), start, null);
                     start = fit.model();
                     double score = cv.scorer().score(logits(heldTerm, start), heldLabels, heldWeights);
                     if (Double.isNaN(score)) {

@@ -19,9 +19,14 @@ import java.util.Objects;
  * @param scorer         the held-out score; default {@link Scorer#logLoss()}
  * @param rule           which λ of the grid to keep
  * @param refit          whether to train the final model on all rows with the chosen λ
+ * @param standardizeFolds where the penalty is on standardization scales ({@code LogisticRegression.Builder
+ *                       .standardize}, {@code train --standardize}): take each fold's scales from its own training
+ *                       rows, as glmnet's {@code cv.glmnet} and a scaler inside a cross-validated scikit-learn
+ *                       pipeline do, so that no held-out row shapes the penalty its fold is scored under; the λ grid
+ *                       and the refit keep all rows' scales. Default false (all rows' scales everywhere)
  */
 public record CrossValidationOptions(int folds, double[] lambdas, int lambdaCount, double lambdaMinRatio, Scorer scorer,
-                                     Rule rule, boolean refit) {
+                                     Rule rule, boolean refit, boolean standardizeFolds) {
 
     /** Which λ cross-validation keeps. */
     public enum Rule {
@@ -34,9 +39,9 @@ public record CrossValidationOptions(int folds, double[] lambdas, int lambdaCoun
         ONE_STANDARD_ERROR
     }
 
-    /** 5 folds, 20 λ from the data with glmnet's ratio, log loss, the best λ, refit on all rows. */
+    /** 5 folds, 20 λ from the data with glmnet's ratio, log loss, the best λ, refit on all rows, all rows' scales. */
     public static final CrossValidationOptions DEFAULT = new CrossValidationOptions(5, null, 20, Double.NaN, Scorer.logLoss(),
-            Rule.BEST, true);
+            Rule.BEST, true, false);
 
     public CrossValidationOptions {
         if (folds < 2) throw new IllegalArgumentException("folds is " + folds + ", expected at least 2");
@@ -63,34 +68,39 @@ public record CrossValidationOptions(int folds, double[] lambdas, int lambdaCoun
         return lambdas == null ? null : lambdas.clone();
     }
 
-    public CrossValidationOptions withFolds(int k) { return new CrossValidationOptions(k, lambdas, lambdaCount, lambdaMinRatio, scorer, rule, refit); }
+    public CrossValidationOptions withFolds(int k) { return new CrossValidationOptions(k, lambdas, lambdaCount, lambdaMinRatio, scorer, rule, refit, standardizeFolds); }
 
-    public CrossValidationOptions withLambdas(double... l) { return new CrossValidationOptions(folds, l, lambdaCount, lambdaMinRatio, scorer, rule, refit); }
+    public CrossValidationOptions withLambdas(double... l) { return new CrossValidationOptions(folds, l, lambdaCount, lambdaMinRatio, scorer, rule, refit, standardizeFolds); }
 
-    public CrossValidationOptions withLambdaCount(int c) { return new CrossValidationOptions(folds, lambdas, c, lambdaMinRatio, scorer, rule, refit); }
+    public CrossValidationOptions withLambdaCount(int c) { return new CrossValidationOptions(folds, lambdas, c, lambdaMinRatio, scorer, rule, refit, standardizeFolds); }
 
-    public CrossValidationOptions withLambdaMinRatio(double r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, r, scorer, rule, refit); }
+    public CrossValidationOptions withLambdaMinRatio(double r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, r, scorer, rule, refit, standardizeFolds); }
 
-    public CrossValidationOptions withScorer(Scorer s) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, s, rule, refit); }
+    public CrossValidationOptions withScorer(Scorer s) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, s, rule, refit, standardizeFolds); }
 
-    public CrossValidationOptions withRule(Rule r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, scorer, r, refit); }
+    public CrossValidationOptions withRule(Rule r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, scorer, r, refit, standardizeFolds); }
 
-    public CrossValidationOptions withRefit(boolean r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, scorer, rule, r); }
+    public CrossValidationOptions withRefit(boolean r) { return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, scorer, rule, r, standardizeFolds); }
+
+    public CrossValidationOptions withStandardizeFolds(boolean f) {
+        return new CrossValidationOptions(folds, lambdas, lambdaCount, lambdaMinRatio, scorer, rule, refit, f);
+    }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof CrossValidationOptions c && folds == c.folds && Arrays.equals(lambdas, c.lambdas) && lambdaCount == c.lambdaCount
-                && Double.compare(lambdaMinRatio, c.lambdaMinRatio) == 0 && scorer.equals(c.scorer) && rule == c.rule && refit == c.refit;
+                && Double.compare(lambdaMinRatio, c.lambdaMinRatio) == 0 && scorer.equals(c.scorer) && rule == c.rule && refit == c.refit
+                && standardizeFolds == c.standardizeFolds;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(folds, Arrays.hashCode(lambdas), lambdaCount, lambdaMinRatio, scorer, rule, refit);
+        return Objects.hash(folds, Arrays.hashCode(lambdas), lambdaCount, lambdaMinRatio, scorer, rule, refit, standardizeFolds);
     }
 
     @Override
     public String toString() {
         return "CrossValidationOptions[folds=" + folds + ", lambdas=" + (lambdas == null ? lambdaCount + " from the data" : Arrays.toString(lambdas))
-                + ", lambdaMinRatio=" + lambdaMinRatio + ", scorer=" + scorer.name() + ", rule=" + rule + ", refit=" + refit + "]";
+                + ", lambdaMinRatio=" + lambdaMinRatio + ", scorer=" + scorer.name() + ", rule=" + rule + ", refit=" + refit + ", standardizeFolds=" + standardizeFolds + "]";
     }
 }

@@ -7,6 +7,7 @@ import dev.logreg.backend.reference.ReferenceBackendProvider;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.objective.ColumnStatistics;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.testing.SyntheticData;
@@ -103,6 +104,53 @@ class CrossValidationTest {
             assertArrayEquals(cold.model().coefficients(), refit.model().coefficients(), 1e-7, "refit against a cold fit on all rows");
             assertEquals(cold.model().intercept(), refit.model().intercept(), 1e-7);
         }
+    }
+
+    /**
+     * standardizeFolds: each fold is penalized on the scales of its own training rows, so its score is that of a cold
+     * standardized fit on those rows alone; the refit keeps all rows' scales. Columns of scales 10⁻² to 10² make
+     * the scales matter; the all-rows variant gives other fold scores (or the test would not tell them apart).
+     */
+    @Test
+    void standardizedFoldsTakeTheirScalesFromTheirOwnTrainingRows() {
+        Dataset data = SyntheticData.hard(300, 6, 21);
+        TrainingOptions options = TrainingOptions.DEFAULT.withOptimizer("owlqn").withCriteria(TIGHT).withSeed(4);
+        double[] allScales = ColumnStatistics.of(data).standardizationScales(true);
+        TrainingOptions onAll = options.withPenalty(Penalty.l1(1).onScales(allScales));
+        CrossValidationOptions cv = CrossValidationOptions.DEFAULT.withFolds(3).withLambdas(2, 0.2);
+        CrossValidationResult perFold;
+        CrossValidationResult shared;
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            perFold = CrossValidation.run(backend, data, onAll, cv.withStandardizeFolds(true), null);
+            shared = CrossValidation.run(backend, data, onAll, cv, null);
+        }
+        int[] fold = CrossValidation.stratifiedFolds(labels(data), 3, 4);
+        boolean differ = false;
+        for (int g = 0; g < 2; g++) {
+            double lambda = perFold.path().get(g).lambda();
+            for (int f = 0; f < 3; f++) {
+                Dataset train = subset(data, fold, f, false);
+                double[] own = ColumnStatistics.of(train).standardizationScales(true);
+                TrainingResult cold;
+                try (ReferenceBackend backend = new ReferenceBackend()) {
+                    cold = Trainer.fit(backend, train, options.withPenalty(Penalty.l1(lambda).onScales(own)), null);
+                }
+                double expected = weightedLogLoss(cold.model(), subset(data, fold, f, true));
+                assertEquals(expected, perFold.path().get(g).foldScores()[f], 1e-6 * expected, "λ " + lambda + " fold " + f);
+                differ |= Math.abs(shared.path().get(g).foldScores()[f] - expected) > 1e-6 * expected;
+            }
+        }
+        assertTrue(differ, "all rows' scales gave the same fold scores: the test cannot tell the two apart");
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            TrainingResult cold = Trainer.fit(backend, data, options.withPenalty(Penalty.l1(perFold.chosenLambda()).onScales(allScales)), null);
+            assertArrayEquals(cold.model().coefficients(), perFold.refit().model().coefficients(), 1e-6, "the refit on all rows' scales");
+        }
+        IllegalArgumentException e;
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> CrossValidation.run(backend, data, options.withPenalty(Penalty.l1(1)), cv.withStandardizeFolds(true), null));
+        }
+        assertTrue(e.getMessage().contains("standardizeFolds") && e.getMessage().contains("on the coefficients themselves"), e.getMessage());
     }
 
     /**

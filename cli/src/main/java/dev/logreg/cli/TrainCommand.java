@@ -200,6 +200,8 @@ final class TrainCommand implements Callable<Integer> {
         if (standardize && options.penalty().kind() != Penalty.Kind.NONE) {
             // glmnet's standardize, without a standardized copy of the data: the penalty on the columns' scales.
             options = options.withPenalty(options.penalty().onScales(ColumnStatistics.of(train).standardizationScales(options.fitIntercept())));
+            // With --cv-folds each fold takes its scales from its own training rows (glmnet's cv.glmnet).
+            if (cv != null) cv = cv.withStandardizeFolds(true);
         }
 
         LogisticModel start = initModel == null ? null : startModel(initModel, all, loaded.labels());
