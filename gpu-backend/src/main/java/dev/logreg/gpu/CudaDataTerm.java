@@ -277,7 +277,7 @@ public final class CudaDataTerm implements DataTerm {
 
     /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
     static int blockRows(String kernel) {
-        switch (kernel.substring(kernel.lastIndexOf('_') + 1)) {
+        switch (variant(kernel)) {
             case "bv1":
             case "bs4": return 8;
             case "bv2":
@@ -291,9 +291,7 @@ public final class CudaDataTerm implements DataTerm {
      * a prefetching twin).
      */
     static int rowsInFlight(String kernel) {
-        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
-        String v = base.substring(base.lastIndexOf('_') + 1);
-        switch (v) {
+        switch (variant(kernel)) {
             case "s2": return 8;
             case "s4":
             case "v1": return 4;
@@ -309,9 +307,14 @@ public final class CudaDataTerm implements DataTerm {
 
     /** Lanes a row of a narrow kernel: G of fused.cu's entry table (32 but for the g variants). */
     static int lanesPerRow(String kernel) {
-        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
-        String v = base.substring(base.lastIndexOf('_') + 1);
+        String v = variant(kernel);
         return v.startsWith("g") ? Integer.parseInt(v.substring(1, v.length() - 2)) : 32;
+    }
+
+    /** The layout part of an entry point's name: "v1" of logreg_fused_v1 and of its twin logreg_fused_v1_pf. */
+    private static String variant(String kernel) {
+        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
+        return base.substring(base.lastIndexOf('_') + 1);
     }
 
     /** Copies X, labels and weights through one pinned staging buffer, in bound order (permuted where asked). */
@@ -550,12 +553,7 @@ public final class CudaDataTerm implements DataTerm {
             backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
                     Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}),
                     Pointer.to(new int[] {tiles}), Pointer.to(new long[] {chunkRows}), Pointer.to(hessianPartial.pointer())));
-            int w = Math.toIntExact(width);
-            backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(w), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                    Pointer.to(hessianPartial.pointer()), Pointer.to(new long[] {chunks}), Pointer.to(new int[] {w}),
-                    Pointer.to(hessianSums.pointer())));
-            double[] sums = new double[w];
-            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(sums), hessianSums.pointer(), 8L * w), "cuMemcpyDtoH(Hessian)");
+            double[] sums = reduce(hessianPartial, chunks, Math.toIntExact(width), hessianSums);
             if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
             double m = totalWeight;
             int pair = 0;
@@ -720,11 +718,16 @@ public final class CudaDataTerm implements DataTerm {
 
     /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
     private double[] reduce(long partialRows, int width) {
+        return reduce(partial, partialRows, width, out);
+    }
+
+    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in row order into {@code into}; returns them. */
+    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
         backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
+                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
         double[] s = new double[width];
         // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), out.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
         return s;
     }
 
