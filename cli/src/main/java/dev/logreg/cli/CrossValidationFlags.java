@@ -139,14 +139,34 @@ final class CrossValidationFlags {
     static void printPath(PrintWriter stderr, CrossValidationResult r) {
         stderr.printf(Locale.ROOT, "cv: %d folds, %s (%s is better); * best, + within one standard error (1se), < chosen%n", r.folds(), r.scorer(),
                 r.higherIsBetter() ? "higher" : "lower");
-        stderr.printf(Locale.ROOT, "cv: %12s  %12s  %10s  %9s  %s%n", "lambda", "mean", "std err", "nonzero", "");
+        // "mean nonzero": the folds' models' mean count, not the refit's (the refit on all rows usually keeps more).
+        stderr.printf(Locale.ROOT, "cv: %12s  %12s  %10s  %12s  %s%n", "lambda", "mean", "std err", "mean nonzero", "");
         for (int g = 0; g < r.path().size(); g++) {
             CrossValidationResult.LambdaScore p = r.path().get(g);
             String marks = (g == r.bestIndex() ? "*" : "") + (g == r.oneStandardErrorIndex() ? "+" : "") + (g == r.chosenIndex() ? "<" : "")
                     + (p.unconverged() > 0 ? " (" + p.unconverged() + " fold fits stopped before converging)" : "");
-            stderr.printf(Locale.ROOT, "cv: %12.6g  %12.6g  %10.3g  %9.1f  %s%n", p.lambda(), p.mean(), p.standardError(), p.meanNonZeros(), marks);
+            stderr.printf(Locale.ROOT, "cv: %12.6g  %12.6g  %10.3g  %12.1f  %s%n", p.lambda(), p.mean(), p.standardError(), p.meanNonZeros(), marks);
         }
         stderr.flush();
+    }
+
+    /**
+     * The line that reports the choice: λ, rule, score and, where there is a refit, its nonzero coefficients (the
+     * path's "mean nonzero" is the folds' mean, which the refit on all training rows need not match).
+     */
+    static String chosenLine(CrossValidationResult r) {
+        String refit = r.refit() == null ? ""
+                : String.format(Locale.ROOT, "; the refit has %d nonzero coefficients of %d", nonZeros(r.refit().model().coefficients()),
+                        r.refit().model().features());
+        return String.format(Locale.ROOT, "cross-validation: λ = %.6g chosen (%s) of %d by %d-fold %s %.6g ± %.2g%s", r.chosenLambda(),
+                ruleName(r.rule()), r.path().size(), r.folds(), r.scorer(), r.chosen().mean(), r.chosen().standardError(), refit);
+    }
+
+    /** How many of {@code coefficients} are not exactly 0 (the intercept is not among them). */
+    static int nonZeros(double[] coefficients) {
+        int n = 0;
+        for (double c : coefficients) if (c != 0) n++;
+        return n;
     }
 
     /** The JSON summary's "crossValidation" section. */
@@ -160,6 +180,7 @@ final class CrossValidationFlags {
         m.put("bestLambda", r.path().get(r.bestIndex()).lambda());
         m.put("oneStandardErrorLambda", r.path().get(r.oneStandardErrorIndex()).lambda());
         m.put("unconvergedFits", r.unconvergedFits());
+        if (r.refit() != null) m.put("refitNonZeros", nonZeros(r.refit().model().coefficients()));
         List<Map<String, Object>> path = new ArrayList<>();
         for (CrossValidationResult.LambdaScore p : r.path()) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -307,9 +307,7 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println(Json.write(s));
         } else {
             if (cvResult != null) {
-                stdout.printf(Locale.ROOT, "cross-validation: λ = %.6g chosen (%s) of %d by %d-fold %s %.6g ± %.2g%n", cvResult.chosenLambda(),
-                        CrossValidationFlags.ruleName(cvResult.rule()), cvResult.path().size(), cvResult.folds(), cvResult.scorer(), cvResult.chosen().mean(),
-                        cvResult.chosen().standardError());
+                stdout.println(CrossValidationFlags.chosenLine(cvResult));
             }
             stdout.printf(Locale.ROOT, "status %s after %d iterations (%.3f s of training), objective %.10g%n",
                     status.name(), result.optimization().iterations(), seconds, result.objective());

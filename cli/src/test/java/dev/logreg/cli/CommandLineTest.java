@@ -366,6 +366,7 @@ class CommandLineTest {
         assertEquals(4, cv.get("folds").asInt());
         assertEquals("logloss", cv.get("metric").asText());
         assertEquals("best", cv.get("rule").asText());
+        assertEquals(30, cv.get("refitNonZeros").asInt(), "an L2 refit keeps every coefficient");
         Dataset d = DataReaders.read(csv, ReadOptions.DEFAULT.withLabelColumn("benign")).dataset();
         CrossValidationResult api;
         try (ReferenceBackend b = new ReferenceBackend()) {
@@ -397,6 +398,9 @@ class CommandLineTest {
         assertTrue(text.err().contains("cv: 3 folds, auc (higher is better)"), text::toString);
         assertEquals(6, text.err().lines().filter(l -> l.matches("cv: +[0-9.e+-]+ +[0-9.e+-]+ .*")).count(), () -> "a line per λ: " + text);
         assertTrue(text.out().contains("chosen (1se) of 6 by 3-fold auc"), text::toString);
+        assertTrue(text.err().contains("mean nonzero"), () -> "the path's nonzero count is the folds' mean and says so: " + text);
+        assertTrue(text.out().matches("(?s).*chosen \\(1se\\)[^\n]*; the refit has [0-9]+ nonzero coefficients of 30\n.*"),
+                () -> "the refit's own nonzero count: " + text);
 
         Path plots = dir.resolve("cv-plots");
         CliRun plotted = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--cv-folds", "3",
