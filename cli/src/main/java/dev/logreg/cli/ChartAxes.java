@@ -95,7 +95,12 @@ final class ChartAxes {
 
     /** Round ticks on the x axis for data from {@code lo} to {@code hi} (the axis spans the data, as XChart draws it). */
     static void roundX(XYChart c, double lo, double hi) {
-        double step = niceStep(hi - lo, lo);
+        roundX(c, lo, hi, 0);
+    }
+
+    /** As {@link #roundX(XYChart, double, double)}, with ticks at least {@code minStep} apart (1 for counts). */
+    static void roundX(XYChart c, double lo, double hi, double minStep) {
+        double step = Math.max(minStep, niceStep(hi - lo, lo));
         c.getStyler().setXAxisDecimalPattern(pattern(step, lo, hi));
         c.getStyler().setXAxisTickMarkSpacingHint(hint(step, hi - lo, tickSpaceX(c.getWidth())));
     }

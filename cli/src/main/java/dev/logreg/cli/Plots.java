@@ -124,7 +124,7 @@ final class Plots {
             }
         }
         XYChart c = ChartAxes.chart(ChartAxes.WIDTH, ChartAxes.HEIGHT, "Training objective per iteration (" + optimizer + ")", "iteration", "objective");
-        ChartAxes.roundX(c, Math.min(it[0], it[k - 1]), Math.max(it[0], it[k - 1]));
+        ChartAxes.roundX(c, Math.min(it[0], it[k - 1]), Math.max(it[0], it[k - 1]), 1);
         if (lo <= hi) ChartAxes.roundY(c, lo, hi);
         c.addSeries("objective", it, obj).setMarker(k <= 50 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         return ChartAxes.finish(c);

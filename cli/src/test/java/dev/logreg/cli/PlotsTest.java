@@ -119,6 +119,11 @@ class PlotsTest {
         List<SavedModel.HistoryPoint> flat = new ArrayList<>();
         for (int i = 1; i <= 149; i++) flat.add(new SavedModel.HistoryPoint(i, 0.08248 + 0.0005 * Math.exp(-i / 5.0), 1e-6, 1e-4 * i));
         assertRound(DrawnTicks.y(Plots.objective(flat, "owlqn")), "flat objective");
+        // Three iterations: whole-number ticks, not 1.0, 1.5, 2.0.
+        List<SavedModel.HistoryPoint> three = List.of(new SavedModel.HistoryPoint(1, 0.5, 1, 0), new SavedModel.HistoryPoint(2, 0.3, 1, 0),
+                new SavedModel.HistoryPoint(3, 0.25, 1, 0));
+        assertEquals(List.of("1", "2", "3"), DrawnTicks.x(Plots.objective(three, "newton")));
+        assertEquals(List.of("1"), DrawnTicks.x(Plots.objective(three.subList(0, 1), "newton")), "one iteration, one tick");
     }
 
     @Test
