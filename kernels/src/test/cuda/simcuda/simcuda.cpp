@@ -30,7 +30,26 @@
  *   SIMCUDA_DRIVER_VERSION=12080    an older driver (cuDriverGetVersion; default 13000);
  *   SIMCUDA_CORRUPT_SUMS=1          logreg_reduce_partials' sum j is scaled by (1 + 1e-3 (j + 1)): wrong sums;
  *   SIMCUDA_FAIL_LAUNCH=N           the N-th cuLaunchKernel (from 1) and every later one fail with
- *                                   CUDA_ERROR_LAUNCH_FAILED, as after a device fault (the error is sticky on a GPU).
+ *                                   CUDA_ERROR_LAUNCH_FAILED, as after a device fault; the error is sticky, as on a GPU:
+ *                                   the context is poisoned (below);
+ *   SIMCUDA_FAIL_ALLOC=N            the N-th cuMemAlloc (from 1) alone fails with CUDA_ERROR_OUT_OF_MEMORY (not sticky:
+ *                                   the next one succeeds where memory is free);
+ *   SIMCUDA_FAIL_HOST_ALLOC=N       the N-th pinned host allocation (cuMemAllocHost or cuMemHostAlloc) alone fails with
+ *                                   CUDA_ERROR_OUT_OF_MEMORY;
+ *   SIMCUDA_FAIL_COPY=N             the N-th copy (cuMemcpyHtoD, DtoH, DtoD or DtoDAsync, all counted together) alone
+ *                                   fails with CUDA_ERROR_INVALID_VALUE (the one error the driver's documentation lists
+ *                                   for a copy past the lifecycle ones) and copies nothing; not sticky;
+ *   SIMCUDA_FAULT_FILE=PATH         faults chosen at run time, so that one process can fail each call in turn (a sweep):
+ *                                   PATH holds one line "KIND N [anything]", KIND one of alloc, host-alloc, copy, launch;
+ *                                   the N-th such call from the moment the file's text last changed fails as above (a
+ *                                   launch: that one alone, and it poisons the context). Read at each counted call; an
+ *                                   absent or empty file asks for nothing; any change to the text (a round number after
+ *                                   N, say) restarts the counts. The variables above apply as well.
+ * A sticky error poisons the context, as a device fault does on a GPU: from then on every call that needs the context
+ * (copies, allocations and frees, launches, synchronization, cuMemGetInfo, unloading the module, destroying the stream)
+ * returns that error, until the last reference to the primary context is released, which frees what the context still
+ * owns (device and pinned memory, modules, streams; said on stderr) and lets the next retain make a fresh one. (NVIDIA's
+ * documentation is harsher: after such an error the process must be restarted. The backend relies on neither.)
  * Thread-safe: one lock around every call. Build: simcuda.sh (g++ -std=c++17, no nvcc needed).
  */
 #include "../emulate/simt.h"
@@ -54,7 +73,10 @@ namespace {
 using CUresult = int;
 using CUdevice = int;
 using CUdeviceptr = unsigned long long;
-struct Context { bool alive = true; };
+struct Context {
+    bool alive = true;
+    int sticky = 0;  // a sticky error (a failed launch): every later call that needs this context returns it
+};
 struct Module { std::string image; bool fatbin; };
 struct Function;
 using CUcontext = Context *;
@@ -91,9 +113,18 @@ thread_local Context *current = nullptr;
 Context *primary = nullptr;
 int primaryRefs = 0;
 bool initialized = false;
-unsigned long long launches = 0;
 std::set<Module *> modules;
 std::set<void *> streams;
+std::set<void *> pinned;  // live page-locked host allocations (they belong to the context, as on the driver)
+
+// ---- faults on request (see the header): the kinds of call counted, their variables and fault-file names ----
+enum FaultKind { FAULT_ALLOC, FAULT_HOST_ALLOC, FAULT_COPY, FAULT_LAUNCH, FAULT_KINDS };
+const char *const FAULT_VARIABLE[FAULT_KINDS] = {"SIMCUDA_FAIL_ALLOC", "SIMCUDA_FAIL_HOST_ALLOC", "SIMCUDA_FAIL_COPY",
+                                                 "SIMCUDA_FAIL_LAUNCH"};
+const char *const FAULT_NAME[FAULT_KINDS] = {"alloc", "host-alloc", "copy", "launch"};
+unsigned long long calls[FAULT_KINDS];      // of each kind since the library loaded
+unsigned long long fileCalls[FAULT_KINDS];  // of each kind since the fault file's text last changed
+std::string faultFileText;
 
 void say(const char *fmt, ...) {
     va_list ap;
@@ -119,6 +150,57 @@ unsigned long long envNumber(const char *name, unsigned long long fallback, bool
 
 int smCount() { return (int)envNumber("SIMCUDA_SMS", 2); }
 size_t totalMemory() { return (size_t)envNumber("SIMCUDA_MEMORY_BYTES", 1ULL << 30); }
+
+/* The fault file's text ("" where it is absent or unreadable). */
+std::string readFaultFile(const char *path) {
+    std::string text;
+    if (FILE *f = std::fopen(path, "r")) {
+        char buf[256];
+        size_t got;
+        while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, got);
+        std::fclose(f);
+    }
+    return text;
+}
+
+/*
+ * Counts one call of {@code kind} and says whether it must fail on request (SIMCUDA_FAIL_*, SIMCUDA_FAULT_FILE);
+ * {@code call} names it in the message on stderr. Called under the lock, after the call's own checks, so that a fault
+ * stands in for what would have been a success.
+ */
+bool faultRequested(FaultKind kind, const char *call) {
+    const unsigned long long n = ++calls[kind];
+    const unsigned long long k = envNumber(FAULT_VARIABLE[kind], 0, true);
+    // A failed launch leaves the device faulted, so every later launch fails too; the other faults are one call each.
+    if (k != 0 && (kind == FAULT_LAUNCH ? n >= k : n == k)) {
+        say("%s: call %llu of its kind fails on request (%s=%llu)", call, n, FAULT_VARIABLE[kind], k);
+        return true;
+    }
+    const char *path = std::getenv("SIMCUDA_FAULT_FILE");
+    if (path == nullptr || *path == '\0') return false;
+    std::string text = readFaultFile(path);
+    if (text != faultFileText) {
+        faultFileText = text;
+        std::fill(fileCalls, fileCalls + FAULT_KINDS, 0ULL);
+    }
+    const unsigned long long m = ++fileCalls[kind];
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return false;
+    char name[32] = {0};
+    unsigned long long target = 0;
+    int kindIndex = -1;
+    if (std::sscanf(text.c_str(), "%31s %llu", name, &target) == 2) {
+        for (int i = 0; i < FAULT_KINDS; i++) {
+            if (std::strcmp(name, FAULT_NAME[i]) == 0) kindIndex = i;
+        }
+    }
+    if (kindIndex < 0 || target == 0) {
+        if (m == 1) say("SIMCUDA_FAULT_FILE %s: \"%s\" is not \"KIND N\" (KIND alloc, host-alloc, copy or launch; N >= 1)", path, text.c_str());
+        return false;
+    }
+    if (kindIndex != kind || m != target) return false;
+    say("%s: call %llu of its kind since %s changed fails on request (\"%s %llu\")", call, m, path, name, target);
+    return true;
+}
 
 /* The live allocation holding [p, p + bytes), or allocations.end(). */
 std::map<unsigned long long, size_t>::iterator holding(unsigned long long p, size_t bytes) {
@@ -214,17 +296,19 @@ CUresult needContext(const char *call) {
         say("%s on a thread with no current context (cuCtxSetCurrent first)", call);
         return INVALID_CONTEXT;
     }
-    return SUCCESS;
+    return current->sticky;  // SUCCESS, or the sticky error that poisoned the context
 }
 
 void freeEverything() {
-    if (!allocations.empty()) {
-        say("primary context released with %zu device allocations (%zu bytes) still live: freed", allocations.size(),
-            allocatedBytes);
+    if (!allocations.empty() || !pinned.empty()) {
+        say("primary context released with %zu device allocations (%zu bytes) and %zu pinned host allocations still live%s: freed",
+            allocations.size(), allocatedBytes, pinned.size(), primary->sticky != 0 ? " (after a sticky error)" : "");
     }
     for (auto &a : allocations) guardedFree((void *)a.first);
     allocations.clear();
     allocatedBytes = 0;
+    for (void *p : pinned) guardedFree(p);
+    pinned.clear();
     for (Module *m : modules) delete m;
     modules.clear();
     streams.clear();
@@ -496,9 +580,10 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
             f->dynamicSharedLimit);
         return INVALID_VALUE;
     }
-    const unsigned long long failFrom = envNumber("SIMCUDA_FAIL_LAUNCH", 0, true);
-    if (failFrom != 0 && ++launches >= failFrom) {
-        say("cuLaunchKernel(%s): launch %llu fails on request (SIMCUDA_FAIL_LAUNCH=%llu)", f->name, launches, failFrom);
+    char call[160];
+    std::snprintf(call, sizeof call, "cuLaunchKernel(%s)", f->name);
+    if (faultRequested(FAULT_LAUNCH, call)) {
+        current->sticky = LAUNCH_FAILED;  // as after a device fault: the context is unusable from now on
         return LAUNCH_FAILED;
     }
     // Alternate thread orders, launch by launch of each kernel: a result that depends on the schedule (a missing
@@ -517,6 +602,7 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemAlloc")) return rc;
     if (p == nullptr || bytes == 0) return INVALID_VALUE;
+    if (faultRequested(FAULT_ALLOC, "cuMemAlloc")) return OUT_OF_MEMORY;
     if (bytes > totalMemory() - allocatedBytes) return OUT_OF_MEMORY;
     void *m = guardedAlloc(bytes);
     if (m == nullptr) return OUT_OF_MEMORY;
@@ -549,21 +635,27 @@ API CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
     return SUCCESS;
 }
 
-API CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
+static CUresult hostAlloc(const char *call, void **p, size_t bytes) {
     std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuMemAllocHost")) return rc;
+    if (CUresult rc = needContext(call)) return rc;
     if (p == nullptr || bytes == 0) return INVALID_VALUE;
-    *p = guardedAlloc(bytes);
-    return *p == nullptr ? OUT_OF_MEMORY : SUCCESS;
+    if (faultRequested(FAULT_HOST_ALLOC, call)) return OUT_OF_MEMORY;
+    void *m = guardedAlloc(bytes);
+    if (m == nullptr) return OUT_OF_MEMORY;
+    pinned.insert(m);
+    *p = m;
+    return SUCCESS;
 }
 
-API CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned) { return cuMemAllocHost_v2(p, bytes); }
+API CUresult cuMemAllocHost_v2(void **p, size_t bytes) { return hostAlloc("cuMemAllocHost", p, bytes); }
+
+API CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned) { return hostAlloc("cuMemHostAlloc", p, bytes); }
 
 API CUresult cuMemFreeHost(void *p) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemFreeHost")) return rc;
-    if (mappings.count(p) == 0 || allocations.count((unsigned long long)p) != 0) {
-        say("cuMemFreeHost(%p): not pinned host memory", p);
+    if (pinned.erase(p) == 0) {
+        say("cuMemFreeHost(%p): not live pinned host memory", p);
         return INVALID_VALUE;
     }
     guardedFree(p);
@@ -583,6 +675,7 @@ static CUresult copy(const char *call, void *dst, const void *src, size_t bytes,
         say("%s: source [%p, +%zu) is not inside one live device allocation", call, src, bytes);
         return INVALID_VALUE;
     }
+    if (faultRequested(FAULT_COPY, call)) return INVALID_VALUE;
     std::memmove(dst, src, bytes);
     return SUCCESS;
 }

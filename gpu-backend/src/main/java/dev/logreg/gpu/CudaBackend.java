@@ -43,9 +43,18 @@ import java.util.Optional;
  *
  * <p>Lifecycle: {@link #close()} closes every bound term, then the cuBLAS handle, the module, the stream and the
  * context, in that (reverse) order; it is idempotent, and any other use after close throws
- * {@link IllegalStateException}. Every CUDA failure surfaces as a {@link BackendException} naming the call and its
- * {@code CUresult}. Not thread-safe: use one backend from one thread at a time (the context is made current on
- * the calling thread at each call).
+ * {@link IllegalStateException}. Not thread-safe: use one backend from one thread at a time (the context is made
+ * current on the calling thread at each call).
+ *
+ * <p>Failures: every CUDA failure surfaces as a {@link BackendException} naming the call and its {@code CUresult}.
+ * What it leaves depends on the error. One the next call can survive (out of memory, an invalid value: see
+ * {@link Cuda#isSticky}) closes the data term it happened in (or undoes the bind), freeing that term's device and pinned
+ * memory; the backend stays usable, and a new bind gives the same results as before. A sticky error (a fault in a
+ * kernel, a failed launch) poisons the context, so the backend closes itself: every term, the module, the stream and
+ * its reference to the context are released (the driver frees what the failed frees left, device and pinned), the
+ * exception says so, and any later use throws {@link IllegalStateException} naming the error. On a real GPU a new
+ * backend may then need a new process (NVIDIA's documentation says so for these errors). No failure is ever answered
+ * by computing elsewhere: the caller decides.
  */
 public final class CudaBackend implements Backend {
     /** Launch width of the kernels that take 256 threads. */
@@ -70,6 +79,8 @@ public final class CudaBackend implements Backend {
     private CUmodule module;
     private cublasHandle cublas;
     private boolean closed;
+    /** The sticky CUDA error that closed this backend (its message), or null. */
+    private String stickyFailure;
 
     /** A backend on device {@code options.deviceIndex()} with {@link CudaOptions#DEFAULT}. Caller closes. */
     public CudaBackend(BackendOptions options) {
@@ -194,22 +205,27 @@ public final class CudaBackend implements Backend {
         return m;
     }
 
-    /** Releases module, stream and context, whichever exist, in reverse order; collects failures. */
+    /**
+     * Releases module, stream and context, whichever exist, in reverse order; collects failures. After a sticky error
+     * the handle, module and stream cannot be destroyed one by one (each call returns the error); they go with the
+     * context, so only the context's release can fail.
+     */
     private void releaseNative() {
         BackendException failure = null;
+        boolean poisoned = stickyFailure != null;
         if (cublas != null) {
             int rc = JCublas2.cublasDestroy(cublas);
-            if (rc != 0) failure = addFailure(failure, "cublasDestroy failed: status " + rc);
+            if (rc != 0 && !poisoned) failure = addFailure(failure, "cublasDestroy failed: status " + rc);
             cublas = null;
         }
         if (module != null) {
             int rc = JCudaDriver.cuModuleUnload(module);
-            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuModuleUnload failed: " + Cuda.describe(rc));
+            if (rc != CUresult.CUDA_SUCCESS && !poisoned) failure = addFailure(failure, "cuModuleUnload failed: " + Cuda.describe(rc));
             module = null;
         }
         if (stream != null) {
             int rc = JCudaDriver.cuStreamDestroy(stream);
-            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuStreamDestroy failed: " + Cuda.describe(rc));
+            if (rc != CUresult.CUDA_SUCCESS && !poisoned) failure = addFailure(failure, "cuStreamDestroy failed: " + Cuda.describe(rc));
             stream = null;
         }
         if (context != null) {
@@ -283,14 +299,36 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(bindOptions, "options");
         makeCurrent();
-        CudaDataTerm t = new CudaDataTerm(this, data, loss, bindOptions);
+        CudaDataTerm t;
+        try {
+            t = new CudaDataTerm(this, data, loss, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
         terms.add(t);
         return t;
     }
 
+    /** Live device and pinned host allocations together (see {@link #liveDeviceAllocations()}, {@link #livePinnedAllocations()}). */
     @Override
     public long liveAllocations() {
         return allocations.live();
+    }
+
+    /**
+     * Live device allocations ({@code cuMemAlloc}) of this backend's terms: 0 once every term is closed, after a
+     * failure that closed them, and after {@link #close()}. For leak tests; may be called after close.
+     */
+    public long liveDeviceAllocations() {
+        return allocations.device();
+    }
+
+    /**
+     * Live pinned host allocations ({@code cuMemAllocHost}, the staging buffer of an upload, held only while a bind
+     * copies): 0 outside a bind. For leak tests; may be called after close.
+     */
+    public long livePinnedAllocations() {
+        return allocations.pinned();
     }
 
     @Override
@@ -303,12 +341,15 @@ public final class CudaBackend implements Backend {
             try {
                 terms.get(i).close();
             } catch (RuntimeException e) {
+                // After a sticky error every free fails; the context's release below frees the memory instead.
+                if (stickyFailure != null) continue;
                 if (failure == null) failure = e; else failure.addSuppressed(e);
             }
         }
         terms.clear();
         try {
             releaseNative();
+            if (stickyFailure != null) allocations.releasedWithContext();
         } catch (RuntimeException e) {
             if (failure == null) failure = e; else failure.addSuppressed(e);
         }
@@ -318,7 +359,34 @@ public final class CudaBackend implements Backend {
     // ---- package-private services for CudaDataTerm ----
 
     void ensureOpen() {
-        if (closed) throw new IllegalStateException("gpu backend is closed");
+        if (closed) {
+            throw new IllegalStateException(stickyFailure == null ? "gpu backend is closed"
+                    : "gpu backend was closed after a sticky CUDA error (" + stickyFailure + "); open a new backend");
+        }
+    }
+
+    /**
+     * What to throw after {@code e} ended an operation whose own resources are already freed ({@code undone} says
+     * what was done about them): where the error is sticky, this backend closes itself first (see the class comment).
+     */
+    BackendException failed(BackendException e, String undone) {
+        if (!CudaException.isSticky(e)) {
+            return new BackendException(e.getMessage() + " (" + undone + ", its device and pinned memory freed; the gpu backend is still usable)", e);
+        }
+        if (stickyFailure == null) stickyFailure = e.getMessage();
+        BackendException wrapped = new BackendException(e.getMessage() + " (a sticky error: the CUDA context is unusable, so the gpu backend"
+                + " was closed and all its device and pinned memory released; open a new backend, on a real GPU in a new process)", e);
+        try {
+            close();
+        } catch (RuntimeException suppressed) {
+            wrapped.addSuppressed(suppressed);
+        }
+        return wrapped;
+    }
+
+    /** Whether a sticky CUDA error has closed this backend. */
+    boolean poisoned() {
+        return stickyFailure != null;
     }
 
     void makeCurrent() {

@@ -32,7 +32,8 @@ import java.util.Objects;
  * 32 x 32 tiles of the upper triangle, row chunks reduced in order (hessian.cu); (n + 1)² doubles come back.
  *
  * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
- * {@link BackendException} naming the call and its {@code CUresult}. Owned by its {@link CudaBackend}; the caller
+ * {@link BackendException} naming the call and its {@code CUresult}; after a sticky error the backend closes too
+ * ({@link CudaBackend}). Owned by its {@link CudaBackend}; the caller
  * closes it. Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
  * current on the calling thread).
  */
@@ -771,23 +772,29 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    /** Frees everything after a CUDA failure and returns the exception to throw. */
+    /**
+     * Frees everything after a CUDA failure and returns the exception to throw (the backend's: after a sticky error
+     * it closes itself too).
+     */
     private BackendException fail(BackendException e) {
-        BackendException wrapped = new BackendException(e.getMessage() + " (the GPU data term was closed and its device memory freed)", e);
+        // Already handled by a nested call that failed (the Hessian's weight sum, say): the term is closed, the message final.
+        if (closed) return e;
         try {
             close();
         } catch (RuntimeException suppressed) {
-            wrapped.addSuppressed(suppressed);
+            // After a sticky error every free fails, and the context's release frees the memory instead: no news.
+            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
         }
-        return wrapped;
+        return backend.failed(e, "the GPU data term was closed");
     }
 
+    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
     private void freeAll(RuntimeException cause) {
         while (!owned.isEmpty()) {
             try {
                 owned.pop().close();
             } catch (Exception e) {
-                cause.addSuppressed(e);
+                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
             }
         }
     }

@@ -26,7 +26,7 @@ final class DeviceBuffer implements AutoCloseable {
         if (bytes < 0) throw new IllegalArgumentException("device buffer of " + bytes + " bytes for " + what);
         CUdeviceptr p = new CUdeviceptr();
         Cuda.check(JCudaDriver.cuMemAlloc(p, Math.max(1L, bytes)), "cuMemAlloc(" + bytes + " bytes for " + what + ")");
-        owner.allocated();
+        owner.deviceAllocated();
         return new DeviceBuffer(p, bytes, owner, what);
     }
 
@@ -43,11 +43,15 @@ final class DeviceBuffer implements AutoCloseable {
 
     long bytes() { return bytes; }
 
+    /**
+     * Frees the allocation (once). Where {@code cuMemFree} fails (after a sticky error) the buffer is closed all the
+     * same and stays counted live until its context is released, which frees it.
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        owner.freed();
         Cuda.check(JCudaDriver.cuMemFree(ptr), "cuMemFree(" + what + ")");
+        owner.deviceFreed();
     }
 }

@@ -27,7 +27,7 @@ final class PinnedBuffer implements AutoCloseable {
         if (bytes < 1 || bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("pinned buffer of " + bytes + " bytes, expected 1 to 2^31-1");
         Pointer p = new Pointer();
         Cuda.check(JCudaDriver.cuMemAllocHost(p, bytes), "cuMemAllocHost(" + bytes + " bytes)");
-        owner.allocated();
+        owner.pinnedAllocated();
         return new PinnedBuffer(p, bytes, owner);
     }
 
@@ -43,11 +43,15 @@ final class PinnedBuffer implements AutoCloseable {
 
     long size() { return bytes; }
 
+    /**
+     * Frees the allocation (once). Where {@code cuMemFreeHost} fails (after a sticky error) the buffer is closed all
+     * the same and stays counted live until its context is released, which frees it.
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        owner.freed();
         Cuda.check(JCudaDriver.cuMemFreeHost(ptr), "cuMemFreeHost");
+        owner.pinnedFreed();
     }
 }

@@ -1,0 +1,131 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.data.Dataset;
+import dev.logreg.train.BoundData;
+import dev.logreg.train.Trainer;
+import dev.logreg.train.TrainingOptions;
+import dev.logreg.train.TrainingResult;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Run in a child JVM by {@link GpuFaultInjectionTest}, with simcuda as the driver and {@code SIMCUDA_FAULT_FILE}
+ * naming {@code args[1]}: fails each call of one kind in turn ({@code args[0]}: {@code alloc}, {@code host-alloc},
+ * {@code copy} or {@code launch}) during a bind and a Newton fit (which allocates its Hessian workspaces during
+ * training), k = 1, 2, ... until a run ends without the fault landing. Prints, one line each:
+ * <ul>
+ *   <li>{@code CLEAN} once a fit without a fault gave the reference result;
+ *   <li>{@code POINT k=K phase=bind|train device=D pinned=P after=ACTION recovered=same|differs closed=...
+ *       message=...}: the fault at the K-th call landed in that phase; D and P are the backend's live device and pinned
+ *       allocations right after the exception; ACTION is {@code reused} (a bind and fit on the same backend followed) or
+ *       {@code closed} (the backend had closed itself; {@code closed=} then gives close()'s outcome and what a later
+ *       bind threw, and the recovery fit ran on a new backend); recovered says whether that fit gave the reference
+ *       result bit for bit;
+ *   <li>{@code BEYOND k=K recovered=same|differs} where the K-th call was never made (the sweep's end).
+ * </ul>
+ * A line {@code ERROR ...} reports anything else (a fault that did not surface as a BackendException, say).
+ */
+final class FaultSweepMain {
+    /** More rounds than a kind has calls in one bind and Newton fit of the data below (the sweep stops far earlier). */
+    private static final int MAX_ROUNDS = 400;
+
+    private FaultSweepMain() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2 || !Arrays.asList("alloc", "host-alloc", "copy", "launch").contains(args[0])) {
+            System.err.println("usage: FaultSweepMain alloc|host-alloc|copy|launch FAULT_FILE");
+            System.exit(64);
+        }
+        String kind = args[0];
+        Path faultFile = Path.of(args[1]);
+        // Weighted, so that a bind allocates and copies weights too; 6 columns and 200 rows keep each round short.
+        Dataset data = GpuTestSupport.data(2026, 200, 6, true, 2.0);
+        TrainingOptions options = TrainingOptions.DEFAULT.withOptimizer("newton");
+        Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
+        CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT);
+        double[] reference = result(fit(gpu, data, options));
+        System.out.println("CLEAN " + Arrays.toString(reference));
+        for (int k = 1; k <= MAX_ROUNDS; k++) {
+            // The round number makes every round's text new, so that simcuda restarts its count for each.
+            Files.writeString(faultFile, kind + " " + k + " round " + k + "\n", StandardCharsets.US_ASCII);
+            String phase = "bind";
+            BackendException failure = null;
+            TrainingResult clean = null;
+            try (BoundData bound = Trainer.bind(gpu, data, options)) {
+                phase = "train";
+                clean = Trainer.fit(bound, options, null);
+            } catch (BackendException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                System.out.println("ERROR k=" + k + " phase=" + phase + " threw " + e);
+                break;
+            }
+            Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
+            if (failure == null) {
+                System.out.println("BEYOND k=" + k + " recovered=" + same(reference, result(clean)));
+                break;
+            }
+            long device = gpu.liveDeviceAllocations();
+            long pinned = gpu.livePinnedAllocations();
+            String after;
+            String closed = "-";
+            if (gpu.poisoned()) {
+                after = "closed";
+                closed = closeAndUse(gpu, data);
+                gpu = new CudaBackend(BackendOptions.DEFAULT);
+            } else {
+                after = "reused";
+            }
+            String recovered;
+            try {
+                recovered = same(reference, result(fit(gpu, data, options)));
+            } catch (RuntimeException e) {
+                recovered = "threw:" + CudaBackend.oneLine(e);
+            }
+            System.out.println("POINT k=" + k + " phase=" + phase + " device=" + device + " pinned=" + pinned + " after=" + after
+                    + " recovered=" + recovered + " closed=" + closed + " message=" + failure.getMessage().replace('\n', ' '));
+        }
+        gpu.close();
+        System.out.println("LIVE " + gpu.liveAllocations());
+    }
+
+    /** close()'s outcome and what a bind after it threw: {@code ok,IllegalStateException}. */
+    private static String closeAndUse(CudaBackend gpu, Dataset data) {
+        String close;
+        try {
+            gpu.close();
+            close = "ok";
+        } catch (RuntimeException e) {
+            close = "threw:" + e.getClass().getSimpleName();
+        }
+        String use;
+        try {
+            gpu.bind(data, dev.logreg.loss.Loss.log()).close();
+            use = "none";
+        } catch (RuntimeException e) {
+            use = e.getClass().getSimpleName();
+        }
+        return close + "," + use;
+    }
+
+    private static TrainingResult fit(CudaBackend gpu, Dataset data, TrainingOptions options) {
+        return Trainer.fit(gpu, data, options, null);
+    }
+
+    private static double[] result(TrainingResult r) {
+        double[] c = r.model().coefficients();
+        double[] all = Arrays.copyOf(c, c.length + 1);
+        all[c.length] = r.model().intercept();
+        return all;
+    }
+
+    private static String same(double[] reference, double[] got) {
+        return Arrays.equals(reference, got) ? "same" : "differs:" + Arrays.toString(got);
+    }
+}
