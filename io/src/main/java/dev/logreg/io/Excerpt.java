@@ -52,23 +52,31 @@ public final class Excerpt {
     }
 
     /**
-     * A list of names (the columns of a header, the features of a model) joined with {@code ", "}, each name bounded,
-     * and the whole cut after about {@link #LIMIT} characters with the count of the names left out:
-     * {@code "a, b, c, ... (9,997 more, 10,000 in all)"}.
+     * A list of names (the columns of a header, the features of a model) joined with {@code ", "}, each name bounded;
+     * where the whole would pass about {@link #LIMIT} characters, the first names that fit, then the last (often the
+     * label column), then the count: {@code "a, b, c, ..., z (10,000 in all, 9,996 not shown)"}.
      */
     public static String list(List<String> names) {
+        int n = names.size();
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n && all.length() <= LIMIT; i++) {
+            if (i > 0) all.append(", ");
+            all.append(of(names.get(i)));
+        }
+        if (all.length() <= LIMIT || n == 1) return all.toString(); // one name alone is already bounded by of()
+        String last = of(names.get(n - 1));
+        if (last.length() > 40) last = last.substring(0, 40) + "...";
         StringBuilder sb = new StringBuilder();
         int shown = 0;
-        for (String name : names) {
-            String q = of(name);
-            if (shown > 0 && sb.length() + 2 + q.length() > LIMIT) break;
+        for (int i = 0; i < n - 1; i++) {
+            String q = of(names.get(i));
+            if (shown > 0 && sb.length() + 2 + q.length() + last.length() > LIMIT) break;
             if (shown > 0) sb.append(", ");
             sb.append(q);
             shown++;
         }
-        if (shown < names.size()) {
-            sb.append(String.format(java.util.Locale.ROOT, ", ... (%,d more, %,d in all)", names.size() - shown, names.size()));
-        }
-        return sb.toString();
+        if (shown == n - 1) return sb.append(", ").append(last).toString();
+        sb.append(", ..., ").append(last);
+        return sb.append(String.format(java.util.Locale.ROOT, " (%,d in all, %,d not shown)", n, n - 1 - shown)).toString();
     }
 }

@@ -214,7 +214,7 @@ class CsvDataReaderTest {
         Path p = write("wide.csv", h + row.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT));
         assertTrue(e.getMessage().contains("no label column 'label'; the columns are: column_number_0, column_number_1"), e.getMessage());
-        assertTrue(e.getMessage().contains("more, 50,001 in all)"), e.getMessage());
+        assertTrue(e.getMessage().contains(", ..., y (50,001 in all, "), e.getMessage());
         assertTrue(e.getMessage().length() < 500, "bounded: " + e.getMessage().length());
         e = assertThrows(IllegalArgumentException.class,
                 () -> FastCsvDataReader.read(p, ReadOptions.DEFAULT.withLabelColumn("y").withFeatureNames(List.of("absent", "column_number_1"))));
