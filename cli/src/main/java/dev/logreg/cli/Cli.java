@@ -1,6 +1,7 @@
 package dev.logreg.cli;
 
 import dev.logreg.backend.BackendException;
+import dev.logreg.io.OutputRefusedException;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class Cli {
     static int exitCode(Throwable e) {
         if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) return BAD_INPUT;
         if (e instanceof NoSuchFileException || e instanceof AccessDeniedException || e instanceof NotDirectoryException
-                || e instanceof FileAlreadyExistsException) {
+                || e instanceof FileAlreadyExistsException || e instanceof OutputRefusedException) {
             return BAD_INPUT;
         }
         return FAILURE;
@@ -84,6 +85,11 @@ public final class Cli {
     static String oneLine(Throwable e) {
         String m = e.getMessage();
         if (e instanceof NoSuchFileException) m = "no such file: " + ((NoSuchFileException) e).getFile();
+        else if (e instanceof OutputRefusedException) {
+            OutputRefusedException r = (OutputRefusedException) e;
+            m = "cannot write " + r.getFile() + ": it " + r.getReason()
+                    + (r.reason() == OutputRefusedException.Reason.READ_ONLY ? " (--force replaces it, keeping it read-only)" : "");
+        }
         else if (e instanceof AccessDeniedException) m = "permission denied: " + ((AccessDeniedException) e).getFile();
         else if (e instanceof IOException && !(e instanceof java.io.UncheckedIOException)) m = "I/O error: " + m;
         else if (e instanceof BackendException) m = "backend failure: " + m;

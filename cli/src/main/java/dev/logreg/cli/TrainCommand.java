@@ -9,8 +9,10 @@ import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.ClassWeights;
 import dev.logreg.data.Dataset;
 import dev.logreg.io.DataReaders;
+import dev.logreg.io.Excerpt;
 import dev.logreg.io.LabelMapping;
 import dev.logreg.io.LoadedData;
+import dev.logreg.io.AtomicFile;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
@@ -148,6 +150,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
     Path out;
 
+    @Mixin
+    ForceOption forceOption;
+
     @Option(names = "--json", description = "Print one JSON summary on standard output.")
     boolean json;
 
@@ -171,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
         CrossValidationOptions cv = crossValidation.options(options, initModel != null, this::matched);
         checkStatistics(options, cv);
+        if (out != null) AtomicFile.checkWritable(out, forceOption.force); // a refused --out fails before the training, not after
         BackendFactory factory = BackendFactory.discover();
         factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
 
@@ -259,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
             extra.put("cvScoreStandardError", Json.finite(cvResult.chosen().standardError()));
         }
         SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
-        if (out != null) ModelFile.write(out, saved);
+        if (out != null) ModelFile.write(out, saved, forceOption.force);
         List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult);
 
         Status status = result.status();
@@ -337,8 +343,8 @@ final class TrainCommand implements Callable<Integer> {
         if (names != null && dataNames != null) {
             for (int j = 0; j < names.size(); j++) {
                 if (!names.get(j).equals(dataNames.get(j))) {
-                    throw new IllegalArgumentException("--init-model " + file + ": feature " + j + " is '" + names.get(j)
-                            + "' in the model but '" + dataNames.get(j) + "' in the data");
+                    throw new IllegalArgumentException("--init-model " + file + ": feature " + j + " is " + Excerpt.quoted(names.get(j))
+                            + " in the model but " + Excerpt.quoted(dataNames.get(j)) + " in the data");
                 }
             }
         }
