@@ -1,6 +1,7 @@
 package dev.logreg.cli;
 
 import dev.logreg.backend.BackendException;
+import dev.logreg.io.Excerpt;
 import dev.logreg.io.OutputRefusedException;
 import picocli.CommandLine;
 
@@ -42,7 +43,7 @@ public final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            err.println("logreg: " + ex.getMessage().replace('\n', ' ').replace('\r', ' ').trim()
+            err.println("logreg: " + bounded(ex.getMessage().replace('\n', ' ').replace('\r', ' ').trim())
                     + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return BAD_INPUT;
@@ -69,6 +70,15 @@ public final class Cli {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A parser message (it quotes the arguments, which may be megabytes long) cut to a few of {@link Excerpt}'s
+     * quotes: long enough for a message about several options, bounded all the same.
+     */
+    static String bounded(String message) {
+        int max = 3 * Excerpt.LIMIT;
+        return message.length() <= max ? message : message.substring(0, max) + "...";
     }
 
     /** 2 for bad input or usage, 1 otherwise. */

@@ -8,11 +8,11 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.ClassWeights;
 import dev.logreg.data.Dataset;
+import dev.logreg.io.AtomicFile;
 import dev.logreg.io.DataReaders;
 import dev.logreg.io.Excerpt;
 import dev.logreg.io.LabelMapping;
 import dev.logreg.io.LoadedData;
-import dev.logreg.io.AtomicFile;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation-fraction is " + validationFraction + ", expected a number in [0, 1)");
         }
         if (classWeight != null && !classWeight.equalsIgnoreCase("balanced")) {
-            throw new IllegalArgumentException("--class-weight is '" + classWeight + "', expected 'balanced'");
+            throw new IllegalArgumentException("--class-weight is " + Excerpt.quoted(classWeight) + ", expected 'balanced'");
         }
         if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
         CrossValidationOptions cv = crossValidation.options(options, initModel != null, this::matched);
@@ -450,11 +450,11 @@ final class TrainCommand implements Callable<Integer> {
         switch (loss.trim().toLowerCase(Locale.ROOT)) {
             case "log": l = Loss.log(); break;
             case "mse": l = Loss.mse(); break;
-            default: throw new IllegalArgumentException("--loss is '" + loss + "', expected log or mse");
+            default: throw new IllegalArgumentException("--loss is " + Excerpt.quoted(loss) + ", expected log or mse");
         }
         String opt = optimizer.trim().toLowerCase(Locale.ROOT);
         if (!Optimizers.NAMES.contains(opt)) {
-            throw new IllegalArgumentException("--optimizer is '" + optimizer + "', expected one of " + String.join(", ", Optimizers.NAMES));
+            throw new IllegalArgumentException("--optimizer is " + Excerpt.quoted(optimizer) + ", expected one of " + String.join(", ", Optimizers.NAMES));
         }
         StoppingCriteria c = StoppingCriteria.DEFAULT;
         if (maxIter != null) {

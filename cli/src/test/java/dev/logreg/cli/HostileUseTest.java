@@ -115,6 +115,14 @@ class HostileUseTest {
     }
 
     @Test
+    void hugeArgumentsAreQuotedBounded() {
+        String huge = "x".repeat(1_000_000);
+        assertBadInput(CliRun.of("train", "--data", csv.toString(), "--" + huge), "Unknown option");
+        assertBadInput(CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--optimizer", huge), "--optimizer is 'xxx");
+        assertBadInput(CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--delimiter", huge), "--delimiter is 'xxx");
+    }
+
+    @Test
     void outOntoADirectoryIsBadUsage() throws IOException {
         Path d = Files.createDirectories(dir.resolve("a-directory"));
         assertBadInput(CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--out", d.toString()),
