@@ -94,16 +94,24 @@ public final class Cli {
     /** The exception's message on one line, with the kind where it adds information. */
     static String oneLine(Throwable e) {
         String m = e.getMessage();
-        if (e instanceof NoSuchFileException) m = "no such file: " + ((NoSuchFileException) e).getFile();
-        else if (e instanceof OutputRefusedException) {
+        if (e instanceof NoSuchFileException) {
+            NoSuchFileException n = (NoSuchFileException) e;
+            m = "no such file: " + n.getFile() + (n.getReason() == null ? "" : " (" + n.getReason() + ")");
+        } else if (e instanceof FileAlreadyExistsException) {
+            m = ((FileAlreadyExistsException) e).getFile() + " exists and is not a directory";
+        } else if (e instanceof NotDirectoryException) {
+            m = "not a directory: " + ((NotDirectoryException) e).getFile();
+        } else if (e instanceof OutputRefusedException) {
             OutputRefusedException r = (OutputRefusedException) e;
             m = "cannot write " + r.getFile() + ": it " + r.getReason()
                     + (r.reason() == OutputRefusedException.Reason.READ_ONLY ? " (--force replaces it, keeping it read-only)" : "");
-        }
-        else if (e instanceof AccessDeniedException) m = "permission denied: " + ((AccessDeniedException) e).getFile();
-        else if (e instanceof IOException && !(e instanceof java.io.UncheckedIOException)) m = "I/O error: " + m;
-        else if (e instanceof BackendException) m = "backend failure: " + m;
-        else if (m == null || (!(e instanceof IllegalArgumentException) && !(e instanceof IllegalStateException)
+        } else if (e instanceof AccessDeniedException) {
+            m = "permission denied: " + ((AccessDeniedException) e).getFile();
+        } else if (e instanceof IOException && !(e instanceof java.io.UncheckedIOException)) {
+            m = "I/O error: " + m;
+        } else if (e instanceof BackendException) {
+            m = "backend failure: " + m;
+        } else if (m == null || (!(e instanceof IllegalArgumentException) && !(e instanceof IllegalStateException)
                 && !(e instanceof dev.logreg.backend.BackendUnavailableException))) {
             m = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
         }

@@ -130,6 +130,17 @@ class HostileUseTest {
         assertBadInput(CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--backend", "reference", "--quiet", "--out", d.toString()),
                 "is a directory");
         assertTrue(Files.isDirectory(d));
+        // The other wrong kinds of path: each bad usage, exit 2, saying what is wrong.
+        assertBadInput(CliRun.of("predict", "--model", d.toString(), "--data", csv.toString()), d + " is a directory, expected a model file");
+        assertBadInput(CliRun.of("evaluate", "--model", model.toString(), "--data", csv.toString(), "--plot", model.toString()),
+                model + " exists and is not a directory");
+        assertBadInput(CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--out", d.resolve("no/such/p.csv").toString()),
+                "no such file: " + d.resolve("no/such"));
+        Path device = Path.of("/dev/null");
+        if (Files.exists(device)) {
+            assertBadInput(CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--out", device.toString()),
+                    "cannot write /dev/null: it is not a regular file");
+        }
     }
 
     @Test

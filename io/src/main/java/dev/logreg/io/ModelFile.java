@@ -158,6 +158,7 @@ public final class ModelFile {
      *                                           written by a newer format version, or has a missing or bad field
      */
     public static SavedModel read(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory, expected a model file");
         JsonNode root;
         try {
             root = MAPPER.readTree(Files.readAllBytes(file));
