@@ -18,6 +18,12 @@ import java.util.Objects;
  * the batch methods over {@code float[]} write into the caller's array, and the {@link Dataset} methods allocate only
  * their one result array. Dot products accumulate in float64, in four interleaved partial sums combined in a fixed
  * order, so a row's score is the same bit for bit whichever method computes it.
+ *
+ * <p>No NaN leaves a model. A logit is a float64 sum; where it overflows to ±∞ (huge features or coefficients), the
+ * probability is exactly 1 or 0 (σ is computed by branch, {@link Sigmoid}, and σ(±∞) is exact). Where it is NaN (a
+ * NaN or infinite feature, or terms overflowing to +∞ and −∞ that cancel), every scoring method throws
+ * {@link UndefinedLogitException} naming the 0-based row, rather than return a NaN that would compare false with
+ * every threshold. A model whose {@link #largestLogit()} is finite never overflows on a finite float32 row.
  */
 public final class LogisticModel {
     private final double[] coefficients;
@@ -70,6 +76,18 @@ public final class LogisticModel {
     /** One name per feature, or {@code null}. Unmodifiable. */
     public List<String> featureNames() { return featureNames; }
 
+    /**
+     * Σⱼ|θⱼ|·{@link Float#MAX_VALUE} + |b|: a bound on |θ·x + b| over every row of finite float32 features, computed
+     * in float64 (+∞ where the bound itself overflows). Where it is well below {@link Double#MAX_VALUE}, no partial
+     * sum of the dot product can overflow on such a row, so scoring float32 data never meets ±∞ and never NaN; the
+     * model file refuses models where it is not (see {@code ModelFile}).
+     */
+    public double largestLogit() {
+        double sum = 0;
+        for (double c : coefficients) sum += Math.abs(c);
+        return sum * Float.MAX_VALUE + Math.abs(intercept);
+    }
+
     private static void checkThreshold(double threshold) {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("threshold is " + threshold + ", expected a probability in [0, 1]");
     }
@@ -80,13 +98,23 @@ public final class LogisticModel {
         }
     }
 
-    /** z = θ·x + b for one row. */
+    /**
+     * z = θ·x + b for one row, in float64; ±∞ where it overflows.
+     *
+     * @throws UndefinedLogitException where z is NaN (row 0): a NaN or infinite feature, or overflowing terms that cancel
+     */
     public double decisionFunction(float[] row) {
         checkWidth(row.length);
-        return dot(row, 0);
+        double z = dot(row, 0);
+        if (Double.isNaN(z)) throw undefined(0, row, 0);
+        return z;
     }
 
-    /** z = θ·x + b for one row. */
+    /**
+     * z = θ·x + b for one row, in float64; ±∞ where it overflows (features this large are possible in float64).
+     *
+     * @throws UndefinedLogitException where z is NaN (row 0): a NaN or infinite feature, or overflowing terms that cancel
+     */
     public double decisionFunction(double[] row) {
         checkWidth(row.length);
         double[] c = coefficients;
@@ -100,7 +128,34 @@ public final class LogisticModel {
             s3 += c[j + 3] * row[j + 3];
         }
         for (; j < n; j++) s0 += c[j] * row[j];
-        return ((s0 + s1) + (s2 + s3)) + intercept;
+        double z = ((s0 + s1) + (s2 + s3)) + intercept;
+        if (Double.isNaN(z)) {
+            for (j = 0; j < n; j++) {
+                if (!Double.isFinite(row[j])) throw new UndefinedLogitException(0, "feature " + j + " is " + row[j] + ", expected a finite number");
+            }
+            throw new UndefinedLogitException(0, OVERFLOW);
+        }
+        return z;
+    }
+
+    private static final String OVERFLOW = "the logit θ·x + b is undefined: its terms overflow float64 to +∞ and −∞ "
+            + "(features or coefficients too large)";
+
+    /** Why row {@code row} (its features at {@code x[offset ..]}) has a NaN logit: the exception to throw. */
+    private UndefinedLogitException undefined(long row, float[] x, int offset) {
+        for (int j = 0; j < coefficients.length; j++) {
+            float v = x[offset + j];
+            if (!Float.isFinite(v)) return new UndefinedLogitException(row, "feature " + j + " is " + v + ", expected a finite number");
+        }
+        return new UndefinedLogitException(row, OVERFLOW);
+    }
+
+    private UndefinedLogitException undefined(long row, FloatBuffer x, int offset) {
+        for (int j = 0; j < coefficients.length; j++) {
+            float v = x.get(offset + j);
+            if (!Float.isFinite(v)) return new UndefinedLogitException(row, "feature " + j + " is " + v + ", expected a finite number");
+        }
+        return new UndefinedLogitException(row, OVERFLOW);
     }
 
     // Four interleaved partial sums, combined in a fixed order, so that the adds do not wait on one another's latency
@@ -138,12 +193,20 @@ public final class LogisticModel {
         return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
-    /** P(y = 1 | x) for one row. */
+    /**
+     * P(y = 1 | x) for one row: σ(z), exactly 0 or 1 where z overflows to ∓∞.
+     *
+     * @throws UndefinedLogitException where z is NaN (see {@link #decisionFunction(float[])})
+     */
     public double predictProbability(float[] row) {
         return Sigmoid.sigmoid(decisionFunction(row));
     }
 
-    /** P(y = 1 | x) for one row. */
+    /**
+     * P(y = 1 | x) for one row: σ(z), exactly 0 or 1 where z overflows to ∓∞.
+     *
+     * @throws UndefinedLogitException where z is NaN (see {@link #decisionFunction(double[])})
+     */
     public double predictProbability(double[] row) {
         return Sigmoid.sigmoid(decisionFunction(row));
     }
@@ -161,23 +224,40 @@ public final class LogisticModel {
 
     /**
      * Logits of a row-major batch: {@code out[i] = θ·x_i + b} for the {@code out.length} rows of
-     * {@code rowMajor} (which must hold exactly {@code out.length × features()} floats).
+     * {@code rowMajor} (which must hold exactly {@code out.length × features()} floats); ±∞ where a logit overflows.
+     *
+     * @throws UndefinedLogitException where a row's logit is NaN, naming the first such row (0-based); {@code out}
+     *                                 then holds the rows before it
      */
     public void decisionFunction(float[] rowMajor, double[] out) {
         int n = coefficients.length;
         if ((long) out.length * n != rowMajor.length) {
             throw new IllegalArgumentException("batch holds " + rowMajor.length + " floats, expected " + out.length + " rows x " + n + " features");
         }
-        for (int i = 0; i < out.length; i++) out[i] = dot(rowMajor, i * n);
+        for (int i = 0; i < out.length; i++) {
+            double z = dot(rowMajor, i * n);
+            if (Double.isNaN(z)) throw undefined(i, rowMajor, i * n);
+            out[i] = z;
+        }
     }
 
-    /** Probabilities of a row-major batch (see {@link #decisionFunction(float[], double[])}). */
+    /**
+     * Probabilities of a row-major batch (see {@link #decisionFunction(float[], double[])}): exactly 0 or 1 where a
+     * logit overflows.
+     *
+     * @throws UndefinedLogitException where a row's logit is NaN, naming the first such row (0-based); what
+     *                                 {@code out} then holds is unspecified
+     */
     public void predictProbability(float[] rowMajor, double[] out) {
         decisionFunction(rowMajor, out);
         for (int i = 0; i < out.length; i++) out[i] = Sigmoid.sigmoid(out[i]);
     }
 
-    /** Logits of every row of {@code data} (at most 2^31 − 1 rows). */
+    /**
+     * Logits of every row of {@code data} (at most 2^31 − 1 rows); ±∞ where one overflows.
+     *
+     * @throws UndefinedLogitException where a row's logit is NaN, naming the first such row (0-based)
+     */
     public double[] decisionFunction(Dataset data) {
         checkWidth(data.cols());
         if (data.rows() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + data.rows() + " rows, too many for one array");
@@ -186,12 +266,20 @@ public final class LogisticModel {
         for (RowBlock b : data.blocks()) {
             FloatBuffer x = b.features();
             int first = (int) b.firstRow();
-            for (int i = 0; i < b.rows(); i++) out[first + i] = dot(x, i * n);
+            for (int i = 0; i < b.rows(); i++) {
+                double z = dot(x, i * n);
+                if (Double.isNaN(z)) throw undefined(first + (long) i, x, i * n);
+                out[first + i] = z;
+            }
         }
         return out;
     }
 
-    /** Probabilities of every row of {@code data}. */
+    /**
+     * Probabilities of every row of {@code data}: exactly 0 or 1 where a logit overflows.
+     *
+     * @throws UndefinedLogitException where a row's logit is NaN, naming the first such row (0-based)
+     */
     public double[] predictProbability(Dataset data) {
         double[] z = decisionFunction(data);
         for (int i = 0; i < z.length; i++) z[i] = Sigmoid.sigmoid(z[i]);

@@ -1,6 +1,8 @@
 package dev.logreg.cli;
 
 import dev.logreg.backend.BackendException;
+import dev.logreg.io.Excerpt;
+import dev.logreg.io.OutputRefusedException;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -41,7 +43,7 @@ public final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            err.println("logreg: " + ex.getMessage().replace('\n', ' ').replace('\r', ' ').trim()
+            err.println("logreg: " + bounded(ex.getMessage().replace('\n', ' ').replace('\r', ' ').trim())
                     + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return BAD_INPUT;
@@ -70,11 +72,20 @@ public final class Cli {
         return code;
     }
 
+    /**
+     * A parser message (it quotes the arguments, which may be megabytes long) cut to a few of {@link Excerpt}'s
+     * quotes: long enough for a message about several options, bounded all the same.
+     */
+    static String bounded(String message) {
+        int max = 3 * Excerpt.LIMIT;
+        return message.length() <= max ? message : message.substring(0, max) + "...";
+    }
+
     /** 2 for bad input or usage, 1 otherwise. */
     static int exitCode(Throwable e) {
         if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) return BAD_INPUT;
         if (e instanceof NoSuchFileException || e instanceof AccessDeniedException || e instanceof NotDirectoryException
-                || e instanceof FileAlreadyExistsException) {
+                || e instanceof FileAlreadyExistsException || e instanceof OutputRefusedException) {
             return BAD_INPUT;
         }
         return FAILURE;
@@ -83,11 +94,24 @@ public final class Cli {
     /** The exception's message on one line, with the kind where it adds information. */
     static String oneLine(Throwable e) {
         String m = e.getMessage();
-        if (e instanceof NoSuchFileException) m = "no such file: " + ((NoSuchFileException) e).getFile();
-        else if (e instanceof AccessDeniedException) m = "permission denied: " + ((AccessDeniedException) e).getFile();
-        else if (e instanceof IOException && !(e instanceof java.io.UncheckedIOException)) m = "I/O error: " + m;
-        else if (e instanceof BackendException) m = "backend failure: " + m;
-        else if (m == null || (!(e instanceof IllegalArgumentException) && !(e instanceof IllegalStateException)
+        if (e instanceof NoSuchFileException) {
+            NoSuchFileException n = (NoSuchFileException) e;
+            m = "no such file: " + n.getFile() + (n.getReason() == null ? "" : " (" + n.getReason() + ")");
+        } else if (e instanceof FileAlreadyExistsException) {
+            m = ((FileAlreadyExistsException) e).getFile() + " exists and is not a directory";
+        } else if (e instanceof NotDirectoryException) {
+            m = "not a directory: " + ((NotDirectoryException) e).getFile();
+        } else if (e instanceof OutputRefusedException) {
+            OutputRefusedException r = (OutputRefusedException) e;
+            m = "cannot write " + r.getFile() + ": it " + r.getReason()
+                    + (r.reason() == OutputRefusedException.Reason.READ_ONLY ? " (--force replaces it, keeping it read-only)" : "");
+        } else if (e instanceof AccessDeniedException) {
+            m = "permission denied: " + ((AccessDeniedException) e).getFile();
+        } else if (e instanceof IOException && !(e instanceof java.io.UncheckedIOException)) {
+            m = "I/O error: " + m;
+        } else if (e instanceof BackendException) {
+            m = "backend failure: " + m;
+        } else if (m == null || (!(e instanceof IllegalArgumentException) && !(e instanceof IllegalStateException)
                 && !(e instanceof dev.logreg.backend.BackendUnavailableException))) {
             m = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
         }

@@ -1,5 +1,6 @@
 package dev.logreg.cli;
 
+import dev.logreg.io.Excerpt;
 import dev.logreg.metrics.BinaryMetrics;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.train.CrossValidation;
@@ -91,7 +92,7 @@ final class CrossValidationFlags {
             switch (cvRule.trim().toLowerCase(Locale.ROOT)) {
                 case "best": cv = cv.withRule(CrossValidationOptions.Rule.BEST); break;
                 case "1se": cv = cv.withRule(CrossValidationOptions.Rule.ONE_STANDARD_ERROR); break;
-                default: throw new IllegalArgumentException("--cv-rule is '" + cvRule + "', expected best or 1se");
+                default: throw new IllegalArgumentException("--cv-rule is " + Excerpt.quoted(cvRule) + ", expected best or 1se");
             }
         }
         return cv;

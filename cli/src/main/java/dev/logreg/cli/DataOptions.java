@@ -1,6 +1,7 @@
 package dev.logreg.cli;
 
 import dev.logreg.io.DataFormat;
+import dev.logreg.io.Excerpt;
 import dev.logreg.io.ReadOptions;
 import picocli.CommandLine.Option;
 
@@ -34,7 +35,7 @@ final class DataOptions {
     private char delimiterChar() {
         String d = delimiter;
         if (d.equals("\\t") || d.equalsIgnoreCase("tab")) return '\t';
-        if (d.length() != 1) throw new IllegalArgumentException("--delimiter is '" + d + "', expected one character (or 'tab')");
+        if (d.length() != 1) throw new IllegalArgumentException("--delimiter is " + Excerpt.quoted(d) + ", expected one character (or 'tab')");
         return d.charAt(0);
     }
 }

@@ -64,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
         SavedModel m = ModelFile.read(modelOption.model);
         LoadedData d = ScoringData.read(m, dataOptions, label, weight, true);
-        double[] z = m.model().decisionFunction(d.dataset());
+        double[] z = ScoringData.logits(m, d, dataOptions);
         float[] y = BinaryMetrics.labels(d.dataset());
         // The reader has already rejected negative and non-finite weights, naming the file, line and column.
         float[] w = BinaryMetrics.weights(d.dataset());

@@ -40,6 +40,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (default: standard output).")
     Path out;
 
+    @Mixin
+    ForceOption forceOption;
+
     @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Predict label 1 where the probability is >= T (default: ${DEFAULT-VALUE}).")
     double threshold;
 
@@ -49,14 +52,15 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
+        if (out != null) AtomicFile.checkWritable(out, forceOption.force); // refused before the data are read
         SavedModel m = ModelFile.read(modelOption.model);
         LoadedData d = ScoringData.read(m, dataOptions, label, false);
-        double[] p = m.model().predictProbability(d.dataset());
+        double[] p = ScoringData.probabilities(m, d, dataOptions);
         if (out == null) {
             write(parent.out, p, m);
             parent.out.flush();
         } else {
-            AtomicFile.write(out, stream -> {
+            AtomicFile.write(out, forceOption.force, stream -> {
                 BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
                 write(w, p, m);
                 w.flush();

@@ -6,6 +6,7 @@ import dev.logreg.io.LoadedData;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.model.UndefinedLogitException;
 
 import java.io.IOException;
 
@@ -47,5 +48,32 @@ final class ScoringData {
                     ? " (the model has no feature names, so every column but the label is a feature)" : "") + ", the model expects " + m.features());
         }
         return d;
+    }
+
+    /**
+     * The logits of {@code data} under {@code model}; a row without one (a NaN logit) is an error naming the data file
+     * and the row, 1-based as a person counts them.
+     */
+    static double[] logits(SavedModel model, LoadedData data, DataOptions options) {
+        try {
+            return model.model().decisionFunction(data.dataset());
+        } catch (UndefinedLogitException e) {
+            throw named(e, options);
+        }
+    }
+
+    /** The probabilities of {@code data} under {@code model}, with the errors of {@link #logits}. */
+    static double[] probabilities(SavedModel model, LoadedData data, DataOptions options) {
+        try {
+            return model.model().predictProbability(data.dataset());
+        } catch (UndefinedLogitException e) {
+            throw named(e, options);
+        }
+    }
+
+    // A model file the loader accepts cannot overflow on the finite float32 rows the readers accept (ModelFile's
+    // bound), so this is a guard: should it ever happen, the user learns which row, not a NaN in the output.
+    private static IllegalArgumentException named(UndefinedLogitException e, DataOptions options) {
+        return new IllegalArgumentException(options.data + ", data row " + (e.row() + 1) + " (1-based, header not counted): " + e.reason(), e);
     }
 }

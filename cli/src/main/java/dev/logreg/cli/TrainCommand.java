@@ -8,7 +8,9 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.ClassWeights;
 import dev.logreg.data.Dataset;
+import dev.logreg.io.AtomicFile;
 import dev.logreg.io.DataReaders;
+import dev.logreg.io.Excerpt;
 import dev.logreg.io.LabelMapping;
 import dev.logreg.io.LoadedData;
 import dev.logreg.io.ModelFile;
@@ -148,6 +150,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL.json", description = "Write the model file here (atomically).")
     Path out;
 
+    @Mixin
+    ForceOption forceOption;
+
     @Option(names = "--json", description = "Print one JSON summary on standard output.")
     boolean json;
 
@@ -166,11 +171,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation-fraction is " + validationFraction + ", expected a number in [0, 1)");
         }
         if (classWeight != null && !classWeight.equalsIgnoreCase("balanced")) {
-            throw new IllegalArgumentException("--class-weight is '" + classWeight + "', expected 'balanced'");
+            throw new IllegalArgumentException("--class-weight is " + Excerpt.quoted(classWeight) + ", expected 'balanced'");
         }
         if (threads < 0) throw new IllegalArgumentException("--threads is " + threads + ", expected 0 (all cores) or more");
         CrossValidationOptions cv = crossValidation.options(options, initModel != null, this::matched);
         checkStatistics(options, cv);
+        if (out != null) AtomicFile.checkWritable(out, forceOption.force); // a refused --out fails before the training, not after
         BackendFactory factory = BackendFactory.discover();
         factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
 
@@ -259,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
             extra.put("cvScoreStandardError", Json.finite(cvResult.chosen().standardError()));
         }
         SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
-        if (out != null) ModelFile.write(out, saved);
+        if (out != null) ModelFile.write(out, saved, forceOption.force);
         List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult);
 
         Status status = result.status();
@@ -335,8 +341,8 @@ final class TrainCommand implements Callable<Integer> {
         if (names != null && dataNames != null) {
             for (int j = 0; j < names.size(); j++) {
                 if (!names.get(j).equals(dataNames.get(j))) {
-                    throw new IllegalArgumentException("--init-model " + file + ": feature " + j + " is '" + names.get(j)
-                            + "' in the model but '" + dataNames.get(j) + "' in the data");
+                    throw new IllegalArgumentException("--init-model " + file + ": feature " + j + " is " + Excerpt.quoted(names.get(j))
+                            + " in the model but " + Excerpt.quoted(dataNames.get(j)) + " in the data");
                 }
             }
         }
@@ -442,11 +448,11 @@ final class TrainCommand implements Callable<Integer> {
         switch (loss.trim().toLowerCase(Locale.ROOT)) {
             case "log": l = Loss.log(); break;
             case "mse": l = Loss.mse(); break;
-            default: throw new IllegalArgumentException("--loss is '" + loss + "', expected log or mse");
+            default: throw new IllegalArgumentException("--loss is " + Excerpt.quoted(loss) + ", expected log or mse");
         }
         String opt = optimizer.trim().toLowerCase(Locale.ROOT);
         if (!Optimizers.NAMES.contains(opt)) {
-            throw new IllegalArgumentException("--optimizer is '" + optimizer + "', expected one of " + String.join(", ", Optimizers.NAMES));
+            throw new IllegalArgumentException("--optimizer is " + Excerpt.quoted(optimizer) + ", expected one of " + String.join(", ", Optimizers.NAMES));
         }
         StoppingCriteria c = StoppingCriteria.DEFAULT;
         if (maxIter != null) {

@@ -59,6 +59,7 @@ class OptionsContractTest {
                     "--confidence|LEVEL|0.95|false|With --stats: level of the intervals (default: 0.95).",
                     "--plot|DIR|null|false|Write PNG charts here: objective per iteration, and with --cv-folds the cross-validation curve (mean ± 1 standard error per λ).",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
+                    "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
@@ -72,6 +73,7 @@ class OptionsContractTest {
                     "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
                     "--label|NAME|null|false|CSV label column, ignored if present (default: the one the model was trained with).",
                     "--out|FILE|null|false|Write the predictions here (default: standard output).",
+                    "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
                     "--threshold|T|0.5|false|Predict label 1 where the probability is >= T (default: 0.5).",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
                     "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
@@ -116,9 +118,9 @@ class OptionsContractTest {
                     "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
-                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
-                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--threshold",
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--force", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("evaluate", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",

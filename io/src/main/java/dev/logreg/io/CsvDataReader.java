@@ -562,7 +562,7 @@ public final class CsvDataReader {
         }
 
         private static String text(byte[] b, int off, int n) {
-            return "'" + new String(b, off, Math.min(n, 40), StandardCharsets.UTF_8) + (n > 40 ? "..." : "") + "'";
+            return "'" + Excerpt.of(b, off, off + n) + "'";
         }
     }
 }

@@ -32,7 +32,7 @@ final class CsvLayout {
         Map<String, Integer> byName = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             if (byName.putIfAbsent(header.get(i), i) != null) {
-                throw new IllegalArgumentException(file + " line 1: column '" + header.get(i) + "' appears twice in the header");
+                throw new IllegalArgumentException(file + " line 1: column " + Excerpt.quoted(header.get(i)) + " appears twice in the header");
             }
         }
         slot = new int[header.size()];
@@ -42,17 +42,17 @@ final class CsvLayout {
             labelCol = lc;
             slot[lc] = LABEL;
         } else if (options.labelRequired()) {
-            throw new IllegalArgumentException(file + ": no label column '" + options.labelColumn() + "'; the columns are: "
-                    + String.join(", ", header) + " (choose one with --label NAME)");
+            throw new IllegalArgumentException(file + ": no label column " + Excerpt.quoted(options.labelColumn()) + "; the columns are: "
+                    + Excerpt.list(header) + " (choose one with --label NAME)");
         } else {
             labelCol = -1;
         }
         if (options.weightColumn() != null) {
             Integer wc = byName.get(options.weightColumn());
             if (wc == null) {
-                throw new IllegalArgumentException(file + ": no weight column '" + options.weightColumn() + "'; the columns are: " + String.join(", ", header));
+                throw new IllegalArgumentException(file + ": no weight column " + Excerpt.quoted(options.weightColumn()) + "; the columns are: " + Excerpt.list(header));
             }
-            if (slot[wc] == LABEL) throw new IllegalArgumentException(file + ": column '" + options.weightColumn() + "' cannot be both the label and the weight");
+            if (slot[wc] == LABEL) throw new IllegalArgumentException(file + ": column " + Excerpt.quoted(options.weightColumn()) + " cannot be both the label and the weight");
             weightCol = wc;
             slot[wc] = WEIGHT;
         } else {
@@ -61,7 +61,11 @@ final class CsvLayout {
         List<String> names = new ArrayList<>();
         if (options.featureNames() != null) {
             List<String> missing = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String f : options.featureNames()) {
+                // A model naming one feature twice cannot be matched to columns by name; say so rather than call the
+                // second one missing (ModelFile refuses such files; this guards models made in code).
+                if (!seen.add(f)) throw new IllegalArgumentException("the model names feature " + Excerpt.quoted(f) + " twice; feature names must be distinct");
                 Integer c = byName.get(f);
                 if (c == null || slot[c] != IGNORE) {
                     missing.add(f);
@@ -71,8 +75,8 @@ final class CsvLayout {
                 names.add(f);
             }
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(file + ": feature" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                        + " of the model " + (missing.size() > 1 ? "are" : "is") + " not a column; the columns are: " + String.join(", ", header));
+                throw new IllegalArgumentException(file + ": feature" + (missing.size() > 1 ? "s " : " ") + Excerpt.list(missing)
+                        + " of the model " + (missing.size() > 1 ? "are" : "is") + " not a column; the columns are: " + Excerpt.list(header));
             }
         } else {
             for (int i = 0; i < slot.length; i++) {
@@ -82,7 +86,7 @@ final class CsvLayout {
                 }
             }
         }
-        if (names.isEmpty()) throw new IllegalArgumentException(file + ": no feature columns besides the label (columns: " + String.join(", ", header) + ")");
+        if (names.isEmpty()) throw new IllegalArgumentException(file + ": no feature columns besides the label (columns: " + Excerpt.list(header) + ")");
         featureNames = List.copyOf(names);
     }
 
@@ -93,7 +97,7 @@ final class CsvLayout {
 
     /** "file line L, column 'name' (c): what". */
     String at(long line, int column, String what) {
-        String name = column < header.size() ? "'" + header.get(column) + "' (" + (column + 1) + ")" : "" + (column + 1);
+        String name = column < header.size() ? Excerpt.quoted(header.get(column)) + " (" + (column + 1) + ")" : "" + (column + 1);
         return file + " line " + line + ", column " + name + ": " + what;
     }
 

@@ -28,7 +28,7 @@ public enum DataFormat {
             case "csv": return CSV;
             case "libsvm": case "svmlight": case "svm": return LIBSVM;
             case "npy": return NPY;
-            default: throw new IllegalArgumentException("format '" + text + "' is not one of csv, libsvm, npy");
+            default: throw new IllegalArgumentException("format " + Excerpt.quoted(text) + " is not one of csv, libsvm, npy");
         }
     }
 

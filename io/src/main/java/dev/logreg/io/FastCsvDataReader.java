@@ -144,11 +144,11 @@ public final class FastCsvDataReader {
         }
 
         private static String text(char[] buf, int offset, int len) {
-            return "'" + new String(buf, offset, Math.min(len, 40)) + (len > 40 ? "..." : "") + "'";
+            return Excerpt.quoted(new String(buf, offset, Math.min(len, Excerpt.LIMIT + 1)));
         }
 
         private BadInput bad(int column, String what) {
-            String name = header != null && column < header.size() ? "'" + header.get(column) + "' (" + (column + 1) + ")" : "" + (column + 1);
+            String name = header != null && column < header.size() ? Excerpt.quoted(header.get(column)) + " (" + (column + 1) + ")" : "" + (column + 1);
             return new BadInput(file + " line " + getStartingLineNumber() + ", column " + name + ": " + what);
         }
 

@@ -21,6 +21,12 @@ public final class LibsvmDataReader {
     private LibsvmDataReader() {}
 
     /**
+     * The largest feature index read: rows are densified into blocks of {@link Dataset#DEFAULT_BLOCK_CAPACITY}
+     * floats, and one row must fit in one block.
+     */
+    public static final int MAX_FEATURES = Dataset.DEFAULT_BLOCK_CAPACITY;
+
+    /**
      * Reads {@code file}.
      *
      * @throws IllegalArgumentException on a bad label, index or value, unsorted indices, or an index beyond the
@@ -96,10 +102,10 @@ public final class LibsvmDataReader {
         try {
             raw = JavaDoubleParser.parseDouble(buf, p, t - p);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + line + ": cannot parse label '" + text(buf, p, t) + "' as a number");
+            throw new IllegalArgumentException(file + " line " + line + ": cannot parse label " + text(buf, p, t) + " as a number");
         }
         int c = labels.decode(raw);
-        if (c < 0) throw new IllegalArgumentException(file + " line " + line + ": " + LabelDecoder.notALabel("label '" + text(buf, p, t) + "'"));
+        if (c < 0) throw new IllegalArgumentException(file + " line " + line + ": " + LabelDecoder.notALabel("label " + text(buf, p, t)));
         if (labels.mixed()) throw new IllegalArgumentException(file + " line " + line + ": labels mix 0 and -1 for the negative class; use one encoding");
         int last = 0;
         p = skipBlanks(buf, t, end);
@@ -112,20 +118,27 @@ public final class LibsvmDataReader {
                     break;
                 }
             }
-            if (colon < 0) throw new IllegalArgumentException(file + " line " + line + ": token '" + text(buf, p, t) + "' is not index:value");
+            if (colon < 0) throw new IllegalArgumentException(file + " line " + line + ": token " + text(buf, p, t) + " is not index:value");
             if (colon - p == 3 && buf[p] == 'q' && buf[p + 1] == 'i' && buf[p + 2] == 'd') { // SVMlight query id
                 p = skipBlanks(buf, t, end);
                 continue;
             }
+            // The digits, saturating just above the largest index supported, so that 99999999999 or a thousand
+            // digits are "too large" rather than "not an integer".
             long idx = 0;
-            if (colon == p) idx = -1;
-            for (int i = p; i < colon && idx >= 0; i++) {
+            boolean digits = colon > p;
+            for (int i = p; i < colon && digits; i++) {
                 int d = buf[i] - '0';
-                if (d < 0 || d > 9 || idx > Integer.MAX_VALUE) idx = -1;
-                else idx = idx * 10 + d;
+                if (d < 0 || d > 9) digits = false;
+                else idx = Math.min(idx * 10 + d, MAX_FEATURES + 1L);
             }
-            if (idx < 1 || idx > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + " line " + line + ": index '" + text(buf, p, colon) + "' is not an integer >= 1 (indices are 1-based)");
+            if (!digits || idx < 1) {
+                throw new IllegalArgumentException(file + " line " + line + ": index " + text(buf, p, colon) + " is not an integer >= 1 (indices are 1-based)");
+            }
+            if (idx > MAX_FEATURES) {
+                throw new IllegalArgumentException(file + " line " + line + ": index " + text(buf, p, colon) + " is too large: at most "
+                        + MAX_FEATURES + " features are supported (rows are held dense, and one row must fit one block of "
+                        + MAX_FEATURES + " floats)");
             }
             if (idx <= last) {
                 throw new IllegalArgumentException(file + " line " + line + ": index " + idx + " follows index " + last + ", expected strictly ascending indices");
@@ -140,8 +153,8 @@ public final class LibsvmDataReader {
                 v = Float.NaN;
             }
             if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(file + " line " + line + ", index " + idx + ": cannot parse value '"
-                        + text(buf, colon + 1, t) + "' as a finite number");
+                throw new IllegalArgumentException(file + " line " + line + ", index " + idx + ": cannot parse value "
+                        + text(buf, colon + 1, t) + " as a finite number");
             }
             last = (int) idx;
             s.add(last, v);
@@ -160,8 +173,9 @@ public final class LibsvmDataReader {
         return p;
     }
 
+    /** The bytes quoted for a message, bounded ({@link Excerpt}). */
     private static String text(byte[] b, int from, int to) {
-        return new String(b, from, Math.min(to - from, 40), java.nio.charset.StandardCharsets.UTF_8);
+        return "'" + Excerpt.of(b, from, to) + "'";
     }
 
     /** Growable sparse rows (CSR): what the file said, before densifying. */

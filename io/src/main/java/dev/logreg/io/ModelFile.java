@@ -38,7 +38,18 @@ import java.util.Properties;
  * history values are written as {@code null}. Writing is atomic: the JSON goes to a temporary file in the target's
  * directory, is forced to disk, and is renamed over the target with {@code ATOMIC_MOVE}, so a crash or an error
  * mid-write leaves the old file intact. Reading a corrupt, truncated or newer-version file is an
- * {@link IllegalArgumentException} saying which. Stateless and thread-safe.
+ * {@link IllegalArgumentException} saying which, in words of its own (no JSON library's internals), quoting at most
+ * a bounded piece of the file ({@link Excerpt}).
+ *
+ * <p>A model that cannot score every row is refused at load, with the reason: feature names that repeat (columns
+ * are matched by name), and coefficients so large that a row of finite float32 features could overflow its float64
+ * logit. The rule: refuse where Σⱼ|θⱼ|·{@link Float#MAX_VALUE} + |b| ({@link LogisticModel#largestLogit()}) exceeds
+ * {@link #LARGEST_LOGIT}, half of {@link Double#MAX_VALUE}. Below it, every term |θⱼxⱼ| and every partial sum of the
+ * dot product is bounded by that sum (up to float64 rounding, a relative n·2⁻⁵³ far inside the factor 2), so no
+ * logit of such a row is ±∞ and none is NaN (∞ − ∞); above it, some finite row overflows, and where terms of both
+ * signs overflow its probability is undefined. The bound costs nothing a trained model could need: it allows
+ * Σ|θⱼ| up to about 2.6e269 (a file with coefficients of ±1e308, the issue's example, is refused). Stateless and
+ * thread-safe.
  */
 public final class ModelFile {
     private ModelFile() {}
@@ -47,6 +58,12 @@ public final class ModelFile {
     public static final String FORMAT = "logreg-model";
     /** The format version this library writes and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The largest {@link LogisticModel#largestLogit()} a model file may have: {@code Double.MAX_VALUE / 2} (see the
+     * class comment for why).
+     */
+    public static final double LARGEST_LOGIT = Double.MAX_VALUE / 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -114,8 +131,20 @@ public final class ModelFile {
      * @throws IOException where the file cannot be written; the previous file, if any, is then left as it was
      */
     public static void write(Path file, SavedModel model) throws IOException {
+        write(file, model, false);
+    }
+
+    /**
+     * Writes {@code model} to {@code file} atomically, through symbolic links and keeping an existing file's
+     * permissions ({@link AtomicFile}).
+     *
+     * @param replaceReadOnly whether an existing read-only file is replaced (the command line's {@code --force})
+     * @throws OutputRefusedException where {@code file} is a directory, or read-only without {@code replaceReadOnly}
+     * @throws IOException            where the file cannot be written; the previous file, if any, is then left as it was
+     */
+    public static void write(Path file, SavedModel model, boolean replaceReadOnly) throws IOException {
         byte[] json = MAPPER.writeValueAsBytes(toJson(model));
-        AtomicFile.write(file, out -> {
+        AtomicFile.write(file, replaceReadOnly, out -> {
             out.write(json);
             out.write('\n');
         });
@@ -129,23 +158,23 @@ public final class ModelFile {
      *                                           written by a newer format version, or has a missing or bad field
      */
     public static SavedModel read(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory, expected a model file");
         JsonNode root;
         try {
             root = MAPPER.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not a valid model file (corrupt or truncated JSON: "
-                    + e.getOriginalMessage() + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+            throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e) + ")", e);
         }
         if (root == null || root.isMissingNode()) throw new IllegalArgumentException(file + " is empty, expected a model file");
         if (!root.isObject()) throw new IllegalArgumentException(file + " is not a model file (the JSON is not an object)");
         if (!FORMAT.equals(root.path("format").asText(null))) {
-            throw new IllegalArgumentException(file + " is not a logreg model file (field \"format\" is " + root.path("format") + ", expected \"" + FORMAT + "\")");
+            throw new IllegalArgumentException(file + " is not a logreg model file (field \"format\" is " + show(root.get("format")) + ", expected \"" + FORMAT + "\")");
         }
         JsonNode v = root.get("formatVersion");
         if (v == null || !v.canConvertToInt()) throw new IllegalArgumentException(file + ": field \"formatVersion\" is missing or not an integer");
         if (v.asInt() > FORMAT_VERSION) {
             throw new IllegalArgumentException(file + " has model format version " + v.asInt() + ", newer than the version " + FORMAT_VERSION
-                    + " this logreg (" + libraryVersion() + ") reads; upgrade logreg (written by " + root.path("libraryVersion").asText("?") + ")");
+                    + " this logreg (" + libraryVersion() + ") reads; upgrade logreg (written by " + Excerpt.of(root.path("libraryVersion").asText("?")) + ")");
         }
         if (v.asInt() < 1) throw new IllegalArgumentException(file + ": format version " + v.asInt() + ", expected 1");
         try {
@@ -158,14 +187,26 @@ public final class ModelFile {
             if (fn != null && !fn.isNull()) {
                 if (!fn.isArray()) throw new IllegalArgumentException("field \"featureNames\" is not an array");
                 names = new ArrayList<>();
+                java.util.Set<String> seen = new java.util.HashSet<>();
                 for (JsonNode n : fn) {
-                    if (!n.isTextual()) throw new IllegalArgumentException("feature name " + n + " is not a string");
+                    if (!n.isTextual()) throw new IllegalArgumentException("feature name " + show(n) + " is not a string");
+                    // Columns are matched to features by name: a name given twice would be matched to one column.
+                    if (!seen.add(n.asText())) {
+                        throw new IllegalArgumentException("feature name " + Excerpt.quoted(n.asText()) + " appears twice in \"featureNames\"; names must be distinct");
+                    }
                     names.add(n.asText());
                 }
             }
             boolean fit = bool(required(root, "fitIntercept"), "fitIntercept");
             double b = number(required(root, "intercept"), "intercept");
             LogisticModel model = new LogisticModel(c, b, fit, names);
+            double largest = model.largestLogit();
+            if (!(largest <= LARGEST_LOGIT)) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the coefficients are too large to score every row: "
+                        + "sum of |coefficient| x %.4g (the largest float32) + |intercept| is %s, above %.4g, so a row of finite "
+                        + "features could overflow its logit and have no probability", (double) Float.MAX_VALUE,
+                        Double.isInfinite(largest) ? "beyond float64" : String.format(java.util.Locale.ROOT, "%.4g", largest), LARGEST_LOGIT));
+            }
             JsonNode lab = required(root, "labels");
             LabelMapping labels = new LabelMapping(number(required(lab, "negative"), "labels.negative"), number(required(lab, "positive"), "labels.positive"));
             Map<String, Object> training = new LinkedHashMap<>();
@@ -173,7 +214,7 @@ public final class ModelFile {
             if (t != null && t.isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    training.put(e.getKey(), MAPPER.treeToValue(e.getValue(), Object.class));
+                    training.put(e.getKey(), plain(e.getValue()));
                 }
             }
             Status status;
@@ -181,7 +222,7 @@ public final class ModelFile {
             try {
                 status = Status.valueOf(s);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("status \"" + s + "\" is not a known status");
+                throw new IllegalArgumentException("status " + Excerpt.quoted(s) + " is not a known status");
             }
             List<SavedModel.HistoryPoint> history = new ArrayList<>();
             JsonNode h = root.get("history");
@@ -239,13 +280,61 @@ public final class ModelFile {
     }
 
     private static double number(JsonNode n, String name) {
-        if (n == null || !n.isNumber()) throw new IllegalArgumentException("field \"" + name + "\" is " + n + ", expected a number");
+        if (n == null || !n.isNumber()) throw new IllegalArgumentException("field \"" + name + "\" is " + show(n) + ", expected a number");
         return n.asDouble();
     }
 
     private static boolean bool(JsonNode n, String name) {
-        if (!n.isBoolean()) throw new IllegalArgumentException("field \"" + name + "\" is " + n + ", expected true or false");
+        if (!n.isBoolean()) throw new IllegalArgumentException("field \"" + name + "\" is " + show(n) + ", expected true or false");
         return n.asBoolean();
+    }
+
+    /** A JSON value of the file for a message: its text, bounded ({@link Excerpt}). */
+    private static String show(JsonNode n) {
+        return n == null ? "missing" : Excerpt.of(n.toString());
+    }
+
+    /**
+     * What is wrong with JSON that does not parse, in our words: the JSON library's messages name its own features
+     * and classes ({@code ALLOW_NON_NUMERIC_NUMBERS}, {@code Source: REDACTED}), which mean nothing to a user.
+     */
+    static String describe(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        // The library's words are matched only to choose among our own; anything unforeseen is "malformed JSON".
+        String m = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException) return "truncated JSON: the file ends inside a value" + where;
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            String what = m.contains("nesting") ? "arrays or objects nested too deeply"
+                    : m.contains("number") ? "a number with too many digits"
+                    : m.contains("string") || m.contains("name") ? "a string too long" : "a value too large";
+            return "JSON beyond this reader's limits: " + what + where;
+        }
+        if (m.contains("non_numeric_numbers") || m.contains("'nan'") || m.contains("infinity")) {
+            return "NaN and Infinity are not JSON numbers" + where;
+        }
+        if (m.contains("numeric value") || m.contains("leading_zeros") || m.contains("decimal_point")) return "malformed JSON number" + where;
+        if (m.contains("trailing token")) return "something follows the model's JSON object" + where;
+        return "malformed JSON" + where;
+    }
+
+    /** A {@code training} value as a plain Java value (String, Number, Boolean, null, List or Map). */
+    private static Object plain(JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        if (n.isTextual()) return n.asText();
+        if (n.isBoolean()) return n.asBoolean();
+        if (n.isIntegralNumber()) return n.canConvertToInt() ? (Object) n.asInt() : n.canConvertToLong() ? (Object) n.asLong() : n.bigIntegerValue();
+        if (n.isNumber()) return n.asDouble();
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            for (JsonNode e : n) l.add(plain(e));
+            return l;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(e.getKey(), plain(e.getValue()));
+        }
+        return m;
     }
 
     private static double orNaN(JsonNode n) {

@@ -89,12 +89,12 @@ public final class NpyDataReader {
         Matcher d = DESCR.matcher(h);
         Matcher f = FORTRAN.matcher(h);
         Matcher s = SHAPE.matcher(h);
-        if (!d.find() || !f.find() || !s.find()) throw new IllegalArgumentException(file + ": unreadable .npy header: " + h.trim());
+        if (!d.find() || !f.find() || !s.find()) throw new IllegalArgumentException(file + ": unreadable .npy header: " + Excerpt.quoted(h.trim()));
         String descr = d.group(1);
         if (descr.length() >= 3 && descr.charAt(0) == '=') descr = '<' + descr.substring(1); // native order: numpy is little-endian on x86/ARM
         if (descr.length() >= 3 && descr.charAt(0) == '|') descr = '<' + descr.substring(1);
         if (!descr.matches("[<>][fiub][1248]")) {
-            throw new IllegalArgumentException(file + ": dtype '" + d.group(1) + "' is not supported (float32 '<f4' or float64 '<f8' expected)");
+            throw new IllegalArgumentException(file + ": dtype " + Excerpt.quoted(d.group(1)) + " is not supported (float32 '<f4' or float64 '<f8' expected)");
         }
         String[] dims = s.group(1).split(",");
         int n = 0;
@@ -126,7 +126,7 @@ public final class NpyDataReader {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(file, ch);
             if (h.kind() != 'f' || (h.itemSize() != 4 && h.itemSize() != 8)) {
-                throw new IllegalArgumentException(file + ": dtype '" + h.descr() + "' is not supported; expected float32 ('<f4') or float64 ('<f8')");
+                throw new IllegalArgumentException(file + ": dtype " + Excerpt.quoted(h.descr()) + " is not supported; expected float32 ('<f4') or float64 ('<f8')");
             }
             if (h.shape().length != 2) {
                 throw new IllegalArgumentException(file + ": the array is " + h.shape().length + "-D " + java.util.Arrays.toString(h.shape())

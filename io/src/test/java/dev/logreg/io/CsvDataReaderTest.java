@@ -201,4 +201,37 @@ class CsvDataReaderTest {
     void missingFileIsNoSuchFile() {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> DataReaders.read(dir.resolve("nope.csv"), ReadOptions.DEFAULT));
     }
+
+    /** A missing column's message quotes a bounded piece of the header, however long the header (both CSV readers). */
+    @Test
+    void aHugeHeaderIsNotQuotedWhole() throws IOException {
+        StringBuilder h = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) h.append("column_number_").append(i).append(',');
+        h.append("y\n");
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) row.append("1,");
+        row.append("0\n");
+        Path p = write("wide.csv", h + row.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("no label column 'label'; the columns are: column_number_0, column_number_1"), e.getMessage());
+        assertTrue(e.getMessage().contains(", ..., y (50,001 in all, "), e.getMessage());
+        assertTrue(e.getMessage().length() < 500, "bounded: " + e.getMessage().length());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FastCsvDataReader.read(p, ReadOptions.DEFAULT.withLabelColumn("y").withFeatureNames(List.of("absent", "column_number_1"))));
+        assertTrue(e.getMessage().contains("feature absent of the model is not a column"), e.getMessage());
+        assertTrue(e.getMessage().length() < 500, "bounded: " + e.getMessage().length());
+        // A long unparsable cell is cut too.
+        Path cell = write("cell.csv", "a,label\n" + "z".repeat(100_000) + ",1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(cell, ReadOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("cannot parse '" + "z".repeat(Excerpt.LIMIT) + "...' as a number"), e.getMessage());
+    }
+
+    /** A model naming a feature twice is said to, not called a missing column. */
+    @Test
+    void duplicateFeatureNamesAreNamedAsSuch() throws IOException {
+        Path p = write("dup.csv", "a,b,label\n1,2,0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataReaders.read(p, ReadOptions.DEFAULT.withFeatureNames(List.of("a", "a"))));
+        assertEquals("the model names feature 'a' twice; feature names must be distinct", e.getMessage());
+    }
 }

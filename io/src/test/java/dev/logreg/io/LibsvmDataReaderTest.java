@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -95,5 +96,25 @@ class LibsvmDataReaderTest {
         assertEquals(n, d.cols());
         assertEquals(n + 2f, d.feature(2, n - 1));
         assertEquals(1f, d.label(1));
+    }
+
+    /** Indices past what the reader can hold say so, with the file and the line, whatever their number of digits. */
+    @Test
+    void anIndexTooLargeSaysSoWithFileAndLine() throws IOException {
+        for (String index : List.of("2000000000", "99999999999", "268435457", "9".repeat(5_000))) {
+            Path p = write("1 1:0.5\n0 1:0.2 " + index + ":1\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT), index);
+            String m = e.getMessage();
+            assertTrue(m.startsWith(p + " line 2: index '") && m.contains("is too large: at most 268435456 features"), m);
+            assertTrue(m.length() < 400, "bounded: " + m.length() + " characters");
+        }
+    }
+
+    @Test
+    void aHugeTokenIsQuotedBounded() throws IOException {
+        Path p = write("1 1:0.5 " + "x".repeat(1_000_000) + "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("token '" + "x".repeat(Excerpt.LIMIT) + "...' is not index:value"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, "bounded: " + e.getMessage().length());
     }
 }

@@ -89,15 +89,15 @@ class ModelFileTest {
 
         Path truncated = dir.resolve("truncated.json");
         Files.writeString(truncated, json.substring(0, json.length() / 2));
-        assertMessage(truncated, "corrupt or truncated");
+        assertMessage(truncated, "truncated JSON");
 
         Path corrupt = dir.resolve("corrupt.json");
         Files.writeString(corrupt, json.replaceFirst("\"coefficients\" : \\[", "\"coefficients\" : [}"));
-        assertMessage(corrupt, "corrupt or truncated");
+        assertMessage(corrupt, "malformed JSON at line");
 
         Path trailing = dir.resolve("trailing.json");
         Files.writeString(trailing, json + "}");
-        assertMessage(trailing, "corrupt or truncated");
+        assertMessage(trailing, "malformed JSON");
 
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "");
@@ -155,5 +155,83 @@ class ModelFileTest {
         ModelFile.write(f, sample());
         assertEquals(4, ModelFile.read(f).model().features());
         assertThrows(NoSuchFileException.class, () -> ModelFile.write(dir.resolve("no/such/dir/m.json"), sample()));
+    }
+
+    /** Coefficients of ±1e308 (the example) would give NaN probabilities: refused at load, with the reason. */
+    @Test
+    void coefficientsTooLargeToScoreEveryRowAreRefused() throws IOException {
+        Path good = dir.resolve("good.json");
+        ModelFile.write(good, sample());
+        String json = Files.readString(good);
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, json.replace("0.1,", "1.0E308,").replace("0.3333333333333333,", "-1.0E308,"));
+        assertMessage(huge, "coefficients are too large to score every row");
+        assertMessage(huge, "beyond float64");
+        // The bound, not the size of one coefficient: Σ|θ|·FLT_MAX + |b| just over Double.MAX_VALUE / 2 is refused,
+        // just under it is read.
+        double limit = ModelFile.LARGEST_LOGIT / Float.MAX_VALUE;
+        Path over = dir.resolve("over.json");
+        ModelFile.write(over, withModel(new LogisticModel(new double[] {limit * 0.6, -limit * 0.6}, 0, true, null)));
+        assertMessage(over, "too large to score every row");
+        Path under = dir.resolve("under.json");
+        ModelFile.write(under, withModel(new LogisticModel(new double[] {limit * 0.49, -limit * 0.49}, 0, true, null)));
+        LogisticModel m = ModelFile.read(under).model();
+        float x = Float.MAX_VALUE;
+        assertTrue(Double.isFinite(m.decisionFunction(new float[] {x, -x})), "the extreme row's logit is finite");
+        // An intercept alone can be too large as well.
+        Path bigIntercept = dir.resolve("intercept.json");
+        ModelFile.write(bigIntercept, withModel(new LogisticModel(new double[] {1}, 1e308, true, null)));
+        assertMessage(bigIntercept, "too large");
+    }
+
+    private static SavedModel withModel(LogisticModel m) {
+        SavedModel s = sample();
+        return new SavedModel(m, s.labels(), s.training(), s.backend(), s.optimizer(), s.objective(), s.status(), s.message(),
+                s.iterations(), s.seconds(), s.history(), s.libraryVersion());
+    }
+
+    @Test
+    void duplicateFeatureNamesAreRefused() throws IOException {
+        Path good = dir.resolve("good.json");
+        ModelFile.write(good, sample());
+        Path dup = dir.resolve("dup.json");
+        Files.writeString(dup, Files.readString(good).replace("\"b c\"", "\"a\""));
+        assertMessage(dup, "feature name 'a' appears twice in \"featureNames\"");
+    }
+
+    /** The JSON library's own words (its features, its classes, "Source: REDACTED") never reach the user. */
+    @Test
+    void messagesAreOurOwnAndBounded() throws IOException {
+        Path good = dir.resolve("good.json");
+        ModelFile.write(good, sample());
+        String json = Files.readString(good);
+        String[][] cases = {
+            {json.replace("-0.7071067811865476", "NaN"), "NaN and Infinity are not JSON numbers"},
+            {json.replace("-0.7071067811865476", "-Infinity"), "NaN and Infinity are not JSON numbers"},
+            {json.replace("\"iterations\" : 2", "\"iterations\" : 02"), "malformed JSON number"},
+            {json.replace("-0.7071067811865476", "1".repeat(5_000)), "a number with too many digits"},
+            {json.replace("\"training\" : {", "\"deep\" : " + "[".repeat(5_000) + "]".repeat(5_000) + ", \"training\" : {"), "nested too deeply"},
+            {json + "{}", "something follows the model's JSON object"},
+            {"// comment\n" + json, "malformed JSON at line 1"},
+            {json.replace("\"format\" : \"logreg-model\"", "\"format\" : \"" + "x".repeat(100_000) + "\""), "not a logreg model file"},
+            {json.replace("\"coefficients\" : [", "\"coefficients\" : [ \"" + "y".repeat(100_000) + "\","), "coefficients[0]"},
+            {json.replace("MAX_ITERATIONS", "W".repeat(100_000)), "is not a known status"},
+            {json.replace("\"standardize\" : true", "\"standardize\" : " + "[1,".repeat(900) + "1" + "]".repeat(900)), null},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve("case.json");
+            Files.writeString(f, c[0]);
+            if (c[1] == null) {
+                ModelFile.read(f); // a deep but legal "training" value is kept as plain lists
+                continue;
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(f), c[1]);
+            String m = e.getMessage();
+            assertTrue(m.contains(c[1]), "expected '" + c[1] + "' in: " + m);
+            for (String internal : List.of("ALLOW_", "REDACTED", "Source:", "jackson", "JsonNode", "StreamReadConstraints", "`")) {
+                assertTrue(!m.contains(internal), "library internals (" + internal + ") in: " + m);
+            }
+            assertTrue(m.length() < dir.toString().length() + 400, "bounded: " + m.length() + " characters");
+        }
     }
 }
