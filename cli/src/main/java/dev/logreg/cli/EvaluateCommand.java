@@ -57,6 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Path plot;
 
     @Mixin
+    ForceOption forceOption;
+
+    @Mixin
     VerboseOption verboseOption;
 
     @Override
@@ -69,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
         // The reader has already rejected negative and non-finite weights, naming the file, line and column.
         float[] w = BinaryMetrics.weights(d.dataset());
         BinaryMetrics metrics = BinaryMetrics.compute(z, y, w, threshold);
-        List<Path> plots = plot == null ? List.of() : Plots.write(plot, m, z, y, w, metrics.rocAuc(), metrics.averagePrecision());
+        List<Path> plots = plot == null ? List.of() : Plots.write(plot, m, z, y, w, metrics.rocAuc(), metrics.averagePrecision(), forceOption.force);
         PrintWriter out = parent.out;
         if (json) {
             Map<String, Object> s = new LinkedHashMap<>();

@@ -30,15 +30,16 @@ final class Plots {
      * @param weights a sample weight per row, or {@code null} for unit weights
      * @param auc     the ROC AUC the legend shows (NaN where the data hold one class)
      * @param ap      the average precision the legend shows (NaN where the data hold no positive weight)
+     * @param force   whether existing read-only charts are replaced (they stay read-only) rather than refused
      * @return the files written
      */
-    static List<Path> write(Path dir, SavedModel model, double[] logits, float[] labels, float[] weights, double auc, double ap) throws IOException {
+    static List<Path> write(Path dir, SavedModel model, double[] logits, float[] labels, float[] weights, double auc, double ap, boolean force) throws IOException {
         prepare(dir);
         List<Path> files = new ArrayList<>();
-        if (!model.history().isEmpty()) files.add(save(objective(model.history(), model.optimizer()), dir, "objective"));
-        files.add(save(roc(logits, labels, weights, auc), dir, "roc"));
-        files.add(save(precisionRecall(logits, labels, weights, ap), dir, "precision-recall"));
-        files.add(save(calibration(logits, labels, weights), dir, "calibration"));
+        if (!model.history().isEmpty()) files.add(save(objective(model.history(), model.optimizer()), dir, "objective", force));
+        files.add(save(roc(logits, labels, weights, auc), dir, "roc", force));
+        files.add(save(precisionRecall(logits, labels, weights, ap), dir, "precision-recall", force));
+        files.add(save(calibration(logits, labels, weights), dir, "calibration", force));
         return files;
     }
 
@@ -49,11 +50,11 @@ final class Plots {
      *
      * @return the files written
      */
-    static List<Path> training(Path dir, SavedModel model, CrossValidationResult cv) throws IOException {
+    static List<Path> training(Path dir, SavedModel model, CrossValidationResult cv, boolean force) throws IOException {
         prepare(dir);
         List<Path> files = new ArrayList<>();
-        if (!model.history().isEmpty()) files.add(save(objective(model.history(), model.optimizer()), dir, "objective"));
-        if (cv != null) files.add(save(crossValidation(cv), dir, "cross-validation"));
+        if (!model.history().isEmpty()) files.add(save(objective(model.history(), model.optimizer()), dir, "objective", force));
+        if (cv != null) files.add(save(crossValidation(cv), dir, "cross-validation", force));
         return files;
     }
 
@@ -223,10 +224,10 @@ final class Plots {
         Files.createDirectories(dir);
     }
 
-    /** Writes {@code name.png} atomically ({@link AtomicFile}). */
-    private static Path save(XYChart c, Path dir, String name) throws IOException {
+    /** Writes {@code name.png} atomically ({@link AtomicFile}); an existing read-only chart is replaced only with {@code force}. */
+    private static Path save(XYChart c, Path dir, String name, boolean force) throws IOException {
         Path f = dir.resolve(name + ".png");
-        AtomicFile.write(f, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFile.write(f, force, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
         return f;
     }
 }

@@ -266,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
         if (out != null) ModelFile.write(out, saved, forceOption.force);
-        List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult);
+        List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult, forceOption.force);
 
         Status status = result.status();
         String warning = warning(result);

@@ -197,6 +197,21 @@ class HostileUseTest {
         assertEquals(0, r.code(), r::toString);
         assertEquals(3.0, JSON.readTree(frozenModel.toFile()).get("training").get("lambda").asDouble());
         assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(frozenModel)));
+
+        // Charts go through the same rule: a read-only roc.png stays as it was without --force, is replaced with it.
+        Path plots = Files.createDirectories(dir.resolve("frozen-plots"));
+        Path roc = plots.resolve("roc.png");
+        Files.writeString(roc, "not a chart");
+        Files.setPosixFilePermissions(roc, PosixFilePermissions.fromString("r--r--r--"));
+        r = CliRun.of("evaluate", "--model", model.toString(), "--data", csv.toString(), "--plot", plots.toString());
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("roc.png: it is read-only"), r::toString);
+        assertEquals("not a chart", Files.readString(roc));
+        r = CliRun.of("evaluate", "--model", model.toString(), "--data", csv.toString(), "--plot", plots.toString(), "--force");
+        assertEquals(0, r.code(), r::toString);
+        byte[] png = Files.readAllBytes(roc);
+        assertEquals(0x89, png[0] & 0xff, "a PNG replaced the read-only file");
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(roc)));
     }
 
     /**

@@ -89,6 +89,7 @@ class OptionsContractTest {
                     "--threshold|T|0.5|false|Probability threshold of the threshold metrics (default: 0.5).",
                     "--json|<json>|null|false|Print the metrics as one JSON document.",
                     "--plot|DIR|null|false|Write PNG charts here: objective per iteration, ROC, precision-recall, calibration.",
+                    "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
                     "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
                     "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
@@ -124,7 +125,7 @@ class OptionsContractTest {
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("evaluate", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",
-                    "--json", "--plot", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--json", "--plot", "--force", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("serve", List.of(
                     "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--drain-seconds",
                     "--verbose", "-h", "--help", "-V", "--version")),
