@@ -205,8 +205,13 @@ public final class Trainer {
         Dataset data = bound.data();
         DataTerm term = bound.term();
         if (optimizer.name().equals("newton") && !term.supportsHessian()) {
+            String use = options.penalty().isSmooth() ? "lbfgs" : "owlqn";
+            if (term.shape().outputs() > 1) {
+                throw new IllegalArgumentException("optimizer newton needs the Hessian, which for the multinomial loss over " + term.shape().describe()
+                        + " parameters is not computed (at most " + ParamShape.MAX_HESSIAN_LENGTH + " on backend " + backend.name() + "); use " + use);
+            }
             throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
-                    + " does not compute; use " + (options.penalty().isSmooth() ? "lbfgs" : "owlqn"));
+                    + " does not compute; use " + use);
         }
         Preconditioner pre = options.precondition()
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),

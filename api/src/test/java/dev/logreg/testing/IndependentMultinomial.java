@@ -138,8 +138,9 @@ public final class IndependentMultinomial {
     }
 
     /**
-     * Proximal Newton (Lee, Sun &amp; Saunders 2014) for the elastic net (α = 0: L2, plain Newton; α = 1: L1): each
-     * step minimizes the quadratic model plus the exact L1 term by cyclic coordinate descent, then backtracks on J.
+     * Proximal Newton (Lee, Sun &amp; Saunders 2014) for the elastic net (α = 1: L1): each step minimizes the quadratic
+     * model plus the exact L1 term by cyclic coordinate descent, then backtracks on J; for α = 0 (L2) plain Newton, the
+     * step by Cholesky.
      * Stops where the minimum-norm subgradient's inf-norm is at most 1e-12, and throws where 300 steps do not get
      * below 1e-9.
      *
@@ -159,7 +160,12 @@ public final class IndependentMultinomial {
             if (violation(p, v, g) <= 1e-12) return p.toModel(v);
             java.util.Arrays.fill(delta, 0);
             java.util.Arrays.fill(hd, 0);
-            for (int sweep = 0; sweep < 500; sweep++) {
+            if (p.c1 == 0) {
+                // No L1 part: the exact Newton step, by Cholesky (positive definite: the pinned intercept removes
+                // the only flat direction the L2 part leaves).
+                newtonStep(h, g, d, delta);
+            }
+            for (int sweep = 0; sweep < (p.c1 == 0 ? 0 : 500); sweep++) {
                 double biggest = 0;
                 for (int i = 0; i < d; i++) {
                     double a = h[i * d + i];
@@ -191,13 +197,40 @@ public final class IndependentMultinomial {
                 if (ft <= f) break;
                 t *= 0.5;
             }
-            if (!(ft <= f)) break;
+            if (!(ft < f)) break; // no decrease left that double precision can show
             System.arraycopy(trial, 0, v, 0, d);
             f = p.smooth(v, g, h) + p.l1(v);
         }
         double kkt = violation(p, v, g);
         if (!(kkt <= 1e-9)) throw new IllegalStateException("independent multinomial solver stopped with KKT violation " + kkt);
         return p.toModel(v);
+    }
+
+    /** delta = −H⁻¹g by a Cholesky factorization of its own (H row-major d×d, not modified). */
+    private static void newtonStep(double[] h, double[] g, int d, double[] delta) {
+        double[] l = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = h[i * d + j];
+                for (int k = 0; k < j; k++) sum -= l[i * d + k] * l[j * d + k];
+                if (i == j) {
+                    if (!(sum > 0)) throw new IllegalStateException("Hessian not positive definite at pivot " + i);
+                    l[i * d + i] = Math.sqrt(sum);
+                } else {
+                    l[i * d + j] = sum / l[j * d + j];
+                }
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            double sum = -g[i];
+            for (int k = 0; k < i; k++) sum -= l[i * d + k] * delta[k];
+            delta[i] = sum / l[i * d + i];
+        }
+        for (int i = d - 1; i >= 0; i--) {
+            double sum = delta[i];
+            for (int k = i + 1; k < d; k++) sum -= l[k * d + i] * delta[k];
+            delta[i] = sum / l[i * d + i];
+        }
     }
 
     /** Inf-norm of the minimum-norm subgradient of J at v (g the smooth gradient there). */
