@@ -15,6 +15,11 @@ import java.util.List;
  * </ul>
  * Sealed so that a model file writer or a server can handle every kind exhaustively. Implementations are immutable
  * and thread-safe; single-row scoring writes into the caller's array and allocates nothing.
+ *
+ * <p>Why an interface over three classes rather than one model with a link (an option weighed in the design notes):
+ * the binary {@link LogisticModel} keeps its scoring, bit for bit, and its API; it implements this interface through
+ * its own binary methods, so a binary row scores the same through either. The interface is deliberately small (what
+ * every caller needs to score); per-kind detail (coefficients, batch scoring) lives on the classes.
  */
 public sealed interface LinearClassifier permits LogisticModel, SoftmaxModel, OneVsRestModel {
     /** Number of features a row must have. */

@@ -138,6 +138,18 @@ class MultinomialTrainingTest {
     }
 
     @Test
+    void aStandardizedPenaltyIsTheFitWithThePenaltyOnTheDatasScales() {
+        TrainingResult r = dev.logreg.LogisticRegression.builder().penalty(Penalty.l2(1.0)).standardize(true).backendName("reference")
+                .tolerance(1e-12).objectiveTolerance(1e-15).build().fit(three);
+        SoftmaxModel m = (SoftmaxModel) r.classifier();
+        assertTrue(r.status().isConverged(), r.message());
+        assertEquals(0.0, m.intercept(0) + m.intercept(1) + m.intercept(2), 1e-12, "the intercepts sum to zero");
+        double[] s = dev.logreg.objective.ColumnStatistics.of(three).standardizationScales(true);
+        SoftmaxModel direct = fit(three, options(Penalty.l2(1.0).onScales(s), "lbfgs", true));
+        FiniteDifferences.assertClose(params(direct), params(m), 1e-6, 1e-6, "standardized");
+    }
+
+    @Test
     void permutingTheClassLabelsPermutesTheRowsOfW() {
         int[] perm = {2, 0, 1};
         float[] y = three.copyLabels();
