@@ -14,6 +14,8 @@ import dev.logreg.train.BoundData;
 import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
 import dev.logreg.train.CrossValidationResult;
+import dev.logreg.train.Multiclass;
+import dev.logreg.train.OneVsRest;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -22,7 +24,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The entry point for embedders: a configured, reusable trainer of binary logistic-regression models.
+ * The entry point for embedders: a configured, reusable trainer of logistic-regression models: binary, or over K
+ * classes (multinomial or one-vs-rest, {@link Builder#multiclass}; the data state K, {@link Dataset#classes()}).
  *
  * <pre>{@code
  * LogisticRegression lr = LogisticRegression.builder()
@@ -33,7 +36,13 @@ import java.util.Objects;
  *         .build();
  * TrainingResult fit = lr.fit(Dataset.wrap(features, cols, labels, null));
  * LogisticModel model = fit.model();       // immutable, thread-safe scoring
+ *
+ * TrainingResult three = lr.fit(Dataset.wrap(features, cols, classIndices, null, 3));   // labels 0, 1, 2
+ * LinearClassifier softmax = three.classifier();                                        // a SoftmaxModel
  * }</pre>
+ *
+ * <p>With the multinomial loss, {@code auto} chooses the reference backend (the CPU and GPU backends do not implement
+ * it yet) and the result's message says so; an explicit {@code cpu} or {@code gpu} is refused with that reason.
  *
  * <p>{@link #fit(Dataset)} opens a backend through {@link BackendFactory#discover()} (or the factory given to the
  * builder), trains with {@link Trainer}, and closes the backend before returning, so nothing native outlives the
@@ -52,6 +61,7 @@ public final class LogisticRegression {
     private final BackendFactory factory;
     private final boolean standardize;
     private final boolean balanceClasses;
+    private final Multiclass multiclass;
 
     private LogisticRegression(Builder b) {
         this.options = b.options;
@@ -61,6 +71,7 @@ public final class LogisticRegression {
         this.factory = b.factory;
         this.standardize = b.standardize;
         this.balanceClasses = b.balanceClasses;
+        this.multiclass = b.multiclass;
     }
 
     /** A builder with the defaults of {@link TrainingOptions#DEFAULT}, backend {@code null} (deferred) and all cores. */
@@ -85,6 +96,53 @@ public final class LogisticRegression {
 
     /** Whether each class weighs half of every mean ({@link Builder#balanceClasses}). */
     public boolean balanceClasses() { return balanceClasses; }
+
+    /** The K-class strategy asked for, or {@code null} for the default (see {@link Builder#multiclass}). */
+    public Multiclass multiclass() { return multiclass; }
+
+    /** How a fit on data of {@code classes} classes trains. */
+    private enum Strategy { BINARY, MULTINOMIAL, ONE_VS_REST }
+
+    private Strategy strategy(int classes) {
+        boolean multinomialLoss = options.loss().kind() == Loss.Kind.MULTINOMIAL;
+        if (multiclass == Multiclass.ONE_VS_REST) {
+            if (multinomialLoss) throw new IllegalArgumentException("one-vs-rest trains binary models, but the loss is multinomial: use the log loss");
+            return classes == 2 ? Strategy.BINARY : Strategy.ONE_VS_REST;
+        }
+        if (multiclass == Multiclass.MULTINOMIAL || multinomialLoss || classes > 2) {
+            if (options.loss().kind() == Loss.Kind.MSE) {
+                throw new IllegalArgumentException("the MSE loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
+            }
+            return Strategy.MULTINOMIAL;
+        }
+        return Strategy.BINARY;
+    }
+
+    /** Trains on an open backend by strategy; {@code note} (may be null) goes before the result's message. */
+    private TrainingResult fitOn(Backend b, Dataset data, Strategy s, String note) {
+        TrainingResult r;
+        switch (s) {
+            case ONE_VS_REST:
+                // Balanced weights and a standardized penalty per binary problem, as scikit-learn's one-vs-rest.
+                r = OneVsRest.fit(b, data, rows -> {
+                    Dataset weighted = rowsFor(rows);
+                    return new OneVsRest.Prepared(weighted, optionsFor(weighted).withLoss(Loss.log()));
+                }, listener);
+                break;
+            case MULTINOMIAL: {
+                Dataset rows = rowsFor(data);
+                r = Trainer.fit(b, rows, optionsFor(rows).withLoss(Loss.multinomial()), (LogisticModel) null, listener);
+                break;
+            }
+            default: {
+                Dataset rows = rowsFor(data);
+                r = Trainer.fit(b, rows, optionsFor(rows), listener);
+            }
+        }
+        if (note == null) return r;
+        return new TrainingResult(r.classifier(), r.status(), r.objective(), r.optimization(), r.optimizer(), r.backend(), r.options(),
+                note + (r.message() == null ? "" : "; " + r.message()));
+    }
 
     /** The rows a fit trains on: {@code data}, reweighted where {@link #balanceClasses()} (no copy of the rows). */
     private Dataset rowsFor(Dataset data) {
@@ -123,9 +181,16 @@ public final class LogisticRegression {
     public TrainingResult fit(Dataset data) {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        try (Backend b = f.openByName(backend, backendOptions)) {
-            Dataset rows = rowsFor(data);
-            return Trainer.fit(b, rows, optionsFor(rows), listener);
+        Strategy s = strategy(data.classes());
+        String name = backend;
+        String note = null;
+        if (s == Strategy.MULTINOMIAL && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            // Until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind.
+            name = BackendChoice.REFERENCE.id();
+            note = "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
+        }
+        try (Backend b = f.openByName(name, backendOptions)) {
+            return fitOn(b, data, s, note);
         }
     }
 
@@ -136,8 +201,9 @@ public final class LogisticRegression {
      * @param data    the training rows
      */
     public TrainingResult fit(Backend backend, Dataset data) {
-        Dataset rows = rowsFor(data);
-        return Trainer.fit(Objects.requireNonNull(backend, "backend"), rows, optionsFor(rows), listener);
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(data, "data");
+        return fitOn(backend, data, strategy(data.classes()), null);
     }
 
     /**
@@ -176,12 +242,26 @@ public final class LogisticRegression {
      * @param start the model to start from, or {@code null} for zero
      */
     public TrainingResult fitBound(BoundData bound, LogisticModel start) {
+        return fitBound(bound, (dev.logreg.model.LinearClassifier) start);
+    }
+
+    /**
+     * As {@link #fitBound(BoundData, LogisticModel)} for any model the bound loss trains: a
+     * {@link dev.logreg.model.SoftmaxModel} start for data bound with the multinomial loss. One-vs-rest binds each
+     * class's labels itself and is not available here ({@link #fit(Dataset)}).
+     */
+    public TrainingResult fitBound(BoundData bound, dev.logreg.model.LinearClassifier start) {
         Objects.requireNonNull(bound, "bound");
+        if (strategy(bound.data().classes()) == Strategy.ONE_VS_REST) {
+            throw new IllegalArgumentException("one-vs-rest binds each class's binary labels itself: use fit(data), not fitBound");
+        }
         if (balanceClasses) {
             throw new IllegalArgumentException("balanceClasses reweights the rows before they are bound: bind ClassWeights.balanced(data)"
                     + " and fit it with balanceClasses(false)");
         }
-        return Trainer.fit(bound, optionsFor(bound), start, listener);
+        TrainingOptions o = optionsFor(bound);
+        if (bound.loss().kind() == Loss.Kind.MULTINOMIAL) o = o.withLoss(Loss.multinomial());
+        return Trainer.fit(bound, o, start, listener);
     }
 
     /**
@@ -211,7 +291,7 @@ public final class LogisticRegression {
 
     @Override
     public String toString() {
-        return "LogisticRegression[" + options + (standardize ? ", standardized" : "") + (balanceClasses ? ", balanced classes" : "") + ", backend=" + (backend == null ? "deferred" : backend)
+        return "LogisticRegression[" + options + (multiclass == null ? "" : ", " + multiclass) + (standardize ? ", standardized" : "") + (balanceClasses ? ", balanced classes" : "") + ", backend=" + (backend == null ? "deferred" : backend)
                 + ", threads=" + backendOptions.threads() + "]";
     }
 
@@ -228,12 +308,24 @@ public final class LogisticRegression {
         private BackendFactory factory;
         private boolean standardize;
         private boolean balanceClasses;
+        private Multiclass multiclass;
 
         private Builder() {}
 
         /**
-         * Weigh each class half of every mean, as scikit-learn's {@code class_weight="balanced"}: each row's weight
-         * times m / (2 · count(its class)) ({@link dev.logreg.data.ClassWeights#balanced}; the rows are not copied).
+         * How data of more than two classes train: {@link Multiclass#MULTINOMIAL} (one softmax model) or
+         * {@link Multiclass#ONE_VS_REST} (K binary models); {@code null}, the default, trains multinomial where the data
+         * have K &gt; 2 classes and the binary model where K = 2. Asking for multinomial trains the two-class softmax
+         * model even where K = 2; one-vs-rest on two classes is the binary model.
+         */
+        public Builder multiclass(Multiclass strategy) {
+            this.multiclass = strategy;
+            return this;
+        }
+
+        /**
+         * Weigh each class equally in every mean, as scikit-learn's {@code class_weight="balanced"}: each row's weight
+         * times m / (K · count(its class)) (for one-vs-rest, per binary problem, K = 2) ({@link dev.logreg.data.ClassWeights#balanced}; the rows are not copied).
          * Default false. Not with {@link #fitBound} (the weights are part of what is bound).
          */
         public Builder balanceClasses(boolean balance) {

@@ -8,9 +8,14 @@ package dev.logreg.backend;
  * over all rows or over a contiguous row range [from, to) of the bound (possibly permuted) order. Where every row
  * of a range has weight 0 (M = 0), the range contributes nothing: value 0 and gradient 0, never 0/0.
  *
- * <p>Parameters are a {@code double[]} of length {@code features() + 1}: θ₁..θₙ, then the intercept b last (pass
- * 0 there for a model without intercept). Per evaluation only these n+1 numbers go to the backend and the value
- * plus n+1 gradient entries come back.
+ * <p>Parameters are a {@code double[]} laid out as {@link #shape()} says. For the binary losses (one output) that is
+ * length {@code features() + 1}: θ₁..θₙ, then the intercept b last (pass 0 there for a model without intercept).
+ * For the multinomial loss over K classes it is K slices of that layout, class-major,
+ * {@code [θ₁ b₁ | θ₂ b₂ | … | θ_K b_K]}, and the data term is
+ * <pre>
+ *   D(W, b) = (1/M) Σᵢ wᵢ [ log Σ_c exp(θ_c·xᵢ + b_c) − (θ_{yᵢ}·xᵢ + b_{yᵢ}) ]
+ * </pre>
+ * Per evaluation only these parameters go to the backend and the value plus as many gradient entries come back.
  *
  * <p>Owned by its backend; the caller closes it (closing the backend closes it too). Not thread-safe.
  */
@@ -21,12 +26,20 @@ public interface DataTerm extends AutoCloseable {
     /** Features per row (n). */
     int features();
 
+    /**
+     * The layout of the parameter and gradient vectors: one output ({@code features() + 1} entries) for the binary
+     * losses, the default; K outputs for a term bound with the multinomial loss over K classes.
+     */
+    default ParamShape shape() {
+        return new ParamShape(1, features());
+    }
+
     /** Σwᵢ over rows [from, to) (the row count where unweighted). */
     double weightSum(long fromRow, long toRow);
 
     /**
      * Value of D over rows [from, to) at {@code params}, and its gradient written into {@code gradientOut}
-     * (length n+1; the last entry is ∂D/∂b). One pass over the data.
+     * (both {@code shape().length()} long: n+1 for one output, the last entry ∂D/∂b). One pass over the data.
      *
      * @throws IllegalArgumentException on a wrong array length or an empty or out-of-bounds range
      */
@@ -45,17 +58,25 @@ public interface DataTerm extends AutoCloseable {
         return value(0, rows(), params);
     }
 
-    /** Writes the logits zᵢ = θ·xᵢ + b of rows [from, to) into {@code out[0 .. to-from-1]}. */
+    /**
+     * Writes the logits of rows [from, to) into {@code out}: zᵢ = θ·xᵢ + b at {@code out[i - from]} for one output;
+     * for K outputs, row-major, z_{ic} = θ_c·xᵢ + b_c at {@code out[(i - from)·K + c]} ({@code out} holds at least
+     * (to − from)·K values).
+     */
     void margins(long fromRow, long toRow, double[] params, double[] out);
 
-    /** Whether {@link #hessian} is implemented (Newton's method needs it). */
+    /**
+     * Whether {@link #hessian} is implemented (Newton's method needs it). A K-output term computes it only where
+     * {@code shape().length()} is at most {@link ParamShape#MAX_HESSIAN_LENGTH}.
+     */
     default boolean supportsHessian() {
         return false;
     }
 
     /**
-     * The (n+1)×(n+1) Hessian of D over all rows, row-major into {@code out}: (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ with
-     * x̃ᵢ = (xᵢ, 1).
+     * The d×d Hessian of D over all rows (d = {@code shape().length()}), row-major into {@code out}: for one output
+     * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ with x̃ᵢ = (xᵢ, 1); for K outputs, block (c, e) is
+     * (1/M) Σ wᵢ (p_{ic}[c = e] − p_{ic} p_{ie}) x̃ᵢ x̃ᵢᵀ, p the softmax of the row's logits.
      *
      * @throws UnsupportedOperationException where {@link #supportsHessian()} is false
      */

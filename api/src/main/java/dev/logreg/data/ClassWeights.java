@@ -4,20 +4,27 @@ import java.util.Objects;
 
 /**
  * Class weights: scikit-learn's {@code class_weight="balanced"}, each row's sample weight multiplied by
- * m / (2 · count(its class)) (m the row count, counts in rows), so that both classes weigh m/2 in every mean of the
- * objective (with unit sample weights). Stateless.
+ * m / (K · count(its class)) (m the row count, K the number of classes, counts in rows), so that every class weighs
+ * m/K in every mean of the objective (with unit sample weights). For binary data K = 2. Stateless.
  */
 public final class ClassWeights {
     private ClassWeights() {}
 
-    /** The balanced factors {@code [for label 0, for label 1]} of {@code data}. */
+    /** The balanced factors of {@code data}, one per class: {@code [for label 0, for label 1]} for binary data. */
     public static double[] balancedFactors(Dataset data) {
         long[] c = Objects.requireNonNull(data, "data").labelCounts();
         long m = data.rows();
-        if (c[0] == 0 || c[1] == 0) {
+        if (c.length == 2 && (c[0] == 0 || c[1] == 0)) {
             throw new IllegalArgumentException("balanced class weights need rows of both classes; all " + m + " rows have label " + (c[0] == 0 ? 1 : 0));
         }
-        return new double[] {m / (2.0 * c[0]), m / (2.0 * c[1])};
+        double[] f = new double[c.length];
+        for (int k = 0; k < c.length; k++) {
+            if (c[k] == 0) {
+                throw new IllegalArgumentException("balanced class weights need rows of every class; class " + k + " of " + c.length + " has none");
+            }
+            f[k] = m / ((double) c.length * c[k]);
+        }
+        return f;
     }
 
     /**

@@ -9,14 +9,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Immutable training or scoring data: dense row-major float32 features, labels in {0, 1}, optional non-negative
- * sample weights and optional feature names.
+ * Immutable training or scoring data: dense row-major float32 features, labels, optional non-negative sample
+ * weights and optional feature names.
+ *
+ * <p><b>Classes.</b> A dataset knows its number of classes K ({@link #classes()}, at least 2). Binary data (K = 2, what
+ * every factory makes unless told otherwise) have labels 0 or 1, as always. K-class data have labels that are class
+ * indices 0..K−1, stored as exact integers in the same float label buffers (exact up to {@link #MAX_CLASSES}); K is
+ * stated by the caller ({@link #withClasses}, {@link Builder#classes}, the {@code classes} argument of {@link #wrap}
+ * and {@link #fromRows}), never inferred from the labels present, so that a subset missing a class (a
+ * cross-validation fold, say) still knows the class exists and training can refuse it by name. Mapping the labels a
+ * file holds (strings, arbitrary numbers) to indices is the reader's business.
  *
  * <p>Rows are counted with a {@code long}. The features are held in one or more {@link RowBlock}s, each at most
  * {@link #DEFAULT_BLOCK_CAPACITY} floats (a Java array or buffer is indexed by {@code int}), so a dataset may hold
  * more than 2<sup>31</sup> values. Backends read the blocks directly.
  *
- * <p>Everything is validated once, here: a NaN or infinite feature, a label other than 0 or 1, a negative or
+ * <p>Everything is validated once, here: a NaN or infinite feature, a label other than 0 or 1 (binary) or other than an
+ * integer in [0, K) (K classes), a negative or
  * non-finite weight, all-zero weights, zero rows or zero columns, or arrays of the wrong length throw an
  * {@link IllegalArgumentException} naming the row and column at fault. Factories that wrap caller arrays
  * ({@link #wrap}) do not copy them; the caller must not modify them afterwards.
@@ -34,14 +43,20 @@ public final class Dataset {
     /** Largest number of floats in one block of features: 2^28 floats, 1 GiB. */
     public static final int DEFAULT_BLOCK_CAPACITY = 1 << 28;
 
+    /** Most classes a dataset may have: 2^24, the largest count whose class indices a float label holds exactly. */
+    public static final int MAX_CLASSES = 1 << 24;
+
     private final List<RowBlock> blocks;
     private final long rows;
     private final int cols;
     private final boolean weighted;
     private final double weightSum;
     private final List<String> featureNames;
+    private final int classes;
 
-    Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames) {
+    Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames, int classes) {
+        Validation.checkClasses(classes);
+        this.classes = classes;
         this.blocks = List.copyOf(blocks);
         this.cols = cols;
         this.weighted = weighted;
@@ -83,9 +98,19 @@ public final class Dataset {
      * @param weights  one non-negative weight per row, or {@code null} for unit weights
      */
     public static Dataset wrap(float[] features, int cols, float[] labels, float[] weights) {
+        return wrap(features, cols, labels, weights, 2);
+    }
+
+    /**
+     * As {@link #wrap(float[], int, float[], float[])} for data of {@code classes} classes: each label a class index,
+     * an integer in [0, classes) (0 or 1 where {@code classes} is 2).
+     *
+     * @param classes K, in [2, {@link #MAX_CLASSES}]
+     */
+    public static Dataset wrap(float[] features, int cols, float[] labels, float[] weights, int classes) {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
-        return wrap(FloatBuffer.wrap(features), cols, FloatBuffer.wrap(labels), weights == null ? null : FloatBuffer.wrap(weights), null);
+        return wrap(FloatBuffer.wrap(features), cols, FloatBuffer.wrap(labels), weights == null ? null : FloatBuffer.wrap(weights), null, classes);
     }
 
     /**
@@ -94,6 +119,15 @@ public final class Dataset {
      * {@link #builder(int)}.
      */
     public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames) {
+        return wrap(features, cols, labels, weights, featureNames, 2);
+    }
+
+    /**
+     * As {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List)} for data of {@code classes} classes (labels
+     * integers in [0, classes)).
+     */
+    public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes) {
+        Validation.checkClasses(classes);
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
         if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
@@ -111,8 +145,8 @@ public final class Dataset {
                 throw new IllegalArgumentException("weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
             }
         }
-        Validation.checkBlock(0, rows, cols, f, y, w);
-        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames);
+        Validation.checkBlock(0, rows, cols, f, y, w, classes);
+        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes);
     }
 
     /** Copies a {@code float[rows][cols]} matrix (every row the same length) and its labels into direct memory (as {@link #builder}). */
@@ -122,6 +156,14 @@ public final class Dataset {
 
     /** Copies a {@code float[rows][cols]} matrix, its labels and optional weights into direct memory (as {@link #builder}). */
     public static Dataset fromRows(float[][] rows, float[] labels, float[] weights) {
+        return fromRows(rows, labels, weights, 2);
+    }
+
+    /**
+     * As {@link #fromRows(float[][], float[], float[])} for data of {@code classes} classes (labels integers in
+     * [0, classes)).
+     */
+    public static Dataset fromRows(float[][] rows, float[] labels, float[] weights, int classes) {
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(labels, "labels");
         if (rows.length == 0) throw new IllegalArgumentException("dataset has zero rows");
@@ -132,7 +174,7 @@ public final class Dataset {
             throw new IllegalArgumentException(weights.length + " weights for " + rows.length + " rows");
         }
         if (rows[0] == null) throw new IllegalArgumentException("row 0 is null");
-        Builder b = builder(rows[0].length);
+        Builder b = builder(rows[0].length).classes(classes);
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null) throw new IllegalArgumentException("row " + i + " is null");
             if (weights == null) b.addRow(rows[i], labels[i]);
@@ -154,7 +196,7 @@ public final class Dataset {
      * blocks, re-based so that part k's first row follows part k−1's last. Each part was validated when it was made,
      * so its values are not checked again; only the parts' compatibility is.
      *
-     * <p>The parts must have the same number of columns and be all weighted or all unweighted. Feature names, where
+     * <p>The parts must have the same number of columns and classes and be all weighted or all unweighted. Feature names, where
      * parts give them, must agree; the result carries them if any part gives them, else none.
      *
      * @param parts at least one dataset; the list and its elements are not modified, and the result shares their
@@ -178,6 +220,9 @@ public final class Dataset {
             if (p.cols != first.cols) {
                 throw new IllegalArgumentException("part " + k + " has " + p.cols + " columns, expected " + first.cols + " (as part 0)");
             }
+            if (p.classes != first.classes) {
+                throw new IllegalArgumentException("part " + k + " has " + p.classes + " classes, expected " + first.classes + " (as part 0)");
+            }
             if (p.weighted != first.weighted) {
                 throw new IllegalArgumentException("part " + k + (p.weighted ? " has sample weights but part 0 does not" : " has no sample weights but part 0 does")
                         + ": concatenated parts must be all weighted or all unweighted");
@@ -196,7 +241,7 @@ public final class Dataset {
             }
             offset += p.rows;
         }
-        return new Dataset(blocks, first.cols, first.weighted, names);
+        return new Dataset(blocks, first.cols, first.weighted, names, first.classes);
     }
 
     /** Number of rows (at least 1). */
@@ -204,6 +249,9 @@ public final class Dataset {
 
     /** Number of features per row (at least 1). */
     public int cols() { return cols; }
+
+    /** Number of classes K (2 for binary data, labels 0 or 1; else labels are class indices 0..K−1). */
+    public int classes() { return classes; }
 
     /** Whether sample weights were given. */
     public boolean isWeighted() { return weighted; }
@@ -219,7 +267,47 @@ public final class Dataset {
 
     /** The same data with feature names attached (the arrays are shared, not copied). */
     public Dataset withFeatureNames(List<String> names) {
-        return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"));
+        return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"), classes);
+    }
+
+    /**
+     * The same rows as data of {@code classes} classes (the buffers are shared, not copied): every label is checked
+     * once to be a class index, an integer in [0, classes) (0 or 1 where {@code classes} is 2). Binary data become
+     * K-class data without a change of labels (class 0 and class 1).
+     *
+     * @param classes K, in [2, {@link #MAX_CLASSES}]
+     * @throws IllegalArgumentException on K out of range, or a label that is not a class index (naming its row)
+     */
+    public Dataset withClasses(int classes) {
+        Validation.checkClasses(classes);
+        if (classes == this.classes) return this;
+        for (RowBlock b : blocks) {
+            FloatBuffer y = b.labels();
+            for (int i = 0; i < b.rows(); i++) Validation.checkLabel(b.firstRow() + i, y.get(i), classes);
+        }
+        return new Dataset(blocks, cols, weighted, featureNames, classes);
+    }
+
+    /**
+     * The binary problem "class {@code positiveClass} against the rest", for one-vs-rest: the same features, weights
+     * and feature names (shared, not copied), labels 1 where a row's class is {@code positiveClass} and 0 elsewhere
+     * (a fresh direct buffer per block, as {@link #withWeights} makes for weights). The result has two classes.
+     *
+     * @throws IllegalArgumentException where {@code positiveClass} is not in [0, {@link #classes()})
+     */
+    public Dataset oneVsRest(int positiveClass) {
+        if (positiveClass < 0 || positiveClass >= classes) {
+            throw new IllegalArgumentException("positive class " + positiveClass + " is not a class of these data, expected an integer in [0, " + classes + ")");
+        }
+        float c = positiveClass;
+        List<RowBlock> relabelled = new ArrayList<>(blocks.size());
+        for (RowBlock b : blocks) {
+            FloatBuffer y = b.labels();
+            FloatBuffer out = direct(b.rows());
+            for (int i = 0; i < b.rows(); i++) out.put(i, y.get(i) == c ? 1f : 0f);
+            relabelled.add(new RowBlock(b.firstRow(), b.rows(), b.cols(), b.features(), out, b.weights()));
+        }
+        return new Dataset(relabelled, cols, weighted, featureNames, 2);
     }
 
     /**
@@ -271,7 +359,7 @@ public final class Dataset {
             }
             out.add(new RowBlock(start, count, cols, x, y, w));
         }
-        return new Dataset(out, cols, weighted, featureNames);
+        return new Dataset(out, cols, weighted, featureNames, classes);
     }
 
     /**
@@ -294,7 +382,7 @@ public final class Dataset {
             w.put(0, weights, (int) b.firstRow(), b.rows());
             reweighted.add(new RowBlock(b.firstRow(), b.rows(), b.cols(), b.features(), b.labels(), w));
         }
-        return new Dataset(reweighted, cols, true, featureNames);
+        return new Dataset(reweighted, cols, true, featureNames, classes);
     }
 
     private static FloatBuffer direct(long floats) {
@@ -317,7 +405,7 @@ public final class Dataset {
         return b.features().get(Math.toIntExact(Math.addExact(Math.multiplyExact(row - b.firstRow(), (long) cols), col)));
     }
 
-    /** Label of {@code row}, 0 or 1. */
+    /** Label of {@code row}: 0 or 1 for binary data, the class index (an exact integer in [0, K)) for K classes. */
     public float label(long row) {
         RowBlock b = blockOf(row);
         return b.labels().get((int) (row - b.firstRow()));
@@ -363,19 +451,22 @@ public final class Dataset {
         return (int) rows;
     }
 
-    /** Number of rows of each label: {@code [count of 0, count of 1]}. */
+    /**
+     * Number of rows of each class, {@link #classes()} entries: {@code [count of 0, count of 1]} for binary data,
+     * {@code [count of class 0, .., count of class K−1]} for K classes (a class absent from the rows counts 0).
+     */
     public long[] labelCounts() {
-        long ones = 0;
+        long[] counts = new long[classes];
         for (RowBlock b : blocks) {
             FloatBuffer y = b.labels();
-            for (int i = 0; i < b.rows(); i++) if (y.get(i) != 0f) ones++;
+            for (int i = 0; i < b.rows(); i++) counts[(int) y.get(i)]++;
         }
-        return new long[] {rows - ones, ones};
+        return counts;
     }
 
     @Override
     public String toString() {
-        return "Dataset[" + rows + " x " + cols + (weighted ? ", weighted" : "") + ", " + blocks.size() + " block(s)]";
+        return "Dataset[" + rows + " x " + cols + (classes != 2 ? ", " + classes + " classes" : "") + (weighted ? ", weighted" : "") + ", " + blocks.size() + " block(s)]";
     }
 
     /**
@@ -417,6 +508,7 @@ public final class Dataset {
         private boolean weighted;
         private boolean sawUnweighted;
         private List<String> names;
+        private int classes = 2;
 
         Builder(int cols, int blockCapacityFloats) {
             if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
@@ -440,6 +532,17 @@ public final class Dataset {
                         + MAX_DIRECT_FLOATS + " floats (2^31 - 1 bytes)");
             }
             this.rowsPerBlock = floats / cols;
+            return this;
+        }
+
+        /**
+         * The number of classes K of the data (default 2: labels 0 or 1); with K classes each label must be a class
+         * index, an integer in [0, K). Set before the first row.
+         */
+        public Builder classes(int classes) {
+            if (filled != 0 || !done.isEmpty() || x != null) throw new IllegalStateException("classes must be set before the first row");
+            Validation.checkClasses(classes);
+            this.classes = classes;
             return this;
         }
 
@@ -498,7 +601,7 @@ public final class Dataset {
                 throw new IllegalArgumentException("row " + row + " has " + Math.max(0, features.length - offset) + " features, expected " + cols);
             }
             for (int j = 0; j < cols; j++) Validation.checkFeature(row, j, features[offset + j]);
-            Validation.checkLabel(row, label);
+            Validation.checkLabel(row, label, classes);
             Validation.checkWeight(row, weight);
             if (x == null) {
                 grow(Math.min(rowsPerBlock, FIRST_ROWS));
@@ -551,7 +654,7 @@ public final class Dataset {
         /** The dataset; the builder must not be used afterwards. */
         public Dataset build() {
             flush();
-            return new Dataset(done, cols, weighted, names);
+            return new Dataset(done, cols, weighted, names, classes);
         }
     }
 

@@ -36,7 +36,7 @@ public final class RowBlock {
     /** Row-major features, {@code rows() * cols()} floats; a fresh read-only view (its position is yours). */
     public FloatBuffer features() { return features.duplicate(); }
 
-    /** Labels in {0, 1}, {@code rows()} floats; a fresh read-only view. */
+    /** Labels, {@code rows()} floats (0 or 1, or class indices 0..K−1, see {@link Dataset#classes()}); a fresh read-only view. */
     public FloatBuffer labels() { return labels.duplicate(); }
 
     /** Sample weights, {@code rows()} floats, or {@code null} where the dataset is unweighted (every weight 1). */

@@ -12,9 +12,20 @@ final class Validation {
         }
     }
 
-    static void checkLabel(long row, float label) {
-        if (label != 0f && label != 1f) {
-            throw new IllegalArgumentException("label at row " + row + " is " + label + ", expected 0 or 1");
+    static void checkClasses(int classes) {
+        if (classes < 2 || classes > Dataset.MAX_CLASSES) {
+            throw new IllegalArgumentException("number of classes is " + classes + ", expected at least 2 and at most " + Dataset.MAX_CLASSES
+                    + (classes == 1 ? " (one class leaves nothing to learn)" : ""));
+        }
+    }
+
+    static void checkLabel(long row, float label, int classes) {
+        if (classes == 2) {
+            if (label != 0f && label != 1f) {
+                throw new IllegalArgumentException("label at row " + row + " is " + label + ", expected 0 or 1");
+            }
+        } else if (!(label >= 0f && label < classes) || label != (float) Math.rint(label)) {
+            throw new IllegalArgumentException("label at row " + row + " is " + label + ", expected a class index: an integer in [0, " + classes + ")");
         }
     }
 
@@ -24,12 +35,12 @@ final class Validation {
         }
     }
 
-    static void checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w) {
+    static void checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes) {
         for (int i = 0; i < rows; i++) {
             long row = firstRow + i;
             int base = i * cols;
             for (int j = 0; j < cols; j++) checkFeature(row, j, x.get(base + j));
-            checkLabel(row, y.get(i));
+            checkLabel(row, y.get(i), classes);
             if (w != null) checkWeight(row, w.get(i));
         }
     }

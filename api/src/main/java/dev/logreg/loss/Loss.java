@@ -1,7 +1,8 @@
 package dev.logreg.loss;
 
 /**
- * A pointwise loss ℓ(y, z) of a label y ∈ {0, 1} and a logit z = θ·x + b, with its derivative dℓ/dz and its second
+ * A pointwise loss ℓ(y, z) of a label y ∈ {0, 1} and a logit z = θ·x + b (or, for {@link Kind#MULTINOMIAL}, a loss
+ * over a row of K logits: see {@link MultinomialLoss}), with its derivative dℓ/dz and its second
  * derivative d²ℓ/dz², all in numerically stable form. The data term of the objective is (1/Σwᵢ) Σ wᵢ ℓ(yᵢ, zᵢ).
  *
  * <p>Backends recognise a loss by its {@link #kind()} and run their own native code for it; the methods here are
@@ -13,7 +14,12 @@ public interface Loss {
         /** Negative log-likelihood of the Bernoulli model: −[y log σ(z) + (1−y) log(1−σ(z))]. Convex. */
         LOG,
         /** Squared error of the probability, ½(σ(z) − y)². Non-convex in θ: for comparison only. */
-        MSE
+        MSE,
+        /**
+         * Negative log-likelihood of the multinomial (softmax) model over K classes, a row of K logits
+         * ({@link MultinomialLoss}); not pointwise. Convex.
+         */
+        MULTINOMIAL
     }
 
     /** Which native implementation a backend must use. */
@@ -37,11 +43,15 @@ public interface Loss {
     /** The squared error of the probability (non-convex; for comparison only). */
     static Loss mse() { return SquaredErrorLoss.INSTANCE; }
 
+    /** The multinomial (softmax) loss over a row of K logits, for K-class labels ({@link MultinomialLoss}). */
+    static Loss multinomial() { return MultinomialLoss.INSTANCE; }
+
     /** The loss of a kind. */
     static Loss of(Kind kind) {
         switch (kind) {
             case LOG: return LogLoss.INSTANCE;
             case MSE: return SquaredErrorLoss.INSTANCE;
+            case MULTINOMIAL: return MultinomialLoss.INSTANCE;
             default: throw new IllegalArgumentException("unknown loss kind " + kind);
         }
     }

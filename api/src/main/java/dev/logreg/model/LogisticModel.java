@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@link UndefinedLogitException} naming the 0-based row, rather than return a NaN that would compare false with
  * every threshold. A model whose {@link #largestLogit()} is finite never overflows on a finite float32 row.
  */
-public final class LogisticModel {
+public final class LogisticModel implements LinearClassifier {
     private final double[] coefficients;
     private final double intercept;
     private final boolean fitIntercept;
@@ -294,6 +294,39 @@ public final class LogisticModel {
         for (int i = 0; i < p.length; i++) out[i] = p[i] >= threshold ? 1 : 0;
         return out;
     }
+
+    // LinearClassifier: the binary model as two classes, [1 − P(y = 1), P(y = 1)], through the scoring methods above.
+
+    /** 2: the binary model's classes are labels 0 and 1. */
+    @Override public int classes() { return 2; }
+
+    /** {@code out[0] = 1 − P(y = 1 | x)}, {@code out[1] = P(y = 1 | x)}. */
+    @Override
+    public void predictProbabilities(float[] row, double[] out) {
+        if (out.length < 2) throw new IllegalArgumentException("out has length " + out.length + ", expected at least 2");
+        double p = predictProbability(row);
+        out[0] = 1.0 - p;
+        out[1] = p;
+    }
+
+    /** {@link #predictLabel(float[])}: 1 where P(y = 1 | x) ≥ 0.5. */
+    @Override public int predictClass(float[] row) { return predictLabel(row); }
+
+    /** [1 − P, P] of every row of {@code data}, row-major. */
+    @Override
+    public double[] predictProbabilities(Dataset data) {
+        double[] p = predictProbability(data);
+        if (p.length > (Integer.MAX_VALUE - 8) / 2) throw new IllegalArgumentException("dataset has " + p.length + " rows, too many for two columns in one array");
+        double[] out = new double[2 * p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[2 * i] = 1.0 - p[i];
+            out[2 * i + 1] = p[i];
+        }
+        return out;
+    }
+
+    /** {@link #predictLabels}{@code (data, 0.5)}. */
+    @Override public int[] predictClasses(Dataset data) { return predictLabels(data, 0.5); }
 
     @Override
     public String toString() {

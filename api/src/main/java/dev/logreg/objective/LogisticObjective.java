@@ -1,6 +1,7 @@
 package dev.logreg.objective;
 
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.ParamShape;
 import dev.logreg.loss.Loss;
 import dev.logreg.optim.Objective;
 import dev.logreg.penalty.Penalty;
@@ -11,9 +12,19 @@ import java.util.Objects;
  * The training objective J = D(θ, b) + P(θ): a bound {@link DataTerm} (from any backend) plus a {@link Penalty}
  * added here, on the host, seen by the optimizer through an exact {@link Preconditioner}.
  *
- * <p>The optimizer's variables are u, of length n+1 with a free intercept and n without one (b is then fixed at 0).
- * m in the penalty is the data term's Σwᵢ over all rows. Per evaluation only θ goes to the backend and n+2 numbers
- * come back; the penalty, the chain rule and the L1 coefficients cost O(n) on the host.
+ * <p>The data term's {@link ParamShape} has K outputs (1 for the binary losses, K classes for the multinomial loss),
+ * each a slice of n coefficients and an intercept. The penalty applies to every slice's coefficients (for the
+ * multinomial loss, every entry of W: P(W) = Σ_c P(θ_c)), never to an intercept; the preconditioner applies the same
+ * map to every slice. The optimizer's variables u are K slices of length n+1 with a free intercept and n without one
+ * (every b_c is then fixed at 0). m in the penalty is the data term's Σwᵢ over all rows. Per evaluation only the
+ * model parameters go to the backend and as many gradient entries plus the value come back; the penalty, the chain
+ * rule and the L1 coefficients cost O(K·n) on the host.
+ *
+ * <p>The multinomial loss is invariant under adding one vector to every class's slice (softmax is unchanged), so
+ * along the coordinates the penalty leaves free (the intercepts always; a feature whose penalty coefficients are 0)
+ * the objective is flat: its smooth Hessian is singular there and its gradient sums to zero across classes. {@link
+ * #smoothHessian} adds a curvature along exactly those directions, which leaves every Newton step's component in the
+ * other directions unchanged and makes the system positive definite (the step then does not move along them).
  *
  * <p>Not thread-safe (it reuses its buffers); evaluations are deterministic where the backend's are.
  */
@@ -23,26 +34,42 @@ public final class LogisticObjective implements Objective {
     private final Penalty penalty;
     private final boolean fitIntercept;
     private final Preconditioner preconditioner;
+    private final ParamShape shape;
     private final int n;
+    private final int k;
+    /** Length of one class's slice of u: n+1 with a free intercept, else n. */
+    private final int uStride;
     private final double m;
     private final double[] params;
     private final double[] gModel;
     private final double[] scale;
+    /** One slice's scratch (model parameters, model gradient, u, u gradient), for K outputs. */
+    private final double[] pSlice;
+    private final double[] gSlice;
+    private final double[] uSlice;
+    private final double[] guSlice;
 
     public LogisticObjective(DataTerm data, Loss loss, Penalty penalty, boolean fitIntercept, Preconditioner preconditioner) {
         this.data = Objects.requireNonNull(data, "data");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.penalty = Objects.requireNonNull(penalty, "penalty");
         this.fitIntercept = fitIntercept;
+        this.shape = data.shape();
         this.n = data.features();
+        this.k = shape.outputs();
+        this.uStride = fitIntercept ? n + 1 : n;
         this.preconditioner = preconditioner == null ? Preconditioner.identity(n) : preconditioner;
         if (this.preconditioner.features() != n) {
             throw new IllegalArgumentException("preconditioner has " + this.preconditioner.features() + " features, data has " + n);
         }
         this.m = data.weightSum(0, data.rows());
-        this.params = new double[n + 1];
-        this.gModel = new double[n + 1];
+        this.params = new double[shape.length()];
+        this.gModel = new double[shape.length()];
         this.scale = this.preconditioner.scale();
+        this.pSlice = new double[n + 1];
+        this.gSlice = new double[n + 1];
+        this.uSlice = new double[n + 1];
+        this.guSlice = new double[n + 1];
     }
 
     /** The penalty. */
@@ -57,29 +84,56 @@ public final class LogisticObjective implements Objective {
     /** m = Σwᵢ over all rows. */
     public double weightSum() { return m; }
 
-    @Override public int dimension() { return fitIntercept ? n + 1 : n; }
+    /** The layout of the model parameters (the data term's). */
+    public ParamShape shape() { return shape; }
+
+    @Override public int dimension() { return k * uStride; }
 
     private void checkDimension(double[] u) {
         if (u.length != dimension()) {
             throw new IllegalArgumentException("parameter vector has length " + u.length + ", expected " + dimension()
+                    + (k == 1 ? "" : " (" + k + " classes x " + uStride + ")")
                     + (fitIntercept ? " (features + intercept)" : " (features, no intercept)"));
         }
     }
 
-    /** The model's (θ, b), length n+1, for optimizer variables u. */
+    /** The model's parameters in the layout of {@link #shape()} (K·(n+1)), for optimizer variables u. */
     public double[] modelParameters(double[] u) {
         checkDimension(u);
-        double[] p = new double[n + 1];
-        preconditioner.toModel(u, fitIntercept, p);
+        double[] p = new double[shape.length()];
+        toModel(u, p);
         return p;
     }
 
-    /** Optimizer variables u for the model's (θ, b) (b ignored without intercept). */
+    /** Optimizer variables u for the model's parameters (intercepts ignored without intercept). */
     public double[] optimizerVariables(double[] modelParams) {
-        if (modelParams.length != n + 1) throw new IllegalArgumentException("model parameters have length " + modelParams.length + ", expected " + (n + 1));
+        if (modelParams.length != shape.length()) {
+            throw new IllegalArgumentException("model parameters have length " + modelParams.length + ", expected " + shape.describe());
+        }
         double[] u = new double[dimension()];
-        preconditioner.fromModel(modelParams, fitIntercept, u);
+        if (k == 1) {
+            preconditioner.fromModel(modelParams, fitIntercept, u);
+            return u;
+        }
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(modelParams, c * (n + 1), pSlice, 0, n + 1);
+            preconditioner.fromModel(pSlice, fitIntercept, uSlice);
+            System.arraycopy(uSlice, 0, u, c * uStride, uStride);
+        }
         return u;
+    }
+
+    /** u to the model's parameters, one slice at a time (the binary case directly, as it always was). */
+    private void toModel(double[] u, double[] p) {
+        if (k == 1) {
+            preconditioner.toModel(u, fitIntercept, p);
+            return;
+        }
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(u, c * uStride, uSlice, 0, uStride);
+            preconditioner.toModel(uSlice, fitIntercept, pSlice);
+            System.arraycopy(pSlice, 0, p, c * (n + 1), n + 1);
+        }
     }
 
     @Override
@@ -94,30 +148,54 @@ public final class LogisticObjective implements Objective {
 
     private double evaluate(long from, long to, double[] u, double[] gradientOut) {
         checkDimension(u);
-        preconditioner.toModel(u, fitIntercept, params);
+        toModel(u, params);
         double v = data.valueAndGradient(from, to, params, gModel);
-        v += penalty.addSmoothPart(params, n, m, gModel);
-        preconditioner.gradientToU(gModel, fitIntercept, gradientOut);
-        return v;
+        if (k == 1) {
+            v += penalty.addSmoothPart(params, n, m, gModel);
+            preconditioner.gradientToU(gModel, fitIntercept, gradientOut);
+            return v;
+        }
+        double pen = 0;
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(params, c * (n + 1), pSlice, 0, n + 1);
+            System.arraycopy(gModel, c * (n + 1), gSlice, 0, n + 1);
+            pen += penalty.addSmoothPart(pSlice, n, m, gSlice);
+            preconditioner.gradientToU(gSlice, fitIntercept, guSlice);
+            System.arraycopy(guSlice, 0, gradientOut, c * uStride, uStride);
+        }
+        return v + pen;
     }
 
     @Override
     public double smoothValue(double[] u) {
         checkDimension(u);
-        preconditioner.toModel(u, fitIntercept, params);
+        toModel(u, params);
         double v = data.value(params);
-        return v + penalty.smoothValue(params, n, m);
+        if (k == 1) return v + penalty.smoothValue(params, n, m);
+        double pen = 0;
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(params, c * (n + 1), pSlice, 0, n + 1);
+            pen += penalty.smoothValue(pSlice, n, m);
+        }
+        return v + pen;
     }
 
-    /** The whole objective J at model parameters (θ, b), length n+1, as the user states it. */
+    /** The whole objective J at model parameters (layout of {@link #shape()}), as the user states it. */
     public double objectiveAtModel(double[] modelParams) {
-        return data.value(modelParams) + penalty.value(modelParams, n, m);
+        if (k == 1) return data.value(modelParams) + penalty.value(modelParams, n, m);
+        double pen = 0;
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(modelParams, c * (n + 1), pSlice, 0, n + 1);
+            pen += penalty.value(pSlice, n, m);
+        }
+        return data.value(modelParams) + pen;
     }
 
     @Override
     public double l1Coefficient(int i) {
-        // The intercept is never penalised; in u, |θⱼ| = |uⱼ|/sⱼ.
-        return i < n ? penalty.l1Coefficient(m, i) / scale[i] : 0.0;
+        // The intercepts are never penalised; in u, |θⱼ| = |uⱼ|/sⱼ.
+        int j = i % uStride;
+        return j < n ? penalty.l1Coefficient(m, j) / scale[j] : 0.0;
     }
 
     @Override public boolean isSmooth() { return penalty.isSmooth(); }
@@ -131,12 +209,60 @@ public final class LogisticObjective implements Objective {
         checkDimension(u);
         int d = dimension();
         if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected " + d * d);
-        preconditioner.toModel(u, fitIntercept, params);
+        toModel(u, params);
         int D = n + 1;
-        double[] h = new double[D * D];
+        int full = shape.length();
+        double[] h = new double[full * full];
         data.hessian(params, h);
-        for (int j = 0; j < n; j++) h[j * D + j] += penalty.l2Coefficient(m, j);
-        preconditioner.hessianToU(h, fitIntercept, out);
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < n; j++) h[(c * D + j) * full + c * D + j] += penalty.l2Coefficient(m, j);
+        }
+        if (k == 1) {
+            preconditioner.hessianToU(h, fitIntercept, out);
+            return;
+        }
+        // Hᵤ = Aᵀ H A with A block-diagonal (the same map per class): block (c, e) of Hᵤ is A₀ᵀ H_ce A₀.
+        double[] block = new double[D * D];
+        double[] blockU = new double[uStride * uStride];
+        for (int c = 0; c < k; c++) {
+            for (int e = 0; e < k; e++) {
+                for (int r = 0; r < D; r++) System.arraycopy(h, (c * D + r) * full + e * D, block, r * D, D);
+                preconditioner.hessianToU(block, fitIntercept, blockU);
+                for (int r = 0; r < uStride; r++) System.arraycopy(blockU, r * uStride, out, (c * uStride + r) * d + e * uStride, uStride);
+            }
+        }
+        addSymmetryCurvature(out, d);
+    }
+
+    /**
+     * Adds s·vvᵀ for each flat direction v of the multinomial objective (see the class comment): v has a 1 at
+     * coordinate j of every class's slice, for each coordinate j the penalty leaves free. s is the mean diagonal of
+     * Hᵤ, so the added curvature is on the scale of the rest.
+     */
+    private void addSymmetryCurvature(double[] out, int d) {
+        double trace = 0;
+        for (int i = 0; i < d; i++) trace += out[i * d + i];
+        double s = trace > 0 && Double.isFinite(trace) ? trace / d : 1.0;
+        for (int j = 0; j < uStride; j++) {
+            boolean free = j == n || (penalty.l1Coefficient(m, j) == 0.0 && penalty.l2Coefficient(m, j) == 0.0);
+            if (!free) continue;
+            for (int c = 0; c < k; c++) {
+                for (int e = 0; e < k; e++) out[(c * uStride + j) * d + e * uStride + j] += s;
+            }
+        }
+    }
+
+    /**
+     * The coordinates, in the model's layout, along which the multinomial objective is flat: every intercept where
+     * the intercept is free, and each feature's coefficients where the penalty leaves that feature free (no penalty
+     * at all, or a scale of 0). {@code result[j]} for j in [0, n] (n the intercept). All false for one output.
+     */
+    public boolean[] flatCoordinates() {
+        boolean[] free = new boolean[n + 1];
+        if (k == 1) return free;
+        for (int j = 0; j < n; j++) free[j] = penalty.l1Coefficient(m, j) == 0.0 && penalty.l2Coefficient(m, j) == 0.0;
+        free[n] = fitIntercept;
+        return free;
     }
 
     @Override public long rows() { return data.rows(); }

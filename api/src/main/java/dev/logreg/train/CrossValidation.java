@@ -82,6 +82,10 @@ public final class CrossValidation {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(cv, "cv");
+        if (data.classes() != 2 || options.loss().kind() == dev.logreg.loss.Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("cross-validation of a " + data.classes() + "-class " + options.loss().kind()
+                    + " fit is not implemented yet: it cross-validates binary fits; train with a fixed λ instead");
+        }
         Listener l = listener == null ? Listener.NONE : listener;
         Penalty penalty = options.penalty();
         if (penalty.kind() == Penalty.Kind.NONE) {

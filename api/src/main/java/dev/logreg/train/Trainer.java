@@ -3,10 +3,13 @@ package dev.logreg.train;
 import dev.logreg.backend.Backend;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.ParamShape;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.model.SoftmaxModel;
 import dev.logreg.objective.LogisticObjective;
 import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.OptimizationResult;
@@ -20,7 +23,8 @@ import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
- * Trains a {@link LogisticModel} on a {@link Backend}: binds the data once, composes the objective (data term on the
+ * Trains a {@link LogisticModel} (a binary loss) or a {@link SoftmaxModel} (the multinomial loss over the data's K
+ * classes) on a {@link Backend}: binds the data once, composes the objective (data term on the
  * backend, penalty on the host, an exact preconditioner), runs the optimizer and maps the result back to the user's
  * feature scales. Stateless: every call is independent.
  *
@@ -52,6 +56,19 @@ public final class Trainer {
      */
     public static TrainingResult fit(Backend backend, Dataset data, TrainingOptions options, LogisticModel start,
                                      TrainingListener listener) {
+        return fit(backend, data, options, (LinearClassifier) start, listener);
+    }
+
+    /**
+     * As {@link #fit(Backend, Dataset, TrainingOptions, LogisticModel, TrainingListener)} for any loss: with the
+     * multinomial loss {@code start} is a {@link SoftmaxModel} over the data's classes (or {@code null}).
+     *
+     * @throws IllegalArgumentException where {@code start} does not fit the data and loss (features, classes, kind),
+     *                                  where a class of the data has no rows (multinomial; naming the class), and as
+     *                                  {@link #fit(Backend, Dataset, TrainingOptions, TrainingListener)}
+     */
+    public static TrainingResult fit(Backend backend, Dataset data, TrainingOptions options, LinearClassifier start,
+                                     TrainingListener listener) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
@@ -59,8 +76,9 @@ public final class Trainer {
         // Everything that can be checked without the data on the backend is checked before paying for the bind.
         Optimizer optimizer = Optimizers.create(options);
         optimizer.checkSupports(options.penalty().kind());
-        if (options.fitIntercept()) checkBothClasses(data.labelCounts());
-        checkStart(start, data);
+        ParamShape shape = ParamShape.of(data, options.loss());
+        checkClasses(data.labelCounts(), shape, options);
+        checkStart(start, data, shape);
 
         try (BoundData bound = BoundData.bind(backend, data, options.loss(), bindOptions(optimizer, options))) {
             return train(bound, optimizer, options, start, listener);
@@ -107,6 +125,14 @@ public final class Trainer {
      *                                  {@link #fit(BoundData, TrainingOptions, TrainingListener)}
      */
     public static TrainingResult fit(BoundData bound, TrainingOptions options, LogisticModel start, TrainingListener listener) {
+        return fit(bound, options, (LinearClassifier) start, listener);
+    }
+
+    /**
+     * As {@link #fit(BoundData, TrainingOptions, LogisticModel, TrainingListener)} for any loss: with the multinomial
+     * loss {@code start} is a {@link SoftmaxModel} over the data's classes (or {@code null}).
+     */
+    public static TrainingResult fit(BoundData bound, TrainingOptions options, LinearClassifier start, TrainingListener listener) {
         Objects.requireNonNull(bound, "bound");
         Objects.requireNonNull(options, "options");
         bound.ensureOpen();
@@ -122,15 +148,44 @@ public final class Trainer {
                     + describe(needed) + ", but the data were bound with rows " + describe(bound.bindOptions())
                     + ": bind again with Trainer.bind(backend, data, options)");
         }
-        if (options.fitIntercept()) checkBothClasses(bound.labelCounts());
-        checkStart(start, bound.data());
+        ParamShape shape = bound.term().shape();
+        checkClasses(bound.labelCounts(), shape, options);
+        checkStart(start, bound.data(), shape);
         return train(bound, optimizer, options, start, listener);
     }
 
-    private static void checkStart(LogisticModel start, Dataset data) {
-        if (start != null && start.features() != data.cols()) {
+    private static void checkStart(LinearClassifier start, Dataset data, ParamShape shape) {
+        if (start == null) return;
+        if (start.features() != data.cols()) {
             throw new IllegalArgumentException("the start model has " + start.features() + " features, the data have " + data.cols());
         }
+        if (shape.outputs() == 1 && !(start instanceof LogisticModel)) {
+            throw new IllegalArgumentException("the start model is a " + start.classes() + "-class " + start.getClass().getSimpleName()
+                    + ", but a binary loss trains a LogisticModel: start from one, or from null");
+        }
+        if (shape.outputs() > 1 && !(start instanceof SoftmaxModel && start.classes() == shape.outputs())) {
+            throw new IllegalArgumentException("the start model is a " + start.classes() + "-class " + start.getClass().getSimpleName()
+                    + ", but the multinomial loss over these data trains a " + shape.outputs() + "-class SoftmaxModel: start from one, or from null");
+        }
+    }
+
+    /** The model's parameters, in the layout of {@code shape}, of a start model checked by {@link #checkStart}. */
+    private static double[] startParameters(LinearClassifier start, ParamShape shape, boolean fitIntercept) {
+        int n = shape.features();
+        double[] p = new double[shape.length()];
+        if (start instanceof LogisticModel) {
+            LogisticModel m = (LogisticModel) start;
+            System.arraycopy(m.coefficients(), 0, p, 0, n);
+            p[n] = fitIntercept ? m.intercept() : 0.0;
+        } else {
+            SoftmaxModel m = (SoftmaxModel) start;
+            double[][] w = m.coefficients();
+            for (int c = 0; c < shape.outputs(); c++) {
+                System.arraycopy(w[c], 0, p, shape.index(c, 0), n);
+                p[shape.interceptIndex(c)] = fitIntercept ? m.intercept(c) : 0.0;
+            }
+        }
+        return p;
     }
 
     /** The row order a fit with {@code optimizer} needs: permuted by the seed for mini-batches, else as given. */
@@ -143,37 +198,50 @@ public final class Trainer {
     }
 
     /** One fit on bound data; {@code bound} is left open. */
-    private static TrainingResult train(BoundData bound, Optimizer optimizer, TrainingOptions options, LogisticModel start,
+    private static TrainingResult train(BoundData bound, Optimizer optimizer, TrainingOptions options, LinearClassifier start,
                                         TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         Backend backend = bound.backend();
         Dataset data = bound.data();
         DataTerm term = bound.term();
         if (optimizer.name().equals("newton") && !term.supportsHessian()) {
+            String use = options.penalty().isSmooth() ? "lbfgs" : "owlqn";
+            if (term.shape().outputs() > 1) {
+                throw new IllegalArgumentException("optimizer newton needs the Hessian, which for the multinomial loss over " + term.shape().describe()
+                        + " parameters is not computed (at most " + ParamShape.MAX_HESSIAN_LENGTH + " on backend " + backend.name() + "); use " + use);
+            }
             throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
-                    + " does not compute; use " + (options.penalty().isSmooth() ? "lbfgs" : "owlqn"));
+                    + " does not compute; use " + use);
         }
         Preconditioner pre = options.precondition()
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),
                         options.penalty().l2Coefficients(data.weightSum(), data.cols()))
                 : Preconditioner.identity(data.cols());
         LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
+        ParamShape shape = term.shape();
         double[] u0 = new double[objective.dimension()];
-        if (start != null) {
-            double[] p0 = java.util.Arrays.copyOf(start.coefficients(), data.cols() + 1);
-            p0[data.cols()] = options.fitIntercept() ? start.intercept() : 0.0;
-            u0 = objective.optimizerVariables(p0);
-        }
+        if (start != null) u0 = objective.optimizerVariables(startParameters(start, shape, options.fitIntercept()));
         OptimizationResult r = optimizer.minimize(objective, u0, options.criteria(), l);
         double[] params = objective.modelParameters(r.solution());
         int n = data.cols();
-        double[] theta = java.util.Arrays.copyOf(params, n);
-        LogisticModel model = new LogisticModel(theta, options.fitIntercept() ? params[n] : 0.0, options.fitIntercept(), data.featureNames());
+        LinearClassifier model;
+        boolean separable;
+        if (shape.outputs() == 1) {
+            double[] theta = java.util.Arrays.copyOf(params, n);
+            LogisticModel binary = new LogisticModel(theta, options.fitIntercept() ? params[n] : 0.0, options.fitIntercept(), data.featureNames());
+            model = binary;
+            separable = r.status() != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(binary, data);
+        } else {
+            MultinomialFit.centerFlatCoordinates(params, shape, objective.flatCoordinates());
+            SoftmaxModel softmax = MultinomialFit.model(params, shape, options.fitIntercept(), data.featureNames());
+            model = softmax;
+            separable = r.status() != Status.NUMERIC_ERROR && options.penalty().isZero() && MultinomialFit.separates(softmax, data);
+        }
         double j = objective.objectiveAtModel(params);
 
         Status status = r.status();
         String message = r.message();
-        if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(model, data)) {
+        if (separable) {
             status = Status.UNBOUNDED_COEFFICIENTS;
             message = "every training row is classified correctly with a positive margin: the data are linearly separable"
                     + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example --penalty l2 --lambda 1)"
@@ -207,6 +275,24 @@ public final class Trainer {
             }
         }
         return true;
+    }
+
+    /**
+     * Binary loss with a free intercept: both classes must have rows. Multinomial: every class must, intercept or not
+     * (with an intercept no optimum exists; without one the class's row of W would be set by the penalty alone, which
+     * is never what a fit on those classes means: a cross-validation fold missing a class, say).
+     */
+    private static void checkClasses(long[] counts, ParamShape shape, TrainingOptions options) {
+        if (shape.outputs() == 1) {
+            if (options.fitIntercept()) checkBothClasses(counts);
+            return;
+        }
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                throw new IllegalArgumentException("class " + c + " of " + counts.length + " has no training rows: the multinomial model cannot learn it"
+                        + " (with a free intercept its logit would fall without bound); give rows of every class, or state fewer classes");
+            }
+        }
     }
 
     private static void checkBothClasses(long[] counts) {

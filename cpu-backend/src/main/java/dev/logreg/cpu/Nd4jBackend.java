@@ -203,6 +203,8 @@ public final class Nd4jBackend implements Backend {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(options, "options");
+        // The fused multinomial kernels are a later step: refuse it (and K-class labels) before any copy or upload.
+        dev.logreg.backend.ParamShape.requireBinary("cpu", data, loss);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
         open.add(t);
         return t;

@@ -87,7 +87,7 @@ class Nd4jBackendAgreementTest {
     Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String data : List.of("breast", "breast-weighted", "random", "random-weighted")) {
-            for (Loss.Kind loss : Loss.Kind.values()) {
+            for (Loss.Kind loss : List.of(Loss.Kind.LOG, Loss.Kind.MSE)) {
                 for (boolean permuted : new boolean[] {false, true}) {
                     for (String pass : List.of("fused", "scalar", "gemv", "chunked")) out.add(Arguments.of(data, loss, permuted, pass));
                 }
@@ -207,7 +207,7 @@ class Nd4jBackendAgreementTest {
     Stream<Arguments> hessianCases() {
         List<Arguments> out = new ArrayList<>();
         for (String data : List.of("breast", "breast-weighted", "random-weighted")) {
-            for (Loss.Kind loss : Loss.Kind.values()) out.add(Arguments.of(data, loss));
+            for (Loss.Kind loss : List.of(Loss.Kind.LOG, Loss.Kind.MSE)) out.add(Arguments.of(data, loss));
         }
         return out.stream();
     }

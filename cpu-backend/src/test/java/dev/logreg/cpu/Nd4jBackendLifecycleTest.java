@@ -33,6 +33,19 @@ class Nd4jBackendLifecycleTest {
     }
 
     @Test
+    void theMultinomialLossAndKClassLabelsAreRefusedBeforeAnyCopyNamingTheWayOut() {
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
+            Dataset three = Dataset.wrap(new float[] {1, 2, 3}, 1, new float[] {0, 1, 2}, null, 3);
+            IllegalArgumentException multinomial = assertThrows(IllegalArgumentException.class, () -> backend.bind(three, Loss.multinomial()));
+            assertTrue(multinomial.getMessage().startsWith("the multinomial loss is not yet implemented on the cpu backend; use the reference backend"),
+                    multinomial.getMessage());
+            IllegalArgumentException binary = assertThrows(IllegalArgumentException.class, () -> backend.bind(three, Loss.log()));
+            assertTrue(binary.getMessage().contains("3 classes"), binary.getMessage());
+            assertEquals(0, backend.liveAllocations());
+        }
+    }
+
+    @Test
     void liveAllocationsReturnToZeroAfterEveryTermIsClosed() {
         try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
             assertEquals(0, backend.liveAllocations());

@@ -120,6 +120,15 @@ class CudaBackendGpuTest {
     }
 
     @Test
+    void theMultinomialLossIsRefusedBeforeAnyUploadNamingTheWayOut() {
+        Dataset three = Dataset.wrap(new float[] {1, 2, 3}, 1, new float[] {0, 1, 2}, null, 3);
+        long before = gpu.liveAllocations();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.bind(three, Loss.multinomial()));
+        assertTrue(e.getMessage().startsWith("the multinomial loss is not yet implemented on the gpu backend; use the reference backend"), e.getMessage());
+        assertEquals(before, gpu.liveAllocations());
+    }
+
+    @Test
     void logitsOfMagnitude1e3() {
         for (Loss loss : List.of(Loss.log(), Loss.mse())) {
             Dataset d = GpuTestSupport.data(7, 50_001, 37, true, 1e3);

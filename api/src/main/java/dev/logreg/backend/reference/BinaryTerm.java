@@ -1,0 +1,118 @@
+package dev.logreg.backend.reference;
+
+import dev.logreg.backend.ParamShape;
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import dev.logreg.loss.Loss;
+
+import java.nio.FloatBuffer;
+import java.util.Objects;
+
+/** The reference data term of a pointwise (binary) loss: one logit per row, n+1 parameters. */
+final class BinaryTerm extends ReferenceTerm {
+    private final Loss loss;
+
+    BinaryTerm(ReferenceBackend owner, Dataset data, Loss loss, int[] perm) {
+        super(owner, data, perm, new ParamShape(1, data.cols()));
+        this.loss = loss;
+    }
+
+    /** Logit of dataset row {@code row}: Σ θⱼ xⱼ + b in double, in column order. */
+    private double logit(FloatBuffer x, int local, double[] params) {
+        int base = local * n;
+        double z = 0;
+        for (int j = 0; j < n; j++) z += params[j] * x.get(base + j);
+        return z + params[n];
+    }
+
+    @Override
+    public double valueAndGradient(long from, long to, double[] params, double[] gradientOut) {
+        checkRange(from, to);
+        checkParams(params);
+        Objects.requireNonNull(gradientOut, "gradientOut");
+        shape.check(gradientOut, "gradientOut");
+        double[] g = new double[n + 1];
+        double value = 0;
+        double m = 0;
+        for (long r = from; r < to; r++) {
+            long row = datasetRow(r);
+            RowBlock b = blocks[blockIndex(row)];
+            int local = (int) (row - b.firstRow());
+            FloatBuffer x = b.features();
+            double y = b.labels().get(local);
+            double w = b.weight(local);
+            double z = logit(x, local, params);
+            value += w * loss.value(y, z);
+            double res = w * loss.derivative(y, z);
+            int base = local * n;
+            for (int j = 0; j < n; j++) g[j] += res * x.get(base + j);
+            g[n] += res;
+            m += w;
+        }
+        // An all-zero-weight range contributes nothing (DataTerm's contract), rather than 0/0.
+        for (int j = 0; j <= n; j++) gradientOut[j] = m > 0 ? g[j] / m : 0.0;
+        return m > 0 ? value / m : 0.0;
+    }
+
+    @Override
+    public double value(long from, long to, double[] params) {
+        checkRange(from, to);
+        checkParams(params);
+        double value = 0;
+        double m = 0;
+        for (long r = from; r < to; r++) {
+            long row = datasetRow(r);
+            RowBlock b = blocks[blockIndex(row)];
+            int local = (int) (row - b.firstRow());
+            double w = b.weight(local);
+            value += w * loss.value(b.labels().get(local), logit(b.features(), local, params));
+            m += w;
+        }
+        return m > 0 ? value / m : 0.0;
+    }
+
+    @Override
+    public void margins(long from, long to, double[] params, double[] out) {
+        checkRange(from, to);
+        checkParams(params);
+        checkOut(out, to - from);
+        for (long r = from; r < to; r++) {
+            long row = datasetRow(r);
+            RowBlock b = blocks[blockIndex(row)];
+            out[(int) (r - from)] = logit(b.features(), (int) (row - b.firstRow()), params);
+        }
+    }
+
+    @Override public boolean supportsHessian() { return true; }
+
+    @Override
+    public void hessian(double[] params, double[] out) {
+        check();
+        checkParams(params);
+        int d = n + 1;
+        if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected " + (d * d));
+        java.util.Arrays.fill(out, 0.0);
+        double[] xt = new double[d];
+        double m = 0;
+        for (RowBlock b : blocks) {
+            FloatBuffer x = b.features();
+            for (int i = 0; i < b.rows(); i++) {
+                double w = b.weight(i);
+                double c = w * loss.secondDerivative(b.labels().get(i), logit(x, i, params));
+                for (int j = 0; j < n; j++) xt[j] = x.get(i * n + j);
+                xt[n] = 1.0;
+                for (int j = 0; j < d; j++) {
+                    double cj = c * xt[j];
+                    for (int k = 0; k <= j; k++) out[j * d + k] += cj * xt[k];
+                }
+                m += w;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            for (int k = 0; k <= j; k++) {
+                out[j * d + k] /= m;
+                out[k * d + j] = out[j * d + k];
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.logreg.train;
+
+import dev.logreg.backend.ParamShape;
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import dev.logreg.model.SoftmaxModel;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/** What {@link Trainer} does after a multinomial optimization: the canonical representative, the model, separability. */
+final class MultinomialFit {
+    private MultinomialFit() {}
+
+    /**
+     * Subtracts, for each flat coordinate j (see {@link dev.logreg.objective.LogisticObjective#flatCoordinates}), the
+     * mean over classes of parameter j: softmax and the penalty are unchanged, and the result is the representative
+     * whose classes sum to zero there (the one L-BFGS reaches from zero, whose gradient sums to zero across classes).
+     */
+    static void centerFlatCoordinates(double[] params, ParamShape shape, boolean[] flat) {
+        int k = shape.outputs();
+        for (int j = 0; j < flat.length; j++) {
+            if (!flat[j]) continue;
+            double mean = 0;
+            for (int c = 0; c < k; c++) mean += params[c * shape.stride() + j];
+            mean /= k;
+            for (int c = 0; c < k; c++) params[c * shape.stride() + j] -= mean;
+        }
+    }
+
+    /** The softmax model of parameters in the layout of {@code shape}. */
+    static SoftmaxModel model(double[] params, ParamShape shape, boolean fitIntercept, List<String> featureNames) {
+        int k = shape.outputs();
+        int n = shape.features();
+        double[][] w = new double[k][n];
+        double[] b = new double[k];
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(params, shape.index(c, 0), w[c], 0, n);
+            b[c] = fitIntercept ? params[shape.interceptIndex(c)] : 0.0;
+        }
+        return new SoftmaxModel(w, b, fitIntercept, featureNames);
+    }
+
+    /**
+     * Whether {@code model} separates the data: every row of positive weight has its own class's logit strictly above
+     * every other class's, so that scaling W and b up lowers the loss without end. One host pass after training.
+     */
+    static boolean separates(SoftmaxModel model, Dataset data) {
+        int n = data.cols();
+        int k = model.classes();
+        float[] row = new float[n];
+        double[] z = new double[k];
+        for (RowBlock block : data.blocks()) {
+            FloatBuffer x = block.features();
+            FloatBuffer y = block.labels();
+            for (int i = 0; i < block.rows(); i++) {
+                if (block.weight(i) == 0f) continue;
+                x.get(i * n, row, 0, n);
+                model.decisionFunction(row, z);
+                int label = (int) y.get(i);
+                for (int c = 0; c < k; c++) {
+                    if (c != label && !(z[label] > z[c])) return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.logreg;
+
+import dev.logreg.backend.Availability;
+import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendFactory;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BackendProvider;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.ParamShape;
+import dev.logreg.backend.reference.ReferenceBackend;
+import dev.logreg.backend.reference.ReferenceBackendProvider;
+import dev.logreg.data.ClassWeights;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+import dev.logreg.model.LogisticModel;
+import dev.logreg.model.OneVsRestModel;
+import dev.logreg.model.SoftmaxModel;
+import dev.logreg.penalty.Penalty;
+import dev.logreg.testing.MulticlassData;
+import dev.logreg.train.CrossValidationOptions;
+import dev.logreg.train.Multiclass;
+import dev.logreg.train.Trainer;
+import dev.logreg.train.TrainingOptions;
+import dev.logreg.train.TrainingResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The builder's multiclass strategies, and the backend auto chooses for them. */
+class MulticlassLogisticRegressionTest {
+    private final Dataset three = MulticlassData.generate(200, 3, 3, false, 8);
+
+    /** A usable "cpu" of higher priority than the reference whose binds refuse the multinomial loss, as the real one. */
+    private static final class BinaryOnlyProvider implements BackendProvider {
+        @Override public String name() { return "cpu"; }
+
+        @Override public int priority() { return 200; }
+
+        @Override public Availability probe() { return Availability.usable("fake"); }
+
+        @Override
+        public Backend create(BackendOptions options) {
+            ReferenceBackend inner = new ReferenceBackend();
+            return new Backend() {
+                @Override public String name() { return "cpu"; }
+
+                @Override public String description() { return "fake cpu"; }
+
+                @Override
+                public DataTerm bind(Dataset data, Loss loss, BindOptions o) {
+                    ParamShape.requireBinary("cpu", data, loss);
+                    return inner.bind(data, loss, o);
+                }
+
+                @Override public long liveAllocations() { return inner.liveAllocations(); }
+
+                @Override public void close() { inner.close(); }
+            };
+        }
+    }
+
+    private static BackendFactory factory() {
+        return BackendFactory.of(List.of(new BinaryOnlyProvider(), new ReferenceBackendProvider()), Map.of(), new Properties());
+    }
+
+    private static LogisticRegression.Builder builder() {
+        return LogisticRegression.builder().penalty(Penalty.l2(1.0)).factory(factory());
+    }
+
+    @Test
+    void kClassDataTrainMultinomialByDefaultOnTheReferenceBackendSayingWhy() {
+        TrainingResult r = builder().build().fit(three);
+        assertTrue(r.classifier() instanceof SoftmaxModel, r.classifier().toString());
+        assertEquals(3, r.classifier().classes());
+        assertTrue(r.message().startsWith("auto chose the reference backend: the multinomial loss is not yet implemented"), r.message());
+        assertTrue(r.backend().startsWith("reference"), r.backend());
+        IllegalStateException binaryOnly = assertThrows(IllegalStateException.class, r::model);
+        assertTrue(binaryOnly.getMessage().contains("classifier()"), binaryOnly.getMessage());
+
+        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> builder().backendName("cpu").build().fit(three));
+        assertTrue(cpu.getMessage().startsWith("the multinomial loss is not yet implemented on the cpu backend"), cpu.getMessage());
+    }
+
+    @Test
+    void twoClassesStayBinaryUnlessMultinomialIsAskedFor() {
+        Dataset two = MulticlassData.generate(150, 3, 2, false, 9);
+        TrainingResult binary = builder().build().fit(two);
+        assertTrue(binary.isBinary());
+        assertEquals("fake cpu", binary.backend(), "auto keeps the better backend for binary fits");
+        TrainingResult softmax = builder().multiclass(Multiclass.MULTINOMIAL).build().fit(two);
+        assertEquals(2, ((SoftmaxModel) softmax.classifier()).classes());
+        assertTrue(builder().multiclass(Multiclass.ONE_VS_REST).build().fit(two).isBinary(), "one-vs-rest on two classes is the binary model");
+        assertThrows(IllegalArgumentException.class, () -> builder().loss(Loss.mse()).build().fit(three));
+    }
+
+    @Test
+    void balancedMultinomialIsTheFitOnBalancedWeights() {
+        TrainingResult viaBuilder = builder().balanceClasses(true).backendName("reference").build().fit(three);
+        try (ReferenceBackend b = new ReferenceBackend()) {
+            TrainingResult direct = Trainer.fit(b, ClassWeights.balanced(three),
+                    TrainingOptions.DEFAULT.withPenalty(Penalty.l2(1.0)).withLoss(Loss.multinomial()), null);
+            assertArrayEquals(((SoftmaxModel) direct.classifier()).coefficients(), ((SoftmaxModel) viaBuilder.classifier()).coefficients());
+        }
+    }
+
+    @Test
+    void oneVsRestIsKBinaryFitsEachBalancedOnItsOwn() {
+        for (boolean balanced : new boolean[] {false, true}) {
+            TrainingResult r = builder().multiclass(Multiclass.ONE_VS_REST).balanceClasses(balanced).build().fit(three);
+            OneVsRestModel ovr = (OneVsRestModel) r.classifier();
+            assertEquals(3, ovr.classes());
+            assertTrue(r.message().startsWith("one-vs-rest, 3 binary fits"), r.message());
+            try (ReferenceBackend b = new ReferenceBackend()) {
+                double objective = 0;
+                for (int c = 0; c < 3; c++) {
+                    Dataset rows = balanced ? ClassWeights.balanced(three.oneVsRest(c)) : three.oneVsRest(c);
+                    TrainingResult one = Trainer.fit(b, rows, TrainingOptions.DEFAULT.withPenalty(Penalty.l2(1.0)), null);
+                    LogisticModel expected = one.model();
+                    assertArrayEquals(expected.coefficients(), ovr.model(c).coefficients(), "class " + c + ", balanced " + balanced);
+                    assertEquals(expected.intercept(), ovr.model(c).intercept(), 0.0);
+                    objective += one.objective();
+                }
+                assertEquals(objective, r.objective(), 1e-12 * objective);
+            }
+            double[] p = ovr.predictProbabilities(three);
+            for (int i = 0; i < three.rows(); i++) assertEquals(1.0, p[3 * i] + p[3 * i + 1] + p[3 * i + 2], 1e-12);
+        }
+    }
+
+    @Test
+    void whatIsNotAvailableForKClassesYetIsRefusedByName() {
+        IllegalArgumentException cv = assertThrows(IllegalArgumentException.class,
+                () -> builder().build().crossValidate(three, CrossValidationOptions.DEFAULT));
+        assertTrue(cv.getMessage().startsWith("cross-validation of a 3-class"), cv.getMessage());
+        try (ReferenceBackend b = new ReferenceBackend();
+             var bound = Trainer.bind(b, three, TrainingOptions.DEFAULT.withLoss(Loss.multinomial()))) {
+            assertThrows(IllegalArgumentException.class, () -> builder().multiclass(Multiclass.ONE_VS_REST).build().fitBound(bound));
+            TrainingResult fromBound = builder().build().fitBound(bound);
+            assertEquals(3, fromBound.classifier().classes());
+        }
+    }
+}
