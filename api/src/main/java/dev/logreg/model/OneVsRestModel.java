@@ -135,8 +135,9 @@ public final class OneVsRestModel implements LinearClassifier {
         for (int c = 0; c < k; c++) z[offset + c] /= s;
     }
 
-    private static IllegalArgumentException nanLogit(long row, int c) {
-        return new IllegalArgumentException((row < 0 ? "the row's" : "row " + row + ":") + " logit of class " + c
+    /** A NaN logit of class {@code c} (row -1: the single row of a one-row call, reported as row 0). */
+    private static UndefinedLogitException nanLogit(long row, int c) {
+        return new UndefinedLogitException(Math.max(row, 0), "the logit of class " + c
                 + " is NaN (a NaN or infinite feature, or a dot product that overflowed); expected finite features");
     }
 

@@ -26,7 +26,7 @@ import java.util.Objects;
  * probabilities are computed after subtracting the row's largest logit, so they never overflow; where some logits are
  * +∞ (an infinite feature) they share the probability equally and the others get 0, and where all are −∞ the classes
  * are equally likely: never a NaN. A NaN logit (a NaN feature, or an overflowed dot product) is an
- * {@link IllegalArgumentException} naming the row and class. Single-row and batch methods write into the caller's
+ * {@link UndefinedLogitException} naming the row and class. Single-row and batch methods write into the caller's
  * arrays and allocate nothing; the {@link Dataset} methods allocate only their result.
  *
  * <p>Immutable and thread-safe.
@@ -297,8 +297,9 @@ public final class SoftmaxModel implements LinearClassifier {
         for (int c = 0; c < k; c++) z[offset + c] /= s;
     }
 
-    private static IllegalArgumentException nanLogit(long row, int c) {
-        return new IllegalArgumentException((row < 0 ? "the row's" : "row " + row + ":") + " logit of class " + c
+    /** A NaN logit of class {@code c} (row -1: the single row of a one-row call, reported as row 0). */
+    private static UndefinedLogitException nanLogit(long row, int c) {
+        return new UndefinedLogitException(Math.max(row, 0), "the logit of class " + c
                 + " is NaN (a NaN or infinite feature, or a dot product that overflowed); expected finite features");
     }
 

@@ -77,14 +77,15 @@ class SoftmaxModelTest {
     @Test
     void aNaNLogitIsAnErrorNamingTheRowAndClass() {
         SoftmaxModel m = new SoftmaxModel(new double[][] {{1, 0}, {0, 1}}, new double[2], true, null);
-        IllegalArgumentException single = assertThrows(IllegalArgumentException.class, () -> m.predictProbabilities(new float[] {Float.NaN, 0}, new double[2]));
-        assertTrue(single.getMessage().startsWith("the row's logit of class 0 is NaN"), single.getMessage());
-        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+        UndefinedLogitException single = assertThrows(UndefinedLogitException.class, () -> m.predictProbabilities(new float[] {Float.NaN, 0}, new double[2]));
+        assertTrue(single.getMessage().startsWith("row 0: the logit of class 0 is NaN"), single.getMessage());
+        UndefinedLogitException batch = assertThrows(UndefinedLogitException.class,
                 () -> m.predictProbabilitiesBatch(new float[] {1, 2, 0, Float.NaN}, new double[4]));
-        assertTrue(batch.getMessage().startsWith("row 1: logit of class 0 is NaN"), batch.getMessage()); // 0·NaN is NaN too
+        assertTrue(batch.getMessage().startsWith("row 1: the logit of class 0 is NaN"), batch.getMessage()); // 0·NaN is NaN too
+        assertEquals(1, batch.row(), "the row, for callers that name it their own way");
         assertThrows(IllegalArgumentException.class, () -> m.predictClass(new float[] {Float.NaN, 0}));
         OneVsRestModel ovr = new OneVsRestModel(List.of(new LogisticModel(new double[] {1, 0}, 0, true, null), new LogisticModel(new double[] {0, 1}, 0, true, null)));
-        assertThrows(IllegalArgumentException.class, () -> ovr.predictProbabilities(new float[] {0, Float.NaN}, new double[2]));
+        assertThrows(UndefinedLogitException.class, () -> ovr.predictProbabilities(new float[] {0, Float.NaN}, new double[2]));
     }
 
     @Test
