@@ -1,6 +1,7 @@
 package dev.logreg.bench.serve;
 
-import dev.logreg.cli.ScoringServer;
+import dev.logreg.server.ScoringServer;
+import dev.logreg.server.ServerConfig;
 import dev.logreg.io.LabelMapping;
 import dev.logreg.io.SavedModel;
 import dev.logreg.model.LogisticModel;
@@ -95,7 +96,7 @@ public final class ScoringBenchmark {
 
         SavedModel saved = new SavedModel(model, LabelMapping.ZERO_ONE, null, "benchmark", "none", Double.NaN, Status.CONVERGED_GRADIENT,
                 "synthetic model for the benchmark", 0, 0, null, null);
-        ScoringServer.Limits limits = ScoringServer.Limits.DEFAULT.withThreads(serverThreads);
+        ServerConfig limits = ServerConfig.DEFAULT.withThreads(serverThreads);
         try (ScoringServer server = ScoringServer.start(saved, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, null)) {
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
             System.out.printf(Locale.ROOT, "%n# POST /predict over loopback: server in-process (%d threads), %d client workers (HttpClient, HTTP/1.1),"
