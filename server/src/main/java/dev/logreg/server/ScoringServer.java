@@ -4,6 +4,7 @@ import dev.logreg.io.SavedModel;
 import dev.logreg.model.LogisticModel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -15,7 +16,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * An HTTP scoring server for one model: what {@code logreg serve} runs, and what an embedder or a test may start
@@ -80,11 +80,13 @@ public final class ScoringServer implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
         // One acceptor and one selector per two cores (at least one, at most four) run on Jetty's pool beside the
-        // request threads; the queue bounds what waits for a thread.
+        // request threads. The pool's queue is Jetty's default (it grows): a task there is a connection with bytes to
+        // read, so the connection limit bounds it; a bounded queue would drop connections' tasks (Jetty warns).
         int selectors = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
         int acceptors = 1;
-        QueuedThreadPool pool = new QueuedThreadPool(config.threads() + selectors + acceptors, Math.min(4, config.threads() + selectors + acceptors),
-                60_000, 0, new ArrayBlockingQueue<>(config.queue()), null, null);
+        int poolThreads = config.threads() + selectors + acceptors;
+        QueuedThreadPool pool = new QueuedThreadPool(poolThreads, Math.min(4, poolThreads), 60_000);
+        pool.setReservedThreads(0); // every thread beyond the acceptor and selectors handles requests
         pool.setName("logreg-serve");
         pool.setDaemon(true);
         Server server = new Server(pool, new ScheduledExecutorScheduler("logreg-serve-timer", true), null);
@@ -100,6 +102,7 @@ public final class ScoringServer implements AutoCloseable {
         HeaderTimeouts headerTimeouts = new HeaderTimeouts(config.headerTimeout().toMillis(), server.getScheduler());
         connector.addEventListener(headerTimeouts);
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
 
         ScoringHandler handler = new ScoringHandler(model, config, log, headerTimeouts);
         server.setHandler(handler);

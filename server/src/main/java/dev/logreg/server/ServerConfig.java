@@ -24,14 +24,15 @@ import java.time.Duration;
  * @param maxRequestBytes     largest request body, in bytes (413 beyond); at least 1
  * @param maxRows             most rows in one {@code /predict} request (413 beyond); at least 1
  * @param threads             threads that handle requests (parsing, scoring, writing); at least 1
- * @param queue               requests that may wait for a thread; at least 1
+ * @param maxConnections      open connections at most; beyond, the server stops accepting until some close (new
+ *                            clients wait in the kernel's backlog); at least 1
  * @param headerTimeout       longest time to receive a request's headers; positive
  * @param bodyTimeout         longest time to receive a request's body after its headers; positive
  * @param idleTimeout         longest silence on a connection; positive
  * @param exposeTrainingPaths whether {@code GET /model} shows file paths from the model's training record (the
  *                            training data's path); off by default, as a path tells a client about the server's disk
  */
-public record ServerConfig(int maxRequestBytes, int maxRows, int threads, int queue, Duration headerTimeout,
+public record ServerConfig(int maxRequestBytes, int maxRows, int threads, int maxConnections, Duration headerTimeout,
                            Duration bodyTimeout, Duration idleTimeout, boolean exposeTrainingPaths) {
     /** Default header timeout: 10 s. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -40,8 +41,8 @@ public record ServerConfig(int maxRequestBytes, int maxRows, int threads, int qu
     /** Default idle timeout: 30 s. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** 16 MiB, 100,000 rows, one thread per core, a queue of 1,024, the default timeouts, no paths in {@code /model}. */
-    public static final ServerConfig DEFAULT = new ServerConfig(16 << 20, 100_000, Runtime.getRuntime().availableProcessors(), 1024,
+    /** 16 MiB, 100,000 rows, one thread per core, 10,000 connections, the default timeouts, no paths in {@code /model}. */
+    public static final ServerConfig DEFAULT = new ServerConfig(16 << 20, 100_000, Runtime.getRuntime().availableProcessors(), 10_000,
             DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, false);
 
     /** Checks every value; an {@link IllegalArgumentException} names the one out of range. */
@@ -49,7 +50,7 @@ public record ServerConfig(int maxRequestBytes, int maxRows, int threads, int qu
         if (maxRequestBytes < 1) throw new IllegalArgumentException("max request bytes is " + maxRequestBytes + ", expected at least 1");
         if (maxRows < 1) throw new IllegalArgumentException("max rows is " + maxRows + ", expected at least 1");
         if (threads < 1) throw new IllegalArgumentException("threads is " + threads + ", expected at least 1");
-        if (queue < 1) throw new IllegalArgumentException("queue is " + queue + ", expected at least 1");
+        if (maxConnections < 1) throw new IllegalArgumentException("max connections is " + maxConnections + ", expected at least 1");
         checkTimeout("header timeout", headerTimeout);
         checkTimeout("body timeout", bodyTimeout);
         checkTimeout("idle timeout", idleTimeout);
@@ -65,41 +66,41 @@ public record ServerConfig(int maxRequestBytes, int maxRows, int threads, int qu
 
     /** This configuration with {@code bytes} as the largest body. */
     public ServerConfig withMaxRequestBytes(int bytes) {
-        return new ServerConfig(bytes, maxRows, threads, queue, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
+        return new ServerConfig(bytes, maxRows, threads, maxConnections, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
     }
 
     /** This configuration with {@code rows} as the most rows. */
     public ServerConfig withMaxRows(int rows) {
-        return new ServerConfig(maxRequestBytes, rows, threads, queue, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
+        return new ServerConfig(maxRequestBytes, rows, threads, maxConnections, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
     }
 
     /** This configuration with {@code n} request threads. */
     public ServerConfig withThreads(int n) {
-        return new ServerConfig(maxRequestBytes, maxRows, n, queue, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
+        return new ServerConfig(maxRequestBytes, maxRows, n, maxConnections, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
     }
 
-    /** This configuration with a queue of {@code n}. */
-    public ServerConfig withQueue(int n) {
+    /** This configuration with at most {@code n} open connections. */
+    public ServerConfig withMaxConnections(int n) {
         return new ServerConfig(maxRequestBytes, maxRows, threads, n, headerTimeout, bodyTimeout, idleTimeout, exposeTrainingPaths);
     }
 
     /** This configuration with the given header timeout. */
     public ServerConfig withHeaderTimeout(Duration d) {
-        return new ServerConfig(maxRequestBytes, maxRows, threads, queue, d, bodyTimeout, idleTimeout, exposeTrainingPaths);
+        return new ServerConfig(maxRequestBytes, maxRows, threads, maxConnections, d, bodyTimeout, idleTimeout, exposeTrainingPaths);
     }
 
     /** This configuration with the given body timeout. */
     public ServerConfig withBodyTimeout(Duration d) {
-        return new ServerConfig(maxRequestBytes, maxRows, threads, queue, headerTimeout, d, idleTimeout, exposeTrainingPaths);
+        return new ServerConfig(maxRequestBytes, maxRows, threads, maxConnections, headerTimeout, d, idleTimeout, exposeTrainingPaths);
     }
 
     /** This configuration with the given idle timeout. */
     public ServerConfig withIdleTimeout(Duration d) {
-        return new ServerConfig(maxRequestBytes, maxRows, threads, queue, headerTimeout, bodyTimeout, d, exposeTrainingPaths);
+        return new ServerConfig(maxRequestBytes, maxRows, threads, maxConnections, headerTimeout, bodyTimeout, d, exposeTrainingPaths);
     }
 
     /** This configuration with file paths shown in {@code GET /model} or not. */
     public ServerConfig withExposeTrainingPaths(boolean expose) {
-        return new ServerConfig(maxRequestBytes, maxRows, threads, queue, headerTimeout, bodyTimeout, idleTimeout, expose);
+        return new ServerConfig(maxRequestBytes, maxRows, threads, maxConnections, headerTimeout, bodyTimeout, idleTimeout, expose);
     }
 }
