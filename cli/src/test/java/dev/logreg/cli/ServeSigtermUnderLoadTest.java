@@ -70,7 +70,9 @@ class ServeSigtermUnderLoadTest {
                             HttpRequest req = HttpRequest.newBuilder(predict).timeout(Duration.ofSeconds(10))
                                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get((first + k) % bodies.size()))).build();
                             try {
-                                statuses.computeIfAbsent(c.send(req, HttpResponse.BodyHandlers.ofString()).statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                                HttpResponse<String> resp = c.send(req, HttpResponse.BodyHandlers.ofString());
+                                statuses.computeIfAbsent(resp.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                                if (resp.statusCode() >= 500 && resp.statusCode() != 503) unexpected.add(resp.statusCode() + " " + resp.body());
                             } catch (IOException e) {
                                 if (System.nanoTime() < sigtermNanos.get()) unexpected.add("failed before SIGTERM: " + e);
                                 return null;
@@ -88,7 +90,9 @@ class ServeSigtermUnderLoadTest {
                                 s.setSoTimeout(10_000);
                                 s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
                                 String status = statusLine(s.getInputStream());
-                                statuses.computeIfAbsent(Integer.parseInt(status.split(" ")[1]), x -> new AtomicInteger()).incrementAndGet();
+                                int code = Integer.parseInt(status.split(" ")[1]);
+                                statuses.computeIfAbsent(code, x -> new AtomicInteger()).incrementAndGet();
+                                if (code >= 500 && code != 503) unexpected.add(req.substring(0, 30) + " -> " + status);
                             } catch (IOException | RuntimeException e) {
                                 if (System.nanoTime() < sigtermNanos.get()) unexpected.add("raw request failed before SIGTERM: " + e);
                                 return null;
@@ -121,7 +125,11 @@ class ServeSigtermUnderLoadTest {
                         return null;
                     }));
                 }
-                Thread.sleep(1500);
+                // SIGTERM once the server has answered 20 good requests (a while on a busy machine), and a little later.
+                while (statuses.getOrDefault(200, new AtomicInteger()).get() < 20 && System.nanoTime() < deadline - TimeUnit.SECONDS.toNanos(15)) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(300);
                 sigtermNanos.set(System.nanoTime());
                 serve.process.destroy(); // SIGTERM
                 assertTrue(serve.process.waitFor(30, TimeUnit.SECONDS), "logreg serve exits after SIGTERM under load: " + serve.err());
@@ -132,7 +140,7 @@ class ServeSigtermUnderLoadTest {
             String err = serve.err();
             assertEquals(0, serve.process.exitValue(), err);
             assertTrue(err.contains("logreg serve: stopped"), err);
-            assertTrue(!err.contains("internal error") && !err.contains("Exception"), err);
+            assertTrue(!err.contains("internal error") && !err.contains("Exception") && !err.contains("HTTP 5"), err);
         }
         assertTrue(unexpected.isEmpty(), unexpected.size() + " unexpected, first: " + (unexpected.isEmpty() ? "" : unexpected.get(0)));
         for (int status : statuses.keySet()) {

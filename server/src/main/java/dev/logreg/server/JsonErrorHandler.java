@@ -1,14 +1,18 @@
 package dev.logreg.server;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * Jetty's error answers, as {@code {"error": ...}} JSON instead of its HTML pages: requests refused before they
@@ -17,13 +21,42 @@ import java.util.Locale;
  * with Jetty's short reason where it is plain words (never a class name or a stack trace).
  */
 final class JsonErrorHandler extends ErrorHandler {
-    JsonErrorHandler() {
+    private final PrintWriter log;
+    private final BooleanSupplier stopping;
+
+    /**
+     * @param log      where a line goes for each 5xx Jetty answers itself, with its cause; {@code null} for nowhere
+     * @param stopping whether the server is stopping (a request cut by the stop is then a 503)
+     */
+    JsonErrorHandler(PrintWriter log, BooleanSupplier stopping) {
+        this.log = log;
+        this.stopping = stopping;
         setShowStacks(false);
         setShowCauses(false);
     }
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        if (code >= 500 && cause instanceof IOException) {
+            // The connection failed or was closed under a request in progress (the client left, or the stop closed
+            // it; Jetty then fails the request with an EofException): not a failure of the server, so no 500 and no
+            // log line. Where the connection can still carry an answer, it says what happened.
+            boolean stop = stopping.getAsBoolean();
+            response.setStatus(stop ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.BAD_REQUEST_400);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ScoringServer.JSON);
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            response.write(true, ByteBuffer.wrap(Replies.error(stop ? "the server is shutting down"
+                    : "the connection failed before the request ended")), callback);
+            return;
+        }
+        if (code >= 500 && log != null) {
+            synchronized (log) {
+                log.println("logreg serve: " + request.getMethod() + " " + Messages.quote(request.getHttpURI().getPath()) + ": HTTP " + code
+                        + " from the server library: " + (message == null ? "" : message.replace('\n', ' '))
+                        + (cause == null ? "" : " (" + cause.getClass().getName() + ": " + String.valueOf(cause.getMessage()).replace('\n', ' ') + ")"));
+                log.flush();
+            }
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ScoringServer.JSON);
         response.write(true, ByteBuffer.wrap(Replies.error(message(code, message))), callback);
     }

@@ -57,6 +57,11 @@ final class ScoringHandler extends Handler.Abstract {
         return inFlight.get();
     }
 
+    /** Whether {@link #drain} has been called. */
+    boolean isDraining() {
+        return draining;
+    }
+
     /** From now on every request is answered 503 with {@code Connection: close}. */
     void drain() {
         draining = true;

@@ -106,7 +106,7 @@ public final class ScoringServer implements AutoCloseable {
 
         ScoringHandler handler = new ScoringHandler(model, config, log, headerTimeouts);
         server.setHandler(handler);
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler(log, handler::isDraining));
         server.setStopTimeout(0); // stop() drains requests itself first
         try {
             server.start();
