@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The scoring-path benchmark in one command: in-process batch scoring (LogisticModel over 1,000,000 x 100 float32,
 # beside a plain Java read of the same bytes) and POST /predict requests per second against the scoring server
-# (logreg serve) started in-process on a loopback port, batches of 1 and 100 rows.
-# Builds what it needs with Maven (api, io, backends, cli, benchmarks; tests skipped), runs ScoringBenchmark and
+# (logreg serve, module server) and its peer, the JDK HttpServer doing the same work, both started in-process on
+# loopback ports, batches of 1 and 100 rows.
+# Builds what it needs with Maven (api, io, backends, server, benchmarks; tests skipped), runs ScoringBenchmark and
 # appends its raw output with the machine's description to benchmarks/results/serve/scoring-<date>.txt.
 # Extra arguments go to ScoringBenchmark (--rows, --cols, --reps, --workers, --requests-1, --requests-100,
-# --server-threads). MVN_FLAGS (default -o, offline) go to Maven; HEAP (default 2g) sizes the JVM.
+# --server-threads, --rounds). MVN_FLAGS (default -o, offline) go to Maven; HEAP (default 2g) sizes the JVM.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

@@ -21,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * moved into picocli mixins ({@link ModelOption}, {@link VerboseOption}, {@link DataOptions}); the deliberate
  * additions since are {@code evaluate --weight} (weighted metrics), {@code train --init-model} (warm starts) and train's
  * cross-validation flags ({@code --cv-folds} and the five that describe it; {@code --seed} now also seeds the folds), and
- * {@code train --stats} with {@code --confidence} (coefficient standard errors), and {@code train --plot}.
+ * {@code train --stats} with {@code --confidence} (coefficient standard errors), {@code train --plot}, and serve's
+ * timeouts ({@code --header-timeout-ms}, {@code --body-timeout-ms}, {@code --idle-timeout-ms}) and
+ * {@code --expose-training-paths} (issue 21).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -100,6 +102,10 @@ class OptionsContractTest {
                     "--threads|N|null|false|Request threads (default: one per core).",
                     "--max-request-bytes|BYTES|16777216|false|Largest request body; larger ones get 413 (default: 16777216, 16 MiB).",
                     "--max-rows|ROWS|100000|false|Most rows in one request; more get 413 (default: 100000).",
+                    "--header-timeout-ms|MS|10000|false|Longest time from a request's first byte to the end of its headers; then the connection is closed (default: 10000).",
+                    "--body-timeout-ms|MS|60000|false|Longest time to receive a request body after its headers; then 408 and the connection closed (default: 60000).",
+                    "--idle-timeout-ms|MS|30000|false|Longest silence on a connection, between requests or within one; then it is closed (default: 30000).",
+                    "--expose-training-paths|<exposeTrainingPaths>|null|false|Show file paths of the model's training record (the training data's path) in GET /model; hidden by default.",
                     "--drain-seconds|S|2|false|On shutdown, how long requests in flight may take to finish (default: 2).",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
                     "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
@@ -127,7 +133,8 @@ class OptionsContractTest {
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",
                     "--json", "--plot", "--force", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("serve", List.of(
-                    "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--drain-seconds",
+                    "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--header-timeout-ms",
+                    "--body-timeout-ms", "--idle-timeout-ms", "--expose-training-paths", "--drain-seconds",
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("backends", List.of(
                     "-h", "--help", "--json", "-V", "--version", "--verbose")));

@@ -1,6 +1,7 @@
 package dev.logreg.bench.serve;
 
-import dev.logreg.cli.ScoringServer;
+import dev.logreg.server.ScoringServer;
+import dev.logreg.server.ServerConfig;
 import dev.logreg.io.LabelMapping;
 import dev.logreg.io.SavedModel;
 import dev.logreg.model.LogisticModel;
@@ -34,10 +35,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /predict} over loopback: a {@link ScoringServer} in this JVM, a load generator of
  *       {@code --workers} threads, each with its own {@link HttpClient} (HTTP/1.1, keep-alive), sending a fixed
  *       number of requests of 1 row and of 100 rows (bodies prepared beforehand); requests/s, rows/s, latency
- *       p50/p99. Client and server share the machine's cores, so this is a lower bound for a server on its own.</li>
+ *       p50/p99. Client and server share the machine's cores, so this is a lower bound for a server on its own.
+ *       Beside it, in the same run, its peer {@link JdkHttpServerBaseline}: the JDK's HttpServer as logreg's server
+ *       used it before, doing the same parsing and scoring. Both are warmed up first (half the requests of a round,
+ *       untimed), then {@code --rounds} rounds, the two alternating which goes first (the machine may be shared);
+ *       the ratio of their requests/s per round closes the output.</li>
  * </ol>
  *
- * Options: {@code --rows N --cols N --reps N --workers N --requests-1 N --requests-100 N --server-threads N}.
+ * Options: {@code --rows N --cols N --reps N --workers N --requests-1 N --requests-100 N --server-threads N --rounds N};
+ * {@code --rows 0} leaves out the in-process part.
  * Seeds are fixed (data and model from {@code SplittableRandom(2026)}).
  */
 public final class ScoringBenchmark {
@@ -47,6 +53,7 @@ public final class ScoringBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = 1_000_000, cols = 100, reps = 5, workers = 8, requests1 = 20_000, requests100 = 4_000;
         int serverThreads = Runtime.getRuntime().availableProcessors();
+        int rounds = 2;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
             int v = Integer.parseInt(args[i + 1]);
@@ -58,6 +65,7 @@ public final class ScoringBenchmark {
                 case "--requests-1": requests1 = v; break;
                 case "--requests-100": requests100 = v; break;
                 case "--server-threads": serverThreads = v; break;
+                case "--rounds": rounds = v; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -68,48 +76,78 @@ public final class ScoringBenchmark {
         float[] x = new float[Math.multiplyExact(rows, cols)];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
 
-        System.out.printf(Locale.ROOT, "# in-process batch scoring: %,d rows x %d float32 features (%.1f MB), 1 thread, best of %d%n",
-                rows, cols, x.length * 4.0 / 1e6, reps);
-        double[] out = new double[rows];
-        double bestScore = Double.MAX_VALUE, bestRead = Double.MAX_VALUE;
-        double sink = 0;
-        for (int rep = 0; rep < reps + 2; rep++) { // the first two are JIT warm-up
-            long t0 = System.nanoTime();
-            model.predictProbability(x, out);
-            long t1 = System.nanoTime();
-            sink += out[rep % rows];
-            sink += read(x);
-            long t2 = System.nanoTime();
-            if (rep >= 2) {
-                bestScore = Math.min(bestScore, (t1 - t0) / 1e9);
-                bestRead = Math.min(bestRead, (t2 - t1) / 1e9);
+        if (rows > 0) {
+            System.out.printf(Locale.ROOT, "# in-process batch scoring: %,d rows x %d float32 features (%.1f MB), 1 thread, best of %d%n",
+                    rows, cols, x.length * 4.0 / 1e6, reps);
+            double[] out = new double[rows];
+            double bestScore = Double.MAX_VALUE, bestRead = Double.MAX_VALUE;
+            double sink = 0;
+            for (int rep = 0; rep < reps + 2; rep++) { // the first two are JIT warm-up
+                long t0 = System.nanoTime();
+                model.predictProbability(x, out);
+                long t1 = System.nanoTime();
+                sink += out[rep % rows];
+                sink += read(x);
+                long t2 = System.nanoTime();
+                if (rep >= 2) {
+                    bestScore = Math.min(bestScore, (t1 - t0) / 1e9);
+                    bestRead = Math.min(bestRead, (t2 - t1) / 1e9);
+                }
             }
+            double gb = x.length * 4.0 / 1e9;
+            System.out.printf(Locale.ROOT, "scoring  LogisticModel.predictProbability(float[], double[]): %8.3f s  %,14.0f rows/s  %6.2f GB/s%n",
+                    bestScore, rows / bestScore, gb / bestScore);
+            System.out.printf(Locale.ROOT, "ceiling  plain Java read of the same floats (8 sums):        %8.3f s  %,14.0f rows/s  %6.2f GB/s%n",
+                    bestRead, rows / bestRead, gb / bestRead);
+            System.out.printf(Locale.ROOT, "ratio    scoring / read: %.2f   (checksum %.3e)%n", bestRead / bestScore, sink);
         }
-        double gb = x.length * 4.0 / 1e9;
-        System.out.printf(Locale.ROOT, "scoring  LogisticModel.predictProbability(float[], double[]): %8.3f s  %,14.0f rows/s  %6.2f GB/s%n",
-                bestScore, rows / bestScore, gb / bestScore);
-        System.out.printf(Locale.ROOT, "ceiling  plain Java read of the same floats (8 sums):        %8.3f s  %,14.0f rows/s  %6.2f GB/s%n",
-                bestRead, rows / bestRead, gb / bestRead);
-        System.out.printf(Locale.ROOT, "ratio    scoring / read: %.2f   (checksum %.3e)%n", bestRead / bestScore, sink);
         x = null; // the HTTP part needs only a few rows; let the 400 MB go
 
         SavedModel saved = new SavedModel(model, LabelMapping.ZERO_ONE, null, "benchmark", "none", Double.NaN, Status.CONVERGED_GRADIENT,
                 "synthetic model for the benchmark", 0, 0, null, null);
-        ScoringServer.Limits limits = ScoringServer.Limits.DEFAULT.withThreads(serverThreads);
-        try (ScoringServer server = ScoringServer.start(saved, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, null)) {
-            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
-            System.out.printf(Locale.ROOT, "%n# POST /predict over loopback: server in-process (%d threads), %d client workers (HttpClient, HTTP/1.1),"
-                    + " %d cores in all%n", serverThreads, workers, Runtime.getRuntime().availableProcessors());
-            for (int batch : new int[] {1, 100}) {
-                int requests = batch == 1 ? requests1 : requests100;
-                List<byte[]> bodies = new ArrayList<>();
-                for (int b = 0; b < 64; b++) bodies.add(body(r, batch, cols));
-                load(uri, bodies, workers, Math.max(200, requests / 10)); // warm-up: JIT and connections
-                Result res = load(uri, bodies, workers, requests);
-                System.out.printf(Locale.ROOT, "batch %3d rows: %,7d requests in %6.2f s  %,10.0f requests/s  %,12.0f rows/s  "
-                                + "latency p50 %.2f ms  p99 %.2f ms  errors %d%n",
-                        batch, requests, res.seconds, requests / res.seconds, (double) requests * batch / res.seconds,
-                        res.p50Millis, res.p99Millis, res.errors);
+        ServerConfig limits = ServerConfig.DEFAULT.withThreads(serverThreads);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (ScoringServer server = ScoringServer.start(saved, loopback, limits, null);
+             JdkHttpServerBaseline jdk = new JdkHttpServerBaseline(model, loopback, serverThreads)) {
+            String[] names = {"logreg-server (Jetty 12)", "JDK HttpServer (peer)"};
+            URI[] uris = {URI.create("http://127.0.0.1:" + server.port() + "/predict"), URI.create("http://127.0.0.1:" + jdk.port() + "/predict")};
+            System.out.printf(Locale.ROOT, "%n# POST /predict over loopback: each server in-process (%d request threads), %d client workers (HttpClient,"
+                    + " HTTP/1.1), %d cores in all; %d rounds, the two servers alternating first%n",
+                    serverThreads, workers, Runtime.getRuntime().availableProcessors(), rounds);
+            int[] batches = {1, 100};
+            // Untimed, before round 1: both servers' code compiled by the JIT (Jetty's path is longer than the JDK
+            // server's; without this, whichever runs first in round 1 pays for its warm-up inside the measurement).
+            for (int s = 0; s < 2; s++) {
+                for (int batch : batches) {
+                    List<byte[]> bodies = new ArrayList<>();
+                    for (int k = 0; k < 64; k++) bodies.add(body(r, batch, cols));
+                    load(uris[s], bodies, workers, batch == 1 ? requests1 / 2 : requests100 / 2);
+                }
+            }
+            double[][][] perSecond = new double[batches.length][2][rounds];
+            for (int round = 0; round < rounds; round++) {
+                for (int b = 0; b < batches.length; b++) {
+                    int batch = batches[b];
+                    int requests = batch == 1 ? requests1 : requests100;
+                    List<byte[]> bodies = new ArrayList<>();
+                    for (int k = 0; k < 64; k++) bodies.add(body(r, batch, cols));
+                    for (int turn = 0; turn < 2; turn++) {
+                        int s = (turn + round) % 2;
+                        load(uris[s], bodies, workers, Math.max(200, requests / 10)); // warm-up: JIT and connections
+                        Result res = load(uris[s], bodies, workers, requests);
+                        perSecond[b][s][round] = requests / res.seconds;
+                        System.out.printf(Locale.ROOT, "round %d  %-26s batch %3d rows: %,7d requests in %6.2f s  %,10.0f requests/s  %,12.0f rows/s  "
+                                        + "latency p50 %.2f ms  p99 %.2f ms  errors %d%n",
+                                round + 1, names[s], batch, requests, res.seconds, requests / res.seconds, (double) requests * batch / res.seconds,
+                                res.p50Millis, res.p99Millis, res.errors);
+                    }
+                }
+            }
+            for (int b = 0; b < batches.length; b++) {
+                double[] ratios = new double[rounds];
+                for (int round = 0; round < rounds; round++) ratios[round] = perSecond[b][0][round] / perSecond[b][1][round];
+                System.out.printf(Locale.ROOT, "ratio    batch %3d rows: logreg-server / JDK HttpServer requests/s per round: %s%n",
+                        batches[b], Arrays.toString(Arrays.stream(ratios).map(v -> Math.round(v * 100) / 100.0).toArray()));
             }
         }
     }

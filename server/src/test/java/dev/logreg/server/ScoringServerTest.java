@@ -1,17 +1,10 @@
-package dev.logreg.cli;
+package dev.logreg.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.logreg.LogisticRegression;
-import dev.logreg.backend.BackendChoice;
 import dev.logreg.data.Dataset;
-import dev.logreg.io.DataReaders;
-import dev.logreg.io.LabelMapping;
-import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
 import dev.logreg.model.LogisticModel;
-import dev.logreg.penalty.Penalty;
-import dev.logreg.train.TrainingResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +47,11 @@ class ScoringServerTest {
 
     @BeforeAll
     static void start() throws IOException {
-        data = DataReaders.read(CliRun.data("breast-cancer.csv"), ReadOptions.DEFAULT.withLabelColumn("benign")).dataset();
-        TrainingResult r = LogisticRegression.builder().penalty(Penalty.l2(1.0)).backend(BackendChoice.REFERENCE).build().fit(data);
-        saved = SavedModel.of(r, r.model(), LabelMapping.MINUS_ONE_PLUS_ONE, null);
+        data = TestModels.breastCancer();
+        saved = TestModels.trained(data);
         model = saved.model();
         server = ScoringServer.start(saved, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ScoringServer.Limits.DEFAULT.withThreads(4), new PrintWriter(LOG, true));
+                ServerConfig.DEFAULT.withThreads(4), new PrintWriter(LOG, true));
         client = newClient();
     }
 
@@ -180,7 +172,7 @@ class ScoringServerTest {
         assertError(400, "not a JSON object", post(client, server, "/predict", "[1, 2]"));
         assertError(400, "\"rows\" is missing", post(client, server, "/predict", "{}"));
         assertError(400, "unknown field \"data\"", post(client, server, "/predict", "{\"data\": []}"));
-        assertError(400, "\"rows\" is not an array", post(client, server, "/predict", "{\"rows\": 3}"));
+        assertError(400, "\"rows\" is a number, expected an array", post(client, server, "/predict", "{\"rows\": 3}"));
 
         float[][] narrow = {x[0], java.util.Arrays.copyOf(x[1], 29), x[2]};
         assertError(400, "row 1 has 29 values; the model expects 30", post(client, server, "/predict", body(narrow, null)));
@@ -195,7 +187,7 @@ class ScoringServerTest {
         assertError(400, "row 0, column 0 is a string, expected a number", post(client, server, "/predict", text));
         String nul = body(x, null).replaceFirst("\\],\\[[^,]+,", "],[null,");
         assertError(400, "row 1, column 0 is null", post(client, server, "/predict", nul));
-        assertError(400, "row 0 is not an array", post(client, server, "/predict", "{\"rows\": [1, 2]}"));
+        assertError(400, "row 0 is a number, expected an array", post(client, server, "/predict", "{\"rows\": [1, 2]}"));
         assertError(400, "\"threshold\" is 1.5", post(client, server, "/predict", body(x, "\"threshold\": 1.5")));
         assertError(400, "\"threshold\" is a string", post(client, server, "/predict", body(x, "\"threshold\": \"high\"")));
         assertError(400, "after the JSON object", post(client, server, "/predict", body(x, null) + " {}"));
@@ -222,7 +214,7 @@ class ScoringServerTest {
     @Test
     void oversizedRequestsAre413() throws Exception {
         try (ScoringServer small = ScoringServer.start(saved, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ScoringServer.Limits.DEFAULT.withThreads(2).withMaxRows(3).withMaxRequestBytes(4096), null)) {
+                ServerConfig.DEFAULT.withThreads(2).withMaxRows(3).withMaxRequestBytes(4096), null)) {
             HttpClient c = newClient();
             float[][] three = rows(0, 3);
             assertTrue(body(three, null).length() < 4096, "the test's small body fits");
@@ -271,7 +263,7 @@ class ScoringServerTest {
     @Test
     void stopDrainsRequestsInFlightThenRefuses() throws Exception {
         ScoringServer s = ScoringServer.start(saved, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ScoringServer.Limits.DEFAULT.withThreads(2), null);
+                ServerConfig.DEFAULT.withThreads(2), null);
         float[][] x = rows(20, 2);
         byte[] bytes = body(x, null).getBytes(StandardCharsets.UTF_8);
         // A raw connection, so that the test decides when each part of the request leaves: headers and the first
