@@ -1,5 +1,6 @@
 package dev.logreg.server;
 
+import dev.logreg.io.Excerpt;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
@@ -51,7 +52,7 @@ final class JsonErrorHandler extends ErrorHandler {
         }
         if (code >= 500 && log != null) {
             synchronized (log) {
-                log.println("logreg serve: " + request.getMethod() + " " + Messages.quote(request.getHttpURI().getPath()) + ": HTTP " + code
+                log.println("logreg serve: " + request.getMethod() + " " + Excerpt.of(request.getHttpURI().getPath()) + ": HTTP " + code
                         + " from the server library: " + (message == null ? "" : message.replace('\n', ' '))
                         + (cause == null ? "" : " (" + cause.getClass().getName() + ": " + String.valueOf(cause.getMessage()).replace('\n', ' ') + ")"));
                 log.flush();
@@ -86,6 +87,6 @@ final class JsonErrorHandler extends ErrorHandler {
         if (reason == null || reason.isBlank()) return null;
         String lower = reason.toLowerCase(Locale.ROOT);
         if (lower.contains("exception") || lower.contains("org.eclipse") || lower.contains("java.") || lower.contains("\tat ")) return null;
-        return Messages.quote(reason.trim());
+        return Excerpt.of(reason.trim());
     }
 }

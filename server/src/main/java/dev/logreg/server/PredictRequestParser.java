@@ -1,5 +1,6 @@
 package dev.logreg.server;
 
+import dev.logreg.io.Excerpt;
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -25,7 +26,7 @@ import java.util.Objects;
  * undefined; concatenating or picking one would answer a question nobody asked); {@code "rows"} that is not an
  * array of arrays of numbers; a row whose width is not the model's; a value that is not a finite float32; a
  * threshold outside [0, 1]; more than {@code maxRows} rows (413). Messages name the row and column and quote at
- * most {@value Messages#QUOTE_LIMIT} characters of the input.
+ * most {@value dev.logreg.io.Excerpt#LIMIT} characters of the input.
  */
 public final class PredictRequestParser {
     private PredictRequestParser() {}
@@ -100,7 +101,7 @@ public final class PredictRequestParser {
                             if (j >= n) throw bad("row " + rows + " has more than " + n + " values; the model expects " + n + " features");
                             float v = p.getFloatValue();
                             if (!Float.isFinite(v)) {
-                                throw bad("row " + rows + ", column " + j + " is " + Messages.quote(p.getText()) + ", not a finite float32");
+                                throw bad("row " + rows + ", column " + j + " is " + Excerpt.of(p.getText()) + ", not a finite float32");
                             }
                             x[base + j++] = v;
                         }
@@ -112,9 +113,9 @@ public final class PredictRequestParser {
                     sawThreshold = true;
                     if (!p.currentToken().isNumeric()) throw bad("\"threshold\" is " + describe(p.currentToken()) + ", expected a number in [0, 1]");
                     threshold = p.getDoubleValue();
-                    if (!(threshold >= 0 && threshold <= 1)) throw bad("\"threshold\" is " + Messages.quote(p.getText()) + ", expected a number in [0, 1]");
+                    if (!(threshold >= 0 && threshold <= 1)) throw bad("\"threshold\" is " + Excerpt.of(p.getText()) + ", expected a number in [0, 1]");
                 } else {
-                    throw bad("unknown field \"" + Messages.quote(field) + "\"; expected \"rows\" and optionally \"threshold\"");
+                    throw bad("unknown field \"" + Excerpt.of(field) + "\"; expected \"rows\" and optionally \"threshold\"");
                 }
             }
             if (t != JsonToken.END_OBJECT) throw bad("request body is not a JSON object; expected {\"rows\": [[...], ...]}");
@@ -158,7 +159,7 @@ public final class PredictRequestParser {
         }
         if (s.contains("com.fasterxml") || s.contains("Feature") || s.contains("java.")) return "malformed input";
         s = s.trim();
-        return s.isEmpty() ? "malformed input" : Messages.quote(s);
+        return s.isEmpty() ? "malformed input" : Excerpt.of(s);
     }
 
     /** A stream constraint (StreamReadConstraints) in the client's terms. */

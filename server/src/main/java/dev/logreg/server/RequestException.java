@@ -3,7 +3,7 @@ package dev.logreg.server;
 /**
  * A request the server refuses, with the HTTP status to answer and the message for the client (the {@code "error"}
  * of the JSON answer). The message is one line, names what is wrong and where (row, column, field), quotes at most
- * {@value Messages#QUOTE_LIMIT} characters of the input, and holds no library internals. Carries no stack trace:
+ * {@value dev.logreg.io.Excerpt#LIMIT} characters of the input, and holds no library internals. Carries no stack trace:
  * it is an answer, not a failure of the server.
  */
 public final class RequestException extends Exception {

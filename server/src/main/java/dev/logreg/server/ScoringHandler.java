@@ -1,5 +1,6 @@
 package dev.logreg.server;
 
+import dev.logreg.io.Excerpt;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -114,7 +115,7 @@ final class ScoringHandler extends Handler.Abstract {
                 else Replies.send(response, 200, modelJson, false, done);
                 break;
             default:
-                refuse(request, response, done, 404, "no such path: " + Messages.quote(path) + " (try POST /predict, GET /health, GET /model)");
+                refuse(request, response, done, 404, "no such path: " + Excerpt.of(path) + " (try POST /predict, GET /health, GET /model)");
         }
     }
 
@@ -124,7 +125,7 @@ final class ScoringHandler extends Handler.Abstract {
 
     private void methodNotAllowed(Request request, Response response, Callback done, String method, String path, String allow) {
         response.getHeaders().put(HttpHeader.ALLOW, allow);
-        refuse(request, response, done, 405, "method " + Messages.quote(method) + " is not allowed on " + path + "; use " + allow);
+        refuse(request, response, done, 405, "method " + Excerpt.of(method) + " is not allowed on " + path + "; use " + allow);
     }
 
     /**
@@ -234,7 +235,7 @@ final class ScoringHandler extends Handler.Abstract {
     private void internalError(Request request, Response response, Callback done, Throwable e) {
         if (log != null) {
             synchronized (log) {
-                log.println("logreg serve: " + request.getMethod() + " " + Messages.quote(request.getHttpURI().getPath()) + ": internal error: "
+                log.println("logreg serve: " + request.getMethod() + " " + Excerpt.of(request.getHttpURI().getPath()) + ": internal error: "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')));
                 log.flush();
             }
