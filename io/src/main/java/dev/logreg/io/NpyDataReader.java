@@ -228,7 +228,8 @@ public final class NpyDataReader {
                         }
                     }
                     if (labels != null) {
-                        for (int i = 0; i < k; i++) yb.put(i, label(file, decoder, b0 + i, labels[(int) (b0 + i)]));
+                        // A bad label is named in the labels file, where it is.
+                        for (int i = 0; i < k; i++) yb.put(i, label(options.labelsFile(), decoder, b0 + i, labels[(int) (b0 + i)]));
                     }
                     parts.add(block(file, xb, cols, yb, b0));
                 }

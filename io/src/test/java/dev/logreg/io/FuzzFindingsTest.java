@@ -1,0 +1,84 @@
+package dev.logreg.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the fuzz tests found, each as a plain test of the input that failed (the same inputs are in the fuzz tests'
+ * committed corpora, under {@code src/test/resources/dev/logreg/io/}).
+ */
+class FuzzFindingsTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /**
+     * A weighted CSV file whose weights are all zero was refused by the dataset with a message that named no file
+     * (CsvFuzzTestInputs/csv/zero-weights.csv).
+     */
+    @Test
+    void allZeroWeightsAreRefusedNamingTheFile() throws IOException {
+        Path p = write("zero.csv", "a,b,w,label\n1,2,0,0\n3,4,0,1\n".getBytes(StandardCharsets.UTF_8));
+        ReadOptions o = ReadOptions.DEFAULT.withWeightColumn("w");
+        for (IllegalArgumentException e : new IllegalArgumentException[] {
+                assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(p, o)),
+                assertThrows(IllegalArgumentException.class, () -> FastCsvDataReader.read(p, o))}) {
+            assertTrue(e.getMessage().startsWith(p + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains("every sample weight is zero"), e.getMessage());
+        }
+    }
+
+    /**
+     * A bad label in a separate labels file was reported at the features file's row, as if the matrix held it
+     * (NpyFuzzTestInputs/npyLabels/bad-label.npy).
+     */
+    @Test
+    void aBadLabelInALabelsFileNamesTheLabelsFile() throws IOException {
+        Path x = dir.resolve("x.npy");
+        NpyFiles.write(x, "<f4", false, new long[] {2, 1}, NpyFiles.floats(1, 2));
+        Path y = dir.resolve("y.npy");
+        NpyFiles.write(y, "<f4", false, new long[] {2}, NpyFiles.floats(0, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(x, ReadOptions.DEFAULT.withLabelsFile(y)));
+        assertTrue(e.getMessage().contains(y + " row 1: label 2.0"), e.getMessage());
+    }
+
+    /**
+     * A parallel read of a file with a bad line stopped its other pieces with {@code shutdownNow()}; a piece
+     * interrupted in a read closed the shared {@code FileChannel}, and the sequential read that names the bad line
+     * then failed with {@code ClosedChannelException} (CsvFuzzTestInputs/csv/finding-parallel-closed-channel.csv).
+     * A race, so the read is repeated; before the fix most runs of this test failed.
+     */
+    @Test
+    void aParallelReadOfABadFileNamesTheBadLine() throws IOException {
+        StringBuilder text = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 2000; i++) text.append(i).append(",2,0\n");
+        text.append("1,x,0\n");
+        for (int i = 0; i < 2000; i++) text.append(i).append(",2,1\n");
+        Path p = write("bad.csv", text.toString().getBytes(StandardCharsets.UTF_8));
+        for (int run = 0; run < 50; run++) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(p, ReadOptions.DEFAULT, 8, 0));
+            assertEquals(p + " line 2002, column 'b' (2): cannot parse 'x' as a number", e.getMessage());
+        }
+        Path fuzzed = write("fuzzed.csv", new byte[] {'a', ',', 'b', ',', 'l', 'a', 'b', 'e', 'l', '\n', 'l', (byte) 0xf6, (byte) 0xce, (byte) 0xd3,
+                (byte) 0xce, (byte) 0xd3, (byte) 0xcd, (byte) 0xd3, (byte) 0xd6, 'a', ',', ',', 'b', ',', 'l', '\n', 'a', 'b', 'e', 'l', '1', ',',
+                '2', ',', '0', ',', '\n'});
+        for (int run = 0; run < 50; run++) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(fuzzed, ReadOptions.DEFAULT, 2, 0, 5));
+            assertTrue(e.getMessage().startsWith(fuzzed + " line 2"), e.getMessage());
+        }
+    }
+}
