@@ -101,7 +101,13 @@ public final class NpyDataReader {
         long[] shape = new long[dims.length];
         for (String dim : dims) {
             if (dim.isBlank()) continue;
-            shape[n++] = Long.parseLong(dim.trim());
+            try {
+                shape[n++] = Long.parseLong(dim.trim());
+            } catch (NumberFormatException e) { // NumberFormatException's own message names no file
+                String t = dim.trim();
+                throw new IllegalArgumentException(file + ": shape entry '" + (t.length() > 40 ? t.substring(0, 40) + "..." : t)
+                        + "' is not an integer");
+            }
         }
         return new Header(descr, f.group(1).equals("True"), java.util.Arrays.copyOf(shape, n), start + headerLen);
     }
@@ -141,7 +147,12 @@ public final class NpyDataReader {
             if (rows < 1 || fileCols < 1 || fileCols > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(file + ": shape " + java.util.Arrays.toString(h.shape()) + " is empty or too wide");
             }
-            long needed = Math.multiplyExact(Math.multiplyExact(rows, fileCols), (long) h.itemSize());
+            long needed;
+            try {
+                needed = Math.multiplyExact(Math.multiplyExact(rows, fileCols), (long) h.itemSize());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(file + ": shape " + java.util.Arrays.toString(h.shape()) + " is too large (over 2^63 bytes of data)");
+            }
             long have = ch.size() - h.dataOffset();
             if (have < needed) {
                 throw new IllegalArgumentException(file + ": truncated: the header promises " + needed + " bytes of data, the file holds " + have);
@@ -182,7 +193,8 @@ public final class NpyDataReader {
             // memory took 0.8-1.0 s even where the memory was touched (the same read again 0.04 s), so reading such
             // a file straight into its block took 2.9 s, through 8 MiB and a copy 1.5-1.8 s, about the fresh pages
             // alone (benchmarks/cpu/README.md, "Binding the data"). The copy costs ~0.04 s per 400 MB anywhere.
-            int rowsPerChunk = (int) Math.min(rowsPerBlock, Math.max(1, CHUNK_BYTES / rowBytes));
+            // No more rows than the file has: a small file must not cost an 8 MiB buffer (zeroed, freed only by a GC).
+            int rowsPerChunk = (int) Math.min(Math.min(rowsPerBlock, rows), Math.max(1, CHUNK_BYTES / rowBytes));
             ByteBuffer stage = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
             List<Dataset> parts = new ArrayList<>();
             long pos = h.dataOffset();

@@ -57,6 +57,32 @@ class FuzzFindingsTest {
     }
 
     /**
+     * A shape entry that is not an integer escaped as NumberFormatException's "For input string", naming no file; a
+     * shape whose byte count overflows a long escaped as ArithmeticException (NpyFuzzTestInputs/npy/finding-shape-*).
+     */
+    @Test
+    void aBadShapeIsRefusedNamingTheFile() throws IOException {
+        Path word = write("word.npy", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", new byte[24]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(word, ReadOptions.DEFAULT));
+        assertEquals(word + ": shape entry 'x' is not an integer", e.getMessage());
+        Path huge = write("huge.npy", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 3), }", new byte[24]));
+        e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(huge, ReadOptions.DEFAULT));
+        assertEquals(huge + ": shape [4611686018427387904, 3] is too large (over 2^63 bytes of data)", e.getMessage());
+    }
+
+    /** A version 1.0 {@code .npy} file of header dictionary {@code dict} (padded as numpy pads it) and {@code data}. */
+    private static byte[] npy(String dict, byte[] data) {
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
+        byte[] h = (dict + " ".repeat(pad) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[10 + h.length + data.length];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, (byte) (h.length >> 8)};
+        System.arraycopy(magic, 0, out, 0, 10);
+        System.arraycopy(h, 0, out, 10, h.length);
+        System.arraycopy(data, 0, out, 10 + h.length, data.length);
+        return out;
+    }
+
+    /**
      * A parallel read of a file with a bad line stopped its other pieces with {@code shutdownNow()}; a piece
      * interrupted in a read closed the shared {@code FileChannel}, and the sequential read that names the bad line
      * then failed with {@code ClosedChannelException} (CsvFuzzTestInputs/csv/finding-parallel-closed-channel.csv).
@@ -69,14 +95,14 @@ class FuzzFindingsTest {
         text.append("1,x,0\n");
         for (int i = 0; i < 2000; i++) text.append(i).append(",2,1\n");
         Path p = write("bad.csv", text.toString().getBytes(StandardCharsets.UTF_8));
-        for (int run = 0; run < 50; run++) {
+        for (int run = 0; run < 20; run++) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(p, ReadOptions.DEFAULT, 8, 0));
             assertEquals(p + " line 2002, column 'b' (2): cannot parse 'x' as a number", e.getMessage());
         }
         Path fuzzed = write("fuzzed.csv", new byte[] {'a', ',', 'b', ',', 'l', 'a', 'b', 'e', 'l', '\n', 'l', (byte) 0xf6, (byte) 0xce, (byte) 0xd3,
                 (byte) 0xce, (byte) 0xd3, (byte) 0xcd, (byte) 0xd3, (byte) 0xd6, 'a', ',', ',', 'b', ',', 'l', '\n', 'a', 'b', 'e', 'l', '1', ',',
                 '2', ',', '0', ',', '\n'});
-        for (int run = 0; run < 50; run++) {
+        for (int run = 0; run < 20; run++) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataReader.read(fuzzed, ReadOptions.DEFAULT, 2, 0, 5));
             assertTrue(e.getMessage().startsWith(fuzzed + " line 2"), e.getMessage());
         }
