@@ -86,7 +86,7 @@ class FuzzFindingsTest {
      * A parallel read of a file with a bad line stopped its other pieces with {@code shutdownNow()}; a piece
      * interrupted in a read closed the shared {@code FileChannel}, and the sequential read that names the bad line
      * then failed with {@code ClosedChannelException} (CsvFuzzTestInputs/csv/finding-parallel-closed-channel.csv).
-     * A race, so the read is repeated; before the fix most runs of this test failed.
+     * A race, so the read is repeated; before the fix this test failed with that exception.
      */
     @Test
     void aParallelReadOfABadFileNamesTheBadLine() throws IOException {

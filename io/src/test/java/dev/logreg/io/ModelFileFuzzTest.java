@@ -58,7 +58,8 @@ class ModelFileFuzzTest {
         if (model.featureNames() != null && model.featureNames().size() != c.length) {
             throw new AssertionError(model.featureNames().size() + " names for " + c.length + " coefficients");
         }
-        if (!m.labels().equals(LabelMapping.ZERO_ONE) && !m.labels().equals(LabelMapping.MINUS_ONE_PLUS_ONE)) throw new AssertionError("labels " + m.labels());
+        LabelMapping l = m.labels();
+        if (!(l.negative() == 0 || l.negative() == -1) || l.positive() != 1) throw new AssertionError("labels " + l);
         Objects.requireNonNull(m.status(), "status");
         if (m.iterations() < 0) throw new AssertionError("iterations " + m.iterations());
         double p = model.predictProbability(new double[c.length]);
