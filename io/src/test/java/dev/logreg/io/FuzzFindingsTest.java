@@ -70,6 +70,33 @@ class FuzzFindingsTest {
         assertEquals(huge + ": shape [4611686018427387904, 3] is too large (over 2^63 bytes of data)", e.getMessage());
     }
 
+    /**
+     * A float32 matrix with a NaN feature in row 0 and a bad label in row 1 was refused for the label (labels are checked
+     * as rows are copied, float32 features when the block is complete), and for the NaN where the blocks were one row:
+     * the first error depended on the block size (NpyFuzzTestInputs/npy/finding-bad-label-after-nan-feature.npy).
+     */
+    @Test
+    void theFirstBadRowIsNamedWhateverTheBlockSize() throws IOException {
+        Path p = dir.resolve("nan-then-label.npy");
+        NpyFiles.write(p, ">f4", false, new long[] {2, 3}, NpyFiles.floats(java.nio.ByteOrder.BIG_ENDIAN, Float.NaN, 1, 1, 2, 0, 3));
+        for (int block : new int[] {1, Integer.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(p, ReadOptions.DEFAULT, block));
+            assertEquals(p + ": feature at row 0, column 0 is NaN, expected a finite number", e.getMessage());
+        }
+    }
+
+    /**
+     * A model file whose first bytes made Jackson read it as UTF-32 failed with Jackson's CharConversionException, an
+     * IOException, where a corrupt file is documented as an IllegalArgumentException
+     * (ModelFileFuzzTestInputs/modelFile/finding-utf32-garbage.json).
+     */
+    @Test
+    void aModelFileInNoJsonEncodingIsRefusedAsCorrupt() throws IOException {
+        Path p = write("model.json", new byte[] {0, 0, 0, 0, ',', '2', ',', '3', ']', '/'});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(p));
+        assertEquals(p + " is not a valid model file (its bytes are not JSON text in UTF-8, UTF-16 or UTF-32)", e.getMessage());
+    }
+
     /** A version 1.0 {@code .npy} file of header dictionary {@code dict} (padded as numpy pads it) and {@code data}. */
     private static byte[] npy(String dict, byte[] data) {
         int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
