@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads CSV with a header line (RFC 4180: fields optionally in double quotes, {@code ""} for a quote inside quotes,
@@ -121,8 +122,8 @@ public final class CsvDataReader {
             t.setDaemon(true);
             return t;
         });
+        List<Future<Rows>> futures = new ArrayList<>();
         try {
-            List<Future<Rows>> futures = new ArrayList<>();
             List<LabelDecoder> decoders = new ArrayList<>();
             for (int k = 0; k < pieces; k++) {
                 long from = cut[k];
@@ -156,8 +157,26 @@ public final class CsvDataReader {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + file, e);
         } finally {
-            pool.shutdownNow();
+            // Not shutdownNow(): a piece interrupted in a read closes the shared channel (FileChannel is an
+            // InterruptibleChannel), and the sequential read that follows a bad piece then fails with
+            // ClosedChannelException. Pieces not started are cancelled, running ones end at their range's end.
+            for (Future<Rows> f : futures) f.cancel(false);
+            pool.shutdown();
+            awaitTermination(pool);
         }
+    }
+
+    /** Waits until every thread of {@code pool} has ended, so that none outlives the read; keeps an interrupt. */
+    private static void awaitTermination(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /**
@@ -195,9 +214,21 @@ public final class CsvDataReader {
                     b.addRow(row, 0, c.y().get(i), weighted ? c.w().get(i) : 1f, weighted);
                 }
             }
-            d = b.build();
+            d = build(file, b);
         }
         return new LoadedData(d, layout.labelCol >= 0, mapping, file);
+    }
+
+    /**
+     * {@code b.build()}, its refusal of the rows as a whole (every weight zero) prefixed with the file's name, as every
+     * other message of the reader is.
+     */
+    static Dataset build(Path file, Dataset.Builder b) {
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** A run of parsed rows in row-major buffers (which may be longer than {@code count} rows). */

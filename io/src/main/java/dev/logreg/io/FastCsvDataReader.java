@@ -53,7 +53,7 @@ public final class FastCsvDataReader {
         }
         if (h.builder == null) throw new IllegalArgumentException(file + ": empty file, expected a header line");
         if (h.builder.rowsSoFar() == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
-        Dataset d = h.builder.build();
+        Dataset d = CsvDataReader.build(file, h.builder);
         return new LoadedData(d, h.labelCol >= 0, h.labels.mapping(), file);
     }
 

@@ -164,6 +164,10 @@ public final class ModelFile {
             root = MAPPER.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e) + ")", e);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses the encoding from the first bytes (UTF-32 after four zero bytes, say) and refuses what
+            // does not decode with this IOException, not a JsonProcessingException: bad content all the same.
+            throw new IllegalArgumentException(file + " is not a valid model file (its bytes are not JSON text in UTF-8, UTF-16 or UTF-32)", e);
         }
         if (root == null || root.isMissingNode()) throw new IllegalArgumentException(file + " is empty, expected a model file");
         if (!root.isObject()) throw new IllegalArgumentException(file + " is not a model file (the JSON is not an object)");

@@ -101,7 +101,13 @@ public final class NpyDataReader {
         long[] shape = new long[dims.length];
         for (String dim : dims) {
             if (dim.isBlank()) continue;
-            shape[n++] = Long.parseLong(dim.trim());
+            try {
+                shape[n++] = Long.parseLong(dim.trim());
+            } catch (NumberFormatException e) { // NumberFormatException's own message names no file
+                String t = dim.trim();
+                throw new IllegalArgumentException(file + ": shape entry '" + (t.length() > 40 ? t.substring(0, 40) + "..." : t)
+                        + "' is not an integer");
+            }
         }
         return new Header(descr, f.group(1).equals("True"), java.util.Arrays.copyOf(shape, n), start + headerLen);
     }
@@ -141,7 +147,12 @@ public final class NpyDataReader {
             if (rows < 1 || fileCols < 1 || fileCols > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(file + ": shape " + java.util.Arrays.toString(h.shape()) + " is empty or too wide");
             }
-            long needed = Math.multiplyExact(Math.multiplyExact(rows, fileCols), (long) h.itemSize());
+            long needed;
+            try {
+                needed = Math.multiplyExact(Math.multiplyExact(rows, fileCols), (long) h.itemSize());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(file + ": shape " + java.util.Arrays.toString(h.shape()) + " is too large (over 2^63 bytes of data)");
+            }
             long have = ch.size() - h.dataOffset();
             if (have < needed) {
                 throw new IllegalArgumentException(file + ": truncated: the header promises " + needed + " bytes of data, the file holds " + have);
@@ -182,16 +193,21 @@ public final class NpyDataReader {
             // memory took 0.8-1.0 s even where the memory was touched (the same read again 0.04 s), so reading such
             // a file straight into its block took 2.9 s, through 8 MiB and a copy 1.5-1.8 s, about the fresh pages
             // alone (benchmarks/cpu/README.md, "Binding the data"). The copy costs ~0.04 s per 400 MB anywhere.
-            int rowsPerChunk = (int) Math.min(rowsPerBlock, Math.max(1, CHUNK_BYTES / rowBytes));
+            // No more rows than the file has: a small file must not cost an 8 MiB buffer (zeroed, freed only by a GC).
+            int rowsPerChunk = (int) Math.min(Math.min(rowsPerBlock, rows), Math.max(1, CHUNK_BYTES / rowBytes));
             ByteBuffer stage = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
             List<Dataset> parts = new ArrayList<>();
             long pos = h.dataOffset();
+            FloatBuffer block = null; // the block being read, and its first row
+            long blockFirst = 0;
             try {
                 for (long b0 = 0; b0 < rows; b0 += rowsPerBlock) {
                     int k = (int) Math.min(rowsPerBlock, rows - b0);
                     FloatBuffer xb = Dataset.directFloats((long) k * cols, file + ": reading a block");
                     // Zero-filled: where the file has no labels, these zeros are the placeholders LoadedData describes.
                     FloatBuffer yb = Dataset.directFloats(k, file + ": reading a block");
+                    block = xb;
+                    blockFirst = b0;
                     for (int r = 0; r < k; r += rowsPerChunk) {
                         int n = Math.min(rowsPerChunk, k - r);
                         stage.clear().limit(Math.toIntExact(n * rowBytes));
@@ -228,12 +244,16 @@ public final class NpyDataReader {
                         }
                     }
                     if (labels != null) {
-                        for (int i = 0; i < k; i++) yb.put(i, label(file, decoder, b0 + i, labels[(int) (b0 + i)]));
+                        // A bad label is named in the labels file, where it is.
+                        for (int i = 0; i < k; i++) yb.put(i, label(options.labelsFile(), decoder, b0 + i, labels[(int) (b0 + i)]));
                     }
                     parts.add(block(file, xb, cols, yb, b0));
                 }
                 return new LoadedData(Dataset.concat(parts), hasLabels, decoder.mapping(), file);
             } catch (IllegalArgumentException e) {
+                // Labels are checked as rows are copied, float32 features when their block is complete: a bad feature
+                // in an earlier row of the block is the first error, whatever the block size.
+                if (e instanceof BadLabel) checkFinite(file, block, cols, (int) (((BadLabel) e).row - blockFirst), blockFirst, e);
                 String m = e.getMessage();
                 // The dataset's own validation (a NaN feature, say) names the row and column; add the file.
                 throw m != null && m.startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + m, e);
@@ -250,14 +270,30 @@ public final class NpyDataReader {
         try {
             return Dataset.wrap(xb, cols, yb, null, null);
         } catch (IllegalArgumentException e) {
-            for (int i = 0; i < xb.limit(); i++) {
-                float v = xb.get(i);
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(file + ": feature at row " + (first + i / cols) + ", column " + (i % cols)
-                            + " is " + v + ", expected a finite number", e);
-                }
-            }
+            checkFinite(file, xb, cols, xb.limit() / cols, first, e);
             throw e;
+        }
+    }
+
+    /** Throws naming the first non-finite feature in the first {@code rows} rows of {@code xb}, if there is one. */
+    private static void checkFinite(Path file, FloatBuffer xb, int cols, int rows, long first, IllegalArgumentException cause) {
+        for (int i = 0; i < rows * cols; i++) {
+            float v = xb.get(i);
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(file + ": feature at row " + (first + i / cols) + ", column " + (i % cols)
+                        + " is " + v + ", expected a finite number", cause);
+            }
+        }
+    }
+
+    /** A label that is not 0/1 or -1/+1 (or mixes the two), at {@code row} of the file. */
+    private static final class BadLabel extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final long row;
+
+        BadLabel(long row, String message) {
+            super(message);
+            this.row = row;
         }
     }
 
@@ -273,8 +309,8 @@ public final class NpyDataReader {
 
     private static float label(Path file, LabelDecoder decoder, long row, double raw) {
         int c = decoder.decode(raw);
-        if (c < 0) throw new IllegalArgumentException(file + " row " + row + ": " + LabelDecoder.notALabel("label " + raw));
-        if (decoder.mixed()) throw new IllegalArgumentException(file + " row " + row + ": labels mix 0 and -1 for the negative class");
+        if (c < 0) throw new BadLabel(row, file + " row " + row + ": " + LabelDecoder.notALabel("label " + raw));
+        if (decoder.mixed()) throw new BadLabel(row, file + " row " + row + ": labels mix 0 and -1 for the negative class");
         return c;
     }
 
