@@ -176,6 +176,36 @@ class MulticlassEvaluationTest {
     }
 
     @Test
+    void heatMapCellsAreTheMatrixWithTheFirstTrueClassAtTheTop() {
+        MulticlassMetrics m = MulticlassMetrics.compute(model, test);
+        org.knowm.xchart.HeatMapChart c = MulticlassPlots.confusion(m, NAMES);
+        org.knowm.xchart.HeatMapSeries s = c.getHeatMapSeries();
+        assertEquals(NAMES, s.getXData(), "predicted classes left to right");
+        assertEquals(List.of("virginica", "versicolor", "setosa"), s.getYData(), "XChart lists y from the bottom");
+        assertEquals(9, s.getHeatData().size());
+        for (Number[] cell : s.getHeatData()) {
+            int predicted = cell[0].intValue();
+            int actual = 2 - cell[1].intValue();
+            assertEquals((double) m.confusion(actual, predicted), cell[2].doubleValue(), 0.0, "cell " + actual + "," + predicted);
+        }
+        assertTrue(c.getStyler().isShowValue(), "counts printed in the cells at K = 3");
+    }
+
+    @Test
+    void oneVsRestModelsAreEvaluatedAlike() throws Exception {
+        LinearClassifier ovr = LogisticRegression.builder().penalty(Penalty.l2(1.0)).backendName("reference")
+                .multiclass(dev.logreg.train.Multiclass.ONE_VS_REST).build().fit(train).classifier();
+        assertTrue(ovr instanceof dev.logreg.model.OneVsRestModel, ovr.toString());
+        JsonNode doc = new ObjectMapper().readTree(run(ovr, test, NAMES, true, null, null));
+        double[] p = ovr.predictProbabilities(test);
+        int[] y = MulticlassMetrics.classIndices(test);
+        double ll = 0;
+        for (int i = 0; i < y.length; i++) ll -= Math.log(p[i * 3 + y[i]]);
+        assertEquals(ll / y.length, doc.get("logLoss").asDouble(), 1e-12, "log loss of the normalised one-vs-rest probabilities");
+        assertTrue(doc.get("accuracy").asDouble() > 0.5, doc.toString());
+    }
+
+    @Test
     void mismatchesAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(model, test, List.of("a", "b"), false, null, null));
         assertEquals("2 class names for a model of 3 classes", e.getMessage());
