@@ -5,6 +5,7 @@ import dev.logreg.io.Excerpt;
 import dev.logreg.metrics.ClassLogProbabilities;
 import dev.logreg.metrics.MulticlassMetrics;
 import dev.logreg.model.LinearClassifier;
+import dev.logreg.model.UndefinedLogitException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,6 +38,7 @@ final class MulticlassEvaluation {
      * @param data         labelled rows: class indices 0..K−1, {@code data.classes()} = K; weighted where it has weights
      * @param classNames   one name per class in index order, as the model file records them (cut to
      *                     {@link #NAME_WIDTH} characters in the table)
+     * @param dataName     the data file, for the message about a row without a score
      * @param weightColumn the name of the weight column the weights came from, for the report; {@code null} where
      *                     unweighted
      * @param json         one JSON document ({@code header} first, then every metric, then the plots) instead of the table
@@ -45,12 +47,12 @@ final class MulticlassEvaluation {
      * @param header       entries that open the JSON document (the model and data paths, say), in order; may be empty
      * @param out          where the report goes (flushed)
      * @return the metrics
-     * @throws IllegalArgumentException where the model and the data disagree (classes, width) or the names do not
-     *                                  number K
-     * @throws dev.logreg.model.UndefinedLogitException where a row's logit is NaN (naming the row)
+     * @throws IllegalArgumentException where the model and the data disagree (classes, width), where the names do not
+     *                                  number K, and where a row's logit is NaN (naming {@code dataName} and the row,
+     *                                  1-based, as {@link ScoringData} does)
      */
-    static MulticlassMetrics evaluate(LinearClassifier model, Dataset data, List<String> classNames, String weightColumn, boolean json,
-                                      Path plotDir, boolean force, Map<String, Object> header, PrintWriter out) throws IOException {
+    static MulticlassMetrics evaluate(LinearClassifier model, Dataset data, List<String> classNames, String dataName, String weightColumn,
+                                      boolean json, Path plotDir, boolean force, Map<String, Object> header, PrintWriter out) throws IOException {
         Objects.requireNonNull(classNames, "classNames");
         int k = model.classes();
         if (data.classes() != k) throw new IllegalArgumentException("the model has " + k + " classes, the data " + data.classes());
@@ -58,8 +60,13 @@ final class MulticlassEvaluation {
         if (data.cols() != model.features()) {
             throw new IllegalArgumentException("the data have " + data.cols() + " features, the model expects " + model.features());
         }
-        double[] p = model.predictProbabilities(data);
-        double[] logP = ClassLogProbabilities.of(model, data);
+        double[] p;
+        try {
+            p = model.predictProbabilities(data);
+        } catch (UndefinedLogitException e) {
+            throw new IllegalArgumentException(dataName + ", data row " + (e.row() + 1) + " (1-based, header not counted): " + e.reason(), e);
+        }
+        double[] logP = ClassLogProbabilities.of(model, data); // no NaN logit left: predictProbabilities checked every one
         int[] y = MulticlassMetrics.classIndices(data);
         float[] w = data.copyWeights();
         MulticlassMetrics m = MulticlassMetrics.compute(p, logP, k, y, w);
@@ -147,7 +154,7 @@ final class MulticlassEvaluation {
     }
 
     /** A class name for the table: control characters as '?' ({@link Excerpt}), cut to {@code width} characters. */
-    private static String shorten(String name, int width) {
+    static String shorten(String name, int width) {
         String s = Excerpt.of(name);
         return s.length() <= width ? s : s.substring(0, width - 3) + "...";
     }

@@ -79,9 +79,9 @@ final class MulticlassPlots {
         s.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, k <= 5 ? 16 : 11));
         s.setHeatMapDecimalValueFormatter(m.weighted() ? MulticlassPlots::weight : v -> String.format(Locale.ROOT, "%d", Math.round(v)));
         if (k > 6) s.setXAxisLabelRotation(90);
-        List<String> x = new ArrayList<>(names);
+        List<String> x = labels(names);
         // XChart draws the first y category at the bottom: list them reversed so the first true class is at the top.
-        List<String> y = new ArrayList<>(names);
+        List<String> y = new ArrayList<>(x);
         java.util.Collections.reverse(y);
         List<Number[]> cells = new ArrayList<>(k * k);
         for (int t = 0; t < k; t++) {
@@ -89,6 +89,19 @@ final class MulticlassPlots {
         }
         c.addSeries(m.weighted() ? "sum of weights" : "rows", x, y, cells);
         return c;
+    }
+
+    /**
+     * Class names for a chart: control characters as '?', cut to the table's width; where two cut names coincide,
+     * each gets its class index ("#3"), as XChart requires distinct series names and a reader distinct labels.
+     */
+    static List<String> labels(List<String> names) {
+        List<String> cut = names.stream().map(n -> MulticlassEvaluation.shorten(n, MulticlassEvaluation.NAME_WIDTH)).toList();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (String c : cut) seen.merge(c, 1, Integer::sum);
+        List<String> out = new ArrayList<>(cut.size());
+        for (int i = 0; i < cut.size(); i++) out.add(seen.get(cut.get(i)) > 1 ? cut.get(i) + " #" + i : cut.get(i));
+        return out;
     }
 
     /** A sum of weights for a cell: at most one decimal, none where whole (12, 3.5). */
@@ -109,6 +122,7 @@ final class MulticlassPlots {
         XYChart c = ChartAxes.chart(ChartAxes.UNIT_WIDTH, ChartAxes.UNIT_HEIGHT + 20 * (k + 1), title, "false positive rate", "true positive rate");
         c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         ChartAxes.unitAxes(c);
+        List<String> shown = labels(names);
         int rows = labels.length;
         double[] scores = new double[rows];
         float[] isClass = new float[rows];
@@ -117,7 +131,7 @@ final class MulticlassPlots {
             if (Double.isNaN(auc)) {
                 MulticlassMetrics.ClassMetrics pc = m.perClass().get(cl);
                 String why = pc.rows() == 0 ? "no row of this class" : pc.support() == 0 ? "no row of this class with weight" : "every row is of this class";
-                XYSeries none = c.addSeries(names.get(cl) + ": no ROC curve (" + why + ")", new double[] {Double.NaN}, new double[] {Double.NaN});
+                XYSeries none = c.addSeries(shown.get(cl) + ": no ROC curve (" + why + ")", new double[] {Double.NaN}, new double[] {Double.NaN});
                 none.setMarker(SeriesMarkers.NONE);
                 continue;
             }
@@ -126,7 +140,7 @@ final class MulticlassPlots {
                 isClass[i] = labels[i] == cl ? 1f : 0f;
             }
             Curves.Curve r = Curves.roc(scores, isClass, weights);
-            c.addSeries(String.format(Locale.ROOT, "%s (AUC %.4f)", names.get(cl), auc), r.x(), r.y()).setMarker(SeriesMarkers.NONE);
+            c.addSeries(String.format(Locale.ROOT, "%s (AUC %.4f)", shown.get(cl), auc), r.x(), r.y()).setMarker(SeriesMarkers.NONE);
         }
         ChartAxes.reference(c.addSeries("chance (AUC 0.5)", new double[] {0, 1}, new double[] {0, 1}));
         return ChartAxes.finish(c);

@@ -61,7 +61,7 @@ class MulticlassEvaluationTest {
 
     private static String run(LinearClassifier m, Dataset d, List<String> names, boolean json, Path plots, String weightColumn) throws Exception {
         StringWriter s = new StringWriter();
-        MulticlassEvaluation.evaluate(m, d, names, weightColumn, json, plots, true, Map.of("model", "model.json"), new PrintWriter(s));
+        MulticlassEvaluation.evaluate(m, d, names, "test.csv", weightColumn, json, plots, true, Map.of("model", "model.json"), new PrintWriter(s));
         return s.toString();
     }
 
@@ -192,6 +192,17 @@ class MulticlassEvaluationTest {
     }
 
     @Test
+    void longNamesAreCutAndStayDistinctOnCharts() {
+        String a = "a-class-name-far-longer-than-the-table-allows-1";
+        String b = "a-class-name-far-longer-than-the-table-allows-2";
+        assertEquals(List.of("a-class-name-far-long... #0", "a-class-name-far-long... #1", "short", "line?break"),
+                MulticlassPlots.labels(List.of(a, b, "short", "line\nbreak")));
+        MulticlassMetrics m = MulticlassMetrics.compute(model, test);
+        XYChart roc = MulticlassPlots.roc(m, model.predictProbabilities(test), MulticlassMetrics.classIndices(test), null, List.of(a, b, "short"));
+        assertEquals(5, roc.getSeriesMap().size(), "three classes, chance, and the hidden axis helper");
+    }
+
+    @Test
     void oneVsRestModelsAreEvaluatedAlike() throws Exception {
         LinearClassifier ovr = LogisticRegression.builder().penalty(Penalty.l2(1.0)).backendName("reference")
                 .multiclass(dev.logreg.train.Multiclass.ONE_VS_REST).build().fit(train).classifier();
@@ -215,5 +226,10 @@ class MulticlassEvaluationTest {
         Dataset wide = MulticlassData.generate(20, 5, 3, false, 1);
         e = assertThrows(IllegalArgumentException.class, () -> run(model, wide, NAMES, false, null, null));
         assertEquals("the data have 5 features, the model expects 4", e.getMessage());
+        // ∞ − ∞: a logit that is NaN (possible only for a model made in code) names the file and the row.
+        SoftmaxModel huge = new SoftmaxModel(new double[][] {{1e308, -1e308}, {0, 0}}, new double[] {0, 0}, true, null);
+        Dataset big = Dataset.fromRows(new float[][] {{1, 1}, {3e38f, 3e38f}}, new float[] {0, 1}, null, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> run(huge, big, List.of("a", "b"), false, null, null));
+        assertTrue(e.getMessage().startsWith("test.csv, data row 2 (1-based, header not counted): the logit of class 0 is NaN"), e.getMessage());
     }
 }
