@@ -6,6 +6,7 @@ import dev.logreg.metrics.Curves;
 import dev.logreg.train.CrossValidationResult;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -219,13 +220,14 @@ final class Plots {
         return all > 0 ? pos / all : 0;
     }
 
-    private static void prepare(Path dir) throws IOException {
+    /** Headless AWT (where the user has not chosen), and {@code dir} created where missing. */
+    static void prepare(Path dir) throws IOException {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
     }
 
     /** Writes {@code name.png} atomically ({@link AtomicFile}); an existing read-only chart is replaced only with {@code force}. */
-    private static Path save(XYChart c, Path dir, String name, boolean force) throws IOException {
+    static Path save(Chart<?, ?> c, Path dir, String name, boolean force) throws IOException {
         Path f = dir.resolve(name + ".png");
         AtomicFile.write(f, force, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
         return f;
