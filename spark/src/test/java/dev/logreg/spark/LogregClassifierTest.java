@@ -381,7 +381,7 @@ class LogregClassifierTest {
             assertTrue(info != null, "job " + job + " of the fit is not in the status store");
             for (int stage : info.stageIds()) {
                 SparkStageInfo st = tracker.getStageInfo(stage);
-                if (st != null && DistributedObjective.SEPARABILITY_CALL_SITE.equals(st.name())) count++;
+                if (st != null && DistributedDataTerm.SEPARABILITY_CALL_SITE.equals(st.name())) count++;
             }
         }
         return new CountedFit(model, count);
