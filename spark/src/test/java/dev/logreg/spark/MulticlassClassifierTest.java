@@ -336,5 +336,11 @@ class MulticlassClassifierTest {
         assertTrue(java.util.Arrays.equals(model.interceptVector(), loaded.interceptVector()), "intercepts after load");
         assertEquals(model.transform(df).select("rawPrediction", "p", "prediction").collectAsList(),
                 loaded.transform(df).select("rawPrediction", "p", "prediction").collectAsList());
+        // A binary model keeps the one data layout every earlier version wrote and read: (intercept, coefficients).
+        new LogregClassificationModel(new double[] {0.5, -1.0}, 0.25).write().save(dir.resolve("binary").toString());
+        assertEquals(List.of("intercept", "coefficients"),
+                List.of(spark.read().parquet(dir.resolve("binary").resolve("data").toString()).columns()), "binary model data columns");
+        LogregClassificationModel binary = LogregClassificationModel.load(dir.resolve("binary").toString());
+        assertTrue(!binary.isMultinomial() && binary.intercept() == 0.25 && binary.coefficients()[1] == -1.0, binary.toString());
     }
 }
