@@ -1,7 +1,9 @@
 package dev.logreg.spark;
 
+import dev.logreg.backend.ParamShape;
 import dev.logreg.loss.Loss;
 import dev.logreg.objective.ColumnStatistics;
+import dev.logreg.objective.LogisticObjective;
 import dev.logreg.objective.Preconditioner;
 import dev.logreg.optim.OptimizationResult;
 import dev.logreg.optim.Optimizer;
@@ -12,6 +14,9 @@ import dev.logreg.optim.TrainingListener;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.train.TrainingOptions;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -30,17 +35,21 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * The driver side of a distributed fit (used by {@link LogregClassifier}): checks the columns, binds every partition
- * on its executor once ({@link PartitionRegistry}), merges the partitions' column moments into the
- * {@link Preconditioner}, runs L-BFGS or OWL-QN from {@code api} over a {@link DistributedObjective}, checks (without
- * a penalty only) whether the final model separates the data, as the core's {@code Trainer} does, and releases the
- * bound partitions. Stateless.
+ * The driver side of a distributed fit (used by {@link LogregClassifier}): checks the columns, finds the number of
+ * classes K (the label column's metadata, else the largest label + 1), binds every partition on its executor once
+ * ({@link PartitionRegistry}), merges the partitions' column moments into the {@link Preconditioner}, runs L-BFGS,
+ * OWL-QN or Newton from {@code api} over the api's {@link LogisticObjective} of a {@link DistributedDataTerm} (so that
+ * penalty, change of variables and chain rule are the single-machine engine's, per class slice), checks (without a
+ * penalty only) whether the final model separates the data, as the core's {@code Trainer} does, and releases the bound
+ * partitions. Stateless.
  */
 final class DistributedTrainer {
     private DistributedTrainer() {}
@@ -55,11 +64,14 @@ final class DistributedTrainer {
      * @param backend    the executors' backend choice; {@code null} defers to {@code -Dlogreg.backend},
      *                   {@code LOGREG_BACKEND}, then auto (GPU where usable, else CPU)
      * @param treeDepth  depth of {@code treeAggregate}, at least 1
+     * @param family     {@code auto} (binomial for 2 classes, multinomial for more), {@code binomial} (2 classes only)
+     *                   or {@code multinomial} (softmax over K outputs, also for 2 classes)
      */
     record Settings(String featuresCol, String labelCol, String weightCol, Penalty penalty, boolean fitIntercept, String optimizer,
-                    StoppingCriteria criteria, boolean precondition, String backend, int treeDepth, boolean standardization) {
+                    StoppingCriteria criteria, boolean precondition, String backend, int treeDepth, boolean standardization, String family) {
         Settings {
             Objects.requireNonNull(featuresCol, "featuresCol");
+            Objects.requireNonNull(family, "family");
             Objects.requireNonNull(labelCol, "labelCol");
             Objects.requireNonNull(penalty, "penalty");
             Objects.requireNonNull(criteria, "criteria");
@@ -69,8 +81,15 @@ final class DistributedTrainer {
         boolean weighted() { return weightCol != null && !weightCol.isEmpty(); }
     }
 
-    /** A trained model's parameters and how the run went. */
-    record Result(double[] coefficients, double intercept, LogregTrainingSummary summary) {}
+    /**
+     * A trained model's parameters and how the run went.
+     *
+     * @param coefficients one row of n per output: 1 row (θ) for the binary model, K rows (θ_c) for the multinomial one
+     * @param intercepts   one per output (0 without intercept)
+     * @param classes      K (2 for the binary model)
+     * @param multinomial  whether the model is the softmax over K outputs
+     */
+    record Result(double[][] coefficients, double[] intercepts, int classes, boolean multinomial, LogregTrainingSummary summary) {}
 
     /**
      * Checks that the columns exist and have the right types, before any job runs.
@@ -102,20 +121,23 @@ final class DistributedTrainer {
         checkSchema(df.schema(), s.featuresCol(), s.labelCol(), s.weightCol());
         Optimizer optimizer = optimizer(s);
         boolean weighted = s.weighted();
-        checkLabelsAndWeights(df, s);
+        int stated = statedClasses(df.schema(), s.labelCol());
+        int classes = checkLabelsAndWeights(df, s, stated);
+        boolean multinomial = multinomial(s.family(), classes, stated);
 
         List<Column> cols = new ArrayList<>(List.of(col(s.featuresCol()), col(s.labelCol()).cast("double")));
         if (weighted) cols.add(col(s.weightCol()).cast("double"));
         JavaRDD<Row> rows = df.select(cols.toArray(new Column[0])).javaRDD();
 
         final String run = "logreg-" + UUID.randomUUID();
-        final String choice = s.backend();
-        final Loss.Kind loss = Loss.Kind.LOG;
+        Loss loss = multinomial ? Loss.multinomial() : Loss.log();
+        final PartitionRegistry.Spec spec = new PartitionRegistry.Spec(run, weighted, s.backend(), loss.kind(), classes);
         try {
             List<PartitionRegistry.PartitionSummary> parts = unwrap(() -> rows.mapPartitionsWithIndex(
-                    (index, it) -> Collections.singletonList(PartitionRegistry.bind(run, index, it, weighted, choice, loss)).iterator(),
+                    (index, it) -> Collections.singletonList(PartitionRegistry.bind(spec, index, it)).iterator(),
                     true).collect());
-            Merged merged = merge(parts);
+            Merged merged = merge(parts, classes);
+            if (multinomial) checkEveryClassHasRows(merged.classCounts, s.labelCol());
             ColumnStatistics stats = ColumnStatistics.of(merged.mean, merged.std, merged.rms);
             // Standardization as Spark MLlib's: the penalty of the standardized features' coefficients, on the
             // merged statistics, with the data left as they are.
@@ -124,31 +146,38 @@ final class DistributedTrainer {
                     ? Preconditioner.fromStatistics(stats, s.fitIntercept(),
                             penalty.l2Coefficients(merged.weightSum, merged.features))
                     : Preconditioner.identity(merged.features);
+            ParamShape shape = new ParamShape(multinomial ? classes : 1, merged.features);
             if (optimizer.name().equals("newton") && !merged.hessianless.isEmpty()) {
                 throw new IllegalArgumentException("optimizer newton needs the Hessian, which the executors' backend(s) " + merged.hessianless
-                        + " do not compute; use " + (penalty.isSmooth() ? "lbfgs" : "owlqn") + ", or setBackend(\"cpu\")");
+                        + " do not compute" + (multinomial ? " for " + shape.describe() + " parameters (at most " + ParamShape.MAX_HESSIAN_LENGTH + ")" : "")
+                        + "; use " + (penalty.isSmooth() ? "lbfgs" : "owlqn") + (multinomial ? "" : ", or setBackend(\"cpu\")"));
             }
-            DistributedObjective objective = new DistributedObjective(rows, run, weighted, choice, Loss.log(), penalty, s.fitIntercept(),
-                    pre, merged.features, merged.weightSum, merged.rows, s.treeDepth(), merged.hessianless.isEmpty());
+            DistributedDataTerm term = new DistributedDataTerm(rows, spec, shape, merged.weightSum, merged.rows, s.treeDepth(),
+                    merged.hessianless.isEmpty());
+            LogisticObjective objective = new LogisticObjective(term, loss, penalty, s.fitIntercept(), pre);
             OptimizationResult r = unwrap(() -> optimizer.minimize(objective, new double[objective.dimension()], s.criteria(), TrainingListener.NONE));
             double[] params = objective.modelParameters(r.solution());
-            int n = merged.features;
-            double intercept = s.fitIntercept() ? params[n] : 0.0;
+            // The representative the single-machine Trainer returns: flat coordinates (free intercepts, unpenalized
+            // features) centred over the classes; softmax, penalty and J are unchanged by it.
+            if (multinomial) centerFlatCoordinates(params, shape, objective.flatCoordinates());
             Status status = r.status();
             String message = r.message();
             // As the single-machine Trainer: without a penalty, a model that separates the rows means no finite optimum
             // exists and the optimizer stopped on a tolerance. One more pass, only in that case (never with a penalty).
-            if (status != Status.NUMERIC_ERROR && unboundedWithoutPenalty(penalty)) {
-                double[] model = Arrays.copyOf(params, n + 1);
-                model[n] = intercept;
-                if (unwrap(() -> objective.separates(model))) {
-                    status = Status.UNBOUNDED_COEFFICIENTS;
-                    message = UNBOUNDED_MESSAGE;
-                }
+            if (status != Status.NUMERIC_ERROR && penalty.isZero() && unwrap(() -> term.separates(params))) {
+                status = Status.UNBOUNDED_COEFFICIENTS;
+                message = UNBOUNDED_MESSAGE;
+            }
+            int n = merged.features;
+            double[][] coefficients = new double[shape.outputs()][];
+            double[] intercepts = new double[shape.outputs()];
+            for (int c = 0; c < shape.outputs(); c++) {
+                coefficients[c] = Arrays.copyOfRange(params, shape.index(c, 0), shape.index(c, 0) + n);
+                intercepts[c] = s.fitIntercept() ? params[shape.interceptIndex(c)] : 0.0;
             }
             LogregTrainingSummary summary = new LogregTrainingSummary(r.objective(), status, message, r.iterations(),
-                    objective.evaluations() + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
-            return new Result(Arrays.copyOf(params, n), intercept, summary);
+                    term.evaluations() + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
+            return new Result(coefficients, intercepts, classes, multinomial, summary);
         } finally {
             release(rows, run);
         }
@@ -159,9 +188,21 @@ final class DistributedTrainer {
             + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example setPenalty(\"l2\").setLambda(1))"
             + " for a finite optimum. The last finite iterate is returned.";
 
-    /** Nothing keeps the optimum finite on separable data: neither an L1 nor an L2 part (the core's rule; the loss is the log loss). */
-    private static boolean unboundedWithoutPenalty(Penalty p) {
-        return p.isZero();
+    /**
+     * Subtracts, for each flat coordinate j ({@link LogisticObjective#flatCoordinates}), the mean over classes of
+     * parameter j, as the single-machine {@code Trainer} does after a multinomial fit (its helper is package-private
+     * to {@code api}): the result is the representative whose classes sum to zero there, which is also MLlib's
+     * convention for its multinomial intercepts.
+     */
+    static void centerFlatCoordinates(double[] params, ParamShape shape, boolean[] flat) {
+        int k = shape.outputs();
+        for (int j = 0; j < flat.length; j++) {
+            if (!flat[j]) continue;
+            double mean = 0;
+            for (int c = 0; c < k; c++) mean += params[c * shape.stride() + j];
+            mean /= k;
+            for (int c = 0; c < k; c++) params[c * shape.stride() + j] -= mean;
+        }
     }
 
     /** Closes the run's bound partitions: a job over the same partitions (their executors), then this JVM's own. */
@@ -185,35 +226,90 @@ final class DistributedTrainer {
     }
 
     /**
-     * One aggregate job: rows whose label is not 0 or 1 (or is null or NaN), rows of each class, and rows whose weight
-     * is null, NaN or negative. A second, small job fetches an offending value for the message only on failure.
+     * K as the label column's metadata states it (Spark ML's {@code NominalAttribute} with its number of values, as
+     * {@code StringIndexer} writes it, or a {@code BinaryAttribute}: 2), or 0 where the metadata state none.
      */
-    private static void checkLabelsAndWeights(Dataset<?> df, Settings s) {
+    static int statedClasses(StructType schema, String labelCol) {
+        Attribute a = Attribute.fromStructField(schema.apply(labelCol));
+        if (a instanceof BinaryAttribute) return 2;
+        if (a instanceof NominalAttribute) {
+            NominalAttribute nominal = (NominalAttribute) a;
+            if (nominal.getNumValues().isDefined()) {
+                int k = (Integer) nominal.getNumValues().get();
+                if (k < 1 || k > dev.logreg.data.Dataset.MAX_CLASSES) {
+                    throw new IllegalArgumentException("label column '" + labelCol + "' states " + k + " classes in its metadata, expected 2 to "
+                            + dev.logreg.data.Dataset.MAX_CLASSES);
+                }
+                return Math.max(k, 2);
+            }
+        }
+        return 0;
+    }
+
+    /** Whether {@code family} asks for the softmax model over {@code classes} classes ({@code stated}: from the metadata, or 0). */
+    static boolean multinomial(String family, int classes, int stated) {
+        switch (family.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto": return classes > 2;
+            case "multinomial": return true;
+            case "binomial":
+                if (classes > 2) {
+                    throw new IllegalArgumentException("family binomial trains two classes, but the labels have " + classes
+                            + (stated > 0 ? " (stated by the label column's metadata)" : " (the largest label is " + (classes - 1) + ")")
+                            + "; use family multinomial (or auto)");
+                }
+                return false;
+            default:
+                throw new IllegalArgumentException("family '" + family + "' is not one of auto, binomial, multinomial");
+        }
+    }
+
+    /**
+     * One aggregate job: rows whose label is not a class index (null, NaN, negative, not an integer, or at least
+     * {@code stated} where the metadata state K), the largest label, the rows of label 0 and 1, and rows whose weight
+     * is null, NaN or negative. A second, small job fetches an offending value for the message only on failure.
+     * Returns K: {@code stated}, else the largest label + 1 (at least 2).
+     */
+    private static int checkLabelsAndWeights(Dataset<?> df, Settings s, int stated) {
         Column y = col(s.labelCol()).cast("double");
-        Column badLabel = y.isNull().or(isnan(y)).or(not(y.isin(0.0, 1.0)));
+        Column badLabel = y.isNull().or(isnan(y)).or(y.lt(0.0)).or(not(y.equalTo(floor(y))))
+                .or(y.geq((double) (stated > 0 ? stated : dev.logreg.data.Dataset.MAX_CLASSES)));
         Column badWeight = s.weighted()
                 ? col(s.weightCol()).cast("double").isNull().or(isnan(col(s.weightCol()).cast("double"))).or(col(s.weightCol()).cast("double").lt(0.0))
                 : org.apache.spark.sql.functions.lit(false);
         Row r = df.agg(sum(when(badLabel, 1L).otherwise(0L)), sum(when(y.equalTo(1.0), 1L).otherwise(0L)),
-                sum(when(y.equalTo(0.0), 1L).otherwise(0L)), sum(when(badWeight, 1L).otherwise(0L))).first();
+                sum(when(y.equalTo(0.0), 1L).otherwise(0L)), sum(when(badWeight, 1L).otherwise(0L)), max(when(not(badLabel), y))).first();
         long bad = r.isNullAt(0) ? 0 : r.getLong(0);
-        long positives = r.isNullAt(1) ? 0 : r.getLong(1);
-        long negatives = r.isNullAt(2) ? 0 : r.getLong(2);
+        long ones = r.isNullAt(1) ? 0 : r.getLong(1);
+        long zeros = r.isNullAt(2) ? 0 : r.getLong(2);
         long badWeights = r.isNullAt(3) ? 0 : r.getLong(3);
         if (bad > 0) {
             Object example = df.filter(badLabel).select(col(s.labelCol())).first().get(0);
-            throw new IllegalArgumentException("label column '" + s.labelCol() + "' has " + bad + " rows with a label other than 0 or 1 (for example "
-                    + example + "); binary logistic regression expects labels in {0, 1}");
+            throw new IllegalArgumentException("label column '" + s.labelCol() + "' has " + bad + " rows whose label is not a class index (for example "
+                    + example + "); expected integers 0 to " + (stated > 0 ? (stated - 1) + " (the column's metadata states " + stated + " classes)"
+                    : "K-1 for K classes (index string labels with StringIndexer)"));
         }
         if (badWeights > 0) {
             Object example = df.filter(badWeight).select(col(s.weightCol())).first().get(0);
             throw new IllegalArgumentException("weight column '" + s.weightCol() + "' has " + badWeights + " rows with a weight that is null, NaN or negative (for example "
                     + example + "); expected finite weights >= 0");
         }
-        if (positives + negatives == 0) throw new IllegalArgumentException("the dataset has no rows");
-        if (s.fitIntercept() && (positives == 0 || negatives == 0)) {
-            throw new IllegalArgumentException("every row has label " + (negatives == 0 ? 1 : 0)
+        if (r.isNullAt(4)) throw new IllegalArgumentException("the dataset has no rows");
+        int classes = stated > 0 ? stated : Math.max(2, (int) r.getDouble(4) + 1);
+        if (classes == 2 && !"multinomial".equalsIgnoreCase(s.family().trim()) && s.fitIntercept() && (ones == 0 || zeros == 0)) {
+            throw new IllegalArgumentException("every row has label " + (zeros == 0 ? 1 : 0)
                     + ": with a free intercept no optimum exists (the intercept would grow without bound); give rows of both classes");
+        }
+        return classes;
+    }
+
+    /** The multinomial model learns every class from its rows: a class without rows is refused by name (as the core's Trainer). */
+    private static void checkEveryClassHasRows(long[] counts, String labelCol) {
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                throw new IllegalArgumentException("class " + c + " of " + counts.length + " has no rows in label column '" + labelCol
+                        + "': the multinomial model cannot learn it (with a free intercept its logit would fall without bound); labels must be"
+                        + " every integer 0 to K-1, as StringIndexer gives them");
+            }
         }
     }
 
@@ -228,10 +324,13 @@ final class DistributedTrainer {
         final Set<String> backends = new LinkedHashSet<>();
         /** The backends of partitions that compute no Hessian. */
         final Set<String> hessianless = new LinkedHashSet<>();
+        /** Rows per class, length K. */
+        long[] classCounts;
     }
 
-    private static Merged merge(List<PartitionRegistry.PartitionSummary> parts) {
+    private static Merged merge(List<PartitionRegistry.PartitionSummary> parts, int classes) {
         Merged g = new Merged();
+        g.classCounts = new long[classes];
         double[] mean = null;
         double[] m2 = null;
         double[] sq = null;
@@ -251,6 +350,7 @@ final class DistributedTrainer {
                         + " but " + p.features + " in partition " + p.partition + "; expected one width");
             }
             g.rows += p.rows;
+            for (int c = 0; c < classes; c++) g.classCounts[c] += p.classCounts[c];
             if (p.weightSum == 0) continue;
             double before = g.weightSum;
             double after = before + p.weightSum;

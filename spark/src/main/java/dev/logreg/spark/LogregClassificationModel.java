@@ -2,7 +2,9 @@ package dev.logreg.spark;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -32,21 +34,31 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 /**
- * A trained logistic regression model in a Spark ML pipeline: appends {@code rawPredictionCol}, the vector [−z, z]
- * of the logit z (unless its name is empty), {@code probabilityCol}, the vector [P(y=0), P(y=1)] (MLlib's
- * conventions, so its evaluators and {@code CrossValidator} apply with their defaults), and {@code predictionCol}, 1.0 where
- * P(y=1) &gt; {@code threshold}, else 0.0. P(y=1) = σ(θ·x + b), computed in double precision with the stable
- * branch form of σ.
+ * A trained logistic regression model in a Spark ML pipeline, binary or multinomial over K classes (MLlib's column
+ * conventions, so its evaluators and {@code CrossValidator} apply with their defaults).
+ * <ul>
+ *   <li>Binary (one logit z = θ·x + b): appends {@code rawPredictionCol}, the vector [−z, z] (unless its name is
+ *   empty), {@code probabilityCol}, the vector [P(y=0), P(y=1)], and {@code predictionCol}, 1.0 where
+ *   P(y=1) &gt; {@code threshold}, else 0.0. P(y=1) = σ(z), in double precision with the stable branch form of σ.</li>
+ *   <li>Multinomial (K logits z_c = θ_c·x + b_c): {@code rawPredictionCol} is the vector of the K logits,
+ *   {@code probabilityCol} their softmax (computed after subtracting the largest logit, so it never overflows), and
+ *   {@code predictionCol} the class of the largest logit (the first on a tie), as a double; {@code threshold} is not
+ *   used.</li>
+ * </ul>
  *
- * <p>Persisted with Spark ML's writer: params as Spark's default metadata, (intercept, coefficients) as one Parquet
- * row under {@code path/data}. Immutable coefficients; thread-safe to transform with.
+ * <p>Persisted with Spark ML's writer: params as Spark's default metadata, and under {@code path/data} one Parquet
+ * row: (intercept, coefficients) for a binary model, the layout every earlier version wrote and still loads;
+ * (numClasses, interceptVector, coefficientMatrix), MLlib's names, for a multinomial one. Immutable coefficients;
+ * thread-safe to transform with.
  */
 public final class LogregClassificationModel extends Model<LogregClassificationModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final double[] coefficients;
-    private final double intercept;
+    /** One row of n per output: θ for the binary model, θ_c for each of the K classes of a multinomial one. */
+    private final double[][] coefficients;
+    private final double[] intercepts;
+    private final boolean multinomial;
     private final transient LogregTrainingSummary summary;
     private final Param<String> featuresCol;
     private final Param<String> rawPredictionCol;
@@ -54,26 +66,47 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     private final Param<String> predictionCol;
     private final DoubleParam threshold;
 
-    /** A model over {@code coefficients} (θ, length n; copied) and {@code intercept}, with a random uid. */
+    /** A binary model over {@code coefficients} (θ, length n; copied) and {@code intercept}, with a random uid. */
     public LogregClassificationModel(double[] coefficients, double intercept) {
-        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), coefficients, intercept, null);
+        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), new double[][] {coefficients}, new double[] {intercept}, false, null);
     }
 
-    LogregClassificationModel(String uid, double[] coefficients, double intercept, LogregTrainingSummary summary) {
+    /**
+     * A multinomial model over K = {@code coefficients.length} classes (at least 2): row c of {@code coefficients}
+     * (n each) and {@code intercepts[c]} give class c's logit; copied. With a random uid.
+     */
+    public LogregClassificationModel(double[][] coefficients, double[] intercepts) {
+        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), coefficients, intercepts, true, null);
+    }
+
+    LogregClassificationModel(String uid, double[][] coefficients, double[] intercepts, boolean multinomial, LogregTrainingSummary summary) {
         this.uid = uid;
-        for (int j = 0; j < coefficients.length; j++) {
-            if (!Double.isFinite(coefficients[j])) throw new IllegalArgumentException("coefficient " + j + " is " + coefficients[j] + ", expected a finite number");
+        int outputs = coefficients.length;
+        if (multinomial && outputs < 2) throw new IllegalArgumentException("a multinomial model has " + outputs + " coefficient rows, expected one per class (at least 2)");
+        if (!multinomial && outputs != 1) throw new IllegalArgumentException("a binary model has " + outputs + " coefficient rows, expected 1");
+        if (intercepts.length != outputs) throw new IllegalArgumentException(intercepts.length + " intercepts for " + outputs + " coefficient rows, expected one each");
+        int n = coefficients[0].length;
+        this.coefficients = new double[outputs][];
+        for (int c = 0; c < outputs; c++) {
+            if (coefficients[c].length != n) throw new IllegalArgumentException("coefficient row " + c + " has " + coefficients[c].length + " entries, row 0 has " + n);
+            for (int j = 0; j < n; j++) {
+                if (!Double.isFinite(coefficients[c][j])) {
+                    throw new IllegalArgumentException("coefficient " + (outputs == 1 ? "" : c + ", ") + j + " is " + coefficients[c][j] + ", expected a finite number");
+                }
+            }
+            if (!Double.isFinite(intercepts[c])) throw new IllegalArgumentException("intercept " + (outputs == 1 ? "" : c + " ") + "is " + intercepts[c] + ", expected a finite number");
+            this.coefficients[c] = coefficients[c].clone();
         }
-        if (!Double.isFinite(intercept)) throw new IllegalArgumentException("intercept is " + intercept + ", expected a finite number");
-        this.coefficients = coefficients.clone();
-        this.intercept = intercept;
+        this.intercepts = intercepts.clone();
+        this.multinomial = multinomial;
         this.summary = summary;
         featuresCol = new Param<>(uid, "featuresCol", "features column: a vector");
         rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column: vector [-z, z] of the logit z = theta.x + b (MLlib's"
-                + " convention); empty for none");
-        probabilityCol = new Param<>(uid, "probabilityCol", "output column: vector [P(y=0), P(y=1)]");
-        predictionCol = new Param<>(uid, "predictionCol", "output column: 0.0 or 1.0");
-        threshold = new DoubleParam(uid, "threshold", "predicts 1 where P(y=1) > threshold", ParamValidators.inRange(0.0, 1.0));
+                + " convention), or the K logits of a multinomial model; empty for none");
+        probabilityCol = new Param<>(uid, "probabilityCol", "output column: vector [P(y=0), P(y=1)], or the K class probabilities");
+        predictionCol = new Param<>(uid, "predictionCol", "output column: the predicted class index, as a double");
+        threshold = new DoubleParam(uid, "threshold", "binary models predict 1 where P(y=1) > threshold (multinomial ones: the most"
+                + " probable class)", ParamValidators.inRange(0.0, 1.0));
         setDefault(featuresCol, "features");
         setDefault(rawPredictionCol, "rawPrediction");
         setDefault(probabilityCol, "probability");
@@ -116,26 +149,74 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     /** Sets {@link #threshold()}; returns this. */
     public LogregClassificationModel setThreshold(double v) { set(threshold, v); return this; }
 
-    /** θ in the user's feature scales, length n; a copy. */
-    public double[] coefficients() { return coefficients.clone(); }
+    /**
+     * θ in the user's feature scales, length n; a copy. Binary models only.
+     *
+     * @throws IllegalStateException for a multinomial model (use {@link #coefficientMatrix()})
+     */
+    public double[] coefficients() {
+        requireBinary("coefficients()", "coefficientMatrix()");
+        return coefficients[0].clone();
+    }
 
-    /** b (0 where trained without intercept). */
-    public double intercept() { return intercept; }
+    /**
+     * b (0 where trained without intercept). Binary models only.
+     *
+     * @throws IllegalStateException for a multinomial model (use {@link #interceptVector()})
+     */
+    public double intercept() {
+        requireBinary("intercept()", "interceptVector()");
+        return intercepts[0];
+    }
+
+    /** One row of n coefficients per output, in the user's feature scales: 1 row (θ) for a binary model, K rows for a multinomial one; a copy. */
+    public double[][] coefficientMatrix() {
+        double[][] out = new double[coefficients.length][];
+        for (int c = 0; c < out.length; c++) out[c] = coefficients[c].clone();
+        return out;
+    }
+
+    /** One intercept per output (1 for a binary model, K for a multinomial one); a copy. */
+    public double[] interceptVector() { return intercepts.clone(); }
+
+    /** K: 2 for a binary model. */
+    public int numClasses() { return multinomial ? coefficients.length : 2; }
+
+    /** Whether this is the softmax model over {@link #numClasses()} logits (else the binary model of one logit). */
+    public boolean isMultinomial() { return multinomial; }
 
     /** n. */
-    public int numFeatures() { return coefficients.length; }
+    public int numFeatures() { return coefficients[0].length; }
 
     /** How training went; empty for a loaded or hand-built model. */
     public Optional<LogregTrainingSummary> summary() { return Optional.ofNullable(summary); }
 
-    /** P(y=1 | x) = σ(θ·x + b). */
-    public double probability(Vector x) {
-        return sigmoid(margin(coefficients, intercept, x));
+    private void requireBinary(String what, String instead) {
+        if (multinomial) {
+            throw new IllegalStateException(what + " is the binary model's; this is a " + coefficients.length + "-class multinomial model: use " + instead);
+        }
     }
 
-    /** The logit z = θ·x + b. */
+    /** P(y=1 | x) = σ(θ·x + b). Binary models only ({@link #probabilities} for any). */
+    public double probability(Vector x) {
+        requireBinary("probability(x)", "probabilities(x)");
+        return sigmoid(margin(coefficients[0], intercepts[0], x));
+    }
+
+    /** The logit z = θ·x + b. Binary models only ({@link #rawPrediction} for any). */
     public double margin(Vector x) {
-        return margin(coefficients, intercept, x);
+        requireBinary("margin(x)", "rawPrediction(x)");
+        return margin(coefficients[0], intercepts[0], x);
+    }
+
+    /** The {@code rawPredictionCol} value of {@code x}: [−z, z] for a binary model, the K logits for a multinomial one. */
+    public double[] rawPrediction(Vector x) {
+        return raw(coefficients, intercepts, multinomial, x);
+    }
+
+    /** The {@code probabilityCol} value of {@code x}: [P(y=0), P(y=1)], or the K class probabilities. */
+    public double[] probabilities(Vector x) {
+        return probabilities(coefficients, intercepts, multinomial, x);
     }
 
     private static double margin(double[] c, double b, Vector x) {
@@ -160,21 +241,54 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         return e / (1.0 + e);
     }
 
+    private static double[] raw(double[][] w, double[] b, boolean multinomial, Vector x) {
+        if (!multinomial) {
+            double z = margin(w[0], b[0], x);
+            return new double[] {-z, z};
+        }
+        double[] z = new double[w.length];
+        for (int c = 0; c < w.length; c++) z[c] = margin(w[c], b[c], x);
+        return z;
+    }
+
+    private static double[] probabilities(double[][] w, double[] b, boolean multinomial, Vector x) {
+        if (!multinomial) {
+            double p = sigmoid(margin(w[0], b[0], x));
+            return new double[] {1.0 - p, p};
+        }
+        double[] z = raw(w, b, true, x);
+        // Softmax after subtracting the largest logit: every exp is at most 1, and the largest term is exactly 1.
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) max = Math.max(max, v);
+        double sum = 0;
+        for (int c = 0; c < z.length; c++) {
+            z[c] = Math.exp(z[c] - max);
+            sum += z[c];
+        }
+        for (int c = 0; c < z.length; c++) z[c] /= sum;
+        return z;
+    }
+
+    /** The class of the largest logit (the first on a tie; a NaN logit never wins). */
+    private static double argmax(double[] z) {
+        int best = 0;
+        for (int c = 1; c < z.length; c++) {
+            if (z[c] > z[best]) best = c;
+        }
+        return best;
+    }
+
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        final double[] c = coefficients.clone();
-        final double b = intercept;
+        final double[][] w = coefficientMatrix();
+        final double[] b = intercepts.clone();
+        final boolean multi = multinomial;
         final double t = getThreshold();
-        UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> {
-            double z = margin(c, b, x);
-            return Vectors.dense(-z, z);
-        }, SQLDataTypes.VectorType());
-        UserDefinedFunction proba = udf((UDF1<Vector, Vector>) x -> {
-            double p = sigmoid(margin(c, b, x));
-            return Vectors.dense(1.0 - p, p);
-        }, SQLDataTypes.VectorType());
-        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> sigmoid(margin(c, b, x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
+        UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> Vectors.dense(raw(w, b, multi, x)), SQLDataTypes.VectorType());
+        UserDefinedFunction proba = udf((UDF1<Vector, Vector>) x -> Vectors.dense(probabilities(w, b, multi, x)), SQLDataTypes.VectorType());
+        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> multi ? argmax(raw(w, b, true, x))
+                : sigmoid(margin(w[0], b[0], x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
         Dataset<Row> out = dataset.toDF();
         if (!getRawPredictionCol().isEmpty()) out = out.withColumn(getRawPredictionCol(), raw.apply(col(getFeaturesCol())));
         return out.withColumn(getProbabilityCol(), proba.apply(col(getFeaturesCol())))
@@ -206,7 +320,7 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     @Override
     public LogregClassificationModel copy(ParamMap extra) {
-        LogregClassificationModel m = new LogregClassificationModel(uid, coefficients, intercept, summary);
+        LogregClassificationModel m = new LogregClassificationModel(uid, coefficients, intercepts, multinomial, summary);
         return copyValues(m, extra).setParent(parent());
     }
 
@@ -227,14 +341,23 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     @Override
     public String toString() {
-        return "LogregClassificationModel(uid=" + uid + ", features=" + coefficients.length + ", intercept=" + intercept + ")";
+        return multinomial
+                ? "LogregClassificationModel(uid=" + uid + ", classes=" + coefficients.length + ", features=" + numFeatures() + ", multinomial)"
+                : "LogregClassificationModel(uid=" + uid + ", features=" + numFeatures() + ", intercept=" + intercepts[0] + ")";
     }
 
+    /** The binary model's data: the only layout before multinomial models, kept so that every saved model loads. */
     private static final StructType DATA_SCHEMA = new StructType()
             .add("intercept", DataTypes.DoubleType, false)
             .add("coefficients", SQLDataTypes.VectorType(), false);
 
-    /** Metadata (params) as Spark's default writer writes it, then (intercept, coefficients) as Parquet. */
+    /** A multinomial model's data, with MLlib's names: K, the K intercepts, the K×n coefficients. */
+    private static final StructType MULTINOMIAL_SCHEMA = new StructType()
+            .add("numClasses", DataTypes.IntegerType, false)
+            .add("interceptVector", SQLDataTypes.VectorType(), false)
+            .add("coefficientMatrix", SQLDataTypes.MatrixType(), false);
+
+    /** Metadata (params) as Spark's default writer writes it, then the coefficients and intercepts as one Parquet row. */
     private static final class Writer extends MLWriter {
         private final LogregClassificationModel model;
 
@@ -245,8 +368,22 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         @Override
         public void saveImpl(String path) {
             DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
-            Row row = RowFactory.create(model.intercept, Vectors.dense(model.coefficients));
-            sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write().parquet(new Path(path, "data").toString());
+            Row row;
+            StructType schema;
+            if (model.multinomial) {
+                int k = model.coefficients.length;
+                int n = model.numFeatures();
+                double[] values = new double[k * n];
+                for (int c = 0; c < k; c++) {
+                    for (int j = 0; j < n; j++) values[c + j * k] = model.coefficients[c][j]; // column-major, as Spark's DenseMatrix
+                }
+                row = RowFactory.create(k, Vectors.dense(model.intercepts), new DenseMatrix(k, n, values));
+                schema = MULTINOMIAL_SCHEMA;
+            } else {
+                row = RowFactory.create(model.intercepts[0], Vectors.dense(model.coefficients[0]));
+                schema = DATA_SCHEMA;
+            }
+            sparkSession().createDataFrame(List.of(row), schema).repartition(1).write().parquet(new Path(path, "data").toString());
         }
     }
 
@@ -254,9 +391,27 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         @Override
         public LogregClassificationModel load(String path) {
             var metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), LogregClassificationModel.class.getName());
-            Row row = sparkSession().read().parquet(new Path(path, "data").toString()).select("intercept", "coefficients").first();
-            Vector c = row.getAs(1);
-            LogregClassificationModel model = new LogregClassificationModel(metadata.uid(), c.toArray(), row.getDouble(0), null);
+            Dataset<Row> data = sparkSession().read().parquet(new Path(path, "data").toString());
+            LogregClassificationModel model;
+            if (Arrays.asList(data.columns()).contains("coefficientMatrix")) {
+                Row row = data.select("numClasses", "interceptVector", "coefficientMatrix").first();
+                Vector b = row.getAs(1);
+                Matrix w = row.getAs(2);
+                int k = row.getInt(0);
+                if (w.numRows() != k || b.size() != k) {
+                    throw new IllegalArgumentException("saved model at " + path + " states " + k + " classes but holds " + w.numRows()
+                            + " coefficient rows and " + b.size() + " intercepts");
+                }
+                double[][] rows = new double[k][w.numCols()];
+                for (int c = 0; c < k; c++) {
+                    for (int j = 0; j < w.numCols(); j++) rows[c][j] = w.apply(c, j);
+                }
+                model = new LogregClassificationModel(metadata.uid(), rows, b.toArray(), true, null);
+            } else {
+                Row row = data.select("intercept", "coefficients").first();
+                Vector c = row.getAs(1);
+                model = new LogregClassificationModel(metadata.uid(), new double[][] {c.toArray()}, new double[] {row.getDouble(0)}, false, null);
+            }
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;
         }

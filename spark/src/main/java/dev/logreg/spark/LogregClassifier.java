@@ -20,20 +20,29 @@ import org.apache.spark.sql.types.StructType;
 import java.util.List;
 
 /**
- * Binary logistic regression for Spark ML pipelines, trained by logreg's engine: every partition is converted once
- * to float32 and bound to the best backend on its executor (GPU where usable, else the ND4J CPU backend), and the
- * driver runs logreg's L-BFGS (smooth penalties) or OWL-QN (L1, elastic net) over the sum of the partitions' data
- * terms, combined with {@code treeAggregate}. The objective is logreg's, exactly:
+ * Logistic regression for Spark ML pipelines, binary or multinomial over K classes, trained by logreg's engine: every
+ * partition is converted once to float32 and bound to the best backend on its executor (GPU where usable, else the
+ * ND4J CPU backend), and the driver runs logreg's L-BFGS (smooth penalties), OWL-QN (L1, elastic net) or Newton over
+ * the sum of the partitions' data terms, combined with {@code treeAggregate}. The objective is logreg's, exactly: for
+ * two classes (binary, one logit)
  * <pre>
  *   J(θ, b) = (1/m) Σᵢ wᵢ ℓ(yᵢ, θ·xᵢ + b) + (λ/m) [α Σ|θⱼ| + ((1−α)/2) Σθⱼ²],    m = Σᵢ wᵢ
  * </pre>
- * Spark MLlib's {@code LogisticRegression} minimizes the same J with {@code regParam = λ/m},
- * {@code elasticNetParam = α}, {@code standardization = false}.
+ * and for K classes (multinomial, one row θ_c and intercept b_c per class, the penalty on every entry of W)
+ * <pre>
+ *   J(W, b) = (1/m) Σᵢ wᵢ [ log Σ_c exp(θ_c·xᵢ + b_c) − (θ_{yᵢ}·xᵢ + b_{yᵢ}) ] + (λ/m) [α Σ|W_cj| + ((1−α)/2) Σ W_cj²]
+ * </pre>
+ * Spark MLlib's {@code LogisticRegression} minimizes the same J (family binomial or multinomial) with
+ * {@code regParam = λ/m}, {@code elasticNetParam = α}, {@code standardization = false}. Both use the symmetric
+ * multinomial parameterisation; the coordinates the penalty leaves free (the intercepts; every coefficient without a
+ * penalty) are centred to sum to zero over the classes, as MLlib and the single-machine engine do.
  *
- * <p>Columns: {@code featuresCol} (a vector, default {@code features}), {@code labelCol} (numeric, values 0 or 1,
- * default {@code label}), optional {@code weightCol} (numeric, ≥ 0). Wrong columns fail with an
- * {@link IllegalArgumentException} before any job runs; labels other than 0/1 are found by one aggregate job before
- * the data are touched otherwise.
+ * <p>Columns: {@code featuresCol} (a vector, default {@code features}), {@code labelCol} (numeric class indices 0 to
+ * K−1, default {@code label}; K from the column's metadata, a {@code NominalAttribute} as {@code StringIndexer} writes
+ * it, else the largest label + 1), optional {@code weightCol} (numeric, ≥ 0). {@code family} chooses the model:
+ * {@code auto} (binary for 2 classes, multinomial for more), {@code binomial} or {@code multinomial}. Wrong columns
+ * fail with an {@link IllegalArgumentException} before any job runs; labels that are not class indices are found by
+ * one aggregate job before the data are touched otherwise, and a class without rows (multinomial) by the binding pass.
  *
  * <p>Persisted with Spark ML's default params writer ({@link #write()}, {@link #load(String)}). Like every Spark
  * {@code Params}, not thread-safe to mutate; {@link #fit} may be called from several threads on an unchanging instance.
@@ -61,6 +70,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     private final BooleanParam precondition;
     private final BooleanParam standardization;
     private final IntParam aggregationDepth;
+    private final Param<String> family;
 
     /** A classifier with a random uid and the default parameters. */
     public LogregClassifier() {
@@ -71,12 +81,14 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public LogregClassifier(String uid) {
         this.uid = uid;
         featuresCol = new Param<>(uid, "featuresCol", "features column: a vector");
-        labelCol = new Param<>(uid, "labelCol", "label column: numeric, 0 or 1");
+        labelCol = new Param<>(uid, "labelCol", "label column: numeric class indices 0 to K-1 (K from its metadata, else the largest label + 1)");
         weightCol = new Param<>(uid, "weightCol", "sample weight column (numeric, >= 0); empty for unit weights");
-        rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column of the model: vector [-z, z] of the logit z; empty for none");
-        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)]");
-        predictionCol = new Param<>(uid, "predictionCol", "output column of the model: 0.0 or 1.0");
-        threshold = new DoubleParam(uid, "threshold", "the model predicts 1 where P(y=1) > threshold", ParamValidators.inRange(0.0, 1.0));
+        rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column of the model: vector [-z, z] of the logit z (binary), or the K"
+                + " logits (multinomial); empty for none");
+        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)], or the K class probabilities");
+        predictionCol = new Param<>(uid, "predictionCol", "output column of the model: the predicted class index, as a double");
+        threshold = new DoubleParam(uid, "threshold", "a binary model predicts 1 where P(y=1) > threshold (a multinomial one: the most probable"
+                + " class)", ParamValidators.inRange(0.0, 1.0));
         penalty = new Param<>(uid, "penalty", "none, l2, l1 or elasticnet", ParamValidators.inArray(List.of("none", "l2", "l1", "elasticnet")));
         lambda = new DoubleParam(uid, "lambda", "penalty strength lambda >= 0; the penalty is (lambda/m)[alpha|theta|_1 + (1-alpha)/2 |theta|^2], m = weight sum", ParamValidators.gtEq(0.0));
         alpha = new DoubleParam(uid, "alpha", "elastic-net l1 ratio in [0, 1] (used with penalty elasticnet)", ParamValidators.inRange(0.0, 1.0));
@@ -94,6 +106,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         standardization = new BooleanParam(uid, "standardization", "penalize the coefficients of standardized features (as MLlib's standardization"
                 + " and glmnet's standardize; population standard deviations); the model keeps the original scales");
         aggregationDepth = new IntParam(uid, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1.0));
+        family = new Param<>(uid, "family", "auto (binomial for 2 classes, multinomial for more), binomial (2 classes, one logit) or multinomial"
+                + " (softmax over K logits, also for 2 classes)", ParamValidators.inArray(List.of("auto", "binomial", "multinomial")));
 
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
@@ -114,6 +128,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         setDefault(precondition, true);
         setDefault(standardization, false);
         setDefault(aggregationDepth, 2);
+        setDefault(family, "auto");
     }
 
     @Override public String uid() { return uid; }
@@ -122,7 +137,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
 
     /** Features column (vector), default {@code features}. */
     public Param<String> featuresCol() { return featuresCol; }
-    /** Label column (numeric, 0 or 1), default {@code label}. */
+    /** Label column (numeric class indices 0 to K−1), default {@code label}. */
     public Param<String> labelCol() { return labelCol; }
     /** Sample-weight column, default empty (unit weights). */
     public Param<String> weightCol() { return weightCol; }
@@ -158,6 +173,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public BooleanParam standardization() { return standardization; }
     /** treeAggregate depth, default 2. */
     public IntParam aggregationDepth() { return aggregationDepth; }
+    /** Model family: auto (default: binomial for 2 classes, multinomial for more), binomial, multinomial. */
+    public Param<String> family() { return family; }
 
     /** The value of {@link #featuresCol()} (set or default). */
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
@@ -197,6 +214,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public boolean getStandardization() { return (Boolean) getOrDefault(standardization); }
     /** The value of {@link #aggregationDepth()} (set or default). */
     public int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth); }
+    /** The value of {@link #family()} (set or default). */
+    public String getFamily() { return getOrDefault(family); }
 
     /** Sets {@link #featuresCol()}; returns this. */
     public LogregClassifier setFeaturesCol(String v) { set(featuresCol, v); return this; }
@@ -236,6 +255,8 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public LogregClassifier setStandardization(boolean v) { set(standardization, v); return this; }
     /** Sets {@link #aggregationDepth()}; returns this. */
     public LogregClassifier setAggregationDepth(int v) { set(aggregationDepth, v); return this; }
+    /** Sets {@link #family()}; returns this. */
+    public LogregClassifier setFamily(String v) { set(family, v); return this; }
 
     /** The penalty these parameters describe. */
     public Penalty penaltyValue() {
@@ -246,8 +267,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
      * Trains on {@code dataset}. Binds every partition on its executor, runs the optimizer on the driver, and closes
      * every bound partition before returning (also on failure).
      *
-     * @throws IllegalArgumentException on a missing or mistyped column, labels other than 0/1, negative weights,
-     *                                  one class only (with an intercept), or parameters that do not fit together
+     * @throws IllegalArgumentException on a missing or mistyped column, labels that are not class indices, negative
+     *                                  weights, one class only (binary, with an intercept), a class without rows
+     *                                  (multinomial), or parameters that do not fit together
      */
     @Override
     public LogregClassificationModel fit(Dataset<?> dataset) {
@@ -258,9 +280,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         if (choice != null) BackendFactory.discover(LogregClassifier.class.getClassLoader()).resolve(choice, "param backend");
         DistributedTrainer.Settings s = new DistributedTrainer.Settings(getFeaturesCol(), getLabelCol(), getWeightCol(), penaltyValue(),
                 getFitIntercept(), getOptimizer(), new StoppingCriteria(getMaxIter(), getGradientTol(), getTol(), null), getPrecondition(),
-                choice, getAggregationDepth(), getStandardization());
+                choice, getAggregationDepth(), getStandardization(), getFamily());
         DistributedTrainer.Result r = DistributedTrainer.fit(dataset, s);
-        LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercept(), r.summary());
+        LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercepts(), r.multinomial(), r.summary());
         return copyValues(model, copyValues$default$2()).setParent(this);
     }
 

@@ -1,6 +1,7 @@
 package dev.logreg.spark;
 
 import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.DataTerm;
@@ -39,6 +40,18 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PartitionRegistry {
     private PartitionRegistry() {}
 
+    /**
+     * What every task of one fit needs to bind a partition where it is not bound yet, as plain serializable values (the
+     * loss as its kind: enums serialize, a Loss need not).
+     *
+     * @param runId    the fit's random id, the key of its entries
+     * @param weighted whether the rows carry a weight column
+     * @param choice   the executors' backend name, or {@code null} for the backend factory's own choice
+     * @param loss     {@link Loss.Kind#LOG} (binary, one output) or {@link Loss.Kind#MULTINOMIAL} (K outputs)
+     * @param classes  K: the labels are class indices 0..K−1 (2 for binary data)
+     */
+    record Spec(String runId, boolean weighted, String choice, Loss.Kind loss, int classes) implements java.io.Serializable {}
+
     private static final Map<String, Map<Integer, Bound>> RUNS = new ConcurrentHashMap<>();
     /** Partitions converted and bound in this JVM since it started: lets tests check that each is converted once. */
     private static final java.util.concurrent.atomic.AtomicLong CONVERSIONS = new java.util.concurrent.atomic.AtomicLong();
@@ -51,19 +64,19 @@ final class PartitionRegistry {
         final double weightSum;
         final PartitionSummary summary;
         /**
-         * Per row of the term (bound in the partition's own order): +1 for label 1, −1 for label 0, 0 for weight 0.
-         * What the separability check needs that a {@link DataTerm} does not expose; one byte per row, beside the
-         * 4n bytes of its features.
+         * Per row of the term (bound in the partition's own order): its class index, or −1 for weight 0. What the
+         * separability check needs that a {@link DataTerm} does not expose; four bytes per row, beside the 4n bytes
+         * of its features.
          */
-        final byte[] sides;
+        final int[] classOf;
 
-        Bound(Backend backend, DataTerm term, PartitionSummary summary, byte[] sides) {
+        Bound(Backend backend, DataTerm term, PartitionSummary summary, int[] classOf) {
             this.backend = backend;
             this.term = term;
             this.rows = term.rows();
             this.weightSum = summary.weightSum;
             this.summary = summary;
-            this.sides = sides;
+            this.classOf = classOf;
         }
 
         synchronized void close() {
@@ -92,9 +105,11 @@ final class PartitionRegistry {
         final String backend;
         /** Whether the bound term computes the Hessian (Newton's method needs every partition's). */
         final boolean hessian;
+        /** Rows per class (all rows, whatever their weight), length K; null where empty. */
+        final long[] classCounts;
 
         PartitionSummary(int partition, long rows, int features, double weightSum, double[] mean, double[] m2, double[] sq, String backend,
-                         boolean hessian) {
+                         boolean hessian, long[] classCounts) {
             this.partition = partition;
             this.rows = rows;
             this.features = features;
@@ -104,14 +119,20 @@ final class PartitionRegistry {
             this.sq = sq;
             this.backend = backend;
             this.hessian = hessian;
+            this.classCounts = classCounts;
         }
     }
 
-    /** Binds (or finds) partition {@code partition} of run {@code runId} from {@code rows}; returns its summary. */
-    static PartitionSummary bind(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss) {
-        Bound b = find(runId, partition);
-        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
-        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)", true) : b.summary;
+    /** Binds (or finds) partition {@code partition} of the run {@code spec} names from {@code rows}; returns its summary. */
+    static PartitionSummary bind(Spec spec, int partition, Iterator<Row> rows) {
+        Bound b = bound(spec, partition, rows);
+        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)", true, null) : b.summary;
+    }
+
+    /** The partition's entry, created from {@code rows} where this JVM holds none; null for an empty partition. */
+    private static Bound bound(Spec spec, int partition, Iterator<Row> rows) {
+        Bound b = find(spec.runId(), partition);
+        return b != null ? b : create(spec, partition, rows);
     }
 
     private static Bound find(String runId, int partition) {
@@ -119,8 +140,8 @@ final class PartitionRegistry {
         return run == null ? null : run.get(partition);
     }
 
-    private static Bound create(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss) {
-        Dataset data = convert(rows, weighted);
+    private static Bound create(Spec spec, int partition, Iterator<Row> rows) {
+        Dataset data = convert(rows, spec.weighted(), spec.classes());
         if (data == null) return null;
         CONVERSIONS.incrementAndGet();
         ColumnStatistics stats = ColumnStatistics.of(data);
@@ -135,20 +156,34 @@ final class PartitionRegistry {
             m2[j] = m * std[j] * std[j];
             sq[j] = m * rms[j] * rms[j];
         }
-        byte[] sides = sides(data);
-        Backend backend = BackendFactory.discover(PartitionRegistry.class.getClassLoader()).openByName(choice, taskOptions());
+        int[] classOf = classOf(data);
+        BackendFactory factory = BackendFactory.discover(PartitionRegistry.class.getClassLoader());
+        Backend backend = factory.openByName(spec.choice(), taskOptions());
         DataTerm term;
         try {
-            term = backend.bind(data, Loss.of(loss));
+            term = backend.bind(data, Loss.of(spec.loss()));
+        } catch (IllegalArgumentException e) {
+            backend.close();
+            // As the single-machine LogisticRegression.fit: until every backend has a softmax pass, a backend chosen
+            // automatically that refuses the multinomial loss gives way to the reference backend (the summary's
+            // backends say which ran). An explicit choice is the user's and fails with the backend's own message.
+            if (spec.loss() != Loss.Kind.MULTINOMIAL || !factory.resolve(spec.choice()).getKey().equals(BackendChoice.AUTO.id())) throw e;
+            backend = factory.openByName(BackendChoice.REFERENCE.id(), taskOptions());
+            try {
+                term = backend.bind(data, Loss.of(spec.loss()));
+            } catch (RuntimeException | Error e2) {
+                backend.close();
+                throw e2;
+            }
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;
         }
         // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
         PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
-                backend.description(), term.supportsHessian());
-        Bound fresh = new Bound(backend, term, summary, sides);
-        Bound raced = RUNS.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
+                backend.description(), term.supportsHessian(), data.labelCounts());
+        Bound fresh = new Bound(backend, term, summary, classOf);
+        Bound raced = RUNS.computeIfAbsent(spec.runId(), k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
         if (raced != null) {
             // A speculative copy of this task bound the same partition first: keep one.
             fresh.close();
@@ -157,17 +192,15 @@ final class PartitionRegistry {
         return fresh;
     }
 
-    /** Each row's side, as {@link Bound#sides}: the sign its margin must have, or 0 where its weight is 0. */
-    private static byte[] sides(Dataset data) {
+    /** Each row's class, as {@link Bound#classOf}: its label, or −1 where its weight is 0. */
+    private static int[] classOf(Dataset data) {
         if (data.rows() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a partition has " + data.rows() + " rows, expected at most " + (Integer.MAX_VALUE - 8)
                     + "; repartition the DataFrame into more partitions");
         }
-        byte[] sides = new byte[(int) data.rows()];
-        for (int i = 0; i < sides.length; i++) {
-            if (data.weight(i) != 0f) sides[i] = data.label(i) == 1f ? (byte) 1 : (byte) -1;
-        }
-        return sides;
+        int[] classOf = new int[(int) data.rows()];
+        for (int i = 0; i < classOf.length; i++) classOf[i] = data.weight(i) != 0f ? (int) data.label(i) : -1;
+        return classOf;
     }
 
     /**
@@ -190,10 +223,11 @@ final class PartitionRegistry {
     }
 
     /**
-     * Rows (features vector, label, [weight]) to a float32 dataset; null where there are none. Labels were checked
-     * on the driver; the dataset's own validation (finite values, equal widths) reports anything else.
+     * Rows (features vector, label, [weight]) to a float32 dataset of {@code classes} classes; null where there are
+     * none. Labels were checked on the driver; the dataset's own validation (finite values, equal widths, class
+     * indices) reports anything else.
      */
-    static Dataset convert(Iterator<Row> rows, boolean weighted) {
+    static Dataset convert(Iterator<Row> rows, boolean weighted, int classes) {
         Dataset.Builder builder = null;
         float[] buf = null;
         while (rows.hasNext()) {
@@ -202,7 +236,7 @@ final class PartitionRegistry {
             if (v == null) throw new IllegalArgumentException("a row has a null features vector; drop or impute it first");
             int n = v.size();
             if (builder == null) {
-                builder = Dataset.builder(n);
+                builder = Dataset.builder(n).classes(classes);
                 buf = new float[n];
             }
             if (n != buf.length) {
@@ -230,14 +264,13 @@ final class PartitionRegistry {
     }
 
     /**
-     * Σwᵢℓᵢ over partition {@code partition} (and Σwᵢ ∂ℓᵢ/∂(θ, b), n+1 values, where {@code gradient}): the data
-     * term's weighted mean times the partition's weight sum. Returns {@code [value, gradient...]} ({@code [value]}
-     * alone without gradient); zeros for an empty partition.
+     * Σwᵢℓᵢ over partition {@code partition} (and its gradient, Σwᵢ ∂ℓᵢ/∂params, as many values as {@code params}
+     * in the layout of the term's {@link dev.logreg.backend.ParamShape}, where {@code gradient}): the data term's
+     * weighted mean times the partition's weight sum. Returns {@code [value, gradient...]} ({@code [value]} alone
+     * without gradient); zeros for an empty partition.
      */
-    static double[] evaluate(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss,
-                             double[] params, boolean gradient) {
-        Bound b = find(runId, partition);
-        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+    static double[] evaluate(Spec spec, int partition, Iterator<Row> rows, double[] params, boolean gradient) {
+        Bound b = bound(spec, partition, rows);
         double[] out = new double[gradient ? params.length + 1 : 1];
         if (b == null || b.weightSum == 0) return out;
         synchronized (b) {
@@ -253,15 +286,14 @@ final class PartitionRegistry {
     }
 
     /**
-     * Σwᵢ ℓ''ᵢ x̃ᵢx̃ᵢᵀ over partition {@code partition}, x̃ = (x, 1): the term's Hessian (a weighted mean) times the
-     * partition's weight sum, (n+1)² values row-major; zeros for an empty partition.
+     * The term's Hessian (a weighted mean; for one output Σwᵢ ℓ''ᵢ x̃ᵢx̃ᵢᵀ / Σwᵢ, x̃ = (x, 1)) times the partition's
+     * weight sum, d² values row-major for d = {@code params.length}; zeros for an empty partition.
      *
      * @throws IllegalStateException where the partition's backend computes no Hessian (the driver checks every
      *                               partition's {@link PartitionSummary#hessian} before Newton starts)
      */
-    static double[] hessian(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss, double[] params) {
-        Bound b = find(runId, partition);
-        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+    static double[] hessian(Spec spec, int partition, Iterator<Row> rows, double[] params) {
+        Bound b = bound(spec, partition, rows);
         double[] out = new double[params.length * params.length];
         if (b == null || b.weightSum == 0) return out;
         synchronized (b) {
@@ -274,31 +306,42 @@ final class PartitionRegistry {
         return out;
     }
 
-    /** Rows whose margins one {@link DataTerm#margins} call of the separability check fetches (a 512 KiB buffer). */
+    /** Logits one {@link DataTerm#margins} call of the separability check fetches at most (a 512 KiB buffer). */
     private static final int MARGIN_CHUNK = 1 << 16;
 
     /**
-     * Whether the model {@code params} (θ, then b; b = 0 for a model without intercept) puts every row of partition
-     * {@code partition} with a non-zero weight strictly on its label's side: zᵢ &gt; 0 where yᵢ = 1, zᵢ &lt; 0 where
-     * yᵢ = 0 (a NaN margin is on neither side). The rule of the single-machine {@code Trainer}'s separability check,
-     * with the margins computed by the partition's bound data term. True for an empty partition and for one whose
-     * rows all have weight 0. Stops at the first row on the wrong side.
+     * Whether the model {@code params} (in the layout of the term's shape; intercepts 0 for a model without
+     * intercept) puts every row of partition {@code partition} with a non-zero weight strictly on its label's side:
+     * for one output zᵢ &gt; 0 where yᵢ = 1 and zᵢ &lt; 0 where yᵢ = 0; for K outputs the logit of the row's class
+     * strictly above every other class's (a NaN logit is on no side). The rules of the single-machine
+     * {@code Trainer}'s separability checks, with the logits computed by the partition's bound data term. True for an
+     * empty partition and for one whose rows all have weight 0. Stops at the first row on the wrong side.
      */
-    static boolean separates(String runId, int partition, Iterator<Row> rows, boolean weighted, String choice, Loss.Kind loss,
-                             double[] params) {
-        Bound b = find(runId, partition);
-        if (b == null) b = create(runId, partition, rows, weighted, choice, loss);
+    static boolean separates(Spec spec, int partition, Iterator<Row> rows, double[] params) {
+        Bound b = bound(spec, partition, rows);
         if (b == null || b.weightSum == 0) return true;
-        double[] z = new double[(int) Math.min(MARGIN_CHUNK, b.rows)];
+        int k = b.term.shape().outputs();
+        int chunkRows = (int) Math.min(Math.max(1, MARGIN_CHUNK / k), b.rows);
+        double[] z = new double[chunkRows * k];
         synchronized (b) {
-            for (long from = 0; from < b.rows; from += z.length) {
-                long to = Math.min(b.rows, from + z.length);
+            for (long from = 0; from < b.rows; from += chunkRows) {
+                long to = Math.min(b.rows, from + chunkRows);
                 b.term.margins(from, to, params, z);
                 for (int i = 0; i < to - from; i++) {
-                    byte side = b.sides[(int) from + i];
-                    if (side != 0 && !(side * z[i] > 0)) return false;
+                    int y = b.classOf[(int) from + i];
+                    if (y >= 0 && !onItsSide(z, i * k, k, y)) return false;
                 }
             }
+        }
+        return true;
+    }
+
+    /** Whether the logits {@code z[at .. at+k-1]} of a row of class {@code y} put it strictly on its side. */
+    private static boolean onItsSide(double[] z, int at, int k, int y) {
+        if (k == 1) return (y == 1 ? z[at] : -z[at]) > 0;
+        double own = z[at + y];
+        for (int c = 0; c < k; c++) {
+            if (c != y && !(own > z[at + c])) return false;
         }
         return true;
     }

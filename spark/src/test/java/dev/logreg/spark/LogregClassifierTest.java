@@ -381,7 +381,7 @@ class LogregClassifierTest {
             assertTrue(info != null, "job " + job + " of the fit is not in the status store");
             for (int stage : info.stageIds()) {
                 SparkStageInfo st = tracker.getStageInfo(stage);
-                if (st != null && DistributedObjective.SEPARABILITY_CALL_SITE.equals(st.name())) count++;
+                if (st != null && DistributedDataTerm.SEPARABILITY_CALL_SITE.equals(st.name())) count++;
             }
         }
         return new CountedFit(model, count);
@@ -472,10 +472,10 @@ class LogregClassifierTest {
         assertRejectedWithoutJobs(() -> new LogregClassifier().setOptimizer("lbfgs").setPenalty("l1").setLambda(1).fit(df), "owlqn");
         // The backend is any provider's name, checked on the driver before any job.
         assertRejectedWithoutJobs(() -> new LogregClassifier().setBackend("quantum").fit(df), "backend 'quantum' from param backend");
-        // Labels other than 0/1: one aggregate job finds them, before any partition is bound.
+        // Labels that are not class indices: one aggregate job finds them, before any partition is bound.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new LogregClassifier().fit(df.withColumn("label", functions.col("label").multiply(2.0))));
-        assertTrue(e.getMessage().contains("other than 0 or 1") && e.getMessage().contains("2.0"), e.getMessage());
+                () -> new LogregClassifier().fit(df.withColumn("label", functions.col("label").multiply(-2.0))));
+        assertTrue(e.getMessage().contains("not a class index") && e.getMessage().contains("-2.0"), e.getMessage());
         IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
                 () -> new LogregClassifier().fit(df.withColumn("label", functions.lit(1.0))));
         assertTrue(one.getMessage().contains("both classes"), one.getMessage());
