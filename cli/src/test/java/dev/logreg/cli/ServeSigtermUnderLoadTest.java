@@ -57,7 +57,7 @@ class ServeSigtermUnderLoadTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
 
         try (ServeProcess serve = ServeProcess.start(model, dir, "--threads", "2", "--max-request-bytes", "16384",
-                "--header-timeout-ms", "500", "--body-timeout-ms", "500", "--drain-seconds", "2")) {
+                "--header-timeout-ms", "2000", "--body-timeout-ms", "2000", "--drain-seconds", "2")) {
             URI predict = URI.create("http://127.0.0.1:" + serve.port + "/predict");
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> workers = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.logreg.server;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.server.internal.HttpConnection;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A sweep every quarter of the timeout (10 ms to 500 ms) looks at every open connection: a request's start is
  * noticed at the first sweep after its first byte, so a connection is closed between {@code timeout} and
- * {@code timeout} plus two sweeps after its request began. Nothing is answered:
+ * {@code timeout} plus two sweeps after its request began, unless its headers are complete by then (the request is
+ * only waiting for a thread). Nothing is answered:
  * without complete headers there is no request to answer. Thread-safe; one per server.
  */
 final class HeaderTimeouts implements Connection.Listener {
@@ -86,6 +88,9 @@ final class HeaderTimeouts implements Connection.Listener {
             if (s.startedNanos == 0) {
                 if (c.getBytesIn() > s.bytesAtIdle) s.startedNanos = now;
             } else if (now - s.startedNanos > timeoutNanos) {
+                // Headers complete, the request waiting for a free thread (a busy server): not a slow client. The
+                // parser is Jetty's internal HttpConnection's; where the connection is of another kind, time alone decides.
+                if (c instanceof HttpConnection h && !h.getParser().inHeaderState()) continue;
                 open.remove(c);
                 c.getEndPoint().close();
             }
