@@ -2,7 +2,8 @@
  * emulate_test.cpp - runs every logreg kernel on the CPU under simt.h (one host thread per CUDA thread) and checks
  * its sums against plain host loops: the fused and value-only passes of every layout (each narrow variant, the wide
  * shared-memory and global-accumulator paths), the two-pass path, the cuBLAS residual step, margins, weight and read
- * sums, the Hessian's curvature and tile kernels, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
+ * sums, the Hessian's curvature and tile kernels, the ordered reduction, and the softmax kernels (small-K and tiled
+ * layouts, value-only twins, K margins, against long double sums); several grid sizes, row ranges, weights. Also checks that two runs are
  * bit-identical, all of it under two thread schedules (first to last, last to first). This verifies indexing,
  * partitions, reductions and barriers without a GPU (the arithmetic is the host's).
  * Build: g++ -std=c++17 -O1 emulate_test.cpp. Exit status 0 when every check passes.
