@@ -10,3 +10,4 @@
 #include "blas.cu"
 #include "aux.cu"
 #include "hessian.cu"
+#include "softmax.cu"

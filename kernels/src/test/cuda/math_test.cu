@@ -13,6 +13,11 @@
  *   lr_loss_and_derivative bit-identical to the separate functions
  *   d2l/dz2 (lr_second_derivative), y in {0, 1}, z in [-700, 700]: log loss <= 8 ulps; squared error within
  *   16 ulps of the sum of its two terms' magnitudes (s^2 + |(sigma - y) s (q - p)|: the terms cancel where it changes sign)
+ *   softmax (softmax_math.cuh), K in {2, 3, 10, 16}, logits spread over [-S, S] for S in {1, 30, 700, 1e4}, every y:
+ *     loss within 16 ulps of max(|l|, 1) (log s has an absolute error of an ulp of s >= 1), p_c - [c = y] within
+ *     32 (1 + |z_c - z_max|) ulps relative for c != y (floor DBL_MIN; the rounding of the argument z_c - z_max, an
+ *     ulp of it, is an error of that many ulps in its exp), within 32 ulps of 1 for c = y; lr_softmax_loss bit-identical to
+ *     the loss of lr_softmax_loss_and_derivative
  * Values below DBL_MIN (2.2e-308) count with an absolute floor of DBL_MIN: they underflow in double.
  * Exit status 0 when every check passes, 1 otherwise; one line per check on stdout.
  * Launch shape: none (host program). Deterministic: yes (a fixed grid of z values).
@@ -20,9 +25,12 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include "../../main/cuda/logreg_math.cuh"
+#include "../../main/cuda/softmax_math.cuh"
 
 typedef long double ld;
+#define LR_SOFTMAX_SMALL_K_TEST 16
 
 static ld ref_sigmoid(ld z) { return 1.0L / (1.0L + expl(-z)); }
 static ld ref_log_loss(ld y, ld z) {
@@ -149,6 +157,48 @@ int main() {
     combo.report();
     d2log.report();
     d2mse.report();
+    {
+        Worst sl{"softmax loss [ulps of max(|l|, 1)]", 16};
+        Worst sd{"softmax p_c, c != y [ulps / (1 + |z_c - z_max|)]", 32};
+        Worst sdy{"softmax p_y - 1 [ulps of 1]", 32};
+        long mismatched = 0;
+        unsigned long long state = 88172645463325252ULL;
+        for (int k : {2, 3, 10, 16}) {
+            for (double spread : {1.0, 30.0, 700.0, 1e4}) {
+                for (int trial = 0; trial < 200; trial++) {
+                    double z[LR_SOFTMAX_SMALL_K_TEST] = {0};
+                    for (int c = 0; c < k; c++) {
+                        state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+                        z[c] = spread * (2.0 * (double)(state >> 11) / 9007199254740992.0 - 1.0);
+                    }
+                    for (int y = 0; y < k; y++) {
+                        ld m = z[0];
+                        for (int c = 1; c < k; c++) m = fmaxl(m, (ld)z[c]);
+                        ld e = 0;
+                        for (int c = 0; c < k; c++) e += expl((ld)z[c] - m);
+                        const ld want = (m - z[y]) + logl(e);
+                        double d[LR_SOFTMAX_SMALL_K_TEST];
+                        for (int c = 0; c < LR_SOFTMAX_SMALL_K_TEST; c++) d[c] = z[c];
+                        const double got = lr_softmax_loss_and_derivative<LR_SOFTMAX_SMALL_K_TEST>(k, y, d);
+                        const double alone = lr_softmax_loss<LR_SOFTMAX_SMALL_K_TEST>(k, y, z);
+                        if (std::memcmp(&got, &alone, sizeof got) != 0) mismatched++;
+                        sl.see(rel_ulps(got, want, 1.0L), y, z[0], got, want);
+                        for (int c = 0; c < k; c++) {
+                            const ld pc = expl((ld)z[c] - m) / e;
+                            if (c == y) sdy.see(rel_ulps(d[c], pc - 1.0L, 1.0L), y, z[c], d[c], pc - 1.0L);
+                            else sd.see(rel_ulps(d[c], pc, (ld)DBL_MIN) / (1.0 + fabs(z[c] - (double)m)), y, z[c], d[c], pc);
+                        }
+                    }
+                }
+            }
+        }
+        sl.report();
+        sd.report();
+        sdy.report();
+        if (mismatched) failures++;
+        printf("%s lr_softmax_loss bit-identical to lr_softmax_loss_and_derivative's loss (%ld mismatches)\n",
+               mismatched ? "FAIL" : "PASS", mismatched);
+    }
     // Spot checks of the tails, printed for the record.
     printf("INFO sigma(-700) = %.17g, sigma(700) = %.17g, l(1, -1e4) = %.17g, l(0, 1e4) = %.17g\n",
            lr_sigmoid(-700.0), lr_sigmoid(700.0), lr_log_loss(1.0, -1e4), lr_log_loss(0.0, 1e4));

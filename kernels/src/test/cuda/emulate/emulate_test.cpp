@@ -2,7 +2,8 @@
  * emulate_test.cpp - runs every logreg kernel on the CPU under simt.h (one host thread per CUDA thread) and checks
  * its sums against plain host loops: the fused and value-only passes of every layout (each narrow variant, the wide
  * shared-memory and global-accumulator paths), the two-pass path, the cuBLAS residual step, margins, weight and read
- * sums, the Hessian's curvature and tile kernels, and the ordered reduction; several grid sizes, row ranges, weights. Also checks that two runs are
+ * sums, the Hessian's curvature and tile kernels, the ordered reduction, and the softmax kernels (small-K and tiled
+ * layouts, value-only twins, K margins, against long double sums); several grid sizes, row ranges, weights. Also checks that two runs are
  * bit-identical, all of it under two thread schedules (first to last, last to first). This verifies indexing,
  * partitions, reductions and barriers without a GPU (the arithmetic is the host's).
  * Build: g++ -std=c++17 -O1 emulate_test.cpp. Exit status 0 when every check passes.
@@ -357,12 +358,118 @@ static void all_checks() {
     }
 }
 
+/* Host sums of the softmax data term over [from, to), long double: slot 0 loss, 1 weight, 2 + c (n + 1) + j gradient. */
+static std::vector<long double> softmax_host_sums(const Data &d, int k, const std::vector<double> &p, long long from, long long to) {
+    const int n = d.n, stride = n + 1;
+    std::vector<long double> s(2 + (size_t)k * stride, 0.0L), z(k);
+    for (long long i = from; i < to; i++) {
+        long double m = -INFINITY;
+        for (int c = 0; c < k; c++) {
+            long double a = p[c * stride + n];
+            for (int j = 0; j < n; j++) a += (long double)p[c * stride + j] * d.x[i * n + j];
+            z[c] = a;
+            m = std::max(m, a);
+        }
+        long double e = 0;
+        for (int c = 0; c < k; c++) e += expl(z[c] - m);
+        const int y = (int)d.y[i];
+        const long double w = d.w[i];
+        s[0] += w * ((m - z[y]) + logl(e));
+        s[1] += w;
+        for (int c = 0; c < k; c++) {
+            const long double r = w * (expl(z[c] - m) / e - (c == y ? 1.0L : 0.0L));
+            for (int j = 0; j < n; j++) s[2 + c * stride + j] += r * d.x[i * n + j];
+            s[2 + c * stride + n] += r;
+        }
+    }
+    return s;
+}
+
+/*
+ * The softmax kernels (softmax.cu): the small-K layout (8 warps and 3, a block that is not a power of two) and the
+ * tiled one, fused and value-only, margins; K across the small bound (3, 10, 16; the tiled layout also 17, 40, 100),
+ * widths inside one lane's columns and past them, row ranges with a short last tile, weights; a second run
+ * bit-identical.
+ */
+static void softmax_checks() {
+    for (int n : {5, 33, 128, 300}) {
+        for (int k : {3, 10, 16, 17, 40, 100}) {
+            if (n == 300 && k > 17) continue;  // the tiled layout's width is covered; keep the emulation short
+            Data d = make(203, n, true, 31u * n + k);
+            std::mt19937_64 g(7u * n + k);
+            std::uniform_real_distribution<double> u(-1.0, 1.0);
+            for (long long i = 0; i < d.m; i++) d.y[i] = (float)(g() % k);
+            const int stride = n + 1;
+            const int slots = k * stride;
+            std::vector<double> p(slots);
+            for (auto &v : p) v = 2 * u(g) / std::sqrt((double)n);
+            const long long ranges[][2] = {{0, d.m}, {17, 190}};
+            for (auto &r : ranges) {
+                const std::vector<long double> want = softmax_host_sums(d, k, p, r[0], r[1]);
+                const std::string tag = "softmax n=" + std::to_string(n) + " K=" + std::to_string(k) + " rows [" + std::to_string(r[0]) +
+                                        "," + std::to_string(r[1]) + ")";
+                const unsigned grid = 3;
+                const int width = 2 + slots;
+                if (k <= LR_SOFTMAX_SMALL_K && n <= LR_SOFTMAX_SMALL_COLS) {
+                    for (int warps : {8, 3}) {
+                        const size_t smem = 8 * ((size_t)slots * (1 + warps) + 2 * warps);
+                        std::vector<double> a((size_t)grid * width, std::nan("")), b(a.size(), std::nan(""));
+                        simt_launch(grid, 32 * warps, smem, [&] { logreg_softmax_fused(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), a.data()); });
+                        const std::string t = "small fused " + tag + " warps " + std::to_string(warps);
+                        compare(reduce(a, grid, width), want, width, t);
+                        simt_launch(grid, 32 * warps, smem, [&] { logreg_softmax_fused(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), b.data()); });
+                        expect(std::memcmp(a.data(), b.data(), 8 * a.size()) == 0, "bit-identical " + t);
+                        std::vector<double> v((size_t)grid * 2, std::nan(""));
+                        simt_launch(grid, 32 * warps, 8 * ((size_t)slots + 2 * warps), [&] {
+                            logreg_softmax_value(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), v.data());
+                        });
+                        compare(reduce(v, grid, 2), want, 2, "small value " + tag + " warps " + std::to_string(warps));
+                    }
+                }
+                {
+                    const size_t smem = 4 * (size_t)LR_SOFTMAX_TILE_ROWS * n;
+                    std::vector<double> zbuf((size_t)grid * LR_SOFTMAX_TILE_ROWS * k, std::nan(""));
+                    std::vector<double> a((size_t)grid * width, std::nan("")), b(a.size(), std::nan(""));
+                    simt_launch(grid, LR_SOFTMAX_TILE_THREADS, smem, [&] {
+                        logreg_softmax_tiled_fused(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), zbuf.data(), a.data());
+                    });
+                    compare(reduce(a, grid, width), want, width, "tiled fused " + tag);
+                    simt_launch(grid, LR_SOFTMAX_TILE_THREADS, smem, [&] {
+                        logreg_softmax_tiled_fused(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), zbuf.data(), b.data());
+                    });
+                    expect(std::memcmp(a.data(), b.data(), 8 * a.size()) == 0, "bit-identical tiled fused " + tag);
+                    std::vector<double> v((size_t)grid * 2, std::nan(""));
+                    simt_launch(grid, LR_SOFTMAX_TILE_THREADS, smem, [&] {
+                        logreg_softmax_tiled_value(d.x.data(), d.y.data(), d.w.data(), r[0], r[1], n, k, p.data(), zbuf.data(), v.data());
+                    });
+                    compare(reduce(v, grid, 2), want, 2, "tiled value " + tag);
+                }
+                {
+                    std::vector<double> z((size_t)(r[1] - r[0]) * k, std::nan(""));
+                    simt_launch(grid, 256, 0, [&] { logreg_softmax_margins(d.x.data(), r[0], r[1], n, k, p.data(), z.data()); });
+                    bool ok = true;
+                    for (long long i = r[0]; i < r[1] && ok; i++) {
+                        for (int c = 0; c < k && ok; c++) {
+                            long double zz = p[c * stride + n];
+                            for (int j = 0; j < n; j++) zz += (long double)p[c * stride + j] * d.x[i * n + j];
+                            ok = fabsl(z[(i - r[0]) * k + c] - zz) <= 1e-12L * (1 + fabsl(zz));
+                        }
+                    }
+                    expect(ok, "softmax margins " + tag);
+                }
+            }
+        }
+    }
+}
+
 int main() {
     // Every check twice: threads scheduled first to last, then last to first between barriers; a missing barrier
     // (a read of another thread's write that the kernel does not order) fails under one of the two.
     all_checks();
+    softmax_checks();
     simt_reverse_order = true;
     all_checks();
+    softmax_checks();
     printf("%s: %d of %d emulated kernel checks failed (both thread orders)\n", failures ? "FAILED" : "OK", failures, checks);
     return failures ? 1 : 0;
 }

@@ -127,6 +127,8 @@ inline double simt_exchange(double v, int src_lane) {
 }
 inline double __shfl_xor_sync(unsigned, double v, int off) { return simt_exchange(v, (threadIdx.x & 31) ^ off); }
 inline double __shfl_sync(unsigned, double v, int src) { return simt_exchange(v, src); }
+/* A warp's barrier: orders the lanes' shared and global memory accesses, as __syncwarp does on the device. */
+inline void __syncwarp(unsigned = 0xffffffffu) { simt_wait(simt_warp_barriers[threadIdx.x >> 5]); }
 
 inline void simt_entry() {
     simt_body(simt_arg);

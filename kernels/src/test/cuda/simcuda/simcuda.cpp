@@ -280,6 +280,9 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_tp_xtr, 1024), SIMCUDA_KERNEL(logreg_blas_residual, 256),
     SIMCUDA_KERNEL(logreg_weight_sum, 256), SIMCUDA_KERNEL(logreg_read_sum, 256),
     SIMCUDA_KERNEL(logreg_curvature, 1024), SIMCUDA_KERNEL(logreg_hessian_tiles, 256),
+    SIMCUDA_KERNEL(logreg_softmax_fused, 256), SIMCUDA_KERNEL(logreg_softmax_value, 256),
+    SIMCUDA_KERNEL(logreg_softmax_tiled_fused, LR_SOFTMAX_TILE_THREADS),
+    SIMCUDA_KERNEL(logreg_softmax_tiled_value, LR_SOFTMAX_TILE_THREADS), SIMCUDA_KERNEL(logreg_softmax_margins, 1024),
 };
 
 bool imageHasEntry(const Module &m, const char *name) {

@@ -5,6 +5,7 @@ import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BackendUnavailableException;
 import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
 import dev.logreg.kernels.KernelResources;
 import dev.logreg.loss.Loss;
@@ -63,7 +64,7 @@ public final class CudaBackend implements Backend {
     private final int deviceIndex;
     private final CudaOptions options;
     private final Allocations allocations = new Allocations();
-    private final List<CudaDataTerm> terms = new ArrayList<>();
+    private final List<DataTerm> terms = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** The dynamic shared memory each kernel is allowed so far (past the 48 KiB default); only ever raised. */
     private final Map<String, Integer> sharedMemoryAllowed = new HashMap<>();
@@ -281,25 +282,59 @@ public final class CudaBackend implements Backend {
 
     /** Binds {@code data} in its own row order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes. */
     @Override
-    public CudaDataTerm bind(Dataset data, Loss loss) {
+    public DataTerm bind(Dataset data, Loss loss) {
         return bind(data, loss, BindOptions.DEFAULT);
     }
 
     /**
      * Uploads {@code data} (float32, through pinned memory in 32 MiB chunks; rows permuted where {@code bindOptions}
-     * asks) and allocates the evaluation workspaces. Caller closes the result (or the backend).
+     * asks) and allocates the evaluation workspaces. Caller closes the result (or the backend). A binary loss gives
+     * a {@link CudaDataTerm} (as {@link #bindBinary} does); the multinomial loss over K classes a
+     * {@link CudaSoftmaxTerm} (softmax.cu).
      *
      * @throws IllegalArgumentException where the data and workspaces need more device memory than is free; checked
      *                                  before any allocation, the message gives the bytes needed and free
      */
     @Override
-    public CudaDataTerm bind(Dataset data, Loss loss, BindOptions bindOptions) {
+    public DataTerm bind(Dataset data, Loss loss, BindOptions bindOptions) {
+        Objects.requireNonNull(loss, "loss");
+        if (loss.kind() != Loss.Kind.MULTINOMIAL) return bindBinary(data, loss, bindOptions);
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(bindOptions, "options");
+        dev.logreg.backend.ParamShape.of(data, loss);  // K-class labels with the multinomial loss, or a clear refusal
+        makeCurrent();
+        CudaSoftmaxTerm t;
+        try {
+            t = new CudaSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
+        terms.add(t);
+        return t;
+    }
+
+    /** {@link #bindBinary(Dataset, Loss, BindOptions)} in the data's own row order. Caller closes. */
+    public CudaDataTerm bindBinary(Dataset data, Loss loss) {
+        return bindBinary(data, loss, BindOptions.DEFAULT);
+    }
+
+    /**
+     * Binds {@code data} for a binary loss (log loss, squared error), giving the GPU's own term type with its
+     * diagnostics (read-only and copy passes, a choice of {@link GradientPath}). Caller closes.
+     *
+     * @throws IllegalArgumentException for the multinomial loss or K-class labels (use {@link #bind}), or where the
+     *                                  data and workspaces need more device memory than is free
+     */
+    public CudaDataTerm bindBinary(Dataset data, Loss loss, BindOptions bindOptions) {
         ensureOpen();
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(bindOptions, "options");
-        // The fused multinomial kernels are a later step: refuse it (and K-class labels) before any copy or upload.
-        dev.logreg.backend.ParamShape.requireBinary("gpu", data, loss);
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("bindBinary takes a binary loss (log loss, squared error); bind the multinomial loss with bind(data, loss)");
+        }
+        dev.logreg.backend.ParamShape.of(data, loss);  // two classes, or a message naming K
         makeCurrent();
         CudaDataTerm t;
         try {
@@ -400,7 +435,7 @@ public final class CudaBackend implements Backend {
         if (context != null) JCudaDriver.cuCtxSetCurrent(context);
     }
 
-    void removed(CudaDataTerm t) {
+    void removed(DataTerm t) {
         terms.remove(t);
     }
 

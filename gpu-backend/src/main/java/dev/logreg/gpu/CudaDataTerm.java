@@ -145,7 +145,7 @@ public final class CudaDataTerm implements DataTerm {
             params = own(DeviceBuffer.allocate(8L * (cols + 1), backend.allocations(), "parameters"));
             partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
             out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
-            upload(data, perm);
+            upload(backend, data, perm, x, y, w, cols);
         } catch (RuntimeException e) {
             freeAll(e);
             throw e;
@@ -318,8 +318,14 @@ public final class CudaDataTerm implements DataTerm {
         return base.substring(base.lastIndexOf('_') + 1);
     }
 
-    /** Copies X, labels and weights through one pinned staging buffer, in bound order (permuted where asked). */
-    private void upload(Dataset data, int[] perm) {
+    /**
+     * Copies X (padded to {@code cols} columns with zeros), labels and weights ({@code w} null where unweighted)
+     * through one pinned staging buffer, in bound order (permuted where asked). Shared with {@link CudaSoftmaxTerm}.
+     */
+    static void upload(CudaBackend backend, Dataset data, int[] perm, DeviceBuffer x, DeviceBuffer y, DeviceBuffer w, int cols) {
+        long rows = data.rows();
+        int n = data.cols();
+        boolean weighted = w != null;
         RowBlock[] blocks = data.blocks().toArray(new RowBlock[0]);
         long[] firstRows = new long[blocks.length];
         FloatBuffer[] fx = new FloatBuffer[blocks.length];

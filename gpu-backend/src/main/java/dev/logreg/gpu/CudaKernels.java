@@ -107,6 +107,30 @@ public final class CudaKernels {
     /** Read-only pass over X (the bandwidth ceiling for benchmarks). */
     public static final String READ_SUM = "logreg_read_sum";
 
+    /**
+     * Multinomial (softmax.cu), small K (K ≤ {@value #SOFTMAX_SMALL_K}, n ≤ {@value #SOFTMAX_SMALL_COLS}): a warp a
+     * row, W in shared memory, per-warp gradient accumulators in shared memory; partial rows of width
+     * 2 + K(n + 1) (loss, weight, then the gradient in the class-major parameter layout).
+     */
+    public static final String SOFTMAX_FUSED = "logreg_softmax_fused";
+    /** Value-only twin of {@link #SOFTMAX_FUSED} (partial rows of width 2). */
+    public static final String SOFTMAX_VALUE = "logreg_softmax_value";
+    /** Multinomial, any K: tiles of {@value #SOFTMAX_TILE_ROWS} rows of X in shared memory, 256 threads a block. */
+    public static final String SOFTMAX_TILED_FUSED = "logreg_softmax_tiled_fused";
+    /** Value-only twin of {@link #SOFTMAX_TILED_FUSED}. */
+    public static final String SOFTMAX_TILED_VALUE = "logreg_softmax_tiled_value";
+    /** Multinomial batch prediction: the K logits of each row of a range, row-major. */
+    public static final String SOFTMAX_MARGINS = "logreg_softmax_margins";
+
+    /** Most classes of the small-K softmax layout (softmax.cu {@code LR_SOFTMAX_SMALL_K}). */
+    static final int SOFTMAX_SMALL_K = 16;
+    /** Most columns of the small-K softmax layout (softmax.cu {@code LR_SOFTMAX_SMALL_COLS}). */
+    static final int SOFTMAX_SMALL_COLS = 256;
+    /** Rows of X a tiled softmax block holds in shared memory at a time (softmax.cu {@code LR_SOFTMAX_TILE_ROWS}). */
+    static final int SOFTMAX_TILE_ROWS = 8;
+    /** Slot of the first gradient sum in a softmax partial row (softmax.cu {@code LR_SOFTMAX_SLOT_GRAD}). */
+    static final int SOFTMAX_SLOT_GRAD = 2;
+
     /** Block size of {@link #REDUCE_PARTIALS} (reduce.cu {@code LR_REDUCE_THREADS}). */
     static final int REDUCE_THREADS = 256;
 
@@ -143,6 +167,7 @@ public final class CudaKernels {
             NARROW.stream().map(k -> k + PREFETCH_SUFFIX),
             BLOCK.stream(),
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
-                    REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES))
+                    REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES,
+                    SOFTMAX_FUSED, SOFTMAX_VALUE, SOFTMAX_TILED_FUSED, SOFTMAX_TILED_VALUE, SOFTMAX_MARGINS))
             .flatMap(x -> x).toList();
 }

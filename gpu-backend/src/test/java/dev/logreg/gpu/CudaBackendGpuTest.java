@@ -73,7 +73,7 @@ class CudaBackendGpuTest {
     void agreesWithReference(int rows, int cols, Loss loss, boolean weighted) {
         Dataset d = GpuTestSupport.data(1000L * cols + rows, rows, cols, weighted, 3.0);
         double[] p = GpuTestSupport.params(cols, cols, 3.0);
-        try (CudaDataTerm t = gpu.bind(d, loss)) {
+        try (CudaDataTerm t = gpu.bindBinary(d, loss)) {
             long[][] ranges = {{0, rows}, {rows / 7, rows / 7 + 12_345 > rows ? rows : rows / 7 + 12_345}, {rows - 1, rows}};
             for (long[] r : ranges) {
                 double[] gRef = new double[cols + 1];
@@ -104,7 +104,7 @@ class CudaBackendGpuTest {
         Dataset narrower = GpuTestSupport.data(22, 203, 2_600, true, 2.0);
         double[] pw = GpuTestSupport.params(23, 6_000, 2.0);
         double[] pn = GpuTestSupport.params(24, 2_600, 2.0);
-        try (CudaDataTerm first = gpu.bind(wide, Loss.log()); CudaDataTerm second = gpu.bind(narrower, Loss.log())) {
+        try (CudaDataTerm first = gpu.bindBinary(wide, Loss.log()); CudaDataTerm second = gpu.bindBinary(narrower, Loss.log())) {
             for (Object[] c : new Object[][] {{second, narrower, pn}, {first, wide, pw}}) {
                 CudaDataTerm t = (CudaDataTerm) c[0];
                 Dataset d = (Dataset) c[1];
@@ -120,11 +120,13 @@ class CudaBackendGpuTest {
     }
 
     @Test
-    void theMultinomialLossIsRefusedBeforeAnyUploadNamingTheWayOut() {
+    void bindBinaryRefusesTheMultinomialLossBeforeAnyUploadNamingBind() {
         Dataset three = Dataset.wrap(new float[] {1, 2, 3}, 1, new float[] {0, 1, 2}, null, 3);
         long before = gpu.liveAllocations();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.bind(three, Loss.multinomial()));
-        assertTrue(e.getMessage().startsWith("the multinomial loss is not yet implemented on the gpu backend; use the reference backend"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.bindBinary(three, Loss.multinomial()));
+        assertTrue(e.getMessage().startsWith("bindBinary takes a binary loss"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.bindBinary(three, Loss.log()));
+        assertTrue(e.getMessage().contains("3 classes"), e.getMessage());
         assertEquals(before, gpu.liveAllocations());
     }
 
@@ -135,7 +137,7 @@ class CudaBackendGpuTest {
             double[] p = GpuTestSupport.params(8, 37, 1e3);
             double[] gRef = new double[38];
             double[] ref = GpuTestSupport.reference(d, loss, 0, d.rows(), p, gRef);
-            try (CudaDataTerm t = gpu.bind(d, loss)) {
+            try (CudaDataTerm t = gpu.bindBinary(d, loss)) {
                 double[] g = new double[38];
                 double v = t.valueAndGradient(p, g);
                 assertTrue(Double.isFinite(v), "value " + v);
@@ -157,7 +159,7 @@ class CudaBackendGpuTest {
             double[] p = GpuTestSupport.params(12, cols, 2.0);
             double[] want = new double[10_007 - 5];
             double[] got = new double[want.length];
-            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log()); CudaDataTerm t = gpu.bind(d, Loss.log())) {
+            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log()); CudaDataTerm t = gpu.bindBinary(d, Loss.log())) {
                 rt.margins(5, d.rows(), p, want);
                 t.margins(5, d.rows(), p, got);
             }
@@ -175,7 +177,7 @@ class CudaBackendGpuTest {
             Dataset d = GpuTestSupport.data(13, cols > 100 ? 3_011 : 20_011, cols, true, 2.0);
             double[] p = GpuTestSupport.params(14, cols, 2.0);
             BindOptions perm = BindOptions.permuted(99);
-            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log(), perm); CudaDataTerm t = gpu.bind(d, Loss.log(), perm)) {
+            try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, Loss.log(), perm); CudaDataTerm t = gpu.bindBinary(d, Loss.log(), perm)) {
                 for (long from = 0; from < d.rows(); from += cols > 100 ? 1_000 : 4_000) {
                     long to = Math.min(d.rows(), from + 256);
                     double[] gRef = new double[cols + 1];
@@ -199,7 +201,7 @@ class CudaBackendGpuTest {
             double[] p = GpuTestSupport.params(18, cols, 2.0);
             double[] gRef = new double[cols + 1];
             double[] ref = GpuTestSupport.reference(d, Loss.log(), 0, d.rows(), p, gRef);
-            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+            try (CudaDataTerm t = gpu.bindBinary(d, Loss.log())) {
                 double[] gf = new double[cols + 1];
                 double[] gt = new double[cols + 1];
                 double vf = t.valueAndGradient(0, d.rows(), p, gf, GradientPath.FUSED);
@@ -228,7 +230,7 @@ class CudaBackendGpuTest {
         double[] p = GpuTestSupport.params(32, 37, 2.0);
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            CudaDataTerm t = gpu.bind(d, Loss.log());
+            CudaDataTerm t = gpu.bindBinary(d, Loss.log());
             double[] here = new double[38];
             double vHere = t.valueAndGradient(p, here);
             double[] there = new double[38];
@@ -251,7 +253,7 @@ class CudaBackendGpuTest {
         for (int cols : new int[] {7, 24, 128, 1000, 3000}) {
             Dataset d = GpuTestSupport.data(23 + cols, cols >= 1000 ? 20_011 : 100_003, cols, true, 2.0);
             double[] p = GpuTestSupport.params(24, cols, 2.0);
-            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+            try (CudaDataTerm t = gpu.bindBinary(d, Loss.log())) {
                 for (GradientPath path : List.of(GradientPath.FUSED, GradientPath.TWO_PASS)) {
                     double[] g1 = new double[cols + 1];
                     double[] g2 = new double[cols + 1];
@@ -267,10 +269,10 @@ class CudaBackendGpuTest {
             // A fresh backend and bind on the same device gives the same bits too.
             double[] ga = new double[cols + 1];
             double[] gb = new double[cols + 1];
-            try (CudaDataTerm t = gpu.bind(d, Loss.log())) {
+            try (CudaDataTerm t = gpu.bindBinary(d, Loss.log())) {
                 t.valueAndGradient(p, ga);
             }
-            try (CudaBackend other = new CudaBackend(BackendOptions.DEFAULT); CudaDataTerm t = other.bind(d, Loss.log())) {
+            try (CudaBackend other = new CudaBackend(BackendOptions.DEFAULT); CudaDataTerm t = other.bindBinary(d, Loss.log())) {
                 t.valueAndGradient(p, gb);
             }
             assertArrayEquals(ga, gb, "gradient differs between backends on the same device");
@@ -286,7 +288,7 @@ class CudaBackendGpuTest {
             for (int cols : new int[] {1, 7, 8, 24, 30, 37, 100, 128, 200, 255}) {
                 Dataset d = GpuTestSupport.data(41 + cols, 50_021, cols, true, 2.0);
                 double[] p = GpuTestSupport.params(42, cols, 2.0);
-                try (CudaDataTerm plain = unprefetched.bind(d, Loss.log()); CudaDataTerm twin = pf.bind(d, Loss.log())) {
+                try (CudaDataTerm plain = unprefetched.bindBinary(d, Loss.log()); CudaDataTerm twin = pf.bindBinary(d, Loss.log())) {
                     for (long[] r : new long[][] {{0, d.rows()}, {17, 4_113}, {d.rows() - 5, d.rows()}}) {
                         double[] ga = new double[cols + 1];
                         double[] gb = new double[cols + 1];
@@ -315,7 +317,7 @@ class CudaBackendGpuTest {
                 double[] p = GpuTestSupport.params(32, cols, 2.0);
                 double[] gRef = new double[cols + 1];
                 double[] ref = GpuTestSupport.reference(d, Loss.log(), 0, d.rows(), p, gRef);
-                try (CudaDataTerm t = ptx.bind(d, Loss.log())) {
+                try (CudaDataTerm t = ptx.bindBinary(d, Loss.log())) {
                     double[] g = new double[cols + 1];
                     assertRelative(ref[0], t.valueAndGradient(p, g), TOL, "PTX image n=" + cols + " value");
                     assertGradient(gRef, g, ref[1], TOL, "PTX image n=" + cols);
@@ -327,12 +329,12 @@ class CudaBackendGpuTest {
     @Test
     void freeMemoryReturnsAfter1000BindCloseCycles() {
         Dataset d = GpuTestSupport.data(41, 1_000, 8, true, 1.0);
-        try (CudaDataTerm warm = gpu.bind(d, Loss.log())) {
+        try (CudaDataTerm warm = gpu.bindBinary(d, Loss.log())) {
             warm.value(new double[9]);  // first-use costs (module data, JIT) before the baseline
         }
         long before = gpu.memoryInfo()[0];
         for (int i = 0; i < 1000; i++) {
-            try (CudaDataTerm t = gpu.bind(d, i % 2 == 0 ? Loss.log() : Loss.mse())) {
+            try (CudaDataTerm t = gpu.bindBinary(d, i % 2 == 0 ? Loss.log() : Loss.mse())) {
                 if (i % 100 == 0) t.valueAndGradient(new double[9], new double[9]);
             }
         }
@@ -387,7 +389,7 @@ class CudaBackendGpuTest {
                     }
                     double scale = 0;
                     for (double v : want) scale = Math.max(scale, Math.abs(v));
-                    try (CudaDataTerm t = gpu.bind(d, loss)) {
+                    try (CudaDataTerm t = gpu.bindBinary(d, loss)) {
                         double[] got = new double[dim * dim];
                         double[] again = new double[dim * dim];
                         t.hessian(p, got);
@@ -405,7 +407,7 @@ class CudaBackendGpuTest {
             }
         }
         Dataset wide = GpuTestSupport.data(63, 3, CudaDataTerm.HESSIAN_MAX_FEATURES + 1, false, 1.0);
-        try (CudaDataTerm t = gpu.bind(wide, Loss.log())) {
+        try (CudaDataTerm t = gpu.bindBinary(wide, Loss.log())) {
             assertFalse(t.supportsHessian());
             int dim = wide.cols() + 1;
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
@@ -417,7 +419,7 @@ class CudaBackendGpuTest {
     @Test
     void lifecycleAndValidation() {
         Dataset d = GpuTestSupport.data(51, 100, 3, false, 1.0);
-        CudaDataTerm t = gpu.bind(d, Loss.log());
+        CudaDataTerm t = gpu.bindBinary(d, Loss.log());
         assertTrue(gpu.liveAllocations() > 0);
         assertThrows(IllegalArgumentException.class, () -> t.value(0, 101, new double[4]));
         assertThrows(IllegalArgumentException.class, () -> t.value(5, 5, new double[4]));
@@ -430,7 +432,7 @@ class CudaBackendGpuTest {
         t.close();  // idempotent
         assertEquals(0, gpu.liveAllocations());
         assertThrows(IllegalStateException.class, () -> t.value(new double[4]));
-        CudaDataTerm open = gpu.bind(d, Loss.log());
+        CudaDataTerm open = gpu.bindBinary(d, Loss.log());
         gpu.close();
         gpu.close();
         assertEquals(0, gpu.liveAllocations(), "backend close left the open term's buffers");

@@ -23,7 +23,7 @@ class HostMathTest {
     @Test
     void perRowMathMatchesLongDoubleReferences() throws IOException, InterruptedException {
         Optional<Path> nvcc = Nvcc.find();
-        assumeTrue(nvcc.isPresent(), "nvcc is not on the PATH: the host math test of logreg_math.cuh needs it");
+        assumeTrue(nvcc.isPresent(), "nvcc is not on the PATH: the host math test of logreg_math.cuh and softmax_math.cuh needs it");
         Path module = Nvcc.moduleDir();
         Path exe = module.resolve("target/host-math-test/math_test");
         Files.createDirectories(exe.getParent());
@@ -34,7 +34,7 @@ class HostMathTest {
         System.out.println(out);
         // One PASS line per check; the program exits 1 on any failure (checked by run()).
         long passes = out.lines().filter(l -> l.startsWith("PASS ")).count();
-        assertEquals(9, passes, "expected 9 passing checks, got:\n" + out);
+        assertEquals(13, passes, "expected 13 passing checks (9 of logreg_math.cuh, 4 of softmax_math.cuh), got:\n" + out);
         assertTrue(out.contains("OK: 0 check(s) failed"), out);
     }
 

@@ -170,7 +170,7 @@ public final class GpuBenchmark {
             try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(false))) {
                 System.out.println(gpu.description());
                 t0 = System.nanoTime();
-                try (CudaDataTerm t = gpu.bind(data, Loss.log())) {
+                try (CudaDataTerm t = gpu.bindBinary(data, Loss.log())) {
                     System.out.printf(Locale.ROOT, "bind (upload through pinned memory): %.2f s%n", secondsSince(t0));
                     xBytes = t.featureBytes();
                     readMs = time(reps, t::readPass);
@@ -214,7 +214,7 @@ public final class GpuBenchmark {
             // The prefetching twins of the register kernels (CudaOptions.prefetchRows, the default): same bits, faster.
             double fusedPfMs;
             try (CudaBackend pf = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withPrefetchRows(true));
-                 CudaDataTerm t = pf.bind(data, Loss.log())) {
+                 CudaDataTerm t = pf.bindBinary(data, Loss.log())) {
                 double[] g = new double[cols + 1];
                 fusedPfMs = time(reps, () -> t.valueAndGradient(0, rows, params, g, GradientPath.FUSED));
                 add("fused value + gradient, prefetching kernels", fusedPfMs, xBytes, readMs);

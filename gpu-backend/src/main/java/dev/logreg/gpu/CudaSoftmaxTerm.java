@@ -1,0 +1,388 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.ParamShape;
+import dev.logreg.backend.RowPermutation;
+import dev.logreg.data.Dataset;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+
+/**
+ * The multinomial (softmax) data term over K classes on the GPU (softmax.cu): X (float32, row-major, rows in bound
+ * order), class indices and weights on the device; per evaluation the K·(n+1) parameters go down (class-major,
+ * {@code [θ₁ b₁ | … | θ_K b_K]}, {@link ParamShape}) and 2 + K·(n+1) float64 sums come back. See {@link DataTerm}
+ * for the contract.
+ *
+ * <p>Layout: for K ≤ {@value CudaKernels#SOFTMAX_SMALL_K} and n ≤ {@value CudaKernels#SOFTMAX_SMALL_COLS}, a warp a
+ * row with W and the per-warp gradient accumulators in shared memory (each element of X read from device memory once
+ * per evaluation); otherwise tiles of {@value CudaKernels#SOFTMAX_TILE_ROWS} rows of X in shared memory, one
+ * (row, class) logit a thread. Each block writes one partial row, summed in block order by the reduction kernel.
+ *
+ * <p>Determinism: each grid depends on the device (SM count, occupancy) and the length of the row range alone, and
+ * every sum is formed in an order fixed by it: the same call gives the same bits, run after run, on one device.
+ *
+ * <p>No Hessian: {@link #supportsHessian()} is false (the K² blocks of Σ wᵢ(p_c[c = e] − p_c p_e) x̃ᵢx̃ᵢᵀ need a
+ * kernel of their own; forming them on the host would need X there, which this term does not keep). Newton is
+ * refused with that reason; L-BFGS and OWL-QN need only the gradient.
+ *
+ * <p>Failure: as {@link CudaDataTerm}: a CUDA error during an evaluation frees this term's device memory, closes it
+ * and throws a {@link BackendException}. Owned by its {@link CudaBackend}; the caller closes it. Not thread-safe.
+ */
+public final class CudaSoftmaxTerm implements DataTerm {
+    /** Most bytes the tiled layout's per-block partial rows may take (they are K·(n+1) doubles each). */
+    private static final long PARTIAL_LIMIT = 512L << 20;
+    /** Most logits a margins launch writes (the device buffer holds this many doubles). */
+    private static final int MARGINS_CHUNK = 1 << 20;
+    /** Shared memory a block gets without opting in. */
+    private static final int DEFAULT_SMEM = 48 * 1024;
+
+    private final CudaBackend backend;
+    private final long rows;
+    private final int n;
+    private final int k;
+    private final ParamShape shape;
+    private final boolean weighted;
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final DeviceBuffer x;
+    private final DeviceBuffer y;
+    private final DeviceBuffer w;
+    private final DeviceBuffer params;
+    private final DeviceBuffer partial;
+    private final DeviceBuffer out;
+    private final DeviceBuffer zbuf;
+    private final Plan fused;
+    private final Plan valueOnly;
+    private final int smallGrid;
+    private DeviceBuffer marginsBuffer;
+    private boolean closed;
+
+    /**
+     * One kernel's launch shape; {@code grid(range)} depends on the range length and the device alone.
+     *
+     * @param rowsPerBlock rows a block covers in one step (sizes the grid for short ranges)
+     * @param tiled        the tiled kernel (it takes the logit buffer)
+     */
+    private record Plan(String kernel, int block, int smem, int maxGrid, int rowsPerBlock, boolean tiled) {
+        int grid(long range) {
+            return (int) Math.max(1, Math.min(maxGrid, (range + rowsPerBlock - 1) / rowsPerBlock));
+        }
+    }
+
+    CudaSoftmaxTerm(CudaBackend backend, Dataset data, BindOptions options) {
+        this.backend = backend;
+        this.rows = data.rows();
+        this.n = data.cols();
+        this.k = data.classes();
+        this.shape = new ParamShape(k, n);
+        this.weighted = data.isWeighted();
+        int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
+        long slots = shape.length();
+        long width = CudaKernels.SOFTMAX_SLOT_GRAD + slots;
+        Plan[] plans = plans(slots, width);
+        this.fused = plans[0];
+        this.valueOnly = plans[1];
+        this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
+        long partialDoubles = Math.max(Math.max((long) fused.maxGrid * width, (long) valueOnly.maxGrid * CudaKernels.VALUE_WIDTH), smallGrid);
+        long zDoubles = fused.tiled ? (long) Math.max(fused.maxGrid, valueOnly.maxGrid) * CudaKernels.SOFTMAX_TILE_ROWS * k : 0;
+
+        long xBytes = Math.multiplyExact(Math.multiplyExact(rows, (long) n), 4L);
+        long yBytes = Math.multiplyExact(rows, 4L);
+        long wBytes = weighted ? yBytes : 0;
+        long workBytes = 8L * (partialDoubles + slots + width + zDoubles);
+        long needed = xBytes + yBytes + wBytes + workBytes;
+        long[] mem = backend.memoryInfo();
+        if (needed > mem[0]) {
+            throw new IllegalArgumentException("dataset " + rows + " x " + n + " with " + k + " classes needs " + needed + " bytes of device memory (X "
+                    + xBytes + ", labels " + yBytes + ", weights " + wBytes + ", workspace " + workBytes + ") but only " + mem[0]
+                    + " bytes are free (of " + mem[1] + ") on " + backend.deviceName());
+        }
+        try {
+            x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
+            y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels"));
+            w = weighted ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
+            params = own(DeviceBuffer.allocate(8L * slots, backend.allocations(), "parameters"));
+            partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
+            out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
+            zbuf = zDoubles > 0 ? own(DeviceBuffer.allocate(8L * zDoubles, backend.allocations(), "tile logits")) : null;
+            CudaDataTerm.upload(backend, data, perm, x, y, w, n);
+        } catch (RuntimeException e) {
+            freeAll(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The fused and value-only plans: the small-K layout with as many warps a block (up to 8) as W and their
+     * accumulators leave shared memory for, else the tiled one.
+     *
+     * @throws IllegalArgumentException where even the tiled layout's 8 rows of X do not fit in shared memory
+     */
+    private Plan[] plans(long slots, long width) {
+        int sms = backend.multiprocessors();
+        int optIn = backend.sharedMemoryOptIn();
+        if (k <= CudaKernels.SOFTMAX_SMALL_K && n <= CudaKernels.SOFTMAX_SMALL_COLS) {
+            // Shared memory: W, then a K(n+1) accumulator region and 2 sums a warp.
+            long warps = Math.min(8, (optIn / 8 - slots) / (slots + 2));
+            if (warps >= 1) {
+                int block = (int) (32 * warps);
+                int smem = (int) (8 * (slots * (1 + warps) + 2 * warps));
+                if (smem > DEFAULT_SMEM) backend.allowSharedMemory(CudaKernels.SOFTMAX_FUSED, smem);
+                Plan f = new Plan(CudaKernels.SOFTMAX_FUSED, block, smem, sms * backend.occupancy(CudaKernels.SOFTMAX_FUSED, block, smem),
+                        (int) warps, false);
+                int vsmem = (int) (8 * (slots + 2 * 8));
+                if (vsmem > DEFAULT_SMEM) backend.allowSharedMemory(CudaKernels.SOFTMAX_VALUE, vsmem);
+                Plan v = new Plan(CudaKernels.SOFTMAX_VALUE, CudaBackend.BLOCK, vsmem,
+                        sms * backend.occupancy(CudaKernels.SOFTMAX_VALUE, CudaBackend.BLOCK, vsmem), 8, false);
+                return new Plan[] {f, v};
+            }
+        }
+        long tileBytes = 4L * CudaKernels.SOFTMAX_TILE_ROWS * n;
+        if (tileBytes > optIn) {
+            throw new IllegalArgumentException("the GPU's multinomial pass holds " + CudaKernels.SOFTMAX_TILE_ROWS + " rows of X in shared memory: "
+                    + n + " features need " + tileBytes + " bytes, but " + backend.deviceName() + " allows " + optIn
+                    + " a block; use the cpu or reference backend for this width");
+        }
+        int smem = (int) tileBytes;
+        if (smem > DEFAULT_SMEM) {
+            backend.allowSharedMemory(CudaKernels.SOFTMAX_TILED_FUSED, smem);
+            backend.allowSharedMemory(CudaKernels.SOFTMAX_TILED_VALUE, smem);
+        }
+        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, PARTIAL_LIMIT / (8L * width)));
+        int tile = CudaKernels.SOFTMAX_TILE_ROWS;
+        int fg = Math.min(byMemory, sms * backend.occupancy(CudaKernels.SOFTMAX_TILED_FUSED, CudaBackend.BLOCK, smem));
+        int vg = sms * backend.occupancy(CudaKernels.SOFTMAX_TILED_VALUE, CudaBackend.BLOCK, smem);
+        return new Plan[] {new Plan(CudaKernels.SOFTMAX_TILED_FUSED, CudaBackend.BLOCK, smem, fg, tile, true),
+            new Plan(CudaKernels.SOFTMAX_TILED_VALUE, CudaBackend.BLOCK, smem, vg, tile, true)};
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    /** The fused value+gradient entry point this term launches (for tests and benchmarks). */
+    public String fusedKernel() {
+        return fused.kernel;
+    }
+
+    /** Bytes of X on the device (rows × n × 4: what one pass reads). */
+    public long featureBytes() {
+        return rows * n * 4L;
+    }
+
+    /**
+     * A read-only pass over X (its first multiple of 4 floats) with 16-byte loads, summing into float64: the
+     * bandwidth ceiling the fused pass is compared with (as {@link CudaDataTerm#readPass()}). Waits for the device.
+     */
+    public double readPass() {
+        check();
+        try {
+            long count = rows * n & ~3L;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    // ---- DataTerm ----
+
+    @Override public long rows() { return rows; }
+
+    @Override public int features() { return n; }
+
+    @Override public ParamShape shape() { return shape; }
+
+    @Override
+    public double weightSum(long fromRow, long toRow) {
+        checkRange(fromRow, toRow);
+        if (!weighted) return toRow - fromRow;
+        try {
+            long range = toRow - fromRow;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut) {
+        checkRange(fromRow, toRow);
+        shape.check(parameters, "params");
+        shape.check(gradientOut, "gradientOut");
+        try {
+            uploadParams(parameters);
+            int grid = launch(fused, fromRow, toRow);
+            double[] s = reduce(grid, CudaKernels.SOFTMAX_SLOT_GRAD + shape.length());
+            double m = s[CudaKernels.SLOT_WSUM];
+            // A range whose weights are all zero contributes nothing (DataTerm's contract), rather than 0/0.
+            for (int i = 0; i < gradientOut.length; i++) gradientOut[i] = m > 0 ? s[CudaKernels.SOFTMAX_SLOT_GRAD + i] / m : 0.0;
+            return m > 0 ? s[CudaKernels.SLOT_LOSS] / m : 0.0;
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public double value(long fromRow, long toRow, double[] parameters) {
+        checkRange(fromRow, toRow);
+        shape.check(parameters, "params");
+        try {
+            uploadParams(parameters);
+            int grid = launch(valueOnly, fromRow, toRow);
+            double[] s = reduce(grid, CudaKernels.VALUE_WIDTH);
+            return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /** Launches {@code p} over [from, to) into the partial rows; returns its grid (the partial rows written). */
+    private int launch(Plan p, long fromRow, long toRow) {
+        int grid = p.grid(toRow - fromRow);
+        Pointer args = p.tiled
+                ? Pointer.to(Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {fromRow}),
+                        Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}), Pointer.to(params.pointer()),
+                        Pointer.to(zbuf.pointer()), Pointer.to(partial.pointer()))
+                : Pointer.to(Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {fromRow}),
+                        Pointer.to(new long[] {toRow}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}), Pointer.to(params.pointer()),
+                        Pointer.to(partial.pointer()));
+        backend.launch(p.kernel, grid, p.block, p.smem, args);
+        return grid;
+    }
+
+    /** The K logits of each row of [from, to), row-major: z_{ic} at {@code out[(i - from)·K + c]}. */
+    @Override
+    public void margins(long fromRow, long toRow, double[] parameters, double[] result) {
+        checkRange(fromRow, toRow);
+        shape.check(parameters, "params");
+        Objects.requireNonNull(result, "out");
+        long need = (toRow - fromRow) * k;
+        if (result.length < need) throw new IllegalArgumentException("out has length " + result.length + ", expected at least " + need);
+        try {
+            uploadParams(parameters);
+            int chunkRows = Math.max(1, MARGINS_CHUNK / k);
+            if (marginsBuffer == null) {
+                long cap = 8L * Math.min(rows, chunkRows) * k;
+                ensureFits(cap, "margins buffer");
+                marginsBuffer = own(DeviceBuffer.allocate(cap, backend.allocations(), "margins"));
+            }
+            double[] chunk = new double[(int) Math.min(toRow - fromRow, chunkRows) * k];
+            for (long c0 = fromRow; c0 < toRow; c0 += chunkRows) {
+                long c1 = Math.min(toRow, c0 + chunkRows);
+                int count = (int) (c1 - c0);
+                int grid = Math.max(1, Math.min(smallGrid, (count + 7) / 8));
+                backend.launch(CudaKernels.SOFTMAX_MARGINS, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                        Pointer.to(x.pointer()), Pointer.to(new long[] {c0}), Pointer.to(new long[] {c1}), Pointer.to(new int[] {n}),
+                        Pointer.to(new int[] {k}), Pointer.to(params.pointer()), Pointer.to(marginsBuffer.pointer())));
+                Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(chunk), marginsBuffer.pointer(), 8L * count * k), "cuMemcpyDtoH(margins)");
+                System.arraycopy(chunk, 0, result, (int) ((c0 - fromRow) * k), count * k);
+            }
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /** False: see the class comment. */
+    @Override
+    public boolean supportsHessian() {
+        return false;
+    }
+
+    @Override
+    public void hessian(double[] parameters, double[] result) {
+        throw new UnsupportedOperationException("the GPU backend does not form the multinomial Hessian (" + shape.describe()
+                + " parameters); use lbfgs or owlqn, or Newton on the reference backend");
+    }
+
+    // ---- helpers ----
+
+    private CUdeviceptr weightPointer() {
+        return weighted ? w.pointer() : new CUdeviceptr();
+    }
+
+    private void uploadParams(double[] parameters) {
+        Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(parameters), 8L * parameters.length), "cuMemcpyHtoD(parameters)");
+    }
+
+    /** Sums {@code partialRows} rows of {@code width} partials in row order on the device and copies them back (waits). */
+    private double[] reduce(long partialRows, int width) {
+        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
+                Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
+        double[] s = new double[width];
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), out.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        return s;
+    }
+
+    private void ensureFits(long bytes, String what) {
+        long[] mem = backend.memoryInfo();
+        if (bytes > mem[0]) {
+            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
+        }
+    }
+
+    private void check() {
+        if (closed) throw new IllegalStateException("data term is closed");
+        backend.ensureOpen();
+        backend.makeCurrent();
+    }
+
+    private void checkRange(long fromRow, long toRow) {
+        check();
+        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
+            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
+        }
+    }
+
+    /** Frees everything after a CUDA failure; returns the backend's exception (after a sticky error it closes too). */
+    private BackendException fail(BackendException e) {
+        if (closed) return e;
+        try {
+            close();
+        } catch (RuntimeException suppressed) {
+            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
+        }
+        return backend.failed(e, "the GPU data term was closed");
+    }
+
+    private void freeAll(RuntimeException cause) {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Frees this term's device memory, newest allocation first. Idempotent; works on any thread. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        backend.removed(this);
+        backend.makeCurrentQuietly();
+        RuntimeException failure = null;
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
