@@ -146,7 +146,7 @@ public final class NpyDataReader {
             if (have < needed) {
                 throw new IllegalArgumentException(file + ": truncated: the header promises " + needed + " bytes of data, the file holds " + have);
             }
-            float[] labels = null;
+            double[] labels = null;
             if (options.labelsFile() != null) {
                 labels = readLabels(options.labelsFile(), rows);
             }
@@ -172,7 +172,7 @@ public final class NpyDataReader {
             if (cols > Dataset.DEFAULT_BLOCK_CAPACITY) {
                 throw new IllegalArgumentException(file + ": " + cols + " feature columns do not fit one block of " + Dataset.DEFAULT_BLOCK_CAPACITY + " floats");
             }
-            LabelDecoder decoder = new LabelDecoder();
+            LabelDecoder decoder = new LabelDecoder(options.classes());
             boolean hasLabels = labels != null || lastColumnIsLabel;
             int item = h.itemSize();
             long rowBytes = fileCols * item;
@@ -184,7 +184,7 @@ public final class NpyDataReader {
             // alone (benchmarks/cpu/README.md, "Binding the data"). The copy costs ~0.04 s per 400 MB anywhere.
             int rowsPerChunk = (int) Math.min(rowsPerBlock, Math.max(1, CHUNK_BYTES / rowBytes));
             ByteBuffer stage = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
-            List<Dataset> parts = new ArrayList<>();
+            List<FloatBuffer[]> blocks = new ArrayList<>(); // {features, labels} of each block, wrapped once the classes are known
             long pos = h.dataOffset();
             try {
                 for (long b0 = 0; b0 < rows; b0 += rowsPerBlock) {
@@ -230,9 +230,19 @@ public final class NpyDataReader {
                     if (labels != null) {
                         for (int i = 0; i < k; i++) yb.put(i, label(file, decoder, b0 + i, labels[(int) (b0 + i)]));
                     }
-                    parts.add(block(file, xb, cols, yb, b0));
+                    blocks.add(new FloatBuffer[] {xb, yb});
                 }
-                return new LoadedData(Dataset.concat(parts), hasLabels, decoder.mapping(), file);
+                LabelDecoder.Result classes = decoder.finish(file, row -> file + " row " + row + ": ");
+                int k = LabelDecoder.datasetClasses(classes.mapping());
+                List<Dataset> parts = new ArrayList<>();
+                long first = 0;
+                for (FloatBuffer[] blk : blocks) {
+                    int n = blk[1].capacity();
+                    LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
+                    parts.add(block(file, blk[0], cols, blk[1], first, k));
+                    first += n;
+                }
+                return new LoadedData(Dataset.concat(parts), hasLabels, classes.mapping(), file);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 // The dataset's own validation (a NaN feature, say) names the row and column; add the file.
@@ -246,9 +256,9 @@ public final class NpyDataReader {
      * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
      * searched again for the value, to name the file's row.
      */
-    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first) {
+    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes) {
         try {
-            return Dataset.wrap(xb, cols, yb, null, null);
+            return Dataset.wrap(xb, cols, yb, null, null, classes);
         } catch (IllegalArgumentException e) {
             for (int i = 0; i < xb.limit(); i++) {
                 float v = xb.get(i);
@@ -272,16 +282,34 @@ public final class NpyDataReader {
     }
 
     private static float label(Path file, LabelDecoder decoder, long row, double raw) {
-        int c = decoder.decode(raw);
-        if (c < 0) throw new IllegalArgumentException(file + " row " + row + ": " + LabelDecoder.notALabel("label " + raw));
-        if (decoder.mixed()) throw new IllegalArgumentException(file + " row " + row + ": labels mix 0 and -1 for the negative class");
+        if (!LabelMapping.isClassNumber(raw)) {
+            throw new IllegalArgumentException(file + " row " + row + ": label " + raw + " is not an integer; class labels in a .npy file are integers"
+                    + " (an integer dtype, or floats holding whole numbers)");
+        }
+        int c;
+        try {
+            c = decoder.number(raw, row);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " row " + row + ": " + e.getMessage(), e);
+        }
+        if (c < 0) throw new IllegalArgumentException(file + " row " + row + ": " + LabelDecoder.notAClass(LabelMapping.format(raw), decoder.known()));
         return c;
     }
 
-    /** Reads a 1-D (or n x 1) labels file of any float, int, uint or bool dtype. */
-    private static float[] readLabels(Path file, long rows) throws IOException {
+    /**
+     * Reads a 1-D (or n x 1) labels file of any float, int, uint or bool dtype, in float64 (int64 labels up to 2^53
+     * stay exact). Text or object labels are refused by name: a {@code .npy} file of strings is not read as classes.
+     */
+    private static double[] readLabels(Path file, long rows) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Header h = header(file, ch);
+            Header h;
+            try {
+                h = header(file, ch);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().contains(" is not supported")) throw e;
+                throw new IllegalArgumentException(file + ": labels are not numbers (" + e.getMessage().substring(file.toString().length() + 2).replaceFirst(" is not supported.*", "")
+                        + "); a .npy labels file holds integer class labels (int, uint, bool or whole-valued float). Encode text classes as integers, or use a CSV file", e);
+            }
             long[] s = h.shape();
             if (h.fortranOrder() && s.length == 2 && s[1] != 1) throw new IllegalArgumentException(file + ": labels in Fortran order");
             if (!(s.length == 1 || (s.length == 2 && s[1] == 1))) {
@@ -297,7 +325,7 @@ public final class NpyDataReader {
                 if (ch.read(buf, h.dataOffset() + buf.position()) < 0) throw new IllegalArgumentException(file + ": truncated labels file");
             }
             buf.flip();
-            float[] out = new float[(int) rows];
+            double[] out = new double[(int) rows];
             for (int i = 0; i < out.length; i++) {
                 double v;
                 switch (h.kind()) {
@@ -314,7 +342,7 @@ public final class NpyDataReader {
                 if (Double.isNaN(v) && h.kind() == 'f' && item == 2) {
                     throw new IllegalArgumentException(file + ": float16 labels are not supported");
                 }
-                out[i] = (float) v;
+                out[i] = v;
             }
             return out;
         }
