@@ -122,7 +122,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--standardize", description = "Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).")
     boolean standardize;
 
-    @Option(names = "--class-weight", paramLabel = "balanced", description = "'balanced': weight each row by m / (2·count(its class)), times any --weight.")
+    @Option(names = "--multiclass", paramLabel = "multinomial|ovr",
+            description = "How more than two classes train: 'multinomial' (one softmax model, the default) or 'ovr' (one binary model per class). "
+                    + "Two classes stay the binary model unless 'multinomial' is given.")
+    String multiclass;
+
+    @Option(names = "--class-weight", paramLabel = "balanced", description = "'balanced': weight each row by m / (K·count(its class)), times any --weight.")
     String classWeight;
 
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0",
@@ -196,6 +201,11 @@ final class TrainCommand implements Callable<Integer> {
             validationRows = split[1];
         }
         Dataset train = trainRows == null ? all : all.select(trainRows);
+        MulticlassTraining.requireTwoClasses(loaded);
+        MulticlassTraining.Strategy strategy = MulticlassTraining.strategy(multiclass, all.classes());
+        if (strategy != MulticlassTraining.Strategy.BINARY) {
+            return MulticlassTraining.run(this, strategy, options, cv, loaded, all, train, validationRows == null ? null : all.select(validationRows), stdout, stderr);
+        }
         if (classWeight != null) {
             try {
                 train = ClassWeights.balanced(train);   // the rows' weights only: the rows are shared, not copied
