@@ -342,7 +342,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     static LogisticModel startModel(Path file, Dataset data, LabelMapping labels) throws java.io.IOException {
         SavedModel saved = ModelFile.read(file);
-        LogisticModel m = saved.model();
+        if (!(saved.classifier() instanceof LogisticModel m)) {
+            throw new IllegalArgumentException("--init-model " + file + " has " + saved.classifier().classes() + " classes " + saved.labels()
+                    + "; the data have two " + labels);
+        }
         if (m.features() != data.cols()) {
             throw new IllegalArgumentException("--init-model " + file + " has " + m.features() + " features, the data have " + data.cols());
         }
@@ -442,9 +445,11 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static String secondOrderHint(TrainingResult r) {
         boolean quasiNewton = r.optimizer().equals("lbfgs") || r.optimizer().equals("owlqn");
-        if (!quasiNewton || r.model().features() > NEWTON_HINT_MAX_FEATURES) return "";
+        // Newton's Hessian is (n+1)K square: the hint counts every parameter of a K-class model.
+        long params = (long) r.classifier().features() * (r.classifier() instanceof LogisticModel ? 1 : r.classifier().classes());
+        if (!quasiNewton || params > NEWTON_HINT_MAX_FEATURES) return "";
         return ", or try --optimizer newton (second order: tens of iterations for "
-                + r.model().features() + " features)";
+                + r.classifier().features() + " features)";
     }
 
     private static String summary(BinaryMetrics m) {
