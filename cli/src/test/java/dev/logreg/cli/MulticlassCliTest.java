@@ -67,4 +67,39 @@ class MulticlassCliTest {
         assertEquals(Cli.BAD_INPUT, m.code(), m.toString());
         assertTrue(m.err().contains("--multiclass is 'softmax'"), m.err());
     }
+
+    @Test
+    void autoTrainsMultinomialOnTheReferenceBackendAndCrossValidationIsClear() {
+        String wine = CliRun.data("wine.csv").toString();
+        CliRun t = CliRun.of("train", "--data", wine, "--label", "cultivar", "--standardize", "--max-iter", "5");
+        assertEquals(0, t.code(), t.toString());
+        assertTrue(t.err().contains("backend: reference (auto chose the reference backend"), t.err());
+        // K-class cross-validation is the api's: where it refuses, the command line says so in one line naming the flag.
+        CliRun cv = CliRun.of("train", "--data", wine, "--label", "cultivar", "--standardize", "--penalty", "l2", "--cv-folds", "3", "--quiet");
+        assertTrue(cv.code() == 0 || (cv.code() == Cli.BAD_INPUT && cv.err().contains("--cv-folds with 3 classes")
+                && !cv.err().contains("Exception")), cv.toString());
+    }
+
+    @Test
+    void npyLabelsThatAreNotNumbersNameTheFile() throws IOException {
+        Path x = dir.resolve("x.npy");
+        npy(x, "<f4", "(2, 1)", java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).array());
+        Path y = dir.resolve("y.npy");
+        npy(y, "<U3", "(2,)", new byte[24]);
+        CliRun t = CliRun.of("train", "--data", x.toString(), "--labels", y.toString(), "--quiet");
+        assertEquals(Cli.BAD_INPUT, t.code(), t.toString());
+        assertTrue(t.err().contains(y.toString()) && t.err().contains("labels are not numbers"), t.err());
+    }
+
+    /** A version-1.0 .npy file: magic, header length, the header dict padded with spaces to a multiple of 64, the data. */
+    private static void npy(Path p, String descr, String shape, byte[] data) throws IOException {
+        StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
+        while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
+        h.append('\n');
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (h.length() & 0xff), (byte) (h.length() >> 8)});
+        b.write(h.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(data);
+        Files.write(p, b.toByteArray());
+    }
 }
