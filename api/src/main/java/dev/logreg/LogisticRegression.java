@@ -197,7 +197,7 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         Strategy s = strategy(data.classes());
         String name = s == Strategy.MULTINOMIAL ? multinomialBackend(f, backend) : backend;
-        String note = name.equals(backend) ? null : MULTINOMIAL_AUTO_NOTE;
+        String note = Objects.equals(name, backend) ? null : MULTINOMIAL_AUTO_NOTE;
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
         }
