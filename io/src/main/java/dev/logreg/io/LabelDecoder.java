@@ -178,7 +178,7 @@ final class LabelDecoder {
 
     /** 0/1 or -1/+1 (or part of either): the binary mapping, as files have always been read; else null. */
     private static LabelMapping binary(TreeSet<Double> values) {
-        if (LabelMapping.ZERO_ONE.names().size() >= values.size()) {
+        if (values.size() <= 2) {
             boolean zeroOne = true;
             boolean minusOne = true;
             for (double v : values) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * Reads LIBSVM / SVMlight text: one row per line, {@code label index:value index:value ...}, indices 1-based and
  * strictly ascending, absent indices zero, {@code #} starting a comment, {@code qid:} tokens ignored. Labels are
- * 0/1 or -1/+1. The rows are densified (the library holds dense data for now): the width is the largest index seen,
+ * integers, numbered as classes in increasing order ({@link LabelMapping}; 0/1 and -1/+1 as ever). The rows are densified (the library holds dense data for now): the width is the largest index seen,
  * or {@link ReadOptions#featureCount} where given. A hand-written byte scanner; values are parsed from the byte
  * buffer without Strings. Stateless.
  */
