@@ -1,5 +1,7 @@
 package dev.logreg.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train, predict and warm start on the bundled wine data (three text classes), end to end. */
 class MulticlassCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -20,9 +24,14 @@ class MulticlassCliTest {
     void multinomialAndOneVsRestOnWine() throws IOException {
         Path wine = CliRun.data("wine.csv");
         Path model = dir.resolve("wine.json");
-        CliRun t = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--quiet", "--out", model.toString());
+        CliRun t = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--penalty", "l2", "--lambda", "1",
+                "--quiet", "--json", "--out", model.toString());
         assertEquals(0, t.code(), t.toString());
-        assertTrue(t.out().contains("multinomial, 3 classes") && t.out().contains("multiclass log loss"), t.out());
+        JsonNode cold = JSON.readTree(t.out());
+        assertEquals("CONVERGED_GRADIENT", cold.get("status").asText(), t.out());
+        assertEquals("multinomial", cold.get("multiclass").asText());
+        assertEquals(1.0, cold.get("metrics").get("training").get("accuracy").asDouble(), 0.02, t.out());
+        assertTrue(cold.get("metrics").get("training").get("logLoss").asDouble() < 0.2, t.out());
         String json = Files.readString(model);
         assertTrue(json.contains("\"formatVersion\" : 2") && json.contains("\"class_2\""), json);
 
@@ -36,11 +45,13 @@ class MulticlassCliTest {
         String[] f = lines.get(1).split(",");
         assertEquals(1.0, Double.parseDouble(f[0]) + Double.parseDouble(f[1]) + Double.parseDouble(f[2]), 1e-12);
 
-        // Warm start from the model: already at the optimum, so few iterations.
-        CliRun w = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--quiet", "--json",
-                "--init-model", model.toString());
+        // Warm start from the model: already at the optimum, so the same objective in fewer iterations.
+        CliRun w = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--penalty", "l2", "--lambda", "1",
+                "--quiet", "--json", "--init-model", model.toString());
         assertEquals(0, w.code(), w.toString());
-        assertTrue(w.out().contains("\"multiclass\" : \"multinomial\"") || w.out().contains("\"multiclass\":\"multinomial\""), w.out());
+        JsonNode warm = JSON.readTree(w.out());
+        assertTrue(warm.get("iterations").asInt() < cold.get("iterations").asInt(), w.out() + " / " + t.out());
+        assertEquals(cold.get("objective").asDouble(), warm.get("objective").asDouble(), 1e-8 * cold.get("objective").asDouble());
 
         Path ovr = dir.resolve("ovr.json");
         CliRun o = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--quiet", "--multiclass", "ovr",

@@ -148,6 +148,25 @@ class MulticlassLabelsTest {
     }
 
     @Test
+    void aThousandClassModelRoundTrips() throws IOException {
+        int k = 1000;
+        double[][] w = new double[k][3];
+        double[] b = new double[k];
+        double[] labels = new double[k];
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < 3; j++) w[c][j] = Math.sin(c * 3 + j);
+            b[c] = Math.cos(c);
+            labels[c] = 10L * c - 5000;
+        }
+        Path p = dir.resolve("k.json");
+        ModelFile.write(p, saved(new SoftmaxModel(w, b, true, null), LabelMapping.ofNumbers(labels)));
+        SavedModel r = ModelFile.read(p);
+        assertEquals(k, r.classifier().classes());
+        assertArrayEquals(w, ((SoftmaxModel) r.classifier()).coefficients());
+        assertEquals("4990", r.labels().name(k - 1));
+    }
+
+    @Test
     void aCommittedVersionOneFileStillLoads() throws Exception {
         Path p = Path.of(getClass().getResource("/model-v1.json").toURI());
         SavedModel m = ModelFile.read(p);
