@@ -169,6 +169,20 @@ public final class LogisticRegression {
         return options.withPenalty(options.penalty().onScales(scales));
     }
 
+    /** Why {@link #multinomialBackend} replaced {@code auto}, for a result's message. */
+    public static final String MULTINOMIAL_AUTO_NOTE =
+            "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
+
+    /**
+     * The backend a multinomial fit opens when {@code backend} is asked for: {@code auto} becomes {@code reference}
+     * (until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind);
+     * any other name is kept, so an explicit choice is refused by name rather than replaced. One rule for this class
+     * and the command line.
+     */
+    public static String multinomialBackend(BackendFactory f, String backend) {
+        return f.resolve(backend).getKey().equals(BackendChoice.AUTO.id()) ? BackendChoice.REFERENCE.id() : backend;
+    }
+
     /**
      * Trains on {@code data}: opens the chosen backend, trains, closes the backend.
      *
@@ -182,13 +196,8 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         Strategy s = strategy(data.classes());
-        String name = backend;
-        String note = null;
-        if (s == Strategy.MULTINOMIAL && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
-            // Until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind.
-            name = BackendChoice.REFERENCE.id();
-            note = "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
-        }
+        String name = s == Strategy.MULTINOMIAL ? multinomialBackend(f, backend) : backend;
+        String note = Objects.equals(name, backend) ? null : MULTINOMIAL_AUTO_NOTE;
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
         }

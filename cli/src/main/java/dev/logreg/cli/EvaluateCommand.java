@@ -66,6 +66,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
         SavedModel m = ModelFile.read(modelOption.model);
+        if (!(m.classifier() instanceof dev.logreg.model.LogisticModel)) {
+            throw new IllegalArgumentException("evaluate reads binary models only for now; " + modelOption.model + " has " + m.classifier().classes() + " classes");
+        }
         LoadedData d = ScoringData.read(m, dataOptions, label, weight, true);
         double[] z = ScoringData.logits(m, d, dataOptions);
         float[] y = BinaryMetrics.labels(d.dataset());

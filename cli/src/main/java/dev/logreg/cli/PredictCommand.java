@@ -43,7 +43,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ForceOption forceOption;
 
-    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Predict label 1 where the probability is >= T (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Binary models: predict label 1 where the probability is >= T (default: ${DEFAULT-VALUE}). "
+            + "K-class models predict the most probable class.")
     double threshold;
 
     @Mixin
@@ -55,18 +56,49 @@ final class PredictCommand implements Callable<Integer> {
         if (out != null) AtomicFile.checkWritable(out, forceOption.force); // refused before the data are read
         SavedModel m = ModelFile.read(modelOption.model);
         LoadedData d = ScoringData.read(m, dataOptions, label, false);
-        double[] p = ScoringData.probabilities(m, d, dataOptions);
+        // Binary models keep their two columns; K-class models write one probability column per class.
+        boolean binary = m.classifier() instanceof dev.logreg.model.LogisticModel;
+        double[] p = binary ? ScoringData.probabilities(m, d, dataOptions) : ScoringData.classProbabilities(m, d, dataOptions);
         if (out == null) {
-            write(parent.out, p, m);
+            if (binary) write(parent.out, p, m);
+            else writeClasses(parent.out, p, m);
             parent.out.flush();
         } else {
             AtomicFile.write(out, forceOption.force, stream -> {
                 BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                write(w, p, m);
+                if (binary) write(w, p, m);
+                else writeClasses(w, p, m);
                 w.flush();
             });
         }
         return Cli.OK;
+    }
+
+    /**
+     * K-class predictions: a header {@code p_<class>,...,label} (the classes as the training file wrote them, in class
+     * order), then per row the K probabilities and the most probable class in the file's own encoding.
+     */
+    private static void writeClasses(Writer w, double[] p, SavedModel m) throws IOException {
+        int k = m.classifier().classes();
+        StringBuilder sb = new StringBuilder(64);
+        for (int c = 0; c < k; c++) sb.append(csv("p_" + m.labels().name(c))).append(',');
+        w.append(sb).append("label\n");
+        for (int i = 0; i < p.length; i += k) {
+            sb.setLength(0);
+            int best = 0;
+            for (int c = 0; c < k; c++) {
+                sb.append(p[i + c]).append(',');
+                if (p[i + c] > p[i + best]) best = c;
+            }
+            sb.append(csv(m.labels().name(best))).append('\n');
+            w.append(sb);
+        }
+    }
+
+    /** A CSV field: quoted where it holds a comma, quote or line break. */
+    static String csv(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private void write(Writer w, double[] p, SavedModel m) throws IOException {

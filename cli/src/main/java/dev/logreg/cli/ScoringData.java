@@ -5,6 +5,7 @@ import dev.logreg.io.DataReaders;
 import dev.logreg.io.LoadedData;
 import dev.logreg.io.ReadOptions;
 import dev.logreg.io.SavedModel;
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
 import dev.logreg.model.UndefinedLogitException;
 
@@ -33,11 +34,12 @@ final class ScoringData {
      * @throws IllegalArgumentException where {@code weight} is given for a format other than CSV, or the column is missing
      */
     static LoadedData read(SavedModel model, DataOptions options, String label, String weight, boolean labelRequired) throws IOException {
-        LogisticModel m = model.model();
+        LinearClassifier m = model.classifier();
         String labelColumn = label != null ? label
                 : model.training().get("labelColumn") instanceof String ? (String) model.training().get("labelColumn") : "label";
         ReadOptions ro = options.readOptions(ReadOptions.DEFAULT.withLabelColumn(labelColumn).withLabelRequired(labelRequired)
-                .withFeatureNames(m.featureNames()).withFeatureCount(m.features()).withWeightColumn(weight));
+                .withFeatureNames(m.featureNames()).withFeatureCount(m.features()).withWeightColumn(weight)
+                .withClasses(model.labels())); // labels map onto the model's classes, even where the file holds only some
         DataFormat f = ro.format() != null ? ro.format() : DataFormat.fromFileName(options.data);
         if (weight != null && f != DataFormat.CSV) {
             throw new IllegalArgumentException("--weight NAME applies to CSV data only (a column of the file); " + f.id() + " files hold no sample weights");
@@ -66,6 +68,15 @@ final class ScoringData {
     static double[] probabilities(SavedModel model, LoadedData data, DataOptions options) {
         try {
             return model.model().predictProbability(data.dataset());
+        } catch (UndefinedLogitException e) {
+            throw named(e, options);
+        }
+    }
+
+    /** The K class probabilities of every row of {@code data}, row-major ({@code [i·K + c]}), with the errors of {@link #logits}. */
+    static double[] classProbabilities(SavedModel model, LoadedData data, DataOptions options) {
+        try {
+            return model.classifier().predictProbabilities(data.dataset());
         } catch (UndefinedLogitException e) {
             throw named(e, options);
         }

@@ -106,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
             // Fallback for a JVM that exits some other way (signals unavailable, System.exit elsewhere): still drain.
             Thread hook = new Thread(() -> server.stop(drain), "logreg-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            parent.err.println("logreg serve: " + modelOption.model + " (" + m.model().features() + " features, " + m.status() + ") on http://"
+            parent.err.println("logreg serve: " + modelOption.model + " (" + m.classifier().features() + " features, " + (m.classifier().classes() > 2 ? m.classifier().classes() + " classes, " : "") + m.status() + ") on http://"
                     + host + ":" + server.port() + "  [POST /predict, GET /health, GET /model; " + config.threads() + " threads; timeouts: header "
                     + headerTimeoutMs + " ms, body " + bodyTimeoutMs + " ms, idle " + idleTimeoutMs + " ms]");
             parent.err.flush();

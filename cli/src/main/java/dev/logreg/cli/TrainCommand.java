@@ -122,7 +122,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--standardize", description = "Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).")
     boolean standardize;
 
-    @Option(names = "--class-weight", paramLabel = "balanced", description = "'balanced': weight each row by m / (2·count(its class)), times any --weight.")
+    @Option(names = "--multiclass", paramLabel = "multinomial|ovr",
+            description = "How more than two classes train: 'multinomial' (one softmax model, the default) or 'ovr' (one binary model per class). "
+                    + "Two classes stay the binary model unless 'multinomial' is given.")
+    String multiclass;
+
+    @Option(names = "--class-weight", paramLabel = "balanced", description = "'balanced': weight each row by m / (K·count(its class)), times any --weight.")
     String classWeight;
 
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0",
@@ -196,6 +201,11 @@ final class TrainCommand implements Callable<Integer> {
             validationRows = split[1];
         }
         Dataset train = trainRows == null ? all : all.select(trainRows);
+        MulticlassTraining.requireTwoClasses(loaded);
+        MulticlassTraining.Strategy strategy = MulticlassTraining.strategy(multiclass, all.classes());
+        if (strategy != MulticlassTraining.Strategy.BINARY) {
+            return MulticlassTraining.run(this, strategy, options, cv, loaded, all, train, validationRows == null ? null : all.select(validationRows), stdout, stderr);
+        }
         if (classWeight != null) {
             try {
                 train = ClassWeights.balanced(train);   // the rows' weights only: the rows are shared, not copied
@@ -332,7 +342,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     static LogisticModel startModel(Path file, Dataset data, LabelMapping labels) throws java.io.IOException {
         SavedModel saved = ModelFile.read(file);
-        LogisticModel m = saved.model();
+        if (!(saved.classifier() instanceof LogisticModel m)) {
+            throw new IllegalArgumentException("--init-model " + file + " has " + saved.classifier().classes() + " classes " + saved.labels()
+                    + "; the data have two " + labels);
+        }
         if (m.features() != data.cols()) {
             throw new IllegalArgumentException("--init-model " + file + " has " + m.features() + " features, the data have " + data.cols());
         }
@@ -432,9 +445,11 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static String secondOrderHint(TrainingResult r) {
         boolean quasiNewton = r.optimizer().equals("lbfgs") || r.optimizer().equals("owlqn");
-        if (!quasiNewton || r.model().features() > NEWTON_HINT_MAX_FEATURES) return "";
+        // Newton's Hessian is (n+1)K square: the hint counts every parameter of a K-class model.
+        long params = (long) r.classifier().features() * (r.classifier() instanceof LogisticModel ? 1 : r.classifier().classes());
+        if (!quasiNewton || params > NEWTON_HINT_MAX_FEATURES) return "";
         return ", or try --optimizer newton (second order: tens of iterations for "
-                + r.model().features() + " features)";
+                + r.classifier().features() + " features)";
     }
 
     private static String summary(BinaryMetrics m) {

@@ -48,7 +48,8 @@ class OptionsContractTest {
                     "--time-budget|SECONDS|null|false|Wall-clock budget of the optimization (default: none).",
                     "--seed|N|42|false|Seed of every random choice: mini-batches, the validation split, the cross-validation folds (default: 42).",
                     "--standardize|<standardize>|null|false|Penalize in standardized space, report coefficients in the original space (glmnet's behaviour).",
-                    "--class-weight|balanced|null|false|'balanced': weight each row by m / (2·count(its class)), times any --weight.",
+                    "--multiclass|multinomial|ovr|null|false|How more than two classes train: 'multinomial' (one softmax model, the default) or 'ovr' (one binary model per class). Two classes stay the binary model unless 'multinomial' is given.",
+                    "--class-weight|balanced|null|false|'balanced': weight each row by m / (K·count(its class)), times any --weight.",
                     "--validation-fraction|F|0|false|Hold out this fraction of rows (seeded by --seed), train on the rest, print metrics on both.",
                     "--init-model|MODEL.json|null|false|Start from this model's coefficients (a warm start: same optimum, usually fewer iterations); same features and labels as the data.",
                     "--cv-folds|K|null|false|Choose λ by stratified K-fold cross-validation (seeded by --seed) over --lambdas, then train on all rows with it.",
@@ -76,7 +77,7 @@ class OptionsContractTest {
                     "--label|NAME|null|false|CSV label column, ignored if present (default: the one the model was trained with).",
                     "--out|FILE|null|false|Write the predictions here (default: standard output).",
                     "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
-                    "--threshold|T|0.5|false|Predict label 1 where the probability is >= T (default: 0.5).",
+                    "--threshold|T|0.5|false|Binary models: predict label 1 where the probability is >= T (default: 0.5). K-class models predict the most probable class.",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
                     "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
                     "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
@@ -124,7 +125,7 @@ class OptionsContractTest {
             Map.entry("train", List.of(
                     "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
-                    "--max-iter", "--time-budget", "--seed", "--standardize", "--class-weight", "--validation-fraction",
+                    "--max-iter", "--time-budget", "--seed", "--standardize", "--multiclass", "--class-weight", "--validation-fraction",
                     "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--force", "--threshold",

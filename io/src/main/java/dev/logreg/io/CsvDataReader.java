@@ -81,9 +81,10 @@ public final class CsvDataReader {
                 if (d != null) return d;
             }
             Rows rows = new Rows(layout.featureNames.size(), layout.weightCol >= 0, size - dataStart);
-            LabelDecoder labels = new LabelDecoder();
+            LabelDecoder labels = new LabelDecoder(options.classes());
             new Scanner(file, ch, options, dataStart, size, head.line, layout, false, bufferBytes).rows(rows, labels);
-            return finish(file, layout, List.of(rows), labels.mapping());
+            LabelDecoder.Result classes = labels.finish(file, line -> layout.at(line, layout.labelCol, ""));
+            return finish(file, layout, List.of(rows), classes);
         }
     }
 
@@ -128,7 +129,7 @@ public final class CsvDataReader {
             for (int k = 0; k < pieces; k++) {
                 long from = cut[k];
                 long to = cut[k + 1];
-                LabelDecoder dec = new LabelDecoder();
+                LabelDecoder dec = new LabelDecoder(options.classes());
                 decoders.add(dec);
                 futures.add(pool.submit(() -> {
                     Rows rows = new Rows(layout.featureNames.size(), layout.weightCol >= 0, to - from);
@@ -138,14 +139,13 @@ public final class CsvDataReader {
             }
             List<Rows> parts = new ArrayList<>();
             for (Future<Rows> f : futures) parts.add(f.get());
-            boolean zero = false;
-            boolean minusOne = false;
-            for (LabelDecoder d : decoders) {
-                zero |= d.sawZero();
-                minusOne |= d.sawMinusOne();
+            LabelDecoder.Result classes;
+            try {
+                classes = LabelDecoder.finish(decoders, file, line -> layout.at(line, layout.labelCol, ""));
+            } catch (IllegalArgumentException e) {
+                return null; // a bad label: the sequential read names its line (the pieces count lines from their own start)
             }
-            if (zero && minusOne) return null; // the sequential read names the line
-            return finish(file, layout, parts, minusOne ? LabelMapping.MINUS_ONE_PLUS_ONE : LabelMapping.ZERO_ONE);
+            return finish(file, layout, parts, classes);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IllegalArgumentException || c instanceof QuoteSeen) return null; // read again sequentially
@@ -184,9 +184,17 @@ public final class CsvDataReader {
      * memory, see {@link Rows}) becomes a row block as it is. Where a weighted chunk's weights are all zero (a chunk
      * cannot be a dataset of its own then), the rows are copied through the builder instead.
      */
-    private static LoadedData finish(Path file, CsvLayout layout, List<Rows> parts, LabelMapping mapping) {
+    private static LoadedData finish(Path file, CsvLayout layout, List<Rows> parts, LabelDecoder.Result classes) {
         List<Chunk> chunks = new ArrayList<>();
-        for (Rows r : parts) chunks.addAll(r.chunks());
+        for (int p = 0; p < parts.size(); p++) {
+            for (Chunk c : parts.get(p).chunks()) {
+                // The rows hold provisional label ids; now that every class is known, they become class indices.
+                LabelDecoder.apply(c.y(), c.count(), classes.remap() == null ? null : classes.remap().get(p));
+                chunks.add(c);
+            }
+        }
+        LabelMapping mapping = classes.mapping();
+        int k = LabelDecoder.datasetClasses(mapping);
         long total = 0;
         for (Chunk c : chunks) total += c.count();
         if (total == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
@@ -202,11 +210,11 @@ public final class CsvDataReader {
             for (Chunk c : chunks) {
                 if (c.count() == 0) continue;
                 pieces.add(Dataset.wrap(c.x().slice(0, c.count() * cols), cols, c.y().slice(0, c.count()),
-                        weighted ? c.w().slice(0, c.count()) : null, layout.featureNames));
+                        weighted ? c.w().slice(0, c.count()) : null, layout.featureNames, k));
             }
             d = pieces.size() == 1 ? pieces.get(0) : Dataset.concat(pieces);
         } else {
-            Dataset.Builder b = layout.newBuilder();
+            Dataset.Builder b = layout.newBuilder().classes(k);
             float[] row = new float[cols];
             for (Chunk c : chunks) {
                 for (int i = 0; i < c.count(); i++) {
@@ -523,8 +531,8 @@ public final class CsvDataReader {
                         last = q >= len || buf[q] == '\n';
                         if (s != CsvLayout.IGNORE) {
                             if (n > unquoted.length) throw new IllegalArgumentException(layout.at(line, col, "quoted value longer than " + unquoted.length + " bytes"));
-                            v = parse(col, unquoted, 0, n);
-                            if (s == CsvLayout.LABEL) label = decode(labels, col, v, unquoted, 0, n);
+                            if (s == CsvLayout.LABEL) label = decode(labels, col, unquoted, 0, n);
+                            else v = parse(col, unquoted, 0, n);
                         }
                         p = q;
                     } else {
@@ -538,8 +546,8 @@ public final class CsvDataReader {
                         int e = b;
                         if (last && e > p && buf[e - 1] == '\r') e--;
                         if (s != CsvLayout.IGNORE) {
-                            v = parse(col, buf, p, e - p);
-                            if (s == CsvLayout.LABEL) label = decode(labels, col, v, buf, p, e - p);
+                            if (s == CsvLayout.LABEL) label = decode(labels, col, buf, p, e - p);
+                            else v = parse(col, buf, p, e - p);
                         }
                         p = b;
                     }
@@ -569,10 +577,20 @@ public final class CsvDataReader {
             }
         }
 
-        private float decode(LabelDecoder labels, int col, float v, byte[] text, int off, int n) {
-            int c = labels.decode(v);
-            if (c < 0) throw new IllegalArgumentException(layout.at(line, col, LabelDecoder.notALabel("label " + text(text, off, n))));
-            if (labels.mixed()) throw new IllegalArgumentException(layout.at(line, col, "labels mix 0 and -1 for the negative class; use one encoding"));
+        /** The label's provisional id or class ({@link LabelDecoder}): any text, spaces and tabs around it trimmed. */
+        private float decode(LabelDecoder labels, int col, byte[] b, int off, int n) {
+            int a = off;
+            int z = off + n;
+            while (a < z && (b[a] == ' ' || b[a] == '\t')) a++;
+            while (z > a && (b[z - 1] == ' ' || b[z - 1] == '\t')) z--;
+            if (a == z) throw new IllegalArgumentException(layout.at(line, col, "missing value (empty field)"));
+            int c;
+            try {
+                c = labels.text(b, a, z - a, line);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(layout.at(line, col, e.getMessage()), e);
+            }
+            if (c < 0) throw new IllegalArgumentException(layout.at(line, col, LabelDecoder.notAClass(text(b, a, z - a), options.classes())));
             return c;
         }
 

@@ -10,7 +10,8 @@ import java.util.Objects;
  * Reads a data file in any supported format into a {@link dev.logreg.data.Dataset}.
  *
  * <p>Every reader streams: values go straight from the file into float32 row blocks, no per-cell objects are
- * kept. Bad content (an unparsable or missing value, a ragged line, a label other than 0/1 or -1/+1, a
+ * kept. Bad content (an unparsable or missing value, a ragged line, a label that is not a class: a fractional
+ * number, or one not among {@link ReadOptions#classes}; a
  * missing column) is an {@link IllegalArgumentException} whose message names the file, the line (or row) and the
  * column. Stateless and thread-safe.
  */

@@ -54,7 +54,29 @@ public final class FastCsvDataReader {
         if (h.builder == null) throw new IllegalArgumentException(file + ": empty file, expected a header line");
         if (h.builder.rowsSoFar() == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
         Dataset d = CsvDataReader.build(file, h.builder);
-        return new LoadedData(d, h.labelCol >= 0, h.labels.mapping(), file);
+        LabelDecoder.Result classes = h.labels.finish(file, line -> file + " line " + line + ", label column: ");
+        d = relabel(d, classes);
+        return new LoadedData(d, h.labelCol >= 0, classes.mapping(), file);
+    }
+
+    /**
+     * The rows with their provisional label ids ({@link LabelDecoder}) replaced by class indices. A built dataset's
+     * buffers are read-only, so where the ids are not already the classes the rows are copied once; this reader is
+     * kept as a benchmark's point of comparison, and {@link CsvDataReader} rewrites its own buffers instead.
+     */
+    private static Dataset relabel(Dataset d, LabelDecoder.Result classes) {
+        int k = LabelDecoder.datasetClasses(classes.mapping());
+        int[] remap = classes.remap() == null ? null : classes.remap().get(0);
+        boolean identity = true;
+        if (remap != null) for (int i = 0; i < remap.length; i++) identity &= remap[i] == i;
+        if (identity) return d.withClasses(k);
+        Dataset.Builder b = Dataset.builder(d.cols()).featureNames(d.featureNames()).classes(k);
+        float[] row = new float[d.cols()];
+        for (long i = 0; i < d.rows(); i++) {
+            d.copyRow(i, row);
+            b.addRow(row, 0, remap[(int) d.label(i)], d.weight(i), d.isWeighted());
+        }
+        return b.build();
     }
 
     /** A bad-content error raised inside FastCSV's callback; unwrapped by {@link #read}. */
@@ -73,7 +95,7 @@ public final class FastCsvDataReader {
     private static final class Handler extends AbstractBaseCsvCallbackHandler<Boolean> {
         private final Path file;
         private final ReadOptions options;
-        private final LabelDecoder labels = new LabelDecoder();
+        private final LabelDecoder labels;
         private List<String> header;
         private CsvLayout layout;
         private int[] slot;         // column index -> feature index, or LABEL, WEIGHT, IGNORE
@@ -89,6 +111,7 @@ public final class FastCsvDataReader {
         Handler(Path file, ReadOptions options) {
             this.file = file;
             this.options = options;
+            this.labels = new LabelDecoder(options.classes());
         }
 
         @Override
@@ -114,14 +137,23 @@ public final class FastCsvDataReader {
             if (index == 1 && emptyFirstField && slot[0] != IGNORE) throw bad(0, "missing value (empty field)");
             int s = slot[index];
             if (s == IGNORE) return;
+            if (s == LABEL) {
+                String t = new String(buf, offset, len).strip();
+                if (t.isEmpty()) throw bad(index, "missing value (empty field)");
+                byte[] bytes = t.getBytes(StandardCharsets.UTF_8);
+                int c;
+                try {
+                    c = labels.text(bytes, 0, bytes.length, getStartingLineNumber());
+                } catch (IllegalArgumentException e) {
+                    throw bad(index, e.getMessage());
+                }
+                if (c < 0) throw bad(index, LabelDecoder.notAClass(text(buf, offset, len), options.classes()));
+                label = c;
+                return;
+            }
             float v = parse(index, buf, offset, len);
             if (s >= 0) row[s] = v;
-            else if (s == LABEL) {
-                int c = labels.decode(v);
-                if (c < 0) throw bad(index, LabelDecoder.notALabel("label " + text(buf, offset, len)));
-                if (labels.mixed()) throw bad(index, "labels mix 0 and -1 for the negative class; use one encoding");
-                label = c;
-            } else {
+            else {
                 if (!(v >= 0)) throw bad(index, "weight " + text(buf, offset, len) + " is negative, expected a finite number >= 0");
                 weight = v;
             }
@@ -179,7 +211,8 @@ public final class FastCsvDataReader {
             labelCol = layout.labelCol;
             weightCol = layout.weightCol;
             row = new float[layout.featureNames.size()];
-            builder = layout.newBuilder();
+            // Provisional label ids go up to the class limit until the classes are known (see relabel).
+            builder = layout.newBuilder().classes(Dataset.MAX_CLASSES);
         }
     }
 }

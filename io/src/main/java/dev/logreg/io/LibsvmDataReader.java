@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * Reads LIBSVM / SVMlight text: one row per line, {@code label index:value index:value ...}, indices 1-based and
  * strictly ascending, absent indices zero, {@code #} starting a comment, {@code qid:} tokens ignored. Labels are
- * 0/1 or -1/+1. The rows are densified (the library holds dense data for now): the width is the largest index seen,
+ * integers, numbered as classes in increasing order ({@link LabelMapping}; 0/1 and -1/+1 as ever). The rows are densified (the library holds dense data for now): the width is the largest index seen,
  * or {@link ReadOptions#featureCount} where given. A hand-written byte scanner; values are parsed from the byte
  * buffer without Strings. Stateless.
  */
@@ -34,7 +34,7 @@ public final class LibsvmDataReader {
      */
     public static LoadedData read(Path file, ReadOptions options) throws IOException {
         Sparse s = new Sparse();
-        LabelDecoder labels = new LabelDecoder();
+        LabelDecoder labels = new LabelDecoder(options.classes());
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             int start = 0; // first unconsumed byte
@@ -75,7 +75,9 @@ public final class LibsvmDataReader {
         if (s.rows == 0) throw new IllegalArgumentException(file + ": no rows");
         int width = options.featureCount() > 0 ? options.featureCount() : s.maxIndex;
         if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
-        Dataset.Builder b = Dataset.builder(width);
+        LabelDecoder.Result classes = labels.finish(file, line -> file + " line " + line + ": ");
+        LabelDecoder.apply(s.label, s.rows, classes.remap() == null ? null : classes.remap().get(0));
+        Dataset.Builder b = Dataset.builder(width).classes(LabelDecoder.datasetClasses(classes.mapping()));
         float[] row = new float[width];
         long k = 0;
         for (int i = 0; i < s.rows; i++) {
@@ -84,7 +86,7 @@ public final class LibsvmDataReader {
             for (; k < end; k++) row[s.index[(int) k] - 1] = s.value[(int) k];
             b.addRow(row, 0, s.label[i], 0f, false);
         }
-        return new LoadedData(b.build(), true, labels.mapping(), file);
+        return new LoadedData(b.build(), true, classes.mapping(), file);
     }
 
     private static void parseLine(Path file, long line, byte[] buf, int from, int to, Sparse s, LabelDecoder labels, int expectedWidth) {
@@ -104,9 +106,16 @@ public final class LibsvmDataReader {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + " line " + line + ": cannot parse label " + text(buf, p, t) + " as a number");
         }
-        int c = labels.decode(raw);
-        if (c < 0) throw new IllegalArgumentException(file + " line " + line + ": " + LabelDecoder.notALabel("label " + text(buf, p, t)));
-        if (labels.mixed()) throw new IllegalArgumentException(file + " line " + line + ": labels mix 0 and -1 for the negative class; use one encoding");
+        if (!LabelMapping.isClassNumber(raw)) {
+            throw new IllegalArgumentException(file + " line " + line + ": label " + text(buf, p, t) + " is not an integer; class labels are integers (up to 2^53)");
+        }
+        int c;
+        try {
+            c = labels.number(raw, line);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " line " + line + ": " + e.getMessage(), e);
+        }
+        if (c < 0) throw new IllegalArgumentException(file + " line " + line + ": " + LabelDecoder.notAClass(text(buf, p, t), labels.known()));
         int last = 0;
         p = skipBlanks(buf, t, end);
         while (p < end) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
 import dev.logreg.optim.Status;
 
@@ -34,7 +35,14 @@ import java.util.Properties;
  *   "history": [{"iteration": 1, "objective": .., "gradientNorm": .., "seconds": ..}, ..] }
  * }</pre>
  *
- * Doubles are written in shortest round-trip form, so a model read back predicts bit-identically. Non-finite
+ * <p><b>Version 2</b> (K-class models, and binary models whose labels are not 0/1 or -1/+1, text say) replaces
+ * {@code coefficients}, {@code intercept} and {@code labels} by {@code strategy} ({@code "multinomial"}, {@code "ovr"}
+ * or {@code "binary"}), {@code classes} (as the training file held them, numbers or strings, in class order),
+ * {@code coefficients} (K rows of n) and {@code intercepts} (K); see {@code ClassifierJson}. A binary model with 0/1
+ * or -1/+1 labels is still written as version 1, byte for byte as before, so that every logreg that could read it
+ * still can (scoring services are upgraded later than training jobs). Files of both versions load.
+ *
+ * <p>Doubles are written in shortest round-trip form, so a model read back predicts bit-identically. Non-finite
  * history values are written as {@code null}. Writing is atomic: the JSON goes to a temporary file in the target's
  * directory, is forced to disk, and is renamed over the target with {@code ATOMIC_MOVE}, so a crash or an error
  * mid-write leaves the old file intact. Reading a corrupt, truncated or newer-version file is an
@@ -56,8 +64,11 @@ public final class ModelFile {
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "logreg-model";
-    /** The format version this library writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The newest format version this library writes and reads (K-class models; binary 0/1, -1/+1 models write 1). */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The format version of binary models with 0/1 or -1/+1 labels (what every earlier logreg reads). */
+    public static final int BINARY_FORMAT_VERSION = 1;
 
     /**
      * The largest {@link LogisticModel#largestLogit()} a model file may have: {@code Double.MAX_VALUE / 2} (see the
@@ -86,21 +97,27 @@ public final class ModelFile {
     public static ObjectNode toJson(SavedModel m) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
-        root.put("formatVersion", FORMAT_VERSION);
+        boolean v1 = m.classifier() instanceof LogisticModel && m.labels().isNumericBinary();
+        root.put("formatVersion", v1 ? BINARY_FORMAT_VERSION : FORMAT_VERSION);
         root.put("libraryVersion", m.libraryVersion());
-        LogisticModel model = m.model();
-        if (model.featureNames() == null) root.putNull("featureNames");
+        if (m.classifier().featureNames() == null) root.putNull("featureNames");
         else {
             ArrayNode names = root.putArray("featureNames");
-            model.featureNames().forEach(names::add);
+            m.classifier().featureNames().forEach(names::add);
         }
-        ArrayNode coef = root.putArray("coefficients");
-        for (double c : model.coefficients()) coef.add(c);
-        root.put("intercept", model.intercept());
-        root.put("fitIntercept", model.fitIntercept());
-        ObjectNode labels = root.putObject("labels");
-        labels.put("negative", (long) m.labels().negative());
-        labels.put("positive", (long) m.labels().positive());
+        if (v1) {
+            LogisticModel model = m.model();
+            ArrayNode coef = root.putArray("coefficients");
+            for (double c : model.coefficients()) coef.add(c);
+            root.put("intercept", model.intercept());
+            root.put("fitIntercept", model.fitIntercept());
+            ObjectNode labels = root.putObject("labels");
+            labels.put("negative", (long) m.labels().negative());
+            labels.put("positive", (long) m.labels().positive());
+        } else {
+            root.put("fitIntercept", m.classifier().fitIntercept());
+            ClassifierJson.write(root, m);
+        }
         root.set("training", MAPPER.valueToTree(m.training()));
         root.put("backend", m.backend());
         root.put("optimizer", m.optimizer());
@@ -180,12 +197,8 @@ public final class ModelFile {
             throw new IllegalArgumentException(file + " has model format version " + v.asInt() + ", newer than the version " + FORMAT_VERSION
                     + " this logreg (" + libraryVersion() + ") reads; upgrade logreg (written by " + Excerpt.of(root.path("libraryVersion").asText("?")) + ")");
         }
-        if (v.asInt() < 1) throw new IllegalArgumentException(file + ": format version " + v.asInt() + ", expected 1");
+        if (v.asInt() < 1) throw new IllegalArgumentException(file + ": format version " + v.asInt() + ", expected 1 to " + FORMAT_VERSION);
         try {
-            JsonNode coef = required(root, "coefficients");
-            if (!coef.isArray() || coef.isEmpty()) throw new IllegalArgumentException("field \"coefficients\" is not a non-empty array");
-            double[] c = new double[coef.size()];
-            for (int j = 0; j < c.length; j++) c[j] = number(coef.get(j), "coefficients[" + j + "]");
             List<String> names = null;
             JsonNode fn = root.get("featureNames");
             if (fn != null && !fn.isNull()) {
@@ -202,17 +215,29 @@ public final class ModelFile {
                 }
             }
             boolean fit = bool(required(root, "fitIntercept"), "fitIntercept");
-            double b = number(required(root, "intercept"), "intercept");
-            LogisticModel model = new LogisticModel(c, b, fit, names);
-            double largest = model.largestLogit();
-            if (!(largest <= LARGEST_LOGIT)) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the coefficients are too large to score every row: "
-                        + "sum of |coefficient| x %.4g (the largest float32) + |intercept| is %s, above %.4g, so a row of finite "
-                        + "features could overflow its logit and have no probability", (double) Float.MAX_VALUE,
-                        Double.isInfinite(largest) ? "beyond float64" : String.format(java.util.Locale.ROOT, "%.4g", largest), LARGEST_LOGIT));
+            LinearClassifier model;
+            LabelMapping labels;
+            if (v.asInt() == 1) {
+                JsonNode coef = required(root, "coefficients");
+                if (!coef.isArray() || coef.isEmpty()) throw new IllegalArgumentException("field \"coefficients\" is not a non-empty array");
+                double[] c = new double[coef.size()];
+                for (int j = 0; j < c.length; j++) c[j] = number(coef.get(j), "coefficients[" + j + "]");
+                double b = number(required(root, "intercept"), "intercept");
+                LogisticModel binary = new LogisticModel(c, b, fit, names);
+                checkLogit(binary.largestLogit(), "");
+                model = binary;
+                JsonNode lab = required(root, "labels");
+                double neg = number(required(lab, "negative"), "labels.negative");
+                double pos = number(required(lab, "positive"), "labels.positive");
+                if (!(neg == 0 || neg == -1) || pos != 1) {
+                    throw new IllegalArgumentException("labels " + Excerpt.of(lab.toString()) + " are not 0/1 or -1/+1");
+                }
+                labels = LabelMapping.ofNumbers(neg, pos);
+            } else {
+                ClassifierJson.Read r = ClassifierJson.read(root, fit, names);
+                model = r.classifier();
+                labels = r.labels();
             }
-            JsonNode lab = required(root, "labels");
-            LabelMapping labels = new LabelMapping(number(required(lab, "negative"), "labels.negative"), number(required(lab, "positive"), "labels.positive"));
             Map<String, Object> training = new LinkedHashMap<>();
             JsonNode t = root.get("training");
             if (t != null && t.isObject()) {
@@ -245,7 +270,7 @@ public final class ModelFile {
     }
 
     /**
-     * Reads a model file: the model ({@link SavedModel#model()}, ready to score) with everything the file records
+     * Reads a model file: the model ({@link SavedModel#classifier()}, ready to score) with everything the file records
      * about how it was made (status, objective, options, backend, library version). The same as {@link #read}, named
      * for embedders.
      *
@@ -257,33 +282,51 @@ public final class ModelFile {
     }
 
     /**
-     * Writes the model of a training run to {@code file} atomically, with labels recorded as 0/1 (what a
-     * {@link dev.logreg.data.Dataset} holds). The file is the one {@code logreg train --out} writes, and
+     * Writes the model of a training run to {@code file} atomically, with labels recorded as 0/1 (what a binary
+     * {@link dev.logreg.data.Dataset} holds); a K-class model records its classes as 0 .. K-1. The file is the one {@code logreg train --out} writes, and
      * {@code logreg predict}, {@code evaluate} and {@code serve} read.
      *
      * @param result what {@link dev.logreg.train.Trainer#fit} or {@code LogisticRegression.fit} returned
      * @throws IOException where the file cannot be written; a previous file is then left as it was
      */
     public static void save(Path file, dev.logreg.train.TrainingResult result) throws IOException {
-        save(file, result, LabelMapping.ZERO_ONE);
+        LabelMapping labels = LabelMapping.ZERO_ONE;
+        int k = java.util.Objects.requireNonNull(result, "result").classifier().classes();
+        if (k > 2) {
+            double[] v = new double[k];
+            for (int c = 0; c < k; c++) v[c] = c;
+            labels = LabelMapping.ofNumbers(v);
+        }
+        save(file, result, labels);
     }
 
     /**
      * As {@link #save(Path, dev.logreg.train.TrainingResult)}, recording the label encoding of the training file
-     * (for example {@link LabelMapping#MINUS_ONE_PLUS_ONE}) so that predictions are written back in it.
+     * (for example {@link LabelMapping#MINUS_ONE_PLUS_ONE}, or the classes a reader found) so that predictions are
+     * written back in it.
      */
     public static void save(Path file, dev.logreg.train.TrainingResult result, LabelMapping labels) throws IOException {
         java.util.Objects.requireNonNull(result, "result");
-        write(file, SavedModel.of(result, result.model(), java.util.Objects.requireNonNull(labels, "labels"), null));
+        write(file, SavedModel.of(result, result.classifier(), java.util.Objects.requireNonNull(labels, "labels"), null));
     }
 
-    private static JsonNode required(JsonNode o, String name) {
+    /** Refuses a model whose logit bound {@code largest} (Σ|θ|·FLT_MAX + |b|) is above {@link #LARGEST_LOGIT}. */
+    static void checkLogit(double largest, String ofWhat) {
+        if (!(largest <= LARGEST_LOGIT)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the coefficients%s are too large to score every row: "
+                    + "sum of |coefficient| x %.4g (the largest float32) + |intercept| is %s, above %.4g, so a row of finite "
+                    + "features could overflow its logit and have no probability", ofWhat, (double) Float.MAX_VALUE,
+                    Double.isInfinite(largest) ? "beyond float64" : String.format(java.util.Locale.ROOT, "%.4g", largest), LARGEST_LOGIT));
+        }
+    }
+
+    static JsonNode required(JsonNode o, String name) {
         JsonNode n = o.get(name);
         if (n == null || n.isNull()) throw new IllegalArgumentException("field \"" + name + "\" is missing");
         return n;
     }
 
-    private static double number(JsonNode n, String name) {
+    static double number(JsonNode n, String name) {
         if (n == null || !n.isNumber()) throw new IllegalArgumentException("field \"" + name + "\" is " + show(n) + ", expected a number");
         return n.asDouble();
     }
@@ -294,7 +337,7 @@ public final class ModelFile {
     }
 
     /** A JSON value of the file for a message: its text, bounded ({@link Excerpt}). */
-    private static String show(JsonNode n) {
+    static String show(JsonNode n) {
         return n == null ? "missing" : Excerpt.of(n.toString());
     }
 

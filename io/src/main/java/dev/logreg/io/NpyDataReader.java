@@ -157,7 +157,7 @@ public final class NpyDataReader {
             if (have < needed) {
                 throw new IllegalArgumentException(file + ": truncated: the header promises " + needed + " bytes of data, the file holds " + have);
             }
-            float[] labels = null;
+            double[] labels = null;
             if (options.labelsFile() != null) {
                 labels = readLabels(options.labelsFile(), rows);
             }
@@ -183,7 +183,7 @@ public final class NpyDataReader {
             if (cols > Dataset.DEFAULT_BLOCK_CAPACITY) {
                 throw new IllegalArgumentException(file + ": " + cols + " feature columns do not fit one block of " + Dataset.DEFAULT_BLOCK_CAPACITY + " floats");
             }
-            LabelDecoder decoder = new LabelDecoder();
+            LabelDecoder decoder = new LabelDecoder(options.classes());
             boolean hasLabels = labels != null || lastColumnIsLabel;
             int item = h.itemSize();
             long rowBytes = fileCols * item;
@@ -196,7 +196,7 @@ public final class NpyDataReader {
             // No more rows than the file has: a small file must not cost an 8 MiB buffer (zeroed, freed only by a GC).
             int rowsPerChunk = (int) Math.min(Math.min(rowsPerBlock, rows), Math.max(1, CHUNK_BYTES / rowBytes));
             ByteBuffer stage = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerChunk * rowBytes)).order(h.order());
-            List<Dataset> parts = new ArrayList<>();
+            List<FloatBuffer[]> blocks = new ArrayList<>(); // {features, labels} of each block, wrapped once the classes are known
             long pos = h.dataOffset();
             FloatBuffer block = null; // the block being read, and its first row
             long blockFirst = 0;
@@ -247,9 +247,19 @@ public final class NpyDataReader {
                         // A bad label is named in the labels file, where it is.
                         for (int i = 0; i < k; i++) yb.put(i, label(options.labelsFile(), decoder, b0 + i, labels[(int) (b0 + i)]));
                     }
-                    parts.add(block(file, xb, cols, yb, b0));
+                    blocks.add(new FloatBuffer[] {xb, yb});
                 }
-                return new LoadedData(Dataset.concat(parts), hasLabels, decoder.mapping(), file);
+                LabelDecoder.Result classes = decoder.finish(file, row -> file + " row " + row + ": ");
+                int k = LabelDecoder.datasetClasses(classes.mapping());
+                List<Dataset> parts = new ArrayList<>();
+                long first = 0;
+                for (FloatBuffer[] blk : blocks) {
+                    int n = blk[1].capacity();
+                    LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
+                    parts.add(block(file, blk[0], cols, blk[1], first, k));
+                    first += n;
+                }
+                return new LoadedData(Dataset.concat(parts), hasLabels, classes.mapping(), file);
             } catch (IllegalArgumentException e) {
                 // Labels are checked as rows are copied, float32 features when their block is complete: a bad feature
                 // in an earlier row of the block is the first error, whatever the block size.
@@ -266,9 +276,9 @@ public final class NpyDataReader {
      * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
      * searched again for the value, to name the file's row.
      */
-    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first) {
+    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes) {
         try {
-            return Dataset.wrap(xb, cols, yb, null, null);
+            return Dataset.wrap(xb, cols, yb, null, null, classes);
         } catch (IllegalArgumentException e) {
             checkFinite(file, xb, cols, xb.limit() / cols, first, e);
             throw e;
@@ -308,16 +318,35 @@ public final class NpyDataReader {
     }
 
     private static float label(Path file, LabelDecoder decoder, long row, double raw) {
-        int c = decoder.decode(raw);
-        if (c < 0) throw new BadLabel(row, file + " row " + row + ": " + LabelDecoder.notALabel("label " + raw));
-        if (decoder.mixed()) throw new BadLabel(row, file + " row " + row + ": labels mix 0 and -1 for the negative class");
+        // Every refusal is a BadLabel: the caller then names an earlier bad feature of the same block first.
+        if (!LabelMapping.isClassNumber(raw)) {
+            throw new BadLabel(row, file + " row " + row + ": label " + raw + " is not an integer; class labels in a .npy file are integers"
+                    + " (an integer dtype, or floats holding whole numbers)");
+        }
+        int c;
+        try {
+            c = decoder.number(raw, row);
+        } catch (IllegalArgumentException e) {
+            throw new BadLabel(row, file + " row " + row + ": " + e.getMessage());
+        }
+        if (c < 0) throw new BadLabel(row, file + " row " + row + ": " + LabelDecoder.notAClass(LabelMapping.format(raw), decoder.known()));
         return c;
     }
 
-    /** Reads a 1-D (or n x 1) labels file of any float, int, uint or bool dtype. */
-    private static float[] readLabels(Path file, long rows) throws IOException {
+    /**
+     * Reads a 1-D (or n x 1) labels file of any float, int, uint or bool dtype, in float64 (int64 labels up to 2^53
+     * stay exact). Text or object labels are refused by name: a {@code .npy} file of strings is not read as classes.
+     */
+    private static double[] readLabels(Path file, long rows) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Header h = header(file, ch);
+            Header h;
+            try {
+                h = header(file, ch);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().contains(" is not supported")) throw e;
+                throw new IllegalArgumentException(file + ": labels are not numbers (" + e.getMessage().substring(file.toString().length() + 2).replaceFirst(" is not supported.*", "")
+                        + "); a .npy labels file holds integer class labels (int, uint, bool or whole-valued float). Encode text classes as integers, or use a CSV file", e);
+            }
             long[] s = h.shape();
             if (h.fortranOrder() && s.length == 2 && s[1] != 1) throw new IllegalArgumentException(file + ": labels in Fortran order");
             if (!(s.length == 1 || (s.length == 2 && s[1] == 1))) {
@@ -333,7 +362,7 @@ public final class NpyDataReader {
                 if (ch.read(buf, h.dataOffset() + buf.position()) < 0) throw new IllegalArgumentException(file + ": truncated labels file");
             }
             buf.flip();
-            float[] out = new float[(int) rows];
+            double[] out = new double[(int) rows];
             for (int i = 0; i < out.length; i++) {
                 double v;
                 switch (h.kind()) {
@@ -350,7 +379,7 @@ public final class NpyDataReader {
                 if (Double.isNaN(v) && h.kind() == 'f' && item == 2) {
                     throw new IllegalArgumentException(file + ": float16 labels are not supported");
                 }
-                out[i] = (float) v;
+                out[i] = v;
             }
             return out;
         }

@@ -18,11 +18,15 @@ import java.util.Objects;
  *                      and weight columns, in file order
  * @param featureCount  LIBSVM and NPY: the number of features expected (a model's), or 0 to take it from the file
  * @param labelsFile    NPY: a separate {@code .npy} file of labels (one per row), or {@code null} for the last column
+ * @param classes       the classes labels must be among (a model's, for evaluation and prediction), or {@code null} to
+ *                      find them in the file ({@link LabelMapping}'s order rule). With the binary 0/1 or -1/+1 classes a
+ *                      file may use either encoding, as it always could; a label that is not a class is an error
  */
 public record ReadOptions(DataFormat format, char delimiter, String labelColumn, String weightColumn, boolean labelRequired,
-                          List<String> featureNames, int featureCount, Path labelsFile) {
+                          List<String> featureNames, int featureCount, Path labelsFile,
+                          LabelMapping classes) {
     /** Format from the file name, ',' delimiter, label column {@code label}, no weights, labels required. */
-    public static final ReadOptions DEFAULT = new ReadOptions(null, ',', "label", null, true, null, 0, null);
+    public static final ReadOptions DEFAULT = new ReadOptions(null, ',', "label", null, true, null, 0, null, null);
 
     public ReadOptions {
         Objects.requireNonNull(labelColumn, "labelColumn");
@@ -34,26 +38,29 @@ public record ReadOptions(DataFormat format, char delimiter, String labelColumn,
     }
 
     /** This with the format {@code f} ({@code null}: from the file name). */
-    public ReadOptions withFormat(DataFormat f) { return new ReadOptions(f, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile); }
+    public ReadOptions withFormat(DataFormat f) { return new ReadOptions(f, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
 
     /** This with CSV field separator {@code d}. */
-    public ReadOptions withDelimiter(char d) { return new ReadOptions(format, d, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile); }
+    public ReadOptions withDelimiter(char d) { return new ReadOptions(format, d, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
 
     /** This with CSV label column {@code c}. */
-    public ReadOptions withLabelColumn(String c) { return new ReadOptions(format, delimiter, c, weightColumn, labelRequired, featureNames, featureCount, labelsFile); }
+    public ReadOptions withLabelColumn(String c) { return new ReadOptions(format, delimiter, c, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
 
     /** This with CSV weight column {@code c} ({@code null}: unit weights). */
-    public ReadOptions withWeightColumn(String c) { return new ReadOptions(format, delimiter, labelColumn, c, labelRequired, featureNames, featureCount, labelsFile); }
+    public ReadOptions withWeightColumn(String c) { return new ReadOptions(format, delimiter, labelColumn, c, labelRequired, featureNames, featureCount, labelsFile, classes); }
 
     /** This with labels required ({@code true}) or optional. */
-    public ReadOptions withLabelRequired(boolean r) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, r, featureNames, featureCount, labelsFile); }
+    public ReadOptions withLabelRequired(boolean r) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, r, featureNames, featureCount, labelsFile, classes); }
 
     /** This reading the CSV feature columns {@code names}, in that order ({@code null}: every other column). */
-    public ReadOptions withFeatureNames(List<String> names) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, names, featureCount, labelsFile); }
+    public ReadOptions withFeatureNames(List<String> names) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, names, featureCount, labelsFile, classes); }
 
     /** This expecting {@code n} features (LIBSVM, NPY; 0: from the file). */
-    public ReadOptions withFeatureCount(int n) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, n, labelsFile); }
+    public ReadOptions withFeatureCount(int n) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, n, labelsFile, classes); }
 
     /** This with NPY labels from {@code p} ({@code null}: the last column). */
-    public ReadOptions withLabelsFile(Path p) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, p); }
+    public ReadOptions withLabelsFile(Path p) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, p, classes); }
+
+    /** This with labels among the classes {@code c} ({@code null}: found in the file). */
+    public ReadOptions withClasses(LabelMapping c) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, c); }
 }

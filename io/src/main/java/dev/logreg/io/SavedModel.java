@@ -1,6 +1,9 @@
 package dev.logreg.io;
 
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.model.OneVsRestModel;
+import dev.logreg.model.SoftmaxModel;
 import dev.logreg.optim.IterationState;
 import dev.logreg.optim.Status;
 import dev.logreg.train.TrainingOptions;
@@ -17,8 +20,10 @@ import java.util.Objects;
  * A model and everything the model file records about how it was made. Immutable (the maps and lists are
  * unmodifiable copies) and thread-safe.
  *
- * @param model          the coefficients, intercept and feature names
- * @param labels         the label encoding of the training file, used to write predictions back in it
+ * @param classifier     the model: binary ({@link LogisticModel}), multinomial ({@link SoftmaxModel}) or one-vs-rest
+ *                       ({@link OneVsRestModel}), with its coefficients, intercepts and feature names
+ * @param labels         the classes of the training file in class order, used to write predictions back in its
+ *                       encoding; as many as the model has classes
  * @param training       the training options as name → value (String, Number, Boolean or null), in a stable order
  * @param backend        description of the backend that trained it
  * @param optimizer      the optimizer used ({@code auto} resolved)
@@ -30,7 +35,7 @@ import java.util.Objects;
  * @param history        objective and gradient norm per iteration
  * @param libraryVersion the logreg version that wrote the file
  */
-public record SavedModel(LogisticModel model, LabelMapping labels, Map<String, Object> training, String backend, String optimizer,
+public record SavedModel(LinearClassifier classifier, LabelMapping labels, Map<String, Object> training, String backend, String optimizer,
                          double objective, Status status, String message, int iterations, double seconds,
                          List<HistoryPoint> history, String libraryVersion) {
 
@@ -46,8 +51,11 @@ public record SavedModel(LogisticModel model, LabelMapping labels, Map<String, O
     }
 
     public SavedModel {
-        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(classifier, "classifier");
         Objects.requireNonNull(labels, "labels");
+        if (labels.classes() != classifier.classes()) {
+            throw new IllegalArgumentException(labels.classes() + " class labels " + labels + " for a model of " + classifier.classes() + " classes");
+        }
         Objects.requireNonNull(status, "status");
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
         history = history == null ? List.of() : List.copyOf(history);
@@ -59,15 +67,37 @@ public record SavedModel(LogisticModel model, LabelMapping labels, Map<String, O
     }
 
     /**
+     * The binary model, for callers that handle two classes only.
+     *
+     * @throws IllegalStateException where the model has more than two classes (use {@link #classifier()})
+     */
+    public LogisticModel model() {
+        if (classifier instanceof LogisticModel m) return m;
+        throw new IllegalStateException("the model has " + classifier.classes() + " classes " + labels + "; use classifier() for K-class models");
+    }
+
+    /** How the model scores K classes: {@code binary}, {@code multinomial} or {@code ovr} (one-vs-rest). */
+    public String strategy() {
+        return strategyOf(classifier);
+    }
+
+    /** The strategy name of {@code c} (see {@link #strategy()}). */
+    public static String strategyOf(LinearClassifier c) {
+        if (c instanceof LogisticModel) return "binary";
+        if (c instanceof SoftmaxModel) return "multinomial";
+        return "ovr";
+    }
+
+    /**
      * The record of a training run.
      *
      * @param result   what {@link dev.logreg.train.Trainer#fit} returned
-     * @param model    the model to save (normally {@code result.model()}; differs where the CLI trained on
+     * @param model    the model to save (normally {@code result.classifier()}; differs where the CLI trained on
      *                 standardized data and mapped the coefficients back)
-     * @param labels   the training file's label encoding
+     * @param labels   the training file's classes
      * @param extra    options beyond {@link TrainingOptions} (standardize, class weights, ...), added after them; may be null
      */
-    public static SavedModel of(TrainingResult result, LogisticModel model, LabelMapping labels, Map<String, Object> extra) {
+    public static SavedModel of(TrainingResult result, LinearClassifier model, LabelMapping labels, Map<String, Object> extra) {
         Map<String, Object> t = describe(result.options());
         if (extra != null) t.putAll(extra);
         List<HistoryPoint> h = new ArrayList<>();

@@ -51,9 +51,9 @@ class FuzzFindingsTest {
         Path x = dir.resolve("x.npy");
         NpyFiles.write(x, "<f4", false, new long[] {2, 1}, NpyFiles.floats(1, 2));
         Path y = dir.resolve("y.npy");
-        NpyFiles.write(y, "<f4", false, new long[] {2}, NpyFiles.floats(0, 2));
+        NpyFiles.write(y, "<f4", false, new long[] {2}, NpyFiles.floats(0, 0.5f));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(x, ReadOptions.DEFAULT.withLabelsFile(y)));
-        assertTrue(e.getMessage().contains(y + " row 1: label 2.0"), e.getMessage());
+        assertTrue(e.getMessage().contains(y + " row 1: label 0.5"), e.getMessage());
     }
 
     /**

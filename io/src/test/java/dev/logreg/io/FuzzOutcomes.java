@@ -76,8 +76,8 @@ final class FuzzOutcomes {
     }
 
     /**
-     * Checks what a data reader returned: at least one row and one column, every feature finite, every label 0 or 1
-     * (0 where the file had none), every weight finite and non-negative with a positive sum, feature names (where
+     * Checks what a data reader returned: at least one row and one column, every feature finite, every label a class index
+     * in [0, K) with K the dataset's classes and the label mapping's (0 where the file had none), every weight finite and non-negative with a positive sum, feature names (where
      * present) one per column and distinct.
      */
     static void checkLoaded(LoadedData got, Path file) {
@@ -90,6 +90,8 @@ final class FuzzOutcomes {
             if (names.size() != d.cols()) throw new AssertionError(names.size() + " feature names for " + d.cols() + " columns");
             if (new HashSet<>(names).size() != names.size()) throw new AssertionError("duplicate feature names " + names);
         }
+        int k = d.classes();
+        if (k != LabelDecoder.datasetClasses(got.labels())) throw new AssertionError(k + " classes in the dataset, mapping " + got.labels());
         float[] row = new float[d.cols()];
         double weightSum = 0;
         for (long i = 0; i < d.rows(); i++) {
@@ -98,7 +100,7 @@ final class FuzzOutcomes {
                 if (!Float.isFinite(row[j])) throw new AssertionError("feature at row " + i + ", column " + j + " is " + row[j]);
             }
             float y = d.label(i);
-            if (y != 0f && y != 1f) throw new AssertionError("label at row " + i + " is " + y);
+            if (!(y >= 0 && y < k && y == Math.rint(y))) throw new AssertionError("label at row " + i + " is " + y + ", expected a class index below " + k);
             if (!got.hasLabels() && y != 0f) throw new AssertionError("placeholder label at row " + i + " is " + y + ", expected 0");
             float w = d.weight(i);
             if (!(w >= 0f) || !Float.isFinite(w)) throw new AssertionError("weight at row " + i + " is " + w);

@@ -67,8 +67,8 @@ class LibsvmDataReaderTest {
             {"1 1:1\n0 3:1 2:1\n", "line 2", "ascending"},
             {"1 0:1\n", "line 1", "1-based"},
             {"1 1:x\n", "line 1", "'x'"},
-            {"2 1:1\n", "line 1", "label '2'"},
-            {"1 1:1\n0 1:1\n-1 1:1\n", "line 3", "mix"},
+            {"0.5 1:1\n", "line 1", "label '0.5' is not an integer"},
+            {"1 1:1\n0 1:1\n1e300 1:1\n", "line 3", "not an integer"},
             {"1 1-1\n", "line 1", "index:value"},
         };
         for (String[] c : cases) {

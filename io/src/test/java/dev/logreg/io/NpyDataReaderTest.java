@@ -245,10 +245,10 @@ class NpyDataReaderTest {
         assertTrue(e.getMessage().contains("row 29, column 1") && e.getMessage().contains("overflows float32"), e.getMessage());
 
         wide[29 * (cols + 1) + 1] = 0.5;
-        wide[31 * (cols + 1) + cols] = 2;
+        wide[31 * (cols + 1) + cols] = 2.5;
         NpyFiles.write(q, "<f8", false, new long[] {rows, cols + 1}, NpyFiles.doubles(wide));
         e = assertThrows(IllegalArgumentException.class, () -> NpyDataReader.read(q, ReadOptions.DEFAULT, 5 * cols));
-        assertTrue(e.getMessage().contains("row 31: label 2.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("row 31: label 2.5"), e.getMessage());
     }
 
     @Test
@@ -268,8 +268,8 @@ class NpyDataReaderTest {
         assertMessage(p, "row 0, column 0");
         NpyFiles.write(p, "<f8", false, new long[] {1, 2}, NpyFiles.doubles(1e300, 1));
         assertMessage(p, "overflows float32");
-        NpyFiles.write(p, "<f4", false, new long[] {2, 2}, NpyFiles.floats(1, 0, 2, 3));
-        assertMessage(p, "row 1: label 3.0");
+        NpyFiles.write(p, "<f4", false, new long[] {2, 2}, NpyFiles.floats(1, 0, 2, 3.5f));
+        assertMessage(p, "row 1: label 3.5 is not an integer");
         Files.write(p, Arrays.copyOf("not numpy at all".getBytes(), 16));
         assertMessage(p, "bad magic");
     }

@@ -5,16 +5,22 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.SavedModel;
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.model.OneVsRestModel;
+import dev.logreg.model.SoftmaxModel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code GET /model} document: features, feature names, coefficients, intercept, label encoding, how training
+ * The {@code GET /model} document: features, feature names, coefficients, intercept, label encoding (for K classes:
+ * strategy, classes, coefficient rows, intercepts), how training
  * ended and with what options, and the library versions. Built once per server.
  *
  * <p>Entries of the training record that are file paths (the training data's {@code "data"}, and any key ending in
@@ -31,9 +37,50 @@ final class ModelDescription {
                 || k.endsWith("paths") || k.endsWith("files");
     }
 
+    /**
+     * A K-class model (or a binary one with labels other than 0/1, -1/+1) as the version-2 model file has it:
+     * {@code strategy}, {@code classes} (numbers or strings, in class order), {@code coefficients} (one row per class;
+     * one row for binary), {@code intercepts}, {@code fitIntercept}.
+     */
+    private static void classes(JsonGenerator g, SavedModel s) throws IOException {
+        LinearClassifier m = s.classifier();
+        g.writeStringField("strategy", s.strategy());
+        g.writeArrayFieldStart("classes");
+        for (int c = 0; c < s.labels().classes(); c++) {
+            if (s.labels().numeric()) g.writeNumber((long) s.labels().value(c));
+            else g.writeString(s.labels().name(c));
+        }
+        g.writeEndArray();
+        List<double[]> rows = new ArrayList<>();
+        List<Double> intercepts = new ArrayList<>();
+        if (m instanceof LogisticModel l) {
+            rows.add(l.coefficients());
+            intercepts.add(l.intercept());
+        } else if (m instanceof SoftmaxModel sm) {
+            rows.addAll(List.of(sm.coefficients()));
+            for (double v : sm.intercepts()) intercepts.add(v);
+        } else {
+            for (LogisticModel l : ((OneVsRestModel) m).models()) {
+                rows.add(l.coefficients());
+                intercepts.add(l.intercept());
+            }
+        }
+        g.writeArrayFieldStart("coefficients");
+        for (double[] r : rows) {
+            g.writeStartArray();
+            for (double v : r) g.writeNumber(v);
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("intercepts");
+        for (double v : intercepts) g.writeNumber(v);
+        g.writeEndArray();
+        g.writeBooleanField("fitIntercept", m.fitIntercept());
+    }
+
     /** The document as UTF-8 JSON. */
     static byte[] of(SavedModel s, boolean exposeTrainingPaths) {
-        LogisticModel m = s.model();
+        LinearClassifier m = s.classifier();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (JsonGenerator g = new JsonFactory().createGenerator(b, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -44,15 +91,20 @@ final class ModelDescription {
                 for (String name : m.featureNames()) g.writeString(name);
                 g.writeEndArray();
             }
-            g.writeArrayFieldStart("coefficients");
-            for (int j = 0; j < m.features(); j++) g.writeNumber(m.coefficient(j));
-            g.writeEndArray();
-            g.writeNumberField("intercept", m.intercept());
-            g.writeBooleanField("fitIntercept", m.fitIntercept());
-            g.writeObjectFieldStart("labels");
-            g.writeNumberField("negative", (long) s.labels().negative());
-            g.writeNumberField("positive", (long) s.labels().positive());
-            g.writeEndObject();
+            if (m instanceof LogisticModel binary && s.labels().isNumericBinary()) {
+                // The binary description, as it has always been.
+                g.writeArrayFieldStart("coefficients");
+                for (int j = 0; j < binary.features(); j++) g.writeNumber(binary.coefficient(j));
+                g.writeEndArray();
+                g.writeNumberField("intercept", binary.intercept());
+                g.writeBooleanField("fitIntercept", binary.fitIntercept());
+                g.writeObjectFieldStart("labels");
+                g.writeNumberField("negative", (long) s.labels().negative());
+                g.writeNumberField("positive", (long) s.labels().positive());
+                g.writeEndObject();
+            } else {
+                classes(g, s);
+            }
             g.writeStringField("status", s.status().name());
             if (Double.isFinite(s.objective())) g.writeNumberField("objective", s.objective());
             else g.writeNullField("objective");

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.logreg.io.SavedModel;
+import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
+import dev.logreg.model.UndefinedLogitException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Connection;
@@ -24,8 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server's one Jetty handler: routes {@code /predict}, {@code /health}, {@code /model}, reads bodies within
- * their limits and deadline ({@link BodyReader}), scores with the immutable {@link LogisticModel}, and answers
- * every request with JSON. Thread-safe.
+ * their limits and deadline ({@link BodyReader}), scores with the immutable model, and answers every request with
+ * JSON. A binary model answers {@code {"probabilities": [p, ...], "labels": [..]}} (P(class 1) per row, and the label
+ * at {@code threshold}); a K-class model answers {@code {"probabilities": [[p_0, .., p_K-1], ...], "labels": [..],
+ * "classes": [..]}}, the most probable class per row (a request's threshold does not apply). Labels and classes are in
+ * the training file's encoding: JSON numbers for numeric labels, strings for text. Thread-safe.
  */
 final class ScoringHandler extends Handler.Abstract {
     /** Most bytes of a refused body read and dropped so that the client reads the answer rather than a reset. */
@@ -35,7 +40,8 @@ final class ScoringHandler extends Handler.Abstract {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final SavedModel saved;
-    private final LogisticModel model;
+    private final LinearClassifier classifier;
+    private final LogisticModel model; // the binary model, or null for K classes
     private final ServerConfig config;
     private final byte[] modelJson;
     private final PrintWriter log;
@@ -46,7 +52,8 @@ final class ScoringHandler extends Handler.Abstract {
     ScoringHandler(SavedModel saved, ServerConfig config, PrintWriter log, HeaderTimeouts headerTimeouts) {
         super(InvocationType.BLOCKING);
         this.saved = saved;
-        this.model = saved.model();
+        this.classifier = saved.classifier();
+        this.model = classifier instanceof LogisticModel m ? m : null;
         this.config = config;
         this.modelJson = ModelDescription.of(saved, config.exposeTrainingPaths());
         this.log = log;
@@ -188,9 +195,13 @@ final class ScoringHandler extends Handler.Abstract {
     private void answer(Response response, byte[] body, int length, Callback done) {
         PredictRequestParser.PredictRequest req;
         try {
-            req = PredictRequestParser.parse(body, length, model.features(), config.maxRows());
+            req = PredictRequestParser.parse(body, length, classifier.features(), config.maxRows());
         } catch (RequestException e) {
             Replies.sendError(response, e.status(), e.getMessage(), false, done);
+            return;
+        }
+        if (model == null) {
+            answerClasses(response, req, done);
             return;
         }
         double[] prob = new double[req.rows()];
@@ -220,15 +231,69 @@ final class ScoringHandler extends Handler.Abstract {
             for (double v : prob) g.writeNumber(v);
             g.writeEndArray();
             g.writeArrayFieldStart("labels");
-            long negative = (long) saved.labels().negative();
-            long positive = (long) saved.labels().positive();
-            for (double v : prob) g.writeNumber(v >= threshold ? positive : negative);
+            for (double v : prob) writeLabel(g, v >= threshold ? 1 : 0);
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
         return b.toByteArray();
+    }
+
+    /** Class {@code c}'s label as the training file wrote it: a number, or a string for text labels. */
+    private void writeLabel(JsonGenerator g, int c) throws IOException {
+        if (saved.labels().numeric()) g.writeNumber((long) saved.labels().value(c));
+        else g.writeString(saved.labels().name(c));
+    }
+
+    /** Scores a request with the K-class model: K probabilities and the most probable class per row. */
+    private void answerClasses(Response response, PredictRequestParser.PredictRequest req, Callback done) {
+        int k = classifier.classes();
+        int n = classifier.features();
+        double[] prob = new double[Math.multiplyExact(req.rows(), k)];
+        int[] best = new int[req.rows()];
+        float[] row = new float[n];
+        double[] out = new double[k];
+        for (int i = 0; i < req.rows(); i++) {
+            System.arraycopy(req.rowMajor(), i * n, row, 0, n);
+            try {
+                classifier.predictProbabilities(row, out);
+            } catch (UndefinedLogitException e) {
+                Replies.sendError(response, 400, "row " + i + ": " + e.reason() + "; the model cannot score this row", false, done);
+                return;
+            }
+            int b = 0;
+            for (int c = 0; c < k; c++) {
+                if (Double.isNaN(out[c])) { // never answer NaN, whatever the model
+                    Replies.sendError(response, 400, "row " + i + ": a class probability is not a number; the model cannot score this row", false, done);
+                    return;
+                }
+                if (out[c] > out[b]) b = c;
+            }
+            System.arraycopy(out, 0, prob, i * k, k);
+            best[i] = b;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + prob.length * 24);
+        try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("probabilities");
+            for (int i = 0; i < req.rows(); i++) {
+                g.writeStartArray();
+                for (int c = 0; c < k; c++) g.writeNumber(prob[i * k + c]);
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("labels");
+            for (int b : best) writeLabel(g, b);
+            g.writeEndArray();
+            g.writeArrayFieldStart("classes");
+            for (int c = 0; c < k; c++) writeLabel(g, c);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: cannot happen
+        }
+        Replies.send(response, 200, bytes.toByteArray(), false, done);
     }
 
     /** 500 with a one-line message for the client; the details go to the log only. */

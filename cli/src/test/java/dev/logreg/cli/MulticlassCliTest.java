@@ -1,0 +1,116 @@
+package dev.logreg.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** train, predict and warm start on the bundled wine data (three text classes), end to end. */
+class MulticlassCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void multinomialAndOneVsRestOnWine() throws IOException {
+        Path wine = CliRun.data("wine.csv");
+        Path model = dir.resolve("wine.json");
+        CliRun t = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--penalty", "l2", "--lambda", "1",
+                "--quiet", "--json", "--out", model.toString());
+        assertEquals(0, t.code(), t.toString());
+        JsonNode cold = JSON.readTree(t.out());
+        assertEquals("CONVERGED_GRADIENT", cold.get("status").asText(), t.out());
+        assertEquals("multinomial", cold.get("multiclass").asText());
+        assertEquals(1.0, cold.get("metrics").get("training").get("accuracy").asDouble(), 0.02, t.out());
+        assertTrue(cold.get("metrics").get("training").get("logLoss").asDouble() < 0.2, t.out());
+        String json = Files.readString(model);
+        assertTrue(json.contains("\"formatVersion\" : 2") && json.contains("\"class_2\""), json);
+
+        Path pred = dir.resolve("p.csv");
+        CliRun p = CliRun.of("predict", "--model", model.toString(), "--data", wine.toString(), "--out", pred.toString());
+        assertEquals(0, p.code(), p.toString());
+        List<String> lines = Files.readAllLines(pred);
+        assertEquals("p_class_0,p_class_1,p_class_2,label", lines.get(0));
+        assertEquals(179, lines.size());
+        assertTrue(lines.get(1).endsWith(",class_0") && lines.get(178).endsWith(",class_2"), lines.get(1) + " / " + lines.get(178));
+        String[] f = lines.get(1).split(",");
+        assertEquals(1.0, Double.parseDouble(f[0]) + Double.parseDouble(f[1]) + Double.parseDouble(f[2]), 1e-12);
+
+        // Warm start from the model: already at the optimum, so the same objective in fewer iterations.
+        CliRun w = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--penalty", "l2", "--lambda", "1",
+                "--quiet", "--json", "--init-model", model.toString());
+        assertEquals(0, w.code(), w.toString());
+        JsonNode warm = JSON.readTree(w.out());
+        assertTrue(warm.get("iterations").asInt() < cold.get("iterations").asInt(), w.out() + " / " + t.out());
+        assertEquals(cold.get("objective").asDouble(), warm.get("objective").asDouble(), 1e-8 * cold.get("objective").asDouble());
+
+        Path ovr = dir.resolve("ovr.json");
+        CliRun o = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--standardize", "--quiet", "--multiclass", "ovr",
+                "--class-weight", "balanced", "--out", ovr.toString());
+        assertEquals(0, o.code(), o.toString());
+        assertTrue(Files.readString(ovr).contains("\"strategy\" : \"ovr\""));
+        CliRun po = CliRun.of("predict", "--model", ovr.toString(), "--data", wine.toString());
+        assertEquals(0, po.code(), po.toString());
+        assertTrue(po.out().startsWith("p_class_0,p_class_1,p_class_2,label\n"), po.out());
+
+        CliRun e = CliRun.of("evaluate", "--model", model.toString(), "--data", wine.toString(), "--label", "cultivar");
+        assertEquals(Cli.BAD_INPUT, e.code(), e.toString());
+        assertTrue(e.err().contains("3 classes"), e.err());
+    }
+
+    @Test
+    void oneClassIsAClearError() throws IOException {
+        Path one = dir.resolve("one.csv");
+        Files.writeString(one, "x,label\n1,a\n2,a\n");
+        CliRun t = CliRun.of("train", "--data", one.toString(), "--quiet");
+        assertEquals(Cli.BAD_INPUT, t.code(), t.toString());
+        assertTrue(t.err().contains("one class only (label 'a')") && !t.err().contains("Exception"), t.err());
+        CliRun m = CliRun.of("train", "--data", CliRun.data("wine.csv").toString(), "--label", "cultivar", "--multiclass", "softmax", "--quiet");
+        assertEquals(Cli.BAD_INPUT, m.code(), m.toString());
+        assertTrue(m.err().contains("--multiclass is 'softmax'"), m.err());
+    }
+
+    @Test
+    void autoTrainsMultinomialOnTheReferenceBackendAndCrossValidationIsClear() {
+        String wine = CliRun.data("wine.csv").toString();
+        CliRun t = CliRun.of("train", "--data", wine, "--label", "cultivar", "--standardize", "--max-iter", "5");
+        assertEquals(0, t.code(), t.toString());
+        assertTrue(t.err().contains("backend: reference (auto chose the reference backend"), t.err());
+        // K-class cross-validation is the api's: where it refuses, the command line says so in one line naming the flag.
+        CliRun cv = CliRun.of("train", "--data", wine, "--label", "cultivar", "--standardize", "--penalty", "l2", "--cv-folds", "3", "--quiet");
+        assertTrue(cv.code() == 0 || (cv.code() == Cli.BAD_INPUT && cv.err().contains("--cv-folds with 3 classes")
+                && !cv.err().contains("Exception")), cv.toString());
+    }
+
+    @Test
+    void npyLabelsThatAreNotNumbersNameTheFile() throws IOException {
+        Path x = dir.resolve("x.npy");
+        npy(x, "<f4", "(2, 1)", java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).array());
+        Path y = dir.resolve("y.npy");
+        npy(y, "<U3", "(2,)", new byte[24]);
+        CliRun t = CliRun.of("train", "--data", x.toString(), "--labels", y.toString(), "--quiet");
+        assertEquals(Cli.BAD_INPUT, t.code(), t.toString());
+        assertTrue(t.err().contains(y.toString()) && t.err().contains("labels are not numbers"), t.err());
+    }
+
+    /** A version-1.0 .npy file: magic, header length, the header dict padded with spaces to a multiple of 64, the data. */
+    private static void npy(Path p, String descr, String shape, byte[] data) throws IOException {
+        StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
+        while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
+        h.append('\n');
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (h.length() & 0xff), (byte) (h.length() >> 8)});
+        b.write(h.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(data);
+        Files.write(p, b.toByteArray());
+    }
+}
