@@ -110,8 +110,9 @@ public final class LogisticRegression {
             return classes == 2 ? Strategy.BINARY : Strategy.ONE_VS_REST;
         }
         if (multiclass == Multiclass.MULTINOMIAL || multinomialLoss || classes > 2) {
-            if (options.loss().kind() == Loss.Kind.MSE) {
-                throw new IllegalArgumentException("the MSE loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
+            Loss.Kind kind = options.loss().kind();
+            if (kind == Loss.Kind.MSE || kind == Loss.Kind.SQUARED_HINGE || kind == Loss.Kind.HINGE) {
+                throw new IllegalArgumentException("the " + options.loss() + " loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
             }
             return Strategy.MULTINOMIAL;
         }
@@ -188,6 +189,10 @@ public final class LogisticRegression {
             // Until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind.
             name = BackendChoice.REFERENCE.id();
             note = "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
+        } else if (options.loss().kind() == Loss.Kind.SQUARED_HINGE && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            // The squared hinge is a comparison loss that only the reference backend computes.
+            name = BackendChoice.REFERENCE.id();
+            note = "auto chose the reference backend: the squared hinge loss is implemented there only";
         }
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
@@ -352,7 +357,15 @@ public final class LogisticRegression {
             return this;
         }
 
-        /** The pointwise loss; default {@link Loss#log()}. {@link Loss#mse()} is non-convex, for comparison only. */
+        /**
+         * The pointwise loss; default {@link Loss#log()}. {@link Loss#mse()} is non-convex, for comparison only.
+         * {@link Loss#squaredHinge()} and {@link Loss#hinge()} are the losses of the linear support vector machine,
+         * <b>not logistic regression</b>, for comparison only (binary): the squared hinge through the optimizers (on the
+         * reference backend, which {@code auto} then picks), the hinge by dual coordinate descent on the host
+         * ({@link dev.logreg.train.HingeDualSolver}: L2 only, the intercept penalised). Either trains a
+         * {@link LogisticModel} whose decision function is the SVM's; its {@code predictProbability} is σ of the
+         * margin, not a probability.
+         */
         public Builder loss(Loss loss) {
             options = options.withLoss(Objects.requireNonNull(loss, "loss"));
             return this;

@@ -298,6 +298,7 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(bindOptions, "options");
+        dev.logreg.backend.ParamShape.refuseHinge("gpu", loss);
         // The fused multinomial kernels are a later step: refuse it (and K-class labels) before any copy or upload.
         dev.logreg.backend.ParamShape.requireBinary("gpu", data, loss);
         makeCurrent();
