@@ -271,7 +271,10 @@ public final class LogisticRegression {
 
     /**
      * Chooses λ for this configuration's penalty by stratified k-fold cross-validation on {@code data}, then refits
-     * on every row (see {@link CrossValidation}): opens the chosen backend, runs, closes it.
+     * on every row (see {@link CrossValidation}): opens the chosen backend, runs, closes it. K-class data are
+     * cross-validated with this configuration's strategy ({@link Builder#multiclass}; multinomial by default, where
+     * {@code auto} picks the reference backend as {@link #fit(Dataset)} does); with balanced classes the weights are
+     * the K-class ones (m/(K·count)) for either strategy.
      * <pre>{@code
      * CrossValidationResult cv = LogisticRegression.builder().penalty(Penalty.l1(1)).build()
      *         .crossValidate(data, CrossValidationOptions.DEFAULT.withFolds(10));
@@ -285,12 +288,19 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        try (Backend b = f.openByName(backend, backendOptions)) {
+        Strategy s = strategy(data.classes());
+        String name = backend;
+        if ((s == Strategy.MULTINOMIAL || options.loss().kind() == Loss.Kind.SQUARED_HINGE)
+                && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            name = BackendChoice.REFERENCE.id();   // as fit(Dataset): the loss is not yet on the cpu and gpu backends
+        }
+        Multiclass k = s == Strategy.MULTINOMIAL ? Multiclass.MULTINOMIAL : s == Strategy.ONE_VS_REST ? Multiclass.ONE_VS_REST : null;
+        try (Backend b = f.openByName(name, backendOptions)) {
             Dataset rows = rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
             TrainingOptions options = optionsFor(rows);
             boolean onScales = standardize && options.penalty().kind() != Penalty.Kind.NONE;
-            return CrossValidation.run(b, rows, options, onScales ? cv.withStandardizeFolds(true) : cv, null);
+            return CrossValidation.run(b, rows, options, k, onScales ? cv.withStandardizeFolds(true) : cv, null);
         }
     }
 
