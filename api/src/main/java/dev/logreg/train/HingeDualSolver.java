@@ -42,7 +42,8 @@ import java.util.SplittableRandom;
  * permutation), where the spread of the projected gradient over the pass, max PG − min PG, is at most
  * {@link StoppingCriteria#gradientTolerance()} (LIBLINEAR's test, with its ε; LIBLINEAR's default is 0.1, ours the
  * criteria's, far tighter). {@link StoppingCriteria#maxIterations()} bounds the passes; the time budget and the
- * listener's cancellation are checked after each pass. The result reports the primal J, the dual in the same units
+ * listener's cancellation are checked after each pass, and the listener sees, per pass, the dual objective (in J's
+ * units, a lower bound of min J) as the objective and the spread as the gradient norm. The result reports the primal J, the dual in the same units
  * and their gap, which bounds J − J* (weak duality).
  *
  * <p>Host-only (the rows are read from the {@link Dataset} in place; one pass per iteration); single-threaded and
@@ -65,6 +66,23 @@ public final class HingeDualSolver {
      */
     public record Solution(double[] theta, double intercept, double[] alpha, double primal, double dual, double spread, int passes,
                            Status status) {
+        public Solution {
+            theta = theta.clone();
+            alpha = alpha.clone();
+        }
+
+        /** θ (a copy). */
+        @Override
+        public double[] theta() {
+            return theta.clone();
+        }
+
+        /** The dual variables (a copy). */
+        @Override
+        public double[] alpha() {
+            return alpha.clone();
+        }
+
         /** primal − dual ≥ 0: how far J at this solution can be above the optimum. */
         public double gap() {
             return primal - dual;
@@ -169,7 +187,8 @@ public final class HingeDualSolver {
             }
             passes++;
             spread = maxPg == Double.NEGATIVE_INFINITY ? 0.0 : maxPg - minPg;
-            l.onIteration(new IterationState(passes, Double.NaN, spread, Double.NaN, passes, System.nanoTime() - start));
+            // The listener sees the dual objective in J's units (a lower bound of min J; O(m + n) a pass) and the spread.
+            l.onIteration(new IterationState(passes, dualObjective(alpha, w, lambda, weightSum), spread, Double.NaN, passes, System.nanoTime() - start));
             if (spread <= eps) {
                 status = Status.CONVERGED_GRADIENT;
                 break;
@@ -196,12 +215,19 @@ public final class HingeDualSolver {
         }
         double norm2 = 0;
         for (double v : w) norm2 += v * v;
-        double alphaSum = 0;
-        for (double a : alpha) alphaSum += a;
         double primal = hinge / weightSum + lambda / (2 * weightSum) * norm2;
-        double dual = lambda / weightSum * (alphaSum - 0.5 * norm2);
+        double dual = dualObjective(alpha, w, lambda, weightSum);
         double[] theta = java.util.Arrays.copyOf(w, n);
         return new Solution(theta, fitIntercept ? w[n] : 0.0, alpha, primal, dual, spread, passes, status);
+    }
+
+    /** (λ/M)(Σαᵢ − ½‖w̃‖²): LIBLINEAR's dual, negated and in J's units. */
+    private static double dualObjective(double[] alpha, double[] w, double lambda, double weightSum) {
+        double alphaSum = 0;
+        for (double a : alpha) alphaSum += a;
+        double norm2 = 0;
+        for (double v : w) norm2 += v * v;
+        return lambda / weightSum * (alphaSum - 0.5 * norm2);
     }
 
     /**

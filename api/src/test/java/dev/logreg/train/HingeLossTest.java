@@ -272,6 +272,24 @@ class HingeLossTest {
         }
     }
 
+    /** The listener sees each pass (the dual rising towards the primal) and can stop the solver. */
+    @Test
+    void theListenerSeesEachPassAndCanCancel() {
+        Dataset data = weighted(17);
+        List<Double> duals = new java.util.ArrayList<>();
+        dev.logreg.optim.TrainingListener stopAfterThree = new dev.logreg.optim.TrainingListener() {
+            @Override public void onIteration(dev.logreg.optim.IterationState s) { duals.add(s.objective()); }
+            @Override public boolean stopRequested() { return duals.size() >= 3; }
+        };
+        HingeDualSolver.Solution s = HingeDualSolver.solve(data, 0.5, true, new StoppingCriteria(1000, 1e-12, 0, null), 1, stopAfterThree);
+        assertEquals(Status.CANCELLED, s.status());
+        assertEquals(3, s.passes());
+        assertEquals(3, duals.size());
+        assertTrue(duals.get(0) <= duals.get(1) && duals.get(1) <= duals.get(2), "coordinate descent never lowers the dual: " + duals);
+        assertEquals(duals.get(2), s.dual(), 1e-15);
+        assertTrue(s.gap() >= 0, "weak duality");
+    }
+
     /** Two points each side of 0 on a line: the maximum-margin separator θ = 1, b = 0, with J = λ/2M. */
     @Test
     void separableToyCaseGivesTheMaximumMarginSeparator() {
