@@ -110,8 +110,9 @@ public final class LogisticRegression {
             return classes == 2 ? Strategy.BINARY : Strategy.ONE_VS_REST;
         }
         if (multiclass == Multiclass.MULTINOMIAL || multinomialLoss || classes > 2) {
-            if (options.loss().kind() == Loss.Kind.MSE) {
-                throw new IllegalArgumentException("the MSE loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
+            Loss.Kind kind = options.loss().kind();
+            if (kind == Loss.Kind.MSE || kind == Loss.Kind.SQUARED_HINGE || kind == Loss.Kind.HINGE) {
+                throw new IllegalArgumentException("the " + options.loss() + " loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
             }
             return Strategy.MULTINOMIAL;
         }
@@ -198,6 +199,11 @@ public final class LogisticRegression {
         Strategy s = strategy(data.classes());
         String name = s == Strategy.MULTINOMIAL ? multinomialBackend(f, backend) : backend;
         String note = Objects.equals(name, backend) ? null : MULTINOMIAL_AUTO_NOTE;
+        if (options.loss().kind() == Loss.Kind.SQUARED_HINGE && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            // The squared hinge is a comparison loss that only the reference backend computes.
+            name = BackendChoice.REFERENCE.id();
+            note = "auto chose the reference backend: the squared hinge loss is implemented there only";
+        }
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
         }
@@ -275,7 +281,10 @@ public final class LogisticRegression {
 
     /**
      * Chooses λ for this configuration's penalty by stratified k-fold cross-validation on {@code data}, then refits
-     * on every row (see {@link CrossValidation}): opens the chosen backend, runs, closes it.
+     * on every row (see {@link CrossValidation}): opens the chosen backend, runs, closes it. K-class data are
+     * cross-validated with this configuration's strategy ({@link Builder#multiclass}; multinomial by default, where
+     * {@code auto} picks the reference backend as {@link #fit(Dataset)} does); with balanced classes the weights are
+     * the K-class ones (m/(K·count)) for either strategy.
      * <pre>{@code
      * CrossValidationResult cv = LogisticRegression.builder().penalty(Penalty.l1(1)).build()
      *         .crossValidate(data, CrossValidationOptions.DEFAULT.withFolds(10));
@@ -289,12 +298,19 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        try (Backend b = f.openByName(backend, backendOptions)) {
+        Strategy s = strategy(data.classes());
+        String name = backend;
+        if ((s == Strategy.MULTINOMIAL || options.loss().kind() == Loss.Kind.SQUARED_HINGE)
+                && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            name = BackendChoice.REFERENCE.id();   // as fit(Dataset): the loss is not yet on the cpu and gpu backends
+        }
+        Multiclass k = s == Strategy.MULTINOMIAL ? Multiclass.MULTINOMIAL : s == Strategy.ONE_VS_REST ? Multiclass.ONE_VS_REST : null;
+        try (Backend b = f.openByName(name, backendOptions)) {
             Dataset rows = rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
             TrainingOptions options = optionsFor(rows);
             boolean onScales = standardize && options.penalty().kind() != Penalty.Kind.NONE;
-            return CrossValidation.run(b, rows, options, onScales ? cv.withStandardizeFolds(true) : cv, null);
+            return CrossValidation.run(b, rows, options, k, onScales ? cv.withStandardizeFolds(true) : cv, null);
         }
     }
 
@@ -361,7 +377,15 @@ public final class LogisticRegression {
             return this;
         }
 
-        /** The pointwise loss; default {@link Loss#log()}. {@link Loss#mse()} is non-convex, for comparison only. */
+        /**
+         * The pointwise loss; default {@link Loss#log()}. {@link Loss#mse()} is non-convex, for comparison only.
+         * {@link Loss#squaredHinge()} and {@link Loss#hinge()} are the losses of the linear support vector machine,
+         * <b>not logistic regression</b>, for comparison only (binary): the squared hinge through the optimizers (on the
+         * reference backend, which {@code auto} then picks), the hinge by dual coordinate descent on the host
+         * ({@link dev.logreg.train.HingeDualSolver}: L2 only, the intercept penalised). Either trains a
+         * {@link LogisticModel} whose decision function is the SVM's; its {@code predictProbability} is σ of the
+         * margin, not a probability.
+         */
         public Builder loss(Loss loss) {
             options = options.withLoss(Objects.requireNonNull(loss, "loss"));
             return this;

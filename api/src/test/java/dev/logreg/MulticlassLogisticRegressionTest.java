@@ -136,10 +136,11 @@ class MulticlassLogisticRegressionTest {
     }
 
     @Test
-    void whatIsNotAvailableForKClassesYetIsRefusedByName() {
-        IllegalArgumentException cv = assertThrows(IllegalArgumentException.class,
-                () -> builder().build().crossValidate(three, CrossValidationOptions.DEFAULT));
-        assertTrue(cv.getMessage().startsWith("cross-validation of a 3-class"), cv.getMessage());
+    void kClassCrossValidationRunsAndOneVsRestIsNotForBoundData() {
+        // Cross-validation of K classes (multinomial by default) was refused before; it now refits a softmax model.
+        var cv = builder().build().crossValidate(three, CrossValidationOptions.DEFAULT.withFolds(3).withLambdaCount(3));
+        assertEquals(3, cv.refit().classifier().classes());
+        assertTrue(cv.refit().classifier() instanceof dev.logreg.model.SoftmaxModel, cv.refit().classifier().getClass().getName());
         try (ReferenceBackend b = new ReferenceBackend();
              var bound = Trainer.bind(b, three, TrainingOptions.DEFAULT.withLoss(Loss.multinomial()))) {
             assertThrows(IllegalArgumentException.class, () -> builder().multiclass(Multiclass.ONE_VS_REST).build().fitBound(bound));

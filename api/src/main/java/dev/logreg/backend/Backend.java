@@ -41,6 +41,25 @@ public interface Backend extends AutoCloseable {
     DataTerm bind(Dataset data, Loss loss, BindOptions options);
 
     /**
+     * Binds K-class {@code data} once for one-vs-rest training with the binary {@code loss}: the returned object
+     * gives the binary data term of each class against the rest over the same bound rows. The default binds each
+     * class's binary view in turn ({@link OneVsRestTerms#separateBinds}); a backend that can derive the 0/1 labels
+     * from the bound class indices overrides it, so that the features are bound (uploaded) once rather than K times.
+     * Either way each class's term equals {@code bind(data.oneVsRest(c), loss, options)}, bit for bit. Caller closes
+     * the result.
+     *
+     * @param data    data of K &ge; 2 classes
+     * @param loss    a binary loss (not {@link Loss.Kind#MULTINOMIAL})
+     * @throws IllegalArgumentException on the multinomial loss, or where the backend cannot hold the data
+     */
+    default OneVsRestTerms bindOneVsRest(Dataset data, Loss loss, BindOptions options) {
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("one-vs-rest binds binary problems, but the loss is multinomial: use a binary loss (log)");
+        }
+        return OneVsRestTerms.separateBinds(this, data, loss, options);
+    }
+
+    /**
      * Number of allocations (native buffers, bound terms) this backend holds now; 0 once every bound term is closed,
      * and after {@link #close()}. For leak tests; may be called after close.
      */

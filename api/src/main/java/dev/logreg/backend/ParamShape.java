@@ -74,6 +74,25 @@ public record ParamShape(int outputs, int features) {
         return of(data, loss);
     }
 
+    /**
+     * For a backend whose native kernels know the log loss, MSE (and, where implemented, the multinomial loss) but
+     * not the support-vector losses: refuses {@link Loss.Kind#SQUARED_HINGE} and {@link Loss.Kind#HINGE} by name, so
+     * that a kernel never computes another loss in their place.
+     *
+     * @param backend the backend's name, for the message
+     */
+    public static void refuseHinge(String backend, Loss loss) {
+        Objects.requireNonNull(loss, "loss");
+        if (loss.kind() == Loss.Kind.SQUARED_HINGE) {
+            throw new IllegalArgumentException("the squared hinge loss is not implemented on the " + backend
+                    + " backend; use the reference backend (--backend reference, BackendChoice.REFERENCE)");
+        }
+        if (loss.kind() == Loss.Kind.HINGE) {
+            throw new IllegalArgumentException("the hinge loss is not differentiable and is never bound to a backend: it is trained by"
+                    + " dual coordinate descent on the host (Trainer.fit, LogisticRegression with Loss.hinge())");
+        }
+    }
+
     /** Parameters per output: features + 1 (the intercept last). */
     public int stride() { return features + 1; }
 

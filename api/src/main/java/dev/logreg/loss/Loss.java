@@ -19,7 +19,19 @@ public interface Loss {
          * Negative log-likelihood of the multinomial (softmax) model over K classes, a row of K logits
          * ({@link MultinomialLoss}); not pointwise. Convex.
          */
-        MULTINOMIAL
+        MULTINOMIAL,
+        /**
+         * The squared hinge of the L2-loss support vector machine, max(0, 1 − y′z)², y′ = 2y − 1 ({@link SquaredHingeLoss}).
+         * Convex, once differentiable; <b>not logistic regression</b>: for comparison only. The reference backend
+         * implements it; the CPU and GPU backends refuse it at bind.
+         */
+        SQUARED_HINGE,
+        /**
+         * The hinge of the L1-loss support vector machine, max(0, 1 − y′z) ({@link HingeLoss}). Convex, not
+         * differentiable at y′z = 1: trained by dual coordinate descent on the host, never bound to a backend.
+         * <b>Not logistic regression</b>: for comparison only.
+         */
+        HINGE
     }
 
     /** Which native implementation a backend must use. */
@@ -46,12 +58,26 @@ public interface Loss {
     /** The multinomial (softmax) loss over a row of K logits, for K-class labels ({@link MultinomialLoss}). */
     static Loss multinomial() { return MultinomialLoss.INSTANCE; }
 
+    /**
+     * The squared hinge loss of the L2-loss linear SVM (binary; not logistic regression: for comparison only; the
+     * model's σ(z) is not a probability).
+     */
+    static Loss squaredHinge() { return SquaredHingeLoss.INSTANCE; }
+
+    /**
+     * The hinge loss of the linear SVM (binary, L2 penalty only, trained by dual coordinate descent; not logistic
+     * regression: for comparison only; the model's σ(z) is not a probability).
+     */
+    static Loss hinge() { return HingeLoss.INSTANCE; }
+
     /** The loss of a kind. */
     static Loss of(Kind kind) {
         switch (kind) {
             case LOG: return LogLoss.INSTANCE;
             case MSE: return SquaredErrorLoss.INSTANCE;
             case MULTINOMIAL: return MultinomialLoss.INSTANCE;
+            case SQUARED_HINGE: return SquaredHingeLoss.INSTANCE;
+            case HINGE: return HingeLoss.INSTANCE;
             default: throw new IllegalArgumentException("unknown loss kind " + kind);
         }
     }

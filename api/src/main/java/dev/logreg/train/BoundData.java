@@ -82,6 +82,19 @@ public final class BoundData implements AutoCloseable {
         return new BoundData(backend, data, loss, bindOptions, term);
     }
 
+    /**
+     * Wraps a term already bound for {@code data} (one class's term of {@link dev.logreg.backend.OneVsRestTerms},
+     * whose rows are bound once for every class); closing the result closes {@code term}.
+     */
+    static BoundData wrap(Backend backend, Dataset data, Loss loss, BindOptions bindOptions, DataTerm term) {
+        if (term.rows() != data.rows() || term.features() != data.cols()) {
+            term.close();
+            throw new IllegalArgumentException("backend " + backend.name() + " bound " + term.rows() + " x " + term.features()
+                    + " for a dataset of " + data.rows() + " x " + data.cols() + ": expected the same shape");
+        }
+        return new BoundData(backend, data, loss, bindOptions, term);
+    }
+
     /** The backend the data are bound to (owned by the caller). */
     public Backend backend() { return backend; }
 

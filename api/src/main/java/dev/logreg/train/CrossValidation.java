@@ -39,6 +39,11 @@ import java.util.SplittableRandom;
  * stopping criteria of the options (iterations, tolerances, time budget) apply to each fit; a fit that stops before
  * converging is counted ({@link CrossValidationResult.LambdaScore#unconverged()}), not hidden.
  *
+ * <p>K-class data (or the multinomial loss) are cross-validated the same way, with the multinomial or the
+ * one-vs-rest strategy ({@link #run(Backend, Dataset, TrainingOptions, Multiclass, CrossValidationOptions, Listener)};
+ * details, the multinomial λ_max and the refusal of a class with fewer rows than folds in
+ * {@link MulticlassCrossValidation}), scored by the multiclass log loss (the default), accuracy or macro F1.
+ *
  * <p>Stateless: every call is independent. The backend stays the caller's; each fold's bound data are closed before
  * the next is bound, so at most one copy of the data lives on the backend at a time.
  */
@@ -72,7 +77,8 @@ public final class CrossValidation {
      * @param options the training options; their penalty gives the kind and the mixing α, its λ is replaced by the
      *                grid's
      * @throws IllegalArgumentException on options without a penalty, an optimizer that does not support the penalty,
-     *                                  fewer rows of a class than folds, more than 2³¹ − 9 rows, a grid that cannot be
+     *                                  fewer rows of a class than folds (naming the class and its count), the hinge
+     *                                  loss, a scorer of binary models on K-class data, more than 2³¹ − 9 rows, a grid that cannot be
      *                                  derived (no feature moves the null model's gradient) or a score that is not a
      *                                  number (naming the fold and λ)
      */
@@ -82,9 +88,12 @@ public final class CrossValidation {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(cv, "cv");
-        if (data.classes() != 2 || options.loss().kind() == dev.logreg.loss.Loss.Kind.MULTINOMIAL) {
-            throw new IllegalArgumentException("cross-validation of a " + data.classes() + "-class " + options.loss().kind()
-                    + " fit is not implemented yet: it cross-validates binary fits; train with a fixed λ instead");
+        if (data.classes() != 2 || options.loss().kind() == Loss.Kind.MULTINOMIAL) {
+            return MulticlassCrossValidation.run(backend, data, options, Multiclass.MULTINOMIAL, cv, listener);
+        }
+        if (options.loss().kind() == Loss.Kind.HINGE) {
+            throw new IllegalArgumentException("cross-validation of the hinge loss is not implemented (its dual solver takes no warm start"
+                    + " and binds nothing); cross-validate the squared hinge, or train the hinge with a fixed λ");
         }
         Listener l = listener == null ? Listener.NONE : listener;
         Penalty penalty = options.penalty();
@@ -184,21 +193,47 @@ public final class CrossValidation {
     }
 
     /**
+     * As {@link #run(Backend, Dataset, TrainingOptions, CrossValidationOptions, Listener)} with the K-class strategy
+     * given: {@link Multiclass#MULTINOMIAL} cross-validates softmax fits (also over two classes),
+     * {@link Multiclass#ONE_VS_REST} K binary fits per λ, each class's path on one bind of the fold's rows
+     * ({@link Backend#bindOneVsRest}); two classes with one-vs-rest are the binary fit. See
+     * {@link MulticlassCrossValidation} for the K-class details (folds, the grid's λ_max, scorers, refusals).
+     *
+     * @param strategy the K-class strategy, or {@code null} for the default (K &gt; 2 or the multinomial loss:
+     *                 multinomial; else binary)
+     */
+    public static CrossValidationResult run(Backend backend, Dataset data, TrainingOptions options, Multiclass strategy,
+                                            CrossValidationOptions cv, Listener listener) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(options, "options");
+        if (strategy == Multiclass.ONE_VS_REST && data.classes() > 2) {
+            return MulticlassCrossValidation.run(backend, data, options, Multiclass.ONE_VS_REST, cv, listener);
+        }
+        if (strategy == Multiclass.MULTINOMIAL) {
+            return MulticlassCrossValidation.run(backend, data, options, Multiclass.MULTINOMIAL, cv, listener);
+        }
+        return run(backend, data, options, cv, listener);
+    }
+
+    /**
      * Fold of each row: each class's rows shuffled (Fisher-Yates, seeded) and dealt to folds 0, 1, ..., k−1 in
      * turn, the second class continuing where the first stopped, so fold sizes differ by at most one and every
      * fold holds ⌊c/k⌋ or ⌈c/k⌉ rows of a class of c rows. {@link #run} deals its folds so, with
      * {@link TrainingOptions#seed()}: public so that a caller can rebuild them (to score the folds' models another
      * way, or to compare with another tool).
      *
-     * @param labels 0 or 1 per row
+     * @param labels the class index per row: 0 or 1, or 0..K−1 for K classes (classes in ascending order, each
+     *               continuing the deal where the previous one stopped)
      * @return the fold, 0 to k−1, of each row
      */
     public static int[] stratifiedFolds(float[] labels, int k, long seed) {
         int rows = labels.length;
         int[] fold = new int[rows];
         SplittableRandom random = new SplittableRandom(seed);
+        int classes = 2;
+        for (float y : labels) classes = Math.max(classes, (int) y + 1);
         int next = 0;
-        for (int c = 0; c <= 1; c++) {
+        for (int c = 0; c < classes; c++) {
             int size = 0;
             for (float y : labels) if (y == c) size++;
             int[] members = new int[size];
@@ -266,6 +301,12 @@ public final class CrossValidation {
             throw new IllegalArgumentException("no grid of λ can be derived: at the null model every feature's gradient is "
                     + lambdaMax + " (constant or zero columns?); give the λ to try");
         }
+        return spaced(lambdaMax, data, cv);
+    }
+
+    /** {@code cv.lambdaCount()} values from λ_max down to λ_min, evenly spaced in log scale (glmnet's path). */
+    static double[] spaced(double lambdaMax, Dataset data, CrossValidationOptions cv) {
+        int n = data.cols();
         double ratio = Double.isNaN(cv.lambdaMinRatio()) ? (data.rows() > n ? 1e-4 : 1e-2) : cv.lambdaMinRatio();
         int count = cv.lambdaCount();
         double[] lambdas = new double[count];
@@ -293,20 +334,20 @@ public final class CrossValidation {
         return best;
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         double s = 0;
         for (double x : v) s += x;
         return s / v.length;
     }
 
-    private static double standardError(double[] v, double mean) {
+    static double standardError(double[] v, double mean) {
         double ss = 0;
         for (double x : v) ss += (x - mean) * (x - mean);
         return Math.sqrt(ss / (v.length - 1) / v.length);
     }
 
     /** The rows of fold {@code f} ({@code held}) or of every other fold, ascending. */
-    private static int[] rowsOf(int[] fold, int f, boolean held) {
+    static int[] rowsOf(int[] fold, int f, boolean held) {
         int count = 0;
         for (int v : fold) if ((v == f) == held) count++;
         int[] rows = new int[count];

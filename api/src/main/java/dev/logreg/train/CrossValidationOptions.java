@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How {@link CrossValidation} chooses the penalty strength λ. Immutable; change it with the {@code with...} methods.
  *
- * @param folds          k, the number of stratified folds (at least 2, and at most the row count of the smaller
- *                       class, so that every held-out fold has rows of both classes)
+ * @param folds          k, the number of stratified folds (at least 2, and at most the row count of the smallest
+ *                       class, so that every training and held-out fold has rows of every class)
  * @param lambdas        the λ to try, each finite and &ge; 0 (fitted from the largest down, each warm-started from
  *                       the previous), or {@code null} for a grid from the data (see {@code lambdaCount})
  * @param lambdaCount    where {@code lambdas} is null: how many λ, spaced evenly in log scale from λ<sub>max</sub>
@@ -16,7 +16,7 @@ import java.util.Objects;
  *                       0.001 for L2, as glmnet does)
  * @param lambdaMinRatio where {@code lambdas} is null: λ<sub>min</sub> / λ<sub>max</sub> in (0, 1), or NaN for
  *                       glmnet's default (10⁻⁴ where there are more rows than features, else 10⁻²)
- * @param scorer         the held-out score; default {@link Scorer#logLoss()}
+ * @param scorer         the held-out score; default {@link Scorer#logLoss()} (the multiclass log loss for K classes)
  * @param rule           which λ of the grid to keep
  * @param refit          whether to train the final model on all rows with the chosen λ
  * @param standardizeFolds where the penalty is on standardization scales ({@code LogisticRegression.Builder

@@ -73,6 +73,7 @@ public final class Trainer {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
 
+        if (options.loss().kind() == Loss.Kind.HINGE) return hinge(data, options, start, listener);
         // Everything that can be checked without the data on the backend is checked before paying for the bind.
         Optimizer optimizer = Optimizers.create(options);
         optimizer.checkSupports(options.penalty().kind());
@@ -83,6 +84,22 @@ public final class Trainer {
         try (BoundData bound = BoundData.bind(backend, data, options.loss(), bindOptions(optimizer, options))) {
             return train(bound, optimizer, options, start, listener);
         }
+    }
+
+    /**
+     * The plain hinge loss: not differentiable, so not through the optimizers and the backend but by dual coordinate
+     * descent on the host ({@link HingeDualSolver}); the backend is not used.
+     */
+    private static TrainingResult hinge(Dataset data, TrainingOptions options, LinearClassifier start, TrainingListener listener) {
+        if (!options.optimizer().equals("auto")) {
+            throw new IllegalArgumentException("the hinge loss is not differentiable: it is trained by dual coordinate descent, not by optimizer "
+                    + options.optimizer() + "; leave the optimizer auto (or use the squared hinge, which the optimizers train)");
+        }
+        if (start != null) {
+            throw new IllegalArgumentException("the hinge loss's dual coordinate descent starts from α = 0 and takes no start model: pass null");
+        }
+        ParamShape.of(data, options.loss()); // binary labels only, refused by name
+        return HingeDualSolver.train(data, options, listener);
     }
 
     /**
@@ -189,7 +206,7 @@ public final class Trainer {
     }
 
     /** The row order a fit with {@code optimizer} needs: permuted by the seed for mini-batches, else as given. */
-    private static BindOptions bindOptions(Optimizer optimizer, TrainingOptions options) {
+    static BindOptions bindOptions(Optimizer optimizer, TrainingOptions options) {
         return optimizer.isStochastic() ? BindOptions.permuted(options.seed()) : BindOptions.DEFAULT;
     }
 

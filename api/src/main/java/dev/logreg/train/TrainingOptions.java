@@ -11,7 +11,9 @@ import java.util.Objects;
  * Everything that defines a training run except the data, the backend and the listener. Immutable; change it with
  * the {@code with...} methods.
  *
- * @param loss          the pointwise loss (log loss by default; MSE is non-convex, for comparison only)
+ * @param loss          the pointwise loss (log loss by default; MSE is non-convex, for comparison only; the squared
+ *                      hinge and the hinge are the linear SVM's, not logistic regression, for comparison only: see
+ *                      {@link Loss#squaredHinge()}, {@link Loss#hinge()})
  * @param penalty       the regularization, never applied to the intercept
  * @param fitIntercept  whether to learn the intercept b (else b = 0)
  * @param optimizer     {@code auto | lbfgs | owlqn | newton | gd | sgd | adam}; {@code auto} is L-BFGS for smooth

@@ -203,6 +203,7 @@ public final class Nd4jBackend implements Backend {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(options, "options");
+        dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
         // The fused multinomial kernels are a later step: refuse it (and K-class labels) before any copy or upload.
         dev.logreg.backend.ParamShape.requireBinary("cpu", data, loss);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);

@@ -331,6 +331,7 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(bindOptions, "options");
+        dev.logreg.backend.ParamShape.refuseHinge("gpu", loss);
         if (loss.kind() == Loss.Kind.MULTINOMIAL) {
             throw new IllegalArgumentException("bindBinary takes a binary loss (log loss, squared error); bind the multinomial loss with bind(data, loss)");
         }

@@ -8,13 +8,31 @@ import dev.logreg.loss.Loss;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
-/** The reference data term of a pointwise (binary) loss: one logit per row, n+1 parameters. */
+/**
+ * The reference data term of a pointwise (binary) loss: one logit per row, n+1 parameters. Over K-class rows bound
+ * for one-vs-rest it is the binary problem of one positive class: label 1 where a row's class index equals it, else
+ * 0, derived from the bound class indices as each row is read (the same labels {@link Dataset#oneVsRest} writes).
+ */
 final class BinaryTerm extends ReferenceTerm {
     private final Loss loss;
+    /** The class whose rows are label 1, or −1 where the bound labels are already 0/1. */
+    private final float positiveClass;
 
     BinaryTerm(ReferenceBackend owner, Dataset data, Loss loss, int[] perm) {
+        this(owner, data, loss, perm, -1);
+    }
+
+    BinaryTerm(ReferenceBackend owner, Dataset data, Loss loss, int[] perm, int positiveClass) {
         super(owner, data, perm, new ParamShape(1, data.cols()));
         this.loss = loss;
+        this.positiveClass = positiveClass;
+    }
+
+    /** The 0/1 label of local row {@code local} of block {@code b}. */
+    private double label(RowBlock b, int local) {
+        float y = b.labels().get(local);
+        if (positiveClass < 0) return y;
+        return y == positiveClass ? 1.0 : 0.0;
     }
 
     /** Logit of dataset row {@code row}: Σ θⱼ xⱼ + b in double, in column order. */
@@ -39,7 +57,7 @@ final class BinaryTerm extends ReferenceTerm {
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
             FloatBuffer x = b.features();
-            double y = b.labels().get(local);
+            double y = label(b, local);
             double w = b.weight(local);
             double z = logit(x, local, params);
             value += w * loss.value(y, z);
@@ -65,7 +83,7 @@ final class BinaryTerm extends ReferenceTerm {
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
             double w = b.weight(local);
-            value += w * loss.value(b.labels().get(local), logit(b.features(), local, params));
+            value += w * loss.value(label(b, local), logit(b.features(), local, params));
             m += w;
         }
         return m > 0 ? value / m : 0.0;
@@ -98,7 +116,7 @@ final class BinaryTerm extends ReferenceTerm {
             FloatBuffer x = b.features();
             for (int i = 0; i < b.rows(); i++) {
                 double w = b.weight(i);
-                double c = w * loss.secondDerivative(b.labels().get(i), logit(x, i, params));
+                double c = w * loss.secondDerivative(label(b, i), logit(x, i, params));
                 for (int j = 0; j < n; j++) xt[j] = x.get(i * n + j);
                 xt[n] = 1.0;
                 for (int j = 0; j < d; j++) {
