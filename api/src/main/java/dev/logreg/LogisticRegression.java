@@ -41,8 +41,9 @@ import java.util.Objects;
  * LinearClassifier softmax = three.classifier();                                        // a SoftmaxModel
  * }</pre>
  *
- * <p>With the multinomial loss, {@code auto} chooses the reference backend (the CPU and GPU backends do not implement
- * it yet) and the result's message says so; an explicit {@code cpu} or {@code gpu} is refused with that reason.
+ * <p>With the multinomial loss, {@code auto} passes over the GPU backend (it does not implement it yet) for the next
+ * usable one, the CPU backend where it starts, and the result's message says so; an explicit {@code gpu} is refused
+ * with that reason.
  *
  * <p>{@link #fit(Dataset)} opens a backend through {@link BackendFactory#discover()} (or the factory given to the
  * builder), trains with {@link Trainer}, and closes the backend before returning, so nothing native outlives the
@@ -184,10 +185,16 @@ public final class LogisticRegression {
         Strategy s = strategy(data.classes());
         String name = backend;
         String note = null;
-        if (s == Strategy.MULTINOMIAL && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
-            // Until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind.
-            name = BackendChoice.REFERENCE.id();
-            note = "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
+        if (s == Strategy.MULTINOMIAL && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())
+                && f.selectByName(backend).name().equals(BackendChoice.GPU.id())) {
+            // Until the GPU backend has its fused softmax pass, auto must not pick it: the next usable backend instead.
+            for (dev.logreg.backend.BackendProvider p : f.providers()) {
+                if (!p.name().equals(BackendChoice.GPU.id()) && f.availability(p).usable()) {
+                    name = p.name();
+                    note = "auto chose the " + name + " backend: the multinomial loss is not yet implemented on the gpu backend";
+                    break;
+                }
+            }
         }
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
