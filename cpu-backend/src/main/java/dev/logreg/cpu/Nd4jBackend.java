@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
  *
  * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
- * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused scalar Java loop ({@link SoftmaxKernel}) reading
+ * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused Java loop ({@link SoftmaxVectorKernel} with the
+ * Vector API where {@link Pass#FUSED} has it, else {@link SoftmaxKernel}) reading
  * each row once for its K logits, softmax, loss and K gradient rows, on the same threads and partition as the binary
  * pass (so the same bits for every thread count); margins (K a row) and the Hessian (where K·(n+1) ≤ 2,048) in
  * plain Java on the caller's thread.

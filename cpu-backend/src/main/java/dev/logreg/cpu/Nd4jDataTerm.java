@@ -116,7 +116,7 @@ final class Nd4jDataTerm implements DataTerm {
         this.slots = backend.threads();
         this.tiles = new float[slots][];
         this.work = new Work[slots];
-        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, this::runAll) : null;
+        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, backend.vectorized(), this::runAll) : null;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * The multinomial (softmax) passes of an {@link Nd4jDataTerm} bound with the multinomial loss over K classes, over
  * the term's chunks (the same storage, read in place or copied, as the binary passes):
  * <ul>
- *   <li>value and gradient, and value alone (line searches): {@link SoftmaxKernel}, each row read once, on the
+ *   <li>value and gradient, and value alone (line searches): {@link SoftmaxKernel}, or {@link SoftmaxVectorKernel}
+ *       where the backend runs the SIMD kernels (the JVM has {@code jdk.incubator.vector}), each row read once, on the
  *       backend's threads. A row range is cut into at most 64 segments by its length alone (never by the thread
  *       count), each summed in row order into its own partial; partials are added in segment order, so the bits
  *       are the same for every thread count, run after run.</li>
@@ -42,6 +43,10 @@ final class SoftmaxPass {
     private final Consumer<Runnable[]> runAll;
     private final float[][] tiles;
     private final double[][] logits;
+    /** Whether the SIMD kernel runs ({@link SoftmaxVectorKernel}); its per-slot scratch. */
+    private final boolean vectorized;
+    private final double[][] wide;
+    private final double[][] lanes;
     /** Per-segment partials, allocated on first use and reused (K·(n+1) + 2 doubles each). */
     private final double[][] partial = new double[MAX_SEGMENTS][];
 
@@ -50,7 +55,7 @@ final class SoftmaxPass {
      *               and rethrows the first failure
      */
     SoftmaxPass(ParamShape shape, int chunkRows, FloatBuffer[] xb, FloatBuffer[] yb, FloatBuffer[] wb, int slots,
-                Consumer<Runnable[]> runAll) {
+                boolean vectorized, Consumer<Runnable[]> runAll) {
         this.shape = shape;
         this.n = shape.features();
         this.k = shape.outputs();
@@ -62,6 +67,9 @@ final class SoftmaxPass {
         this.runAll = runAll;
         this.tiles = new float[slots][];
         this.logits = new double[slots][];
+        this.vectorized = vectorized;
+        this.wide = new double[slots][];
+        this.lanes = new double[slots][];
     }
 
     /**
@@ -105,12 +113,21 @@ final class SoftmaxPass {
         if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
         double[] z = logits[slot];
         if (z == null) z = logits[slot] = new double[SoftmaxKernel.scratchLength(k)];
+        if (vectorized && wide[slot] == null) {
+            wide[slot] = new double[tile.length];
+            lanes[slot] = new double[SoftmaxVectorKernel.lanesLength()];
+        }
         for (long r = a; r < b; ) {
             int c = (int) (r / chunkRows);
             long base = (long) c * chunkRows;
             long stop = Math.min(b, base + chunkRows);
-            SoftmaxKernel.accumulate(xb[c], yb[c], wb[c], n, k, (int) (r - base), (int) (stop - base), params, gradient,
-                    acc, tile, z);
+            if (vectorized) {
+                SoftmaxVectorKernel.accumulate(xb[c], yb[c], wb[c], n, k, (int) (r - base), (int) (stop - base), params, gradient,
+                        acc, tile, z, wide[slot], lanes[slot]);
+            } else {
+                SoftmaxKernel.accumulate(xb[c], yb[c], wb[c], n, k, (int) (r - base), (int) (stop - base), params, gradient,
+                        acc, tile, z);
+            }
             r = stop;
         }
     }
