@@ -51,7 +51,8 @@ result="${RESULT-benchmarks/results/cpu/multinomial-$(date -u +%Y-%m-%d).txt}"
   echo "# benchmarks/cpu/run-multinomial.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
   describe_machine
   echo "#   python: $("$python" --version 2>&1); numpy's BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo '?')"
-  java -Xmx${HEAP-6g} -cp "$out/classes:$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  # The Vector API module switches the CPU backend to its SIMD kernels (SoftmaxVectorKernel); without it, scalar.
+  java -Xmx${HEAP-6g} --add-modules jdk.incubator.vector -cp "$out/classes:$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.logreg.bench.cpu.MultinomialBenchmark --out "$out" "$@"
   echo "# load average between the two: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$python" benchmarks/cpu/multinomial_sklearn.py "$out" "$rows" "$cols" "$classes" "$lambda"
