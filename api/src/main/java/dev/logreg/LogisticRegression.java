@@ -41,8 +41,9 @@ import java.util.Objects;
  * LinearClassifier softmax = three.classifier();                                        // a SoftmaxModel
  * }</pre>
  *
- * <p>With the multinomial loss, {@code auto} chooses the reference backend (the CPU and GPU backends do not implement
- * it yet) and the result's message says so; an explicit {@code cpu} or {@code gpu} is refused with that reason.
+ * <p>With the multinomial loss, {@code auto} passes over the GPU backend (it does not implement it yet) for the next
+ * usable one, the CPU backend where it starts, and the result's message says so; an explicit {@code gpu} is refused
+ * with that reason.
  *
  * <p>{@link #fit(Dataset)} opens a backend through {@link BackendFactory#discover()} (or the factory given to the
  * builder), trains with {@link Trainer}, and closes the backend before returning, so nothing native outlives the
@@ -170,19 +171,29 @@ public final class LogisticRegression {
         return options.withPenalty(options.penalty().onScales(scales));
     }
 
-    /** Why {@link #multinomialBackend} replaced {@code auto}, for a result's message. */
-    public static final String MULTINOMIAL_AUTO_NOTE =
-            "auto chose the reference backend: the multinomial loss is not yet implemented on the cpu and gpu backends";
+    /**
+     * The backend a fit of {@code loss} opens where {@code backend} is asked for, and why where {@code auto} was
+     * replaced. Every backend computes the log loss, the squared error and the multinomial loss; the squared hinge, a
+     * comparison loss, only the reference backend: there {@code auto} becomes {@code reference}. An explicit choice
+     * is always kept, so a backend that cannot compute the loss refuses it by name rather than being replaced. One
+     * rule for this class and the command line.
+     *
+     * @param backend a backend name, or {@code null} for the usual order (system property, environment, auto)
+     */
+    public static BackendPick backendFor(BackendFactory f, String backend, Loss loss) {
+        if (loss.kind() == Loss.Kind.SQUARED_HINGE && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
+            return new BackendPick(BackendChoice.REFERENCE.id(), "auto chose the reference backend: the squared hinge loss is implemented there only");
+        }
+        return new BackendPick(backend, null);
+    }
 
     /**
-     * The backend a multinomial fit opens when {@code backend} is asked for: {@code auto} becomes {@code reference}
-     * (until the CPU and GPU backends have their fused softmax pass, auto must not pick one that refuses the bind);
-     * any other name is kept, so an explicit choice is refused by name rather than replaced. One rule for this class
-     * and the command line.
+     * A backend to open for a fit ({@link #backendFor}).
+     *
+     * @param name the name to open ({@code null}: the usual order)
+     * @param note why {@code auto} was replaced, for the result's message; {@code null} where it was not
      */
-    public static String multinomialBackend(BackendFactory f, String backend) {
-        return f.resolve(backend).getKey().equals(BackendChoice.AUTO.id()) ? BackendChoice.REFERENCE.id() : backend;
-    }
+    public record BackendPick(String name, String note) {}
 
     /**
      * Trains on {@code data}: opens the chosen backend, trains, closes the backend.
@@ -197,13 +208,9 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         Strategy s = strategy(data.classes());
-        String name = s == Strategy.MULTINOMIAL ? multinomialBackend(f, backend) : backend;
-        String note = Objects.equals(name, backend) ? null : MULTINOMIAL_AUTO_NOTE;
-        if (options.loss().kind() == Loss.Kind.SQUARED_HINGE && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
-            // The squared hinge is a comparison loss that only the reference backend computes.
-            name = BackendChoice.REFERENCE.id();
-            note = "auto chose the reference backend: the squared hinge loss is implemented there only";
-        }
+        BackendPick pick = backendFor(f, backend, options.loss());
+        String name = pick.name();
+        String note = pick.note();
         try (Backend b = f.openByName(name, backendOptions)) {
             return fitOn(b, data, s, note);
         }
@@ -299,11 +306,7 @@ public final class LogisticRegression {
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         Strategy s = strategy(data.classes());
-        String name = backend;
-        if ((s == Strategy.MULTINOMIAL || options.loss().kind() == Loss.Kind.SQUARED_HINGE)
-                && f.resolve(backend).getKey().equals(BackendChoice.AUTO.id())) {
-            name = BackendChoice.REFERENCE.id();   // as fit(Dataset): the loss is not yet on the cpu and gpu backends
-        }
+        String name = backendFor(f, backend, options.loss()).name();
         Multiclass k = s == Strategy.MULTINOMIAL ? Multiclass.MULTINOMIAL : s == Strategy.ONE_VS_REST ? Multiclass.ONE_VS_REST : null;
         try (Backend b = f.openByName(name, backendOptions)) {
             Dataset rows = rowsFor(data);

@@ -38,11 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MulticlassLogisticRegressionTest {
     private final Dataset three = MulticlassData.generate(200, 3, 3, false, 8);
 
-    /** A usable "cpu" of higher priority than the reference whose binds refuse the multinomial loss, as the real one. */
-    private static final class BinaryOnlyProvider implements BackendProvider {
-        @Override public String name() { return "cpu"; }
+    /**
+     * A usable "gpu" of higher priority than the reference that computes every loss but the hinge losses, as the real
+     * one: the multinomial loss binds, the squared hinge is refused by name.
+     */
+    private static final class FakeGpuProvider implements BackendProvider {
+        @Override public String name() { return "gpu"; }
 
-        @Override public int priority() { return 200; }
+        @Override public int priority() { return 300; }
 
         @Override public Availability probe() { return Availability.usable("fake"); }
 
@@ -50,13 +53,13 @@ class MulticlassLogisticRegressionTest {
         public Backend create(BackendOptions options) {
             ReferenceBackend inner = new ReferenceBackend();
             return new Backend() {
-                @Override public String name() { return "cpu"; }
+                @Override public String name() { return "gpu"; }
 
-                @Override public String description() { return "fake cpu"; }
+                @Override public String description() { return "fake gpu"; }
 
                 @Override
                 public DataTerm bind(Dataset data, Loss loss, BindOptions o) {
-                    ParamShape.requireBinary("cpu", data, loss);
+                    ParamShape.refuseHinge("gpu", loss);
                     return inner.bind(data, loss, o);
                 }
 
@@ -68,7 +71,7 @@ class MulticlassLogisticRegressionTest {
     }
 
     private static BackendFactory factory() {
-        return BackendFactory.of(List.of(new BinaryOnlyProvider(), new ReferenceBackendProvider()), Map.of(), new Properties());
+        return BackendFactory.of(List.of(new FakeGpuProvider(), new ReferenceBackendProvider()), Map.of(), new Properties());
     }
 
     private static LogisticRegression.Builder builder() {
@@ -76,17 +79,24 @@ class MulticlassLogisticRegressionTest {
     }
 
     @Test
-    void kClassDataTrainMultinomialByDefaultOnTheReferenceBackendSayingWhy() {
+    void kClassDataTrainMultinomialByDefaultOnTheBestBackend() {
         TrainingResult r = builder().build().fit(three);
         assertTrue(r.classifier() instanceof SoftmaxModel, r.classifier().toString());
         assertEquals(3, r.classifier().classes());
-        assertTrue(r.message().startsWith("auto chose the reference backend: the multinomial loss is not yet implemented"), r.message());
-        assertTrue(r.backend().startsWith("reference"), r.backend());
+        assertEquals("fake gpu", r.backend(), "every backend computes the multinomial loss: auto keeps the better one");
         IllegalStateException binaryOnly = assertThrows(IllegalStateException.class, r::model);
         assertTrue(binaryOnly.getMessage().contains("classifier()"), binaryOnly.getMessage());
+    }
 
-        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> builder().backendName("cpu").build().fit(three));
-        assertTrue(cpu.getMessage().startsWith("the multinomial loss is not yet implemented on the cpu backend"), cpu.getMessage());
+    @Test
+    void autoOpensTheReferenceForTheSquaredHingeSayingWhyAndKeepsAnExplicitChoice() {
+        Dataset two = MulticlassData.generate(150, 3, 2, false, 9);
+        TrainingResult r = builder().loss(Loss.squaredHinge()).build().fit(two);
+        assertTrue(r.message().startsWith("auto chose the reference backend: the squared hinge loss is implemented there only"), r.message());
+        assertTrue(r.backend().startsWith("reference"), r.backend());
+        IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class,
+                () -> builder().loss(Loss.squaredHinge()).backendName("gpu").build().fit(two));
+        assertTrue(gpu.getMessage().startsWith("the squared hinge loss is not implemented on the gpu backend"), gpu.getMessage());
     }
 
     @Test
@@ -94,7 +104,7 @@ class MulticlassLogisticRegressionTest {
         Dataset two = MulticlassData.generate(150, 3, 2, false, 9);
         TrainingResult binary = builder().build().fit(two);
         assertTrue(binary.isBinary());
-        assertEquals("fake cpu", binary.backend(), "auto keeps the better backend for binary fits");
+        assertEquals("fake gpu", binary.backend(), "auto keeps the better backend for binary fits");
         TrainingResult softmax = builder().multiclass(Multiclass.MULTINOMIAL).build().fit(two);
         assertEquals(2, ((SoftmaxModel) softmax.classifier()).classes());
         assertTrue(builder().multiclass(Multiclass.ONE_VS_REST).build().fit(two).isBinary(), "one-vs-rest on two classes is the binary model");

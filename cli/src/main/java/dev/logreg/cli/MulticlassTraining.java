@@ -96,11 +96,11 @@ final class MulticlassTraining {
         }
         LinearClassifier start = cmd.initModel == null ? null : startModel(cmd.initModel, all, labels);
         BackendFactory factory = BackendFactory.discover();
-        // The library's rule for which backend auto opens for the multinomial loss (one rule, not a copy).
-        String name = strategy == Strategy.MULTINOMIAL ? LogisticRegression.multinomialBackend(factory, cmd.backend) : cmd.backend;
-        BackendFactory.Selection sel = factory.selectByName(name);
+        // The library's rule for which backend auto opens for a loss (one rule, not a copy).
+        LogisticRegression.BackendPick pick = LogisticRegression.backendFor(factory, cmd.backend, options.loss());
+        BackendFactory.Selection sel = factory.selectByName(pick.name());
         if (!cmd.quiet) {
-            String why = name == null || name.equals(cmd.backend) ? sel.reason() : LogisticRegression.MULTINOMIAL_AUTO_NOTE;
+            String why = pick.note() == null ? sel.reason() : pick.note();
             stderr.println("backend: " + sel.name() + " (" + why + ")");
         }
         ProgressListener progress = cmd.quiet ? null : new ProgressListener(stderr, cmd.parent.terminal, options.criteria().maxIterations(), 100);

@@ -40,6 +40,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
  * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
  *
+ * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
+ * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused Java loop ({@link SoftmaxVectorKernel} with the
+ * Vector API where {@link Pass#FUSED} has it, else {@link SoftmaxKernel}) reading
+ * each row once for its K logits, softmax, loss and K gradient rows, on the same threads and partition as the binary
+ * pass (so the same bits for every thread count); margins (K a row) and the Hessian (where K·(n+1) ≤ 2,048) in
+ * plain Java on the caller's thread.
+ *
  * <p><b>Measured</b> (development machine: 2 vCPUs of an AMD EPYC Zen 5, AVX-512, a VM shared with other
  * engineers' builds; {@code benchmarks/cpu/run-bandwidth.sh}, raw output with the machine and its load in
  * {@code benchmarks/results/cpu/}). 1,000,000 × 100 float32 (400 MB), value+gradient over all rows, 2 threads,
@@ -204,8 +211,8 @@ public final class Nd4jBackend implements Backend {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(options, "options");
         dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
-        // The fused multinomial kernels are a later step: refuse it (and K-class labels) before any copy or upload.
-        dev.logreg.backend.ParamShape.requireBinary("cpu", data, loss);
+        // A binary loss refuses K-class labels before any copy; the multinomial loss binds K outputs (SoftmaxPass).
+        dev.logreg.backend.ParamShape.of(data, loss);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
         open.add(t);
         return t;

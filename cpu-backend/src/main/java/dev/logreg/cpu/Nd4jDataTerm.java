@@ -3,6 +3,7 @@ package dev.logreg.cpu;
 import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.ParamShape;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
@@ -28,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Dataset#DEFAULT_BLOCK_CAPACITY} floats (so each chunk's buffer is indexable by {@code int}), each chunk
  * either a read-only view of the dataset's own direct native-order buffers (no permutation; see {@link #readInPlace})
  * or an ND4J-owned off-heap float32 copy, plus per-thread scratch. The chunk boundaries are the same either way, so
- * both give the same sums to the last bit. See {@link Nd4jBackend} for the passes, the partition and determinism.
- * Not thread-safe.
+ * both give the same sums to the last bit. See {@link Nd4jBackend} for the passes, the partition and determinism;
+ * bound with the multinomial loss, the term's passes are {@link SoftmaxPass}'s. Not thread-safe.
  */
 final class Nd4jDataTerm implements DataTerm {
     /** Most segments a row range is cut into; each is summed by one thread into its own partial. */
@@ -56,12 +57,17 @@ final class Nd4jDataTerm implements DataTerm {
     private final int slots;
     private final float[][] tiles;
     private final Work[] work;
+    private final ParamShape shape;
+    /** The multinomial passes, or null for the binary losses. */
+    private final SoftmaxPass softmax;
     private final List<INDArray> owned = new ArrayList<>();
     private boolean closed;
 
     Nd4jDataTerm(Nd4jBackend backend, Dataset data, Loss loss, BindOptions options) {
         this.backend = backend;
         this.log = loss.kind() == Loss.Kind.LOG;
+        // First, before any copy: a binary loss refuses K-class labels here.
+        this.shape = ParamShape.of(data, loss);
         this.rows = data.rows();
         this.n = data.cols();
         this.weighted = data.isWeighted();
@@ -110,6 +116,7 @@ final class Nd4jDataTerm implements DataTerm {
         this.slots = backend.threads();
         this.tiles = new float[slots][];
         this.work = new Work[slots];
+        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, backend.vectorized(), this::runAll) : null;
     }
 
     /**
@@ -207,6 +214,8 @@ final class Nd4jDataTerm implements DataTerm {
 
     @Override public int features() { return n; }
 
+    @Override public ParamShape shape() { return shape; }
+
     @Override
     public double weightSum(long from, long to) {
         checkRange(from, to);
@@ -223,23 +232,22 @@ final class Nd4jDataTerm implements DataTerm {
     public double valueAndGradient(long from, long to, double[] params, double[] gradientOut) {
         checkRange(from, to);
         checkParams(params);
-        Objects.requireNonNull(gradientOut, "gradientOut");
-        if (gradientOut.length != n + 1) {
-            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected features + 1 = " + (n + 1));
-        }
-        double[] acc = evaluate(from, to, params, true);
-        double m = acc[n + 2];
+        shape.check(gradientOut, "gradientOut");
+        int len = shape.length();
+        double[] acc = softmax != null ? softmax.evaluate(from, to, params, true) : evaluate(from, to, params, true);
+        double m = acc[len + 1];
         // A range whose weights are all zero contributes nothing (DataTerm's contract), rather than 0/0.
-        for (int j = 0; j <= n; j++) gradientOut[j] = m > 0 ? acc[j] / m : 0.0;
-        return m > 0 ? acc[n + 1] / m : 0.0;
+        for (int j = 0; j < len; j++) gradientOut[j] = m > 0 ? acc[j] / m : 0.0;
+        return m > 0 ? acc[len] / m : 0.0;
     }
 
     @Override
     public double value(long from, long to, double[] params) {
         checkRange(from, to);
         checkParams(params);
-        double[] acc = evaluate(from, to, params, false);
-        return acc[n + 2] > 0 ? acc[n + 1] / acc[n + 2] : 0.0;
+        int len = shape.length();
+        double[] acc = softmax != null ? softmax.evaluate(from, to, params, false) : evaluate(from, to, params, false);
+        return acc[len + 1] > 0 ? acc[len] / acc[len + 1] : 0.0;
     }
 
     /** Sums over [from, to) in a partition fixed by the range alone; partials added in segment order. */
@@ -269,7 +277,7 @@ final class Nd4jDataTerm implements DataTerm {
     }
 
     /** Runs loops[1..] on the backend's pool and loops[0] on this thread; rethrows the first failure. */
-    private void runAll(Runnable[] loops) {
+    void runAll(Runnable[] loops) {
         if (loops.length == 1) {
             loops[0].run();
             return;
@@ -358,7 +366,12 @@ final class Nd4jDataTerm implements DataTerm {
         checkRange(from, to);
         checkParams(params);
         Objects.requireNonNull(out, "out");
-        if (out.length < to - from) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + (to - from));
+        long need = Math.multiplyExact(to - from, (long) shape.outputs());
+        if (out.length < need) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + need);
+        if (softmax != null) {
+            softmax.margins(from, to, params, out);
+            return;
+        }
         Work wk = work(0);
         wk.setTheta(params);
         for (long r = from; r < to; ) {
@@ -372,7 +385,7 @@ final class Nd4jDataTerm implements DataTerm {
         }
     }
 
-    @Override public boolean supportsHessian() { return true; }
+    @Override public boolean supportsHessian() { return softmax == null || softmax.supportsHessian(); }
 
     /**
      * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ over all rows on ND4J: per block, X̃_bᵀ·(c ∘ X̃_b) by gemm into one float64
@@ -384,6 +397,10 @@ final class Nd4jDataTerm implements DataTerm {
         check();
         checkParams(params);
         Objects.requireNonNull(out, "out");
+        if (softmax != null) {
+            softmax.hessian(rows, params, out);
+            return;
+        }
         int d = n + 1;
         if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected (features + 1)^2 = " + (d * d));
         Work wk = work(0);
@@ -507,10 +524,7 @@ final class Nd4jDataTerm implements DataTerm {
     }
 
     private void checkParams(double[] params) {
-        Objects.requireNonNull(params, "params");
-        if (params.length != n + 1) {
-            throw new IllegalArgumentException("params has length " + params.length + ", expected features + 1 = " + (n + 1));
-        }
+        shape.check(params, "params");
     }
 
     private void check() {
