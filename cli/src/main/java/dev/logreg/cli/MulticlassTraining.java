@@ -97,6 +97,11 @@ final class MulticlassTraining {
                         + " balances each class's binary problem on its own; leave out --class-weight, or use --multiclass multinomial");
             }
         } else {
+            if (options.loss().kind() != Loss.Kind.LOG) {
+                // The multinomial model has one loss, the multiclass log loss; another binary loss was asked for by name.
+                throw new IllegalArgumentException("--loss " + options.loss() + " is a binary loss; the multinomial model trains the multiclass log loss"
+                        + " (leave out --loss, or use --multiclass ovr for one binary " + options.loss() + " fit per class)");
+            }
             options = options.withLoss(Loss.multinomial());
         }
         if (cmd.standardize && options.penalty().kind() != Penalty.Kind.NONE) {

@@ -171,5 +171,8 @@ class MulticlassEvaluateCliTest {
                 "--cv-folds", "3", "--quiet");
         assertEquals(Cli.BAD_INPUT, b.code(), b.toString());
         assertTrue(b.err().contains("--class-weight balanced is not supported"), b.err());
+        CliRun mse = CliRun.of("train", "--data", wine(), "--label", "cultivar", "--loss", "mse", "--quiet");
+        assertEquals(Cli.BAD_INPUT, mse.code(), mse.toString());
+        assertTrue(mse.err().contains("is a binary loss; the multinomial model trains the multiclass log loss"), mse.err());
     }
 }
