@@ -2,10 +2,15 @@ package dev.logreg.cli;
 
 import dev.logreg.io.Excerpt;
 import dev.logreg.metrics.BinaryMetrics;
+import dev.logreg.model.LinearClassifier;
+import dev.logreg.model.LogisticModel;
+import dev.logreg.model.OneVsRestModel;
+import dev.logreg.model.SoftmaxModel;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
 import dev.logreg.train.CrossValidationResult;
+import dev.logreg.train.Scorer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
 import picocli.CommandLine.Option;
@@ -40,7 +45,8 @@ final class CrossValidationFlags {
     Double lambdaMinRatio;
 
     @Option(names = "--cv-metric", paramLabel = "NAME",
-            description = "With --cv-folds: the held-out score, one of logloss (default), auc, accuracy, f1, precision, recall, average_precision, brier.")
+            description = "With --cv-folds: the held-out score: logloss (default), accuracy or macro-f1; for two classes also auc, f1, precision, recall,"
+                    + " average_precision, brier.")
     String cvMetric;
 
     @Option(names = "--cv-rule", paramLabel = "best|1se",
@@ -82,10 +88,14 @@ final class CrossValidationFlags {
             throw new IllegalArgumentException((lambdas != null ? "--lambdas: " : "--lambda-count / --lambda-min-ratio: ") + e.getMessage(), e);
         }
         if (cvMetric != null) {
-            try {
-                cv = cv.withScorer(BinaryMetrics.scorer(cvMetric));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--cv-metric: " + e.getMessage(), e);
+            if (isMacroF1(cvMetric)) {
+                cv = cv.withScorer(Scorer.macroF1()); // the api's: it scores binary and K-class models alike
+            } else {
+                try {
+                    cv = cv.withScorer(BinaryMetrics.scorer(cvMetric));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--cv-metric: " + e.getMessage() + ", macro-f1", e);
+                }
             }
         }
         if (cvRule != null) {
@@ -97,6 +107,29 @@ final class CrossValidationFlags {
         }
         return cv;
     }
+
+    /** Whether {@code name} is the macro F1 (spelled macro-f1, as the api names it, or macro_f1). */
+    private static boolean isMacroF1(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return n.equals("macro-f1") || n.equals("macro_f1");
+    }
+
+    /**
+     * {@code cv} for a K-class fit (multinomial or one-vs-rest; {@code classes} ≥ 2): the scorer as the api scores
+     * K-class models. logloss and macro-f1 already are; accuracy becomes {@link Scorer#accuracy()} (the most probable
+     * class, where the binary scorer thresholds one probability); a metric of one probability per row (auc, f1,
+     * precision, recall, average_precision, brier) is refused by name.
+     */
+    static CrossValidationOptions forClasses(CrossValidationOptions cv, int classes) {
+        if (cv == null || cv.scorer().supportsClasses()) return cv;
+        String name = cv.scorer().name();
+        if (name.equals("accuracy")) return cv.withScorer(Scorer.accuracy());
+        throw new IllegalArgumentException("--cv-metric " + name + " scores binary models (one probability per row); a " + classes
+                + "-class model is cross-validated by " + String.join(", ", CLASS_METRICS));
+    }
+
+    /** The --cv-metric names of K-class models, the default first. */
+    static final List<String> CLASS_METRICS = List.of("logloss", "accuracy", "macro-f1");
 
     static String ruleName(CrossValidationOptions.Rule rule) {
         return rule == CrossValidationOptions.Rule.BEST ? "best" : "1se";
@@ -157,10 +190,29 @@ final class CrossValidationFlags {
      */
     static String chosenLine(CrossValidationResult r) {
         String refit = r.refit() == null ? ""
-                : String.format(Locale.ROOT, "; the refit has %d nonzero coefficients of %d", nonZeros(r.refit().model().coefficients()),
-                        r.refit().model().features());
+                : String.format(Locale.ROOT, "; the refit has %d nonzero coefficients of %d", nonZeros(r.refit().classifier()),
+                        coefficientCount(r.refit().classifier()));
         return String.format(Locale.ROOT, "cross-validation: λ = %.6g chosen (%s) of %d by %d-fold %s %.6g ± %.2g%s", r.chosenLambda(),
                 ruleName(r.rule()), r.path().size(), r.folds(), r.scorer(), r.chosen().mean(), r.chosen().standardError(), refit);
+    }
+
+    /** How many of the model's coefficients are not exactly 0 (intercepts not among them; K-class models: all K rows). */
+    static int nonZeros(LinearClassifier model) {
+        if (model instanceof LogisticModel b) return nonZeros(b.coefficients());
+        if (model instanceof SoftmaxModel s) {
+            int n = 0;
+            for (double[] row : s.coefficients()) n += nonZeros(row);
+            return n;
+        }
+        OneVsRestModel o = (OneVsRestModel) model; // the interface is sealed: the third kind
+        int n = 0;
+        for (int c = 0; c < o.classes(); c++) n += nonZeros(o.model(c).coefficients());
+        return n;
+    }
+
+    /** How many coefficients the model has: n for a binary model, K·n for a K-class one. */
+    static long coefficientCount(LinearClassifier model) {
+        return (long) model.features() * (model instanceof LogisticModel ? 1 : model.classes());
     }
 
     /** How many of {@code coefficients} are not exactly 0 (the intercept is not among them). */
@@ -181,7 +233,7 @@ final class CrossValidationFlags {
         m.put("bestLambda", r.path().get(r.bestIndex()).lambda());
         m.put("oneStandardErrorLambda", r.path().get(r.oneStandardErrorIndex()).lambda());
         m.put("unconvergedFits", r.unconvergedFits());
-        if (r.refit() != null) m.put("refitNonZeros", nonZeros(r.refit().model().coefficients()));
+        if (r.refit() != null) m.put("refitNonZeros", nonZeros(r.refit().classifier()));
         List<Map<String, Object>> path = new ArrayList<>();
         for (CrossValidationResult.LambdaScore p : r.path()) {
             Map<String, Object> e = new LinkedHashMap<>();

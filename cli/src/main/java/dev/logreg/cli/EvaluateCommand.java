@@ -11,10 +11,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import dev.logreg.model.LogisticModel;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,12 +28,15 @@ import java.util.concurrent.Callable;
 /** {@code logreg evaluate}: metrics of a model on labelled data, and optional plots. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model on labelled data: log loss, accuracy, precision, recall, F1, ROC AUC, PR AUC (average precision),",
-                "Brier score and the confusion matrix. Every row counts once; with --weight NAME (a CSV column of sample weights)",
-                "every metric and plot is weighted as scikit-learn's sample_weight weights it, and the output says so."},
+                "Brier score and the confusion matrix. K-class models: multiclass log loss, accuracy, macro, micro and weighted",
+                "precision/recall/F1, per-class precision/recall/F1/support/ROC AUC (one-vs-rest) and the K x K confusion matrix;",
+                "each row is predicted as its most probable class. Every row counts once; with --weight NAME (a CSV column of",
+                "sample weights) every metric and plot is weighted as scikit-learn's sample_weight weights it, and the output says so."},
         footer = {"", "Examples:",
                 "  logreg evaluate --model model.json --data data/breast-cancer.csv",
                 "  logreg evaluate --model model.json --data test.csv --json --plot plots/",
-                "  logreg evaluate --model model.json --data test.csv --weight w"})
+                "  logreg evaluate --model model.json --data test.csv --weight w",
+                "  logreg evaluate --model wine.json --data data/wine.csv --plot plots/"})
 final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     LogregCommand parent;
@@ -47,13 +54,15 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "CSV column of non-negative sample weights; every metric is then weighted (scikit-learn's sample_weight).")
     String weight;
 
-    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5", description = "Probability threshold of the threshold metrics (default: ${DEFAULT-VALUE}).")
-    double threshold;
+    @Option(names = "--threshold", paramLabel = "T", description = "Binary models: probability threshold of the threshold metrics (default: 0.5)."
+            + " K-class models take none: each row is predicted as its most probable class.")
+    Double threshold;
 
     @Option(names = "--json", description = "Print the metrics as one JSON document.")
     boolean json;
 
-    @Option(names = "--plot", paramLabel = "DIR", description = "Write PNG charts here: objective per iteration, ROC, precision-recall, calibration.")
+    @Option(names = "--plot", paramLabel = "DIR", description = "Write PNG charts here: objective per iteration, ROC, precision-recall, calibration;"
+            + " K-class models: objective per iteration, confusion-matrix.png (a heat map) and roc.png (each class against the rest, up to 10 classes).")
     Path plot;
 
     @Mixin
@@ -64,11 +73,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
-        SavedModel m = ModelFile.read(modelOption.model);
-        if (!(m.classifier() instanceof dev.logreg.model.LogisticModel)) {
-            throw new IllegalArgumentException("evaluate reads binary models only for now; " + modelOption.model + " has " + m.classifier().classes() + " classes");
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("--threshold is " + threshold + ", expected a number in [0, 1]");
         }
+        SavedModel m = ModelFile.read(modelOption.model);
+        if (!(m.classifier() instanceof LogisticModel)) return evaluateClasses(m);
+        double threshold = this.threshold == null ? 0.5 : this.threshold;
         LoadedData d = ScoringData.read(m, dataOptions, label, weight, true);
         double[] z = ScoringData.logits(m, d, dataOptions);
         float[] y = BinaryMetrics.labels(d.dataset());
@@ -115,6 +125,33 @@ final class EvaluateCommand implements Callable<Integer> {
             for (Path p : plots) out.println("plot written to " + p);
         }
         out.flush();
+        return Cli.OK;
+    }
+
+    /**
+     * A K-class model: {@link MulticlassEvaluation} on the data read onto the model's classes (a label that is not one of
+     * them is the reader's error, naming the line), with objective.png beside its charts where the model has a history.
+     */
+    private int evaluateClasses(SavedModel m) throws IOException {
+        int k = m.classifier().classes();
+        if (threshold != null) {
+            throw new IllegalArgumentException("--threshold applies to binary models; " + modelOption.model + " has " + k
+                    + " classes, and each row is predicted as its most probable class");
+        }
+        LoadedData d = ScoringData.read(m, dataOptions, label, weight, true);
+        List<String> classNames = new ArrayList<>(k);
+        for (int c = 0; c < k; c++) classNames.add(m.labels().name(c));
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("model", modelOption.model.toString());
+        header.put("data", dataOptions.data.toString());
+        // The objective chart first, as for binary models; MulticlassEvaluation lists it before its own charts.
+        List<Path> objective = List.of();
+        if (plot != null && !m.history().isEmpty()) {
+            Plots.prepare(plot);
+            objective = List.of(Plots.save(Plots.objective(m.history(), m.optimizer()), plot, "objective", forceOption.force));
+        }
+        MulticlassEvaluation.evaluate(m.classifier(), d.dataset(), classNames, dataOptions.data.toString(), weight, json, plot, forceOption.force,
+                header, objective, parent.out);
         return Cli.OK;
     }
 

@@ -53,6 +53,16 @@ final class MulticlassEvaluation {
      */
     static MulticlassMetrics evaluate(LinearClassifier model, Dataset data, List<String> classNames, String dataName, String weightColumn,
                                       boolean json, Path plotDir, boolean force, Map<String, Object> header, PrintWriter out) throws IOException {
+        return evaluate(model, data, classNames, dataName, weightColumn, json, plotDir, force, header, List.of(), out);
+    }
+
+    /**
+     * As {@link #evaluate(LinearClassifier, Dataset, List, String, String, boolean, Path, boolean, Map, PrintWriter)},
+     * with charts the caller has already written ({@code objective.png}, say) listed first among the plots.
+     */
+    static MulticlassMetrics evaluate(LinearClassifier model, Dataset data, List<String> classNames, String dataName, String weightColumn,
+                                      boolean json, Path plotDir, boolean force, Map<String, Object> header, List<Path> writtenPlots,
+                                      PrintWriter out) throws IOException {
         Objects.requireNonNull(classNames, "classNames");
         int k = model.classes();
         if (data.classes() != k) throw new IllegalArgumentException("the model has " + k + " classes, the data " + data.classes());
@@ -70,7 +80,8 @@ final class MulticlassEvaluation {
         int[] y = MulticlassMetrics.classIndices(data);
         float[] w = data.copyWeights();
         MulticlassMetrics m = MulticlassMetrics.compute(p, logP, k, y, w);
-        List<Path> plots = plotDir == null ? List.of() : MulticlassPlots.write(plotDir, m, p, y, w, classNames, force);
+        List<Path> plots = new java.util.ArrayList<>(writtenPlots);
+        if (plotDir != null) plots.addAll(MulticlassPlots.write(plotDir, m, p, y, w, classNames, force));
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>(header);
             doc.put("weightColumn", weightColumn);

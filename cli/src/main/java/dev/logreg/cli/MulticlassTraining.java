@@ -12,6 +12,8 @@ import dev.logreg.io.LoadedData;
 import dev.logreg.io.ModelFile;
 import dev.logreg.io.SavedModel;
 import dev.logreg.loss.Loss;
+import dev.logreg.metrics.ClassLogProbabilities;
+import dev.logreg.metrics.MulticlassMetrics;
 import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.SoftmaxModel;
 import dev.logreg.objective.ColumnStatistics;
@@ -20,7 +22,9 @@ import dev.logreg.optim.TrainingListener;
 import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
 import dev.logreg.train.CrossValidationResult;
+import dev.logreg.train.Multiclass;
 import dev.logreg.train.OneVsRest;
+import dev.logreg.train.Scorer;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -81,13 +85,25 @@ final class MulticlassTraining {
         if (cmd.stats) throw new IllegalArgumentException("--stats gives standard errors of binary models only; this model has " + all.classes() + " classes");
         if (cmd.plot != null) throw new IllegalArgumentException("--plot draws binary models only; this model has " + all.classes() + " classes");
         LabelMapping labels = loaded.labels();
+        boolean balanced = cmd.classWeight != null;
+        cv = CrossValidationFlags.forClasses(cv, all.classes());
         if (strategy == Strategy.OVR) {
+            // OneVsRest.fit takes no starting model (the api warm starts binary and multinomial fits only).
             if (cmd.initModel != null) throw new IllegalArgumentException("--init-model warm starts a binary or multinomial model, not --multiclass ovr");
-            if (cv != null) throw new IllegalArgumentException("--cv-folds with --multiclass ovr is not supported yet; use --multiclass multinomial");
+            if (cv != null && balanced) {
+                // The api's one-vs-rest cross-validation fits every class on the rows' own weights; the balanced weights
+                // of one-vs-rest differ per binary problem, so its folds would not score the model train writes.
+                throw new IllegalArgumentException("--cv-folds with --multiclass ovr and --class-weight balanced is not supported: one-vs-rest"
+                        + " balances each class's binary problem on its own; leave out --class-weight, or use --multiclass multinomial");
+            }
         } else {
+            if (options.loss().kind() != Loss.Kind.LOG) {
+                // The multinomial model has one loss, the multiclass log loss; another binary loss was asked for by name.
+                throw new IllegalArgumentException("--loss " + options.loss() + " is a binary loss; the multinomial model trains the multiclass log loss"
+                        + " (leave out --loss, or use --multiclass ovr for one binary " + options.loss() + " fit per class)");
+            }
             options = options.withLoss(Loss.multinomial());
         }
-        boolean balanced = cmd.classWeight != null;
         if (cmd.standardize && options.penalty().kind() != Penalty.Kind.NONE) {
             // As the binary path: the penalty on the columns' scales of the rows the fit sees (balanced where asked).
             Dataset rows = balanced && strategy != Strategy.OVR ? ClassWeights.balanced(train) : train;
@@ -108,22 +124,22 @@ final class MulticlassTraining {
         TrainingResult result;
         CrossValidationResult cvResult = null;
         try (Backend b = sel.provider().create(new BackendOptions(cmd.threads, 0))) {
-            if (strategy == Strategy.OVR) {
+            if (cv != null) {
+                Dataset rows = balanced ? ClassWeights.balanced(train) : train;
+                CrossValidationFlags.FoldProgress folds = cmd.quiet ? null : new CrossValidationFlags.FoldProgress(stderr, cv.folds());
+                try {
+                    cvResult = CrossValidation.run(b, rows, options, strategy == Strategy.OVR ? Multiclass.ONE_VS_REST : Multiclass.MULTINOMIAL, cv, folds);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--cv-folds with " + all.classes() + " classes: " + e.getMessage(), e);
+                }
+                if (folds != null) folds.finish();
+                result = cvResult.refit();
+            } else if (strategy == Strategy.OVR) {
                 TrainingOptions o = options;
                 // Balanced weights per binary problem, as scikit-learn's one-vs-rest (and LogisticRegression) do.
                 result = OneVsRest.fit(b, train, rows -> new OneVsRest.Prepared(balanced ? ClassWeights.balanced(rows) : rows, o), listener);
             } else {
-                Dataset rows = balanced ? ClassWeights.balanced(train) : train;
-                if (cv != null) {
-                    try {
-                        cvResult = CrossValidation.run(b, rows, options, cv, null);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--cv-folds with " + all.classes() + " classes: " + e.getMessage(), e);
-                    }
-                    result = cvResult.refit();
-                } else {
-                    result = Trainer.fit(b, rows, options, start, listener);
-                }
+                result = Trainer.fit(b, balanced ? ClassWeights.balanced(train) : train, options, start, listener);
             }
         } finally {
             if (progress != null) progress.finish();
@@ -141,13 +157,20 @@ final class MulticlassTraining {
         extra.put("data", cmd.dataOptions.data.toString());
         extra.put("rows", train.rows());
         if (cvResult != null) {
+            // The same record of the choice as a binary model file's.
             extra.put("cvFolds", cvResult.folds());
             extra.put("cvMetric", cvResult.scorer());
+            extra.put("cvRule", CrossValidationFlags.ruleName(cvResult.rule()));
+            extra.put("cvLambdaCount", cvResult.path().size());
+            extra.put("cvScore", Json.finite(cvResult.chosen().mean()));
+            extra.put("cvScoreStandardError", Json.finite(cvResult.chosen().standardError()));
         }
         SavedModel saved = SavedModel.of(result, model, labels, extra);
         if (cmd.out != null) ModelFile.write(cmd.out, saved, cmd.forceOption.force);
         String warning = TrainCommand.warning(result);
         if (warning != null) stderr.println("warning: " + warning);
+        String cvWarning = cvResult == null ? null : CrossValidationFlags.warning(cvResult);
+        if (cvWarning != null) stderr.println("warning: " + cvWarning);
 
         double[] trainMetrics = metrics(model, train);
         double[] validationMetrics = validation == null ? null : metrics(model, validation);
@@ -169,6 +192,7 @@ final class MulticlassTraining {
             s.put("features", train.cols());
             s.put("model", cmd.out == null ? null : cmd.out.toString());
             s.put("warning", warning);
+            if (cvResult != null) s.put("cvWarning", cvWarning);
             if (cvResult != null) s.put("crossValidation", CrossValidationFlags.toMap(cvResult));
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("training", toMap(trainMetrics, train.rows()));
@@ -189,24 +213,16 @@ final class MulticlassTraining {
 
     /**
      * {log loss, accuracy} of {@code model} on {@code data}, every row counted once (train's summary has always
-     * been unweighted; weights are a fitting device). Log loss is −(1/m) Σ log p(yᵢ), p clamped at 1e-15 as
-     * scikit-learn's {@code log_loss}, so a confident mistake costs at most 34.5 rather than ∞.
+     * been unweighted; weights are a fitting device): the api's K-class scorers, as cross-validation scores held-out
+     * rows, on io's stable log-probabilities, as {@code evaluate} computes its log loss ({@link MulticlassMetrics}
+     * agrees to rounding). Linear in rows × K: no K × K matrix, no per-class ROC curve.
      */
     static double[] metrics(LinearClassifier model, Dataset data) {
         int k = model.classes();
-        double[] p = model.predictProbabilities(data);
-        long m = data.rows();
-        double loss = 0;
-        long right = 0;
-        for (long i = 0; i < m; i++) {
-            int y = (int) data.label(i);
-            int off = Math.toIntExact(i * k);
-            loss -= Math.log(Math.max(p[off + y], 1e-15));
-            int best = 0;
-            for (int c = 1; c < k; c++) if (p[off + c] > p[off + best]) best = c;
-            if (best == y) right++;
-        }
-        return new double[] {loss / m, (double) right / m};
+        model.predictProbabilities(data); // names a row with a NaN logit (UndefinedLogitException), as before
+        double[] logP = ClassLogProbabilities.of(model, data);
+        float[] y = data.copyLabels();
+        return new double[] {Scorer.logLoss().scoreClasses(logP, k, y, null), Scorer.accuracy().scoreClasses(logP, k, y, null)};
     }
 
     private static String summary(double[] m, long rows) {

@@ -52,13 +52,14 @@ import java.util.concurrent.Callable;
 
 /** {@code logreg train}: fits a model and writes the model file. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a binary logistic-regression model.",
+        description = "Train a logistic-regression model: binary, or K classes (multinomial or one-vs-rest, --multiclass) where the labels hold more than two.",
         footer = {"", "Examples:",
                 "  logreg train --data data/breast-cancer.csv --label benign --out model.json",
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --standardize --validation-fraction 0.2 --json",
                 "  logreg train --data data/breast-cancer.libsvm --penalty l1 --lambda 0.5 --backend cpu --threads 4 --out l1.json",
                 "  logreg train --data x.npy --labels y.npy --class-weight balanced --max-iter 200 --out model.json",
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l1 --standardize --cv-folds 5 --cv-rule 1se --out model.json",
+                "  logreg train --data data/wine.csv --label cultivar --standardize --penalty l2 --cv-folds 5 --out wine.json",
                 "",
                 "--standardize follows glmnet: the penalty applies to the coefficients of standardized features (weighted mean 0,",
                 "population standard deviation 1; without an intercept only scaled), with the data left as they are (the penalty",
