@@ -119,7 +119,8 @@ public final class LabelMapping {
     /** The class of the numeric label {@code v}, or -1 where it is not one (or the classes are text). */
     public int indexOf(double v) {
         if (values == null) return -1;
-        int i = Arrays.binarySearch(values, v);
+        // binarySearch orders -0.0 before 0.0 (Double.compare), and would not find the label 0 written "-0".
+        int i = Arrays.binarySearch(values, v == 0 ? 0.0 : v);
         return i >= 0 && values[i] == v ? i : -1;
     }
 

@@ -43,6 +43,23 @@ class FuzzFindingsTest {
     }
 
     /**
+     * The label 0 written "-0" was looked up as -0.0, which a binary search over the classes orders before 0.0: the row
+     * kept the id -1 and the dataset refused "label at row 0 is -1.0", naming no file (CsvFuzzTestInputs/csv/minus-zero-label*).
+     */
+    @Test
+    void theLabelMinusZeroIsTheLabelZero() throws IOException {
+        Path p = write("minus-zero.csv", "a,label\n1,-0\n2,1\n3,0\n".getBytes(StandardCharsets.UTF_8));
+        for (LoadedData d : new LoadedData[] {CsvDataReader.read(p, ReadOptions.DEFAULT), FastCsvDataReader.read(p, ReadOptions.DEFAULT)}) {
+            assertEquals(LabelMapping.ZERO_ONE, d.labels());
+            assertEquals(0f, d.dataset().label(0));
+            assertEquals(1f, d.dataset().label(1));
+            assertEquals(0f, d.dataset().label(2));
+        }
+        Path alone = write("minus-zero-alone.csv", "a,label\n1,-0\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0f, CsvDataReader.read(alone, ReadOptions.DEFAULT).dataset().label(0));
+    }
+
+    /**
      * A bad label in a separate labels file was reported at the features file's row, as if the matrix held it
      * (NpyFuzzTestInputs/npyLabels/bad-label.npy).
      */
