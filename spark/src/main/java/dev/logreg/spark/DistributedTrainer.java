@@ -49,7 +49,8 @@ import static org.apache.spark.sql.functions.when;
  * OWL-QN or Newton from {@code api} over the api's {@link LogisticObjective} of a {@link DistributedDataTerm} (so that
  * penalty, change of variables and chain rule are the single-machine engine's, per class slice), checks (without a
  * penalty only) whether the final model separates the data, as the core's {@code Trainer} does, and releases the bound
- * partitions. Stateless.
+ * partitions. One-vs-rest (family {@code ovr}, K &gt; 2) runs K such optimizations in turn, class c against the rest,
+ * over the same bound partitions. Stateless.
  */
 final class DistributedTrainer {
     private DistributedTrainer() {}

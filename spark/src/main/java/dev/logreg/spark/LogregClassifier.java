@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import java.util.List;
 
 /**
- * Logistic regression for Spark ML pipelines, binary or multinomial over K classes, trained by logreg's engine: every
+ * Logistic regression for Spark ML pipelines, binary, multinomial or one-vs-rest over K classes, trained by logreg's engine: every
  * partition is converted once to float32 and bound to the best backend on its executor (GPU where usable, else the
  * ND4J CPU backend), and the driver runs logreg's L-BFGS (smooth penalties), OWL-QN (L1, elastic net) or Newton over
  * the sum of the partitions' data terms, combined with {@code treeAggregate}. The objective is logreg's, exactly: for
@@ -90,8 +90,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         labelCol = new Param<>(uid, "labelCol", "label column: numeric class indices 0 to K-1 (K from its metadata, else the largest label + 1)");
         weightCol = new Param<>(uid, "weightCol", "sample weight column (numeric, >= 0); empty for unit weights");
         rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column of the model: vector [-z, z] of the logit z (binary), or the K"
-                + " logits (multinomial); empty for none");
-        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)], or the K class probabilities");
+                + " logits (multinomial), or the K binary logits (ovr); empty for none");
+        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)], or the K class probabilities (ovr:"
+                + " sigma(z_c) / sum of sigma(z_e), as scikit-learn)");
         predictionCol = new Param<>(uid, "predictionCol", "output column of the model: the predicted class index, as a double");
         threshold = new DoubleParam(uid, "threshold", "a binary model predicts 1 where P(y=1) > threshold (a multinomial one: the most probable"
                 + " class)", ParamValidators.inRange(0.0, 1.0));

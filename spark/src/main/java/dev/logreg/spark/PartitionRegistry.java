@@ -83,6 +83,13 @@ final class PartitionRegistry {
         final DataTerm term;
         /** The one-vs-rest bind, or null. */
         final OneVsRestTerms oneVsRest;
+        /**
+         * One-vs-rest: the class whose term is in use, and that term. The driver fits the classes in turn, so each
+         * partition asks its bind for each class's term once (a backend without shared rows binds that class's view
+         * then, and a backend with them creates no term per evaluation); guarded by this object's lock.
+         */
+        private int currentClass;
+        private DataTerm current;
         final long rows;
         final double weightSum;
         final PartitionSummary summary;
@@ -97,15 +104,23 @@ final class PartitionRegistry {
             this.backend = backend;
             this.term = term;
             this.oneVsRest = oneVsRest;
+            this.currentClass = 0;
+            this.current = term;
             this.rows = term.rows();
             this.weightSum = summary.weightSum;
             this.summary = summary;
             this.classOf = classOf;
         }
 
-        /** The term {@code spec}'s tasks evaluate: the class's binary term for one-vs-rest, else the one term. */
+        /** The term {@code spec}'s tasks evaluate: the class's binary term for one-vs-rest, else the one term. Call holding this object's lock. */
         DataTerm term(Spec spec) {
-            return oneVsRest == null ? term : oneVsRest.forClass(spec.positive());
+            if (oneVsRest == null) return term;
+            if (spec.positive() != currentClass) {
+                current.close(); // the previous class is done with (idempotent; its bind closes it too)
+                current = oneVsRest.forClass(spec.positive());
+                currentClass = spec.positive();
+            }
+            return current;
         }
 
         synchronized void close() {
