@@ -169,7 +169,7 @@ final class DistributedTrainer {
                 Solved reported = null;
                 double objective = 0;
                 int iterations = 0;
-                long evaluations = 0;
+                long evaluations = 1; // the binding pass, once for every class
                 for (int c = 0; c < classes; c++) {
                     Solved r = solve(rows, spec.forClass(c), shape, merged, loss, penalty, pre, optimizer, s);
                     coefficients[c] = Arrays.copyOfRange(r.params, 0, n);
@@ -193,14 +193,14 @@ final class DistributedTrainer {
                 intercepts[c] = s.fitIntercept() ? params[shape.interceptIndex(c)] : 0.0;
             }
             LogregTrainingSummary summary = new LogregTrainingSummary(r.result.objective(), r.status, r.message, r.result.iterations(),
-                    r.evaluations, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
+                    r.evaluations + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
             return new Result(coefficients, intercepts, classes, mode, summary);
         } finally {
             release(rows, run);
         }
     }
 
-    /** One optimization's outcome: the model parameters (layout of its shape), status, message and Spark jobs run. */
+    /** One optimization's outcome: the model parameters (layout of its shape), status, message and its Spark passes (the binding pass not counted). */
     private record Solved(OptimizationResult result, double[] params, Status status, String message, long evaluations) {}
 
     /**
@@ -227,7 +227,7 @@ final class DistributedTrainer {
             status = Status.UNBOUNDED_COEFFICIENTS;
             message = UNBOUNDED_MESSAGE;
         }
-        return new Solved(r, params, status, message, term.evaluations() + 1);
+        return new Solved(r, params, status, message, term.evaluations());
     }
 
     /** The summary's message with {@link Status#UNBOUNDED_COEFFICIENTS}: the core's, with the estimator's setters. */

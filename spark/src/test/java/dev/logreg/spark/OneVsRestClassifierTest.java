@@ -101,6 +101,8 @@ class OneVsRestClassifierTest {
         LogregTrainingSummary s = model.summary().orElseThrow();
         assertTrue(s.status().isConverged(), s.status() + ": " + s.message());
         assertTrue(s.message().startsWith("one-vs-rest, " + data.classes() + " binary fits"), s.message());
+        // One binding pass, then at least one pass per iteration of each class's fit.
+        assertTrue(s.passes() >= 1 + s.iterations(), s.passes() + " passes for " + s.iterations() + " iterations");
         assertSameModels(core(data, penalty, standardize), model, penalty + (withWeights ? " weighted" : "") + (standardize ? " standardized" : ""));
         return model;
     }
