@@ -49,7 +49,8 @@ import static org.apache.spark.sql.functions.when;
  * OWL-QN or Newton from {@code api} over the api's {@link LogisticObjective} of a {@link DistributedDataTerm} (so that
  * penalty, change of variables and chain rule are the single-machine engine's, per class slice), checks (without a
  * penalty only) whether the final model separates the data, as the core's {@code Trainer} does, and releases the bound
- * partitions. Stateless.
+ * partitions. One-vs-rest (family {@code ovr}, K &gt; 2) runs K such optimizations in turn, class c against the rest,
+ * over the same bound partitions. Stateless.
  */
 final class DistributedTrainer {
     private DistributedTrainer() {}
@@ -64,8 +65,9 @@ final class DistributedTrainer {
      * @param backend    the executors' backend choice; {@code null} defers to {@code -Dlogreg.backend},
      *                   {@code LOGREG_BACKEND}, then auto (GPU where usable, else CPU)
      * @param treeDepth  depth of {@code treeAggregate}, at least 1
-     * @param family     {@code auto} (binomial for 2 classes, multinomial for more), {@code binomial} (2 classes only)
-     *                   or {@code multinomial} (softmax over K outputs, also for 2 classes)
+     * @param family     {@code auto} (binomial for 2 classes, multinomial for more), {@code binomial} (2 classes only),
+     *                   {@code multinomial} (softmax over K outputs, also for 2 classes) or {@code ovr} (K binary fits,
+     *                   class c against the rest; the binary fit for 2 classes, as scikit-learn and the api)
      */
     record Settings(String featuresCol, String labelCol, String weightCol, Penalty penalty, boolean fitIntercept, String optimizer,
                     StoppingCriteria criteria, boolean precondition, String backend, int treeDepth, boolean standardization, String family) {
@@ -84,12 +86,15 @@ final class DistributedTrainer {
     /**
      * A trained model's parameters and how the run went.
      *
-     * @param coefficients one row of n per output: 1 row (θ) for the binary model, K rows (θ_c) for the multinomial one
+     * @param coefficients one row of n per output: 1 row (θ) for the binary model, K rows (θ_c) for the multinomial and one-vs-rest ones
      * @param intercepts   one per output (0 without intercept)
      * @param classes      K (2 for the binary model)
-     * @param multinomial  whether the model is the softmax over K outputs
+     * @param mode         binary (one row), multinomial or one-vs-rest (K rows each)
      */
-    record Result(double[][] coefficients, double[] intercepts, int classes, boolean multinomial, LogregTrainingSummary summary) {}
+    record Result(double[][] coefficients, double[] intercepts, int classes, Mode mode, LogregTrainingSummary summary) {}
+
+    /** The model a fit trains: one logit, the softmax over K, or K binary models (class c against the rest). */
+    enum Mode { BINARY, MULTINOMIAL, ONE_VS_REST }
 
     /**
      * Checks that the columns exist and have the right types, before any job runs.
@@ -123,7 +128,8 @@ final class DistributedTrainer {
         boolean weighted = s.weighted();
         int stated = statedClasses(df.schema(), s.labelCol());
         int classes = checkLabelsAndWeights(df, s, stated);
-        boolean multinomial = multinomial(s.family(), classes, stated);
+        Mode mode = mode(s.family(), classes, stated);
+        boolean multinomial = mode == Mode.MULTINOMIAL;
 
         List<Column> cols = new ArrayList<>(List.of(col(s.featuresCol()), col(s.labelCol()).cast("double")));
         if (weighted) cols.add(col(s.weightCol()).cast("double"));
@@ -131,16 +137,18 @@ final class DistributedTrainer {
 
         final String run = "logreg-" + UUID.randomUUID();
         Loss loss = multinomial ? Loss.multinomial() : Loss.log();
-        final PartitionRegistry.Spec spec = new PartitionRegistry.Spec(run, weighted, s.backend(), loss.kind(), classes);
+        final PartitionRegistry.Spec spec = new PartitionRegistry.Spec(run, weighted, s.backend(), loss.kind(), classes,
+                mode == Mode.ONE_VS_REST, -1);
         try {
             List<PartitionRegistry.PartitionSummary> parts = unwrap(() -> rows.mapPartitionsWithIndex(
                     (index, it) -> Collections.singletonList(PartitionRegistry.bind(spec, index, it)).iterator(),
                     true).collect());
             Merged merged = merge(parts, classes);
-            if (multinomial) checkEveryClassHasRows(merged.classCounts, s.labelCol());
+            if (mode != Mode.BINARY) checkEveryClassHasRows(merged.classCounts, s.labelCol(), mode);
             ColumnStatistics stats = ColumnStatistics.of(merged.mean, merged.std, merged.rms);
             // Standardization as Spark MLlib's: the penalty of the standardized features' coefficients, on the
-            // merged statistics, with the data left as they are.
+            // merged statistics, with the data left as they are. One-vs-rest: every binary problem has the same
+            // features and weights, so the same scales and preconditioner (as the single-machine per-class fits).
             Penalty penalty = s.standardization() ? s.penalty().onScales(stats.standardizationScales(s.fitIntercept())) : s.penalty();
             Preconditioner pre = s.precondition()
                     ? Preconditioner.fromStatistics(stats, s.fitIntercept(),
@@ -152,35 +160,74 @@ final class DistributedTrainer {
                         + " do not compute" + (multinomial ? " for " + shape.describe() + " parameters (at most " + ParamShape.MAX_HESSIAN_LENGTH + ")" : "")
                         + "; use " + (penalty.isSmooth() ? "lbfgs" : "owlqn") + (multinomial ? "" : ", or setBackend(\"cpu\")"));
             }
-            DistributedDataTerm term = new DistributedDataTerm(rows, spec, shape, merged.weightSum, merged.rows, s.treeDepth(),
-                    merged.hessianless.isEmpty());
-            LogisticObjective objective = new LogisticObjective(term, loss, penalty, s.fitIntercept(), pre);
-            OptimizationResult r = unwrap(() -> optimizer.minimize(objective, new double[objective.dimension()], s.criteria(), TrainingListener.NONE));
-            double[] params = objective.modelParameters(r.solution());
-            // The representative the single-machine Trainer returns: flat coordinates (free intercepts, unpenalized
-            // features) centred over the classes; softmax, penalty and J are unchanged by it.
-            if (multinomial) centerFlatCoordinates(params, shape, objective.flatCoordinates());
-            Status status = r.status();
-            String message = r.message();
-            // As the single-machine Trainer: without a penalty, a model that separates the rows means no finite optimum
-            // exists and the optimizer stopped on a tolerance. One more pass, only in that case (never with a penalty).
-            if (status != Status.NUMERIC_ERROR && penalty.isZero() && unwrap(() -> term.separates(params))) {
-                status = Status.UNBOUNDED_COEFFICIENTS;
-                message = UNBOUNDED_MESSAGE;
-            }
             int n = merged.features;
+            if (mode == Mode.ONE_VS_REST) {
+                // K binary fits in turn, each over the same bound partitions (the spec's class picks the class's
+                // term of the partition's one bind), as the single-machine OneVsRest.fit on one bindOneVsRest.
+                double[][] coefficients = new double[classes][];
+                double[] intercepts = new double[classes];
+                Solved reported = null;
+                double objective = 0;
+                int iterations = 0;
+                long evaluations = 1; // the binding pass, once for every class
+                for (int c = 0; c < classes; c++) {
+                    Solved r = solve(rows, spec.forClass(c), shape, merged, loss, penalty, pre, optimizer, s);
+                    coefficients[c] = Arrays.copyOfRange(r.params, 0, n);
+                    intercepts[c] = s.fitIntercept() ? r.params[shape.interceptIndex(0)] : 0.0;
+                    objective += r.result.objective();
+                    iterations += r.result.iterations();
+                    evaluations += r.evaluations;
+                    if (reported == null || (!r.status.isConverged() && reported.status.isConverged())) reported = r;
+                }
+                String message = "one-vs-rest, " + classes + " binary fits" + (reported.message == null ? "" : "; " + reported.message);
+                LogregTrainingSummary summary = new LogregTrainingSummary(objective, reported.status, message, iterations, evaluations,
+                        optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
+                return new Result(coefficients, intercepts, classes, mode, summary);
+            }
+            Solved r = solve(rows, spec, shape, merged, loss, penalty, pre, optimizer, s);
+            double[] params = r.params;
             double[][] coefficients = new double[shape.outputs()][];
             double[] intercepts = new double[shape.outputs()];
             for (int c = 0; c < shape.outputs(); c++) {
                 coefficients[c] = Arrays.copyOfRange(params, shape.index(c, 0), shape.index(c, 0) + n);
                 intercepts[c] = s.fitIntercept() ? params[shape.interceptIndex(c)] : 0.0;
             }
-            LogregTrainingSummary summary = new LogregTrainingSummary(r.objective(), status, message, r.iterations(),
-                    term.evaluations() + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
-            return new Result(coefficients, intercepts, classes, multinomial, summary);
+            LogregTrainingSummary summary = new LogregTrainingSummary(r.result.objective(), r.status, r.message, r.result.iterations(),
+                    r.evaluations + 1, optimizer.name(), merged.rows, merged.weightSum, List.copyOf(merged.backends));
+            return new Result(coefficients, intercepts, classes, mode, summary);
         } finally {
             release(rows, run);
         }
+    }
+
+    /** One optimization's outcome: the model parameters (layout of its shape), status, message and its Spark passes (the binding pass not counted). */
+    private record Solved(OptimizationResult result, double[] params, Status status, String message, long evaluations) {}
+
+    /**
+     * Minimizes the api's {@link LogisticObjective} of the distributed data term that {@code spec} names (the whole
+     * binary or multinomial term, or one class's binary term of a one-vs-rest bind), then, without a penalty, checks
+     * separability as the single-machine Trainer does.
+     */
+    private static Solved solve(JavaRDD<Row> rows, PartitionRegistry.Spec spec, ParamShape shape, Merged merged, Loss loss, Penalty penalty,
+                                Preconditioner pre, Optimizer optimizer, Settings s) {
+        boolean multinomial = shape.outputs() > 1;
+        DistributedDataTerm term = new DistributedDataTerm(rows, spec, shape, merged.weightSum, merged.rows, s.treeDepth(),
+                merged.hessianless.isEmpty());
+        LogisticObjective objective = new LogisticObjective(term, loss, penalty, s.fitIntercept(), pre);
+        OptimizationResult r = unwrap(() -> optimizer.minimize(objective, new double[objective.dimension()], s.criteria(), TrainingListener.NONE));
+        double[] params = objective.modelParameters(r.solution());
+        // The representative the single-machine Trainer returns: flat coordinates (free intercepts, unpenalized
+        // features) centred over the classes; softmax, penalty and J are unchanged by it.
+        if (multinomial) centerFlatCoordinates(params, shape, objective.flatCoordinates());
+        Status status = r.status();
+        String message = r.message();
+        // As the single-machine Trainer: without a penalty, a model that separates the rows means no finite optimum
+        // exists and the optimizer stopped on a tolerance. One more pass, only in that case (never with a penalty).
+        if (status != Status.NUMERIC_ERROR && penalty.isZero() && unwrap(() -> term.separates(params))) {
+            status = Status.UNBOUNDED_COEFFICIENTS;
+            message = UNBOUNDED_MESSAGE;
+        }
+        return new Solved(r, params, status, message, term.evaluations());
     }
 
     /** The summary's message with {@link Status#UNBOUNDED_COEFFICIENTS}: the core's, with the estimator's setters. */
@@ -246,20 +293,23 @@ final class DistributedTrainer {
         return 0;
     }
 
-    /** Whether {@code family} asks for the softmax model over {@code classes} classes ({@code stated}: from the metadata, or 0). */
-    static boolean multinomial(String family, int classes, int stated) {
+    /** The model {@code family} asks for over {@code classes} classes ({@code stated}: from the metadata, or 0). */
+    static Mode mode(String family, int classes, int stated) {
         switch (family.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "auto": return classes > 2;
-            case "multinomial": return true;
+            case "auto": return classes > 2 ? Mode.MULTINOMIAL : Mode.BINARY;
+            case "multinomial": return Mode.MULTINOMIAL;
+            // Two classes against the rest are one binary problem seen twice: as scikit-learn and the single-machine
+            // engine (Multiclass.ONE_VS_REST), two classes train the binary model.
+            case "ovr": return classes > 2 ? Mode.ONE_VS_REST : Mode.BINARY;
             case "binomial":
                 if (classes > 2) {
                     throw new IllegalArgumentException("family binomial trains two classes, but the labels have " + classes
                             + (stated > 0 ? " (stated by the label column's metadata)" : " (the largest label is " + (classes - 1) + ")")
-                            + "; use family multinomial (or auto)");
+                            + "; use family multinomial, ovr (or auto)");
                 }
-                return false;
+                return Mode.BINARY;
             default:
-                throw new IllegalArgumentException("family '" + family + "' is not one of auto, binomial, multinomial");
+                throw new IllegalArgumentException("family '" + family + "' is not one of auto, binomial, multinomial, ovr");
         }
     }
 
@@ -302,13 +352,14 @@ final class DistributedTrainer {
         return classes;
     }
 
-    /** The multinomial model learns every class from its rows: a class without rows is refused by name (as the core's Trainer). */
-    private static void checkEveryClassHasRows(long[] counts, String labelCol) {
+    /** Multinomial and one-vs-rest models learn every class from its rows: a class without rows is refused by name (as the core's Trainer). */
+    private static void checkEveryClassHasRows(long[] counts, String labelCol, Mode mode) {
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) {
                 throw new IllegalArgumentException("class " + c + " of " + counts.length + " has no rows in label column '" + labelCol
-                        + "': the multinomial model cannot learn it (with a free intercept its logit would fall without bound); labels must be"
-                        + " every integer 0 to K-1, as StringIndexer gives them");
+                        + (mode == Mode.ONE_VS_REST ? "': its one-vs-rest model cannot be learned (with a free intercept its logit would fall without bound)"
+                        : "': the multinomial model cannot learn it (with a free intercept its logit would fall without bound)")
+                        + "; labels must be every integer 0 to K-1, as StringIndexer gives them");
             }
         }
     }

@@ -44,11 +44,16 @@ import static org.apache.spark.sql.functions.udf;
  *   {@code probabilityCol} their softmax (computed after subtracting the largest logit, so it never overflows), and
  *   {@code predictionCol} the class of the largest logit (the first on a tie), as a double; {@code threshold} is not
  *   used.</li>
+ *   <li>One-vs-rest (K binary models, class c against the rest, logits z_c = θ_c·x + b_c): {@code rawPredictionCol}
+ *   is the vector of the K binary logits, {@code probabilityCol} scikit-learn's normalisation σ(z_c) / Σ_e σ(z_e)
+ *   (computed as the api's {@link dev.logreg.model.OneVsRestModel} does, a softmax of log σ(z_c), so that rows far
+ *   from every class still get probabilities), and {@code predictionCol} the class of the largest logit.</li>
  * </ul>
  *
  * <p>Persisted with Spark ML's writer: params as Spark's default metadata, and under {@code path/data} one Parquet
  * row: (intercept, coefficients) for a binary model, the layout every earlier version wrote and still loads;
- * (numClasses, interceptVector, coefficientMatrix), MLlib's names, for a multinomial one. Immutable coefficients;
+ * (numClasses, interceptVector, coefficientMatrix), MLlib's names, for a multinomial one; the same and a column
+ * oneVsRest (true) for a one-vs-rest one. Immutable coefficients;
  * thread-safe to transform with.
  */
 public final class LogregClassificationModel extends Model<LogregClassificationModel> implements MLWritable {
@@ -58,7 +63,9 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     /** One row of n per output: θ for the binary model, θ_c for each of the K classes of a multinomial one. */
     private final double[][] coefficients;
     private final double[] intercepts;
+    /** Whether the K rows are the softmax model; with K rows and not multinomial, one-vs-rest. */
     private final boolean multinomial;
+    private final boolean oneVsRest;
     private final transient LogregTrainingSummary summary;
     private final Param<String> featuresCol;
     private final Param<String> rawPredictionCol;
@@ -68,7 +75,8 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** A binary model over {@code coefficients} (θ, length n; copied) and {@code intercept}, with a random uid. */
     public LogregClassificationModel(double[] coefficients, double intercept) {
-        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), new double[][] {coefficients}, new double[] {intercept}, false, null);
+        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), new double[][] {coefficients}, new double[] {intercept},
+                DistributedTrainer.Mode.BINARY, null);
     }
 
     /**
@@ -76,14 +84,29 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
      * (n each) and {@code intercepts[c]} give class c's logit; copied. With a random uid.
      */
     public LogregClassificationModel(double[][] coefficients, double[] intercepts) {
-        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), coefficients, intercepts, true, null);
+        this(Identifiable$.MODULE$.randomUID("logregClassificationModel"), coefficients, intercepts, DistributedTrainer.Mode.MULTINOMIAL, null);
     }
 
-    LogregClassificationModel(String uid, double[][] coefficients, double[] intercepts, boolean multinomial, LogregTrainingSummary summary) {
+    /**
+     * A one-vs-rest model over K = {@code coefficients.length} classes (at least 2): row c of {@code coefficients}
+     * (n each) and {@code intercepts[c]} give the logit of class c's binary model against the rest; copied. With a
+     * random uid.
+     */
+    public static LogregClassificationModel oneVsRest(double[][] coefficients, double[] intercepts) {
+        return new LogregClassificationModel(Identifiable$.MODULE$.randomUID("logregClassificationModel"), coefficients, intercepts,
+                DistributedTrainer.Mode.ONE_VS_REST, null);
+    }
+
+    LogregClassificationModel(String uid, double[][] coefficients, double[] intercepts, DistributedTrainer.Mode mode, LogregTrainingSummary summary) {
         this.uid = uid;
         int outputs = coefficients.length;
-        if (multinomial && outputs < 2) throw new IllegalArgumentException("a multinomial model has " + outputs + " coefficient rows, expected one per class (at least 2)");
-        if (!multinomial && outputs != 1) throw new IllegalArgumentException("a binary model has " + outputs + " coefficient rows, expected 1");
+        boolean multinomial = mode == DistributedTrainer.Mode.MULTINOMIAL;
+        boolean perClass = mode != DistributedTrainer.Mode.BINARY;
+        if (perClass && outputs < 2) {
+            throw new IllegalArgumentException("a " + (multinomial ? "multinomial" : "one-vs-rest") + " model has " + outputs
+                    + " coefficient rows, expected one per class (at least 2)");
+        }
+        if (!perClass && outputs != 1) throw new IllegalArgumentException("a binary model has " + outputs + " coefficient rows, expected 1");
         if (intercepts.length != outputs) throw new IllegalArgumentException(intercepts.length + " intercepts for " + outputs + " coefficient rows, expected one each");
         int n = coefficients[0].length;
         this.coefficients = new double[outputs][];
@@ -99,6 +122,7 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         }
         this.intercepts = intercepts.clone();
         this.multinomial = multinomial;
+        this.oneVsRest = mode == DistributedTrainer.Mode.ONE_VS_REST;
         this.summary = summary;
         featuresCol = new Param<>(uid, "featuresCol", "features column: a vector");
         rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column: vector [-z, z] of the logit z = theta.x + b (MLlib's"
@@ -180,10 +204,13 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     public double[] interceptVector() { return intercepts.clone(); }
 
     /** K: 2 for a binary model. */
-    public int numClasses() { return multinomial ? coefficients.length : 2; }
+    public int numClasses() { return coefficients.length > 1 ? coefficients.length : 2; }
 
     /** Whether this is the softmax model over {@link #numClasses()} logits (else the binary model of one logit). */
     public boolean isMultinomial() { return multinomial; }
+
+    /** Whether this is K binary models, class c against the rest (family ovr over more than 2 classes). */
+    public boolean isOneVsRest() { return oneVsRest; }
 
     /** n. */
     public int numFeatures() { return coefficients[0].length; }
@@ -192,8 +219,9 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     public Optional<LogregTrainingSummary> summary() { return Optional.ofNullable(summary); }
 
     private void requireBinary(String what, String instead) {
-        if (multinomial) {
-            throw new IllegalStateException(what + " is the binary model's; this is a " + coefficients.length + "-class multinomial model: use " + instead);
+        if (coefficients.length > 1) {
+            throw new IllegalStateException(what + " is the binary model's; this is a " + coefficients.length + "-class "
+                    + (multinomial ? "multinomial" : "one-vs-rest") + " model: use " + instead);
         }
     }
 
@@ -211,7 +239,7 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     /** The {@code rawPredictionCol} value of {@code x}: [−z, z] for a binary model, the K logits for a multinomial one. */
     public double[] rawPrediction(Vector x) {
-        return raw(coefficients, intercepts, multinomial, x);
+        return raw(coefficients, intercepts, x);
     }
 
     /** The {@code probabilityCol} value of {@code x}: [P(y=0), P(y=1)], or the K class probabilities. */
@@ -241,8 +269,9 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         return e / (1.0 + e);
     }
 
-    private static double[] raw(double[][] w, double[] b, boolean multinomial, Vector x) {
-        if (!multinomial) {
+    /** [−z, z] for one row of coefficients (binary), else the K logits. */
+    private static double[] raw(double[][] w, double[] b, Vector x) {
+        if (w.length == 1) {
             double z = margin(w[0], b[0], x);
             return new double[] {-z, z};
         }
@@ -252,11 +281,16 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
     }
 
     private static double[] probabilities(double[][] w, double[] b, boolean multinomial, Vector x) {
-        if (!multinomial) {
+        if (w.length == 1) {
             double p = sigmoid(margin(w[0], b[0], x));
             return new double[] {1.0 - p, p};
         }
-        double[] z = raw(w, b, true, x);
+        double[] z = raw(w, b, x);
+        if (!multinomial) {
+            // One-vs-rest, σ(z_c)/Σσ(z_e), as the softmax of log σ(z_c) (log σ(z) = −log(1 + e^(−z)), in its stable
+            // branch form): where every σ underflows to 0 the ratio is still defined.
+            for (int c = 0; c < z.length; c++) z[c] = z[c] >= 0 ? -Math.log1p(Math.exp(-z[c])) : z[c] - Math.log1p(Math.exp(z[c]));
+        }
         // Softmax after subtracting the largest logit: every exp is at most 1, and the largest term is exactly 1.
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) max = Math.max(max, v);
@@ -284,10 +318,11 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         final double[][] w = coefficientMatrix();
         final double[] b = intercepts.clone();
         final boolean multi = multinomial;
+        final boolean perClass = w.length > 1;
         final double t = getThreshold();
-        UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> Vectors.dense(raw(w, b, multi, x)), SQLDataTypes.VectorType());
+        UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> Vectors.dense(raw(w, b, x)), SQLDataTypes.VectorType());
         UserDefinedFunction proba = udf((UDF1<Vector, Vector>) x -> Vectors.dense(probabilities(w, b, multi, x)), SQLDataTypes.VectorType());
-        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> multi ? argmax(raw(w, b, true, x))
+        UserDefinedFunction predict = udf((UDF1<Vector, Double>) x -> perClass ? argmax(raw(w, b, x))
                 : sigmoid(margin(w[0], b[0], x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
         Dataset<Row> out = dataset.toDF();
         if (!getRawPredictionCol().isEmpty()) out = out.withColumn(getRawPredictionCol(), raw.apply(col(getFeaturesCol())));
@@ -320,8 +355,12 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     @Override
     public LogregClassificationModel copy(ParamMap extra) {
-        LogregClassificationModel m = new LogregClassificationModel(uid, coefficients, intercepts, multinomial, summary);
+        LogregClassificationModel m = new LogregClassificationModel(uid, coefficients, intercepts, mode(), summary);
         return copyValues(m, extra).setParent(parent());
+    }
+
+    private DistributedTrainer.Mode mode() {
+        return multinomial ? DistributedTrainer.Mode.MULTINOMIAL : oneVsRest ? DistributedTrainer.Mode.ONE_VS_REST : DistributedTrainer.Mode.BINARY;
     }
 
     @Override
@@ -341,8 +380,9 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
 
     @Override
     public String toString() {
-        return multinomial
-                ? "LogregClassificationModel(uid=" + uid + ", classes=" + coefficients.length + ", features=" + numFeatures() + ", multinomial)"
+        return coefficients.length > 1
+                ? "LogregClassificationModel(uid=" + uid + ", classes=" + coefficients.length + ", features=" + numFeatures() + ", "
+                        + (multinomial ? "multinomial" : "one-vs-rest") + ")"
                 : "LogregClassificationModel(uid=" + uid + ", features=" + numFeatures() + ", intercept=" + intercepts[0] + ")";
     }
 
@@ -357,6 +397,9 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
             .add("interceptVector", SQLDataTypes.VectorType(), false)
             .add("coefficientMatrix", SQLDataTypes.MatrixType(), false);
 
+    /** A one-vs-rest model's data: the multinomial layout and a marker column, so that a softmax model never loads as one. */
+    private static final StructType ONE_VS_REST_SCHEMA = MULTINOMIAL_SCHEMA.add("oneVsRest", DataTypes.BooleanType, false);
+
     /** Metadata (params) as Spark's default writer writes it, then the coefficients and intercepts as one Parquet row. */
     private static final class Writer extends MLWriter {
         private final LogregClassificationModel model;
@@ -370,15 +413,17 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
             DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
             Row row;
             StructType schema;
-            if (model.multinomial) {
+            if (model.coefficients.length > 1) {
                 int k = model.coefficients.length;
                 int n = model.numFeatures();
                 double[] values = new double[k * n];
                 for (int c = 0; c < k; c++) {
                     for (int j = 0; j < n; j++) values[c + j * k] = model.coefficients[c][j]; // column-major, as Spark's DenseMatrix
                 }
-                row = RowFactory.create(k, Vectors.dense(model.intercepts), new DenseMatrix(k, n, values));
-                schema = MULTINOMIAL_SCHEMA;
+                DenseMatrix w = new DenseMatrix(k, n, values);
+                row = model.oneVsRest ? RowFactory.create(k, Vectors.dense(model.intercepts), w, true)
+                        : RowFactory.create(k, Vectors.dense(model.intercepts), w);
+                schema = model.oneVsRest ? ONE_VS_REST_SCHEMA : MULTINOMIAL_SCHEMA;
             } else {
                 row = RowFactory.create(model.intercepts[0], Vectors.dense(model.coefficients[0]));
                 schema = DATA_SCHEMA;
@@ -406,11 +451,14 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
                 for (int c = 0; c < k; c++) {
                     for (int j = 0; j < w.numCols(); j++) rows[c][j] = w.apply(c, j);
                 }
-                model = new LogregClassificationModel(metadata.uid(), rows, b.toArray(), true, null);
+                boolean ovr = Arrays.asList(data.columns()).contains("oneVsRest") && data.select("oneVsRest").first().getBoolean(0);
+                model = new LogregClassificationModel(metadata.uid(), rows, b.toArray(),
+                        ovr ? DistributedTrainer.Mode.ONE_VS_REST : DistributedTrainer.Mode.MULTINOMIAL, null);
             } else {
                 Row row = data.select("intercept", "coefficients").first();
                 Vector c = row.getAs(1);
-                model = new LogregClassificationModel(metadata.uid(), new double[][] {c.toArray()}, new double[] {row.getDouble(0)}, false, null);
+                model = new LogregClassificationModel(metadata.uid(), new double[][] {c.toArray()}, new double[] {row.getDouble(0)},
+                        DistributedTrainer.Mode.BINARY, null);
             }
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import java.util.List;
 
 /**
- * Logistic regression for Spark ML pipelines, binary or multinomial over K classes, trained by logreg's engine: every
+ * Logistic regression for Spark ML pipelines, binary, multinomial or one-vs-rest over K classes, trained by logreg's engine: every
  * partition is converted once to float32 and bound to the best backend on its executor (GPU where usable, else the
  * ND4J CPU backend), and the driver runs logreg's L-BFGS (smooth penalties), OWL-QN (L1, elastic net) or Newton over
  * the sum of the partitions' data terms, combined with {@code treeAggregate}. The objective is logreg's, exactly: for
@@ -40,7 +40,13 @@ import java.util.List;
  * <p>Columns: {@code featuresCol} (a vector, default {@code features}), {@code labelCol} (numeric class indices 0 to
  * K−1, default {@code label}; K from the column's metadata, a {@code NominalAttribute} as {@code StringIndexer} writes
  * it, else the largest label + 1), optional {@code weightCol} (numeric, ≥ 0). {@code family} chooses the model:
- * {@code auto} (binary for 2 classes, multinomial for more), {@code binomial} or {@code multinomial}. Wrong columns
+ * {@code auto} (binary for 2 classes, multinomial for more), {@code binomial}, {@code multinomial} or {@code ovr}:
+ * one-vs-rest, K binary fits of class c against the rest (the binary J above with labels [y = c]), run in turn over
+ * the same bound partitions (each partition converted and bound once, {@code Backend.bindOneVsRest}), each with the
+ * penalty and standardization as given, as scikit-learn's and the single-machine engine's one-vs-rest; for 2 classes
+ * it is the binomial fit, as in both. A value of {@code family} rather than a separate parameter because it names the
+ * model's form, as MLlib's {@code family} does, and a separate switch would allow contradictions (binomial and
+ * one-vs-rest); MLlib's own {@code OneVsRest} meta-estimator, which caches and fits the data K times, stays usable. Wrong columns
  * fail with an {@link IllegalArgumentException} before any job runs; labels that are not class indices are found by
  * one aggregate job before the data are touched otherwise, and a class without rows (multinomial) by the binding pass.
  *
@@ -84,8 +90,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         labelCol = new Param<>(uid, "labelCol", "label column: numeric class indices 0 to K-1 (K from its metadata, else the largest label + 1)");
         weightCol = new Param<>(uid, "weightCol", "sample weight column (numeric, >= 0); empty for unit weights");
         rawPredictionCol = new Param<>(uid, "rawPredictionCol", "output column of the model: vector [-z, z] of the logit z (binary), or the K"
-                + " logits (multinomial); empty for none");
-        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)], or the K class probabilities");
+                + " logits (multinomial), or the K binary logits (ovr); empty for none");
+        probabilityCol = new Param<>(uid, "probabilityCol", "output column of the model: vector [P(y=0), P(y=1)], or the K class probabilities (ovr:"
+                + " sigma(z_c) / sum of sigma(z_e), as scikit-learn)");
         predictionCol = new Param<>(uid, "predictionCol", "output column of the model: the predicted class index, as a double");
         threshold = new DoubleParam(uid, "threshold", "a binary model predicts 1 where P(y=1) > threshold (a multinomial one: the most probable"
                 + " class)", ParamValidators.inRange(0.0, 1.0));
@@ -106,8 +113,9 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
         standardization = new BooleanParam(uid, "standardization", "penalize the coefficients of standardized features (as MLlib's standardization"
                 + " and glmnet's standardize; population standard deviations); the model keeps the original scales");
         aggregationDepth = new IntParam(uid, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1.0));
-        family = new Param<>(uid, "family", "auto (binomial for 2 classes, multinomial for more), binomial (2 classes, one logit) or multinomial"
-                + " (softmax over K logits, also for 2 classes)", ParamValidators.inArray(List.of("auto", "binomial", "multinomial")));
+        family = new Param<>(uid, "family", "auto (binomial for 2 classes, multinomial for more), binomial (2 classes, one logit), multinomial"
+                + " (softmax over K logits, also for 2 classes) or ovr (one-vs-rest: K binary fits over one bind of the rows; for 2 classes the"
+                + " binomial fit)", ParamValidators.inArray(List.of("auto", "binomial", "multinomial", "ovr")));
 
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
@@ -173,7 +181,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
     public BooleanParam standardization() { return standardization; }
     /** treeAggregate depth, default 2. */
     public IntParam aggregationDepth() { return aggregationDepth; }
-    /** Model family: auto (default: binomial for 2 classes, multinomial for more), binomial, multinomial. */
+    /** Model family: auto (default: binomial for 2 classes, multinomial for more), binomial, multinomial, ovr (one-vs-rest). */
     public Param<String> family() { return family; }
 
     /** The value of {@link #featuresCol()} (set or default). */
@@ -282,7 +290,7 @@ public final class LogregClassifier extends Estimator<LogregClassificationModel>
                 getFitIntercept(), getOptimizer(), new StoppingCriteria(getMaxIter(), getGradientTol(), getTol(), null), getPrecondition(),
                 choice, getAggregationDepth(), getStandardization(), getFamily());
         DistributedTrainer.Result r = DistributedTrainer.fit(dataset, s);
-        LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercepts(), r.multinomial(), r.summary());
+        LogregClassificationModel model = new LogregClassificationModel(uid, r.coefficients(), r.intercepts(), r.mode(), r.summary());
         return copyValues(model, copyValues$default$2()).setParent(this);
     }
 

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * How a distributed fit went; held by the model it produced (not persisted: a loaded model has none).
  *
- * @param objective   J at the solution: (1/Σwᵢ) Σ wᵢ ℓᵢ + penalty, as logreg's core states it
+ * @param objective   J at the solution: (1/Σwᵢ) Σ wᵢ ℓᵢ + penalty, as logreg's core states it (one-vs-rest: the sum of
+ *                    the K binary fits' J, as the core's one-vs-rest result; status and message then are the first
+ *                    class's that did not converge, else class 0's, and iterations and passes the K fits' totals)
  * @param status      the criterion that ended the optimization, or {@link Status#UNBOUNDED_COEFFICIENTS} (as the core's
  *                    {@code Trainer} reports it) where the penalty has neither an L1 nor an L2 part (none, or λ = 0)
  *                    and the final model puts every row of non-zero weight strictly on its label's side: the data are

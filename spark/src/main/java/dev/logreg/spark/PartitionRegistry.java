@@ -4,6 +4,8 @@ import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendChoice;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.OneVsRestTerms;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
@@ -49,17 +51,45 @@ final class PartitionRegistry {
      * @param choice   the executors' backend name, or {@code null} for the backend factory's own choice
      * @param loss     {@link Loss.Kind#LOG} (binary, one output) or {@link Loss.Kind#MULTINOMIAL} (K outputs)
      * @param classes  K: the labels are class indices 0..K−1 (2 for binary data)
+     * @param oneVsRest whether the partition is bound once for K binary problems ({@link Backend#bindOneVsRest}, loss
+     *                 {@link Loss.Kind#LOG}), each class's term reading the same bound rows
+     * @param positive the class whose binary term (that class against the rest) the tasks of this spec evaluate;
+     *                 −1 where {@code oneVsRest} is false
      */
-    record Spec(String runId, boolean weighted, String choice, Loss.Kind loss, int classes) implements java.io.Serializable {}
+    record Spec(String runId, boolean weighted, String choice, Loss.Kind loss, int classes, boolean oneVsRest, int positive)
+            implements java.io.Serializable {
+        /** A binary or multinomial run: one term per partition. */
+        Spec(String runId, boolean weighted, String choice, Loss.Kind loss, int classes) {
+            this(runId, weighted, choice, loss, classes, false, -1);
+        }
+
+        /** The same run (the same bound partitions), evaluating class {@code c} against the rest. */
+        Spec forClass(int c) {
+            if (!oneVsRest || c < 0 || c >= classes) throw new IllegalArgumentException("class " + c + " of a " + (oneVsRest ? classes + "-class one-vs-rest" : "single-term") + " run");
+            return new Spec(runId, weighted, choice, loss, classes, true, c);
+        }
+    }
 
     private static final Map<String, Map<Integer, Bound>> RUNS = new ConcurrentHashMap<>();
     /** Partitions converted and bound in this JVM since it started: lets tests check that each is converted once. */
     private static final java.util.concurrent.atomic.AtomicLong CONVERSIONS = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link Backend#bindOneVsRest} calls in this JVM since it started: lets tests check one bind per partition for K classes. */
+    private static final java.util.concurrent.atomic.AtomicLong ONE_VS_REST_BINDS = new java.util.concurrent.atomic.AtomicLong();
 
-    /** A partition's bound data term and the backend that owns it. */
+    /** A partition's bound data term (or, one-vs-rest, its K class terms over one bind) and the backend that owns it. */
     static final class Bound {
         final Backend backend;
+        /** The binary or multinomial term; for one-vs-rest, class 0's term (its rows, shape and Hessian support are every class's). */
         final DataTerm term;
+        /** The one-vs-rest bind, or null. */
+        final OneVsRestTerms oneVsRest;
+        /**
+         * One-vs-rest: the class whose term is in use, and that term. The driver fits the classes in turn, so each
+         * partition asks its bind for each class's term once (a backend without shared rows binds that class's view
+         * then, and a backend with them creates no term per evaluation); guarded by this object's lock.
+         */
+        private int currentClass;
+        private DataTerm current;
         final long rows;
         final double weightSum;
         final PartitionSummary summary;
@@ -70,18 +100,32 @@ final class PartitionRegistry {
          */
         final int[] classOf;
 
-        Bound(Backend backend, DataTerm term, PartitionSummary summary, int[] classOf) {
+        Bound(Backend backend, DataTerm term, OneVsRestTerms oneVsRest, PartitionSummary summary, int[] classOf) {
             this.backend = backend;
             this.term = term;
+            this.oneVsRest = oneVsRest;
+            this.currentClass = 0;
+            this.current = term;
             this.rows = term.rows();
             this.weightSum = summary.weightSum;
             this.summary = summary;
             this.classOf = classOf;
         }
 
+        /** The term {@code spec}'s tasks evaluate: the class's binary term for one-vs-rest, else the one term. Call holding this object's lock. */
+        DataTerm term(Spec spec) {
+            if (oneVsRest == null) return term;
+            if (spec.positive() != currentClass) {
+                current.close(); // the previous class is done with (idempotent; its bind closes it too)
+                current = oneVsRest.forClass(spec.positive());
+                currentClass = spec.positive();
+            }
+            return current;
+        }
+
         synchronized void close() {
             try {
-                term.close();
+                if (oneVsRest != null) oneVsRest.close(); else term.close();
             } finally {
                 backend.close();
             }
@@ -160,8 +204,16 @@ final class PartitionRegistry {
         BackendFactory factory = BackendFactory.discover(PartitionRegistry.class.getClassLoader());
         Backend backend = factory.openByName(spec.choice(), taskOptions());
         DataTerm term;
+        OneVsRestTerms oneVsRest = null;
         try {
-            term = backend.bind(data, Loss.of(spec.loss()));
+            if (spec.oneVsRest()) {
+                // One bind of the partition's K-class rows for every class's binary problem.
+                oneVsRest = backend.bindOneVsRest(data, Loss.log(), BindOptions.DEFAULT);
+                ONE_VS_REST_BINDS.incrementAndGet();
+                term = oneVsRest.forClass(0);
+            } else {
+                term = backend.bind(data, Loss.of(spec.loss()));
+            }
         } catch (IllegalArgumentException e) {
             backend.close();
             // As the single-machine LogisticRegression.fit: until every backend has a softmax pass, a backend chosen
@@ -176,13 +228,14 @@ final class PartitionRegistry {
                 throw e2;
             }
         } catch (RuntimeException | Error e) {
+            if (oneVsRest != null) oneVsRest.close();
             backend.close();
             throw e;
         }
         // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
         PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
                 backend.description(), term.supportsHessian(), data.labelCounts());
-        Bound fresh = new Bound(backend, term, summary, classOf);
+        Bound fresh = new Bound(backend, term, oneVsRest, summary, classOf);
         Bound raced = RUNS.computeIfAbsent(spec.runId(), k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
         if (raced != null) {
             // A speculative copy of this task bound the same partition first: keep one.
@@ -274,12 +327,13 @@ final class PartitionRegistry {
         double[] out = new double[gradient ? params.length + 1 : 1];
         if (b == null || b.weightSum == 0) return out;
         synchronized (b) {
+            DataTerm term = b.term(spec);
             if (gradient) {
                 double[] g = new double[params.length];
-                out[0] = b.term.valueAndGradient(params, g) * b.weightSum;
+                out[0] = term.valueAndGradient(params, g) * b.weightSum;
                 for (int j = 0; j < g.length; j++) out[j + 1] = g[j] * b.weightSum;
             } else {
-                out[0] = b.term.value(params) * b.weightSum;
+                out[0] = term.value(params) * b.weightSum;
             }
         }
         return out;
@@ -297,10 +351,11 @@ final class PartitionRegistry {
         double[] out = new double[params.length * params.length];
         if (b == null || b.weightSum == 0) return out;
         synchronized (b) {
-            if (!b.term.supportsHessian()) {
+            DataTerm term = b.term(spec);
+            if (!term.supportsHessian()) {
                 throw new IllegalStateException("partition " + partition + " is bound to " + b.summary.backend + ", which computes no Hessian");
             }
-            b.term.hessian(params, out);
+            term.hessian(params, out);
         }
         for (int i = 0; i < out.length; i++) out[i] *= b.weightSum;
         return out;
@@ -320,15 +375,18 @@ final class PartitionRegistry {
     static boolean separates(Spec spec, int partition, Iterator<Row> rows, double[] params) {
         Bound b = bound(spec, partition, rows);
         if (b == null || b.weightSum == 0) return true;
-        int k = b.term.shape().outputs();
+        int k = spec.oneVsRest() ? 1 : b.term.shape().outputs();
         int chunkRows = (int) Math.min(Math.max(1, MARGIN_CHUNK / k), b.rows);
         double[] z = new double[chunkRows * k];
         synchronized (b) {
+            DataTerm term = b.term(spec);
             for (long from = 0; from < b.rows; from += chunkRows) {
                 long to = Math.min(b.rows, from + chunkRows);
-                b.term.margins(from, to, params, z);
+                term.margins(from, to, params, z);
                 for (int i = 0; i < to - from; i++) {
                     int y = b.classOf[(int) from + i];
+                    // One-vs-rest: the binary label of the class's problem (weight-0 rows stay −1).
+                    if (spec.oneVsRest() && y >= 0) y = y == spec.positive() ? 1 : 0;
                     if (y >= 0 && !onItsSide(z, i * k, k, y)) return false;
                 }
             }
@@ -369,6 +427,11 @@ final class PartitionRegistry {
     /** Partitions converted and bound in this JVM so far (for tests: each partition once per fit). */
     static long conversions() {
         return CONVERSIONS.get();
+    }
+
+    /** {@link Backend#bindOneVsRest} calls in this JVM so far (for tests: one per partition of a one-vs-rest fit, whatever K). */
+    static long oneVsRestBinds() {
+        return ONE_VS_REST_BINDS.get();
     }
 
     /** Training runs with entries held in this JVM (for tests of the lifecycle). */
