@@ -37,7 +37,8 @@ import java.util.Optional;
 /**
  * The GPU backend on the JCuda driver API: the device's primary context ({@code cuDevicePrimaryCtxRetain}), one
  * stream, the kernel module loaded once from the class path ({@code cuModuleLoadDataEx}), and, where JCuBLAS loads
- * and the cuBLAS path is used, one cuBLAS handle. Data are uploaded once per {@link #bind}; per evaluation only θ
+ * and the cuBLAS path is used, one cuBLAS handle. Data are uploaded once per {@link #bind}, and X once for all the classes
+ * of a {@link #bindOneVsRest}; per evaluation only θ
  * goes down and n + 3 numbers come back.
  *
  * <p>Numerics: X is held in float32 as given; each row's dot product, the loss, the residual and every sum are
@@ -392,7 +393,7 @@ public final class CudaBackend implements Backend {
         try {
             t = new CudaDataTerm(this, rows, loss, positiveClass);  // frees its own labels and workspaces before it throws
         } catch (BackendException e) {
-            throw failed(e, "the bind of class " + positiveClass + " was undone; the shared rows stay bound");
+            throw failed(e, "the bind of class " + positiveClass + " was undone, the shared rows kept");
         }
         terms.add(t);
         return t;
