@@ -53,9 +53,13 @@ class CudaSoftmaxHessianGpuTest {
         }
     }
 
-    /** n + 1 within one tile (5, 31: the tile's edge), across two (40), with K = 2, 3, 7; weighted or not; a permuted bind. */
+    /**
+     * n + 1 within one tile (5, 31: the tile's edge), across two (40), with K = 2, 3, 7; weighted or not; a permuted
+     * bind; more rows than one host chunk ({@link CudaSoftmaxTerm#HESSIAN_CHUNK_ROWS}), so that chunks add in order.
+     */
     @ParameterizedTest(name = "{0} x {1}, K = {2}, weighted {3}, permuted {4}")
-    @CsvSource({"301, 4, 3, false, false", "517, 30, 2, true, false", "233, 39, 3, true, true", "402, 6, 7, false, true"})
+    @CsvSource({"301, 4, 3, false, false", "517, 30, 2, true, false", "233, 39, 3, true, true", "402, 6, 7, false, true",
+            "70001, 3, 2, true, false"})
     void hessianAgreesWithTheReferenceIsSymmetricAndRepeats(int rows, int n, int k, boolean weighted, boolean permuted) {
         Dataset d = MulticlassData.generate(rows, n, k, weighted, 7L * n + k);
         BindOptions order = permuted ? BindOptions.permuted(5) : BindOptions.DEFAULT;
