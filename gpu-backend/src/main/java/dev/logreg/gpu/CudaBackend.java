@@ -6,6 +6,8 @@ import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BackendUnavailableException;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.OneVsRestTerms;
+import dev.logreg.backend.ParamShape;
 import dev.logreg.data.Dataset;
 import dev.logreg.kernels.KernelResources;
 import dev.logreg.loss.Loss;
@@ -35,7 +37,8 @@ import java.util.Optional;
 /**
  * The GPU backend on the JCuda driver API: the device's primary context ({@code cuDevicePrimaryCtxRetain}), one
  * stream, the kernel module loaded once from the class path ({@code cuModuleLoadDataEx}), and, where JCuBLAS loads
- * and the cuBLAS path is used, one cuBLAS handle. Data are uploaded once per {@link #bind}; per evaluation only θ
+ * and the cuBLAS path is used, one cuBLAS handle. Data are uploaded once per {@link #bind}, and X once for all the classes
+ * of a {@link #bindOneVsRest}; per evaluation only θ
  * goes down and n + 3 numbers come back.
  *
  * <p>Numerics: X is held in float32 as given; each row's dot product, the loss, the residual and every sum are
@@ -65,6 +68,10 @@ public final class CudaBackend implements Backend {
     private final CudaOptions options;
     private final Allocations allocations = new Allocations();
     private final List<DataTerm> terms = new ArrayList<>();
+    /** Open one-vs-rest binds, each owning its shared rows (closed after the terms, which read those rows). */
+    private final List<CudaOneVsRestTerms> oneVsRest = new ArrayList<>();
+    /** Uploads of X so far (binds and one-vs-rest binds), for tests of the one upload of one-vs-rest. */
+    private long featureUploads;
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** The dynamic shared memory each kernel is allowed so far (past the 48 KiB default); only ever raised. */
     private final Map<String, Integer> sharedMemoryAllowed = new HashMap<>();
@@ -347,6 +354,64 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
+    /**
+     * One-vs-rest on one upload: X and the weights go to the device once, here, and each
+     * {@link OneVsRestTerms#forClass} term reads them with its own 0/1 labels (rows floats) and workspaces, giving the
+     * same bits as {@link #bindBinary} on {@code data.oneVsRest(c)}; see {@link CudaOneVsRestTerms}. Caller closes the
+     * result (or the backend), which frees the class terms and then the shared rows.
+     *
+     * @throws IllegalArgumentException for the multinomial or a hinge loss, or where X and the weights need more
+     *                                  device memory than is free (checked before any allocation)
+     */
+    @Override
+    public OneVsRestTerms bindOneVsRest(Dataset data, Loss loss, BindOptions bindOptions) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(bindOptions, "options");
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("one-vs-rest binds binary problems, but the loss is multinomial: use a binary loss (log)");
+        }
+        ParamShape.refuseHinge(name(), loss);
+        makeCurrent();
+        SharedRows rows;
+        try {
+            rows = new SharedRows(this, data, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
+        CudaOneVsRestTerms t = new CudaOneVsRestTerms(this, rows, loss);
+        oneVsRest.add(t);
+        return t;
+    }
+
+    /** Binds class {@code positiveClass} against the rest over {@code rows} (for {@link CudaOneVsRestTerms}). */
+    CudaDataTerm bindClass(SharedRows rows, Loss loss, int positiveClass) {
+        ensureOpen();
+        makeCurrent();
+        CudaDataTerm t;
+        try {
+            t = new CudaDataTerm(this, rows, loss, positiveClass);  // frees its own labels and workspaces before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind of class " + positiveClass + " was undone, the shared rows kept");
+        }
+        terms.add(t);
+        return t;
+    }
+
+    void removedOneVsRest(CudaOneVsRestTerms t) {
+        oneVsRest.remove(t);
+    }
+
+    /** How many times X has been uploaded by this backend (each bind once; a one-vs-rest bind once for all classes). */
+    long featureUploads() {
+        return featureUploads;
+    }
+
+    void featureUploaded() {
+        featureUploads++;
+    }
+
     /** Live device and pinned host allocations together (see {@link #liveDeviceAllocations()}, {@link #livePinnedAllocations()}). */
     @Override
     public long liveAllocations() {
@@ -385,6 +450,15 @@ public final class CudaBackend implements Backend {
             }
         }
         terms.clear();
+        for (int i = oneVsRest.size() - 1; i >= 0; i--) {
+            try {
+                oneVsRest.get(i).close();  // removes itself; its class terms are closed above
+            } catch (RuntimeException e) {
+                if (stickyFailure != null) continue;
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        oneVsRest.clear();
         try {
             releaseNative();
             if (stickyFailure != null) allocations.releasedWithContext();

@@ -108,13 +108,26 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
+        this(backend, data, loss, options.permutationSeed().isPresent() ? RowPermutation.of(data.rows(), options.permutationSeed().getAsLong()) : null,
+                null, -1);
+    }
+
+    /**
+     * The term of class {@code positiveClass} against the rest over rows uploaded once ({@link CudaOneVsRestTerms}): X
+     * and the weights are {@code shared}'s, read here but never freed; the 0/1 labels and the workspaces are this
+     * term's own.
+     */
+    CudaDataTerm(CudaBackend backend, SharedRows shared, Loss loss, int positiveClass) {
+        this(backend, shared.data(), loss, shared.permutation(), shared, positiveClass);
+    }
+
+    private CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, int[] perm, SharedRows shared, int positiveClass) {
         this.backend = backend;
         this.rows = data.rows();
         this.n = data.cols();
         this.cols = deviceColumns(n);
         this.weighted = data.isWeighted();
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
-        int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
 
         this.fused = gradientPlan();
         this.valueOnly = valuePlan();
@@ -127,9 +140,10 @@ public final class CudaDataTerm implements DataTerm {
                 Math.max((long) blasGrid * 3, (long) smallGrid));
         partialDoubles = Math.max(partialDoubles, valueOnly.partialRows(valueOnly.maxGrid) * CudaKernels.VALUE_WIDTH);
 
-        long xBytes = Math.multiplyExact(Math.multiplyExact(rows, (long) cols), 4L);
+        // Over shared rows, X and the weights are already on the device: only the labels and workspaces are new.
+        long xBytes = shared != null ? 0 : Math.multiplyExact(Math.multiplyExact(rows, (long) cols), 4L);
         long yBytes = Math.multiplyExact(rows, 4L);
-        long wBytes = weighted ? yBytes : 0;
+        long wBytes = weighted && shared == null ? yBytes : 0;
         long workBytes = Math.multiplyExact(partialDoubles, 8L) + 8L * (cols + 1) + 8L * width;
         long needed = xBytes + yBytes + wBytes + workBytes;
         long[] mem = backend.memoryInfo();
@@ -139,13 +153,20 @@ public final class CudaDataTerm implements DataTerm {
                     + " bytes are free (of " + mem[1] + ") on " + backend.deviceName());
         }
         try {
-            x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
-            y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels"));
-            w = weighted ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
+            if (shared == null) {
+                x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
+                y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels"));
+                w = weighted ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
+            } else {
+                x = shared.x();
+                y = own(DeviceBuffer.allocate(yBytes, backend.allocations(), "labels of class " + positiveClass));
+                w = shared.w();
+            }
             params = own(DeviceBuffer.allocate(8L * (cols + 1), backend.allocations(), "parameters"));
             partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
             out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
-            upload(backend, data, perm, x, y, w, cols);
+            if (shared == null) upload(backend, data, perm, x, y, w, cols);
+            else shared.uploadLabels(y, positiveClass);
         } catch (RuntimeException e) {
             freeAll(e);
             throw e;
@@ -319,8 +340,9 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     /**
-     * Copies X (padded to {@code cols} columns with zeros), labels and weights ({@code w} null where unweighted)
-     * through one pinned staging buffer, in bound order (permuted where asked). Shared with {@link CudaSoftmaxTerm}.
+     * Copies X (padded to {@code cols} columns with zeros), labels ({@code y} null to leave them out) and weights
+     * ({@code w} null where unweighted) through one pinned staging buffer, in bound order (permuted where asked).
+     * Shared with {@link CudaSoftmaxTerm} and {@link SharedRows}; counted in {@link CudaBackend#featureUploads()}.
      */
     static void upload(CudaBackend backend, Dataset data, int[] perm, DeviceBuffer x, DeviceBuffer y, DeviceBuffer w, int cols) {
         long rows = data.rows();
@@ -337,6 +359,7 @@ public final class CudaDataTerm implements DataTerm {
             fy[i] = blocks[i].labels();
             fw[i] = blocks[i].weights();
         }
+        backend.featureUploaded();
         long rowBytes = 4L * cols;
         long chunkRows = Math.max(1, Math.min(rows, UPLOAD_CHUNK_BYTES / rowBytes));
         try (PinnedBuffer pinned = PinnedBuffer.allocate(chunkRows * rowBytes, backend.allocations())) {
@@ -345,8 +368,10 @@ public final class CudaDataTerm implements DataTerm {
                 long r1 = Math.min(rows, r0 + chunkRows);
                 gather(stage, r0, r1, perm, blocks, firstRows, fx, n, cols);
                 Cuda.check(JCudaDriver.cuMemcpyHtoD(x.at(r0 * rowBytes), pinned.pointer(), (r1 - r0) * rowBytes), "cuMemcpyHtoD(X rows " + r0 + "..)");
-                gather(stage, r0, r1, perm, blocks, firstRows, fy, 1, 1);
-                Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(labels)");
+                if (y != null) {
+                    gather(stage, r0, r1, perm, blocks, firstRows, fy, 1, 1);
+                    Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(labels)");
+                }
                 if (weighted) {
                     gather(stage, r0, r1, perm, blocks, firstRows, fw, 1, 1);
                     Cuda.check(JCudaDriver.cuMemcpyHtoD(w.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(weights)");
@@ -805,8 +830,12 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
+    /** Whether {@link #close()} ran (or a failure closed this term). */
+    boolean isClosed() { return closed; }
+
     /**
-     * Frees this term's device memory, newest allocation first. Idempotent. Works on any thread: the backend's context
+     * Frees this term's device memory, newest allocation first (X and the weights only where this term uploaded them,
+     * not over {@link SharedRows}). Idempotent. Works on any thread: the backend's context
      * is made current on the calling thread first (cuMemFree needs it, and a term is often closed elsewhere than where
      * it was bound: a cleanup thread, another executor task).
      */

@@ -28,9 +28,9 @@ import java.util.Objects;
  * <p>Determinism: each grid depends on the device (SM count, occupancy) and the length of the row range alone, and
  * every sum is formed in an order fixed by it: the same call gives the same bits, run after run, on one device.
  *
- * <p>No Hessian: {@link #supportsHessian()} is false (the K² blocks of Σ wᵢ(p_c[c = e] − p_c p_e) x̃ᵢx̃ᵢᵀ need a
- * kernel of their own; forming them on the host would need X there, which this term does not keep). Newton is
- * refused with that reason; L-BFGS and OWL-QN need only the gradient.
+ * <p>The Hessian (Newton, up to {@link ParamShape#MAX_HESSIAN_LENGTH} parameters): for each class pair c ≤ e, the
+ * per-row coefficient wᵢ(p_ic [c = e] − p_ic p_ie) from the device's logits, then hessian.cu's tile pass over X on the
+ * device, as {@link CudaDataTerm}'s binary Hessian with its curvature; see {@link #hessian}.
  *
  * <p>Failure: as {@link CudaDataTerm}: a CUDA error during an evaluation frees this term's device memory, closes it
  * and throws a {@link BackendException}. Owned by its {@link CudaBackend}; the caller closes it. Not thread-safe.
@@ -42,6 +42,12 @@ public final class CudaSoftmaxTerm implements DataTerm {
     private static final int MARGINS_CHUNK = 1 << 20;
     /** Shared memory a block gets without opting in. */
     private static final int DEFAULT_SMEM = 48 * 1024;
+    /** Tile side of hessian.cu (LR_HESSIAN_TILE). */
+    private static final int HESSIAN_TILE = 32;
+    /** Bound on the Hessian's partial tiles (row chunks x tile pairs x 32 x 32 doubles), as {@link CudaDataTerm}'s. */
+    private static final long HESSIAN_PARTIAL_LIMIT = 256L << 20;
+    /** Rows whose logits and pair coefficients the Hessian holds on the host at a time (a multiple of 32). */
+    static final int HESSIAN_CHUNK_ROWS = 1 << 16;
 
     private final CudaBackend backend;
     private final long rows;
@@ -61,6 +67,9 @@ public final class CudaSoftmaxTerm implements DataTerm {
     private final Plan valueOnly;
     private final int smallGrid;
     private DeviceBuffer marginsBuffer;
+    private DeviceBuffer curvature;
+    private DeviceBuffer hessianPartial;
+    private DeviceBuffer hessianSums;
     private boolean closed;
 
     /**
@@ -295,16 +304,124 @@ public final class CudaSoftmaxTerm implements DataTerm {
         }
     }
 
-    /** False: see the class comment. */
+    /** True up to {@link ParamShape#MAX_HESSIAN_LENGTH} parameters K·(n+1), as the reference backend's softmax term. */
     @Override
     public boolean supportsHessian() {
-        return false;
+        return shape.length() <= ParamShape.MAX_HESSIAN_LENGTH;
     }
 
+    /**
+     * The K·(n+1) square Hessian (1/M) Σᵢ wᵢ (p_ic [c = e] − p_ic p_ie) x̃ᵢ x̃ᵢᵀ, block (c, e) at rows c·(n+1).., columns
+     * e·(n+1)..: for each class pair c ≤ e, the per-row coefficient is formed on the host from the device's logits
+     * (softmax as the reference's {@code MultinomialLoss}) and the weights, and hessian.cu's tile pass sums
+     * Σᵢ aᵢ x̃ᵢ x̃ᵢᵀ over the device's X: K(K+1)/2 passes a chunk of {@value #HESSIAN_CHUNK_ROWS} rows, chunks added in
+     * order. Deterministic: every sum in an order fixed by the rows and the device.
+     *
+     * @throws UnsupportedOperationException beyond {@link ParamShape#MAX_HESSIAN_LENGTH} parameters
+     */
     @Override
     public void hessian(double[] parameters, double[] result) {
-        throw new UnsupportedOperationException("the GPU backend does not form the multinomial Hessian (" + shape.describe()
-                + " parameters); use lbfgs or owlqn, or Newton on the reference backend");
+        check();
+        shape.check(parameters, "params");
+        Objects.requireNonNull(result, "out");
+        int dim = shape.length();
+        if (!supportsHessian()) {
+            throw new UnsupportedOperationException("the multinomial Hessian over " + shape.describe() + " parameters is not computed (the bound is "
+                    + ParamShape.MAX_HESSIAN_LENGTH + "): use lbfgs or owlqn");
+        }
+        if (result.length != dim * dim) throw new IllegalArgumentException("out has length " + result.length + ", expected " + dim + " x " + dim);
+        int stride = n + 1;
+        int tiles = (stride + HESSIAN_TILE - 1) / HESSIAN_TILE;
+        int pairs = tiles * (tiles + 1) / 2;
+        int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
+        long width = (long) pairs * tileDoubles;
+        long chunkCap = Math.min(rows, HESSIAN_CHUNK_ROWS);
+        try {
+            double m = weightSum(0, rows);
+            // The sums of block (c, e), c ≤ e, entry (j, l), j ≤ l, accumulate at result[(c·s + j)·dim + e·s + l] over row
+            // chunks in order; the rest of the matrix is written from them at the end.
+            java.util.Arrays.fill(result, 0.0);
+            double[] z = new double[(int) chunkCap * k];
+            double[] prob = new double[(int) chunkCap * k];
+            float[] wr = new float[(int) chunkCap];
+            double[] coef = new double[(int) chunkCap];
+            for (long r0 = 0; r0 < rows; r0 += chunkCap) {
+                long r1 = Math.min(rows, r0 + chunkCap);
+                int count = (int) (r1 - r0);
+                margins(r0, r1, parameters, z);
+                if (weighted) Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(wr), w.at(4 * r0), 4L * count), "cuMemcpyDtoH(weights)");
+                for (int i = 0; i < count; i++) {
+                    dev.logreg.loss.MultinomialLoss.valueAndDerivative(0, z, i * k, k, null, 0, prob, i * k);
+                }
+                // Row chunks of the tile pass: enough blocks to fill the device, whole multiples of 32 rows.
+                long maxChunks = Math.max(1, Math.min((count + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
+                long chunks = Math.min(maxChunks, Math.max(1, (8L * backend.multiprocessors() + pairs - 1) / pairs));
+                long tileRows = ((count + chunks - 1) / chunks + HESSIAN_TILE - 1) / HESSIAN_TILE * HESSIAN_TILE;
+                chunks = (count + tileRows - 1) / tileRows;
+                if (curvature == null) {
+                    long partialCap = Math.max(1, Math.min((chunkCap + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
+                    ensureFits(8 * chunkCap + 8 * partialCap * width + 8 * width, "Hessian workspaces (coefficients, partial tiles, sums)");
+                    curvature = own(DeviceBuffer.allocate(8 * chunkCap, backend.allocations(), "Hessian coefficients"));
+                    hessianPartial = own(DeviceBuffer.allocate(8 * partialCap * width, backend.allocations(), "Hessian partial tiles"));
+                    hessianSums = own(DeviceBuffer.allocate(8 * width, backend.allocations(), "Hessian sums"));
+                }
+                for (int c = 0; c < k; c++) {
+                    for (int e = c; e < k; e++) {
+                        int cc = c;
+                        int ee = e;
+                        for (int i = 0; i < count; i++) {
+                            double pc = prob[i * k + cc];
+                            coef[i] = (weighted ? wr[i] : 1.0) * ((cc == ee ? pc : 0.0) - pc * prob[i * k + ee]);
+                        }
+                        Cuda.check(JCudaDriver.cuMemcpyHtoD(curvature.pointer(), Pointer.to(coef), 8L * count), "cuMemcpyHtoD(Hessian coefficients)");
+                        backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
+                                Pointer.to(x.at(4L * n * r0)), Pointer.to(curvature.pointer()), Pointer.to(new long[] {count}), Pointer.to(new int[] {n}),
+                                Pointer.to(new int[] {tiles}), Pointer.to(new long[] {tileRows}), Pointer.to(hessianPartial.pointer())));
+                        double[] s = reduce(hessianPartial, chunks, Math.toIntExact(width), hessianSums);
+                        forEachEntry(tiles, stride, (j, l, t) -> result[(cc * stride + j) * dim + ee * stride + l] += s[t]);
+                    }
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                for (int e = c; e < k; e++) {
+                    int cc = c;
+                    int ee = e;
+                    forEachEntry(tiles, stride, (j, l, t) -> {
+                        double v = m > 0 ? result[(cc * stride + j) * dim + ee * stride + l] / m : 0.0;
+                        // Block (c, e) is symmetric in (j, l) and the tiles hold j ≤ l: the other three places mirror it.
+                        result[(cc * stride + j) * dim + ee * stride + l] = v;
+                        result[(cc * stride + l) * dim + ee * stride + j] = v;
+                        result[(ee * stride + l) * dim + cc * stride + j] = v;
+                        result[(ee * stride + j) * dim + cc * stride + l] = v;
+                    });
+                }
+            }
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /** An entry (j, l), j ≤ l, of the (n+1)-square tile sums, at index t of the reduced tiles. */
+    private interface TileEntry {
+        void accept(int j, int l, int t);
+    }
+
+    /** Visits the entries j ≤ l < stride of hessian.cu's reduced upper-triangle tiles, in tile order. */
+    private static void forEachEntry(int tiles, int stride, TileEntry visit) {
+        int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
+        for (int pair = 0, ti = 0; ti < tiles; ti++) {
+            for (int tj = ti; tj < tiles; tj++, pair++) {
+                for (int a = 0; a < HESSIAN_TILE; a++) {
+                    int j = ti * HESSIAN_TILE + a;
+                    if (j >= stride) break;
+                    for (int b = ti == tj ? a : 0; b < HESSIAN_TILE; b++) {
+                        int l = tj * HESSIAN_TILE + b;
+                        if (l >= stride) break;
+                        visit.accept(j, l, pair * tileDoubles + HESSIAN_TILE * a + b);
+                    }
+                }
+            }
+        }
     }
 
     // ---- helpers ----
@@ -319,10 +436,14 @@ public final class CudaSoftmaxTerm implements DataTerm {
 
     /** Sums {@code partialRows} rows of {@code width} partials in row order on the device and copies them back (waits). */
     private double[] reduce(long partialRows, int width) {
+        return reduce(partial, partialRows, width, out);
+    }
+
+    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
         backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
+                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
         double[] s = new double[width];
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), out.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
         return s;
     }
 

@@ -213,12 +213,12 @@ class CudaSoftmaxGpuTest {
     }
 
     @Test
-    void newtonIsRefusedWithTheReason() {
-        Dataset d = MulticlassData.generate(50, 3, 3, false, 1);
+    void theHessianBeyondItsBoundIsRefusedWithTheReason() {
+        Dataset d = MulticlassData.generate(50, 700, 3, false, 1);  // 3 x 701 = 2,103 parameters > 2,048
         try (DataTerm t = gpu.bind(d, Loss.multinomial())) {
             assertFalse(t.supportsHessian());
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> t.hessian(new double[12], new double[144]));
-            assertTrue(e.getMessage().contains("does not form the multinomial Hessian"), e.getMessage());
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> t.hessian(new double[2103], new double[2103 * 2103]));
+            assertTrue(e.getMessage().contains("not computed") && e.getMessage().contains("lbfgs"), e.getMessage());
         }
     }
 
