@@ -125,4 +125,22 @@ public record ParamShape(int outputs, int features) {
     public String describe() {
         return outputs == 1 ? "features + 1 = " + length() : outputs + " classes x (features + 1) = " + length();
     }
+
+    /**
+     * Subtracts, for each flat coordinate j ({@code flat[j]}, j &lt; {@link #stride()}; see
+     * {@link dev.logreg.objective.LogisticObjective#flatCoordinates}), the mean over the classes of parameter j of
+     * {@code params} (in this shape's layout): the softmax and the penalty are unchanged, and the result is the
+     * representative whose classes sum to zero there (the one L-BFGS reaches from zero; also MLlib's convention for
+     * its multinomial intercepts). One rule for the single-machine trainer and the Spark estimator.
+     */
+    public void centerAcrossClasses(double[] params, boolean[] flat) {
+        check(params, "params");
+        for (int j = 0; j < flat.length; j++) {
+            if (!flat[j]) continue;
+            double mean = 0;
+            for (int c = 0; c < outputs; c++) mean += params[c * stride() + j];
+            mean /= outputs;
+            for (int c = 0; c < outputs; c++) params[c * stride() + j] -= mean;
+        }
+    }
 }

@@ -12,22 +12,6 @@ import java.util.List;
 final class MultinomialFit {
     private MultinomialFit() {}
 
-    /**
-     * Subtracts, for each flat coordinate j (see {@link dev.logreg.objective.LogisticObjective#flatCoordinates}), the
-     * mean over classes of parameter j: softmax and the penalty are unchanged, and the result is the representative
-     * whose classes sum to zero there (the one L-BFGS reaches from zero, whose gradient sums to zero across classes).
-     */
-    static void centerFlatCoordinates(double[] params, ParamShape shape, boolean[] flat) {
-        int k = shape.outputs();
-        for (int j = 0; j < flat.length; j++) {
-            if (!flat[j]) continue;
-            double mean = 0;
-            for (int c = 0; c < k; c++) mean += params[c * shape.stride() + j];
-            mean /= k;
-            for (int c = 0; c < k; c++) params[c * shape.stride() + j] -= mean;
-        }
-    }
-
     /** The softmax model of parameters in the layout of {@code shape}. */
     static SoftmaxModel model(double[] params, ParamShape shape, boolean fitIntercept, List<String> featureNames) {
         int k = shape.outputs();

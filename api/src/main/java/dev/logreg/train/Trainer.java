@@ -249,7 +249,7 @@ public final class Trainer {
             model = binary;
             separable = r.status() != Status.NUMERIC_ERROR && unboundedWithoutPenalty(options) && separates(binary, data);
         } else {
-            MultinomialFit.centerFlatCoordinates(params, shape, objective.flatCoordinates());
+            shape.centerAcrossClasses(params, objective.flatCoordinates());
             SoftmaxModel softmax = MultinomialFit.model(params, shape, options.fitIntercept(), data.featureNames());
             model = softmax;
             separable = r.status() != Status.NUMERIC_ERROR && options.penalty().isZero() && MultinomialFit.separates(softmax, data);

@@ -218,7 +218,7 @@ final class DistributedTrainer {
         double[] params = objective.modelParameters(r.solution());
         // The representative the single-machine Trainer returns: flat coordinates (free intercepts, unpenalized
         // features) centred over the classes; softmax, penalty and J are unchanged by it.
-        if (multinomial) centerFlatCoordinates(params, shape, objective.flatCoordinates());
+        if (multinomial) shape.centerAcrossClasses(params, objective.flatCoordinates());
         Status status = r.status();
         String message = r.message();
         // As the single-machine Trainer: without a penalty, a model that separates the rows means no finite optimum
@@ -234,23 +234,6 @@ final class DistributedTrainer {
     static final String UNBOUNDED_MESSAGE = "every training row is classified correctly with a positive margin: the data are linearly separable"
             + " and without a penalty the coefficients grow without bound; add an L2 penalty (for example setPenalty(\"l2\").setLambda(1))"
             + " for a finite optimum. The last finite iterate is returned.";
-
-    /**
-     * Subtracts, for each flat coordinate j ({@link LogisticObjective#flatCoordinates}), the mean over classes of
-     * parameter j, as the single-machine {@code Trainer} does after a multinomial fit (its helper is package-private
-     * to {@code api}): the result is the representative whose classes sum to zero there, which is also MLlib's
-     * convention for its multinomial intercepts.
-     */
-    static void centerFlatCoordinates(double[] params, ParamShape shape, boolean[] flat) {
-        int k = shape.outputs();
-        for (int j = 0; j < flat.length; j++) {
-            if (!flat[j]) continue;
-            double mean = 0;
-            for (int c = 0; c < k; c++) mean += params[c * shape.stride() + j];
-            mean /= k;
-            for (int c = 0; c < k; c++) params[c * shape.stride() + j] -= mean;
-        }
-    }
 
     /** Closes the run's bound partitions: a job over the same partitions (their executors), then this JVM's own. */
     private static void release(JavaRDD<Row> rows, String run) {
