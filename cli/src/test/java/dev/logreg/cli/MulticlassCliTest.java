@@ -115,4 +115,42 @@ class MulticlassCliTest {
         b.write(data);
         Files.write(p, b.toByteArray());
     }
+
+    /**
+     * A thousand text classes end to end (issue 16: "at least 1,000 classes work"): each class's two rows near a
+     * center of its own, trained multinomial on the CPU's fused pass, predicted back with one probability column per
+     * class and the labels in the file's own words.
+     */
+    @Test
+    void aThousandClassesTrainAndPredict() throws IOException {
+        int k = 1000, n = 4;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1000);
+        double[][] center = new double[k][n];
+        StringBuilder csv = new StringBuilder("x0,x1,x2,x3,label\n");
+        for (int c = 0; c < k; c++) for (int j = 0; j < n; j++) center[c][j] = rnd.nextDouble(-50, 50);
+        for (int r = 0; r < 2; r++) {
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < n; j++) csv.append((float) (center[c][j] + rnd.nextDouble(-0.01, 0.01))).append(',');
+                csv.append("k").append(c).append('\n');
+            }
+        }
+        Path data = Files.writeString(dir.resolve("thousand.csv"), csv);
+        Path model = dir.resolve("thousand.json");
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--penalty", "l2", "--lambda", "0.01", "--backend", "cpu",
+                "--max-iter", "300", "--quiet", "--json", "--out", model.toString());
+        assertEquals(0, t.code(), t.toString());
+        JsonNode fit = JSON.readTree(t.out());
+        assertTrue(fit.get("metrics").get("training").get("accuracy").asDouble() > 0.99, t.out());
+        Path pred = dir.resolve("thousand-p.csv");
+        CliRun p = CliRun.of("predict", "--model", model.toString(), "--data", data.toString(), "--out", pred.toString());
+        assertEquals(0, p.code(), p.toString());
+        List<String> lines = Files.readAllLines(pred);
+        String[] header = lines.get(0).split(",");
+        assertEquals(k + 1, header.length, "one probability column per class, then the label");
+        assertEquals("label", header[k]);
+        assertEquals(2 * k + 1, lines.size());
+        int right = 0;
+        for (int i = 1; i < lines.size(); i++) if (lines.get(i).endsWith(",k" + ((i - 1) % k))) right++;
+        assertTrue(right > 0.99 * 2 * k, right + " of " + 2 * k + " rows predicted as their own class");
+    }
 }
