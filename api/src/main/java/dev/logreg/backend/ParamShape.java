@@ -143,4 +143,21 @@ public record ParamShape(int outputs, int features) {
             for (int c = 0; c < outputs; c++) params[c * stride() + j] -= mean;
         }
     }
+
+    /** Whether a backend computes the Hessian of this shape: {@link #length()} ≤ {@link #MAX_HESSIAN_LENGTH}. */
+    public boolean hessianFits() {
+        return length() <= MAX_HESSIAN_LENGTH;
+    }
+
+    /**
+     * Checks that {@link #hessianFits()}; the one refusal every backend's multinomial term gives beyond the bound.
+     *
+     * @throws UnsupportedOperationException where the Hessian is not computed, naming the shape, the bound and what to use
+     */
+    public void requireHessianFits() {
+        if (!hessianFits()) {
+            throw new UnsupportedOperationException("the multinomial Hessian over " + describe() + " parameters is not computed (the bound is "
+                    + MAX_HESSIAN_LENGTH + "): use lbfgs or owlqn");
+        }
+    }
 }

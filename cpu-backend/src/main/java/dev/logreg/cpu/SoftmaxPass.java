@@ -145,7 +145,7 @@ final class SoftmaxPass {
 
     /** Whether {@link #hessian} is computed: K·(n+1) ≤ {@link ParamShape#MAX_HESSIAN_LENGTH}. */
     boolean supportsHessian() {
-        return shape.length() <= ParamShape.MAX_HESSIAN_LENGTH;
+        return shape.hessianFits();
     }
 
     /**
@@ -153,10 +153,7 @@ final class SoftmaxPass {
      * (1/M) Σ wᵢ (p_c[c = e] − p_c p_e) x̃ᵢx̃ᵢᵀ.
      */
     void hessian(long rows, double[] params, double[] out) {
-        if (!supportsHessian()) {
-            throw new UnsupportedOperationException("the multinomial Hessian over " + shape.describe() + " parameters is not computed (the bound is "
-                    + ParamShape.MAX_HESSIAN_LENGTH + "): use lbfgs or owlqn");
-        }
+        shape.requireHessianFits();
         int stride = n + 1;
         int dim = shape.length();
         if (out.length != dim * dim) throw new IllegalArgumentException("out has length " + out.length + ", expected " + dim + " x " + dim);

@@ -307,7 +307,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
     /** True up to {@link ParamShape#MAX_HESSIAN_LENGTH} parameters K·(n+1), as the reference backend's softmax term. */
     @Override
     public boolean supportsHessian() {
-        return shape.length() <= ParamShape.MAX_HESSIAN_LENGTH;
+        return shape.hessianFits();
     }
 
     /**
@@ -325,10 +325,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
         shape.check(parameters, "params");
         Objects.requireNonNull(result, "out");
         int dim = shape.length();
-        if (!supportsHessian()) {
-            throw new UnsupportedOperationException("the multinomial Hessian over " + shape.describe() + " parameters is not computed (the bound is "
-                    + ParamShape.MAX_HESSIAN_LENGTH + "): use lbfgs or owlqn");
-        }
+        shape.requireHessianFits();
         if (result.length != dim * dim) throw new IllegalArgumentException("out has length " + result.length + ", expected " + dim + " x " + dim);
         int stride = n + 1;
         int tiles = (stride + HESSIAN_TILE - 1) / HESSIAN_TILE;

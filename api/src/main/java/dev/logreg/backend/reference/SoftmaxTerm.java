@@ -103,17 +103,14 @@ final class SoftmaxTerm extends ReferenceTerm {
 
     @Override
     public boolean supportsHessian() {
-        return shape.length() <= ParamShape.MAX_HESSIAN_LENGTH;
+        return shape.hessianFits();
     }
 
     @Override
     public void hessian(double[] params, double[] out) {
         check();
         checkParams(params);
-        if (!supportsHessian()) {
-            throw new UnsupportedOperationException("the multinomial Hessian over " + shape.describe() + " parameters is not computed (the bound is "
-                    + ParamShape.MAX_HESSIAN_LENGTH + "): use lbfgs or owlqn");
-        }
+        shape.requireHessianFits();
         int stride = n + 1;
         int dim = shape.length();
         if (out.length != dim * dim) throw new IllegalArgumentException("out has length " + out.length + ", expected " + dim + " x " + dim);
