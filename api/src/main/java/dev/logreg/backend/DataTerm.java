@@ -84,6 +84,29 @@ public interface DataTerm extends AutoCloseable {
         throw new UnsupportedOperationException("this backend does not compute the Hessian; use an optimizer other than Newton");
     }
 
+    /**
+     * Whether {@link #hessianVector} is implemented (the truncated Newton method, {@code tron}, needs it). Unlike
+     * {@link #hessian} it needs no d×d matrix, so it serves any number of features and classes.
+     */
+    default boolean supportsHessianVector() {
+        return false;
+    }
+
+    /**
+     * The product of D's Hessian at {@code params} with {@code v}, over all rows, into {@code out} (all three
+     * {@code shape().length()} long), in one pass over the data: for one output
+     * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) (x̃ᵢ·v) x̃ᵢ with x̃ᵢ = (xᵢ, 1); for K outputs, slice c is
+     * (1/M) Σ wᵢ p_{ic} (u_{ic} − Σ_e p_{ie} u_{ie}) x̃ᵢ with u_{ic} = x̃ᵢ·v_c and p the softmax of the row's logits.
+     * The sums are float64, in an order fixed by the data's shape (the same bits on every run). A backend may keep
+     * the rows' curvatures (ℓ'' or p) of the last {@code params} it saw, so that the many products of one Newton
+     * step cost one pass each rather than two.
+     *
+     * @throws UnsupportedOperationException where {@link #supportsHessianVector()} is false
+     */
+    default void hessianVector(double[] params, double[] v, double[] out) {
+        throw new UnsupportedOperationException("this backend does not compute Hessian-vector products; use an optimizer other than tron");
+    }
+
     /** Frees this term's memory. Idempotent. */
     @Override
     void close();

@@ -53,6 +53,8 @@ public final class Dataset {
     private final double weightSum;
     private final List<String> featureNames;
     private final int classes;
+    private final boolean sparse;
+    private final long nonzeros;
 
     Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames, int classes) {
         Validation.checkClasses(classes);
@@ -61,9 +63,16 @@ public final class Dataset {
         this.cols = cols;
         this.weighted = weighted;
         long r = 0;
+        long nz = 0;
         double ws = 0;
+        boolean anySparse = false;
         for (RowBlock b : this.blocks) {
+            if (b != this.blocks.get(0) && b.isSparse() != anySparse) {
+                throw new IllegalArgumentException("row blocks mix dense and sparse (CSR) features: a dataset is one or the other");
+            }
+            anySparse = b.isSparse();
             r += b.rows();
+            nz += b.nonzeros();
             if (weighted) {
                 FloatBuffer w = b.weights();
                 for (int i = 0; i < b.rows(); i++) ws += w.get(i);
@@ -71,6 +80,8 @@ public final class Dataset {
         }
         if (r == 0) throw new IllegalArgumentException("dataset has zero rows");
         this.rows = r;
+        this.sparse = anySparse;
+        this.nonzeros = nz;
         this.weightSum = weighted ? ws : r;
         if (weighted && !(ws > 0)) {
             throw new IllegalArgumentException("every sample weight is zero: the weighted mean is undefined");
@@ -149,6 +160,25 @@ public final class Dataset {
         return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes);
     }
 
+    /**
+     * Wraps sparse rows in CSR form without copying: row i's nonzeros are entries {@code rowOffsets[i] ..
+     * rowOffsets[i+1]-1} of {@code indices} (column indices in [0, cols), strictly increasing within a row) and
+     * {@code values} (finite). {@code rowOffsets} holds {@code labels.length + 1} entries, the first 0, never
+     * decreasing. Everything is validated once, here, naming the row and column at fault. Larger data (more than
+     * 2<sup>31</sup> − 1 nonzeros or {@link SparseBuilder#MAX_ROWS_PER_BLOCK} rows) goes through {@link #sparseBuilder}.
+     *
+     * @param cols    number of columns (features), at least 1; may be far above any row's nonzeros
+     * @param classes K, in [2, {@link #MAX_CLASSES}]
+     */
+    public static Dataset wrapCsr(long[] rowOffsets, int[] indices, float[] values, int cols, float[] labels, float[] weights, int classes) {
+        return SparseRows.wrap(rowOffsets, indices, values, cols, labels, weights, classes);
+    }
+
+    /** A builder that appends sparse (CSR) rows one at a time (what the LIBSVM and {@code .npz} readers use). */
+    public static SparseBuilder sparseBuilder(int cols) {
+        return new SparseBuilder(cols);
+    }
+
     /** Copies a {@code float[rows][cols]} matrix (every row the same length) and its labels into direct memory (as {@link #builder}). */
     public static Dataset fromRows(float[][] rows, float[] labels) {
         return fromRows(rows, labels, null);
@@ -220,6 +250,10 @@ public final class Dataset {
             if (p.cols != first.cols) {
                 throw new IllegalArgumentException("part " + k + " has " + p.cols + " columns, expected " + first.cols + " (as part 0)");
             }
+            if (p.sparse != first.sparse) {
+                throw new IllegalArgumentException("part " + k + " is " + (p.sparse ? "sparse" : "dense") + " but part 0 is "
+                        + (first.sparse ? "sparse" : "dense") + ": concatenated parts must hold their features the same way");
+            }
             if (p.classes != first.classes) {
                 throw new IllegalArgumentException("part " + k + " has " + p.classes + " classes, expected " + first.classes + " (as part 0)");
             }
@@ -237,7 +271,7 @@ public final class Dataset {
                 }
             }
             for (RowBlock b : p.blocks) {
-                blocks.add(new RowBlock(offset + b.firstRow(), b.rows(), b.cols(), b.features(), b.labels(), b.weights()));
+                blocks.add(b.with(offset + b.firstRow(), b.labels(), b.weights()));
             }
             offset += p.rows;
         }
@@ -305,7 +339,7 @@ public final class Dataset {
             FloatBuffer y = b.labels();
             FloatBuffer out = direct(b.rows());
             for (int i = 0; i < b.rows(); i++) out.put(i, y.get(i) == c ? 1f : 0f);
-            relabelled.add(new RowBlock(b.firstRow(), b.rows(), b.cols(), b.features(), out, b.weights()));
+            relabelled.add(b.with(b.firstRow(), out, b.weights()));
         }
         return new Dataset(relabelled, cols, weighted, featureNames, 2);
     }
@@ -329,6 +363,7 @@ public final class Dataset {
                 throw new IllegalArgumentException("selected row " + rows[k] + " (position " + k + ") is outside [0, " + this.rows + ")");
             }
         }
+        if (sparse) return SparseRows.select(this, rows);
         int perBlock = Math.max(1, DEFAULT_BLOCK_CAPACITY / cols);
         List<RowBlock> out = new ArrayList<>();
         // One view per source block, made once: RowBlock hands out a fresh view per call.
@@ -380,7 +415,7 @@ public final class Dataset {
         for (RowBlock b : blocks) {
             FloatBuffer w = direct(b.rows());
             w.put(0, weights, (int) b.firstRow(), b.rows());
-            reweighted.add(new RowBlock(b.firstRow(), b.rows(), b.cols(), b.features(), b.labels(), w));
+            reweighted.add(b.with(b.firstRow(), b.labels(), w));
         }
         return new Dataset(reweighted, cols, true, featureNames, classes);
     }
@@ -402,7 +437,7 @@ public final class Dataset {
     public float feature(long row, int col) {
         Objects.checkIndex(col, cols);
         RowBlock b = blockOf(row);
-        return b.features().get(Math.toIntExact(Math.addExact(Math.multiplyExact(row - b.firstRow(), (long) cols), col)));
+        return b.feature((int) (row - b.firstRow()), col);
     }
 
     /** Label of {@code row}: 0 or 1 for binary data, the class index (an exact integer in [0, K)) for K classes. */
@@ -417,10 +452,33 @@ public final class Dataset {
         return b.weight((int) (row - b.firstRow()));
     }
 
-    /** Copies the features of {@code row} into {@code dst[0 .. cols-1]}. */
+    /** Copies the features of {@code row} into {@code dst[0 .. cols-1]} (zeros included where sparse). */
     public void copyRow(long row, float[] dst) {
         RowBlock b = blockOf(row);
-        b.features().get((int) ((row - b.firstRow()) * cols), dst, 0, cols);
+        b.copyRow((int) (row - b.firstRow()), dst, 0);
+    }
+
+    /** Whether the features are held sparse, as CSR ({@link RowBlock#isSparse()}); every block is the same. */
+    public boolean isSparse() { return sparse; }
+
+    /** Stored feature values: the CSR entry count where sparse, {@code rows() * cols()} where dense. */
+    public long nonzeros() { return nonzeros; }
+
+    /**
+     * The same data held sparse (CSR), zeros dropped; labels, weights, classes and feature names kept. Returns this
+     * dataset where it is sparse already.
+     */
+    public Dataset toSparse() {
+        return sparse ? this : SparseRows.fromDense(this);
+    }
+
+    /**
+     * The same data held dense (row-major direct blocks, as {@link #builder} makes them); returns this dataset where
+     * it is dense already. Costs {@code 4 · rows() · cols()} bytes of direct memory: for small or narrow data, and
+     * for tests that compare the two layouts.
+     */
+    public Dataset toDense() {
+        return sparse ? SparseRows.toDense(this) : this;
     }
 
     /**
@@ -466,7 +524,7 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + rows + " x " + cols + (classes != 2 ? ", " + classes + " classes" : "") + (weighted ? ", weighted" : "") + ", " + blocks.size() + " block(s)]";
+        return "Dataset[" + rows + " x " + cols + (sparse ? ", sparse with " + nonzeros + " nonzeros" : "") + (classes != 2 ? ", " + classes + " classes" : "") + (weighted ? ", weighted" : "") + ", " + blocks.size() + " block(s)]";
     }
 
     /**

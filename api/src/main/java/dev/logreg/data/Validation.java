@@ -44,4 +44,24 @@ final class Validation {
             if (w != null) checkWeight(row, w.get(i));
         }
     }
+
+    /**
+     * One CSR row: indices in [0, cols), strictly increasing (sorted and unique), values finite. The messages name the
+     * row, the column and the nonzero's position within the row.
+     */
+    static void checkSparseRow(long row, int[] indices, float[] values, int from, int count, int cols) {
+        int previous = -1;
+        for (int k = 0; k < count; k++) {
+            int c = indices[from + k];
+            if (c < 0 || c >= cols) {
+                throw new IllegalArgumentException("row " + row + ", nonzero " + k + ": column index " + c + " is outside [0, " + cols + ")");
+            }
+            if (c <= previous) {
+                throw new IllegalArgumentException("row " + row + ", nonzero " + k + ": column index " + c
+                        + (c == previous ? " repeats" : " follows " + previous) + " (indices must be sorted and unique within a row)");
+            }
+            previous = c;
+            checkFeature(row, c, values[from + k]);
+        }
+    }
 }

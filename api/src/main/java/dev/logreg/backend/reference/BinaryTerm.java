@@ -5,7 +5,6 @@ import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 
-import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -35,12 +34,9 @@ final class BinaryTerm extends ReferenceTerm {
         return y == positiveClass ? 1.0 : 0.0;
     }
 
-    /** Logit of dataset row {@code row}: Σ θⱼ xⱼ + b in double, in column order. */
-    private double logit(FloatBuffer x, int local, double[] params) {
-        int base = local * n;
-        double z = 0;
-        for (int j = 0; j < n; j++) z += params[j] * x.get(base + j);
-        return z + params[n];
+    /** Logit of block row {@code local}: Σ θⱼ xⱼ + b in double, in column order. */
+    private double logit(RowBlock b, int local, double[] params) {
+        return dot(b, local, params, 0) + params[n];
     }
 
     @Override
@@ -56,14 +52,12 @@ final class BinaryTerm extends ReferenceTerm {
             long row = datasetRow(r);
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
-            FloatBuffer x = b.features();
             double y = label(b, local);
             double w = b.weight(local);
-            double z = logit(x, local, params);
+            double z = logit(b, local, params);
             value += w * loss.value(y, z);
             double res = w * loss.derivative(y, z);
-            int base = local * n;
-            for (int j = 0; j < n; j++) g[j] += res * x.get(base + j);
+            addScaled(b, local, res, g, 0);
             g[n] += res;
             m += w;
         }
@@ -83,7 +77,7 @@ final class BinaryTerm extends ReferenceTerm {
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
             double w = b.weight(local);
-            value += w * loss.value(label(b, local), logit(b.features(), local, params));
+            value += w * loss.value(label(b, local), logit(b, local, params));
             m += w;
         }
         return m > 0 ? value / m : 0.0;
@@ -97,7 +91,7 @@ final class BinaryTerm extends ReferenceTerm {
         for (long r = from; r < to; r++) {
             long row = datasetRow(r);
             RowBlock b = blocks[blockIndex(row)];
-            out[(int) (r - from)] = logit(b.features(), (int) (row - b.firstRow()), params);
+            out[(int) (r - from)] = logit(b, (int) (row - b.firstRow()), params);
         }
     }
 
@@ -113,12 +107,10 @@ final class BinaryTerm extends ReferenceTerm {
         double[] xt = new double[d];
         double m = 0;
         for (RowBlock b : blocks) {
-            FloatBuffer x = b.features();
             for (int i = 0; i < b.rows(); i++) {
                 double w = b.weight(i);
-                double c = w * loss.secondDerivative(label(b, i), logit(x, i, params));
-                for (int j = 0; j < n; j++) xt[j] = x.get(i * n + j);
-                xt[n] = 1.0;
+                double c = w * loss.secondDerivative(label(b, i), logit(b, i, params));
+                extendedRow(b, i, xt);
                 for (int j = 0; j < d; j++) {
                     double cj = c * xt[j];
                     for (int k = 0; k <= j; k++) out[j * d + k] += cj * xt[k];

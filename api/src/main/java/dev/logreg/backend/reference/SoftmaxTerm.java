@@ -5,7 +5,6 @@ import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.MultinomialLoss;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -23,15 +22,9 @@ final class SoftmaxTerm extends ReferenceTerm {
     }
 
     /** The K logits of block row {@code local} into {@code z[0 .. K-1]}. */
-    private void logits(FloatBuffer x, int local, double[] params, double[] z) {
-        int base = local * n;
+    private void logits(RowBlock b, int local, double[] params, double[] z) {
         int stride = n + 1;
-        for (int c = 0; c < k; c++) {
-            int off = c * stride;
-            double s = 0;
-            for (int j = 0; j < n; j++) s += params[off + j] * x.get(base + j);
-            z[c] = s + params[off + n];
-        }
+        for (int c = 0; c < k; c++) z[c] = dot(b, local, params, c * stride) + params[c * stride + n];
     }
 
     @Override
@@ -49,16 +42,14 @@ final class SoftmaxTerm extends ReferenceTerm {
             long row = datasetRow(r);
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
-            FloatBuffer x = b.features();
             int y = (int) b.labels().get(local);
             double w = b.weight(local);
-            logits(x, local, params, z);
+            logits(b, local, params, z);
             value += w * MultinomialLoss.valueAndDerivative(y, z, 0, k, d, 0, null, 0);
-            int base = local * n;
             for (int c = 0; c < k; c++) {
                 double res = w * d[c];
                 int off = c * stride;
-                for (int j = 0; j < n; j++) g[off + j] += res * x.get(base + j);
+                addScaled(b, local, res, g, off);
                 g[off + n] += res;
             }
             m += w;
@@ -80,7 +71,7 @@ final class SoftmaxTerm extends ReferenceTerm {
             RowBlock b = blocks[blockIndex(row)];
             int local = (int) (row - b.firstRow());
             double w = b.weight(local);
-            logits(b.features(), local, params, z);
+            logits(b, local, params, z);
             value += w * MultinomialLoss.value((int) b.labels().get(local), z, 0, k);
             m += w;
         }
@@ -96,7 +87,7 @@ final class SoftmaxTerm extends ReferenceTerm {
         for (long r = from; r < to; r++) {
             long row = datasetRow(r);
             RowBlock b = blocks[blockIndex(row)];
-            logits(b.features(), (int) (row - b.firstRow()), params, z);
+            logits(b, (int) (row - b.firstRow()), params, z);
             System.arraycopy(z, 0, out, (int) ((r - from) * k), k);
         }
     }
@@ -120,13 +111,11 @@ final class SoftmaxTerm extends ReferenceTerm {
         double[] p = new double[k];
         double m = 0;
         for (RowBlock b : blocks) {
-            FloatBuffer x = b.features();
             for (int i = 0; i < b.rows(); i++) {
                 double w = b.weight(i);
-                logits(x, i, params, z);
+                logits(b, i, params, z);
                 MultinomialLoss.valueAndDerivative(0, z, 0, k, null, 0, p, 0);
-                for (int j = 0; j < n; j++) xt[j] = x.get(i * n + j);
-                xt[n] = 1.0;
+                extendedRow(b, i, xt);
                 // Lower triangle only: block (c, e ≤ c), coefficient w(p_c[c = e] − p_c p_e), times x̃ x̃ᵀ.
                 for (int c = 0; c < k; c++) {
                     for (int e = 0; e <= c; e++) {

@@ -1,0 +1,118 @@
+package dev.logreg.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SparseDatasetTest {
+    /** A seeded dense matrix, about a third of it zero, with an empty row and a full row. */
+    private static float[][] denseRows(int m, int n, long seed) {
+        Random rnd = new Random(seed);
+        float[][] x = new float[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) x[i][j] = i == 1 ? 0f : (i == 2 || rnd.nextInt(3) > 0) ? (float) rnd.nextGaussian() : 0f;
+        }
+        return x;
+    }
+
+    private static float[] labels(int m) {
+        float[] y = new float[m];
+        for (int i = 0; i < m; i++) y[i] = i % 3 == 0 ? 1f : 0f;
+        return y;
+    }
+
+    @Test
+    void denseAndSparseHoldTheSameValuesAcrossSmallBlocks() {
+        float[][] x = denseRows(50, 7, 1);
+        Dataset dense = Dataset.fromRows(x, labels(50));
+        Dataset sparse = dense.toSparse();
+        assertTrue(sparse.isSparse());
+        assertFalse(dense.isSparse());
+        long nz = 0;
+        for (float[] r : x) for (float v : r) if (v != 0f) nz++;
+        assertEquals(nz, sparse.nonzeros());
+        assertEquals(0, sparse.blocks().get(0).rowOffsets().get(2) - sparse.blocks().get(0).rowOffsets().get(1), "row 1 is empty");
+        // The same rows through a builder with tiny blocks: rows straddle no block, blocks split by nonzeros and rows.
+        SparseBuilder b = Dataset.sparseBuilder(7).blockCapacity(9, 4);
+        int[] idx = new int[7];
+        float[] val = new float[7];
+        for (int i = 0; i < 50; i++) {
+            int c = 0;
+            for (int j = 0; j < 7; j++) if (x[i][j] != 0f) { idx[c] = j; val[c++] = x[i][j]; }
+            b.addRow(idx, val, c, labels(50)[i]);
+        }
+        Dataset blocked = b.build();
+        assertTrue(blocked.blocks().size() > 10);
+        float[] row = new float[7];
+        for (int i = 0; i < 50; i++) {
+            blocked.copyRow(i, row);
+            assertArrayEquals(x[i], row, "row " + i);
+            for (int j = 0; j < 7; j++) assertEquals(x[i][j], sparse.feature(i, j));
+            assertEquals(dense.label(i), blocked.label(i));
+        }
+        Dataset back = blocked.toDense();
+        for (int i = 0; i < 50; i++) for (int j = 0; j < 7; j++) assertEquals(x[i][j], back.feature(i, j));
+    }
+
+    @Test
+    void selectOneVsRestWeightsAndConcatKeepTheSparseRows() {
+        float[][] x = denseRows(30, 5, 2);
+        float[] y = new float[30];
+        for (int i = 0; i < 30; i++) y[i] = i % 3;
+        Dataset sparse = Dataset.fromRows(x, y, null, 3).toSparse().withFeatureNames(List.of("a", "b", "c", "d", "e"));
+        Dataset picked = sparse.select(new int[] {29, 0, 0, 17});
+        assertTrue(picked.isSparse());
+        assertEquals(List.of("a", "b", "c", "d", "e"), picked.featureNames());
+        assertEquals(3, picked.classes());
+        for (int j = 0; j < 5; j++) {
+            assertEquals(x[29][j], picked.feature(0, j));
+            assertEquals(x[0][j], picked.feature(2, j));
+            assertEquals(x[17][j], picked.feature(3, j));
+        }
+        Dataset ovr = sparse.oneVsRest(2);
+        assertEquals(1f, ovr.label(2));
+        assertEquals(0f, ovr.label(3));
+        float[] w = new float[30];
+        java.util.Arrays.fill(w, 2f);
+        Dataset weighted = sparse.withWeights(w);
+        assertEquals(60.0, weighted.weightSum());
+        Dataset pickedWeighted = weighted.select(new int[] {1, 2});
+        assertEquals(4.0, pickedWeighted.weightSum());
+        Dataset both = Dataset.concat(List.of(sparse, picked));
+        assertEquals(34, both.rows());
+        assertEquals(x[17][3], both.feature(33, 3));
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.concat(List.of(sparse, Dataset.fromRows(x, y, null, 3))));
+        assertTrue(mixed.getMessage().contains("part 1 is dense but part 0 is sparse"), mixed.getMessage());
+    }
+
+    @Test
+    void wrapValidatesOnceNamingRowAndColumn() {
+        float[] y = {0f, 1f};
+        Dataset ok = Dataset.wrapCsr(new long[] {0, 0, 2}, new int[] {3, 1 << 24}, new float[] {1f, -2f}, 1 << 24 | 1, y, null, 2);
+        assertEquals(-2f, ok.feature(1, 1 << 24));
+        assertEquals(0f, ok.feature(0, 3));
+        String unsorted = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(new long[] {0, 0, 2}, new int[] {5, 3}, new float[] {1f, 1f}, 10, y, null, 2)).getMessage();
+        assertEquals("row 1, nonzero 1: column index 3 follows 5 (indices must be sorted and unique within a row)", unsorted);
+        String repeated = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(new long[] {0, 2, 2}, new int[] {4, 4}, new float[] {1f, 1f}, 10, y, null, 2)).getMessage();
+        assertTrue(repeated.startsWith("row 0, nonzero 1: column index 4 repeats"), repeated);
+        String range = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(new long[] {0, 1, 1}, new int[] {10}, new float[] {1f}, 10, y, null, 2)).getMessage();
+        assertEquals("row 0, nonzero 0: column index 10 is outside [0, 10)", range);
+        String nan = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(new long[] {0, 0, 1}, new int[] {7}, new float[] {Float.NaN}, 10, y, null, 2)).getMessage();
+        assertEquals("feature at row 1, column 7 is NaN, expected a finite number", nan);
+        String offsets = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(new long[] {0, 1}, new int[] {7}, new float[] {1f}, 10, y, null, 2)).getMessage();
+        assertTrue(offsets.startsWith("row offsets hold 2 entries, expected one per row plus one (3)"), offsets);
+    }
+}
