@@ -41,6 +41,10 @@ import java.util.Objects;
  * LinearClassifier softmax = three.classifier();                                        // a SoftmaxModel
  * }</pre>
  *
+ * <p>Sparse (CSR) data ({@link Dataset#wrapCsr}, {@link Dataset#sparseBuilder}) train exactly as dense data do, with
+ * every option; {@code auto} passes over a backend that does not take them ({@link Backend#supportsSparse()}) and the
+ * result's message says so, and an explicit such choice is refused by name ({@link BackendFactory#openFor}).
+ *
  * <p>With the multinomial loss, {@code auto} passes over the GPU backend (it does not implement it yet) for the next
  * usable one, the CPU backend where it starts, and the result's message says so; an explicit {@code gpu} is refused
  * with that reason.
@@ -202,16 +206,18 @@ public final class LogisticRegression {
      * @return the model with its status, objective and provenance (optimizer, backend description, options)
      * @throws dev.logreg.backend.BackendUnavailableException where the chosen backend cannot start (an explicit
      *                                                        choice is never silently replaced)
-     * @throws IllegalArgumentException                       on options that do not fit the data or each other
+     * @throws IllegalArgumentException                       on options that do not fit the data or each other, or
+     *                                                        sparse data on an explicitly chosen backend that does
+     *                                                        not take them
      */
     public TrainingResult fit(Dataset data) {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         Strategy s = strategy(data.classes());
         BackendPick pick = backendFor(f, backend, options.loss());
-        String name = pick.name();
-        String note = pick.note();
-        try (Backend b = f.openByName(name, backendOptions)) {
+        BackendFactory.Opened opened = f.openFor(pick.name(), backendOptions, data);
+        String note = pick.note() == null ? opened.note() : opened.note() == null ? pick.note() : pick.note() + "; " + opened.note();
+        try (Backend b = opened.backend()) {
             return fitOn(b, data, s, note);
         }
     }
@@ -308,7 +314,7 @@ public final class LogisticRegression {
         Strategy s = strategy(data.classes());
         String name = backendFor(f, backend, options.loss()).name();
         Multiclass k = s == Strategy.MULTINOMIAL ? Multiclass.MULTINOMIAL : s == Strategy.ONE_VS_REST ? Multiclass.ONE_VS_REST : null;
-        try (Backend b = f.openByName(name, backendOptions)) {
+        try (Backend b = f.openFor(name, backendOptions, data).backend()) {
             Dataset rows = rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
             TrainingOptions options = optionsFor(rows);

@@ -24,6 +24,30 @@ public interface Backend extends AutoCloseable {
     /** One line describing the device, precision and threads, for logs and model provenance. */
     String description();
 
+    /**
+     * Whether {@link #bind} and {@link #bindOneVsRest} take sparse (CSR) datasets ({@link Dataset#isSparse()}) as
+     * they take dense ones. The default is false: a backend says so once it reads {@link dev.logreg.data.RowBlock}'s
+     * CSR arrays. The trainers refuse sparse data on a backend without it, naming the backend, and
+     * {@link BackendFactory#openFor} passes over it in {@code auto} mode.
+     */
+    default boolean supportsSparse() {
+        return false;
+    }
+
+    /**
+     * Refuses sparse {@code data} on a {@code backend} that does not take them ({@link #supportsSparse()}), before
+     * anything is bound: the one message for the trainers, cross-validation and {@link BackendFactory#openFor}.
+     *
+     * @throws IllegalArgumentException naming the backend and what to do instead
+     */
+    static void checkLayout(Backend backend, Dataset data) {
+        if (data.isSparse() && !backend.supportsSparse()) {
+            throw new IllegalArgumentException("backend " + backend.name() + " does not train on sparse (CSR) data yet; the data are "
+                    + data.rows() + " x " + data.cols() + " with " + data.nonzeros() + " nonzeros: choose backend auto or reference,"
+                    + " or densify narrow data with Dataset.toDense() (4 bytes per cell)");
+        }
+    }
+
     /** Binds {@code data} for {@code loss}, rows in their own order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes the result. */
     default DataTerm bind(Dataset data, Loss loss) {
         return bind(data, loss, BindOptions.DEFAULT);

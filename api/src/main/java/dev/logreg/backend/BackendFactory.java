@@ -214,6 +214,58 @@ public final class BackendFactory {
         return selectByName(name).provider().create(options);
     }
 
+    /**
+     * A backend started for a fit ({@link #openFor}); the caller closes {@code backend}.
+     *
+     * @param note why {@code auto} passed over backends of higher priority for these data, or {@code null}
+     */
+    public record Opened(Backend backend, String note) {}
+
+    /**
+     * Chooses ({@link #selectByName}) and starts a backend for {@code data}. Dense data: exactly
+     * {@link #openByName}. Sparse (CSR) data train only on a backend whose {@link Backend#supportsSparse()} is true;
+     * that is known once a backend runs, so in {@code auto} mode the usable backends are started in priority order
+     * and the first that takes sparse data is kept (every other one closed at once), the note naming those passed
+     * over; an explicit choice that does not take them is closed and refused ({@link Backend#checkLayout}).
+     *
+     * @param name a backend name, or {@code null} for the usual order (system property, environment, auto)
+     * @throws IllegalArgumentException    where an explicitly chosen backend does not take sparse data (naming it)
+     * @throws BackendUnavailableException as {@link #openByName}, or where no usable backend takes sparse data
+     */
+    public Opened openFor(String name, BackendOptions options, dev.logreg.data.Dataset data) {
+        Objects.requireNonNull(data, "data");
+        Selection sel = selectByName(name);
+        Backend first = sel.provider().create(options);
+        if (!data.isSparse() || first.supportsSparse()) return new Opened(first, null);
+        first.close();
+        if (!sel.requested().equals(BackendChoice.AUTO.id())) {
+            Backend.checkLayout(first, data);   // throws, naming the backend
+        }
+        List<String> passed = new ArrayList<>(List.of(sel.name()));
+        boolean after = false;
+        for (BackendProvider p : providers) {
+            if (p == sel.provider()) {
+                after = true;
+                continue;
+            }
+            if (!after || !availability(p).usable()) continue;
+            Backend b;
+            try {
+                b = p.create(options);
+            } catch (BackendUnavailableException e) {
+                passed.add(p.name() + " (" + e.reason() + ")");
+                continue;
+            }
+            if (b.supportsSparse()) {
+                return new Opened(b, "auto chose " + b.name() + ": " + String.join(", ", passed) + " do" + (passed.size() == 1 ? "es" : "")
+                        + " not train on sparse (CSR) data yet");
+            }
+            b.close();
+            passed.add(p.name());
+        }
+        throw new BackendUnavailableException("auto", "no usable backend trains on sparse (CSR) data (passed over: " + String.join(", ", passed) + ")");
+    }
+
     private String names() {
         List<String> n = new ArrayList<>();
         for (BackendProvider p : providers) n.add(p.name());

@@ -125,6 +125,57 @@ public final class RowBlock {
         return 0f;
     }
 
+    /**
+     * θ·x of row {@code r}, θ being {@code w[offset .. offset + cols() - 1]}: a float64 sum, from 0, of
+     * {@code w[offset + j] * x[j]} in column order. A sparse row adds only its nonzeros, in the same order; the products
+     * a dense row adds for its zeros are ±0, which leave a double sum unchanged, so both layouts of the same row give
+     * the same bits. Reads the block in place (no copy, nothing allocated).
+     */
+    public double dot(int r, double[] w, int offset) {
+        double z = 0;
+        if (features != null) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) z += w[offset + j] * features.get(base + j);
+        } else {
+            int end = (int) rowOffsets.get(r + 1);
+            for (int k = (int) rowOffsets.get(r); k < end; k++) z += w[offset + indices.get(k)] * values.get(k);
+        }
+        return z;
+    }
+
+    /**
+     * {@code g[offset + j] += a * x[j]} for every feature j of row {@code r} (only the nonzeros where sparse: adding
+     * a·0 changes nothing, so both layouts give the same bits). Reads the block in place.
+     */
+    public void addScaled(int r, double a, double[] g, int offset) {
+        if (features != null) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) g[offset + j] += a * features.get(base + j);
+        } else {
+            int end = (int) rowOffsets.get(r + 1);
+            for (int k = (int) rowOffsets.get(r); k < end; k++) g[offset + indices.get(k)] += a * values.get(k);
+        }
+    }
+
+    /** ‖x‖² of row {@code r}: a float64 sum of squares in column order (nonzeros only where sparse; the same bits). */
+    public double squaredNorm(int r) {
+        double s = 0;
+        if (features != null) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) {
+                double v = features.get(base + j);
+                s += v * v;
+            }
+        } else {
+            int end = (int) rowOffsets.get(r + 1);
+            for (int k = (int) rowOffsets.get(r); k < end; k++) {
+                double v = values.get(k);
+                s += v * v;
+            }
+        }
+        return s;
+    }
+
     /** Writes row {@code r}'s features into {@code dst[offset .. offset + cols() - 1]} (zeros included where sparse). */
     public void copyRow(int r, float[] dst, int offset) {
         if (features != null) {

@@ -12,6 +12,12 @@ import java.util.Arrays;
  * ones, and the objective (penalty included, on θ) is exactly the user's. The L1 part becomes a weighted L1 in u
  * (coefficient c₁/sⱼ), which OWL-QN and proximal steps handle per coordinate.
  *
+ * <p>It transforms parameters, never data: each evaluation maps u to (θ, b) and the gradient back, O(n) on the host,
+ * and the backend evaluates the raw rows. Centering is folded into the intercept (b = u_b − μ·θ) rather than
+ * subtracted from the rows, so sparse (CSR) data stay sparse: standardizing them makes no dense copy, and the
+ * backend's pass still visits the nonzeros alone (scikit-learn's {@code StandardScaler(with_mean=True)} refuses
+ * sparse input for exactly that reason; here the means cost nothing).
+ *
  * <p>Centering (μ ≠ 0) needs a free intercept; without one, μ = 0 and s is the column's root mean square. Where a
  * centered preconditioner is used without an intercept anyway, b stays 0 and every method ignores μ (θⱼ = uⱼ/sⱼ).
  * Immutable.

@@ -63,14 +63,16 @@ public final class BoundData implements AutoCloseable {
      * needs. Caller closes the result.
      *
      * @param backend an open backend; not closed by this object
-     * @throws IllegalArgumentException where the backend cannot hold the data, or binds a term whose shape differs
-     *                                  from the data's (a backend fault, caught here rather than mid-fit)
+     * @throws IllegalArgumentException where the backend cannot hold the data, does not take sparse data
+     *                                  ({@link Backend#supportsSparse()}) and they are sparse, or binds a term whose
+     *                                  shape differs from the data's (a backend fault, caught here rather than mid-fit)
      */
     public static BoundData bind(Backend backend, Dataset data, Loss loss, BindOptions bindOptions) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(bindOptions, "bindOptions");
+        Backend.checkLayout(backend, data);   // sparse data on a backend that reads dense rows only: refused by name
         DataTerm term = backend.bind(data, loss, bindOptions);
         if (term.rows() != data.rows() || term.features() != data.cols()) {
             long rows = term.rows();

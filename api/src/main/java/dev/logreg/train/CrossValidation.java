@@ -88,6 +88,7 @@ public final class CrossValidation {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(cv, "cv");
+        Backend.checkLayout(backend, data);
         if (data.classes() != 2 || options.loss().kind() == Loss.Kind.MULTINOMIAL) {
             return MulticlassCrossValidation.run(backend, data, options, Multiclass.MULTINOMIAL, cv, listener);
         }
@@ -279,13 +280,10 @@ public final class CrossValidation {
         int n = data.cols();
         double[] g = new double[n];
         for (RowBlock block : data.blocks()) {
-            FloatBuffer x = block.features();
             FloatBuffer y = block.labels();
             for (int i = 0; i < block.rows(); i++) {
                 double r = block.weight(i) * loss.derivative(y.get(i), b0);
-                if (r == 0) continue;
-                int base = i * n;
-                for (int j = 0; j < n; j++) g[j] += r * x.get(base + j);
+                if (r != 0) block.addScaled(i, r, g, 0);   // a sparse row: its nonzeros only
             }
         }
         // A penalty on scales sⱼ puts c₁sⱼ on |θⱼ|: coefficient j leaves 0 at |gⱼ|/sⱼ (never where sⱼ = 0).

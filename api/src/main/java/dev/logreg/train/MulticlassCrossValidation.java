@@ -64,6 +64,7 @@ final class MulticlassCrossValidation {
                                      CrossValidationOptions cv, CrossValidation.Listener listener) {
         java.util.Objects.requireNonNull(backend, "backend");
         java.util.Objects.requireNonNull(cv, "cv");
+        Backend.checkLayout(backend, data);
         CrossValidation.Listener l = listener == null ? CrossValidation.Listener.NONE : listener;
         boolean multinomial = strategy == Multiclass.MULTINOMIAL;
         Loss.Kind kind = options.loss().kind();
@@ -329,18 +330,12 @@ final class MulticlassCrossValidation {
         double[] total = new double[n];
         double[][] byClass = new double[k][n];
         for (RowBlock block : data.blocks()) {
-            FloatBuffer x = block.features();
             FloatBuffer y = block.labels();
             for (int i = 0; i < block.rows(); i++) {
                 double w = block.weight(i);
                 if (w == 0) continue;
-                double[] own = byClass[(int) y.get(i)];
-                int base = i * n;
-                for (int j = 0; j < n; j++) {
-                    double v = w * x.get(base + j);
-                    total[j] += v;
-                    own[j] += v;
-                }
+                block.addScaled(i, w, total, 0);   // dense or sparse rows alike (a sparse row: its nonzeros)
+                block.addScaled(i, w, byClass[(int) y.get(i)], 0);
             }
         }
         double[] scales = options.penalty().scales();

@@ -30,17 +30,15 @@ final class MultinomialFit {
      * every other class's, so that scaling W and b up lowers the loss without end. One host pass after training.
      */
     static boolean separates(SoftmaxModel model, Dataset data) {
-        int n = data.cols();
         int k = model.classes();
-        float[] row = new float[n];
+        double[][] w = model.coefficients();
         double[] z = new double[k];
         for (RowBlock block : data.blocks()) {
-            FloatBuffer x = block.features();
             FloatBuffer y = block.labels();
             for (int i = 0; i < block.rows(); i++) {
                 if (block.weight(i) == 0f) continue;
-                x.get(i * n, row, 0, n);
-                model.decisionFunction(row, z);
+                // The logits from the block in place: a sparse row costs its nonzeros, never a dense copy of it.
+                for (int c = 0; c < k; c++) z[c] = model.intercept(c) + block.dot(i, w[c], 0);
                 int label = (int) y.get(i);
                 for (int c = 0; c < k; c++) {
                     if (c != label && !(z[label] > z[c])) return false;

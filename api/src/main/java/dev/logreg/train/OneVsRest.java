@@ -45,6 +45,7 @@ public final class OneVsRest {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(prepare, "prepare");
+        Backend.checkLayout(backend, data);
         int k = data.classes();
         long[] counts = data.labelCounts();
         for (int c = 0; c < k; c++) {

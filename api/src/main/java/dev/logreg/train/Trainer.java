@@ -278,16 +278,13 @@ public final class Trainer {
      * double precision, after training.
      */
     private static boolean separates(LogisticModel model, Dataset data) {
-        int n = data.cols();
         double[] theta = model.coefficients();
         double b = model.intercept();
         for (RowBlock block : data.blocks()) {
-            FloatBuffer x = block.features();
             FloatBuffer y = block.labels();
             for (int i = 0; i < block.rows(); i++) {
                 if (block.weight(i) == 0f) continue;
-                double z = b;
-                for (int j = 0; j < n; j++) z += theta[j] * x.get(i * n + j);
+                double z = b + block.dot(i, theta, 0);   // dense or sparse rows alike
                 if (!((y.get(i) == 1f ? z : -z) > 0)) return false;
             }
         }
