@@ -43,7 +43,7 @@ public interface Backend extends AutoCloseable {
     static void checkLayout(Backend backend, Dataset data) {
         if (data.isSparse() && !backend.supportsSparse()) {
             throw new IllegalArgumentException("backend " + backend.name() + " does not train on sparse (CSR) data yet; the data are "
-                    + data.rows() + " x " + data.cols() + " with " + data.nonzeros() + " nonzeros: choose backend auto or reference,"
+                    + data.rows() + " x " + data.cols() + " with " + data.nonzeros() + " nonzeros: choose a backend that does (reference),"
                     + " or densify narrow data with Dataset.toDense() (4 bytes per cell)");
         }
     }
