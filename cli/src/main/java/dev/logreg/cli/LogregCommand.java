@@ -10,13 +10,14 @@ import java.io.PrintWriter;
 /** The top-level {@code logreg} command: a dispatcher over its subcommands. */
 @Command(name = "logreg", mixinStandardHelpOptions = true, versionProvider = LogregCommand.Version.class,
         description = "Binary logistic regression at memory-bandwidth speed (GPU, CPU or plain-Java reference backends).",
-        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ServeCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ServeCommand.class, BackendsCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --out model.json",
                 "  logreg predict --model model.json --data new.csv --out predictions.csv",
                 "  logreg evaluate --model model.json --data data/breast-cancer.csv --plot plots/",
                 "  logreg serve --model model.json --port 8080",
                 "  logreg backends",
+                "  logreg export --model model.json --format onnx --out model.onnx",
                 "", "Exit codes: 0 success, 2 bad usage or bad input, 1 other failures."})
 final class LogregCommand implements Runnable {
     final PrintWriter out;
@@ -34,7 +35,7 @@ final class LogregCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: train, predict, evaluate, serve or backends");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: train, predict, evaluate, serve, backends or export");
     }
 
     /** {@code logreg --version}. */

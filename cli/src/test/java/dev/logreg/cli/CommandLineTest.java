@@ -212,7 +212,7 @@ class CommandLineTest {
         CliRun v = CliRun.of("--version");
         assertOk(v);
         assertTrue(v.out().contains("logreg " + ModelFile.libraryVersion()), v::toString);
-        for (String cmd : new String[] {"train", "predict", "evaluate", "backends"}) {
+        for (String cmd : new String[] {"train", "predict", "evaluate", "backends", "export"}) {
             CliRun h = CliRun.of(cmd, "--help");
             assertOk(h);
             assertTrue(h.out().contains("Examples:") && h.out().contains("logreg " + cmd), h::toString);

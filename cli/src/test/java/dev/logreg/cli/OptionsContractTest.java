@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cross-validation flags ({@code --cv-folds} and the five that describe it; {@code --seed} now also seeds the folds), and
  * {@code train --stats} with {@code --confidence} (coefficient standard errors), {@code train --plot}, and serve's
  * timeouts ({@code --header-timeout-ms}, {@code --body-timeout-ms}, {@code --idle-timeout-ms}) and
- * {@code --expose-training-paths} (issue 21).
+ * {@code --expose-training-paths} (issue 21), and the {@code export} command (issue 20).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -115,6 +115,16 @@ class OptionsContractTest {
                     "--json|<json>|null|false|Print one JSON document.",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
                     "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
+                    "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
+            Map.entry("export", List.of(
+                    "--model|MODEL.json|null|true|Model file written by logreg train.",
+                    "--format|onnx|onnx|false|Export format (default: onnx; the only one so far).",
+                    "--out|FILE|null|true|Write the exported model here (atomically).",
+                    "--precision|double|float|double|false|Arithmetic of the graph: double keeps the coefficients and probabilities in float64, as logreg scores (default); float rounds them to float32, for runtimes without float64 (probabilities within about 1e-5).",
+                    "--double-input|<doubleInput>|null|false|Input X as float64 rather than float32.",
+                    "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
+                    "--verbose|<verbose>|null|false|Stack traces with errors.",
+                    "-h,--help|<helpRequested>|null|false|Show this help message and exit.",
                     "-V,--version|<versionRequested>|null|false|Print version information and exit.")));
 
     /**
@@ -138,7 +148,9 @@ class OptionsContractTest {
                     "--body-timeout-ms", "--idle-timeout-ms", "--expose-training-paths", "--drain-seconds",
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("backends", List.of(
-                    "-h", "--help", "--json", "-V", "--version", "--verbose")));
+                    "-h", "--help", "--json", "-V", "--version", "--verbose")),
+            Map.entry("export", List.of(
+                    "--model", "--format", "--out", "--precision", "--double-input", "--force", "--verbose", "-h", "--help", "-V", "--version")));
 
     @SafeVarargs
     private static Map<String, List<String>> ordered(Map.Entry<String, List<String>>... entries) {
