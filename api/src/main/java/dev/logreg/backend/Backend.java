@@ -41,6 +41,12 @@ public interface Backend extends AutoCloseable {
     DataTerm bind(Dataset data, Loss loss, BindOptions options);
 
     /**
+     * Whether {@link #bind} takes sparse (CSR) data ({@link Dataset#isSparse()}); a backend that reads dense rows
+     * only leaves this false, and callers holding sparse data choose another backend (or say why they cannot).
+     */
+    default boolean supportsSparse() { return false; }
+
+    /**
      * Binds K-class {@code data} once for one-vs-rest training with the binary {@code loss}: the returned object
      * gives the binary data term of each class against the rest over the same bound rows. The default binds each
      * class's binary view in turn ({@link OneVsRestTerms#separateBinds}); a backend that can derive the 0/1 labels

@@ -31,6 +31,9 @@ public final class ReferenceBackend implements Backend {
 
     @Override public String description() { return "reference: plain Java, float64 throughout, 1 thread"; }
 
+    /** Reads dense and CSR rows alike ({@code ReferenceTerm}), with the same bits for the same values. */
+    @Override public boolean supportsSparse() { return true; }
+
     @Override
     public DataTerm bind(Dataset data, Loss loss, BindOptions options) {
         ensureOpen();
