@@ -145,7 +145,7 @@ final class DistributedTrainer {
                     true).collect());
             Merged merged = merge(parts, classes);
             if (mode != Mode.BINARY) checkEveryClassHasRows(merged.classCounts, s.labelCol(), mode);
-            ColumnStatistics stats = ColumnStatistics.of(merged.mean, merged.std, merged.rms);
+            ColumnStatistics stats = merged.statistics;
             // Standardization as Spark MLlib's: the penalty of the standardized features' coefficients, on the
             // merged statistics, with the data left as they are. One-vs-rest: every binary problem has the same
             // features and weights, so the same scales and preconditioner (as the single-machine per-class fits).
@@ -347,14 +347,12 @@ final class DistributedTrainer {
         }
     }
 
-    /** The partitions' shapes and moments merged (Chan et al.'s pairwise update, in partition order). */
+    /** The partitions' shapes and moments merged ({@link ColumnMoments#merge}, in partition order). */
     private static final class Merged {
         int features = -1;
         long rows;
         double weightSum;
-        double[] mean;
-        double[] std;
-        double[] rms;
+        ColumnStatistics statistics;
         final Set<String> backends = new LinkedHashSet<>();
         /** The backends of partitions that compute no Hessian. */
         final Set<String> hessianless = new LinkedHashSet<>();
@@ -365,9 +363,8 @@ final class DistributedTrainer {
     private static Merged merge(List<PartitionRegistry.PartitionSummary> parts, int classes) {
         Merged g = new Merged();
         g.classCounts = new long[classes];
-        double[] mean = null;
-        double[] m2 = null;
-        double[] sq = null;
+        List<ColumnMoments> moments = new ArrayList<>();
+        double[] weightSums = new double[parts.size()];
         int firstPartition = -1;
         for (PartitionRegistry.PartitionSummary p : parts) {
             if (p.rows == 0) continue;
@@ -376,35 +373,19 @@ final class DistributedTrainer {
             if (g.features < 0) {
                 g.features = p.features;
                 firstPartition = p.partition;
-                mean = new double[p.features];
-                m2 = new double[p.features];
-                sq = new double[p.features];
             } else if (p.features != g.features) {
                 throw new IllegalArgumentException("features vectors have " + g.features + " entries in partition " + firstPartition
                         + " but " + p.features + " in partition " + p.partition + "; expected one width");
             }
             g.rows += p.rows;
             for (int c = 0; c < classes; c++) g.classCounts[c] += p.classCounts[c];
-            if (p.weightSum == 0) continue;
-            double before = g.weightSum;
-            double after = before + p.weightSum;
-            for (int j = 0; j < g.features; j++) {
-                double delta = p.mean[j] - mean[j];
-                mean[j] += delta * p.weightSum / after;
-                m2[j] += p.m2[j] + delta * delta * before * p.weightSum / after;
-                sq[j] += p.sq[j];
-            }
-            g.weightSum = after;
+            weightSums[moments.size()] = p.weightSum;
+            moments.add(p.moments);
+            g.weightSum += p.weightSum;
         }
         if (g.features < 0) throw new IllegalArgumentException("the dataset has no rows");
         if (!(g.weightSum > 0)) throw new IllegalArgumentException("every row has weight 0; expected a positive weight sum");
-        g.mean = mean;
-        g.std = new double[g.features];
-        g.rms = new double[g.features];
-        for (int j = 0; j < g.features; j++) {
-            g.std[j] = Math.sqrt(Math.max(m2[j] / g.weightSum, 0.0));
-            g.rms[j] = Math.sqrt(sq[j] / g.weightSum);
-        }
+        g.statistics = ColumnMoments.merge(g.features, moments, weightSums);
         return g;
     }
 

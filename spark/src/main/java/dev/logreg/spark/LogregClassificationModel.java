@@ -6,6 +6,7 @@ import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.DoubleParam;
@@ -247,6 +248,10 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
         return probabilities(coefficients, intercepts, multinomial, x);
     }
 
+    /**
+     * θ·x + b in float64, in column order. A {@link SparseVector} is read by its stored entries (never widened to n
+     * values): the products it leaves out are of zeros, so a sparse row's logit equals its dense copy's.
+     */
     private static double margin(double[] c, double b, Vector x) {
         if (x.size() != c.length) {
             throw new IllegalArgumentException("features vector has " + x.size() + " entries, the model has " + c.length + " coefficients");
@@ -256,8 +261,10 @@ public final class LogregClassificationModel extends Model<LogregClassificationM
             double[] v = ((DenseVector) x).values();
             for (int j = 0; j < c.length; j++) z += c[j] * v[j];
         } else {
-            double[] v = x.toArray();
-            for (int j = 0; j < c.length; j++) z += c[j] * v[j];
+            SparseVector s = x instanceof SparseVector ? (SparseVector) x : x.toSparse();
+            int[] idx = s.indices();
+            double[] v = s.values();
+            for (int k = 0; k < v.length; k++) z += c[idx[k]] * v[k];
         }
         return z;
     }

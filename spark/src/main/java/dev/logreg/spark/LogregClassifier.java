@@ -37,7 +37,8 @@ import java.util.List;
  * multinomial parameterisation; the coordinates the penalty leaves free (the intercepts; every coefficient without a
  * penalty) are centred to sum to zero over the classes, as MLlib and the single-machine engine do.
  *
- * <p>Columns: {@code featuresCol} (a vector, default {@code features}), {@code labelCol} (numeric class indices 0 to
+ * <p>Columns: {@code featuresCol} (a vector, default {@code features}; a column of sparse vectors is trained as CSR
+ * partitions, never widened: README, "Sparse features"), {@code labelCol} (numeric class indices 0 to
  * K−1, default {@code label}; K from the column's metadata, a {@code NominalAttribute} as {@code StringIndexer} writes
  * it, else the largest label + 1), optional {@code weightCol} (numeric, ≥ 0). {@code family} chooses the model:
  * {@code auto} (binary for 2 classes, multinomial for more), {@code binomial}, {@code multinomial} or {@code ovr}:

@@ -9,10 +9,7 @@ import dev.logreg.backend.OneVsRestTerms;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
-import dev.logreg.objective.ColumnStatistics;
 import org.apache.spark.TaskContext;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
 
@@ -24,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-executor cache of bound partitions: for each training run (a random run id) and partition index, the
- * partition's rows converted once to a float32 {@link Dataset} and bound to a local {@link Backend}, held as a
- * {@link DataTerm} across every evaluation of that run.
+ * partition's rows converted once to a float32 {@link Dataset} (dense or CSR, {@link PartitionRows}) and bound to a
+ * local {@link Backend}, held as a {@link DataTerm} across every evaluation of that run.
  *
  * <p>Lifecycle: {@link #bind} creates an entry (first job of a fit); {@link #evaluate} (and {@link #separates}) reuses it, and recreates it
  * from the task's rows where it is missing (the task ran on another executor than the one that bound it, or the
@@ -73,6 +70,8 @@ final class PartitionRegistry {
     private static final Map<String, Map<Integer, Bound>> RUNS = new ConcurrentHashMap<>();
     /** Partitions converted and bound in this JVM since it started: lets tests check that each is converted once. */
     private static final java.util.concurrent.atomic.AtomicLong CONVERSIONS = new java.util.concurrent.atomic.AtomicLong();
+    /** Of {@link #CONVERSIONS}, the partitions held as CSR ({@link PartitionRows}): lets tests check that sparse vectors stay sparse. */
+    private static final java.util.concurrent.atomic.AtomicLong SPARSE_CONVERSIONS = new java.util.concurrent.atomic.AtomicLong();
     /** {@link Backend#bindOneVsRest} calls in this JVM since it started: lets tests check one bind per partition for K classes. */
     private static final java.util.concurrent.atomic.AtomicLong ONE_VS_REST_BINDS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -142,25 +141,21 @@ final class PartitionRegistry {
         final long rows;
         final int features;
         final double weightSum;
-        /** Weighted column means, and Σw(x−mean)² and Σw·x² per column; null where empty. */
-        final double[] mean;
-        final double[] m2;
-        final double[] sq;
+        /** Weighted column means, Σw(x−mean)² and Σw·x² (every column, or a sparse partition's stored ones); null where empty. */
+        final ColumnMoments moments;
         final String backend;
         /** Whether the bound term computes the Hessian (Newton's method needs every partition's). */
         final boolean hessian;
         /** Rows per class (all rows, whatever their weight), length K; null where empty. */
         final long[] classCounts;
 
-        PartitionSummary(int partition, long rows, int features, double weightSum, double[] mean, double[] m2, double[] sq, String backend,
+        PartitionSummary(int partition, long rows, int features, double weightSum, ColumnMoments moments, String backend,
                          boolean hessian, long[] classCounts) {
             this.partition = partition;
             this.rows = rows;
             this.features = features;
             this.weightSum = weightSum;
-            this.mean = mean;
-            this.m2 = m2;
-            this.sq = sq;
+            this.moments = moments;
             this.backend = backend;
             this.hessian = hessian;
             this.classCounts = classCounts;
@@ -170,7 +165,7 @@ final class PartitionRegistry {
     /** Binds (or finds) partition {@code partition} of the run {@code spec} names from {@code rows}; returns its summary. */
     static PartitionSummary bind(Spec spec, int partition, Iterator<Row> rows) {
         Bound b = bound(spec, partition, rows);
-        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, null, null, "none (empty partition)", true, null) : b.summary;
+        return b == null ? new PartitionSummary(partition, 0, -1, 0.0, null, "none (empty partition)", true, null) : b.summary;
     }
 
     /** The partition's entry, created from {@code rows} where this JVM holds none; null for an empty partition. */
@@ -185,24 +180,15 @@ final class PartitionRegistry {
     }
 
     private static Bound create(Spec spec, int partition, Iterator<Row> rows) {
-        Dataset data = convert(rows, spec.weighted(), spec.classes());
+        Dataset data = PartitionRows.toDataset(rows, spec.weighted(), spec.classes());
         if (data == null) return null;
         CONVERSIONS.incrementAndGet();
-        ColumnStatistics stats = ColumnStatistics.of(data);
+        if (data.isSparse()) SPARSE_CONVERSIONS.incrementAndGet();
+        ColumnMoments moments = ColumnMoments.of(data);
         int n = data.cols();
-        double m = data.weightSum();
-        double[] mean = stats.mean();
-        double[] std = stats.std();
-        double[] rms = stats.rms();
-        double[] m2 = new double[n];
-        double[] sq = new double[n];
-        for (int j = 0; j < n; j++) {
-            m2[j] = m * std[j] * std[j];
-            sq[j] = m * rms[j] * rms[j];
-        }
         int[] classOf = classOf(data);
         BackendFactory factory = BackendFactory.discover(PartitionRegistry.class.getClassLoader());
-        Backend backend = factory.openByName(spec.choice(), taskOptions());
+        Backend backend = openFor(factory, spec, partition, data);
         DataTerm term;
         OneVsRestTerms oneVsRest = null;
         try {
@@ -233,7 +219,7 @@ final class PartitionRegistry {
             throw e;
         }
         // The weight sum the term divides by (its own accumulation), so that mean × weight sum restores its sum exactly.
-        PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), mean, m2, sq,
+        PartitionSummary summary = new PartitionSummary(partition, data.rows(), n, term.weightSum(0, term.rows()), moments,
                 backend.description(), term.supportsHessian(), data.labelCounts());
         Bound fresh = new Bound(backend, term, oneVsRest, summary, classOf);
         Bound raced = RUNS.computeIfAbsent(spec.runId(), k -> new ConcurrentHashMap<>()).putIfAbsent(partition, fresh);
@@ -276,44 +262,22 @@ final class PartitionRegistry {
     }
 
     /**
-     * Rows (features vector, label, [weight]) to a float32 dataset of {@code classes} classes; null where there are
-     * none. Labels were checked on the driver; the dataset's own validation (finite values, equal widths, class
-     * indices) reports anything else.
+     * The executors' backend for {@code data}. Sparse (CSR) data need a backend that binds them
+     * ({@link Backend#supportsSparse()}): where the backend chosen automatically does not, the partition gives way to
+     * the reference backend (the summary's backends say which ran), as multinomial partitions do; a backend the user
+     * named is theirs, and is refused with what to do instead.
      */
-    static Dataset convert(Iterator<Row> rows, boolean weighted, int classes) {
-        Dataset.Builder builder = null;
-        float[] buf = null;
-        while (rows.hasNext()) {
-            Row r = rows.next();
-            Vector v = r.getAs(0);
-            if (v == null) throw new IllegalArgumentException("a row has a null features vector; drop or impute it first");
-            int n = v.size();
-            if (builder == null) {
-                builder = Dataset.builder(n).classes(classes);
-                buf = new float[n];
-            }
-            if (n != buf.length) {
-                throw new IllegalArgumentException("row " + builder.rowsSoFar() + " of a partition has " + n + " features, expected " + buf.length);
-            }
-            if (v instanceof DenseVector) {
-                double[] values = ((DenseVector) v).values();
-                for (int j = 0; j < n; j++) buf[j] = (float) values[j];
-            } else {
-                java.util.Arrays.fill(buf, 0f);
-                final float[] target = buf;
-                v.foreachActive((j, x) -> {
-                    target[(Integer) j] = (float) (double) (Double) x;
-                    return scala.runtime.BoxedUnit.UNIT;
-                });
-            }
-            float label = (float) r.getDouble(1);
-            if (weighted) {
-                builder.addRow(buf, label, (float) r.getDouble(2));
-            } else {
-                builder.addRow(buf, label);
-            }
+    private static Backend openFor(BackendFactory factory, Spec spec, int partition, Dataset data) {
+        Backend backend = factory.openByName(spec.choice(), taskOptions());
+        if (!data.isSparse() || backend.supportsSparse()) return backend;
+        String name = backend.name();
+        backend.close();
+        if (!factory.resolve(spec.choice()).getKey().equals(BackendChoice.AUTO.id())) {
+            throw new IllegalArgumentException("partition " + partition + " holds sparse features (at least half its vectors are SparseVectors: "
+                    + data.rows() + " x " + data.cols() + ", " + data.nonzeros() + " stored entries), which backend '" + name + "' cannot bind;"
+                    + " setBackend(\"reference\") or leave the backend on auto, which binds sparse partitions to a backend that reads them");
         }
-        return builder == null ? null : builder.build();
+        return factory.openByName(BackendChoice.REFERENCE.id(), taskOptions());
     }
 
     /**
@@ -427,6 +391,11 @@ final class PartitionRegistry {
     /** Partitions converted and bound in this JVM so far (for tests: each partition once per fit). */
     static long conversions() {
         return CONVERSIONS.get();
+    }
+
+    /** Partitions converted to CSR in this JVM so far (for tests: a column of sparse vectors is held sparse). */
+    static long sparseConversions() {
+        return SPARSE_CONVERSIONS.get();
     }
 
     /** {@link Backend#bindOneVsRest} calls in this JVM so far (for tests: one per partition of a one-vs-rest fit, whatever K). */

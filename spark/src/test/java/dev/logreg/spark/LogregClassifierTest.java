@@ -44,10 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Spark estimator in local[2] mode: the same optimum as logreg's single-machine engine and as Spark MLlib's own
  * LogisticRegression (objectives judged by the reference backend), column checks before any job, persistence, and
- * the release of every bound partition. One session for the class.
+ * the release of every bound partition; sparse features ({@link SparseFeaturesChecks}). One session for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LogregClassifierTest {
+class LogregClassifierTest implements SparseFeaturesChecks {
     private static final double REL_TOL = 1e-6;
 
     private SparkSession spark;
@@ -66,6 +66,10 @@ class LogregClassifierTest {
     void stop() {
         if (spark != null) spark.stop();
     }
+
+    /** The session {@link SparseFeaturesChecks}' tests run in. */
+    @Override
+    public SparkSession spark() { return spark; }
 
     /** J at (θ, b), evaluated by the reference backend on the float32 data. */
     private static double judge(Dataset data, Penalty penalty, double[] theta, double b) {
