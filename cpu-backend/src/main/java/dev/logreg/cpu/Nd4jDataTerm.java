@@ -191,6 +191,7 @@ final class Nd4jDataTerm implements DataTerm {
     }
 
     private INDArray own(DataType type, long... shape) {
+        backend.startNd4j();
         INDArray a = Nd4jSupport.call("allocate " + type + java.util.Arrays.toString(shape), () -> Nd4jSupport.allocate(type, shape));
         owned.add(a);
         backend.liveCounter().incrementAndGet();
