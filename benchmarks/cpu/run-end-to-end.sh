@@ -45,7 +45,7 @@ fit=(--penalty l2 --lambda 1 --out "$tmp/model.json" --force)
 {
   echo "# benchmarks/cpu/run-end-to-end.sh  ($(date -u +%Y-%m-%dT%H:%M:%SZ)), rounds $ROUNDS, data $DATA"
   describe_machine
-  echo "#   launcher JVM flags: $(grep -o 'LOGREG_JVM_FLAGS="-XX[^"]*"' logreg | head -1) (+ MaxDirectMemorySize from RAM)"
+  echo "#   launcher JVM flags: $(grep -o 'LOGREG_JVM_FLAGS="-[^"]*"' logreg | head -1) (+ MaxDirectMemorySize from RAM)"
   echo "# plain reads of the files (page cache, the ceiling of any reader) and the disk (O_DIRECT, no cache):"
   for f in X.npy data.csv; do
     cat "$DATA/$f" > /dev/null

@@ -157,8 +157,8 @@ public final class Nd4jBackend implements Backend {
         // A cap: more threads than cores would only time-slice the same memory-bound pass.
         this.threads = options.threads() == 0 ? cores : Math.min(options.threads(), cores);
         // ND4J is not started here but on first use (startNd4j): the fused passes over rows read in place never
-        // use it, and starting it (its native library, a self-test, its thread pools) cost 0.3-0.6 s of a 4-5 s
-        // `logreg train` (benchmarks/results/cpu/end-to-end-profile.md).
+        // use it, and starting it (its native library, a self-test, its thread pools) costs ~1.4 CPU-seconds, 0.6 s
+        // of wall on a quiet machine, of a 4-5 s `logreg train` (benchmarks/results/cpu/end-to-end-profile.md).
         this.description = "cpu: ND4J " + Nd4jSupport.version() + " (nd4j-native, loaded on first use), " + cores + " cores, float32 data, float64 sums, " + threads
                 + (threads == 1 ? " thread" : " threads") + ", "
                 + (pass == Pass.ND4J_GEMV ? "ND4J gemv pass" : vectorized ? "fused pass (Vector API, " + VectorKernel.lanes() + " lanes)" : "fused pass (scalar)");
