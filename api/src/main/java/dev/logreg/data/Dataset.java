@@ -161,6 +161,42 @@ public final class Dataset {
     }
 
     /**
+     * Wraps features that are the memory-mapped pages of {@code file} (a direct buffer from
+     * {@link java.nio.channels.FileChannel#map}) as one block, without copying, with unit weights: as
+     * {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int)} (validated once, here: this reads every
+     * page), and the block remembers the file ({@link RowBlock#mappedFile()}) so that backends check it before each
+     * pass ({@link #checkMappedFiles()}).
+     */
+    public static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file) {
+        Objects.requireNonNull(file, "file");
+        Dataset d = wrap(features, cols, labels, null, null, classes);
+        RowBlock b = d.blocks.get(0);
+        return new Dataset(List.of(new RowBlock(0, b.rows(), cols, b.features(), b.labels(), null, file)), cols, false, null, classes);
+    }
+
+    /**
+     * Checks every file whose mapped pages hold some of these rows ({@link MappedFile#checkUnchanged()}): throws an
+     * {@link IllegalStateException} naming a file truncated or modified since it was mapped. Returns at once for
+     * rows in memory. A system call or two per file: what a backend does before each pass over mapped rows.
+     */
+    public void checkMappedFiles() {
+        MappedFile last = null;
+        for (RowBlock b : blocks) {
+            MappedFile f = b.mappedFile();
+            if (f != null && f != last) f.checkUnchanged();
+            last = f == null ? last : f;
+        }
+    }
+
+    /** Whether some rows are the pages of a memory-mapped file ({@link RowBlock#mappedFile()}). */
+    public boolean isMapped() {
+        for (RowBlock b : blocks) {
+            if (b.mappedFile() != null) return true;
+        }
+        return false;
+    }
+
+    /**
      * Wraps sparse rows in CSR form without copying: row i's nonzeros are entries {@code rowOffsets[i] ..
      * rowOffsets[i+1]-1} of {@code indices} (column indices in [0, cols), strictly increasing within a row) and
      * {@code values} (finite). {@code rowOffsets} holds {@code labels.length + 1} entries, the first 0, never

@@ -28,20 +28,27 @@ public final class RowBlock {
     private final FloatBuffer values;
     private final FloatBuffer labels;
     private final FloatBuffer weights;
+    /** The file whose mapped pages are {@link #features}, or null where the process owns them. */
+    private final MappedFile mappedFile;
 
     /** A dense block. */
     RowBlock(long firstRow, int rows, int cols, FloatBuffer features, FloatBuffer labels, FloatBuffer weights) {
-        this(firstRow, rows, cols, features.asReadOnlyBuffer(), null, null, null, labels, weights);
+        this(firstRow, rows, cols, features, labels, weights, null);
+    }
+
+    /** A dense block whose features are the pages of {@code mappedFile} (null: memory the process owns). */
+    RowBlock(long firstRow, int rows, int cols, FloatBuffer features, FloatBuffer labels, FloatBuffer weights, MappedFile mappedFile) {
+        this(firstRow, rows, cols, features.asReadOnlyBuffer(), null, null, null, labels, weights, mappedFile);
     }
 
     /** A sparse (CSR) block; {@code rowOffsets} holds {@code rows + 1} entries, the first 0. */
     RowBlock(long firstRow, int rows, int cols, LongBuffer rowOffsets, IntBuffer indices, FloatBuffer values,
              FloatBuffer labels, FloatBuffer weights) {
-        this(firstRow, rows, cols, null, rowOffsets.asReadOnlyBuffer(), indices.asReadOnlyBuffer(), values.asReadOnlyBuffer(), labels, weights);
+        this(firstRow, rows, cols, null, rowOffsets.asReadOnlyBuffer(), indices.asReadOnlyBuffer(), values.asReadOnlyBuffer(), labels, weights, null);
     }
 
     private RowBlock(long firstRow, int rows, int cols, FloatBuffer features, LongBuffer rowOffsets, IntBuffer indices,
-                     FloatBuffer values, FloatBuffer labels, FloatBuffer weights) {
+                     FloatBuffer values, FloatBuffer labels, FloatBuffer weights, MappedFile mappedFile) {
         this.firstRow = firstRow;
         this.rows = rows;
         this.cols = cols;
@@ -51,11 +58,12 @@ public final class RowBlock {
         this.values = values;
         this.labels = labels.asReadOnlyBuffer();
         this.weights = weights == null ? null : weights.asReadOnlyBuffer();
+        this.mappedFile = mappedFile;
     }
 
     /** The same features at another first row, with other labels and weights (shared buffers, no copy). */
     RowBlock with(long firstRow, FloatBuffer labels, FloatBuffer weights) {
-        return new RowBlock(firstRow, rows, cols, features, rowOffsets, indices, values, labels, weights);
+        return new RowBlock(firstRow, rows, cols, features, rowOffsets, indices, values, labels, weights, mappedFile);
     }
 
     /** Index, in the whole dataset, of this block's first row. */
@@ -66,6 +74,12 @@ public final class RowBlock {
 
     /** Number of features per row. */
     public int cols() { return cols; }
+
+    /**
+     * The file whose memory-mapped pages hold this block's features, or {@code null} where they are memory the
+     * process owns. A reader of mapped features checks the file first and translates a fault ({@link MappedFile}).
+     */
+    public MappedFile mappedFile() { return mappedFile; }
 
     /** Whether the features are held as CSR ({@link #rowOffsets()}, {@link #indices()}, {@link #values()}). */
     public boolean isSparse() { return features == null; }

@@ -61,6 +61,11 @@ public final class Cli {
         } catch (OutOfMemoryError e) {
             err.println("logreg: error: out of memory (" + e.getMessage() + "); give the JVM more with LOGREG_JAVA_OPTS=-Xmx<size>");
             code = FAILURE;
+        } catch (InternalError e) {
+            // A read of memory-mapped rows faulted outside a backend's pass (the metrics, say): the file shrank.
+            err.println("logreg: error: reading memory-mapped data failed (" + e.getMessage() + "): was the data file truncated or changed while in use?");
+            if (java.util.Arrays.asList(args).contains("--verbose")) e.printStackTrace(err);
+            code = FAILURE;
         } catch (LinkageError e) {
             // picocli hands only Exceptions to the handler; a backend whose classes cannot load ends here.
             err.println("logreg: error: " + oneLine(e));

@@ -1,6 +1,7 @@
 package dev.logreg.cpu;
 
 import dev.logreg.backend.Backend;
+import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
@@ -37,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       read of X from memory), then two BLAS gemv-shaped {@code Nd4j.gemm} calls run on the cached block
  *       (z = X̃_b·θ̃, then g += X̃_bᵀ·r), with r computed in Java between them.</li>
  * </ul>
- * Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
+ * ND4J itself starts on first use ({@link #startNd4j}): a term whose rows are read in place and whose fused pass
+ * is all it runs (a plain {@code logreg train}) never loads it. Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
  * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
  *
  * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
@@ -112,7 +114,8 @@ public final class Nd4jBackend implements Backend {
     private final int chunkFloats;
     private final boolean vectorized;
     private final ExecutorService pool;
-    private final Nd4jSupport.ThreadSettings previous;
+    /** ND4J's thread settings found when it was started here (restored by {@link #close()}), or null: not started. */
+    private Nd4jSupport.ThreadSettings previous;
     private final String description;
     private final List<Nd4jDataTerm> open = new ArrayList<>();
     private final AtomicLong live = new AtomicLong();
@@ -153,17 +156,12 @@ public final class Nd4jBackend implements Backend {
         int cores = Runtime.getRuntime().availableProcessors();
         // A cap: more threads than cores would only time-slice the same memory-bound pass.
         this.threads = options.threads() == 0 ? cores : Math.min(options.threads(), cores);
-        // Everything that can fail comes before the process-wide thread settings change, so a failed start leaves
-        // ND4J as it was.
-        String nd4j = Nd4jSupport.call("self-test", Nd4jSupport::selfTest);
-        this.description = "cpu: " + nd4j + ", float32 data, float64 sums, " + threads
+        // ND4J is not started here but on first use (startNd4j): the fused passes over rows read in place never
+        // use it, and starting it (its native library, a self-test, its thread pools) costs ~1.4 CPU-seconds, 0.6 s
+        // of wall on a quiet machine, of a 4-5 s `logreg train` (benchmarks/results/cpu/end-to-end-profile.md).
+        this.description = "cpu: ND4J " + Nd4jSupport.version() + " (nd4j-native, loaded on first use), " + cores + " cores, float32 data, float64 sums, " + threads
                 + (threads == 1 ? " thread" : " threads") + ", "
                 + (pass == Pass.ND4J_GEMV ? "ND4J gemv pass" : vectorized ? "fused pass (Vector API, " + VectorKernel.lanes() + " lanes)" : "fused pass (scalar)");
-        this.previous = Nd4jSupport.call("read thread settings", Nd4jSupport.ThreadSettings::current);
-        Nd4jSupport.call("set thread settings", () -> {
-            new Nd4jSupport.ThreadSettings(threads, threads, threads).apply();
-            return null;
-        });
         if (threads > 1) {
             AtomicInteger id = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
@@ -231,6 +229,7 @@ public final class Nd4jBackend implements Backend {
         closed = true;
         for (Nd4jDataTerm t : new ArrayList<>(open)) t.close();
         if (pool != null) pool.shutdownNow();
+        if (previous == null) return;
         try {
             previous.apply();
         } catch (RuntimeException e) {
@@ -243,6 +242,31 @@ public final class Nd4jBackend implements Backend {
     void ensureOpen() {
         if (closed) throw new IllegalStateException("cpu backend is closed");
     }
+
+    /**
+     * Starts ND4J for this backend, once, before its first ND4J array: loads it and checks it (the self-test), then
+     * caps its process-wide threads at this backend's (restored by {@link #close()}). Everything that can fail comes
+     * before the thread settings change, so a failed start leaves ND4J as it was.
+     *
+     * @throws BackendException where ND4J does not load or its self-test fails
+     */
+    void startNd4j() {
+        if (previous != null) return;
+        try {
+            Nd4jSupport.selfTest();
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendException("cpu: ND4J native backend did not load: " + e, e);
+        }
+        Nd4jSupport.ThreadSettings found = Nd4jSupport.call("read thread settings", Nd4jSupport.ThreadSettings::current);
+        Nd4jSupport.call("set thread settings", () -> {
+            new Nd4jSupport.ThreadSettings(threads, threads, threads).apply();
+            return null;
+        });
+        previous = found;
+    }
+
+    /** Whether this backend has started ND4J ({@link #startNd4j}). */
+    boolean nd4jStarted() { return previous != null; }
 
     ExecutorService pool() { return pool; }
 

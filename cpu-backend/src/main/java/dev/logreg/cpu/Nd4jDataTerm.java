@@ -61,6 +61,8 @@ final class Nd4jDataTerm implements DataTerm {
     /** The multinomial passes, or null for the binary losses. */
     private final SoftmaxPass softmax;
     private final List<INDArray> owned = new ArrayList<>();
+    /** The dataset where some of its rows are a memory-mapped file's pages (checked before each pass), else null. */
+    private final Dataset mapped;
     private boolean closed;
 
     Nd4jDataTerm(Nd4jBackend backend, Dataset data, Loss loss, BindOptions options) {
@@ -113,6 +115,7 @@ final class Nd4jDataTerm implements DataTerm {
                     + " bytes of off-heap memory, which ND4J could not allocate: " + e, e);
         }
         this.chunksInPlace = inPlace;
+        this.mapped = data.isMapped() ? data : null;
         this.slots = backend.threads();
         this.tiles = new float[slots][];
         this.work = new Work[slots];
@@ -188,6 +191,7 @@ final class Nd4jDataTerm implements DataTerm {
     }
 
     private INDArray own(DataType type, long... shape) {
+        backend.startNd4j();
         INDArray a = Nd4jSupport.call("allocate " + type + java.util.Arrays.toString(shape), () -> Nd4jSupport.allocate(type, shape));
         owned.add(a);
         backend.liveCounter().incrementAndGet();
@@ -290,6 +294,8 @@ final class Nd4jDataTerm implements DataTerm {
             loops[0].run();
         } catch (RuntimeException e) {
             failure = e;
+        } catch (InternalError e) {
+            failure = mappedFault(e);
         }
         for (Future<?> f : futures) {
             try {
@@ -298,6 +304,7 @@ final class Nd4jDataTerm implements DataTerm {
                 Throwable cause = e.getCause();
                 if (failure == null) {
                     failure = cause instanceof RuntimeException ? (RuntimeException) cause
+                            : cause instanceof InternalError ? mappedFault((InternalError) cause)
                             : new BackendException("cpu worker thread failed: " + cause, cause);
                 }
             } catch (InterruptedException e) {
@@ -306,6 +313,22 @@ final class Nd4jDataTerm implements DataTerm {
             }
         }
         if (failure != null) throw failure;
+    }
+
+    /**
+     * A fault reading the rows (the JVM's InternalError for a SIGBUS: a mapped file truncated during the pass) as
+     * the mapped file's error, naming it; rethrown as it is where no rows are mapped.
+     */
+    private RuntimeException mappedFault(InternalError e) {
+        if (mapped == null) throw e;
+        RuntimeException first = null;
+        for (RowBlock b : mapped.blocks()) {
+            if (b.mappedFile() == null) continue;
+            RuntimeException r = b.mappedFile().faulted(e);
+            if (r.getCause() != e) return r;  // this file changed: its own message
+            if (first == null) first = r;
+        }
+        return first;
     }
 
     /** Adds rows [a, b) into acc, chunk by chunk, with this backend's pass. */
@@ -368,10 +391,18 @@ final class Nd4jDataTerm implements DataTerm {
         Objects.requireNonNull(out, "out");
         long need = Math.multiplyExact(to - from, (long) shape.outputs());
         if (out.length < need) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + need);
-        if (softmax != null) {
-            softmax.margins(from, to, params, out);
-            return;
+        try {
+            if (softmax != null) {
+                softmax.margins(from, to, params, out);
+            } else {
+                marginsOf(from, to, params, out);
+            }
+        } catch (InternalError e) {
+            throw mappedFault(e);
         }
+    }
+
+    private void marginsOf(long from, long to, double[] params, double[] out) {
         Work wk = work(0);
         wk.setTheta(params);
         for (long r = from; r < to; ) {
@@ -530,6 +561,8 @@ final class Nd4jDataTerm implements DataTerm {
     private void check() {
         if (closed) throw new IllegalStateException("cpu data term is closed");
         backend.ensureOpen();
+        // Before each pass: a mapped file truncated since is refused by name before a page of it is read.
+        if (mapped != null) mapped.checkMappedFiles();
     }
 
     /** Frees every ND4J array of this term. Idempotent. */

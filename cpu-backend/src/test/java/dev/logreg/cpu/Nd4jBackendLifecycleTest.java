@@ -10,9 +10,13 @@ import dev.logreg.backend.BackendProvider;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
@@ -147,7 +151,27 @@ class Nd4jBackendLifecycleTest {
         assertTrue(a.usable(), a.reason());
         assertFalse(a.reason().isBlank());
         assertFalse(a.reason().contains("\n"), "one line expected: " + a.reason());
-        assertTrue(a.reason().contains("BLAS"), "the BLAS vendor is named: " + a.reason());
+        assertTrue(a.reason().contains("ND4J") && a.reason().contains("first use"), "ND4J is named, and when it loads: " + a.reason());
         assertEquals("cpu", new Nd4jBackendProvider().name());
+    }
+
+    /** ND4J starts with the first ND4J array a backend needs, not before: a fused pass over rows read in place needs none. */
+    @Test
+    void nd4jStartsOnlyWhereAnNd4jPathRuns() {
+        Dataset heap = small();
+        RowBlock b = heap.blocks().get(0);
+        FloatBuffer x = ByteBuffer.allocateDirect(b.features().limit() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer().put(b.features());
+        FloatBuffer y = ByteBuffer.allocateDirect(b.labels().limit() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer().put(b.labels());
+        Dataset direct = Dataset.wrap(x, heap.cols(), y, null, null);
+        double[] p = new double[heap.cols() + 1];
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(direct, Loss.log())) {
+            assertTrue(Double.isFinite(term.valueAndGradient(p, new double[p.length])));
+            assertFalse(backend.nd4jStarted(), "the fused pass over rows read in place must not start ND4J");
+            term.margins(0, heap.rows(), p, new double[(int) heap.rows()]);
+            assertTrue(backend.nd4jStarted(), "margins run on ND4J");
+        }
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(heap, Loss.log())) {
+            assertTrue(backend.nd4jStarted(), "rows on the heap are copied into ND4J arrays");
+        }
     }
 }

@@ -345,6 +345,9 @@ public final class CudaDataTerm implements DataTerm {
      * Shared with {@link CudaSoftmaxTerm} and {@link SharedRows}; counted in {@link CudaBackend#featureUploads()}.
      */
     static void upload(CudaBackend backend, Dataset data, int[] perm, DeviceBuffer x, DeviceBuffer y, DeviceBuffer w, int cols) {
+        // Rows that are a mapped file's pages are copied from them in Java (gather), where a fault is an error, not a
+        // crash; a file truncated or modified since it was mapped is refused here, by name, before the copy.
+        data.checkMappedFiles();
         long rows = data.rows();
         int n = data.cols();
         boolean weighted = w != null;

@@ -1,6 +1,7 @@
 package dev.logreg.io;
 
 import dev.logreg.data.Dataset;
+import dev.logreg.data.MappedFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,10 @@ import java.util.regex.Pattern;
 /**
  * Reads NumPy {@code .npy} files (format versions 1, 2 and 3): a 2-D C-order matrix of float32 ({@code <f4}) or
  * float64 ({@code <f8}), either byte order, its labels from a separate 1-D {@code .npy} file
- * ({@link ReadOptions#labelsFile}) or from the last column. Nothing is parsed: the rows are read with
+ * ({@link ReadOptions#labelsFile}) or from the last column. Nothing is parsed. A float32 matrix in the machine's byte
+ * order whose columns are all features (labels in their own file) is not read at all but mapped
+ * ({@link MappedNpyReader}: no copy, no heap or direct memory, the file's pages are the rows). Any other layout is
+ * copied: the rows are read with
  * {@link FileChannel} bulk reads into direct, native-order float32 buffers, one dataset block of at most
  * {@link Dataset#DEFAULT_BLOCK_CAPACITY} floats (whole rows) at a time, each exactly the size of its rows, and the
  * blocks are joined with {@link Dataset#concat} without a copy. So a large matrix loads at about disk speed, the
@@ -30,7 +34,7 @@ import java.util.regex.Pattern;
  * float64 is converted to float32. Every block is checked as it is read (a NaN or infinite feature, a float64 value
  * that overflows float32, a bad label), and the message names the file, row and column.
  *
- * <p>The data lie in direct memory, outside the Java heap: they count against {@code -XX:MaxDirectMemorySize}, which
+ * <p>Copied data lie in direct memory, outside the Java heap: they count against {@code -XX:MaxDirectMemorySize}, which
  * defaults to the maximum heap size ({@code -Xmx}). Stateless.
  */
 public final class NpyDataReader {
@@ -129,6 +133,11 @@ public final class NpyDataReader {
      * @param blockCapacity most floats of features per block (rounded down to whole rows; at least one row)
      */
     static LoadedData read(Path file, ReadOptions options, int blockCapacity) throws IOException {
+        return read(file, options, blockCapacity, true);
+    }
+
+    /** As {@link #read(Path, ReadOptions, int)}; {@code map} false copies even the layout that maps (tests compare the two). */
+    static LoadedData read(Path file, ReadOptions options, int blockCapacity, boolean map) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(file, ch);
             if (h.kind() != 'f' || (h.itemSize() != 4 && h.itemSize() != 8)) {
@@ -188,6 +197,9 @@ public final class NpyDataReader {
             int item = h.itemSize();
             long rowBytes = fileCols * item;
             int rowsPerBlock = Math.min(Dataset.DEFAULT_BLOCK_CAPACITY, Math.max(blockCapacity, cols)) / cols;
+            if (map && MappedNpyReader.maps(h, lastColumnIsLabel)) {
+                return MappedNpyReader.read(file, h, rows, cols, rowsPerBlock, labels, options.labelsFile(), decoder);
+            }
             // Every layout goes through a small staging buffer, even a little-endian float32 file of features alone,
             // whose bytes could be read into the block itself: on the development VM the first read into 400 MB of
             // memory took 0.8-1.0 s even where the memory was touched (the same read again 0.04 s), so reading such
@@ -256,7 +268,7 @@ public final class NpyDataReader {
                 for (FloatBuffer[] blk : blocks) {
                     int n = blk[1].capacity();
                     LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
-                    parts.add(block(file, blk[0], cols, blk[1], first, k));
+                    parts.add(block(file, blk[0], cols, blk[1], first, k, null));
                     first += n;
                 }
                 return new LoadedData(Dataset.concat(parts), hasLabels, classes.mapping(), file);
@@ -272,13 +284,13 @@ public final class NpyDataReader {
     }
 
     /**
-     * Rows [first, first + rows of yb) as a dataset of one block. {@link Dataset#wrap} validates them (its one pass
+     * Rows [first, first + rows of yb) as a dataset of one block (of the pages of {@code mapped}, where not null). {@link Dataset#wrap} validates them (its one pass
      * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
      * searched again for the value, to name the file's row.
      */
-    private static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes) {
+    static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes, MappedFile mapped) {
         try {
-            return Dataset.wrap(xb, cols, yb, null, null, classes);
+            return mapped == null ? Dataset.wrap(xb, cols, yb, null, null, classes) : Dataset.wrapMapped(xb, cols, yb, classes, mapped);
         } catch (IllegalArgumentException e) {
             checkFinite(file, xb, cols, xb.limit() / cols, first, e);
             throw e;
@@ -286,7 +298,7 @@ public final class NpyDataReader {
     }
 
     /** Throws naming the first non-finite feature in the first {@code rows} rows of {@code xb}, if there is one. */
-    private static void checkFinite(Path file, FloatBuffer xb, int cols, int rows, long first, IllegalArgumentException cause) {
+    static void checkFinite(Path file, FloatBuffer xb, int cols, int rows, long first, IllegalArgumentException cause) {
         for (int i = 0; i < rows * cols; i++) {
             float v = xb.get(i);
             if (!Float.isFinite(v)) {
@@ -297,7 +309,7 @@ public final class NpyDataReader {
     }
 
     /** A label that is not 0/1 or -1/+1 (or mixes the two), at {@code row} of the file. */
-    private static final class BadLabel extends IllegalArgumentException {
+    static final class BadLabel extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         final long row;
 
@@ -317,7 +329,7 @@ public final class NpyDataReader {
         }
     }
 
-    private static float label(Path file, LabelDecoder decoder, long row, double raw) {
+    static float label(Path file, LabelDecoder decoder, long row, double raw) {
         // Every refusal is a BadLabel: the caller then names an earlier bad feature of the same block first.
         if (!LabelMapping.isClassNumber(raw)) {
             throw new BadLabel(row, file + " row " + row + ": label " + raw + " is not an integer; class labels in a .npy file are integers"

@@ -215,8 +215,15 @@ public record BinaryMetrics(long rows, boolean weighted, double weightSum, doubl
                     ns += w;
                 }
             }
-            sortByKey(p, pw);
-            sortByKey(n, nw);
+            if (weights == null) {
+                // Every weight 1: nothing to carry along, so the scores alone are sorted, in parallel (the same
+                // order as Double.compare); over 1,000,000 rows the merge sort with its weights was ~1/3 of the metrics.
+                java.util.Arrays.parallelSort(p);
+                java.util.Arrays.parallelSort(n);
+            } else {
+                sortByKey(p, pw);
+                sortByKey(n, nw);
+            }
             return new Ranked(p, pw, n, nw, ps, ns);
         }
 
