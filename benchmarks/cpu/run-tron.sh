@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 17, item 4: should `auto` pick the truncated Newton method (tron) on high-dimensional sparse data? Seeded
 # synthetic text-like CSR rows (default 8,000 x 16,384, about 40 nonzeros a row, power-law column frequencies, rows of
-# unit L2 norm), L2 lambda = 1, 0.1, 0.01, 0.001, intercept free, with and without the standardizing preconditioner:
+# unit L2 norm), L2 lambda = 1, 0.1, 0.01, 0.001, intercept free, with and without the optimizer's preconditioner (standardized columns):
 # L-BFGS's and tron's passes and seconds to J <= J*(1 + 1e-6) and to the default stopping rule, beside the cost of one
 # value+gradient pass and of one Hessian-vector product on the same backend (TronBenchmark).
 # Builds api with Maven (and cpu-backend where --backend cpu is given), the benchmark with javac, and appends the raw

@@ -28,10 +28,12 @@ import java.util.SplittableRandom;
 /**
  * Should {@code auto} pick the truncated Newton method ({@code tron}) for high-dimensional sparse data? On a seeded
  * synthetic sparse set shaped like text data (power-law column frequencies, rows L2-normalized, more features than
- * rows), for several L2 strengths λ, with and without the standardizing preconditioner: L-BFGS's and tron's passes and
- * time to J ≤ J*·(1 + 1e-6) (J* the lower of both tight runs) and to their default stopping rule (and the time per
- * pass that makes, the optimizer's own work included), then the cost of one value+gradient pass and of one
- * Hessian-vector product on the same backend, measured alone after the runs. The dense copy the data's column
+ * rows), for several L2 strengths λ, with and without the optimizer's preconditioner (the exact change of variables to
+ * standardized columns every training run uses, {@code TrainingOptions.precondition}; not the penalty on scales of
+ * {@code --standardize}): L-BFGS's and tron's passes and time to J ≤ J*·(1 + 1e-6) (J* the lower of both tight runs)
+ * and to their default stopping rule (and the time per pass that makes, the optimizer's own work included), then the
+ * cost of one value+gradient pass and of one Hessian-vector product on the same backend, measured alone after the
+ * runs. The dense copy the data's column
  * statistics are taken from is made once and dropped (only the statistics are kept).
  *
  * <p>Arguments: {@code --rows R --cols N --nnz Z (mean nonzeros a row) --classes K (2: log loss; more: multinomial)
@@ -73,8 +75,8 @@ public final class TronBenchmark {
             }
             System.out.println("J = (1/m) sum loss + (lambda/2m)||theta||^2, intercept free; default stopping rule (gradient 1e-8, change 1e-14);"
                     + " passes and seconds (median of " + reps + ") to J <= J*(1 + 1e-6), then to the stopping rule");
-            for (boolean standardize : new boolean[] {true, false}) {
-                for (double lambda : lambdas) compare(term, loss, stats, standardize, lambda, reps);
+            for (boolean precondition : new boolean[] {true, false}) {
+                for (double lambda : lambdas) compare(term, loss, stats, precondition, lambda, reps);
             }
             passCosts(term, reps); // after the runs above, with the JIT warm
         }
@@ -109,16 +111,16 @@ public final class TronBenchmark {
         System.out.printf(Locale.ROOT, "pass costs (median of %d): value+gradient %.2f ms, Hessian-vector product %.2f ms (ratio %.2f)%n", n, a, b, b / a);
     }
 
-    private static void compare(DataTerm term, Loss loss, ColumnStatistics stats, boolean standardize, double lambda, int reps) {
+    private static void compare(DataTerm term, Loss loss, ColumnStatistics stats, boolean precondition, double lambda, int reps) {
         Penalty penalty = Penalty.l2(lambda);
         double m = term.weightSum(0, term.rows());
-        Preconditioner pre = standardize ? Preconditioner.fromStatistics(stats, true, penalty.l2Coefficients(m, term.features()))
+        Preconditioner pre = precondition ? Preconditioner.fromStatistics(stats, true, penalty.l2Coefficients(m, term.features()))
                 : Preconditioner.identity(term.features());
         LogisticObjective f = new LogisticObjective(term, loss, penalty, true, pre);
         StoppingCriteria tight = new StoppingCriteria(5000, 1e-13, 0.0, null);
         double jStar = Math.min(run(new LbfgsOptimizer(), f, tight, new ArrayList<>()).objective(),
                 run(new TronOptimizer(), f, tight, new ArrayList<>()).objective());
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "standardize %-5s lambda %-6s J* %.12f", standardize, lambda, jStar));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "preconditioned %-5s lambda %-6s J* %.12f", precondition, lambda, jStar));
         for (Optimizer o : new Optimizer[] {new LbfgsOptimizer(), new TronOptimizer()}) {
             double[] toTarget = new double[reps];
             double[] toStop = new double[reps];
