@@ -401,8 +401,9 @@ public final class LogisticRegression {
         }
 
         /**
-         * The optimizer by name: {@code auto | lbfgs | owlqn | newton | gd | sgd | adam} (default {@code auto}:
-         * L-BFGS for smooth penalties, OWL-QN for L1 and elastic net).
+         * The optimizer by name: {@code auto | lbfgs | owlqn | newton | tron | gd | sgd | adam} (default
+         * {@code auto}: L-BFGS for smooth penalties, OWL-QN for L1 and elastic net; {@code tron}, the truncated Newton
+         * method, for L2 or no penalty).
          */
         public Builder optimizer(String name) {
             Objects.requireNonNull(name, "optimizer");

@@ -42,6 +42,25 @@ public interface Objective {
     void smoothHessian(double[] x, double[] out);
 
     /**
+     * Whether {@link #smoothHessianVector} is available (the truncated Newton method, {@code tron}, needs it). Unlike
+     * {@link #smoothHessian} it needs no d×d matrix.
+     */
+    default boolean hasHessianVector() {
+        return false;
+    }
+
+    /**
+     * ∇²F(x)·v into {@code out} (all {@code dimension()} long): one pass over the data. The curvature is that of F,
+     * the L2 part included; at the same x every call sees the same Hessian, so a conjugate-gradient solve of many
+     * products is a solve of one linear system.
+     *
+     * @throws UnsupportedOperationException where {@link #hasHessianVector()} is false
+     */
+    default void smoothHessianVector(double[] x, double[] v, double[] out) {
+        throw new UnsupportedOperationException("this objective computes no Hessian-vector products; use an optimizer other than tron");
+    }
+
+    /**
      * Number of rows behind F, for mini-batch methods: {@link #batchValueAndGradient} takes row ranges in
      * [0, rows()) of an order that is already shuffled where the caller asked for one.
      */

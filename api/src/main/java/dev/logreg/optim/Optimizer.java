@@ -14,7 +14,10 @@ import java.util.Set;
  * coordinates.
  */
 public interface Optimizer {
-    /** Name as given on the command line: {@code lbfgs}, {@code owlqn}, {@code newton}, {@code gd}, {@code sgd}, {@code adam}. */
+    /**
+     * Name as given on the command line: {@code lbfgs}, {@code owlqn}, {@code newton}, {@code tron}, {@code gd},
+     * {@code sgd}, {@code adam}.
+     */
     String name();
 
     /** The penalties this optimizer handles. */

@@ -230,6 +230,10 @@ public final class Trainer {
             throw new IllegalArgumentException("optimizer newton needs the Hessian, which backend " + backend.name()
                     + " does not compute; use " + use);
         }
+        if (optimizer.name().equals("tron") && !term.supportsHessianVector()) {
+            throw new IllegalArgumentException("optimizer tron needs Hessian-vector products, which backend " + backend.name()
+                    + " does not compute; use lbfgs");
+        }
         Preconditioner pre = options.precondition()
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),
                         options.penalty().l2Coefficients(data.weightSum(), data.cols()))

@@ -16,8 +16,9 @@ import java.util.Objects;
  *                      {@link Loss#squaredHinge()}, {@link Loss#hinge()})
  * @param penalty       the regularization, never applied to the intercept
  * @param fitIntercept  whether to learn the intercept b (else b = 0)
- * @param optimizer     {@code auto | lbfgs | owlqn | newton | gd | sgd | adam}; {@code auto} is L-BFGS for smooth
- *                      penalties and OWL-QN for L1 and elastic net
+ * @param optimizer     {@code auto | lbfgs | owlqn | newton | tron | gd | sgd | adam}; {@code auto} is L-BFGS for
+ *                      smooth penalties and OWL-QN for L1 and elastic net; {@code tron} is the truncated Newton
+ *                      method (L2 or no penalty, on backends computing Hessian-vector products)
  * @param criteria      when to stop
  * @param precondition  whether the optimizer works on an exactly equivalent standardized problem
  *                      ({@link dev.logreg.objective.Preconditioner}); changes the path, never the optimum

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The deterministic optimizers reach the optimum of an independent double-precision solver
  * ({@link IndependentSolvers}) to 1e-6 relative in the objective, evaluated by the reference backend, on the bundled
  * breast-cancer data (raw scales) and on the badly conditioned synthetic 100,000 x 50 set; OWL-QN also finds its
- * zero set, and so does proximal Newton. Each run prints a RESULT line (iterations, evaluations, gap).
+ * zero set, and so does proximal Newton; the truncated Newton method (tron) reaches the L2 optimum. Each run prints a RESULT line (iterations, evaluations, gap).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExactnessTest {
@@ -79,6 +79,14 @@ class ExactnessTest {
     void newtonReachesTheL2Optimum(String dataset) {
         OptimizationResult r = runAndCheck(new NewtonOptimizer(), dataset, Penalty.l2(1.0), cases.get(dataset).l2(), StoppingCriteria.DEFAULT);
         assertTrue(r.status().isConverged(), "newton ended with " + r.status());
+    }
+
+    /** Breast cancer only: its nearly collinear columns are the hard case for conjugate gradients (TronOptimizerTest has more). */
+    @Test
+    void tronReachesTheL2Optimum() {
+        String dataset = "breast-cancer";
+        OptimizationResult r = runAndCheck(new TronOptimizer(), dataset, Penalty.l2(1.0), cases.get(dataset).l2(), StoppingCriteria.DEFAULT);
+        assertTrue(r.status().isConverged(), "tron ended with " + r.status() + ": " + r.message());
     }
 
     @ParameterizedTest

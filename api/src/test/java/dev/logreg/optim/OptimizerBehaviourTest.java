@@ -53,7 +53,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam"})
     void convergesOnASmoothToy(String name) {
         ToyObjective f = ToyObjective.curved(0);
         // Adam's default rate suits standardized data sets of many batches; with 4 batches an epoch it travels too little.
@@ -86,7 +86,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam"})
     void stopsAfterMaxIterationsAndReportsEveryIteration(String name) {
         ToyObjective f = ToyObjective.curved(0);
         List<IterationState> seen = new ArrayList<>();
@@ -101,7 +101,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam"})
     void aListenerCanCancel(String name) {
         ToyObjective f = ToyObjective.curved(0);
         TrainingListener stopAfterOne = new TrainingListener() {
@@ -115,7 +115,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam"})
     void aTinyTimeBudgetOnASlowObjectiveEndsWithTimeBudget(String name) {
         ToyObjective slow = ToyObjective.curved(2);
         Optimizer o = name.equals("sgd") || name.equals("adam")
@@ -127,7 +127,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam", "gd-l1", "owlqn-l1", "newton-l1"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam", "gd-l1", "owlqn-l1", "newton-l1"})
     void nonFiniteValuesEndWithNumericErrorAtAFiniteIterate(String name) {
         boolean l1 = name.endsWith("-l1");
         // The minimum (at distance 200) lies beyond the radius 5 past which the objective is NaN.
@@ -141,7 +141,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "tron", "sgd", "adam"})
     void l1IsRefusedNamingTheOptimizerToUse(String name) {
         Optimizer o = create(name);
         for (Penalty.Kind k : new Penalty.Kind[]{Penalty.Kind.L1, Penalty.Kind.ELASTIC_NET}) {
@@ -184,7 +184,7 @@ class OptimizerBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "gd", "sgd", "adam"})
+    @ValueSource(strings = {"lbfgs", "owlqn", "newton", "tron", "gd", "sgd", "adam"})
     void identicalRunsGiveBitIdenticalResults(String name) {
         TrainingOptions o = TrainingOptions.DEFAULT.withOptimizer(name).withPenalty(Penalty.l2(1.0)).withBatchSize(64)
                 .withCriteria(StoppingCriteria.DEFAULT.withMaxIterations(30)).withSeed(5L);

@@ -91,6 +91,17 @@ class ToyObjective implements Objective {
         }
     }
 
+    @Override public boolean hasHessianVector() { return true; }
+
+    @Override
+    public void smoothHessianVector(double[] x, double[] v, double[] out) {
+        pause();
+        for (int i = 0; i < a.length; i++) {
+            double d = x[i] - c[i];
+            out[i] = outside(x) ? Double.NaN : (a[i] + 3 * quartic * d * d) * v[i];
+        }
+    }
+
     @Override public long rows() { return 64; }
 
     @Override

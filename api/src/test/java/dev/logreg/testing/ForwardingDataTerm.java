@@ -18,5 +18,7 @@ public class ForwardingDataTerm implements DataTerm {
     @Override public void margins(long from, long to, double[] p, double[] out) { inner.margins(from, to, p, out); }
     @Override public boolean supportsHessian() { return inner.supportsHessian(); }
     @Override public void hessian(double[] p, double[] out) { inner.hessian(p, out); }
+    @Override public boolean supportsHessianVector() { return inner.supportsHessianVector(); }
+    @Override public void hessianVector(double[] p, double[] v, double[] out) { inner.hessianVector(p, v, out); }
     @Override public void close() { inner.close(); }
 }

@@ -7,7 +7,8 @@ import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 
 /**
- * A backend whose terms compute no Hessian ({@link DataTerm#supportsHessian()} false), as the GPU backend's, around
+ * A backend whose terms compute no Hessian ({@link DataTerm#supportsHessian()} false) and no Hessian-vector products
+ * ({@link DataTerm#supportsHessianVector()} false), as the GPU backend's did, around
  * another backend (usually the reference): for the paths that must fall back or refuse where no Hessian exists.
  */
 public final class WithoutHessian implements Backend {
@@ -32,6 +33,13 @@ public final class WithoutHessian implements Backend {
             @Override
             public void hessian(double[] p, double[] out) {
                 throw new UnsupportedOperationException(name + " computes no Hessian");
+            }
+
+            @Override public boolean supportsHessianVector() { return false; }
+
+            @Override
+            public void hessianVector(double[] p, double[] v, double[] out) {
+                throw new UnsupportedOperationException(name + " computes no Hessian-vector products");
             }
         };
     }

@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto|lbfgs|owlqn|newton|gd|sgd|adam (default: ${DEFAULT-VALUE}: L-BFGS, or OWL-QN with an L1 part).")
+            description = "auto|lbfgs|owlqn|newton|tron|gd|sgd|adam (default: ${DEFAULT-VALUE}: L-BFGS, or OWL-QN with an L1 part; tron: truncated Newton, L2 or none).")
     String optimizer;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|gpu|reference",

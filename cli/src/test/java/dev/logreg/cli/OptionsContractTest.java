@@ -39,7 +39,7 @@ class OptionsContractTest {
                     "--lambda|X|1.0|false|Penalty strength λ >= 0: (λ/2m)Σθ² for l2, (λ/m)Σ|θ| for l1 (default: 1.0).",
                     "--l1-ratio|A|0.5|false|Elastic net mixing α in [0, 1]: 1 is l1, 0 is l2 (default: 0.5).",
                     "--loss|log|mse|log|false|Loss (default: log; mse is non-convex, for comparison only).",
-                    "--optimizer|NAME|auto|false|auto|lbfgs|owlqn|newton|gd|sgd|adam (default: auto: L-BFGS, or OWL-QN with an L1 part).",
+                    "--optimizer|NAME|auto|false|auto|lbfgs|owlqn|newton|tron|gd|sgd|adam (default: auto: L-BFGS, or OWL-QN with an L1 part; tron: truncated Newton, L2 or none).",
                     "--backend|auto|cpu|gpu|reference|null|false|Compute backend, or the name of any backend on the class path (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).",
                     "--threads|N|0|false|Most threads of the CPU backend; 0 for all cores (default).",
                     "--no-intercept|<noIntercept>|null|false|Fit no intercept (b = 0).",

@@ -160,7 +160,7 @@ class BadInputTest {
     void anOptimizerWithAPenaltyItDoesNotSupportNamesTheOneToUse(String name) {
         onBackend(name, backend -> {
             Dataset data = BundledData.breastCancer();
-            for (String optimizer : List.of("lbfgs", "sgd", "adam")) {
+            for (String optimizer : List.of("lbfgs", "tron", "sgd", "adam")) {
                 for (Penalty p : List.of(Penalty.l1(0.5), Penalty.elasticNet(1, 0.5))) {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                             () -> Trainer.fit(backend, data, TrainingOptions.DEFAULT.withOptimizer(optimizer).withPenalty(p), null));

@@ -102,6 +102,21 @@ abstract class ReferenceTerm implements DataTerm {
         xt[n] = 1.0;
     }
 
+    /**
+     * rows·{@code perRow}, the length of a per-row array the Hessian-vector products keep (curvatures,
+     * probabilities).
+     *
+     * @throws UnsupportedOperationException where it exceeds a Java array
+     */
+    final int rowCountForCache(int perRow) {
+        long len = data.rows() * (long) perRow;
+        if (len > Integer.MAX_VALUE - 8) {
+            throw new UnsupportedOperationException("the reference backend keeps " + perRow + " curvature value(s) a row for Hessian-vector products: "
+                    + data.rows() + " rows need " + len + ", more than one Java array holds; use the cpu backend");
+        }
+        return (int) len;
+    }
+
     final long datasetRow(long r) {
         return perm == null ? r : perm[(int) r];
     }

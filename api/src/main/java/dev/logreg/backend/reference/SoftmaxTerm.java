@@ -139,4 +139,76 @@ final class SoftmaxTerm extends ReferenceTerm {
             }
         }
     }
+
+    /** The parameters the kept softmax probabilities belong to (a copy), or null before the first product. */
+    private double[] curvatureParams;
+    /** p_{ic} of every row in block order, row-major (K a row), at {@link #curvatureParams}. */
+    private double[] probabilities;
+    /** wᵢ of every row in block order. */
+    private double[] rowWeights;
+    /** Σwᵢ over every row, in block order. */
+    private double curvatureWeight;
+
+    @Override public boolean supportsHessianVector() { return true; }
+
+    /**
+     * Slice c of the product is (1/M) Σ wᵢ p_{ic}(u_{ic} − Σ_e p_{ie}u_{ie}) x̃ᵢ, u_{ic} = x̃ᵢ·v_c: per row K dot
+     * products and K scaled adds, in block order. The probabilities of the last {@code params} are kept (K doubles
+     * a row), so the products of one Newton step cost one pass each; a row of weight 0 is skipped.
+     */
+    @Override
+    public void hessianVector(double[] params, double[] v, double[] out) {
+        check();
+        checkParams(params);
+        shape.check(v, "v");
+        shape.check(out, "out");
+        double[] p = softmaxAt(params);
+        int stride = n + 1;
+        double[] acc = new double[shape.length()];
+        double[] u = new double[k];
+        int row = 0;
+        for (RowBlock b : blocks) {
+            for (int i = 0; i < b.rows(); i++, row++) {
+                double w = rowWeights[row];
+                if (w == 0.0) continue;
+                int base = row * k;
+                double pu = 0;
+                for (int c = 0; c < k; c++) {
+                    u[c] = dot(b, i, v, c * stride) + v[c * stride + n];
+                    pu += p[base + c] * u[c];
+                }
+                for (int c = 0; c < k; c++) {
+                    double a = w * p[base + c] * (u[c] - pu);
+                    addScaled(b, i, a, acc, c * stride);
+                    acc[c * stride + n] += a;
+                }
+            }
+        }
+        double m = curvatureWeight;
+        for (int j = 0; j < acc.length; j++) out[j] = m > 0 ? acc[j] / m : 0.0;
+    }
+
+    /** The rows' softmax probabilities at {@code params}: those kept where it is the last point seen, else a new pass. */
+    private double[] softmaxAt(double[] params) {
+        if (curvatureParams != null && Arrays.equals(curvatureParams, params)) return probabilities;
+        if (probabilities == null) {
+            probabilities = new double[rowCountForCache(k)];
+            rowWeights = new double[rowCountForCache(1)];
+        }
+        double[] z = new double[k];
+        double m = 0;
+        int row = 0;
+        for (RowBlock b : blocks) {
+            for (int i = 0; i < b.rows(); i++, row++) {
+                double w = b.weight(i);
+                logits(b, i, params, z);
+                MultinomialLoss.valueAndDerivative(0, z, 0, k, null, 0, probabilities, row * k);
+                rowWeights[row] = w;
+                m += w;
+            }
+        }
+        curvatureWeight = m;
+        curvatureParams = params.clone();
+        return probabilities;
+    }
 }
