@@ -144,7 +144,7 @@ final class NpzArray implements AutoCloseable {
         if (buf.remaining() >= n) return;
         buf.compact();
         while (buf.position() < n) {
-            int r = in.read(buf.array(), buf.position(), buf.capacity() - buf.position());
+            int r = read(buf.array(), buf.position(), buf.capacity() - buf.position());
             if (r < 0) {
                 buf.flip();
                 throw bad("truncated: the array ends before its shape " + java.util.Arrays.toString(shape) + " is filled");
@@ -156,9 +156,21 @@ final class NpzArray implements AutoCloseable {
 
     private void readFully(byte[] b, int off, int n, String what) throws IOException {
         for (int done = 0; done < n; ) {
-            int r = in.read(b, off + done, n - done);
+            int r = read(b, off + done, n - done);
             if (r < 0) throw bad("truncated " + what);
             done += r;
+        }
+    }
+
+    /**
+     * {@code in.read}, where a damaged entry (a deflate stream cut short or corrupt, a wrong checksum: the
+     * {@link java.util.zip.ZipException} or {@link java.io.EOFException} of an archive that opened) is bad content.
+     */
+    private int read(byte[] b, int off, int n) throws IOException {
+        try {
+            return in.read(b, off, n);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new IllegalArgumentException(where + ": a damaged zip entry (" + Excerpt.of(String.valueOf(e.getMessage())) + ")", e);
         }
     }
 

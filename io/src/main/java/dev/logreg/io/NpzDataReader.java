@@ -47,7 +47,8 @@ public final class NpzDataReader {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // ZipFile says EOFException where an end record points past the file's end: bad content all the same.
             throw new IllegalArgumentException(file + ": not a .npz file (not a zip archive: " + Excerpt.of(String.valueOf(e.getMessage())) + ")", e);
         }
         try (zip) {

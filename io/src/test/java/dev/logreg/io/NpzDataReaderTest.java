@@ -104,4 +104,20 @@ class NpzDataReaderTest {
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
+
+    /** Fuzz finding: a deflated entry cut short threw the inflater's EOFException, an IOException, for a readable file. */
+    @Test
+    void aDamagedDeflateStreamIsBadContent() throws URISyntaxException {
+        Path p = Path.of(NpzDataReaderTest.class.getResource("NpzFuzzTestInputs/npz/finding-damaged-deflate.npz").toURI());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT.withLabelRequired(false)));
+        assertTrue(e.getMessage().startsWith(p + ", entry ") && e.getMessage().contains(": a damaged zip entry ("), e.getMessage());
+    }
+
+    /** Fuzz finding: an end record pointing past the file's end made ZipFile throw EOFException, an IOException. */
+    @Test
+    void anEndRecordPastTheEndIsBadContent() throws URISyntaxException {
+        Path p = Path.of(NpzDataReaderTest.class.getResource("NpzFuzzTestInputs/npz/finding-end-record-eof.npz").toURI());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT.withLabelRequired(false)));
+        assertTrue(e.getMessage().startsWith(p + ": not a .npz file (not a zip archive"), e.getMessage());
+    }
 }
