@@ -96,6 +96,14 @@ public final class ModelFile {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * Whether {@code m}'s coefficients are stored sparse (fewer than a third nonzero, format version
+     * {@value #SPARSE_FORMAT_VERSION}): what the file does, and what the server's {@code GET /model} follows.
+     */
+    public static boolean storesSparse(LinearClassifier m) {
+        return CoefficientsJson.sparse(m);
+    }
+
     /** The logreg version (from the io jar's build), or {@code "unknown"}. */
     public static String libraryVersion() {
         try (InputStream in = ModelFile.class.getResourceAsStream("version.properties")) {
