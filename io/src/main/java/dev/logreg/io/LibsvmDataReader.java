@@ -64,6 +64,15 @@ public final class LibsvmDataReader {
     }
 
     /**
+     * {@link #read(Path, ReadOptions)} on at most {@code threads} threads (1: one piece after another, on one thread
+     * besides the caller's; for benchmarks and for callers that share the machine).
+     */
+    public static LoadedData read(Path file, ReadOptions options, int threads) throws IOException {
+        if (threads < 1) throw new IllegalArgumentException("threads is " + threads + ", expected at least 1");
+        return read(file, options, threads, PARALLEL_MIN_BYTES, PIECE_BYTES);
+    }
+
+    /**
      * {@link #read(Path, ReadOptions)} with the parallelism as parameters (tests cut small files into many pieces).
      *
      * @param threads    most threads parsing at once (1: sequential)
