@@ -70,21 +70,26 @@ final class LibsvmPiece {
         int start = 0; // first unconsumed byte
         int len = 0;   // end of valid bytes
         int scan = 0;  // where the search for the next newline resumes
+        int hash = -1; // the first '#' of the current line, where one was seen
         long pos = from;
         boolean eof = false;
         while (true) {
             int nl = -1;
+            // One pass finds the line's end and its comment, if any.
             for (int i = scan; i < len; i++) {
-                if (buf[i] == '\n') {
+                byte b = buf[i];
+                if (b == '\n') {
                     nl = i;
                     break;
                 }
+                if (b == '#' && hash < 0) hash = i;
             }
             if (nl < 0 && !eof) {
                 // Compact only when more bytes are needed: each byte is moved at most once per buffer fill.
                 if (start > 0) {
                     System.arraycopy(buf, start, buf, 0, len - start);
                     len -= start;
+                    if (hash >= 0) hash -= start;
                     start = 0;
                 }
                 if (len == buf.length) {
@@ -104,20 +109,15 @@ final class LibsvmPiece {
             if (nl < 0 && start == len) break;
             int end = nl < 0 ? len : nl;
             lines++;
-            parseLine(buf, start, end);
+            parseLine(buf, start, hash >= 0 ? hash : end);
             start = nl < 0 ? len : nl + 1;
             scan = start;
+            hash = -1;
         }
     }
 
-    private void parseLine(byte[] buf, int from, int to) {
-        int end = to;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '#') {
-                end = i;
-                break;
-            }
-        }
+    /** Parses the line {@code buf[from, end)}, its comment already cut off. */
+    private void parseLine(byte[] buf, int from, int end) {
         int p = skipBlanks(buf, from, end);
         if (p == end) return; // blank or comment line
         int t = tokenEnd(buf, p, end);
@@ -140,6 +140,45 @@ final class LibsvmPiece {
         int last = 0;
         p = skipBlanks(buf, t, end);
         while (p < end) {
+            // The common token, digits ':' decimal, in one pass; anything else (qid:, exponents, long decimals, errors)
+            // by the general path below, which gives the same values and messages.
+            int q = p;
+            long index = 0;
+            while (q < end && buf[q] >= '0' && buf[q] <= '9') index = Math.min(index * 10 + (buf[q++] - '0'), maxFeatures + 1L);
+            if (q > p && q < end && buf[q] == ':' && index >= 1 && index <= maxFeatures && index > last
+                    && (expectedWidth <= 0 || index <= expectedWidth)) {
+                int r = q + 1;
+                boolean negative = r < end && buf[r] == '-';
+                if (r < end && (buf[r] == '-' || buf[r] == '+')) r++;
+                int m = 0;
+                int decimals = -1;
+                boolean digit = false;
+                boolean plain = true;
+                for (; r < end; r++) {
+                    int b = buf[r];
+                    if (b >= '0' && b <= '9') {
+                        m = m * 10 + (b - '0');
+                        digit = true;
+                        if (decimals >= 0) decimals++;
+                        if (m >= 1 << 24 || decimals > 10) {
+                            plain = false;
+                            break;
+                        }
+                    } else if (b == '.' && decimals < 0) {
+                        decimals = 0;
+                    } else {
+                        plain = b == ' ' || b == '\t' || b == '\r';
+                        break;
+                    }
+                }
+                if (plain && digit) {
+                    float f = decimals <= 0 ? (float) m : m / POW10[decimals];
+                    last = (int) index;
+                    add(last - 1, negative ? -f : f);
+                    p = skipBlanks(buf, r, end);
+                    continue;
+                }
+            }
             t = tokenEnd(buf, p, end);
             int colon = -1;
             for (int i = p; i < t; i++) {
