@@ -127,15 +127,15 @@ class OptionsContractTest {
      */
     private static final Map<String, List<String>> EXPECTED_HELP = ordered(
             Map.entry("train", List.of(
-                    "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
+                    "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--multiclass", "--class-weight", "--validation-fraction",
                     "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
-                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--force", "--threshold",
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--out", "--force", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("evaluate", List.of(
-                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--weight", "--threshold",
                     "--json", "--plot", "--force", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("serve", List.of(
                     "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--header-timeout-ms",

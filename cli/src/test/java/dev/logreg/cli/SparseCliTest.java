@@ -84,7 +84,11 @@ class SparseCliTest {
         assertEquals(0, e.code(), e.toString());
         CliRun e2 = CliRun.of("evaluate", "--model", fromNpz.toString(), "--data", resource("train.libsvm"), "--json");
         assertEquals(0, e2.code(), e2.toString());
-        assertEquals(JSON.readTree(e.out()).get("rocAuc"), JSON.readTree(e2.out()).get("rocAuc"), e.out());
+        JsonNode m1 = JSON.readTree(e.out());
+        JsonNode m2 = JSON.readTree(e2.out());
+        assertEquals(120, m1.get("rows").asInt(), e.out());
+        assertTrue(m1.get("accuracy").asDouble() > 0.9, e.out());
+        for (String metric : List.of("logLoss", "accuracy", "rocAuc")) assertEquals(m1.get(metric).asDouble(), m2.get(metric).asDouble(), 0.0, metric);
     }
 
     @Test
