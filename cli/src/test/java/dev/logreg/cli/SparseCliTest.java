@@ -113,6 +113,8 @@ class SparseCliTest {
                 "--labels FILE.npy applies to .npy and .npz data only");
         assertBadInput(CliRun.of("train", "--data", CliRun.data("breast-cancer.csv").toString(), "--label", "benign", "--features", "30"),
                 "--features applies to LIBSVM and .npz data");
+        assertBadInput(CliRun.of("train", "--data", above.toString(), "--features", "1000000", "--stats", "--backend", "reference"),
+                "--stats needs the (features + 1)² Hessian; 1000000 features are too many (at most 46,339)");
         Path model = dir.resolve("m.json");
         Files.writeString(model, "{\"format\": \"logreg-model\", \"formatVersion\": 3, \"featureNames\": null, \"features\": 5000,"
                 + " \"coefficients\": {\"indices\": [3, 17], \"values\": [2.5, -2.5]}, \"intercept\": 0, \"fitIntercept\": true,"
