@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET [RUNS] [MAX_TIME]
 #
-# TARGET   csv | csvParallel | fastCsv | libsvm | npy | npyLabels | modelFile (the io module's fuzz tests), or any
+# TARGET   csv | csvParallel | fastCsv | libsvm | npy | npyLabels | npz | modelFile (the io module's fuzz tests), or any
 #          fuzz test as Class#method with MODULE=<module> (e.g. MODULE=server scripts/fuzz.sh RequestFuzzTest#parse)
 # RUNS     inputs to try (default 1000000; -Djazzer.max_executions)
 # MAX_TIME stop after this long even if RUNS are not done (default 24h; -Djazzer.max_duration, e.g. 90s, 20m, 2h)
@@ -30,9 +30,10 @@ case "$target" in
     csv|csvParallel|fastCsv) test="CsvFuzzTest#$target" ;;
     libsvm) test="LibsvmFuzzTest#libsvm" ;;
     npy|npyLabels) test="NpyFuzzTest#$target" ;;
+    npz) test="NpzFuzzTest#npz" ;;
     modelFile) test="ModelFileFuzzTest#modelFile" ;;
     *'#'*) test=$target ;;
-    *) echo "fuzz.sh: unknown target '$target' (csv, csvParallel, fastCsv, libsvm, npy, npyLabels, modelFile, or Class#method)" >&2; exit 2 ;;
+    *) echo "fuzz.sh: unknown target '$target' (csv, csvParallel, fastCsv, libsvm, npy, npyLabels, npz, modelFile, or Class#method)" >&2; exit 2 ;;
 esac
 case "$runs" in ''|*[!0-9]*) echo "fuzz.sh: RUNS '$runs' is not a whole number" >&2; exit 2 ;; esac
 

@@ -45,7 +45,20 @@ public sealed interface LinearClassifier permits LogisticModel, SoftmaxModel, On
     /** The most probable class of one row, in [0, K) (the lowest index among ties). */
     int predictClass(float[] row);
 
-    /** The class probabilities of every row of {@code data}, row-major: {@code result[i·K + c]}. */
+    /**
+     * The K class probabilities of one sparse row into {@code out[0 .. K-1]}: its nonzeros are
+     * {@code indices[0 .. count-1]} (column indices in [0, {@link #features()}), strictly increasing) and
+     * {@code values[0 .. count-1]}, every other feature 0. The same bits as the row held dense.
+     *
+     * @throws IllegalArgumentException on indices out of range, unsorted or repeated, {@code out} shorter than K, or a
+     *                                  row whose score is NaN
+     */
+    void predictProbabilities(int[] indices, float[] values, int count, double[] out);
+
+    /** The most probable class of one sparse row (see {@link #predictProbabilities(int[], float[], int, double[])}). */
+    int predictClass(int[] indices, float[] values, int count);
+
+    /** The class probabilities of every row of {@code data} (dense or sparse), row-major: {@code result[i·K + c]}. */
     double[] predictProbabilities(Dataset data);
 
     /** The most probable class of every row of {@code data}. */

@@ -24,6 +24,10 @@ import java.util.Objects;
  * NaN or infinite feature, or terms overflowing to +∞ and −∞ that cancel), every scoring method throws
  * {@link UndefinedLogitException} naming the 0-based row, rather than return a NaN that would compare false with
  * every threshold. A model whose {@link #largestLogit()} is finite never overflows on a finite float32 row.
+ *
+ * <p>Sparse rows (one at a time as column indices and values, or the CSR blocks of a sparse {@link Dataset}) are
+ * scored without densifying, over their nonzeros only, and give the same bits as the same rows held dense
+ * ({@link SparseDot} says why).
  */
 public final class LogisticModel implements LinearClassifier {
     private final double[] coefficients;
@@ -136,6 +140,30 @@ public final class LogisticModel implements LinearClassifier {
             throw new UndefinedLogitException(0, OVERFLOW);
         }
         return z;
+    }
+
+    /**
+     * z = θ·x + b for one sparse row, in float64: its nonzeros are {@code indices[0 .. count-1]} (column indices in
+     * [0, {@link #features()}), strictly increasing) and {@code values[0 .. count-1]}; every other feature is 0. The
+     * same bits as the row held dense ({@link #decisionFunction(float[])}). Allocates nothing.
+     *
+     * @throws IllegalArgumentException on indices out of range, unsorted or repeated (naming the nonzero)
+     * @throws UndefinedLogitException  where z is NaN (row 0): a NaN or infinite value, or overflowing terms that cancel
+     */
+    public double decisionFunction(int[] indices, float[] values, int count) {
+        SparseDot.check(indices, values, count, coefficients.length);
+        double z = SparseDot.dot(coefficients, 0, coefficients.length, indices, values, count) + intercept;
+        if (Double.isNaN(z)) throw new UndefinedLogitException(0, SparseDot.undefinedReason(indices, values, count, OVERFLOW));
+        return z;
+    }
+
+    /**
+     * P(y = 1 | x) for one sparse row (see {@link #decisionFunction(int[], float[], int)}).
+     *
+     * @throws UndefinedLogitException where z is NaN
+     */
+    public double predictProbability(int[] indices, float[] values, int count) {
+        return Sigmoid.sigmoid(decisionFunction(indices, values, count));
     }
 
     private static final String OVERFLOW = "the logit θ·x + b is undefined: its terms overflow float64 to +∞ and −∞ "
@@ -264,8 +292,12 @@ public final class LogisticModel implements LinearClassifier {
         double[] out = new double[(int) data.rows()];
         int n = coefficients.length;
         for (RowBlock b : data.blocks()) {
-            FloatBuffer x = b.features();
             int first = (int) b.firstRow();
+            if (b.isSparse()) {
+                sparseLogits(b, out, first);
+                continue;
+            }
+            FloatBuffer x = b.features();
             for (int i = 0; i < b.rows(); i++) {
                 double z = dot(x, i * n);
                 if (Double.isNaN(z)) throw undefined(first + (long) i, x, i * n);
@@ -273,6 +305,30 @@ public final class LogisticModel implements LinearClassifier {
             }
         }
         return out;
+    }
+
+    /** The logits of a sparse (CSR) block into {@code out[first ..]}, in the dense bits ({@link SparseDot}). */
+    private void sparseLogits(RowBlock b, double[] out, int first) {
+        java.nio.LongBuffer o = b.rowOffsets();
+        java.nio.IntBuffer idx = b.indices();
+        FloatBuffer val = b.values();
+        int n = coefficients.length;
+        for (int i = 0; i < b.rows(); i++) {
+            int from = (int) o.get(i);
+            int to = (int) o.get(i + 1);
+            double z = SparseDot.dot(coefficients, 0, n, idx, val, from, to) + intercept;
+            if (Double.isNaN(z)) {
+                String reason = OVERFLOW;
+                for (int k = from; k < to; k++) {
+                    if (!Float.isFinite(val.get(k))) {
+                        reason = "feature " + idx.get(k) + " is " + val.get(k) + ", expected a finite number";
+                        break;
+                    }
+                }
+                throw new UndefinedLogitException(first + (long) i, reason);
+            }
+            out[first + i] = z;
+        }
     }
 
     /**
@@ -307,6 +363,21 @@ public final class LogisticModel implements LinearClassifier {
         double p = predictProbability(row);
         out[0] = 1.0 - p;
         out[1] = p;
+    }
+
+    /** {@code out[0] = 1 − P}, {@code out[1] = P} for one sparse row ({@link #decisionFunction(int[], float[], int)}). */
+    @Override
+    public void predictProbabilities(int[] indices, float[] values, int count, double[] out) {
+        if (out.length < 2) throw new IllegalArgumentException("out has length " + out.length + ", expected at least 2");
+        double p = predictProbability(indices, values, count);
+        out[0] = 1.0 - p;
+        out[1] = p;
+    }
+
+    /** 1 where P(y = 1 | x) ≥ 0.5 for one sparse row, else 0. */
+    @Override
+    public int predictClass(int[] indices, float[] values, int count) {
+        return predictProbability(indices, values, count) >= 0.5 ? 1 : 0;
     }
 
     /** {@link #predictLabel(float[])}: 1 where P(y = 1 | x) ≥ 0.5. */

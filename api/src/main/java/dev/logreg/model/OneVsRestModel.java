@@ -79,6 +79,28 @@ public final class OneVsRestModel implements LinearClassifier {
     }
 
     @Override
+    public void predictProbabilities(int[] indices, float[] values, int count, double[] out) {
+        int k = models.length;
+        if (out.length < k) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + k);
+        for (int c = 0; c < k; c++) out[c] = models[c].decisionFunction(indices, values, count);
+        normalize(out, 0, k, -1);
+    }
+
+    @Override
+    public int predictClass(int[] indices, float[] values, int count) {
+        int best = 0;
+        double bestZ = Double.NaN;
+        for (int c = 0; c < models.length; c++) {
+            double z = models[c].decisionFunction(indices, values, count);
+            if (c == 0 || z > bestZ) {
+                best = c;
+                bestZ = z;
+            }
+        }
+        return best;
+    }
+
+    @Override
     public double[] predictProbabilities(Dataset data) {
         int k = models.length;
         long values = data.rows() * (long) k;

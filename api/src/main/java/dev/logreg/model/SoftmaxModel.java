@@ -27,7 +27,8 @@ import java.util.Objects;
  * +∞ (an infinite feature) they share the probability equally and the others get 0, and where all are −∞ the classes
  * are equally likely: never a NaN. A NaN logit (a NaN feature, or an overflowed dot product) is an
  * {@link UndefinedLogitException} naming the row and class. Single-row and batch methods write into the caller's
- * arrays and allocate nothing; the {@link Dataset} methods allocate only their result.
+ * arrays and allocate nothing; the {@link Dataset} methods allocate only their result. Sparse rows (indices and
+ * values, or a sparse dataset's CSR blocks) are scored over their nonzeros, in the same bits as the rows held dense.
  *
  * <p>Immutable and thread-safe.
  */
@@ -138,6 +139,40 @@ public final class SoftmaxModel implements LinearClassifier {
     }
 
     /**
+     * z_c = θ_c·x + b_c for one sparse row (nonzeros {@code indices/values[0 .. count-1]}, column indices strictly
+     * increasing in [0, n)) into {@code out[0 .. K-1]}: the same bits as the row held dense. Allocates nothing.
+     *
+     * @throws IllegalArgumentException on indices out of range, unsorted or repeated, or {@code out} shorter than K
+     */
+    public void decisionFunction(int[] indices, float[] values, int count, double[] out) {
+        SparseDot.check(indices, values, count, n);
+        checkOut(out.length, k, "out");
+        for (int c = 0; c < k; c++) out[c] = SparseDot.dot(coefficients, c * n, n, indices, values, count) + intercepts[c];
+    }
+
+    @Override
+    public void predictProbabilities(int[] indices, float[] values, int count, double[] out) {
+        decisionFunction(indices, values, count, out);
+        softmax(out, 0, -1);
+    }
+
+    @Override
+    public int predictClass(int[] indices, float[] values, int count) {
+        SparseDot.check(indices, values, count, n);
+        int best = -1;
+        double bestZ = 0;
+        for (int c = 0; c < k; c++) {
+            double z = SparseDot.dot(coefficients, c * n, n, indices, values, count) + intercepts[c];
+            if (Double.isNaN(z)) throw nanLogit(-1, c);
+            if (best < 0 || z > bestZ) {
+                best = c;
+                bestZ = z;
+            }
+        }
+        return best;
+    }
+
+    /**
      * Logits of a row-major batch of {@code rowMajor.length / features()} rows into {@code out}, row-major
      * ({@code out[i·K + c]}).
      */
@@ -176,6 +211,18 @@ public final class SoftmaxModel implements LinearClassifier {
         double[] out = resultFor(data);
         int i = 0;
         for (RowBlock b : data.blocks()) {
+            if (b.isSparse()) {
+                // CSR rows over their nonzeros, in the dense bits (SparseDot).
+                java.nio.LongBuffer o = b.rowOffsets();
+                java.nio.IntBuffer idx = b.indices();
+                FloatBuffer val = b.values();
+                for (int r = 0; r < b.rows(); r++, i++) {
+                    int from = (int) o.get(r);
+                    int to = (int) o.get(r + 1);
+                    for (int c = 0; c < k; c++) out[i * k + c] = SparseDot.dot(coefficients, c * n, n, idx, val, from, to) + intercepts[c];
+                }
+                continue;
+            }
             FloatBuffer x = b.features();
             for (int r = 0; r < b.rows(); r++, i++) logits(x, r * n, out, i * k);
         }

@@ -191,9 +191,14 @@ final class TrainCommand implements Callable<Integer> {
         LoadedData loaded = DataReaders.read(dataOptions.data, ro);
         Dataset all = loaded.dataset();
         if (!quiet) {
-            stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features (%.2f s)%n", dataOptions.data, all.rows(), all.cols(), (System.nanoTime() - t0) / 1e9);
+            stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features%s (%.2f s)%n", dataOptions.data, all.rows(), all.cols(),
+                    all.isSparse() ? String.format(Locale.ROOT, ", sparse: %d nonzeros", all.nonzeros()) : "", (System.nanoTime() - t0) / 1e9);
         }
 
+        if (stats && (long) (all.cols() + 1) * (all.cols() + 1) > Integer.MAX_VALUE - 8) {
+            // Refused before the fit rather than after it: the (n+1)² Hessian of the standard errors cannot exist.
+            throw new IllegalArgumentException("--stats needs the (features + 1)² Hessian; " + all.cols() + " features are too many (at most 46,339)");
+        }
         int[] trainRows = null;
         int[] validationRows = null;
         if (validationFraction > 0) {

@@ -23,16 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cross-validation flags ({@code --cv-folds} and the five that describe it; {@code --seed} now also seeds the folds), and
  * {@code train --stats} with {@code --confidence} (coefficient standard errors), {@code train --plot}, and serve's
  * timeouts ({@code --header-timeout-ms}, {@code --body-timeout-ms}, {@code --idle-timeout-ms}) and
- * {@code --expose-training-paths} (issue 21), and the {@code export} command (issue 20).
+ * {@code --expose-training-paths} (issue 21), and the sparse formats' {@code --features} with {@code .npz} in
+ * {@code --data}, {@code --format} and {@code --labels} (issue 17), and the {@code export} command (issue 20).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
     private static final Map<String, List<String>> EXPECTED = ordered(
             Map.entry("train", List.of(
-                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
-                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, a 2-D .npy matrix, or a SciPy sparse .npz (CSR).",
+                    "--format|csv|libsvm|npy|npz|null|false|File format (default: from the file name: .npy, .npz, .libsvm/.svm/.txt, else csv).",
                     "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
-                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--labels|FILE.npy|null|false|NPY and NPZ: labels in a separate 1-D .npy file (default for .npy: the matrix's last column; an .npz has none of its own).",
+                    "--features|N|null|false|LIBSVM and NPZ: the number of features; a LIBSVM index above it is refused (default: the largest index read; the model's when scoring).",
                     "--label|NAME|label|false|CSV label column (default: label); labels 0/1 or -1/+1.",
                     "--weight|NAME|null|false|CSV column of non-negative sample weights.",
                     "--penalty|none|l2|l1|elasticnet|none|false|Regularization of the coefficients, never the intercept (default: none).",
@@ -70,10 +72,11 @@ class OptionsContractTest {
                     "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
             Map.entry("predict", List.of(
                     "--model|MODEL.json|null|true|Model file written by logreg train.",
-                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
-                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, a 2-D .npy matrix, or a SciPy sparse .npz (CSR).",
+                    "--format|csv|libsvm|npy|npz|null|false|File format (default: from the file name: .npy, .npz, .libsvm/.svm/.txt, else csv).",
                     "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
-                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--labels|FILE.npy|null|false|NPY and NPZ: labels in a separate 1-D .npy file (default for .npy: the matrix's last column; an .npz has none of its own).",
+                    "--features|N|null|false|LIBSVM and NPZ: the number of features; a LIBSVM index above it is refused (default: the largest index read; the model's when scoring).",
                     "--label|NAME|null|false|CSV label column, ignored if present (default: the one the model was trained with).",
                     "--out|FILE|null|false|Write the predictions here (default: standard output).",
                     "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
@@ -83,10 +86,11 @@ class OptionsContractTest {
                     "-V,--version|<versionRequested>|null|false|Print version information and exit.")),
             Map.entry("evaluate", List.of(
                     "--model|MODEL.json|null|true|Model file written by logreg train.",
-                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, or a 2-D .npy matrix.",
-                    "--format|csv|libsvm|npy|null|false|File format (default: from the file name: .npy, .libsvm/.svm/.txt, else csv).",
+                    "--data|FILE|null|true|Data file: CSV with a header, LIBSVM text, a 2-D .npy matrix, or a SciPy sparse .npz (CSR).",
+                    "--format|csv|libsvm|npy|npz|null|false|File format (default: from the file name: .npy, .npz, .libsvm/.svm/.txt, else csv).",
                     "--delimiter|CHAR|,|false|CSV field separator (default: ,; 'tab' or '\\t' for tabs).",
-                    "--labels|FILE.npy|null|false|NPY only: labels in a separate 1-D .npy file (default: the matrix's last column).",
+                    "--labels|FILE.npy|null|false|NPY and NPZ: labels in a separate 1-D .npy file (default for .npy: the matrix's last column; an .npz has none of its own).",
+                    "--features|N|null|false|LIBSVM and NPZ: the number of features; a LIBSVM index above it is refused (default: the largest index read; the model's when scoring).",
                     "--label|NAME|null|false|CSV label column (default: the one the model was trained with).",
                     "--weight|NAME|null|false|CSV column of non-negative sample weights; every metric is then weighted (scikit-learn's sample_weight).",
                     "--threshold|T|null|false|Binary models: probability threshold of the threshold metrics (default: 0.5). K-class models take none: each row is predicted as its most probable class.",
@@ -133,15 +137,15 @@ class OptionsContractTest {
      */
     private static final Map<String, List<String>> EXPECTED_HELP = ordered(
             Map.entry("train", List.of(
-                    "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--penalty", "--lambda",
+                    "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--multiclass", "--class-weight", "--validation-fraction",
                     "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
-                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--out", "--force", "--threshold",
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--out", "--force", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("evaluate", List.of(
-                    "--model", "--data", "--format", "--delimiter", "--labels", "--label", "--weight", "--threshold",
+                    "--model", "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--weight", "--threshold",
                     "--json", "--plot", "--force", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("serve", List.of(
                     "--model", "--port", "--host", "--threads", "--max-request-bytes", "--max-rows", "--header-timeout-ms",

@@ -23,15 +23,19 @@ import java.util.Locale;
  * "intercepts": [b_0, b_1, b_2],                 // K (one for "binary")
  * }</pre>
  *
- * Classes are written as the training file held them: JSON numbers for numeric labels, strings for text. Every
+ * In a version-3 file ({@link ModelFile#SPARSE_FORMAT_VERSION}) each row may be sparse ({@link CoefficientsJson}),
+ * with {@code "features": n} beside. Classes are written as the training file held them: JSON numbers for numeric labels, strings for text. Every
  * check of the first version holds per row: finite values, and Σⱼ|θ_cj|·{@link Float#MAX_VALUE} + |b_c| at most
  * {@link ModelFile#LARGEST_LOGIT} for every class c, so that no logit of a row of finite features overflows. Stateless.
  */
 final class ClassifierJson {
     private ClassifierJson() {}
 
-    /** Writes the classes, strategy, coefficient rows and intercepts of {@code m} into {@code root}. */
-    static void write(ObjectNode root, SavedModel m) {
+    /**
+     * Writes the classes, strategy, coefficient rows and intercepts of {@code m} into {@code root}; the rows as sparse
+     * objects where {@code sparse} ({@link CoefficientsJson}).
+     */
+    static void write(ObjectNode root, SavedModel m, boolean sparse) {
         root.put("strategy", m.strategy());
         ArrayNode classes = root.putArray("classes");
         LabelMapping labels = m.labels();
@@ -42,22 +46,21 @@ final class ClassifierJson {
         ArrayNode coef = root.putArray("coefficients");
         ArrayNode icpt = root.putArray("intercepts");
         LinearClassifier k = m.classifier();
+        for (double[] r : CoefficientsJson.rows(k)) row(coef, r, sparse);
         if (k instanceof LogisticModel b) {
-            row(coef, b.coefficients());
             icpt.add(b.intercept());
         } else if (k instanceof SoftmaxModel s) {
-            for (double[] r : s.coefficients()) row(coef, r);
             for (double b : s.intercepts()) icpt.add(b);
         } else {
-            OneVsRestModel o = (OneVsRestModel) k;
-            for (LogisticModel b : o.models()) {
-                row(coef, b.coefficients());
-                icpt.add(b.intercept());
-            }
+            for (LogisticModel b : ((OneVsRestModel) k).models()) icpt.add(b.intercept());
         }
     }
 
-    private static void row(ArrayNode coef, double[] values) {
+    private static void row(ArrayNode coef, double[] values, boolean sparse) {
+        if (sparse) {
+            CoefficientsJson.writeSparse(coef.addObject(), values);
+            return;
+        }
         ArrayNode r = coef.addArray();
         for (double v : values) r.add(v);
     }
@@ -71,7 +74,7 @@ final class ClassifierJson {
      *
      * @throws IllegalArgumentException on a missing or bad field, naming it (the caller adds the file)
      */
-    static Read read(JsonNode root, boolean fitIntercept, List<String> names) {
+    static Read read(JsonNode root, boolean fitIntercept, List<String> names, boolean sparseAllowed) {
         String strategy = ModelFile.required(root, "strategy").asText();
         if (!strategy.equals("binary") && !strategy.equals("multinomial") && !strategy.equals("ovr")) {
             throw new IllegalArgumentException("field \"strategy\" is " + ModelFile.show(root.get("strategy")) + ", expected \"binary\", \"multinomial\" or \"ovr\"");
@@ -88,14 +91,12 @@ final class ClassifierJson {
         if (!icpt.isArray() || icpt.size() != rows) throw new IllegalArgumentException("field \"intercepts\" is not an array of " + rows + " numbers");
         double[][] w = new double[rows][];
         double[] b = new double[rows];
+        int features = sparseAllowed ? CoefficientsJson.features(root, rows) : 0;
         for (int c = 0; c < rows; c++) {
-            JsonNode r = coef.get(c);
-            if (!r.isArray() || r.isEmpty()) throw new IllegalArgumentException("coefficients[" + c + "] is not a non-empty array");
-            if (c > 0 && r.size() != w[0].length) {
-                throw new IllegalArgumentException("coefficients[" + c + "] has " + r.size() + " entries, coefficients[0] " + w[0].length);
+            w[c] = CoefficientsJson.read(coef.get(c), features, sparseAllowed, "coefficients[" + c + "]");
+            if (c > 0 && w[c].length != w[0].length) {
+                throw new IllegalArgumentException("coefficients[" + c + "] has " + w[c].length + " entries, coefficients[0] " + w[0].length);
             }
-            w[c] = new double[r.size()];
-            for (int j = 0; j < w[c].length; j++) w[c][j] = ModelFile.number(r.get(j), "coefficients[" + c + "][" + j + "]");
             b[c] = ModelFile.number(icpt.get(c), "intercepts[" + c + "]");
             LogisticModel one = new LogisticModel(w[c], b[c], fitIntercept, names);
             ModelFile.checkLogit(one.largestLogit(), rows == 1 ? "" : " of class " + Excerpt.quoted(labels.name(c)));

@@ -10,7 +10,9 @@ public enum DataFormat {
     /** LIBSVM / SVMlight text: {@code label index:value ...}, 1-based ascending indices. */
     LIBSVM,
     /** NumPy {@code .npy}: a 2-D float32 or float64 C-order matrix. */
-    NPY;
+    NPY,
+    /** SciPy {@code .npz}: a CSR matrix as {@code scipy.sparse.save_npz} writes it (labels in a separate {@code .npy}). */
+    NPZ;
 
     /** Lower-case name, as written on the command line. */
     public String id() {
@@ -18,7 +20,7 @@ public enum DataFormat {
     }
 
     /**
-     * Parses {@code csv | libsvm | svmlight | npy} (case-insensitive).
+     * Parses {@code csv | libsvm | svmlight | npy | npz} (case-insensitive).
      *
      * @throws IllegalArgumentException naming the text and the accepted values
      */
@@ -28,18 +30,20 @@ public enum DataFormat {
             case "csv": return CSV;
             case "libsvm": case "svmlight": case "svm": return LIBSVM;
             case "npy": return NPY;
-            default: throw new IllegalArgumentException("format " + Excerpt.quoted(text) + " is not one of csv, libsvm, npy");
+            case "npz": return NPZ;
+            default: throw new IllegalArgumentException("format " + Excerpt.quoted(text) + " is not one of csv, libsvm, npy, npz");
         }
     }
 
     /**
-     * Guesses the format from the file name: {@code .npy} is NPY; {@code .libsvm}, {@code .svm}, {@code .svmlight}
+     * Guesses the format from the file name: {@code .npy} is NPY; {@code .npz} is NPZ; {@code .libsvm}, {@code .svm}, {@code .svmlight}
      * and {@code .txt} are LIBSVM; anything else is CSV.
      */
     public static DataFormat fromFileName(Path file) {
         Path name = file.getFileName();
         String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".npy")) return NPY;
+        if (n.endsWith(".npz")) return NPZ;
         if (n.endsWith(".libsvm") || n.endsWith(".svm") || n.endsWith(".svmlight") || n.endsWith(".txt")) return LIBSVM;
         return CSV;
     }

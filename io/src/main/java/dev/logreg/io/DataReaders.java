@@ -35,6 +35,7 @@ public final class DataReaders {
             case CSV: return CsvDataReader.read(file, options);
             case LIBSVM: return LibsvmDataReader.read(file, options);
             case NPY: return NpyDataReader.read(file, options);
+            case NPZ: return NpzDataReader.read(file, options);
             default: throw new AssertionError(format);
         }
     }

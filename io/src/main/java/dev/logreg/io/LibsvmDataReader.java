@@ -1,223 +1,206 @@
 package dev.logreg.io;
 
-import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
-import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import dev.logreg.data.Dataset;
+import dev.logreg.data.SparseBuilder;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Reads LIBSVM / SVMlight text: one row per line, {@code label index:value index:value ...}, indices 1-based and
- * strictly ascending, absent indices zero, {@code #} starting a comment, {@code qid:} tokens ignored. Labels are
- * integers, numbered as classes in increasing order ({@link LabelMapping}; 0/1 and -1/+1 as ever). The rows are densified (the library holds dense data for now): the width is the largest index seen,
- * or {@link ReadOptions#featureCount} where given. A hand-written byte scanner; values are parsed from the byte
- * buffer without Strings. Stateless.
+ * Reads LIBSVM / SVMlight text into a sparse (CSR) dataset, never densified: one row per line,
+ * {@code label index:value index:value ...}, indices 1-based and strictly ascending, absent indices zero, {@code #}
+ * starting a comment, {@code qid:} tokens ignored. Labels are integers, numbered as classes in increasing order
+ * ({@link LabelMapping}; 0/1 and -1/+1 as ever). The width is {@link ReadOptions#featureCount} where given (an index
+ * above it is refused), else the largest index seen. Column {@code k} of the dataset is LIBSVM index {@code k + 1}.
+ *
+ * <p>Refused, each with the file, the line and the column (1-based, in characters of the line) of the token at
+ * fault: index 0 or one that is not a whole number, indices out of order or repeated, an index above the expected
+ * width or above {@link #MAX_FEATURES}, a value that is not a finite float32 (NaN, inf, 1e39), a label that is not an
+ * integer, a token that is not {@code index:value}.
+ *
+ * <p><b>Speed.</b> A hand-written byte scanner; values are parsed from the bytes without Strings (a decimal of at most
+ * seven significant digits and ten decimals exactly, by one float division, which rounds correctly as the exact
+ * quotient of two exact floats; anything else by FastDoubleParser, also correctly rounded). Files above
+ * {@link #PARALLEL_MIN_BYTES} are cut at line ends into pieces parsed on several threads; each piece counts its own
+ * lines, so an error still names the file's line (the first bad line of the file, as a sequential read would), and
+ * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads.
+ *
+ * <p><b>Memory.</b> The dataset holds 8 bytes a nonzero (a 4-byte column index and a 4-byte value) and 12 a row
+ * (offset and label) in direct memory ({@link SparseBuilder}). While a file is read, the parsed pieces wait on the
+ * heap in arrays of the same size until the last label is known (the classes are numbered in sorted order), then
+ * move piece by piece into the dataset: a read briefly needs about twice the dataset's size. Stateless.
  */
 public final class LibsvmDataReader {
     private LibsvmDataReader() {}
 
     /**
-     * The largest feature index read: rows are densified into blocks of {@link Dataset#DEFAULT_BLOCK_CAPACITY}
-     * floats, and one row must fit in one block.
+     * The largest feature index read: θ and the intercept are one Java array of {@code n + 1} doubles, whose length
+     * is at most {@code Integer.MAX_VALUE - 8}.
      */
-    public static final int MAX_FEATURES = Dataset.DEFAULT_BLOCK_CAPACITY;
+    public static final int MAX_FEATURES = Integer.MAX_VALUE - 9;
+
+    /** Files at least this large are parsed on several threads (smaller ones gain less than the threads cost). */
+    static final long PARALLEL_MIN_BYTES = 4L << 20;
+
+    /** Most bytes of one piece of a parallel read (bounds the heap a piece's arrays take, and balances the threads). */
+    private static final long PIECE_BYTES = 32L << 20;
 
     /**
-     * Reads {@code file}.
+     * Reads {@code file}, in parallel where it is large (see the class comment).
      *
-     * @throws IllegalArgumentException on a bad label, index or value, unsorted indices, or an index beyond the
-     *                                  expected feature count; the message names the file and line
+     * @throws IllegalArgumentException on bad content; the message names the file, line and column
      */
     public static LoadedData read(Path file, ReadOptions options) throws IOException {
-        Sparse s = new Sparse();
-        LabelDecoder labels = new LabelDecoder(options.classes());
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int start = 0; // first unconsumed byte
-            int len = 0;   // end of valid bytes
-            int scan = 0;  // where the search for the next newline resumes
-            long line = 0;
-            boolean eof = false;
-            while (true) {
+        return read(file, options, Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())), PARALLEL_MIN_BYTES, PIECE_BYTES);
+    }
+
+    /**
+     * {@link #read(Path, ReadOptions)} on at most {@code threads} threads (1: one piece after another, on one thread
+     * besides the caller's; for benchmarks and for callers that share the machine).
+     */
+    public static LoadedData read(Path file, ReadOptions options, int threads) throws IOException {
+        if (threads < 1) throw new IllegalArgumentException("threads is " + threads + ", expected at least 1");
+        return read(file, options, threads, PARALLEL_MIN_BYTES, PIECE_BYTES);
+    }
+
+    /**
+     * {@link #read(Path, ReadOptions)} with the parallelism as parameters (tests cut small files into many pieces).
+     *
+     * @param threads    most threads parsing at once (1: sequential)
+     * @param minBytes   files smaller than this are read on one thread
+     * @param pieceBytes most bytes per piece (pieces are at least as many as the threads)
+     */
+    static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            // Small files are one piece, parsed here; larger ones at least one piece per thread, each of at most
+            // pieceBytes (with one thread too: a piece's arrays are int-indexed).
+            long[] cut = size < minBytes ? new long[] {0, size}
+                    : cut(ch, size, (int) Math.min(1 << 16, Math.max(threads, (size + pieceBytes - 1) / pieceBytes)));
+            List<LibsvmPiece> pieces = parse(file, ch, options, cut, threads);
+            return assemble(file, options, pieces);
+        }
+    }
+
+    /** Piece boundaries: {@code pieces} near-equal ranges, each moved to just after a line end. */
+    private static long[] cut(FileChannel ch, long size, int pieces) throws IOException {
+        long[] cut = new long[pieces + 1];
+        cut[pieces] = size;
+        ByteBuffer probe = ByteBuffer.allocate(1 << 16);
+        for (int k = 1; k < pieces; k++) {
+            long p = Math.max(cut[k - 1], size * k / pieces);
+            cut[k] = size;
+            while (p < size) {
+                probe.clear();
+                int r = ch.read(probe, p);
+                if (r <= 0) break;
                 int nl = -1;
-                for (int i = scan; i < len; i++) {
-                    if (buf[i] == '\n') {
+                for (int i = 0; i < r; i++) {
+                    if (probe.get(i) == '\n') {
                         nl = i;
                         break;
                     }
                 }
-                if (nl < 0 && !eof) {
-                    // Compact only when more bytes are needed: each byte is moved at most once per buffer fill.
-                    if (start > 0) {
-                        System.arraycopy(buf, start, buf, 0, len - start);
-                        len -= start;
-                        start = 0;
-                    }
-                    if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
-                    scan = len;
-                    int r = in.read(buf, len, buf.length - len);
-                    if (r < 0) eof = true;
-                    else len += r;
-                    continue;
-                }
-                if (nl < 0 && start == len) break;
-                int end = nl < 0 ? len : nl;
-                line++;
-                parseLine(file, line, buf, start, end, s, labels, options.featureCount());
-                start = nl < 0 ? len : nl + 1;
-                scan = start;
-            }
-        }
-        if (s.rows == 0) throw new IllegalArgumentException(file + ": no rows");
-        int width = options.featureCount() > 0 ? options.featureCount() : s.maxIndex;
-        if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
-        LabelDecoder.Result classes = labels.finish(file, line -> file + " line " + line + ": ");
-        LabelDecoder.apply(s.label, s.rows, classes.remap() == null ? null : classes.remap().get(0));
-        Dataset.Builder b = Dataset.builder(width).classes(LabelDecoder.datasetClasses(classes.mapping()));
-        float[] row = new float[width];
-        long k = 0;
-        for (int i = 0; i < s.rows; i++) {
-            Arrays.fill(row, 0f);
-            long end = s.rowEnd[i];
-            for (; k < end; k++) row[s.index[(int) k] - 1] = s.value[(int) k];
-            b.addRow(row, 0, s.label[i], 0f, false);
-        }
-        return new LoadedData(b.build(), true, classes.mapping(), file);
-    }
-
-    private static void parseLine(Path file, long line, byte[] buf, int from, int to, Sparse s, LabelDecoder labels, int expectedWidth) {
-        int end = to;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '#') {
-                end = i;
-                break;
-            }
-        }
-        int p = skipBlanks(buf, from, end);
-        if (p == end) return; // blank or comment line
-        int t = tokenEnd(buf, p, end);
-        double raw;
-        try {
-            raw = JavaDoubleParser.parseDouble(buf, p, t - p);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + line + ": cannot parse label " + text(buf, p, t) + " as a number");
-        }
-        if (!LabelMapping.isClassNumber(raw)) {
-            throw new IllegalArgumentException(file + " line " + line + ": label " + text(buf, p, t) + " is not an integer; class labels are integers (up to 2^53)");
-        }
-        int c;
-        try {
-            c = labels.number(raw, line);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " line " + line + ": " + e.getMessage(), e);
-        }
-        if (c < 0) throw new IllegalArgumentException(file + " line " + line + ": " + LabelDecoder.notAClass(text(buf, p, t), labels.known()));
-        int last = 0;
-        p = skipBlanks(buf, t, end);
-        while (p < end) {
-            t = tokenEnd(buf, p, end);
-            int colon = -1;
-            for (int i = p; i < t; i++) {
-                if (buf[i] == ':') {
-                    colon = i;
+                if (nl >= 0) {
+                    cut[k] = p + nl + 1;
                     break;
                 }
+                p += r;
             }
-            if (colon < 0) throw new IllegalArgumentException(file + " line " + line + ": token " + text(buf, p, t) + " is not index:value");
-            if (colon - p == 3 && buf[p] == 'q' && buf[p + 1] == 'i' && buf[p + 2] == 'd') { // SVMlight query id
-                p = skipBlanks(buf, t, end);
-                continue;
-            }
-            // The digits, saturating just above the largest index supported, so that 99999999999 or a thousand
-            // digits are "too large" rather than "not an integer".
-            long idx = 0;
-            boolean digits = colon > p;
-            for (int i = p; i < colon && digits; i++) {
-                int d = buf[i] - '0';
-                if (d < 0 || d > 9) digits = false;
-                else idx = Math.min(idx * 10 + d, MAX_FEATURES + 1L);
-            }
-            if (!digits || idx < 1) {
-                throw new IllegalArgumentException(file + " line " + line + ": index " + text(buf, p, colon) + " is not an integer >= 1 (indices are 1-based)");
-            }
-            if (idx > MAX_FEATURES) {
-                throw new IllegalArgumentException(file + " line " + line + ": index " + text(buf, p, colon) + " is too large: at most "
-                        + MAX_FEATURES + " features are supported (rows are held dense, and one row must fit one block of "
-                        + MAX_FEATURES + " floats)");
-            }
-            if (idx <= last) {
-                throw new IllegalArgumentException(file + " line " + line + ": index " + idx + " follows index " + last + ", expected strictly ascending indices");
-            }
-            if (expectedWidth > 0 && idx > expectedWidth) {
-                throw new IllegalArgumentException(file + " line " + line + ": index " + idx + " is beyond the " + expectedWidth + " features expected");
-            }
-            float v;
+        }
+        return cut;
+    }
+
+    /** Parses every piece (on up to {@code threads} threads); throws the file's first error, with its global line. */
+    private static List<LibsvmPiece> parse(Path file, FileChannel ch, ReadOptions options, long[] cut, int threads) throws IOException {
+        int n = cut.length - 1;
+        if (n == 1) {
+            LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
             try {
-                v = colon + 1 == t ? Float.NaN : JavaFloatParser.parseFloat(buf, colon + 1, t - colon - 1);
-            } catch (NumberFormatException e) {
-                v = Float.NaN;
+                p.parse(ch, cut[0], cut[1]);
+            } catch (LibsvmPiece.BadToken e) {
+                throw e.at(file, 0);
             }
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(file + " line " + line + ", index " + idx + ": cannot parse value "
-                        + text(buf, colon + 1, t) + " as a finite number");
-            }
-            last = (int) idx;
-            s.add(last, v);
-            p = skipBlanks(buf, t, end);
+            return new ArrayList<>(List.of(p));
         }
-        s.endRow((float) c);
-    }
-
-    private static int skipBlanks(byte[] b, int p, int end) {
-        while (p < end && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r')) p++;
-        return p;
-    }
-
-    private static int tokenEnd(byte[] b, int p, int end) {
-        while (p < end && b[p] != ' ' && b[p] != '\t' && b[p] != '\r') p++;
-        return p;
-    }
-
-    /** The bytes quoted for a message, bounded ({@link Excerpt}). */
-    private static String text(byte[] b, int from, int to) {
-        return "'" + Excerpt.of(b, from, to) + "'";
-    }
-
-    /** Growable sparse rows (CSR): what the file said, before densifying. */
-    private static final class Sparse {
-        int[] index = new int[1024];
-        float[] value = new float[1024];
-        long nnz;
-        long[] rowEnd = new long[256];
-        float[] label = new float[256];
-        int rows;
-        int maxIndex;
-
-        void add(int idx, float v) {
-            if (nnz == index.length) {
-                if (index.length >= Integer.MAX_VALUE - 8) throw new IllegalArgumentException("more than 2^31 non-zero values: too large for this reader");
-                int cap = (int) Math.min(Integer.MAX_VALUE - 8L, 2L * index.length);
-                index = Arrays.copyOf(index, cap);
-                value = Arrays.copyOf(value, cap);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
+            Thread t = new Thread(r, "logreg-libsvm");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<LibsvmPiece>> futures = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                long from = cut[k];
+                long to = cut[k + 1];
+                futures.add(pool.submit(() -> {
+                    LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
+                    if (to > from) p.parse(ch, from, to);
+                    return p;
+                }));
             }
-            index[(int) nnz] = idx;
-            value[(int) nnz] = v;
-            nnz++;
-            if (idx > maxIndex) maxIndex = idx;
-        }
-
-        void endRow(float y) {
-            if (rows == label.length) {
-                rowEnd = Arrays.copyOf(rowEnd, rows * 2);
-                label = Arrays.copyOf(label, rows * 2);
+            List<LibsvmPiece> pieces = new ArrayList<>();
+            long lines = 0;
+            for (Future<LibsvmPiece> f : futures) {
+                LibsvmPiece p;
+                try {
+                    p = f.get();
+                } catch (ExecutionException e) {
+                    // Pieces are collected in file order, so the first failure met is the file's first bad line.
+                    for (Future<LibsvmPiece> other : futures) other.cancel(false);
+                    Throwable c = e.getCause();
+                    if (c instanceof LibsvmPiece.BadToken b) throw b.at(file, lines);
+                    if (c instanceof IOException io) throw io;
+                    if (c instanceof RuntimeException r) throw r;
+                    if (c instanceof Error err) throw err;
+                    throw new IOException(c);
+                }
+                lines += p.lines();
+                pieces.add(p);
             }
-            rowEnd[rows] = nnz;
-            label[rows] = y;
-            rows++;
+            return pieces;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + file, e);
+        } finally {
+            pool.shutdown();
         }
+    }
+
+    /** The pieces, in order, as one sparse dataset: the classes numbered, the width fixed, the rows moved. */
+    private static LoadedData assemble(Path file, ReadOptions options, List<LibsvmPiece> pieces) {
+        long rows = 0;
+        int maxIndex = 0;
+        List<LabelDecoder> decoders = new ArrayList<>();
+        for (LibsvmPiece p : pieces) {
+            rows += p.rows();
+            maxIndex = Math.max(maxIndex, p.maxIndex());
+            decoders.add(p.labels());
+        }
+        if (rows == 0) throw new IllegalArgumentException(file + ": no rows");
+        int width = options.featureCount() > 0 ? options.featureCount() : maxIndex;
+        if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
+        // Lines in these messages are counted per piece; numeric labels are checked as they are parsed, so the only
+        // refusal left here (labels that are not the model's 0/1 or -1/+1) names no line.
+        LabelDecoder.Result classes = LabelDecoder.finish(decoders, file, line -> file + ": ");
+        SparseBuilder b = Dataset.sparseBuilder(width).classes(LabelDecoder.datasetClasses(classes.mapping()));
+        try {
+            for (int k = 0; k < pieces.size(); k++) {
+                pieces.get(k).moveTo(b, classes.remap() == null ? null : classes.remap().get(k));
+                pieces.set(k, null); // its arrays can go now
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e); // not expected: the pieces were checked
+        }
+        return new LoadedData(b.build(), true, classes.mapping(), file);
     }
 }

@@ -42,6 +42,12 @@ import java.util.Properties;
  * or -1/+1 labels is still written as version 1, byte for byte as before, so that every logreg that could read it
  * still can (scoring services are upgraded later than training jobs). Files of both versions load.
  *
+ * <p><b>Version 3</b> stores coefficients sparse, where fewer than a third of them are nonzero (an L1 fit on a million
+ * hashed features, say): the layout of version 1 or 2 as above, plus {@code "features": n}, with each coefficient row
+ * written as {@code {"indices": [j, ...], "values": [θⱼ, ...]}} (0-based, strictly increasing; coefficients not listed
+ * are 0). Only such models write 3; every other model writes 1 or 2 as before, byte for byte. A logreg that reads at
+ * most version 2 refuses a version-3 file as newer (its message says to upgrade) rather than misread it.
+ *
  * <p>Doubles are written in shortest round-trip form, so a model read back predicts bit-identically. Non-finite
  * history values are written as {@code null}. Writing is atomic: the JSON goes to a temporary file in the target's
  * directory, is forced to disk, and is renamed over the target with {@code ATOMIC_MOVE}, so a crash or an error
@@ -64,8 +70,18 @@ public final class ModelFile {
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "logreg-model";
-    /** The newest format version this library writes and reads (K-class models; binary 0/1, -1/+1 models write 1). */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * The newest format version this library writes and reads: 3 where coefficients are stored sparse
+     * ({@link #SPARSE_FORMAT_VERSION}); otherwise K-class models write 2 and binary 0/1, -1/+1 models 1.
+     */
+    public static final int FORMAT_VERSION = 3;
+
+    /**
+     * The format version of a file whose coefficients are stored sparse (fewer than a third nonzero): the layout of
+     * version 1 or 2, with {@code "features": n} and each coefficient row as {@code {"indices": [...], "values": [...]}}.
+     * A logreg that reads at most version 2 refuses such a file as newer, rather than misread it.
+     */
+    public static final int SPARSE_FORMAT_VERSION = 3;
 
     /** The format version of binary models with 0/1 or -1/+1 labels (what every earlier logreg reads). */
     public static final int BINARY_FORMAT_VERSION = 1;
@@ -79,6 +95,14 @@ public final class ModelFile {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Whether {@code m}'s coefficients are stored sparse (fewer than a third nonzero, format version
+     * {@value #SPARSE_FORMAT_VERSION}): what the file does, and what the server's {@code GET /model} follows.
+     */
+    public static boolean storesSparse(LinearClassifier m) {
+        return CoefficientsJson.sparse(m);
+    }
 
     /** The logreg version (from the io jar's build), or {@code "unknown"}. */
     public static String libraryVersion() {
@@ -98,8 +122,10 @@ public final class ModelFile {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         boolean v1 = m.classifier() instanceof LogisticModel && m.labels().isNumericBinary();
-        root.put("formatVersion", v1 ? BINARY_FORMAT_VERSION : FORMAT_VERSION);
+        boolean sparse = CoefficientsJson.sparse(m.classifier());
+        root.put("formatVersion", sparse ? SPARSE_FORMAT_VERSION : v1 ? BINARY_FORMAT_VERSION : 2);
         root.put("libraryVersion", m.libraryVersion());
+        if (sparse) root.put("features", m.classifier().features());
         if (m.classifier().featureNames() == null) root.putNull("featureNames");
         else {
             ArrayNode names = root.putArray("featureNames");
@@ -107,8 +133,12 @@ public final class ModelFile {
         }
         if (v1) {
             LogisticModel model = m.model();
-            ArrayNode coef = root.putArray("coefficients");
-            for (double c : model.coefficients()) coef.add(c);
+            if (sparse) {
+                CoefficientsJson.writeSparse(root.putObject("coefficients"), model.coefficients());
+            } else {
+                ArrayNode coef = root.putArray("coefficients");
+                for (double c : model.coefficients()) coef.add(c);
+            }
             root.put("intercept", model.intercept());
             root.put("fitIntercept", model.fitIntercept());
             ObjectNode labels = root.putObject("labels");
@@ -116,7 +146,7 @@ public final class ModelFile {
             labels.put("positive", (long) m.labels().positive());
         } else {
             root.put("fitIntercept", m.classifier().fitIntercept());
-            ClassifierJson.write(root, m);
+            ClassifierJson.write(root, m, sparse);
         }
         root.set("training", MAPPER.valueToTree(m.training()));
         root.put("backend", m.backend());
@@ -217,11 +247,10 @@ public final class ModelFile {
             boolean fit = bool(required(root, "fitIntercept"), "fitIntercept");
             LinearClassifier model;
             LabelMapping labels;
-            if (v.asInt() == 1) {
-                JsonNode coef = required(root, "coefficients");
-                if (!coef.isArray() || coef.isEmpty()) throw new IllegalArgumentException("field \"coefficients\" is not a non-empty array");
-                double[] c = new double[coef.size()];
-                for (int j = 0; j < c.length; j++) c[j] = number(coef.get(j), "coefficients[" + j + "]");
+            // Version 3 keeps the layout of 1 (binary 0/1 or -1/+1) or 2 (a "strategy" and "classes"), rows sparse or dense.
+            boolean sparseAllowed = v.asInt() >= SPARSE_FORMAT_VERSION;
+            if (v.asInt() == 1 || (sparseAllowed && !root.has("strategy"))) {
+                double[] c = CoefficientsJson.read(required(root, "coefficients"), sparseAllowed ? CoefficientsJson.features(root, 1) : 0, sparseAllowed, "coefficients");
                 double b = number(required(root, "intercept"), "intercept");
                 LogisticModel binary = new LogisticModel(c, b, fit, names);
                 checkLogit(binary.largestLogit(), "");
@@ -234,7 +263,7 @@ public final class ModelFile {
                 }
                 labels = LabelMapping.ofNumbers(neg, pos);
             } else {
-                ClassifierJson.Read r = ClassifierJson.read(root, fit, names);
+                ClassifierJson.Read r = ClassifierJson.read(root, fit, names, sparseAllowed);
                 model = r.classifier();
                 labels = r.labels();
             }

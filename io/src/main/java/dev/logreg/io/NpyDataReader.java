@@ -349,7 +349,7 @@ public final class NpyDataReader {
      * Reads a 1-D (or n x 1) labels file of any float, int, uint or bool dtype, in float64 (int64 labels up to 2^53
      * stay exact). Text or object labels are refused by name: a {@code .npy} file of strings is not read as classes.
      */
-    private static double[] readLabels(Path file, long rows) throws IOException {
+    static double[] readLabels(Path file, long rows) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h;
             try {

@@ -91,9 +91,14 @@ public record CoefficientStatistics(List<Coefficient> coefficients, double confi
         int n = model.features();
         if (term.features() != n) throw new IllegalArgumentException("the term has " + term.features() + " features, the model " + n);
 
+        int full = n + 1;
+        if ((long) full * full > Integer.MAX_VALUE - 8) {
+            // A million hashed features, say: the (n+1)² matrix would not be one Java array (nor fit any memory).
+            throw new IllegalArgumentException("standard errors need the (features + 1)² Hessian, " + full + "² values for " + n
+                    + " features: more than one array holds (at most 46,339 features)");
+        }
         double[] params = Arrays.copyOf(model.coefficients(), n + 1);
         params[n] = model.intercept();
-        int full = n + 1;
         double[] h = new double[full * full];
         term.hessian(params, h);
         double m = term.weightSum(0, term.rows());

@@ -92,12 +92,16 @@ final class FuzzOutcomes {
         }
         int k = d.classes();
         if (k != LabelDecoder.datasetClasses(got.labels())) throw new AssertionError(k + " classes in the dataset, mapping " + got.labels());
-        float[] row = new float[d.cols()];
+        // Sparse rows are checked as stored: a LIBSVM file of a few bytes may rightly be two billion columns wide.
+        float[] row = d.isSparse() ? null : new float[d.cols()];
+        if (d.isSparse()) checkSparse(d);
         double weightSum = 0;
         for (long i = 0; i < d.rows(); i++) {
-            d.copyRow(i, row);
-            for (int j = 0; j < row.length; j++) {
-                if (!Float.isFinite(row[j])) throw new AssertionError("feature at row " + i + ", column " + j + " is " + row[j]);
+            if (row != null) {
+                d.copyRow(i, row);
+                for (int j = 0; j < row.length; j++) {
+                    if (!Float.isFinite(row[j])) throw new AssertionError("feature at row " + i + ", column " + j + " is " + row[j]);
+                }
             }
             float y = d.label(i);
             if (!(y >= 0 && y < k && y == Math.rint(y))) throw new AssertionError("label at row " + i + " is " + y + ", expected a class index below " + k);
@@ -127,18 +131,66 @@ final class FuzzOutcomes {
                 || !Objects.equals(p.featureNames(), q.featureNames())) {
             throw new AssertionError(what + " disagree: " + p + " " + p.featureNames() + " vs " + q + " " + q.featureNames());
         }
-        float[] r = new float[p.cols()];
-        float[] s = new float[q.cols()];
+        if (p.isSparse() != q.isSparse()) throw new AssertionError(what + " disagree on the layout: " + p + " vs " + q);
+        float[] r = p.isSparse() ? null : new float[p.cols()];
+        float[] s = p.isSparse() ? null : new float[q.cols()];
         for (long i = 0; i < p.rows(); i++) {
-            p.copyRow(i, r);
-            q.copyRow(i, s);
-            for (int j = 0; j < r.length; j++) {
-                if (Float.floatToIntBits(r[j]) != Float.floatToIntBits(s[j])) {
-                    throw new AssertionError(what + " disagree at row " + i + ", column " + j + ": " + r[j] + " vs " + s[j]);
+            if (p.isSparse()) {
+                sameSparseRow(p, q, i, what);
+            } else {
+                p.copyRow(i, r);
+                q.copyRow(i, s);
+                for (int j = 0; j < r.length; j++) {
+                    if (Float.floatToIntBits(r[j]) != Float.floatToIntBits(s[j])) {
+                        throw new AssertionError(what + " disagree at row " + i + ", column " + j + ": " + r[j] + " vs " + s[j]);
+                    }
                 }
             }
             if (p.label(i) != q.label(i) || Float.floatToIntBits(p.weight(i)) != Float.floatToIntBits(q.weight(i))) {
                 throw new AssertionError(what + " disagree on the label or weight of row " + i);
+            }
+        }
+    }
+
+    /** Every stored value finite, every row's column indices in range and strictly increasing. */
+    private static void checkSparse(Dataset d) {
+        for (dev.logreg.data.RowBlock b : d.blocks()) {
+            java.nio.LongBuffer o = b.rowOffsets();
+            java.nio.IntBuffer idx = b.indices();
+            java.nio.FloatBuffer val = b.values();
+            if (o.get(0) != 0) throw new AssertionError("a block's first row offset is " + o.get(0));
+            for (int r = 0; r < b.rows(); r++) {
+                int previous = -1;
+                for (long k = o.get(r); k < o.get(r + 1); k++) {
+                    int c = idx.get((int) k);
+                    float v = val.get((int) k);
+                    long row = b.firstRow() + r;
+                    if (c <= previous || c >= d.cols()) throw new AssertionError("row " + row + ": column index " + c + " after " + previous);
+                    if (!Float.isFinite(v)) throw new AssertionError("feature at row " + row + ", column " + c + " is " + v);
+                    previous = c;
+                }
+            }
+        }
+    }
+
+    /** Row {@code i} of two sparse datasets: the same column indices and the same value bits. */
+    private static void sameSparseRow(Dataset p, Dataset q, long i, String what) {
+        dev.logreg.data.RowBlock a = p.blockOf(i);
+        dev.logreg.data.RowBlock b = q.blockOf(i);
+        int ra = (int) (i - a.firstRow());
+        int rb = (int) (i - b.firstRow());
+        long fa = a.rowOffsets().get(ra);
+        long fb = b.rowOffsets().get(rb);
+        long na = a.rowOffsets().get(ra + 1) - fa;
+        long nb = b.rowOffsets().get(rb + 1) - fb;
+        if (na != nb) throw new AssertionError(what + " disagree on the nonzeros of row " + i + ": " + na + " vs " + nb);
+        for (int k = 0; k < na; k++) {
+            int ca = a.indices().get((int) fa + k);
+            int cb = b.indices().get((int) fb + k);
+            float va = a.values().get((int) fa + k);
+            float vb = b.values().get((int) fb + k);
+            if (ca != cb || Float.floatToIntBits(va) != Float.floatToIntBits(vb)) {
+                throw new AssertionError(what + " disagree at row " + i + ", nonzero " + k + ": column " + ca + " = " + va + " vs column " + cb + " = " + vb);
             }
         }
     }

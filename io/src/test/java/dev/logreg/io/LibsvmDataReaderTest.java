@@ -45,10 +45,12 @@ class LibsvmDataReaderTest {
     }
 
     @Test
-    void sparseRowsAreDensifiedAndMinusOneLabelsMapped() throws IOException {
+    void sparseRowsReadAndMinusOneLabelsMapped() throws IOException {
         LoadedData d = DataReaders.read(write("+1 2:0.5 4:2 # a comment\n\n-1 qid:3 1:1.5\n-1\n"), ReadOptions.DEFAULT);
         assertEquals(LabelMapping.MINUS_ONE_PLUS_ONE, d.labels());
         Dataset x = d.dataset();
+        assertTrue(x.isSparse());
+        assertEquals(3, x.nonzeros());
         assertEquals(3, x.rows());
         assertEquals(4, x.cols());
         float[][] expected = {{0, 0.5f, 0, 2}, {1.5f, 0, 0, 0}, {0, 0, 0, 0}};
@@ -64,9 +66,15 @@ class LibsvmDataReaderTest {
     @Test
     void badContentNamesTheLine() throws IOException {
         String[][] cases = {
-            {"1 1:1\n0 3:1 2:1\n", "line 2", "ascending"},
-            {"1 0:1\n", "line 1", "1-based"},
-            {"1 1:x\n", "line 1", "'x'"},
+            {"1 1:1\n0 3:1 2:1\n", "line 2, column 7", "index 2 follows index 3, expected strictly ascending"},
+            {"1 1:1\n0 3:1 3:1\n", "line 2, column 7", "index 3 repeats"},
+            {"1 0:1\n", "line 1, column 3", "index '0' is not an integer >= 1 (LIBSVM indices are 1-based)"},
+            {"1 1:x\n", "line 1, column 5", "'x'"},
+            {"1 1:1\n1 2:nan\n", "line 2, column 5", "index 2: cannot parse value 'nan' as a finite float32"},
+            {"1 1:1 2:NaN\n", "line 1, column 9", "'NaN'"},
+            {"1 1:1 2:Infinity\n", "line 1, column 9", "'Infinity'"},
+            {"1 1:-inf\n", "line 1, column 5", "'-inf'"},
+            {"1 1:1e39\n", "line 1, column 5", "'1e39'"},
             {"0.5 1:1\n", "line 1", "label '0.5' is not an integer"},
             {"1 1:1\n0 1:1\n1e300 1:1\n", "line 3", "not an integer"},
             {"1 1-1\n", "line 1", "index:value"},
@@ -79,7 +87,7 @@ class LibsvmDataReaderTest {
         }
         Path p = write("1 7:1\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT.withFeatureCount(3)));
-        assertTrue(e.getMessage().contains("index 7 is beyond the 3 features"), e.getMessage());
+        assertTrue(e.getMessage().equals(p + " line 1, column 3: index 7 is beyond the 3 features expected"), e.getMessage());
     }
 
     @Test
@@ -98,16 +106,28 @@ class LibsvmDataReaderTest {
         assertEquals(1f, d.label(1));
     }
 
-    /** Indices past what the reader can hold say so, with the file and the line, whatever their number of digits. */
+    /** Indices past what the reader can hold say so, with the file, the line and the column, whatever their digits. */
     @Test
     void anIndexTooLargeSaysSoWithFileAndLine() throws IOException {
-        for (String index : List.of("2000000000", "99999999999", "268435457", "9".repeat(5_000))) {
+        for (String index : List.of("2147483639", "99999999999", "9".repeat(5_000))) {
             Path p = write("1 1:0.5\n0 1:0.2 " + index + ":1\n");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataReaders.read(p, ReadOptions.DEFAULT), index);
             String m = e.getMessage();
-            assertTrue(m.startsWith(p + " line 2: index '") && m.contains("is too large: at most 268435456 features"), m);
+            assertTrue(m.startsWith(p + " line 2, column 9: index '") && m.contains("is too large: at most 2147483638 features"), m);
             assertTrue(m.length() < 400, "bounded: " + m.length() + " characters");
         }
+    }
+
+    /** A width of two billion columns costs nothing: the rows are held sparse. */
+    @Test
+    void aHugeIndexIsReadSparse() throws IOException {
+        Dataset d = DataReaders.read(write("1 3:0.5 2000000000:2\n0\n"), ReadOptions.DEFAULT).dataset();
+        assertTrue(d.isSparse());
+        assertEquals(2_000_000_000, d.cols());
+        assertEquals(2, d.nonzeros());
+        assertEquals(2f, d.feature(0, 1_999_999_999));
+        assertEquals(0.5f, d.feature(0, 2));
+        assertEquals(0f, d.feature(1, 2));
     }
 
     @Test

@@ -24,7 +24,8 @@ class ModelFileFuzzTest {
 
     /**
      * A model that holds its invariants (finite coefficients and intercept, one name per coefficient, a 0/1 or -1/+1
-     * label mapping, a status, a probability in [0, 1] for the zero row), which written out with
+     * label mapping, a status, a probability in [0, 1] for the zero row; for K classes, or other labels, finite rows
+     * of one width and K probabilities summing to 1), which written out with
      * {@link ModelFile#toJson} reads back the same; or a refusal naming the file.
      */
     @FuzzTest
@@ -47,6 +48,10 @@ class ModelFileFuzzTest {
     }
 
     private static void check(SavedModel m) {
+        if (!(m.classifier() instanceof LogisticModel) || !m.labels().isNumericBinary()) {
+            checkClasses(m);
+            return;
+        }
         LogisticModel model = m.model();
         double[] c = model.coefficients();
         if (c.length < 1) throw new AssertionError("no coefficients");
@@ -66,7 +71,31 @@ class ModelFileFuzzTest {
         if (!(p >= 0 && p <= 1)) throw new AssertionError("probability of the zero row is " + p);
     }
 
+    /** A K-class model, or a binary one with other labels (version 2 or 3): finite rows of one width, probabilities that sum to 1. */
+    private static void checkClasses(SavedModel m) {
+        dev.logreg.model.LinearClassifier k = m.classifier();
+        double[][] rows = CoefficientsJson.rows(k);
+        for (double[] r : rows) {
+            if (r.length != k.features()) throw new AssertionError(r.length + " coefficients, " + k.features() + " features");
+            for (double v : r) if (!Double.isFinite(v)) throw new AssertionError("coefficient " + v);
+        }
+        if (k.featureNames() != null && k.featureNames().size() != k.features()) throw new AssertionError(k.featureNames().size() + " names");
+        if (m.labels().classes() != k.classes()) throw new AssertionError(m.labels() + " for " + k.classes() + " classes");
+        double[] p = new double[k.classes()];
+        k.predictProbabilities(new float[k.features()], p);
+        double sum = 0;
+        for (double v : p) {
+            if (!(v >= 0 && v <= 1)) throw new AssertionError("probability " + v);
+            sum += v;
+        }
+        if (!(Math.abs(sum - 1) < 1e-9)) throw new AssertionError("probabilities sum to " + sum);
+    }
+
     private static void same(SavedModel a, SavedModel b) {
+        if (!ModelFile.toJson(a).equals(ModelFile.toJson(b))) {
+            throw new AssertionError("the model read back differs from the one written: " + a + " vs " + b);
+        }
+        if (!(a.classifier() instanceof LogisticModel) || !a.labels().isNumericBinary()) return;
         if (!Arrays.equals(a.model().coefficients(), b.model().coefficients())
                 || Double.doubleToLongBits(a.model().intercept()) != Double.doubleToLongBits(b.model().intercept())
                 || a.model().fitIntercept() != b.model().fitIntercept()

@@ -104,8 +104,8 @@ class ModelFileTest {
         assertMessage(empty, "empty");
 
         Path newer = dir.resolve("newer.json");
-        Files.writeString(newer, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 3"));
-        assertMessage(newer, "format version 3, newer");
+        Files.writeString(newer, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 4"));
+        assertMessage(newer, "format version 4, newer");
 
         Path foreign = dir.resolve("foreign.json");
         Files.writeString(foreign, "{\"hello\": 1}");

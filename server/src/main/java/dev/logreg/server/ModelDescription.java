@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <p>Entries of the training record that are file paths (the training data's {@code "data"}, and any key ending in
  * {@code path}, {@code file} or {@code dir}) are left out unless {@code exposeTrainingPaths}: a path tells every
- * client about the server's disk and users, and scoring needs none of it.
+ * client about the server's disk and users, and scoring needs none of it. Coefficients are written as the model file
+ * writes them: sparse ({@code {"indices": [...], "values": [...]}} per row) where fewer than a third are nonzero.
  */
 final class ModelDescription {
     private ModelDescription() {}
@@ -65,17 +66,32 @@ final class ModelDescription {
                 intercepts.add(l.intercept());
             }
         }
+        boolean sparse = ModelFile.storesSparse(m);
         g.writeArrayFieldStart("coefficients");
-        for (double[] r : rows) {
-            g.writeStartArray();
-            for (double v : r) g.writeNumber(v);
-            g.writeEndArray();
-        }
+        for (double[] r : rows) row(g, r, sparse);
         g.writeEndArray();
         g.writeArrayFieldStart("intercepts");
         for (double v : intercepts) g.writeNumber(v);
         g.writeEndArray();
         g.writeBooleanField("fitIntercept", m.fitIntercept());
+    }
+
+    /** One coefficient row: an array, or where {@code sparse} (as the model file) {@code {"indices": [...], "values": [...]}}. */
+    private static void row(JsonGenerator g, double[] r, boolean sparse) throws IOException {
+        if (!sparse) {
+            g.writeStartArray();
+            for (double v : r) g.writeNumber(v);
+            g.writeEndArray();
+            return;
+        }
+        g.writeStartObject();
+        g.writeArrayFieldStart("indices");
+        for (int j = 0; j < r.length; j++) if (r[j] != 0) g.writeNumber(j);
+        g.writeEndArray();
+        g.writeArrayFieldStart("values");
+        for (double v : r) if (v != 0) g.writeNumber(v);
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** The document as UTF-8 JSON. */
@@ -93,9 +109,8 @@ final class ModelDescription {
             }
             if (m instanceof LogisticModel binary && s.labels().isNumericBinary()) {
                 // The binary description, as it has always been.
-                g.writeArrayFieldStart("coefficients");
-                for (int j = 0; j < binary.features(); j++) g.writeNumber(binary.coefficient(j));
-                g.writeEndArray();
+                g.writeFieldName("coefficients");
+                row(g, binary.coefficients(), ModelFile.storesSparse(binary));
                 g.writeNumberField("intercept", binary.intercept());
                 g.writeBooleanField("fitIntercept", binary.fitIntercept());
                 g.writeObjectFieldStart("labels");

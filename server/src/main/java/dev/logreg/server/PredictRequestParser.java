@@ -15,7 +15,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The body of {@code POST /predict}, parsed: {@code {"rows": [[x11, x12, ...], ...], "threshold": 0.5}}.
+ * The body of {@code POST /predict}, parsed: {@code {"rows": [[x11, x12, ...], ...], "threshold": 0.5}}. A row may
+ * also be sparse, {@code {"indices": [j, ...], "values": [x_j, ...]}}: 0-based column indices, strictly increasing
+ * and below the model's width, every other feature 0; dense and sparse rows may be mixed in one request.
  *
  * <p>{@link #parse} is a pure function of its arguments (no I/O, no shared mutable state, thread-safe): bytes in,
  * a {@link PredictRequest} or a {@link RequestException} out, so that it can be fuzzed on its own. Any other
@@ -25,8 +27,10 @@ import java.util.Objects;
  * column); an unknown field, or {@code "rows"} or {@code "threshold"} given twice (JSON leaves duplicate keys
  * undefined; concatenating or picking one would answer a question nobody asked); {@code "rows"} that is not an
  * array of arrays of numbers; a row whose width is not the model's; a value that is not a finite float32; a
- * threshold outside [0, 1]; more than {@code maxRows} rows (413). Messages name the row and column and quote at
- * most {@value dev.logreg.io.Excerpt#LIMIT} characters of the input.
+ * threshold outside [0, 1]; more than {@code maxRows} rows (413); a sparse row whose indices are not integers in
+ * [0, width), are out of order or repeated, whose values are not finite float32, whose two arrays differ in length, or
+ * that has another field or lacks one. Messages name the row and column and quote at most
+ * {@value dev.logreg.io.Excerpt#LIMIT} characters of the input.
  */
 public final class PredictRequestParser {
     private PredictRequestParser() {}
@@ -38,11 +42,40 @@ public final class PredictRequestParser {
      * @param rows      the number of rows (may be 0)
      * @param threshold the probability at or above which the label is positive, in [0, 1]
      */
-    public record PredictRequest(float[] rowMajor, int rows, double threshold) {
+    public record PredictRequest(float[] rowMajor, int rows, double threshold, SparseRows sparse) {
         /** Checks that the shapes agree. */
         public PredictRequest {
             Objects.requireNonNull(rowMajor, "rowMajor");
             if (rows < 0) throw new IllegalArgumentException("rows is " + rows + ", expected >= 0");
+            if (sparse != null && sparse.rowOffsets().length != rows + 1) throw new IllegalArgumentException("sparse rows do not match rows = " + rows);
+        }
+
+        /** Dense rows only. */
+        public PredictRequest(float[] rowMajor, int rows, double threshold) {
+            this(rowMajor, rows, threshold, null);
+        }
+    }
+
+    /**
+     * The rows of a request that holds a sparse row, every row in CSR form (a dense row's nonzeros; its zeros, which
+     * change no logit, are dropped): row i's nonzeros are entries {@code rowOffsets[i] .. rowOffsets[i+1]-1} of
+     * {@code indices} (strictly increasing, in [0, width)) and {@code values} (finite float32).
+     */
+    public record SparseRows(int[] rowOffsets, int[] indices, float[] values) {
+        /** The most nonzeros in one row (what {@link #copyRow}'s arrays need). */
+        public int widest() {
+            int w = 0;
+            for (int i = 0; i + 1 < rowOffsets.length; i++) w = Math.max(w, rowOffsets[i + 1] - rowOffsets[i]);
+            return w;
+        }
+
+        /** Row {@code i}'s nonzeros copied to {@code idx[0..]} and {@code val[0..]} (each at least the row's length); returns their count. */
+        public int copyRow(int i, int[] idx, float[] val) {
+            int from = rowOffsets[i];
+            int count = rowOffsets[i + 1] - from;
+            System.arraycopy(indices, from, idx, 0, count);
+            System.arraycopy(values, from, val, 0, count);
+            return count;
         }
     }
 
@@ -69,8 +102,9 @@ public final class PredictRequestParser {
         if (features < 0) throw new IllegalArgumentException("features is " + features + ", expected >= 0");
         if (maxRows < 1) throw new IllegalArgumentException("maxRows is " + maxRows + ", expected >= 1");
         int n = features;
-        // Room for 16 rows to start with (at most 4 MiB); grown by doubling as rows arrive.
-        float[] x = new float[(int) Math.min(Math.max(n, 1) * 16L, 1 << 20)];
+        // Dense rows: room for 16 to start with (at most 4 MiB), made at the first dense row, grown by doubling.
+        float[] x = new float[0];
+        SparseRowParser.Csr csr = null; // every row, once a sparse one has come
         int rows = 0;
         double threshold = 0.5;
         boolean sawRows = false, sawThreshold = false;
@@ -85,8 +119,22 @@ public final class PredictRequestParser {
                     sawRows = true;
                     if (p.currentToken() != JsonToken.START_ARRAY) throw bad("\"rows\" is " + describe(p.currentToken()) + ", expected an array of rows");
                     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                        if (t != JsonToken.START_ARRAY) throw bad("row " + rows + " is " + describe(t) + ", expected an array of numbers");
+                        if (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT) {
+                            throw bad("row " + rows + " is " + describe(t) + ", expected an array of numbers or {\"indices\": [...], \"values\": [...]}");
+                        }
                         if (rows == maxRows) throw new RequestException(RequestException.TOO_LARGE, "more than " + maxRows + " rows in one request; split it");
+                        if (t == JsonToken.START_OBJECT) {
+                            if (csr == null) csr = SparseRowParser.Csr.of(x, rows, n);
+                            SparseRowParser.parse(p, rows, n, csr);
+                            rows++;
+                            continue;
+                        }
+                        if (csr != null) {
+                            csr.denseRow(p, rows, n);
+                            rows++;
+                            continue;
+                        }
+                        if (x.length == 0) x = new float[(int) Math.min(Math.max(n, 1) * 16L, 1 << 20)];
                         long need = (long) (rows + 1) * n;
                         if (need > Integer.MAX_VALUE - 8) {
                             throw new RequestException(RequestException.TOO_LARGE, "more than " + rows + " rows of " + n + " features do not fit one batch; split the request");
@@ -131,6 +179,7 @@ public final class PredictRequestParser {
             throw bad("bad JSON: " + reason(e.getMessage()));
         }
         if (!sawRows) throw bad("field \"rows\" is missing; expected {\"rows\": [[...], ...]}");
+        if (csr != null) return new PredictRequest(new float[0], rows, threshold, csr.rows(rows));
         return new PredictRequest(x.length == rows * n ? x : Arrays.copyOf(x, rows * n), rows, threshold);
     }
 
@@ -139,7 +188,7 @@ public final class PredictRequestParser {
         return parse(body, body.length, features, maxRows);
     }
 
-    private static RequestException bad(String message) {
+    static RequestException bad(String message) {
         return new RequestException(RequestException.BAD_REQUEST, message);
     }
 

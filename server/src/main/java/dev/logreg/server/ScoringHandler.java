@@ -206,7 +206,21 @@ final class ScoringHandler extends Handler.Abstract {
         }
         double[] prob = new double[req.rows()];
         try {
-            model.predictProbability(req.rowMajor(), prob);
+            if (req.sparse() == null) {
+                model.predictProbability(req.rowMajor(), prob);
+            } else {
+                // Rows as nonzeros: scored without densifying, in the dense bits (LogisticModel's sparse methods).
+                int[] idx = new int[req.sparse().widest()];  // not the model's width: a million features, a dozen nonzeros
+                float[] val = new float[idx.length];
+                for (int i = 0; i < prob.length; i++) {
+                    int count = req.sparse().copyRow(i, idx, val);
+                    try {
+                        prob[i] = model.predictProbability(idx, val, count);
+                    } catch (UndefinedLogitException e) {
+                        throw new UndefinedLogitException(i, e.reason());
+                    }
+                }
+            }
         } catch (IllegalArgumentException e) {
             // The model refuses a row (a logit that is NaN: infinite terms of opposite signs); its message names the row.
             Replies.sendError(response, 400, e.getMessage() == null ? "the model cannot score a row" : e.getMessage(), false, done);
@@ -252,12 +266,20 @@ final class ScoringHandler extends Handler.Abstract {
         int n = classifier.features();
         double[] prob = new double[Math.multiplyExact(req.rows(), k)];
         int[] best = new int[req.rows()];
-        float[] row = new float[n];
+        boolean sparse = req.sparse() != null;
+        float[] row = sparse ? null : new float[n];
+        int[] idx = sparse ? new int[req.sparse().widest()] : null;
+        float[] val = sparse ? new float[req.sparse().widest()] : null;
         double[] out = new double[k];
         for (int i = 0; i < req.rows(); i++) {
-            System.arraycopy(req.rowMajor(), i * n, row, 0, n);
             try {
-                classifier.predictProbabilities(row, out);
+                if (sparse) {
+                    int count = req.sparse().copyRow(i, idx, val);
+                    classifier.predictProbabilities(idx, val, count, out);
+                } else {
+                    System.arraycopy(req.rowMajor(), i * n, row, 0, n);
+                    classifier.predictProbabilities(row, out);
+                }
             } catch (UndefinedLogitException e) {
                 Replies.sendError(response, 400, "row " + i + ": " + e.reason() + "; the model cannot score this row", false, done);
                 return;

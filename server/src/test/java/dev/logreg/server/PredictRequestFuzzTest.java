@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Fuzz test of {@link PredictRequestParser#parse}, the server's parser of untrusted request bodies. The first two
  * bytes of an input choose the model's width (0 to 4 features) and the row limit (1 to 8 rows), so that width
- * mismatches and 413s are reached; the rest is the body. The only outcomes allowed are a request whose invariants
+ * mismatches and 413s are reached; the rest is the body (rows dense, or sparse {@code {"indices", "values"}} objects). The only outcomes allowed are a request whose invariants
  * hold or a {@link RequestException} with status 400 or 413 and a one-line, bounded message free of library
  * internals (unless the client sent those words itself, and the message quotes them); anything else (another
  * exception, a NaN let through, a second line) is a finding. Under
@@ -37,13 +37,33 @@ class PredictRequestFuzzTest {
             return;
         }
         if (request.rows() > maxRows) throw new AssertionError(request.rows() + " rows accepted, the limit is " + maxRows);
-        if (request.rowMajor().length < (long) request.rows() * features) {
-            throw new AssertionError(request.rowMajor().length + " values for " + request.rows() + " rows of " + features);
-        }
-        for (int i = 0; i < request.rows() * features; i++) {
-            if (!Float.isFinite(request.rowMajor()[i])) throw new AssertionError("value " + i + " is " + request.rowMajor()[i]);
+        if (request.sparse() != null) {
+            checkSparse(request.sparse(), request.rows(), features);
+        } else {
+            if (request.rowMajor().length < (long) request.rows() * features) {
+                throw new AssertionError(request.rowMajor().length + " values for " + request.rows() + " rows of " + features);
+            }
+            for (int i = 0; i < request.rows() * features; i++) {
+                if (!Float.isFinite(request.rowMajor()[i])) throw new AssertionError("value " + i + " is " + request.rowMajor()[i]);
+            }
         }
         if (!(request.threshold() >= 0 && request.threshold() <= 1)) throw new AssertionError("threshold " + request.threshold());
+    }
+
+    /** CSR rows: offsets from 0, never decreasing; indices strictly increasing within a row and below the width; values finite. */
+    private static void checkSparse(PredictRequestParser.SparseRows s, int rows, int features) {
+        int[] o = s.rowOffsets();
+        if (o.length != rows + 1 || o[0] != 0 || o[rows] != s.indices().length || s.indices().length != s.values().length) {
+            throw new AssertionError("sparse rows of bad shape: " + Arrays.toString(o));
+        }
+        for (int i = 0; i < rows; i++) {
+            if (o[i + 1] < o[i]) throw new AssertionError("offsets decrease at row " + i);
+            for (int k = o[i]; k < o[i + 1]; k++) {
+                int j = s.indices()[k];
+                if (j < 0 || j >= features || (k > o[i] && j <= s.indices()[k - 1])) throw new AssertionError("row " + i + ": index " + j);
+                if (!Float.isFinite(s.values()[k])) throw new AssertionError("row " + i + ": value " + s.values()[k]);
+            }
+        }
     }
 
     /** {@code text}: the body as characters, so that a marker the client itself sent (and the message quotes) is no finding. */

@@ -61,7 +61,7 @@ class PredictRequestParserTest {
         refused(400, "row 0 has more than 2 values", "{\"rows\": [[1, 2, 3]]}", 2, 10);
         refused(400, "row 0, column 1 is 1e39, not a finite float32", "{\"rows\": [[1, 1e39]]}", 2, 10);
         refused(400, "row 0, column 0 is a string", "{\"rows\": [[\"1\"]]}", 1, 10);
-        refused(400, "row 1 is an object", "{\"rows\": [[1], {}]}", 1, 10);
+        refused(400, "row 1: field \"indices\" is missing; a sparse row is", "{\"rows\": [[1], {}]}", 1, 10); // an object is a sparse row
         refused(400, "\"threshold\" is -0.5", "{\"rows\": [], \"threshold\": -0.5}", 1, 10);
         refused(400, "unexpected content after the JSON object", "{\"rows\": []} []", 1, 10);
         refused(400, "not a JSON object", "[]", 1, 10);
