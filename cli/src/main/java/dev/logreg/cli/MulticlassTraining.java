@@ -115,15 +115,19 @@ final class MulticlassTraining {
         // The library's rule for which backend auto opens for a loss (one rule, not a copy).
         LogisticRegression.BackendPick pick = LogisticRegression.backendFor(factory, cmd.backend, options.loss());
         BackendFactory.Selection sel = factory.selectByName(pick.name());
+        // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
+        BackendFactory.Opened opened = factory.openFor(pick.name(), new BackendOptions(cmd.threads, 0), train);
+        String backendName = opened.backend().name();
         if (!cmd.quiet) {
-            String why = pick.note() == null ? sel.reason() : pick.note();
-            stderr.println("backend: " + sel.name() + " (" + why + ")");
+            String why = pick.note() != null ? pick.note() + (opened.note() != null ? "; " + opened.note() : "")
+                    : opened.note() != null ? opened.note() : sel.reason();
+            stderr.println("backend: " + opened.backend().name() + " (" + why + ")");
         }
         ProgressListener progress = cmd.quiet ? null : new ProgressListener(stderr, cmd.parent.terminal, options.criteria().maxIterations(), 100);
         TrainingListener listener = progress == null ? TrainingListener.NONE : progress;
         TrainingResult result;
         CrossValidationResult cvResult = null;
-        try (Backend b = sel.provider().create(new BackendOptions(cmd.threads, 0))) {
+        try (Backend b = opened.backend()) {
             if (cv != null) {
                 Dataset rows = balanced ? ClassWeights.balanced(train) : train;
                 CrossValidationFlags.FoldProgress folds = cmd.quiet ? null : new CrossValidationFlags.FoldProgress(stderr, cv.folds());
@@ -184,7 +188,7 @@ final class MulticlassTraining {
             s.put("iterations", result.optimization().iterations());
             s.put("seconds", seconds);
             s.put("backend", result.backend());
-            s.put("backendName", sel.name());
+            s.put("backendName", backendName);
             s.put("optimizer", result.optimizer());
             s.put("multiclass", SavedModel.strategyOf(model));
             s.put("classes", labels.names());

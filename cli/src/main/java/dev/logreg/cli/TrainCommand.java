@@ -229,13 +229,16 @@ final class TrainCommand implements Callable<Integer> {
         LogisticModel start = initModel == null ? null : startModel(initModel, all, loaded.labels());
 
         BackendFactory.Selection sel = factory.selectByName(backend);
-        if (!quiet) stderr.println("backend: " + sel.name() + " (" + sel.reason() + ")");
+        // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
+        BackendFactory.Opened opened = factory.openFor(backend, new BackendOptions(threads, 0), train);
+        String backendName = opened.backend().name();
+        if (!quiet) stderr.println("backend: " + opened.backend().name() + " (" + (opened.note() != null ? opened.note() : sel.reason()) + ")");
         ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
         TrainingResult result;
         CrossValidationResult cvResult = null;
         CoefficientStatistics statistics = null;
         String statisticsError = null;
-        try (Backend b = sel.provider().create(new BackendOptions(threads, 0))) {
+        try (Backend b = opened.backend()) {
             if (cv != null) {
                 CrossValidationFlags.FoldProgress folds = quiet ? null : new CrossValidationFlags.FoldProgress(stderr, cv.folds());
                 cvResult = CrossValidation.run(b, train, options, cv, folds);
@@ -309,7 +312,7 @@ final class TrainCommand implements Callable<Integer> {
             s.put("iterations", result.optimization().iterations());
             s.put("seconds", seconds);
             s.put("backend", result.backend());
-            s.put("backendName", sel.name());
+            s.put("backendName", backendName);
             s.put("optimizer", result.optimizer());
             s.put("rows", train.rows());
             s.put("features", train.cols());
