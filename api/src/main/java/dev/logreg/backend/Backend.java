@@ -24,6 +24,14 @@ public interface Backend extends AutoCloseable {
     /** One line describing the device, precision and threads, for logs and model provenance. */
     String description();
 
+    /**
+     * Whether {@link #bind} takes sparse (CSR) data ({@link Dataset#isSparse()}) as it is, never densified. A backend
+     * that answers false refuses sparse data at bind.
+     */
+    default boolean supportsSparse() {
+        return false;
+    }
+
     /** Binds {@code data} for {@code loss}, rows in their own order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes the result. */
     default DataTerm bind(Dataset data, Loss loss) {
         return bind(data, loss, BindOptions.DEFAULT);

@@ -4,6 +4,7 @@ import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.OneVsRestTerms;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 import org.slf4j.Logger;
@@ -114,7 +115,9 @@ public final class Nd4jBackend implements Backend {
     private final ExecutorService pool;
     private final Nd4jSupport.ThreadSettings previous;
     private final String description;
-    private final List<Nd4jDataTerm> open = new ArrayList<>();
+    private final List<DataTerm> open = new ArrayList<>();
+    /** One-vs-rest bindings of sparse rows (their rows are freed with them). */
+    private final List<OneVsRestTerms> shared = new ArrayList<>();
     private final AtomicLong live = new AtomicLong();
     private boolean closed;
 
@@ -138,6 +141,14 @@ public final class Nd4jBackend implements Backend {
      * {@link Dataset#DEFAULT_BLOCK_CAPACITY}), so that small data can span several chunks.
      */
     Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats) {
+        this(options, pass, chunkFloats, true);
+    }
+
+    /**
+     * For tests: {@code capAtCores} false takes {@code options.threads()} as given even above the core count, so that
+     * a 2-core machine can show that 3 threads give the same bits as 1 and 2.
+     */
+    Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats, boolean capAtCores) {
         Objects.requireNonNull(options, "options");
         this.pass = Objects.requireNonNull(pass, "pass");
         if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
@@ -152,7 +163,7 @@ public final class Nd4jBackend implements Backend {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         // A cap: more threads than cores would only time-slice the same memory-bound pass.
-        this.threads = options.threads() == 0 ? cores : Math.min(options.threads(), cores);
+        this.threads = options.threads() == 0 ? cores : capAtCores ? Math.min(options.threads(), cores) : options.threads();
         // Everything that can fail comes before the process-wide thread settings change, so a failed start leaves
         // ND4J as it was.
         String nd4j = Nd4jSupport.call("self-test", Nd4jSupport::selfTest);
@@ -213,9 +224,54 @@ public final class Nd4jBackend implements Backend {
         dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
         // A binary loss refuses K-class labels before any copy; the multinomial loss binds K outputs (SoftmaxPass).
         dev.logreg.backend.ParamShape.of(data, loss);
+        if (data.isSparse()) return bindSparse(data, loss, options, SparseLayout.DEFAULT_PARTIAL_BUDGET);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
         open.add(t);
         return t;
+    }
+
+    /** Sparse (CSR) data bind as they are, read in place where no permutation is asked ({@link SparseDataTerm}). */
+    @Override
+    public boolean supportsSparse() {
+        return true;
+    }
+
+    /**
+     * Binds sparse {@code data} with at most {@code partialBudget} bytes of gradient partials per term (tests pass a
+     * small budget to take the column-major path on small data; see {@link SparseLayout}).
+     */
+    DataTerm bindSparse(Dataset data, Loss loss, BindOptions options, long partialBudget) {
+        ensureOpen();
+        dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
+        dev.logreg.backend.ParamShape shape = dev.logreg.backend.ParamShape.of(data, loss);
+        SparseBinding binding = new SparseBinding(this, data, options, shape.outputs(), partialBudget);
+        SparseDataTerm t = new SparseDataTerm(this, binding, true, loss, shape, -1);
+        open.add(t);
+        return t;
+    }
+
+    /**
+     * Where {@code data} is sparse, binds its rows once ({@link SparseBinding}: in place, or one permuted copy, and the
+     * column-major copy where one is made) and hands out each class's term over them, its 0/1 labels derived from the
+     * class indices as rows are read: the same bits as {@code bind(data.oneVsRest(c), loss, options)}. Dense data
+     * take the default (one bind per class).
+     */
+    @Override
+    public OneVsRestTerms bindOneVsRest(Dataset data, Loss loss, BindOptions options) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(options, "options");
+        if (!data.isSparse()) return Backend.super.bindOneVsRest(data, loss, options);
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("one-vs-rest binds binary problems, but the loss is multinomial: use a binary loss (log)");
+        }
+        dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
+        dev.logreg.backend.ParamShape shape = new dev.logreg.backend.ParamShape(1, data.cols());
+        SparseOneVsRest terms = new SparseOneVsRest(this, new SparseBinding(this, data, options, 1, SparseLayout.DEFAULT_PARTIAL_BUDGET),
+                data.classes(), loss, shape);
+        shared.add(terms);
+        return terms;
     }
 
     /** Off-heap ND4J arrays this backend holds now (features, labels, weights and scratch of every open term). */
@@ -229,7 +285,8 @@ public final class Nd4jBackend implements Backend {
     public void close() {
         if (closed) return;
         closed = true;
-        for (Nd4jDataTerm t : new ArrayList<>(open)) t.close();
+        for (OneVsRestTerms t : new ArrayList<>(shared)) t.close();
+        for (DataTerm t : new ArrayList<>(open)) t.close();
         if (pool != null) pool.shutdownNow();
         try {
             previous.apply();
@@ -253,5 +310,10 @@ public final class Nd4jBackend implements Backend {
 
     AtomicLong liveCounter() { return live; }
 
-    void closed(Nd4jDataTerm t) { open.remove(t); }
+    void closed(DataTerm t) { open.remove(t); }
+
+    /** A term made outside {@link #bind} (one-vs-rest), closed with this backend. */
+    void registered(DataTerm t) { open.add(t); }
+
+    void closed(OneVsRestTerms t) { shared.remove(t); }
 }

@@ -61,6 +61,8 @@ final class Nd4jDataTerm implements DataTerm {
     /** The multinomial passes, or null for the binary losses. */
     private final SoftmaxPass softmax;
     private final List<INDArray> owned = new ArrayList<>();
+    /** Hessian-vector products ({@link DenseHessianVector}), made on first use. */
+    private DenseHessianVector hessianVector;
     private boolean closed;
 
     Nd4jDataTerm(Nd4jBackend backend, Dataset data, Loss loss, BindOptions options) {
@@ -383,6 +385,21 @@ final class Nd4jDataTerm implements DataTerm {
             for (int i = 0; i < k; i++) out[(int) (r - from) + i] = wk.zb.get(i);
             r += k;
         }
+    }
+
+    @Override public boolean supportsHessianVector() { return true; }
+
+    /** One pass over the rows ({@link DenseHessianVector}), on the backend's threads; the same bits for every thread count. */
+    @Override
+    public void hessianVector(double[] params, double[] v, double[] out) {
+        check();
+        checkParams(params);
+        shape.check(v, "v");
+        shape.check(out, "out");
+        if (hessianVector == null) {
+            hessianVector = new DenseHessianVector(shape, log, rows, chunkRows, xb, yb, wb, backend.pool(), slots);
+        }
+        hessianVector.compute(params, v, out);
     }
 
     @Override public boolean supportsHessian() { return softmax == null || softmax.supportsHessian(); }
