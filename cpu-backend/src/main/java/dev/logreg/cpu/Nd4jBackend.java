@@ -95,6 +95,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Nd4jBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jBackend.class);
 
+    /**
+     * System property: the bytes of per-segment gradient partials a sparse term may hold (default 256 MiB); below
+     * 4·8·(n+1) bytes a term over many nonzeros makes a column-major copy instead ({@link SparseLayout}). Read when a
+     * backend is created; for benchmarks and for machines short of heap.
+     */
+    public static final String SPARSE_PARTIAL_BUDGET_PROPERTY = "logreg.cpu.sparsePartialBudget";
+
     /** Which implementation evaluates the value and gradient (both are tested against the reference backend). */
     public enum Pass {
         /**
@@ -111,6 +118,8 @@ public final class Nd4jBackend implements Backend {
     private final int threads;
     private final Pass pass;
     private final int chunkFloats;
+    /** Bytes of gradient partials a sparse term may hold ({@link #SPARSE_PARTIAL_BUDGET_PROPERTY}). */
+    private final long sparsePartialBudget;
     private final boolean vectorized;
     private final ExecutorService pool;
     private final Nd4jSupport.ThreadSettings previous;
@@ -153,6 +162,10 @@ public final class Nd4jBackend implements Backend {
         this.pass = Objects.requireNonNull(pass, "pass");
         if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
         this.chunkFloats = chunkFloats;
+        this.sparsePartialBudget = Long.getLong(SPARSE_PARTIAL_BUDGET_PROPERTY, SparseLayout.DEFAULT_PARTIAL_BUDGET);
+        if (sparsePartialBudget < 0) {
+            throw new IllegalArgumentException(SPARSE_PARTIAL_BUDGET_PROPERTY + " is " + sparsePartialBudget + ", expected bytes >= 0");
+        }
         this.vectorized = pass == Pass.FUSED && Nd4jSupport.vectorApiAvailable();
         if (pass == Pass.FUSED) {
             if (vectorized) {
@@ -224,7 +237,7 @@ public final class Nd4jBackend implements Backend {
         dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
         // A binary loss refuses K-class labels before any copy; the multinomial loss binds K outputs (SoftmaxPass).
         dev.logreg.backend.ParamShape.of(data, loss);
-        if (data.isSparse()) return bindSparse(data, loss, options, SparseLayout.DEFAULT_PARTIAL_BUDGET);
+        if (data.isSparse()) return bindSparse(data, loss, options, sparsePartialBudget);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
         open.add(t);
         return t;
@@ -268,7 +281,7 @@ public final class Nd4jBackend implements Backend {
         }
         dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
         dev.logreg.backend.ParamShape shape = new dev.logreg.backend.ParamShape(1, data.cols());
-        SparseOneVsRest terms = new SparseOneVsRest(this, new SparseBinding(this, data, options, 1, SparseLayout.DEFAULT_PARTIAL_BUDGET),
+        SparseOneVsRest terms = new SparseOneVsRest(this, new SparseBinding(this, data, options, 1, sparsePartialBudget),
                 data.classes(), loss, shape);
         shared.add(terms);
         return terms;

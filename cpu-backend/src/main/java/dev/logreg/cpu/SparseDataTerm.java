@@ -188,10 +188,13 @@ final class SparseDataTerm implements DataTerm {
         int segments = !planAsGradient || columnPlan ? SparseLayout.segments(work, k) : SparseLayout.partialSegments(work, n, k, maxPartials);
         long[] bounds = SparseLayout.bounds(rows, from, to, segments);
         int sumLength = softmax ? SparseSoftmaxKernel.INTERCEPTS + k : SparseKernel.SUMS;
-        int partialLength = softmax ? n * k : n;
+        int partialLength = (int) SparseLayout.partialDoubles(n, k);
+        // A binary range of one segment over few nonzeros (a mini-batch of many features) scatters into gOut itself.
+        boolean direct = scatter && !byColumns && !softmax && segments == 1
+                && rows.nonzerosBefore(to) - rows.nonzerosBefore(from) < 2L * n;
         double[][] targets = null;
         if (scatter && !byColumns) {
-            if (!softmax && segments == 1) {
+            if (direct) {
                 targets = new double[][] {gOut};
             } else {
                 for (int s = 0; s < segments; s++) {
@@ -200,6 +203,9 @@ final class SparseDataTerm implements DataTerm {
                 targets = partials;
             }
         }
+        boolean interleaved = targets != null && !direct && !softmax;
+        // What the even entries of an interleaved partial hold: θ, or v for the Hessian-vector products.
+        double[] even = op == SparseKernel.Op.GRADIENT ? params : v;
         double[] perRow = rowOut;
         if (byColumns) {
             int need = Math.toIntExact((to - from) * k);
@@ -214,8 +220,15 @@ final class SparseDataTerm implements DataTerm {
         double[][] g = targets;
         Workers.forEach(backend.pool(), slots, segments, (seg, slot) -> {
             double[] partial = g == null ? null : g[seg];
-            if (partial != null) Arrays.fill(partial, 0, partialLength, 0.0);
-            segment(pass, bounds[seg], bounds[seg + 1], partial, sums[seg], slot);
+            if (interleaved) {
+                for (int j = 0; j < n; j++) {
+                    partial[2 * j] = even[j];
+                    partial[2 * j + 1] = 0.0;
+                }
+            } else if (partial != null) {
+                Arrays.fill(partial, 0, direct ? n : partialLength, 0.0);
+            }
+            segment(pass, bounds[seg], bounds[seg + 1], interleaved, partial, sums[seg], slot);
         });
         double[] total = new double[sumLength];
         for (int s = 0; s < segments; s++) {
@@ -229,7 +242,7 @@ final class SparseDataTerm implements DataTerm {
             }
             binding.columns.multiplyTransposed(residuals, k, from, to, m, gOut, backend.pool(), slots, scratch);
         } else {
-            merge(targets, segments, m, gOut);
+            merge(targets, segments, interleaved, m, gOut);
         }
         for (int c = 0; c < k; c++) {
             double b = softmax ? total[SparseSoftmaxKernel.INTERCEPTS + c] : total[SparseKernel.INTERCEPT];
@@ -238,8 +251,8 @@ final class SparseDataTerm implements DataTerm {
         return total;
     }
 
-    /** Rows [a, b) into one segment's partial and sums, chunk by chunk. */
-    private void segment(Object pass, long a, long b, double[] partial, double[] segmentSums, int slot) {
+    /** Rows [a, b) into one segment's partial (interleaved with θ or v, or not) and sums, chunk by chunk. */
+    private void segment(Object pass, long a, long b, boolean interleaved, double[] partial, double[] segmentSums, int slot) {
         for (long r = a; r < b; ) {
             int c = rows.chunkOf(r);
             long base = rows.firstRow[c];
@@ -251,7 +264,8 @@ final class SparseDataTerm implements DataTerm {
                 SparseSoftmaxKernel.accumulate((SparseSoftmaxKernel.Pass) pass, rows, c, lo, hi, partial, segmentSums, scratch[slot]);
             } else {
                 if (tiles[slot] == null) tiles[slot] = new SparseKernel.Tile();
-                SparseKernel.accumulate((SparseKernel.Pass) pass, rows, c, lo, hi, partial, segmentSums, tiles[slot]);
+                SparseKernel.accumulate((SparseKernel.Pass) pass, rows, c, lo, hi, interleaved ? partial : null,
+                        interleaved ? null : partial, segmentSums, tiles[slot]);
             }
             r = stop;
         }
@@ -259,9 +273,10 @@ final class SparseDataTerm implements DataTerm {
 
     /**
      * gOut[c·(n+1) + j] = (Σ_s partial_s[j, c]) / M, partials added in segment order, column range by column range on
-     * the backend's threads (each writes its own columns). Partials are [n] (binary) or feature-major [n·K].
+     * the backend's threads (each writes its own columns). Partials are [n] (binary, direct), [θ₀ g₀ θ₁ g₁ …]
+     * (binary, interleaved) or feature-major [n·K] (multinomial).
      */
-    private void merge(double[][] partial, int segments, double m, double[] gOut) {
+    private void merge(double[][] partial, int segments, boolean interleaved, double m, double[] gOut) {
         int stride = n + 1;
         long entries = (long) segments * n * k;
         int units = (int) Math.max(1, Math.min(SparseLayout.MAX_SEGMENTS, entries / SparseLayout.MIN_SEGMENT_WORK));
@@ -270,7 +285,7 @@ final class SparseDataTerm implements DataTerm {
             int last = (int) ((long) n * (unit + 1) / units);
             for (int j = first; j < last; j++) {
                 for (int c = 0; c < k; c++) {
-                    int at = j * k + c;
+                    int at = interleaved ? 2 * j + 1 : j * k + c;
                     double s = partial[0][at];
                     for (int seg = 1; seg < segments; seg++) s += partial[seg][at];
                     gOut[c * stride + j] = m > 0 ? s / m : 0.0;

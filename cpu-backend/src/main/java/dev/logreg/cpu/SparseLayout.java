@@ -13,14 +13,15 @@ import dev.logreg.data.Dataset;
  *       {@link #MAX_SEGMENTS} segments of at least {@link #MIN_SEGMENT_WORK} each, at rows chosen so that the
  *       segments' work is about equal; each segment is summed in row order by one thread into its own partial, and
  *       partials are added in segment order.</li>
- *   <li><b>Gradient partials</b> (the default): each segment scatters rᵢxᵢ into its own dense float64 partial of
- *       K·n entries (8·K·n bytes), merged column range by column range in segment order. Merging S partials costs
- *       S·K·n reads, so a segment carries at least {@link #MERGE_SHARE}·(n+1) work units (the merge stays below
- *       about 1/8 of the pass), and at most {@code partialBudget / (8·K·(n+1))} partials exist
- *       ({@link #DEFAULT_PARTIAL_BUDGET}: 256 MiB). A range that gets one segment accumulates straight into the
- *       caller's gradient (binary losses: no extra memory at all).</li>
+ *   <li><b>Gradient partials</b> (the default): each segment scatters rᵢxᵢ into its own dense float64 partial,
+ *       merged column range by column range in segment order: 2n doubles (16·n bytes: θ and the gradient
+ *       interleaved, see {@link SparseKernel}) for the binary losses, K·n (8·K·n bytes) for the multinomial loss.
+ *       Filling and merging S partials streams them twice, so a segment carries at least {@link #MERGE_SHARE} times
+ *       its partial's length in work, and at most {@code partialBudget / partial bytes} partials exist
+ *       ({@link #DEFAULT_PARTIAL_BUDGET}: 256 MiB). A binary range of one segment with fewer than 2n nonzeros
+ *       accumulates straight into the caller's gradient, with no extra memory (a mini-batch over many features).</li>
  *   <li><b>Column-major copy</b> ({@link ColumnMajor}, 8 bytes a nonzero) where fewer than {@link #MIN_PARTIALS}
- *       partials fit the budget (n above about 8·10⁶ for the binary losses) and the whole data would want more: the
+ *       partials fit the budget (n above about 4·10⁶ for the binary losses) and the whole data would want more: the
  *       residuals of a pass are computed row-parallel (8·K bytes a row), then Xᵀr column-parallel. Used for the full
  *       row range and for ranges of at least n·log₂(rows) nonzeros (a smaller range pays more for finding its rows
  *       in each column than for one serial pass).</li>
@@ -34,8 +35,11 @@ final class SparseLayout {
     static final long MIN_SEGMENT_WORK = 1L << 16;
     /** A row's fixed cost (label, weight, one exp and one log) in nonzeros. */
     static final long ROW_WORK = 8;
-    /** Least work per segment as a multiple of the partial's length n + 1. */
-    static final long MERGE_SHARE = 8;
+    /**
+     * Least work per segment as a multiple of its partial's length: filling and merging a partial streams it twice,
+     * a few per cent of the segment's random accesses at this share.
+     */
+    static final long MERGE_SHARE = 2;
     /** Default bytes of gradient partials a term may hold (Java heap). */
     static final long DEFAULT_PARTIAL_BUDGET = 256L << 20;
     /** Fewer partials than this within the budget, and the data wanting more: the column-major copy is made. */
@@ -54,15 +58,26 @@ final class SparseLayout {
         return (int) Math.max(1, Math.min(MAX_SEGMENTS, w / MIN_SEGMENT_WORK));
     }
 
-    /** Gradient partials of K·(n+1) doubles that fit {@code budget} bytes (at most {@link #MAX_SEGMENTS}). */
-    static int partialsThatFit(long budget, int n, int k) {
-        long bytes = 8L * k * ((long) n + 1);
-        return (int) Math.min(MAX_SEGMENTS, budget / bytes);
+    /**
+     * Doubles in one segment's gradient partial: 2n for the binary losses (θ and the gradient interleaved,
+     * {@link SparseKernel}), K·n for the multinomial loss.
+     */
+    static long partialDoubles(int n, int k) {
+        return k == 1 ? 2L * n : (long) k * n;
     }
 
-    /** Segments a scattering pass over work {@code work} cuts into where it uses gradient partials. */
+    /** Gradient partials that fit {@code budget} bytes (at most {@link #MAX_SEGMENTS}). */
+    static int partialsThatFit(long budget, int n, int k) {
+        return (int) Math.min(MAX_SEGMENTS, budget / (8 * partialDoubles(n, k)));
+    }
+
+    /**
+     * Segments a scattering pass over work {@code work} cuts into where it uses gradient partials: a segment's work
+     * (times K) is at least {@link #MERGE_SHARE} times its partial's length, since each partial is filled and merged
+     * once a pass.
+     */
     static int partialSegments(long work, int n, int k, int maxPartials) {
-        long merge = Math.max(1, work / (MERGE_SHARE * ((long) n + 1)));
+        long merge = Math.max(1, Math.multiplyExact(work, (long) k) / (MERGE_SHARE * partialDoubles(n, k)));
         return (int) Math.max(1, Math.min(Math.min(segments(work, k), merge), Math.max(1, maxPartials)));
     }
 
@@ -72,8 +87,7 @@ final class SparseLayout {
         if (fit >= MIN_PARTIALS) return false;
         if (Math.multiplyExact(rows.rows, (long) k) > MAX_ARRAY) return false;  // the residuals are one Java array
         long all = work(rows, 0, rows.rows);
-        long wanted = Math.min(segments(all, k), Math.max(1, all / (MERGE_SHARE * ((long) rows.cols + 1))));
-        return wanted > Math.max(1, fit);
+        return partialSegments(all, rows.cols, k, MAX_SEGMENTS) > Math.max(1, fit);
     }
 
     /** Whether a scattering pass over [from, to) uses the column-major copy (where there is one). */
