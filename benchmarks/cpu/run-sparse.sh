@@ -9,7 +9,8 @@
 #     liblinear's objective), J* the best final objective of the tight runs, beside scikit-learn's lbfgs and liblinear
 #     timed to the same target in the same run (benchmarks/cpu/sparse_sklearn.py).
 # Environment: ROWS (default 500000), COLS (1048576), NNZ (100), SEED (17), THREADS (0: every core), REPS (7),
-# LAMBDA (1.0), TRAIN (empty: the pass only), HEAP (default 4g). Appends the raw output, with the machine's description
+# LAMBDA (1.0), TRAIN (empty: the pass only), PRECONDITION (true/false: the trainer's preconditioner; its default where
+# unset), HEAP (default 4g). Appends the raw output, with the machine's description
 # and load, to benchmarks/results/cpu/sparse-<date>.txt (RESULT overrides). Needs python3 with numpy (and scikit-learn
 # for TRAIN): on Debian/Ubuntu `apt-get install -y python3-sklearn`; PYTHON picks the interpreter.
 set -euo pipefail
@@ -55,7 +56,7 @@ java_run() {
   java_run --mode pass
   if [ -n "${TRAIN-}" ]; then
     rm -f "$data/trace-"*.txt
-    for opt in $TRAIN; do java_run --mode train --optimizer "$opt" --lambda "$lambda"; done
+    for opt in $TRAIN; do java_run --mode train --optimizer "$opt" --lambda "$lambda" ${PRECONDITION:+--precondition "$PRECONDITION"}; done
     echo "# load average between the two: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$python" benchmarks/cpu/sparse_sklearn.py "$data" "$lambda"
   fi

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (z = X̃_b·θ̃, then g += X̃_bᵀ·r), with r computed in Java between them.</li>
  * </ul>
  * Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
- * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
+ * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order. Hessian-vector products (the truncated
+ * Newton method) are one fused Java pass, binary and multinomial ({@link DenseHessianVector}).
  *
  * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
  * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused Java loop ({@link SoftmaxVectorKernel} with the
@@ -75,6 +76,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * of 27–54 GB/s two cores must each finish a 400-byte row in 15–30 ns, while the exact stable loss alone takes
  * ~17 ns and the row ~35 ns in cache. A shared machine takes the rest. The ND4J pass stays as an independent cross-check (the tests hold all three
  * to the reference backend).
+ *
+ * <h2>Sparse (CSR) data</h2>
+ * Sparse datasets bind as they are ({@link #supportsSparse()}), read in place unless a permutation is asked (then one
+ * copy: 8 bytes a nonzero, 12–16 a row), and every pass reads each nonzero once ({@link SparseDataTerm}: the log,
+ * MSE and multinomial losses, margins, Hessian-vector products and, where K·(n+1) ≤ 2,048, the Hessian). Xᵀr is formed
+ * without races, by per-segment gradient partials (16·n bytes each for the binary losses, 8·K·n for the multinomial;
+ * at most 256 MiB of them, {@link #SPARSE_PARTIAL_BUDGET_PROPERTY}) or, where those would not fit, from a column-major
+ * copy made at bind (8 bytes a nonzero); {@link SparseLayout} gives the rules. One-vs-rest on sparse data binds the rows
+ * once for every class.
  *
  * <h2>Determinism</h2>
  * A row range is cut into at most 64 segments by its length alone (never by the thread count); each segment is

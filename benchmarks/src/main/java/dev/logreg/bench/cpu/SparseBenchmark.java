@@ -44,7 +44,7 @@ import java.util.concurrent.Future;
  *       {@code sparse_sklearn.py} times every run to one J*.</li>
  * </ul>
  * Arguments: {@code --data DIR --mode pass|train --threads T (0: all cores) --reps N --optimizer NAME --lambda L
- * --jstar J}. Run through {@code benchmarks/cpu/run-sparse.sh}.
+ * --jstar J --precondition true|false} (the last: the trainer's diagonal preconditioner, on by default). Run through {@code benchmarks/cpu/run-sparse.sh}.
  */
 public final class SparseBenchmark {
     private SparseBenchmark() {}
@@ -57,6 +57,7 @@ public final class SparseBenchmark {
         String optimizer = "lbfgs";
         double lambda = 1.0;
         double jStarGiven = Double.NaN;
+        Boolean precondition = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data": dir = Path.of(args[++i]); break;
@@ -66,6 +67,7 @@ public final class SparseBenchmark {
                 case "--optimizer": optimizer = args[++i]; break;
                 case "--lambda": lambda = Double.parseDouble(args[++i]); break;
                 case "--jstar": jStarGiven = Double.parseDouble(args[++i]); break;
+                case "--precondition": precondition = Boolean.parseBoolean(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -85,18 +87,19 @@ public final class SparseBenchmark {
         if (mode.equals("pass")) {
             pass(data, indices, values, used, reps);
         } else if (mode.equals("train")) {
-            train(data, used, optimizer, lambda, jStarGiven, dir);
+            train(data, used, optimizer, lambda, jStarGiven, precondition, dir);
         } else {
             throw new IllegalArgumentException("--mode is " + mode + ", expected pass or train");
         }
         System.out.println("peak resident memory of this JVM (VmHWM): " + peakResident());
     }
 
+    /**
+     * Per layout: the passes and the read-only ceiling, rep by rep in turn (so that both meet the same load on a
+     * shared machine), each timed by the wall clock and by the process's CPU time (cores busy = CPU time / wall).
+     */
     private static void pass(Dataset data, int[] indices, float[] values, int threads, int reps) throws Exception {
         double bytes = 8.0 * indices.length;
-        double[] ceiling = readOnly(indices, values, threads, reps);
-        System.out.printf(Locale.ROOT, "read-only pass over the same indices and values (Java, %d threads, 8 accumulators; the ceiling): median %.1f ms = %.2f GB/s (best %.1f ms)%n",
-                threads, ceiling[0] * 1e3, bytes / ceiling[0] / 1e9, ceiling[1] * 1e3);
         int n = data.cols();
         double[] p = new double[n + 1];
         double[] v = new double[n + 1];
@@ -105,62 +108,87 @@ public final class SparseBenchmark {
             p[j] = rnd.nextGaussian() * 0.3;
             v[j] = rnd.nextGaussian();
         }
-        for (String layout : List.of("partials", "column-major")) {
-            String budget = layout.equals("partials") ? String.valueOf(256L << 20) : "0";
-            System.setProperty(Nd4jBackend.SPARSE_PARTIAL_BUDGET_PROPERTY, budget);
-            try (Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(threads))) {
-                long b0 = System.nanoTime();
-                try (DataTerm term = cpu.bind(data, Loss.log())) {
-                    double bind = (System.nanoTime() - b0) * 1e-9;
-                    double[] g = new double[n + 1];
-                    double[] hv = new double[n + 1];
-                    for (int w = 0; w < 2; w++) {
-                        term.valueAndGradient(p, g);
-                        term.value(p);
-                        term.hessianVector(p, v, hv);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (String layout : List.of("partials", "column-major")) {
+                String budget = layout.equals("partials") ? String.valueOf(256L << 20) : "0";
+                System.setProperty(Nd4jBackend.SPARSE_PARTIAL_BUDGET_PROPERTY, budget);
+                try (Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(threads))) {
+                    long b0 = System.nanoTime();
+                    try (DataTerm term = cpu.bind(data, Loss.log())) {
+                        double bind = (System.nanoTime() - b0) * 1e-9;
+                        double[] g = new double[n + 1];
+                        double[] hv = new double[n + 1];
+                        double[] q = p.clone();
+                        Timing read = new Timing(reps);
+                        Timing vg = new Timing(reps);
+                        Timing val = new Timing(reps);
+                        Timing fill = new Timing(reps);
+                        Timing cached = new Timing(reps);
+                        for (int i = -2; i < reps; i++) {  // two warm-ups
+                            int at = Math.max(i, 0);
+                            read.time(at, () -> readOnly(pool, indices, values, threads));
+                            vg.time(at, () -> term.valueAndGradient(p, g));
+                            val.time(at, () -> term.value(p));
+                            q[0] = p[0] + 1e-3 * (i + 3);  // new parameters: the first product computes the curvatures
+                            fill.time(at, () -> term.hessianVector(q, v, hv));
+                            cached.time(at, () -> term.hessianVector(q, v, hv));
+                        }
+                        System.out.printf(Locale.ROOT, "%s (bind %.2f s; column-major copy: %s, off-heap arrays held %d):%n", layout, bind,
+                                cpu.liveAllocations() > 0 ? "yes" : "no", cpu.liveAllocations());
+                        System.out.printf(Locale.ROOT, "  read-only pass over the same indices and values (Java, %d threads, the ceiling): %s%n",
+                                threads, read.describe(bytes, null));
+                        System.out.printf(Locale.ROOT, "  value+gradient (log loss):                %s%n", vg.describe(bytes, read));
+                        System.out.printf(Locale.ROOT, "  value only:                               %s%n", val.describe(bytes, read));
+                        System.out.printf(Locale.ROOT, "  Hessian-vector, first at new parameters:  %s%n", fill.describe(bytes, read));
+                        System.out.printf(Locale.ROOT, "  Hessian-vector, from kept curvatures:     %s%n", cached.describe(bytes, read));
                     }
-                    double[] vg = new double[reps];
-                    double[] busy = new double[reps];
-                    double[] val = new double[reps];
-                    double[] fill = new double[reps];
-                    double[] cached = new double[reps];
-                    double[] q = p.clone();
-                    for (int i = 0; i < reps; i++) {
-                        long c0 = BandwidthBenchmark.processCpuNanos();
-                        long s0 = System.nanoTime();
-                        term.valueAndGradient(p, g);
-                        long s1 = System.nanoTime();
-                        vg[i] = (s1 - s0) * 1e-9;
-                        busy[i] = (double) (BandwidthBenchmark.processCpuNanos() - c0) / (s1 - s0);
-                        s0 = System.nanoTime();
-                        term.value(p);
-                        val[i] = (System.nanoTime() - s0) * 1e-9;
-                        q[0] = p[0] + 1e-3 * (i + 1);  // new parameters: the first product computes the curvatures
-                        s0 = System.nanoTime();
-                        term.hessianVector(q, v, hv);
-                        fill[i] = (System.nanoTime() - s0) * 1e-9;
-                        s0 = System.nanoTime();
-                        term.hessianVector(q, v, hv);
-                        cached[i] = (System.nanoTime() - s0) * 1e-9;
-                    }
-                    double m = median(vg);
-                    System.out.printf(Locale.ROOT, "cpu sparse log value+gradient, %s: median %.1f ms = %.2f GB/s = %.2f of the read-only pass (%.2f cores busy); "
-                                    + "value only %.1f ms (%.2f); Hv first %.1f ms (%.2f), Hv from kept curvatures %.1f ms (%.2f); bind %.2f s%n",
-                            layout, m * 1e3, bytes / m / 1e9, ceiling[0] / m, median(busy), median(val) * 1e3, ceiling[0] / median(val),
-                            median(fill) * 1e3, ceiling[0] / median(fill), median(cached) * 1e3, ceiling[0] / median(cached), bind);
-                    System.out.println("  " + cpu.description() + "; column-major copy: " + (cpu.liveAllocations() > 0 ? "yes" : "no")
-                            + ", off-heap arrays held: " + cpu.liveAllocations());
                 }
             }
+        } finally {
+            pool.shutdownNow();
         }
-        double again = readOnly(indices, values, threads, reps)[0];
-        System.out.printf(Locale.ROOT, "read-only pass again at the end: median %.1f ms = %.2f GB/s%n", again * 1e3, bytes / again / 1e9);
     }
 
-    private static void train(Dataset data, int threads, String optimizer, double lambda, double jStarGiven, Path dir) throws IOException {
+    /** Wall and CPU seconds of repeated runs of one operation. */
+    private static final class Timing {
+        final double[] wall;
+        final double[] cpu;
+
+        Timing(int reps) {
+            wall = new double[reps];
+            cpu = new double[reps];
+        }
+
+        interface Body {
+            void run() throws Exception;
+        }
+
+        void time(int i, Body body) throws Exception {
+            long c0 = BandwidthBenchmark.processCpuNanos();
+            long t0 = System.nanoTime();
+            body.run();
+            wall[i] = (System.nanoTime() - t0) * 1e-9;
+            cpu[i] = (BandwidthBenchmark.processCpuNanos() - c0) * 1e-9;
+        }
+
+        /** Median wall time and GB/s, cores busy, CPU ns a nonzero; against {@code ceiling}: both ratios. */
+        String describe(double bytes, Timing ceiling) {
+            double w = median(wall);
+            double c = median(cpu);
+            String s = String.format(Locale.ROOT, "median %7.1f ms = %5.2f GB/s, %.2f cores busy, %5.2f CPU ns a nonzero", w * 1e3, bytes / w / 1e9,
+                    c / w, c / (bytes / 8) * 1e9);
+            if (ceiling == null) return s;
+            return s + String.format(Locale.ROOT, "; %.3f of the ceiling by wall time, %.3f by CPU time", median(ceiling.wall) / w, median(ceiling.cpu) / c);
+        }
+    }
+
+    private static void train(Dataset data, int threads, String optimizer, double lambda, double jStarGiven, Boolean precondition, Path dir)
+            throws IOException {
         TrainingOptions options = TrainingOptions.DEFAULT.withLoss(Loss.log()).withPenalty(Penalty.l2(lambda)).withFitIntercept(false)
                 .withOptimizer(optimizer)
                 .withCriteria(TrainingOptions.DEFAULT.criteria().withGradientTolerance(1e-10).withRelativeObjectiveTolerance(1e-14).withMaxIterations(3000));
+        if (precondition != null) options = options.withPrecondition(precondition);
         try (Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(threads))) {
             System.out.println("backend: " + cpu.description());
             List<double[]> trace = new ArrayList<>();
@@ -187,29 +215,17 @@ public final class SparseBenchmark {
         }
     }
 
-    /** Median and best seconds of a read of both arrays split over {@code threads} threads, after two warm-ups. */
-    static double[] readOnly(int[] idx, float[] val, int threads, int reps) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            double[] t = new double[reps];
-            double sink = 0;
-            for (int r = -2; r < reps; r++) {
-                List<Future<Double>> parts = new ArrayList<>();
-                long s0 = System.nanoTime();
-                for (int k = 0; k < threads; k++) {
-                    int lo = (int) ((long) idx.length * k / threads);
-                    int hi = (int) ((long) idx.length * (k + 1) / threads);
-                    parts.add(pool.submit(() -> sum(idx, val, lo, hi)));
-                }
-                for (Future<Double> f : parts) sink += f.get();
-                if (r >= 0) t[r] = (System.nanoTime() - s0) * 1e-9;
-            }
-            if (Double.isNaN(sink)) System.out.println("(NaN)");
-            double best = Arrays.stream(t).min().orElse(Double.NaN);
-            return new double[] {median(t), best};
-        } finally {
-            pool.shutdownNow();
+    /** One read of both arrays split over {@code threads} threads of {@code pool}; returns a sum (to keep the loop). */
+    static double readOnly(ExecutorService pool, int[] idx, float[] val, int threads) throws Exception {
+        List<Future<Double>> parts = new ArrayList<>();
+        for (int k = 0; k < threads; k++) {
+            int lo = (int) ((long) idx.length * k / threads);
+            int hi = (int) ((long) idx.length * (k + 1) / threads);
+            parts.add(pool.submit(() -> sum(idx, val, lo, hi)));
         }
+        double sink = 0;
+        for (Future<Double> f : parts) sink += f.get();
+        return sink;
     }
 
     /** Σ indices and Σ values over [lo, hi), eight independent float sums so the loop waits on memory, not on adds. */
