@@ -19,13 +19,14 @@ cd "$root"
 # shellcheck source=benchmarks/cpu/machine.sh
 source benchmarks/cpu/machine.sh
 python="${PYTHON-}"
+needs="import numpy, scipy${TRAIN:+, sklearn}"
 if [ -z "$python" ]; then
   for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null && "$p" -c 'import numpy, scipy' 2>/dev/null; then python="$p"; break; fi
+    if command -v "$p" >/dev/null && "$p" -c "$needs" 2>/dev/null; then python="$p"; break; fi
   done
 fi
-if [ -z "$python" ]; then
-  echo "run-sparse.sh: no python3 with numpy and scipy: 'apt-get install -y python3-sklearn' (Debian/Ubuntu), or set PYTHON" >&2
+if [ -z "$python" ] || ! "$python" -c "$needs" 2>/dev/null; then
+  echo "run-sparse.sh: no python3 that can '$needs': 'apt-get install -y python3-sklearn' (Debian/Ubuntu), or set PYTHON" >&2
   exit 2
 fi
 rows="${ROWS-500000}" cols="${COLS-1048576}" nnz="${NNZ-100}" seed="${SEED-17}" lambda="${LAMBDA-1.0}"

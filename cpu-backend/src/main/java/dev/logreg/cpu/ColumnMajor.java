@@ -229,9 +229,6 @@ final class ColumnMajor implements AutoCloseable {
         return a;
     }
 
-    /** Column ranges the product is cut into (for tests). */
-    int units() { return unitFirstCol.length - 1; }
-
     /** Frees the off-heap copy. Idempotent. */
     @Override
     public void close() {

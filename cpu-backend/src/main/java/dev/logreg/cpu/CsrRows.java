@@ -190,12 +190,6 @@ final class CsrRows implements AutoCloseable {
         return firstNonzero[c] + offsets[c].get((int) (row - firstRow[c]));
     }
 
-    /** Off-heap ND4J arrays held (the permuted copy); 0 where the rows are read in place. */
-    int ownedArrays() { return owned.size(); }
-
-    /** The dataset these rows came from. */
-    Dataset data() { return data; }
-
     /** Index of the last entry of {@code first} (ascending) that is at most {@code row}. */
     static int blockIndex(long[] first, long row) {
         // Entries are distinct (no chunk is empty), so an exact hit is the chunk that starts at row.

@@ -28,7 +28,9 @@ import java.util.Objects;
  * {@link #hessianVector} is one pass: (1/M) Σ cᵢ (x̃ᵢ·v) x̃ᵢ. The rows' curvatures cᵢ = wᵢℓ''(zᵢ) of the last
  * parameters are kept (8 bytes a row; for K classes the softmax probabilities, 8·K bytes a row where that is at most
  * 512 MiB), so that the products of one Newton step after the first read each row once for x̃ᵢ·v only, rather than
- * for x̃ᵢ·θ as well.
+ * for x̃ᵢ·θ as well. For the binary losses a value+gradient pass over every row keeps them too (one more
+ * exponential a row), so that the truncated Newton method's products at the point it just evaluated all take the
+ * cheaper pass.
  *
  * <p>Not thread-safe (as every data term).
  */
@@ -116,7 +118,13 @@ final class SparseDataTerm implements DataTerm {
         checkRange(from, to);
         shape.check(params, "params");
         shape.check(gradientOut, "gradientOut");
-        double[] total = run(SparseKernel.Op.GRADIENT, from, to, params, null, gradientOut, null);
+        boolean keep = !softmax && from == 0 && to == rows.rows && curvatureFits();
+        if (keep) {
+            if (curvature == null) curvature = new double[(int) rows.rows];
+            curvatureAt = null;  // overwritten by this pass
+        }
+        double[] total = run(SparseKernel.Op.GRADIENT, from, to, params, null, gradientOut, null, keep);
+        if (keep) curvatureAt = params.clone();
         double m = total[SparseKernel.WEIGHT];
         return m > 0 ? total[SparseKernel.VALUE] / m : 0.0;
     }
@@ -125,7 +133,7 @@ final class SparseDataTerm implements DataTerm {
     public double value(long from, long to, double[] params) {
         checkRange(from, to);
         shape.check(params, "params");
-        double[] total = run(SparseKernel.Op.VALUE, from, to, params, null, null, null);
+        double[] total = run(SparseKernel.Op.VALUE, from, to, params, null, null, null, false);
         double m = total[SparseKernel.WEIGHT];
         return m > 0 ? total[SparseKernel.VALUE] / m : 0.0;
     }
@@ -137,7 +145,7 @@ final class SparseDataTerm implements DataTerm {
         Objects.requireNonNull(out, "out");
         long need = Math.multiplyExact(to - from, (long) k);
         if (out.length < need) throw new IllegalArgumentException("out has length " + out.length + ", expected at least " + need);
-        run(SparseKernel.Op.MARGINS, from, to, params, null, null, out);
+        run(SparseKernel.Op.MARGINS, from, to, params, null, null, out, false);
     }
 
     @Override public boolean supportsHessianVector() { return true; }
@@ -151,13 +159,16 @@ final class SparseDataTerm implements DataTerm {
         boolean cached = curvatureAt != null && Arrays.equals(curvatureAt, params);
         if (!cached) {
             curvatureAt = null;  // stale until this pass completes
-            long need = (long) k * rows.rows;
-            if (curvature == null && need <= SparseLayout.MAX_ARRAY && (k == 1 || 8 * need <= PROBABILITY_CACHE_BUDGET)) {
-                curvature = new double[(int) need];
-            }
+            if (curvature == null && curvatureFits()) curvature = new double[(int) (k * rows.rows)];
         }
-        run(cached ? SparseKernel.Op.HV_CACHED : SparseKernel.Op.HV_FILL, 0, rows.rows, params, v, out, null);
+        run(cached ? SparseKernel.Op.HV_CACHED : SparseKernel.Op.HV_FILL, 0, rows.rows, params, v, out, null, false);
         if (!cached && curvature != null) curvatureAt = params.clone();
+    }
+
+    /** Whether the rows' curvatures are kept: K·rows doubles in one array, at most 512 MiB of them for K > 1. */
+    private boolean curvatureFits() {
+        long need = (long) k * rows.rows;
+        return need <= SparseLayout.MAX_ARRAY && (k == 1 || 8 * need <= PROBABILITY_CACHE_BUDGET);
     }
 
     @Override public boolean supportsHessian() { return shape.hessianFits(); }
@@ -178,7 +189,8 @@ final class SparseDataTerm implements DataTerm {
      * One pass of {@code op} over bound rows [from, to): returns the summed scalars (value, weight, intercept sums);
      * where {@code gOut} is given, writes (1/M) Σ sᵢ x̃ᵢ into it (the gradient or the Hessian-vector product).
      */
-    private double[] run(SparseKernel.Op op, long from, long to, double[] params, double[] v, double[] gOut, double[] rowOut) {
+    private double[] run(SparseKernel.Op op, long from, long to, double[] params, double[] v, double[] gOut, double[] rowOut,
+                         boolean keepCurvature) {
         boolean scatter = gOut != null;
         long work = SparseLayout.work(rows, from, to);
         // value() cuts its range as valueAndGradient() does, so that both give the same value to the bit.
@@ -216,7 +228,7 @@ final class SparseDataTerm implements DataTerm {
             if (sums[s] == null || sums[s].length != sumLength) sums[s] = new double[sumLength];
             else Arrays.fill(sums[s], 0.0);
         }
-        Object pass = softmax ? softmaxPass(op, params, v, perRow, from) : binaryPass(op, params, v, perRow, from);
+        Object pass = softmax ? softmaxPass(op, params, v, perRow, from) : binaryPass(op, params, v, perRow, from, keepCurvature);
         double[][] g = targets;
         Workers.forEach(backend.pool(), slots, segments, (seg, slot) -> {
             double[] partial = g == null ? null : g[seg];
@@ -294,7 +306,7 @@ final class SparseDataTerm implements DataTerm {
         });
     }
 
-    private SparseKernel.Pass binaryPass(SparseKernel.Op op, double[] params, double[] v, double[] rowOut, long rowOutBase) {
+    private SparseKernel.Pass binaryPass(SparseKernel.Op op, double[] params, double[] v, double[] rowOut, long rowOutBase, boolean keepCurvature) {
         SparseKernel.Pass p = new SparseKernel.Pass();
         p.op = op;
         p.log = log;
@@ -303,6 +315,7 @@ final class SparseDataTerm implements DataTerm {
         p.v = v;
         p.n = n;
         p.curvature = curvature;
+        p.keepCurvature = keepCurvature;
         p.rowOut = rowOut;
         p.rowOutBase = rowOutBase;
         return p;

@@ -76,8 +76,10 @@ final class SparseKernel {
         /** The vector of a Hessian-vector product (length n+1), else null. */
         double[] v;
         int n;
-        /** cᵢ per bound row (HV_FILL writes where non-null; HV_CACHED reads). */
+        /** cᵢ per bound row (HV_FILL writes where non-null, GRADIENT where {@link #keepCurvature}; HV_CACHED reads). */
         double[] curvature;
+        /** Whether a GRADIENT pass writes cᵢ too (a pass over every row: the Newton step that follows reads them). */
+        boolean keepCurvature;
         /** Where non-null: sᵢ (GRADIENT, HV_*) or zᵢ (MARGINS) of bound row i at {@code rowOut[i − rowOutBase]}. */
         double[] rowOut;
         long rowOutBase;
@@ -202,10 +204,15 @@ final class SparseKernel {
             case VALUE:
                 sums[VALUE] += wi * FusedKernel.pointwise(p.log, label(p, y, local), dot + p.theta[n], false, derivative);
                 return 0.0;
-            case GRADIENT:
-                sums[VALUE] += wi * FusedKernel.pointwise(p.log, label(p, y, local), dot + p.theta[n], true, derivative);
+            case GRADIENT: {
+                double yi = label(p, y, local);
+                double zi = dot + p.theta[n];
+                sums[VALUE] += wi * FusedKernel.pointwise(p.log, yi, zi, true, derivative);
                 si = wi * derivative[0];
+                // The same cᵢ as HV_FILL computes from the same zᵢ, so a product from these is bit for bit the same.
+                if (p.keepCurvature) p.curvature[(int) bound] = wi * FusedKernel.secondDerivative(p.log, yi, zi);
                 break;
+            }
             case HV_FILL: {
                 double ci = wi * FusedKernel.secondDerivative(p.log, label(p, y, local), dot + p.theta[n]);
                 if (p.curvature != null) p.curvature[(int) bound] = ci;

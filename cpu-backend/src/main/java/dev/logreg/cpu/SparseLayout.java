@@ -1,7 +1,5 @@
 package dev.logreg.cpu;
 
-import dev.logreg.data.Dataset;
-
 /**
  * How a sparse term cuts a row range into segments and where Xᵀr is summed: the rules of {@link SparseDataTerm},
  * in one place, each depending on the data's shape and the row range alone, never on the thread count (so the bits
@@ -125,10 +123,5 @@ final class SparseLayout {
     /** A row's position on the work axis: nonzeros before it plus ROW_WORK per row before it. */
     private static long position(CsrRows rows, long row) {
         return rows.nonzerosBefore(row) + ROW_WORK * row;
-    }
-
-    /** Data shape summary for messages and logs. */
-    static String describe(Dataset data) {
-        return data.rows() + " rows x " + data.cols() + " features, " + data.nonzeros() + " nonzeros";
     }
 }

@@ -114,7 +114,12 @@ class SparseHessianVectorTest {
                 }
                 double[] again = new double[len];
                 actual.hessianVector(p, v, again);
-                assertArrayEquals(hv, again, kind + " " + layout + ": the second product at the same parameters");
+                assertArrayEquals(hv, again, kind + " " + layout + ": the product at the same parameters, computed again");
+                actual.hessianVector(p, v, again);
+                assertArrayEquals(hv, again, kind + " " + layout + ": the product from the kept curvatures");
+                actual.valueAndGradient(p, gp);  // a full pass keeps the curvatures too (binary losses)
+                actual.hessianVector(p, v, again);
+                assertArrayEquals(hv, again, kind + " " + layout + ": the product after a value+gradient pass at the same parameters");
             }
             if (!layout.equals("dense")) {
                 double[] hs = new double[len * len];
