@@ -51,7 +51,7 @@ java_run() {
     dev.logreg.bench.cpu.SparseBenchmark --data "$data" --threads "${THREADS-0}" --reps "${REPS-7}" "$@"
 }
 {
-  echo "# benchmarks/cpu/run-sparse.sh  ROWS=$rows COLS=$cols NNZ=$nnz SEED=$seed LAMBDA=$lambda TRAIN='${TRAIN-}'  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+  echo "# benchmarks/cpu/run-sparse.sh  ROWS=$rows COLS=$cols NNZ=$nnz SEED=$seed LAMBDA=$lambda TRAIN='${TRAIN-}' PRECONDITION='${PRECONDITION-}'  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
   describe_machine
   "$python" benchmarks/cpu/sparse_data.py "$data" "$rows" "$cols" "$nnz" "$seed"
   java_run --mode pass

@@ -199,7 +199,7 @@ public final class SparseBenchmark {
                 .withCriteria(TrainingOptions.DEFAULT.criteria().withGradientTolerance(1e-10).withRelativeObjectiveTolerance(1e-14).withMaxIterations(3000));
         if (precondition != null) options = options.withPrecondition(precondition);
         try (Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(threads))) {
-            System.out.println("backend: " + cpu.description());
+            System.out.println("backend: " + cpu.description() + "; preconditioner " + (options.precondition() ? "on" : "off"));
             List<double[]> trace = new ArrayList<>();
             long start = System.nanoTime();
             TrainingListener listener = s -> trace.add(new double[] {s.iteration(), s.objective(), (System.nanoTime() - start) * 1e-9});
