@@ -5,6 +5,7 @@ import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
+import dev.logreg.backend.OneVsRestTerms;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
 import org.slf4j.Logger;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * ND4J itself starts on first use ({@link #startNd4j}): a term whose rows are read in place and whose fused pass
  * is all it runs (a plain {@code logreg train}) never loads it. Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
- * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order.
+ * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order. Hessian-vector products (the truncated
+ * Newton method) are one fused Java pass, binary and multinomial ({@link DenseHessianVector}).
  *
  * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
  * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused Java loop ({@link SoftmaxVectorKernel} with the
@@ -77,6 +79,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * ~17 ns and the row ~35 ns in cache. A shared machine takes the rest. The ND4J pass stays as an independent cross-check (the tests hold all three
  * to the reference backend).
  *
+ * <h2>Sparse (CSR) data</h2>
+ * Sparse datasets bind as they are ({@link #supportsSparse()}), read in place unless a permutation is asked (then one
+ * copy: 8 bytes a nonzero, 12–16 a row), and every pass reads each nonzero once ({@link SparseDataTerm}: the log,
+ * MSE and multinomial losses, margins, Hessian-vector products and, where K·(n+1) ≤ 2,048, the Hessian). Xᵀr is formed
+ * without races, by per-segment gradient partials (16·n bytes each for the binary losses, 8·K·n for the multinomial;
+ * at most 256 MiB of them, {@link #SPARSE_PARTIAL_BUDGET_PROPERTY}) or, where those would not fit, from a column-major
+ * copy made at bind (8 bytes a nonzero); {@link SparseLayout} gives the rules. One-vs-rest on sparse data binds the rows
+ * once for every class.
+ *
  * <h2>Determinism</h2>
  * A row range is cut into at most 64 segments by its length alone (never by the thread count); each segment is
  * summed in row order by one thread into its own partial, and the partials are added in segment order. The same
@@ -96,6 +107,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Nd4jBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jBackend.class);
 
+    /**
+     * System property: the bytes of per-segment gradient partials a sparse term may hold (default 256 MiB); below
+     * 4·8·(n+1) bytes a term over many nonzeros makes a column-major copy instead ({@link SparseLayout}). Read when a
+     * backend is created; for benchmarks and for machines short of heap.
+     */
+    public static final String SPARSE_PARTIAL_BUDGET_PROPERTY = "logreg.cpu.sparsePartialBudget";
+
     /** Which implementation evaluates the value and gradient (both are tested against the reference backend). */
     public enum Pass {
         /**
@@ -112,12 +130,16 @@ public final class Nd4jBackend implements Backend {
     private final int threads;
     private final Pass pass;
     private final int chunkFloats;
+    /** Bytes of gradient partials a sparse term may hold ({@link #SPARSE_PARTIAL_BUDGET_PROPERTY}). */
+    private final long sparsePartialBudget;
     private final boolean vectorized;
     private final ExecutorService pool;
     /** ND4J's thread settings found when it was started here (restored by {@link #close()}), or null: not started. */
     private Nd4jSupport.ThreadSettings previous;
     private final String description;
-    private final List<Nd4jDataTerm> open = new ArrayList<>();
+    private final List<DataTerm> open = new ArrayList<>();
+    /** One-vs-rest bindings of sparse rows (their rows are freed with them). */
+    private final List<OneVsRestTerms> shared = new ArrayList<>();
     private final AtomicLong live = new AtomicLong();
     private boolean closed;
 
@@ -141,10 +163,22 @@ public final class Nd4jBackend implements Backend {
      * {@link Dataset#DEFAULT_BLOCK_CAPACITY}), so that small data can span several chunks.
      */
     Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats) {
+        this(options, pass, chunkFloats, true);
+    }
+
+    /**
+     * For tests: {@code capAtCores} false takes {@code options.threads()} as given even above the core count, so that
+     * a 2-core machine can show that 3 threads give the same bits as 1 and 2.
+     */
+    Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats, boolean capAtCores) {
         Objects.requireNonNull(options, "options");
         this.pass = Objects.requireNonNull(pass, "pass");
         if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
         this.chunkFloats = chunkFloats;
+        this.sparsePartialBudget = Long.getLong(SPARSE_PARTIAL_BUDGET_PROPERTY, SparseLayout.DEFAULT_PARTIAL_BUDGET);
+        if (sparsePartialBudget < 0) {
+            throw new IllegalArgumentException(SPARSE_PARTIAL_BUDGET_PROPERTY + " is " + sparsePartialBudget + ", expected bytes >= 0");
+        }
         this.vectorized = pass == Pass.FUSED && Nd4jSupport.vectorApiAvailable();
         if (pass == Pass.FUSED) {
             if (vectorized) {
@@ -155,7 +189,7 @@ public final class Nd4jBackend implements Backend {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         // A cap: more threads than cores would only time-slice the same memory-bound pass.
-        this.threads = options.threads() == 0 ? cores : Math.min(options.threads(), cores);
+        this.threads = options.threads() == 0 ? cores : capAtCores ? Math.min(options.threads(), cores) : options.threads();
         // ND4J is not started here but on first use (startNd4j): the fused passes over rows read in place never
         // use it, and starting it (its native library, a self-test, its thread pools) costs ~1.4 CPU-seconds, 0.6 s
         // of wall on a quiet machine, of a 4-5 s `logreg train` (benchmarks/results/cpu/end-to-end-profile.md).
@@ -211,9 +245,54 @@ public final class Nd4jBackend implements Backend {
         dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
         // A binary loss refuses K-class labels before any copy; the multinomial loss binds K outputs (SoftmaxPass).
         dev.logreg.backend.ParamShape.of(data, loss);
+        if (data.isSparse()) return bindSparse(data, loss, options, sparsePartialBudget);
         Nd4jDataTerm t = new Nd4jDataTerm(this, data, loss, options);
         open.add(t);
         return t;
+    }
+
+    /** Sparse (CSR) data bind as they are, read in place where no permutation is asked ({@link SparseDataTerm}). */
+    @Override
+    public boolean supportsSparse() {
+        return true;
+    }
+
+    /**
+     * Binds sparse {@code data} with at most {@code partialBudget} bytes of gradient partials per term (tests pass a
+     * small budget to take the column-major path on small data; see {@link SparseLayout}).
+     */
+    DataTerm bindSparse(Dataset data, Loss loss, BindOptions options, long partialBudget) {
+        ensureOpen();
+        dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
+        dev.logreg.backend.ParamShape shape = dev.logreg.backend.ParamShape.of(data, loss);
+        SparseBinding binding = new SparseBinding(this, data, options, shape.outputs(), partialBudget);
+        SparseDataTerm t = new SparseDataTerm(this, binding, true, loss, shape, -1);
+        open.add(t);
+        return t;
+    }
+
+    /**
+     * Where {@code data} is sparse, binds its rows once ({@link SparseBinding}: in place, or one permuted copy, and the
+     * column-major copy where one is made) and hands out each class's term over them, its 0/1 labels derived from the
+     * class indices as rows are read: the same bits as {@code bind(data.oneVsRest(c), loss, options)}. Dense data
+     * take the default (one bind per class).
+     */
+    @Override
+    public OneVsRestTerms bindOneVsRest(Dataset data, Loss loss, BindOptions options) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(options, "options");
+        if (!data.isSparse()) return Backend.super.bindOneVsRest(data, loss, options);
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("one-vs-rest binds binary problems, but the loss is multinomial: use a binary loss (log)");
+        }
+        dev.logreg.backend.ParamShape.refuseHinge("cpu", loss);
+        dev.logreg.backend.ParamShape shape = new dev.logreg.backend.ParamShape(1, data.cols());
+        SparseOneVsRest terms = new SparseOneVsRest(this, new SparseBinding(this, data, options, 1, sparsePartialBudget),
+                data.classes(), loss, shape);
+        shared.add(terms);
+        return terms;
     }
 
     /** Off-heap ND4J arrays this backend holds now (features, labels, weights and scratch of every open term). */
@@ -227,7 +306,8 @@ public final class Nd4jBackend implements Backend {
     public void close() {
         if (closed) return;
         closed = true;
-        for (Nd4jDataTerm t : new ArrayList<>(open)) t.close();
+        for (OneVsRestTerms t : new ArrayList<>(shared)) t.close();
+        for (DataTerm t : new ArrayList<>(open)) t.close();
         if (pool != null) pool.shutdownNow();
         if (previous == null) return;
         try {
@@ -277,5 +357,10 @@ public final class Nd4jBackend implements Backend {
 
     AtomicLong liveCounter() { return live; }
 
-    void closed(Nd4jDataTerm t) { open.remove(t); }
+    void closed(DataTerm t) { open.remove(t); }
+
+    /** A term made outside {@link #bind} (one-vs-rest), closed with this backend. */
+    void registered(DataTerm t) { open.add(t); }
+
+    void closed(OneVsRestTerms t) { shared.remove(t); }
 }

@@ -63,6 +63,8 @@ final class Nd4jDataTerm implements DataTerm {
     private final List<INDArray> owned = new ArrayList<>();
     /** The dataset where some of its rows are a memory-mapped file's pages (checked before each pass), else null. */
     private final Dataset mapped;
+    /** Hessian-vector products ({@link DenseHessianVector}), made on first use. */
+    private DenseHessianVector hessianVector;
     private boolean closed;
 
     Nd4jDataTerm(Nd4jBackend backend, Dataset data, Loss loss, BindOptions options) {
@@ -413,6 +415,25 @@ final class Nd4jDataTerm implements DataTerm {
             wk.logits(c, lo, k);
             for (int i = 0; i < k; i++) out[(int) (r - from) + i] = wk.zb.get(i);
             r += k;
+        }
+    }
+
+    @Override public boolean supportsHessianVector() { return true; }
+
+    /** One pass over the rows ({@link DenseHessianVector}), on the backend's threads; the same bits for every thread count. */
+    @Override
+    public void hessianVector(double[] params, double[] v, double[] out) {
+        check();
+        checkParams(params);
+        shape.check(v, "v");
+        shape.check(out, "out");
+        if (hessianVector == null) {
+            hessianVector = new DenseHessianVector(shape, log, rows, chunkRows, xb, yb, wb, backend.pool(), slots);
+        }
+        try {
+            hessianVector.compute(params, v, out);
+        } catch (InternalError e) {
+            throw mappedFault(e);  // a mapped file's page gone mid-pass: an error naming the file, not a crash
         }
     }
 

@@ -1,0 +1,72 @@
+package dev.logreg.cpu;
+
+import dev.logreg.backend.BackendException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a fixed list of tasks on the backend's worker threads and the caller's. Which thread runs which task depends
+ * on timing, so every caller makes its result independent of that: each task writes only its own output (a partial
+ * indexed by the task, or a disjoint slice of one array), and partials are combined afterwards in task order.
+ */
+final class Workers {
+    private Workers() {}
+
+    /** A task's body: {@code task} in [0, tasks), {@code slot} in [0, slots) names the thread's scratch. */
+    interface Body {
+        void run(int task, int slot);
+    }
+
+    /**
+     * Runs tasks 0..tasks−1 on at most {@code slots} threads (the caller's thread is slot 0, the others come from
+     * {@code pool}, which may be {@code null} where slots is 1) and returns when all are done; rethrows the first failure.
+     */
+    static void forEach(ExecutorService pool, int slots, int tasks, Body body) {
+        int workers = Math.max(1, Math.min(slots, tasks));
+        AtomicInteger next = new AtomicInteger();
+        Runnable[] loops = new Runnable[workers];
+        for (int s = 0; s < workers; s++) {
+            int slot = s;
+            loops[s] = () -> {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) body.run(t, slot);
+            };
+        }
+        runAll(pool, loops);
+    }
+
+    /** Runs loops[1..] on the pool and loops[0] on this thread; rethrows the first failure (as the dense term does). */
+    static void runAll(ExecutorService pool, Runnable[] loops) {
+        if (loops.length == 1) {
+            loops[0].run();
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(loops.length - 1);
+        for (int i = 1; i < loops.length; i++) futures.add(pool.submit(loops[i]));
+        RuntimeException failure = null;
+        try {
+            loops[0].run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException ? (RuntimeException) cause
+                            : new BackendException("cpu worker thread failed: " + cause, cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted while waiting for cpu worker threads", e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
