@@ -11,3 +11,5 @@
 #include "aux.cu"
 #include "hessian.cu"
 #include "softmax.cu"
+#include "sparse.cu"
+#include "sparse_build.cu"

@@ -1,0 +1,146 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.BackendOptions;
+import dev.logreg.backend.BindOptions;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import dev.logreg.loss.Loss;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Run in a child JVM by {@link SparseGpuFaultInjectionTest}, with simcuda as the driver and {@code SIMCUDA_FAULT_FILE}
+ * naming {@code args[0]}: for each kind of call in turn ({@code alloc}, {@code host-alloc}, {@code copy},
+ * {@code launch}), fails the k-th call of that kind, k = 1, 2, ..., during a sparse bind (the CSR upload and the
+ * transposed copy's build on the device: counts, compact ids, radix passes) and a round of evaluations (gradient over
+ * all rows and a range, value, margins, two Hessian-vector products, a weight sum), until a round ends without the
+ * fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
+ * {@code POINT kind=K k=N phase=bind|eval device=D pinned=P after=reused|closed recovered=same|differs closed=...
+ * message=...} and {@code BEYOND kind=K k=N recovered=...}; {@code ERROR ...} for anything else. Ends with
+ * {@code LIVE n}.
+ */
+final class SparseFaultSweepMain {
+    private static final int MAX_ROUNDS = 200;
+
+    private SparseFaultSweepMain() {}
+
+    public static void main(String[] args) throws IOException {
+        Path faultFile = Path.of(args[0]);
+        // Weighted; about 400 of the 1,000 columns occur (two radix passes, compact ids), and 1,800 entries with them
+        // make two X^T r blocks, so that the fixup launches too.
+        Dataset data = CudaSparseGpuTest.sparse(2027, 200, 1000, 16, true, true);
+        Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
+        CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT);
+        double[] reference = evaluate(gpu, data);
+        for (String kind : new String[] {"alloc", "host-alloc", "copy", "launch"}) {
+            System.out.println("CLEAN kind=" + kind);
+            for (int k = 1; k <= MAX_ROUNDS; k++) {
+                Files.writeString(faultFile, kind + " " + k + " round " + k + "\n", StandardCharsets.US_ASCII);
+                String[] phase = {"bind"};
+                BackendException failure = null;
+                double[] got = null;
+                try {
+                    got = evaluate(gpu, data, phase);
+                } catch (BackendException e) {
+                    failure = e;
+                } catch (RuntimeException e) {
+                    System.out.println("ERROR kind=" + kind + " k=" + k + " phase=" + phase[0] + " threw " + e);
+                    break;
+                }
+                Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
+                if (failure == null) {
+                    System.out.println("BEYOND kind=" + kind + " k=" + k + " recovered=" + same(reference, got));
+                    break;
+                }
+                long device = gpu.liveDeviceAllocations();
+                long pinned = gpu.livePinnedAllocations();
+                String after = "reused";
+                String closed = "-";
+                if (gpu.poisoned()) {
+                    after = "closed";
+                    closed = closeAndUse(gpu, data);
+                    gpu = new CudaBackend(BackendOptions.DEFAULT);
+                }
+                String recovered;
+                try {
+                    recovered = same(reference, evaluate(gpu, data));
+                } catch (RuntimeException e) {
+                    recovered = "threw:" + CudaBackend.oneLine(e);
+                }
+                System.out.println("POINT kind=" + kind + " k=" + k + " phase=" + phase[0] + " device=" + device + " pinned=" + pinned + " after="
+                        + after + " recovered=" + recovered + " closed=" + closed + " message=" + failure.getMessage().replace('\n', ' '));
+            }
+        }
+        gpu.close();
+        System.out.println("LIVE " + gpu.liveAllocations());
+    }
+
+    private static double[] evaluate(CudaBackend gpu, Dataset data) {
+        return evaluate(gpu, data, new String[1]);
+    }
+
+    /** Binds and evaluates; {@code phase[0]} says how far it got. The results, concatenated. */
+    private static double[] evaluate(CudaBackend gpu, Dataset data, String[] phase) {
+        int n = data.cols();
+        SplittableRandom r = new SplittableRandom(5);
+        double[] p = new double[n + 1];
+        double[] v = new double[n + 1];
+        for (int j = 0; j <= n; j++) {
+            p[j] = r.nextDouble() - 0.5;
+            v[j] = r.nextDouble() - 0.5;
+        }
+        phase[0] = "bind";
+        try (DataTerm t = gpu.bind(data, Loss.log(), BindOptions.DEFAULT)) {
+            phase[0] = "eval";
+            double[] g = new double[n + 1];
+            double[] h = new double[n + 1];
+            double[] z = new double[10];
+            double value = t.valueAndGradient(p, g);
+            double[] gr = new double[n + 1];
+            double ranged = t.valueAndGradient(40, 150, p, gr);
+            double line = t.value(10, 20, p);
+            t.margins(30, 40, p, z);
+            t.hessianVector(p, v, h);
+            double[] h2 = new double[n + 1];
+            t.hessianVector(v, p, h2);
+            double m = t.weightSum(5, 60);
+            double[] all = new double[5 + 4 * (n + 1) + z.length];
+            int k = 0;
+            for (double x : new double[] {value, ranged, line, m}) all[k++] = x;
+            for (double[] a : new double[][] {g, gr, h, h2, z}) {
+                System.arraycopy(a, 0, all, k, a.length);
+                k += a.length;
+            }
+            return all;
+        }
+    }
+
+    /** close()'s outcome and what a bind after it threw: {@code ok,IllegalStateException}. */
+    private static String closeAndUse(CudaBackend gpu, Dataset data) {
+        String close;
+        try {
+            gpu.close();
+            close = "ok";
+        } catch (RuntimeException e) {
+            close = "threw:" + e.getClass().getSimpleName();
+        }
+        String use;
+        try {
+            gpu.bind(data, Loss.log()).close();
+            use = "none";
+        } catch (RuntimeException e) {
+            use = e.getClass().getSimpleName();
+        }
+        return close + "," + use;
+    }
+
+    private static String same(double[] reference, double[] got) {
+        return Arrays.equals(reference, got) ? "same" : "differs";
+    }
+}
