@@ -13,3 +13,4 @@
 #include "softmax.cu"
 #include "sparse.cu"
 #include "sparse_build.cu"
+#include "sparse_softmax.cu"

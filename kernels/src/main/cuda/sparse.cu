@@ -7,7 +7,8 @@
  *   r_i into rowOut[i] (0 for the rows outside [from, to), so that the next kernel reads every row);
  *   X^T r pass (logreg_sparse_xtr_tiles, then logreg_sparse_xtr_fixup) over the transposed copy (CSC, built at bind
  *   by sparse_build.cu):
- *     g_c = sum_{k in column c} rowIn[row_k] x_k     in increasing row order within fixed tiles (below)
+ *     g_c = sum_{k in column c} rowIn[row_k stride] x_k     in increasing row order within fixed tiles (below)
+ *   (stride 1 here; K for the multinomial term, sparse_softmax.cu, one pass a class)
  *   into g[c], one double a column, no partial vector per block: the parameter vector and the gradient of 10^7
  *   features take 80 MB each on the device.
  * Other modes of the rows kernel (the uniform argument `mode`): value only (no rowOut), margins (z_i into
@@ -167,7 +168,7 @@ __device__ __forceinline__ lr_carry lr_carry_combine(lr_carry a, lr_carry b) {
 
 extern "C" __global__ void __launch_bounds__(LR_XTR_THREADS) logreg_sparse_xtr_tiles(
         const long long *__restrict__ colOff, const int *__restrict__ cscRows, const float *__restrict__ cscVals,
-        const double *__restrict__ rowIn, int cols, long long nnz, const int *__restrict__ tileCol, double *__restrict__ g,
+        const double *__restrict__ rowIn, int stride, int cols, long long nnz, const int *__restrict__ tileCol, double *__restrict__ g,
         double *__restrict__ head, double *__restrict__ tail) {
     __shared__ long long ends[LR_XTR_TILE];  // column ends of the block's columns, relative to its first entry
     __shared__ double prod[LR_XTR_TILE];         // the block's entries' products
@@ -183,7 +184,7 @@ extern "C" __global__ void __launch_bounds__(LR_XTR_THREADS) logreg_sparse_xtr_t
     const int entriesHere = (int)(d1 - i1 - j0);  // entries among them
     for (int k = threadIdx.x; k < endsHere; k += blockDim.x) ends[k] = colOff[i0 + k + 1] - j0;
     for (int k = threadIdx.x; k < entriesHere; k += blockDim.x) {
-        prod[k] = __ldg(rowIn + __ldcs(cscRows + j0 + k)) * (double)__ldcs(cscVals + j0 + k);
+        prod[k] = __ldg(rowIn + (long long)__ldcs(cscRows + j0 + k) * stride) * (double)__ldcs(cscVals + j0 + k);
     }
     __syncthreads();
     // This thread's items [dl, dl + LR_XTR_ITEMS) of the block, from its own split of the block's lists.

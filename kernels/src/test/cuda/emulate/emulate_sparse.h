@@ -116,13 +116,13 @@ static Bound bind_sparse(const Csr &c) {
     return b;
 }
 
-/* X^T in: g[c] for the compact columns, by the tiles and the fixup. */
-static std::vector<double> xtr(const Bound &b, const std::vector<double> &in) {
+/* X^T in: g[c] for the compact columns, by the tiles and the fixup; `in` read with `stride` from `offset`. */
+static std::vector<double> xtr(const Bound &b, const std::vector<double> &in, int stride = 1, int offset = 0) {
     const long long nnz = (long long)b.cscRows.size();
     std::vector<double> g(b.cols, std::nan("")), head(b.tiles, std::nan("")), tail(b.tiles, std::nan(""));
     simt_launch((unsigned)b.tiles, LR_XTR_THREADS, 0, [&] {
-        logreg_sparse_xtr_tiles(b.colOff.data(), b.cscRows.data(), b.cscVals.data(), in.data(), b.cols, nnz, b.tileCol.data(), g.data(),
-                                head.data(), tail.data());
+        logreg_sparse_xtr_tiles(b.colOff.data(), b.cscRows.data(), b.cscVals.data(), in.data() + offset, stride, b.cols, nnz, b.tileCol.data(),
+                                g.data(), head.data(), tail.data());
     });
     simt_launch(2, 128, 0, [&] { logreg_sparse_xtr_fixup(b.colOff.data(), b.cols, b.tiles, b.tileCol.data(), head.data(), tail.data(), g.data()); });
     return g;
@@ -251,6 +251,91 @@ static void sparse_case(const Csr &c, const std::string &name, bool thorough) {
     }
 }
 
+typedef void (*SparseSoftmaxRows)(const long long *, const int *, const float *, const float *, const float *, long long, long long,
+                                  long long, const double *, int, int, int, double *, double *);
+
+/*
+ * The multinomial rows pass (sparse_softmax.cu) for K classes, then K X^T passes (stride K) and the intercepts by
+ * logreg_reduce_partials over the row values, against long double host sums; margins; a second run bit-identical.
+ */
+static void sparse_softmax_case(const Csr &c0, int k, const std::string &name) {
+    Csr c = c0;
+    std::mt19937_64 gen(17u * k + c.m);
+    for (auto &y : c.y) y = (float)(gen() % k);
+    const Bound b = bind_sparse(c);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    const int stride = b.cols + 1;
+    std::vector<double> p((size_t)k * stride);
+    for (auto &x : p) x = u(gen);
+    struct Entry { SparseSoftmaxRows f; int lanes; };
+    const Entry entries[] = {{logreg_sparse_softmax_rows_g8, 8}, {logreg_sparse_softmax_rows_g32, 32}};
+    const long long ranges[][2] = {{0, c.m}, {c.m / 4, c.m - 3}};
+    for (const Entry &e : entries) {
+        for (auto &r : ranges) {
+            const std::string tag = name + " K=" + std::to_string(k) + " G=" + std::to_string(e.lanes) + " rows [" + std::to_string(r[0]) + "," +
+                                    std::to_string(r[1]) + ")";
+            // Host: slot 0 loss, 1 weight, then the gradient class-major (compact columns, then the intercept).
+            std::vector<long double> want(2 + (size_t)k * stride, 0.0L), zs;
+            for (long long i = r[0]; i < r[1]; i++) {
+                std::vector<long double> z(k);
+                for (int cl = 0; cl < k; cl++) {
+                    z[cl] = p[(size_t)cl * stride + b.cols];
+                    for (long long q = c.off[i]; q < c.off[i + 1]; q++) z[cl] += (long double)p[(size_t)cl * stride + b.idx[q]] * c.val[q];
+                    zs.push_back(z[cl]);
+                }
+                long double m = z[0];
+                for (int cl = 1; cl < k; cl++) m = std::max(m, z[cl]);
+                long double s = 0;
+                for (int cl = 0; cl < k; cl++) s += expl(z[cl] - m);
+                const int y = (int)c.y[i];
+                want[0] += c.w[i] * ((m - z[y]) + logl(s));
+                want[1] += c.w[i];
+                for (int cl = 0; cl < k; cl++) {
+                    const long double ri = c.w[i] * (expl(z[cl] - m) / s - (cl == y ? 1.0L : 0.0L));
+                    for (long long q = c.off[i]; q < c.off[i + 1]; q++) want[2 + (size_t)cl * stride + b.idx[q]] += ri * c.val[q];
+                    want[2 + (size_t)cl * stride + b.cols] += ri;
+                }
+            }
+            std::vector<double> rowv((size_t)c.m * k, std::nan("")), part(3 * 5, std::nan(""));
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_GRADIENT,
+                    rowv.data(), part.data());
+            });
+            std::vector<double> sums = reduce(part, 5, 3), got(2 + (size_t)k * stride);
+            got[0] = sums[0];
+            got[1] = sums[1];
+            const std::vector<double> icpt = reduce(rowv, c.m, k);
+            for (int cl = 0; cl < k; cl++) {
+                const std::vector<double> g = xtr(b, rowv, k, cl);
+                for (int q = 0; q < b.cols; q++) got[2 + (size_t)cl * stride + q] = g[q];
+                got[2 + (size_t)cl * stride + b.cols] = icpt[cl];
+            }
+            compare(got, want, (int)got.size(), "sparse softmax gradient " + tag);
+            std::vector<double> rowv2((size_t)c.m * k, std::nan("")), part2(3 * 5, std::nan(""));
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_GRADIENT,
+                    rowv2.data(), part2.data());
+            });
+            expect(std::memcmp(rowv.data(), rowv2.data(), 8 * rowv.size()) == 0 && std::memcmp(part.data(), part2.data(), 8 * part.size()) == 0,
+                   "bit-identical sparse softmax rows " + tag);
+            std::vector<double> vpart(3 * 5, std::nan(""));
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_VALUE,
+                    rowv2.data(), vpart.data());
+            });
+            compare(reduce(vpart, 5, 3), want, 2, "sparse softmax value " + tag);
+            std::vector<double> zgot((size_t)(r[1] - r[0]) * k, std::nan(""));
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_MARGINS,
+                    zgot.data(), nullptr);
+            });
+            bool ok = zgot.size() == zs.size();
+            for (size_t q = 0; ok && q < zs.size(); q++) ok = fabsl(zgot[q] - zs[q]) <= 1e-12L * (1 + fabsl(zs[q]));
+            expect(ok, "sparse softmax margins " + tag);
+        }
+    }
+}
+
 static void sparse_checks() {
     sparse_case(make_csr(60, 40, 12, true, 1u), "small (empty row, full row)", true);
     sparse_case(make_csr(700, 3000, 60, true, 2u), "700 x 3000 (column 0 spans blocks)", false);
@@ -263,4 +348,6 @@ static void sparse_checks() {
     sparse_case(few, "9 x 2^24, four nonzeros", false);
     Csr one = make_csr(40, 1, 1, false, 5u);  // one column: no radix pass
     sparse_case(one, "40 x 1", true);
+    sparse_softmax_case(make_csr(60, 40, 12, true, 7u), 3, "small (empty row, full row)");
+    sparse_softmax_case(make_csr(300, 3000, 40, false, 8u), 10, "300 x 3000 (column 0 spans blocks)");
 }

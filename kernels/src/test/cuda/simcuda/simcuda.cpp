@@ -288,7 +288,8 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_sparse_tile_columns, 1024), SIMCUDA_KERNEL(logreg_fill_ints, 1024),
     SIMCUDA_KERNEL(logreg_sparse_column_counts, 1024), SIMCUDA_KERNEL(logreg_sparse_remap, 1024),
     SIMCUDA_KERNEL(logreg_sparse_row_ids, 1024), SIMCUDA_KERNEL(logreg_sort_digit_counts, LR_SORT_THREADS),
-    SIMCUDA_KERNEL(logreg_sort_scatter, LR_SORT_THREADS),
+    SIMCUDA_KERNEL(logreg_sort_scatter, LR_SORT_THREADS), SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g8, LR_SPARSE_THREADS),
+    SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g32, LR_SPARSE_THREADS),
 };
 
 bool imageHasEntry(const Module &m, const char *name) {

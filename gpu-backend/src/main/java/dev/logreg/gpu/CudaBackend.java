@@ -306,7 +306,7 @@ public final class CudaBackend implements Backend {
     public DataTerm bind(Dataset data, Loss loss, BindOptions bindOptions) {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(data, "data");
-        if (data.isSparse()) return bindSparse(data, loss, bindOptions);
+        if (data.isSparse()) return loss.kind() == Loss.Kind.MULTINOMIAL ? bindSparseSoftmax(data, bindOptions) : bindSparse(data, loss, bindOptions);
         if (loss.kind() != Loss.Kind.MULTINOMIAL) return bindBinary(data, loss, bindOptions);
         ensureOpen();
         Objects.requireNonNull(data, "data");
@@ -323,7 +323,7 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
-    /** True: sparse (CSR) data bind as they are, for the binary losses ({@link #bindSparse}). */
+    /** True: sparse (CSR) data bind as they are, for the binary losses ({@link #bindSparse}) and the multinomial one. */
     @Override
     public boolean supportsSparse() {
         return true;
@@ -333,9 +333,9 @@ public final class CudaBackend implements Backend {
      * Binds sparse (CSR) {@code data} for a binary loss (log loss, squared error): the CSR rows and a transposed copy
      * built on the device ({@link CudaSparseTerm}). Caller closes.
      *
-     * @throws IllegalArgumentException for dense data, for the multinomial loss or K-class labels (not on the GPU for
-     *                                  sparse data: the message says which backends take them), for a hinge loss, or
-     *                                  where the data need more device memory than is free (checked before any allocation)
+     * @throws IllegalArgumentException for dense data, for the multinomial loss (bind it with {@link #bind}), for K-class
+     *                                  labels, for a hinge loss, or where the data need more device memory than is free
+     *                                  (checked before any allocation)
      */
     public CudaSparseTerm bindSparse(Dataset data, Loss loss, BindOptions bindOptions) {
         ensureOpen();
@@ -344,8 +344,7 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(bindOptions, "options");
         if (!data.isSparse()) throw new IllegalArgumentException("bindSparse takes sparse (CSR) data; bind dense data with bind(data, loss)");
         if (loss.kind() == Loss.Kind.MULTINOMIAL) {
-            throw new IllegalArgumentException("the gpu backend does not fit the multinomial (softmax) loss on sparse data (" + data.classes()
-                    + " classes): use the cpu or reference backend (auto picks one), densify the data (Dataset.toDense()), or train one-vs-rest");
+            throw new IllegalArgumentException("bindSparse takes a binary loss (log loss, squared error); bind the multinomial loss with bind(data, loss)");
         }
         dev.logreg.backend.ParamShape.refuseHinge("gpu", loss);
         dev.logreg.backend.ParamShape.of(data, loss);
@@ -353,6 +352,22 @@ public final class CudaBackend implements Backend {
         CudaSparseTerm t;
         try {
             t = new CudaSparseTerm(this, data, loss, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
+        terms.add(t);
+        return t;
+    }
+
+    /** Sparse K-class data with the multinomial loss ({@link CudaSparseSoftmaxTerm}). Caller closes. */
+    private CudaSparseSoftmaxTerm bindSparseSoftmax(Dataset data, BindOptions bindOptions) {
+        ensureOpen();
+        Objects.requireNonNull(bindOptions, "options");
+        dev.logreg.backend.ParamShape.of(data, Loss.multinomial());  // K-class labels, or a clear refusal
+        makeCurrent();
+        CudaSparseSoftmaxTerm t;
+        try {
+            t = new CudaSparseSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
         } catch (BackendException e) {
             throw failed(e, "the bind was undone");
         }

@@ -138,6 +138,10 @@ public final class CudaKernels {
     public static final String SPARSE_ROWS_G8 = "logreg_sparse_rows_g8";
     /** Entry point logreg_sparse_rows_g32 (see {@link #SPARSE_ROWS_G8}). */
     public static final String SPARSE_ROWS_G32 = "logreg_sparse_rows_g32";
+    /** Sparse multinomial rows pass (sparse_softmax.cu): K logits, the softmax and K residuals a row, 8 lanes a row. */
+    public static final String SPARSE_SOFTMAX_ROWS_G8 = "logreg_sparse_softmax_rows_g8";
+    /** Entry point logreg_sparse_softmax_rows_g32 (see {@link #SPARSE_SOFTMAX_ROWS_G8}). */
+    public static final String SPARSE_SOFTMAX_ROWS_G32 = "logreg_sparse_softmax_rows_g32";
     /** Xᵀr over the transposed copy, a merge-path block of {@value #XTR_TILE} items (column ends and entries) each. */
     public static final String SPARSE_XTR_TILES = "logreg_sparse_xtr_tiles";
     /** Xᵀr, second step: the columns that span blocks, their blocks' parts added in block order. */
@@ -211,7 +215,7 @@ public final class CudaKernels {
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
                     REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES,
                     SOFTMAX_FUSED, SOFTMAX_VALUE, SOFTMAX_TILED_FUSED, SOFTMAX_TILED_VALUE, SOFTMAX_MARGINS,
-                    SPARSE_ROWS_G8, SPARSE_ROWS_G32, SPARSE_XTR_TILES, SPARSE_XTR_FIXUP, SPARSE_TILE_COLUMNS,
+                    SPARSE_ROWS_G8, SPARSE_ROWS_G32, SPARSE_SOFTMAX_ROWS_G8, SPARSE_SOFTMAX_ROWS_G32, SPARSE_XTR_TILES, SPARSE_XTR_FIXUP, SPARSE_TILE_COLUMNS,
                     FILL_INTS, SPARSE_COLUMN_COUNTS, SPARSE_REMAP, SPARSE_ROW_IDS, SORT_DIGIT_COUNTS, SORT_SCATTER))
             .flatMap(x -> x).toList();
 }

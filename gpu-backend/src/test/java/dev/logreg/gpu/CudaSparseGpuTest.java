@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * sparse_build.cu) against the reference backend, which reads the same CSR rows, on a device or under simcuda; skipped
  * with the probe's reason elsewhere. Sets with an empty row, a row holding every column, a column in nearly every row
  * (it spans several Xᵀr blocks), 2<sup>24</sup> features with a handful of nonzeros, weights (some 0), a permuted bind,
- * row ranges; both binary losses; every result computed twice must be the same bits (simcuda runs a kernel's threads
+ * row ranges; both binary losses and the multinomial one (K = 3, 10); every result computed twice must be the same bits (simcuda runs a kernel's threads
  * in the other order on its next launch). Tolerances: value 1e-12 relative, gradient 1e-12 of its scale (the largest
  * reference entry, at least the value): float64 on both sides, only the order of the sums differs. Small data:
  * simcuda runs the kernels on the CPU.
@@ -262,15 +262,66 @@ class CudaSparseGpuTest {
         }
     }
 
+    /** Class indices 0 .. k−1 drawn for {@link #sparse}'s rows, weights kept. */
+    static Dataset withClasses(Dataset d, int k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] off = new long[(int) d.rows() + 1];
+        int[] idx = new int[(int) d.nonzeros()];
+        float[] val = new float[idx.length];
+        float[] y = new float[(int) d.rows()];
+        float[] w = d.isWeighted() ? new float[y.length] : null;
+        float[] row = new float[d.cols()];
+        int pos = 0;
+        for (int i = 0; i < y.length; i++) {
+            d.copyRow(i, row);
+            for (int j = 0; j < row.length; j++) {
+                if (row[j] == 0f) continue;
+                idx[pos] = j;
+                val[pos++] = row[j];
+            }
+            off[i + 1] = pos;
+            y[i] = r.nextInt(k);
+            if (w != null) w[i] = d.weight(i);
+        }
+        return Dataset.wrapCsr(off, idx, val, d.cols(), y, w, k);
+    }
+
     @Test
-    void theMultinomialLossOnSparseDataIsRefusedNamingTheAlternatives() {
-        long[] off = {0, 1, 2, 3};
-        Dataset d = Dataset.wrapCsr(off, new int[] {0, 1, 2}, new float[] {1, 2, 3}, 3, new float[] {0, 1, 2}, null, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.bind(d, Loss.multinomial()));
-        assertTrue(e.getMessage().contains("sparse") && e.getMessage().contains("cpu"), e.getMessage());
+    void theMultinomialLossOnSparseRowsAgreesWithTheReference() {
+        for (int k : new int[] {3, 10}) {
+            Dataset d = withClasses(sparse(12 + k, 400, 900, 20, true, true), k, k);
+            int length = k * (d.cols() + 1);
+            try (DataTerm ref = reference.bind(d, Loss.multinomial()); DataTerm t = gpu.bind(d, Loss.multinomial())) {
+                assertTrue(t instanceof CudaSparseSoftmaxTerm, "bound as " + t.getClass().getSimpleName());
+                assertEquals(ref.shape(), t.shape());
+                for (long[] range : new long[][] {{0, 400}, {90, 333}}) {
+                    String tag = "K = " + k + ", rows [" + range[0] + ", " + range[1] + ")";
+                    SplittableRandom r = new SplittableRandom(k);
+                    double[] p = new double[length];
+                    for (int i = 0; i < length; i++) p[i] = r.nextDouble() - 0.5;
+                    double[] gWant = new double[length];
+                    double[] gGot = new double[length];
+                    double vWant = ref.valueAndGradient(range[0], range[1], p, gWant);
+                    double vGot = t.valueAndGradient(range[0], range[1], p, gGot);
+                    assertClose(vWant, vGot, tag + ": value");
+                    assertVector(gWant, gGot, vWant, tag + ": gradient");
+                    double[] again = new double[length];
+                    assertEquals(Double.doubleToRawLongBits(vGot), Double.doubleToRawLongBits(t.valueAndGradient(range[0], range[1], p, again)), tag);
+                    assertArrayEquals(gGot, again, tag + ": gradient of a second run, bit for bit");
+                    assertClose(vWant, t.value(range[0], range[1], p), tag + ": value-only pass");
+                    int len = (int) (range[1] - range[0]) * k;
+                    double[] zWant = new double[len];
+                    double[] zGot = new double[len];
+                    ref.margins(range[0], range[1], p, zWant);
+                    t.margins(range[0], range[1], p, zGot);
+                    assertVector(zWant, zGot, 1, tag + ": margins");
+                }
+            }
+        }
         assertThrows(IllegalArgumentException.class, () -> gpu.bindBinary(sparse(1, 10, 5, 2, false, false), Loss.log()));
+        assertThrows(IllegalArgumentException.class, () -> gpu.bindSparse(withClasses(sparse(1, 10, 5, 2, false, false), 3, 1), Loss.log(),
+                BindOptions.DEFAULT));
         assertTrue(gpu.supportsSparse());
-        assertEquals(0, gpu.liveDeviceAllocations(), "a refusal allocates nothing");
     }
 
     @Test

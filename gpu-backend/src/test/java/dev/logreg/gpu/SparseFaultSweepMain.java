@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * naming {@code args[0]}: for each kind of call in turn ({@code alloc}, {@code host-alloc}, {@code copy},
  * {@code launch}), fails the k-th call of that kind, k = 1, 2, ..., during a sparse bind (the CSR upload and the
  * transposed copy's build on the device: counts, compact ids, radix passes) and a round of evaluations (gradient over
- * all rows and a range, value, margins, two Hessian-vector products, a weight sum), until a round ends without the
- * fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
+ * all rows and a range, value, margins, two Hessian-vector products, a weight sum), then the same for the multinomial
+ * term on three classes (bind, gradients, value, margins), until a round ends without the fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
  * {@code POINT kind=K k=N phase=bind|eval device=D pinned=P after=reused|closed recovered=same|differs closed=...
  * message=...} and {@code BEYOND kind=K k=N recovered=...}; {@code ERROR ...} for anything else. Ends with
  * {@code LIVE n}.
@@ -35,9 +35,11 @@ final class SparseFaultSweepMain {
         // Weighted; about 400 of the 1,000 columns occur (two radix passes, compact ids), and 1,800 entries with them
         // make two X^T r blocks, so that the fixup launches too.
         Dataset data = CudaSparseGpuTest.sparse(2027, 200, 1000, 16, true, true);
+        // And three classes on a smaller set for the multinomial term.
+        Dataset classes = CudaSparseGpuTest.withClasses(CudaSparseGpuTest.sparse(2028, 60, 300, 8, false, true), 3, 5);
         Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
         CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT);
-        double[] reference = evaluate(gpu, data);
+        double[] reference = evaluate(gpu, data, classes);
         for (String kind : new String[] {"alloc", "host-alloc", "copy", "launch"}) {
             System.out.println("CLEAN kind=" + kind);
             for (int k = 1; k <= MAX_ROUNDS; k++) {
@@ -46,7 +48,7 @@ final class SparseFaultSweepMain {
                 BackendException failure = null;
                 double[] got = null;
                 try {
-                    got = evaluate(gpu, data, phase);
+                    got = evaluate(gpu, data, classes, phase);
                 } catch (BackendException e) {
                     failure = e;
                 } catch (RuntimeException e) {
@@ -69,7 +71,7 @@ final class SparseFaultSweepMain {
                 }
                 String recovered;
                 try {
-                    recovered = same(reference, evaluate(gpu, data));
+                    recovered = same(reference, evaluate(gpu, data, classes));
                 } catch (RuntimeException e) {
                     recovered = "threw:" + CudaBackend.oneLine(e);
                 }
@@ -81,11 +83,39 @@ final class SparseFaultSweepMain {
         System.out.println("LIVE " + gpu.liveAllocations());
     }
 
-    private static double[] evaluate(CudaBackend gpu, Dataset data) {
-        return evaluate(gpu, data, new String[1]);
+    private static double[] evaluate(CudaBackend gpu, Dataset data, Dataset classes) {
+        return evaluate(gpu, data, classes, new String[1]);
     }
 
-    /** Binds and evaluates; {@code phase[0]} says how far it got. The results, concatenated. */
+    /** Both terms' results, concatenated; {@code phase[0]} says how far it got. */
+    private static double[] evaluate(CudaBackend gpu, Dataset data, Dataset classes, String[] phase) {
+        double[] binary = evaluate(gpu, data, phase);
+        int length = 3 * (classes.cols() + 1);
+        double[] p = new double[length];
+        SplittableRandom r = new SplittableRandom(6);
+        for (int j = 0; j < length; j++) p[j] = r.nextDouble() - 0.5;
+        phase[0] = "bind";
+        try (DataTerm t = gpu.bind(classes, Loss.multinomial(), BindOptions.DEFAULT)) {
+            phase[0] = "eval";
+            double[] g = new double[length];
+            double[] gr = new double[length];
+            double[] z = new double[30];
+            double value = t.valueAndGradient(p, g);
+            double ranged = t.valueAndGradient(10, 50, p, gr);
+            double line = t.value(5, 25, p);
+            t.margins(20, 30, p, z);
+            double[] all = Arrays.copyOf(binary, binary.length + 3 + 2 * length + z.length);
+            int k = binary.length;
+            for (double x : new double[] {value, ranged, line}) all[k++] = x;
+            for (double[] a : new double[][] {g, gr, z}) {
+                System.arraycopy(a, 0, all, k, a.length);
+                k += a.length;
+            }
+            return all;
+        }
+    }
+
+    /** Binds the binary term and evaluates it; {@code phase[0]} says how far it got. The results, concatenated. */
     private static double[] evaluate(CudaBackend gpu, Dataset data, String[] phase) {
         int n = data.cols();
         SplittableRandom r = new SplittableRandom(5);
