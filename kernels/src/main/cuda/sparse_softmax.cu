@@ -6,6 +6,8 @@
  * in the order of softmax_math.cuh (the reference backend's), into per-block partials  sum w_i l_i,  sum w_i  (width
  * LR_SPARSE_WIDTH, slot 2 zero) and, by mode, r_ic into rowOut[i K + c] (0 for the rows outside [from, to): the next
  * kernels read every row) or z_ic into rowOut[(i - from) K + c] (margins); the value-only mode uses rowOut as scratch.
+ * Hessian-vector products: the curvature mode writes p_ic into rowOut[i K + c]; the Hessian-vector mode (params = v,
+ * curv = those p) writes q_ic = w_i p_ic (u_ic - sum_e p_ie u_ie), u_ic = x_i . v_c + v_c,n, and sums w_i.
  * The gradient then takes K X^T passes of sparse.cu (logreg_sparse_xtr_tiles with stride K, column c of rowOut), and
  * the intercepts' sums sum_i r_ic are logreg_reduce_partials over rowOut read as m rows of width K.
  *
@@ -20,14 +22,15 @@ template <int G>
 __device__ __forceinline__ void lr_sparse_softmax_rows(
         const long long *__restrict__ rowOff, const int *__restrict__ idx, const float *__restrict__ val,
         const float *__restrict__ Y, const float *__restrict__ W, long long rows, long long from, long long to,
-        const double *__restrict__ params, int cols, int k, int mode, double *__restrict__ rowOut, double *__restrict__ partial) {
+        const double *__restrict__ params, int cols, int k, int mode, const double *__restrict__ curv, double *__restrict__ rowOut,
+        double *__restrict__ partial) {
     __shared__ double scratch[LR_SPARSE_THREADS];
     constexpr int PER_WARP = 32 / G;
     const int lane = threadIdx.x & 31;
     const int sub = lane & (G - 1);
     const long long warp = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
     const long long warps = ((long long)gridDim.x * blockDim.x) >> 5;
-    const bool everyRow = mode == LR_SPARSE_GRADIENT;
+    const bool everyRow = mode == LR_SPARSE_GRADIENT || mode == LR_SPARSE_HESSIAN_VECTOR;
     const long long lo = everyRow ? 0 : from;
     const long long hi = everyRow ? rows : to;
     const long long outBase = mode == LR_SPARSE_MARGINS ? from : 0;
@@ -49,6 +52,16 @@ __device__ __forceinline__ void lr_sparse_softmax_rows(
             if (sub == 0 && live) z[c] = inRange ? s + theta[cols] : 0.0;
         }
         if (sub != 0 || !inRange || mode == LR_SPARSE_MARGINS) continue;
+        const double w = (double)lr_weight(W, row);
+        if (mode == LR_SPARSE_HESSIAN_VECTOR) {
+            // z holds u_ic here; p_ic from the curvature pass.
+            const double *p = curv + row * k;
+            double pu = 0.0;
+            for (int c = 0; c < k; c++) pu += p[c] * z[c];
+            for (int c = 0; c < k; c++) z[c] = w * (p[c] * (z[c] - pu));
+            wSum += w;
+            continue;
+        }
         // The row's softmax by its group's first lane, in softmax_math.cuh's order, in place.
         const int y = (int)__ldg(Y + row);
         double zmax = z[0];
@@ -57,12 +70,13 @@ __device__ __forceinline__ void lr_sparse_softmax_rows(
         double e = 0.0;
         for (int c = 0; c < k; c++) {
             const double t = exp(z[c] - zmax);
-            if (mode == LR_SPARSE_GRADIENT) z[c] = t;
+            if (mode != LR_SPARSE_VALUE) z[c] = t;
             e += t;
         }
-        const double w = (double)lr_weight(W, row);
         if (mode == LR_SPARSE_GRADIENT) {
             for (int c = 0; c < k; c++) z[c] = w * (c == y ? z[c] / e - 1.0 : z[c] / e);
+        } else if (mode == LR_SPARSE_CURVATURE) {
+            for (int c = 0; c < k; c++) z[c] = z[c] / e;
         }
         lossSum += w * ((zmax - zy) + log(e));
         wSum += w;
@@ -81,9 +95,9 @@ __device__ __forceinline__ void lr_sparse_softmax_rows(
     extern "C" __global__ void __launch_bounds__(LR_SPARSE_THREADS) logreg_sparse_softmax_rows_g##G(                    \
             const long long *__restrict__ rowOff, const int *__restrict__ idx, const float *__restrict__ val,           \
             const float *__restrict__ Y, const float *__restrict__ W, long long rows, long long from, long long to,     \
-            const double *__restrict__ params, int cols, int k, int mode, double *__restrict__ rowOut,                 \
-            double *__restrict__ partial) {                                                                             \
-        lr_sparse_softmax_rows<G>(rowOff, idx, val, Y, W, rows, from, to, params, cols, k, mode, rowOut, partial);   \
+            const double *__restrict__ params, int cols, int k, int mode, const double *__restrict__ curv,              \
+            double *__restrict__ rowOut, double *__restrict__ partial) {                                                \
+        lr_sparse_softmax_rows<G>(rowOff, idx, val, Y, W, rows, from, to, params, cols, k, mode, curv, rowOut, partial); \
     }
 LR_SPARSE_SOFTMAX_ENTRY(8)
 LR_SPARSE_SOFTMAX_ENTRY(32)

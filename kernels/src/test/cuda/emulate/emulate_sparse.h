@@ -252,7 +252,7 @@ static void sparse_case(const Csr &c, const std::string &name, bool thorough) {
 }
 
 typedef void (*SparseSoftmaxRows)(const long long *, const int *, const float *, const float *, const float *, long long, long long,
-                                  long long, const double *, int, int, int, double *, double *);
+                                  long long, const double *, int, int, int, const double *, double *, double *);
 
 /*
  * The multinomial rows pass (sparse_softmax.cu) for K classes, then K X^T passes (stride K) and the intercepts by
@@ -299,7 +299,7 @@ static void sparse_softmax_case(const Csr &c0, int k, const std::string &name) {
             std::vector<double> rowv((size_t)c.m * k, std::nan("")), part(3 * 5, std::nan(""));
             simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
                 e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_GRADIENT,
-                    rowv.data(), part.data());
+                    nullptr, rowv.data(), part.data());
             });
             std::vector<double> sums = reduce(part, 5, 3), got(2 + (size_t)k * stride);
             got[0] = sums[0];
@@ -314,24 +314,68 @@ static void sparse_softmax_case(const Csr &c0, int k, const std::string &name) {
             std::vector<double> rowv2((size_t)c.m * k, std::nan("")), part2(3 * 5, std::nan(""));
             simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
                 e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_GRADIENT,
-                    rowv2.data(), part2.data());
+                    nullptr, rowv2.data(), part2.data());
             });
             expect(std::memcmp(rowv.data(), rowv2.data(), 8 * rowv.size()) == 0 && std::memcmp(part.data(), part2.data(), 8 * part.size()) == 0,
                    "bit-identical sparse softmax rows " + tag);
             std::vector<double> vpart(3 * 5, std::nan(""));
             simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
                 e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_VALUE,
-                    rowv2.data(), vpart.data());
+                    nullptr, rowv2.data(), vpart.data());
             });
             compare(reduce(vpart, 5, 3), want, 2, "sparse softmax value " + tag);
             std::vector<double> zgot((size_t)(r[1] - r[0]) * k, std::nan(""));
             simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
                 e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, r[0], r[1], p.data(), b.cols, k, LR_SPARSE_MARGINS,
-                    zgot.data(), nullptr);
+                    nullptr, zgot.data(), nullptr);
             });
             bool ok = zgot.size() == zs.size();
             for (size_t q = 0; ok && q < zs.size(); q++) ok = fabsl(zgot[q] - zs[q]) <= 1e-12L * (1 + fabsl(zs[q]));
             expect(ok, "sparse softmax margins " + tag);
+            if (r[0] != 0) continue;
+            // Hessian-vector product over all rows: p at the parameters, then q_ic = w p_ic (u_ic - sum_e p_ie u_ie).
+            std::vector<double> v(p.size());
+            for (auto &x : v) x = u(gen);
+            std::vector<double> probs((size_t)c.m * k, std::nan("")), q((size_t)c.m * k, std::nan("")), hpart(3 * 5, std::nan(""));
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, 0, c.m, p.data(), b.cols, k, LR_SPARSE_CURVATURE,
+                    nullptr, probs.data(), nullptr);
+            });
+            simt_launch(5, LR_SPARSE_THREADS, 0, [&] {
+                e.f(c.off.data(), b.idx.data(), c.val.data(), c.y.data(), c.w.data(), c.m, 0, c.m, v.data(), b.cols, k,
+                    LR_SPARSE_HESSIAN_VECTOR, probs.data(), q.data(), hpart.data());
+            });
+            std::vector<long double> hv(2 + (size_t)k * stride, 0.0L);
+            size_t zi = 0;
+            for (long long i = 0; i < c.m; i++) {
+                std::vector<long double> pz(k), uz(k);
+                long double mx = -INFINITY, se = 0, pu = 0;
+                for (int cl = 0; cl < k; cl++) mx = std::max(mx, zs[zi + cl]);
+                for (int cl = 0; cl < k; cl++) se += expl(zs[zi + cl] - mx);
+                for (int cl = 0; cl < k; cl++) {
+                    pz[cl] = expl(zs[zi + cl] - mx) / se;
+                    uz[cl] = v[(size_t)cl * stride + b.cols];
+                    for (long long t = c.off[i]; t < c.off[i + 1]; t++) uz[cl] += (long double)v[(size_t)cl * stride + b.idx[t]] * c.val[t];
+                    pu += pz[cl] * uz[cl];
+                }
+                zi += k;
+                hv[1] += c.w[i];
+                for (int cl = 0; cl < k; cl++) {
+                    const long double qi = c.w[i] * pz[cl] * (uz[cl] - pu);
+                    for (long long t = c.off[i]; t < c.off[i + 1]; t++) hv[2 + (size_t)cl * stride + b.idx[t]] += qi * c.val[t];
+                    hv[2 + (size_t)cl * stride + b.cols] += qi;
+                }
+            }
+            std::vector<double> hsums = reduce(hpart, 5, 3), hgot(2 + (size_t)k * stride);
+            hgot[0] = 0.0;
+            hgot[1] = hsums[1];
+            const std::vector<double> hicpt = reduce(q, c.m, k);
+            for (int cl = 0; cl < k; cl++) {
+                const std::vector<double> g = xtr(b, q, k, cl);
+                for (int t = 0; t < b.cols; t++) hgot[2 + (size_t)cl * stride + t] = g[t];
+                hgot[2 + (size_t)cl * stride + b.cols] = hicpt[cl];
+            }
+            compare(hgot, hv, (int)hgot.size(), "sparse softmax Hessian-vector " + tag);
         }
     }
 }

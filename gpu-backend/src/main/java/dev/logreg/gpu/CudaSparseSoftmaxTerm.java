@@ -19,11 +19,15 @@ import java.util.Objects;
  * no atomics, the same bits on every run. The transposed copy is read K times an evaluation: a first version, correct
  * and deterministic; its speed has not been measured on a device.
  *
- * <p>Parameters and gradient in {@link ParamShape}'s class-major layout, K (n + 1) long. No Hessian and no
- * Hessian-vector product here (use L-BFGS or OWL-QN). Failure, ownership and threads: as {@link CudaDataTerm}.
+ * <p>Parameters and gradient in {@link ParamShape}'s class-major layout, K (n + 1) long. Hessian-vector products for
+ * the truncated Newton method ({@link #hessianVector}: the probabilities p_ic of the last parameters seen kept on the
+ * device, K doubles a row more); no dense Hessian. Failure, ownership and threads: as {@link CudaDataTerm}.
  */
 public final class CudaSparseSoftmaxTerm extends SparseTermBase {
     private final int k;
+    private DeviceBuffer probabilities;
+    /** The parameters whose probabilities {@link #probabilities} holds; null until the first Hessian-vector product. */
+    private double[] probabilitiesAt;
 
     CudaSparseSoftmaxTerm(CudaBackend backend, Dataset data, BindOptions options) {
         super(backend, data, options, data.classes(), rowsKernel(data.rows(), data.nonzeros()), CudaSparseTerm.shortRows(data.rows(), data.nonzeros()));
@@ -47,18 +51,62 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
         checkLength(gradientOut, "gradientOut");
         try {
             uploadParams(parameters);
-            launchRows(CudaKernels.SPARSE_GRADIENT, fromRow, toRow, rowValues);
-            for (int c = 0; c < k; c++) xtr(c);
-            long sums = sumsOffset();
-            reduceInto(partial, rowsGrid(fromRow, toRow, true), CudaKernels.SPARSE_WIDTH, sums);
-            // The intercepts: each class's residuals over every row (0 outside the range), rows in order.
-            reduceInto(rowValues, rows, k, sums + CudaKernels.SPARSE_WIDTH);
-            double[] s = copyBack(0, Math.toIntExact(sums + CudaKernels.SPARSE_WIDTH + k));
-            double m = s[(int) sums + CudaKernels.SLOT_WSUM];
-            double[] intercepts = new double[k];
-            System.arraycopy(s, (int) sums + CudaKernels.SPARSE_WIDTH, intercepts, 0, k);
-            scatter(s, intercepts, m, gradientOut);
-            return m > 0 ? s[(int) sums + CudaKernels.SLOT_LOSS] / m : 0.0;
+            double[] s = pass(CudaKernels.SPARSE_GRADIENT, fromRow, toRow, gradientOut);
+            double m = s[(int) sumsOffset() + CudaKernels.SLOT_WSUM];
+            return m > 0 ? s[(int) sumsOffset() + CudaKernels.SLOT_LOSS] / m : 0.0;
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * The rows pass in {@code mode} (gradient, or Hessian-vector over the probabilities), then Xᵀ of each class's row
+     * values and the intercepts' sums (each class's row values over every row, 0 outside the range, rows in order);
+     * scatters the gradient (or product) over M into {@code out} and returns the device's sums.
+     */
+    private double[] pass(int mode, long fromRow, long toRow, double[] out) {
+        launchRows(mode, fromRow, toRow, probabilities, rowValues);
+        for (int c = 0; c < k; c++) xtr(c);
+        long sums = sumsOffset();
+        reduceInto(partial, rowsGrid(fromRow, toRow, true), CudaKernels.SPARSE_WIDTH, sums);
+        reduceInto(rowValues, rows, k, sums + CudaKernels.SPARSE_WIDTH);
+        double[] s = copyBack(0, Math.toIntExact(sums + CudaKernels.SPARSE_WIDTH + k));
+        double[] intercepts = new double[k];
+        System.arraycopy(s, (int) sums + CudaKernels.SPARSE_WIDTH, intercepts, 0, k);
+        scatter(s, intercepts, s[(int) sums + CudaKernels.SLOT_WSUM], out);
+        return s;
+    }
+
+    /** True: one rows pass and K Xᵀ passes a product. */
+    @Override
+    public boolean supportsHessianVector() {
+        return true;
+    }
+
+    /**
+     * Slice c: (1/M) Σ wᵢ p_ic (u_ic − Σ_e p_ie u_ie) x̃ᵢ with u_ic = x̃ᵢ·v_c, over all rows: the probabilities at
+     * {@code parameters} (formed once for a given parameter vector and kept), then the products in the rows pass and
+     * K Xᵀ passes; float64, fixed orders. Zero where every weight is 0.
+     */
+    @Override
+    public void hessianVector(double[] parameters, double[] v, double[] out) {
+        check();
+        checkLength(parameters, "params");
+        checkLength(v, "v");
+        checkLength(out, "out");
+        try {
+            if (probabilitiesAt == null || !java.util.Arrays.equals(probabilitiesAt, parameters)) {
+                if (probabilities == null) {
+                    ensureFits(8 * rows * k, "Hessian-vector probabilities");
+                    probabilities = own(DeviceBuffer.allocate(8 * rows * k, backend.allocations(), "class probabilities"));
+                }
+                probabilitiesAt = null;  // until the new ones are in place
+                uploadParams(parameters);
+                launchRows(CudaKernels.SPARSE_CURVATURE, 0, rows, null, probabilities);
+                probabilitiesAt = parameters.clone();
+            }
+            uploadParams(v);
+            pass(CudaKernels.SPARSE_HESSIAN_VECTOR, 0, rows, out);
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -70,7 +118,7 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
         checkLength(parameters, "params");
         try {
             uploadParams(parameters);
-            launchRows(CudaKernels.SPARSE_VALUE, fromRow, toRow, rowValues);  // the logits' scratch
+            launchRows(CudaKernels.SPARSE_VALUE, fromRow, toRow, null, rowValues);  // the logits' scratch
             double[] s = sums(rowsGrid(fromRow, toRow, false), CudaKernels.SPARSE_WIDTH);
             return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
         } catch (BackendException e) {
@@ -93,7 +141,7 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
             for (long c0 = fromRow; c0 < toRow; c0 += MARGINS_CHUNK) {
                 long c1 = Math.min(toRow, c0 + MARGINS_CHUNK);
                 int count = (int) ((c1 - c0) * k);
-                launchRows(CudaKernels.SPARSE_MARGINS, c0, c1, buffer);
+                launchRows(CudaKernels.SPARSE_MARGINS, c0, c1, null, buffer);
                 Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(chunk), buffer.pointer(), 8L * count), "cuMemcpyDtoH(margins)");
                 System.arraycopy(chunk, 0, out, (int) ((c0 - fromRow) * k), count);
             }
@@ -102,12 +150,14 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
         }
     }
 
-    private void launchRows(int mode, long fromRow, long toRow, DeviceBuffer rowOut) {
-        boolean partials = mode != CudaKernels.SPARSE_MARGINS;
-        backend.launch(rowsKernel, rowsGrid(fromRow, toRow, mode == CudaKernels.SPARSE_GRADIENT), CudaBackend.BLOCK, 0, Pointer.to(
+    private void launchRows(int mode, long fromRow, long toRow, DeviceBuffer curv, DeviceBuffer rowOut) {
+        boolean partials = mode != CudaKernels.SPARSE_MARGINS && mode != CudaKernels.SPARSE_CURVATURE;
+        boolean everyRow = mode == CudaKernels.SPARSE_GRADIENT || mode == CudaKernels.SPARSE_HESSIAN_VECTOR;
+        backend.launch(rowsKernel, rowsGrid(fromRow, toRow, everyRow), CudaBackend.BLOCK, 0, Pointer.to(
                 Pointer.to(rowOffsets.pointer()), Pointer.to(indices.pointer()), Pointer.to(values.pointer()), Pointer.to(y.pointer()),
                 Pointer.to(weighted ? w.pointer() : new CUdeviceptr()), Pointer.to(new long[] {rows}), Pointer.to(new long[] {fromRow}),
                 Pointer.to(new long[] {toRow}), Pointer.to(params.pointer()), Pointer.to(new int[] {cols}), Pointer.to(new int[] {k}),
-                Pointer.to(new int[] {mode}), Pointer.to(rowOut.pointer()), Pointer.to(partials ? partial.pointer() : new CUdeviceptr())));
+                Pointer.to(new int[] {mode}), Pointer.to(curv == null ? new CUdeviceptr() : curv.pointer()), Pointer.to(rowOut.pointer()),
+                Pointer.to(partials ? partial.pointer() : new CUdeviceptr())));
     }
 }

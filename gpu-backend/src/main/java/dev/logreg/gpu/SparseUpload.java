@@ -58,13 +58,13 @@ final class SparseUpload {
             for (Stage s : new Stage[] {idx, val}) {
                 if (perm == null) {
                     // The blocks in order: each block's nonzeros are already contiguous and in row order.
-                    for (RowBlock b : blocks) s.put(b, 0, Math.toIntExact(b.nonzeros()));
+                    for (int bi = 0; bi < blocks.length; bi++) s.put(bi, 0, Math.toIntExact(blocks[bi].nonzeros()));
                 } else {
                     for (long r = 0; r < rows; r++) {
                         int bi = block(perm[(int) r]);
                         int local = (int) (perm[(int) r] - firstRows[bi]);
                         int start = (int) offsets[bi].get(local);
-                        s.put(blocks[bi], start, (int) offsets[bi].get(local + 1) - start);
+                        s.put(bi, start, (int) offsets[bi].get(local + 1) - start);
                     }
                 }
                 s.flush();
@@ -129,10 +129,13 @@ final class SparseUpload {
     }
 
     /** Four-byte entries (the column indices, or the values) gathered into the staging buffer and flushed to consecutive device offsets. */
-    private static final class Stage {
+    private final class Stage {
         private final PinnedBuffer pinned;
         private final DeviceBuffer dst;
         private final boolean indices;
+        /** Each block's index or value view, made once (a view per row would be one object a row). */
+        private final IntBuffer[] blockIndices;
+        private final FloatBuffer[] blockValues;
         private final IntBuffer ints;
         private final FloatBuffer floats;
         private final int capacity;
@@ -143,15 +146,20 @@ final class SparseUpload {
             this.pinned = pinned;
             this.dst = dst;
             this.indices = indices;
+            this.blockIndices = new IntBuffer[blocks.length];
+            this.blockValues = new FloatBuffer[blocks.length];
+            for (int b = 0; b < blocks.length; b++) {
+                if (indices) blockIndices[b] = blocks[b].indices(); else blockValues[b] = blocks[b].values();
+            }
             this.ints = pinned.bytes().asIntBuffer();
             this.floats = pinned.bytes().asFloatBuffer();
             this.capacity = ints.capacity();
         }
 
         /** Entries [from, from + count) of block {@code b}'s indices (the index stage) or values (the value stage). */
-        void put(RowBlock b, int from, int count) {
-            IntBuffer si = indices ? b.indices() : null;
-            FloatBuffer sf = indices ? null : b.values();
+        void put(int b, int from, int count) {
+            IntBuffer si = blockIndices[b];
+            FloatBuffer sf = blockValues[b];
             while (count > 0) {
                 int take = Math.min(count, capacity - pos);
                 if (si != null) ints.put(pos, si, from, take); else floats.put(pos, sf, from, take);

@@ -325,6 +325,52 @@ class CudaSparseGpuTest {
     }
 
     @Test
+    void multinomialHessianVectorProductsAgreeWithTheReferenceHessian() {
+        // The reference backend's dense multinomial Hessian times v: an independent route to the same product.
+        int k = 3;
+        Dataset d = withClasses(sparse(16, 150, 40, 10, true, true), k, 6);
+        int length = k * 41;
+        double[] p = params(17, length - 1, 0.7);
+        double[] v = params(18, length - 1, 1);
+        double[] h = new double[length * length];
+        try (DataTerm ref = reference.bind(d, Loss.multinomial()); DataTerm t = gpu.bind(d, Loss.multinomial())) {
+            assertTrue(t.supportsHessianVector());
+            ref.hessian(p, h);
+            double[] want = new double[length];
+            for (int i = 0; i < length; i++) {
+                for (int j = 0; j < length; j++) want[i] += h[i * length + j] * v[j];
+            }
+            double[] got = new double[length];
+            t.hessianVector(p, v, got);
+            assertVector(want, got, 0, "H v, K = 3");
+            double[] again = new double[length];
+            t.hessianVector(v, p, again);  // other parameters: new probabilities
+            t.hessianVector(p, v, again);
+            assertArrayEquals(got, again, "H v at p again, bit for bit");
+        }
+    }
+
+    @Test
+    void oneVsRestOnSparseRowsBindsEachClassAndAgrees() {
+        Dataset d = withClasses(sparse(14, 200, 300, 10, false, true), 3, 4);
+        double[] p = params(15, 300, 0.6);
+        try (dev.logreg.backend.OneVsRestTerms terms = gpu.bindOneVsRest(d, Loss.log(), BindOptions.DEFAULT)) {
+            assertEquals(3, terms.classes());
+            for (int c = 0; c < 3; c++) {
+                double[] gWant = new double[301];
+                double[] gGot = new double[301];
+                try (DataTerm ref = reference.bind(d.oneVsRest(c), Loss.log())) {
+                    double vWant = ref.valueAndGradient(p, gWant);
+                    DataTerm t = terms.forClass(c);
+                    assertTrue(t instanceof CudaSparseTerm, "class " + c + " bound as " + t.getClass().getSimpleName());
+                    assertClose(vWant, t.valueAndGradient(p, gGot), "class " + c + ": value");
+                    assertVector(gWant, gGot, vWant, "class " + c + ": gradient");
+                }
+            }
+        }
+    }
+
+    @Test
     void closingTheTermsFreesEverything() {
         long before = gpu.liveAllocations();
         DataTerm t = gpu.bind(sparse(11, 50, 30, 5, false, true), Loss.log());

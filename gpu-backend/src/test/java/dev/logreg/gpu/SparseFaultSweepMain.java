@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * {@code launch}), fails the k-th call of that kind, k = 1, 2, ..., during a sparse bind (the CSR upload and the
  * transposed copy's build on the device: counts, compact ids, radix passes) and a round of evaluations (gradient over
  * all rows and a range, value, margins, two Hessian-vector products, a weight sum), then the same for the multinomial
- * term on three classes (bind, gradients, value, margins), until a round ends without the fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
+ * term on three classes (bind, gradients, value, margins, a Hessian-vector product), until a round ends without the fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
  * {@code POINT kind=K k=N phase=bind|eval device=D pinned=P after=reused|closed recovered=same|differs closed=...
  * message=...} and {@code BEYOND kind=K k=N recovered=...}; {@code ERROR ...} for anything else. Ends with
  * {@code LIVE n}.
@@ -104,10 +104,12 @@ final class SparseFaultSweepMain {
             double ranged = t.valueAndGradient(10, 50, p, gr);
             double line = t.value(5, 25, p);
             t.margins(20, 30, p, z);
-            double[] all = Arrays.copyOf(binary, binary.length + 3 + 2 * length + z.length);
+            double[] h = new double[length];
+            t.hessianVector(p, gr, h);
+            double[] all = Arrays.copyOf(binary, binary.length + 3 + 3 * length + z.length);
             int k = binary.length;
             for (double x : new double[] {value, ranged, line}) all[k++] = x;
-            for (double[] a : new double[][] {g, gr, z}) {
+            for (double[] a : new double[][] {g, gr, z, h}) {
                 System.arraycopy(a, 0, all, k, a.length);
                 k += a.length;
             }
