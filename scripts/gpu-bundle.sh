@@ -85,9 +85,10 @@ cat > .gpu/run.sh <<'RUN'
 # SOFTMAX_ARGS (e.g. "--rows 20000 --reps 2"), SPARSE_ARGS (e.g. "--rows 2000 --cols 4096 --per-row 20 --reps 2"). Time limits
 # (seconds): TEST_TIMEOUT (default 170), BENCH_TIMEOUT (200), SOFTMAX_TIMEOUT (90), SPARSE_TIMEOUT (240: not yet run on a device, a
 # guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
-# still leaves the others' results; together 10.5 minutes at worst (over one device call's 10: a run with a hang should
-# leave out a part, PARTS="tests bench softmax wide"), inside one device call (at most 10); a whole run took
-# about 2 minutes on an H100. The benchmark prints each row as it is measured. Exit status: the test launcher's.
+# still leaves the others' results; together 14.5 minutes at worst (over one device call's 10: a run with a hang should
+# leave out parts, PARTS="tests bench sparse"), inside one device call (at most 10); a whole run took
+# about 2 minutes on an H100 before the sparse section (its own time there unknown: a minute or two expected, most of it
+# generating 5 x 10^8 nonzeros and writing them for PyTorch). The benchmark prints each row as it is measured. Exit status: the test launcher's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/logreg-gpu-out}
