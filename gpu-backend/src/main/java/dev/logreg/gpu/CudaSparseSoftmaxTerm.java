@@ -69,7 +69,9 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
         for (int c = 0; c < k; c++) xtr(c);
         long sums = sumsOffset();
         reduceInto(partial, rowsGrid(fromRow, toRow, true), CudaKernels.SPARSE_WIDTH, sums);
-        reduceInto(rowValues, rows, k, sums + CudaKernels.SPARSE_WIDTH);
+        // The intercepts: row r's residuals go to position r mod chunk (rows in order), then the positions in order.
+        reduceInto(rowValues, paddedRows / interceptChunk, interceptChunk * k, interceptPartial, 0);
+        reduceInto(interceptPartial, interceptChunk, k, sums + CudaKernels.SPARSE_WIDTH);
         double[] s = copyBack(0, Math.toIntExact(sums + CudaKernels.SPARSE_WIDTH + k));
         double[] intercepts = new double[k];
         System.arraycopy(s, (int) sums + CudaKernels.SPARSE_WIDTH, intercepts, 0, k);

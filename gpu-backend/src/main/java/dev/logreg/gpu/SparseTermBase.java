@@ -45,8 +45,20 @@ abstract class SparseTermBase implements DataTerm {
     final int cols;
     final DeviceBuffer params;
     final DeviceBuffer result;
-    /** Outputs values a row (residuals, logits, curvature products). */
+    /**
+     * Outputs values a row (residuals, logits, curvature products); with K outputs, for {@link #paddedRows} rows, the
+     * rows past {@link #rows} zero (see {@link #interceptChunk}).
+     */
     final DeviceBuffer rowValues;
+    /** Rows of {@link #rowValues}: {@link #rows}, rounded up to a multiple of {@link #interceptChunk} with K outputs. */
+    final long paddedRows;
+    /**
+     * With K outputs, the intercepts' sums over the rows' residuals are taken in two ordered stages (rows in chunks of
+     * this many, then the chunks), so that no single chain of additions runs over millions of rows; 1 output: unused.
+     */
+    final int interceptChunk;
+    /** The intercepts' first stage (K outputs): per position in a chunk, each output's sum over the chunks. */
+    final DeviceBuffer interceptPartial;
     final DeviceBuffer partial;
     private final DeviceBuffer head;
     private final DeviceBuffer tail;
@@ -68,6 +80,11 @@ abstract class SparseTermBase implements DataTerm {
         this.nonzeros = data.nonzeros();
         this.weighted = data.isWeighted();
         this.outputs = outputs;
+        // About 2,048 rows a chunk position (a chain of 256 additions a lane in the first stage), at most 4,096 positions
+        // and 2^20 partial doubles: a function of the rows and K alone.
+        long chunk = Math.min(Math.min(4096, (1 << 20) / Math.max(1, outputs)), (data.rows() + 2047) / 2048);
+        this.interceptChunk = outputs > 1 ? (int) Math.max(1, chunk) : 1;
+        this.paddedRows = (rows + interceptChunk - 1) / interceptChunk * interceptChunk;
         if (rows > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("sparse dataset of " + rows + " rows: the GPU backend holds at most " + Integer.MAX_VALUE
                     + " rows of sparse data (32-bit row ids in its transposed copy)");
@@ -92,8 +109,15 @@ abstract class SparseTermBase implements DataTerm {
             cols = csc.cols();
             params = own(DeviceBuffer.allocate(8L * outputs * (cols + 1), a, "parameters"));
             result = own(DeviceBuffer.allocate(8L * resultDoubles(), a, "gradient and sums"));
-            rowValues = own(DeviceBuffer.allocate(8 * rows * outputs, a, "row values"));
+            rowValues = own(DeviceBuffer.allocate(8 * paddedRows * outputs, a, "row values"));
+            if (paddedRows > rows) {
+                // The padding rows take part in the intercepts' first stage: zeros (the kernels never write them).
+                long ints = 2 * (paddedRows - rows) * outputs;
+                backend.launch(CudaKernels.FILL_INTS, SparseTranspose.grid(backend, ints), CudaBackend.BLOCK, 0, Pointer.to(
+                        Pointer.to(rowValues.at(8 * rows * outputs)), Pointer.to(new long[] {ints}), Pointer.to(new int[] {0})));
+            }
             partial = own(DeviceBuffer.allocate(8 * partialDoubles, a, "partial sums"));
+            interceptPartial = outputs > 1 ? own(DeviceBuffer.allocate(8L * interceptChunk * outputs, a, "intercept partial sums")) : null;
             head = cols == 0 ? null : own(DeviceBuffer.allocate(8 * csc.tiles(), a, "X^T r block heads"));
             tail = cols == 0 ? null : own(DeviceBuffer.allocate(8 * csc.tiles(), a, "X^T r block tails"));
         } catch (RuntimeException e) {
@@ -119,7 +143,8 @@ abstract class SparseTermBase implements DataTerm {
         long csr = Math.addExact(Math.multiplyExact(8L, nonzeros), 8 * (rows + 1));
         long labels = (weighted ? 8 : 4) * rows;
         long transposed = 8 * nonzeros + 8 * (maxCols + 1) + 20 * (tiles + 1);
-        long work = Math.addExact(Math.multiplyExact(16L * outputs, maxCols + 3), Math.multiplyExact(8L * outputs, rows)) + 8 * partialDoubles;
+        long work = Math.addExact(Math.multiplyExact(16L * outputs, maxCols + 3), Math.multiplyExact(8L * outputs, paddedRows))
+                + 8 * partialDoubles + (outputs > 1 ? 8L * outputs * interceptChunk : 0);
         long bind = SparseTranspose.transientBytes(n, nonzeros);
         long needed = csr + labels + transposed + work + bind;
         long[] mem = backend.memoryInfo();
@@ -223,8 +248,13 @@ abstract class SparseTermBase implements DataTerm {
 
     /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in order into the result buffer at {@code offset} doubles. */
     final void reduceInto(DeviceBuffer from, long partialRows, int width, long offset) {
+        reduceInto(from, partialRows, width, result, offset);
+    }
+
+    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in order into {@code into} at {@code offset} doubles. */
+    final void reduceInto(DeviceBuffer from, long partialRows, int width, DeviceBuffer into, long offset) {
         backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(result.at(8 * offset))));
+                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.at(8 * offset))));
     }
 
     /** {@code count} doubles of the result buffer from {@code offset} (waits for the device). */

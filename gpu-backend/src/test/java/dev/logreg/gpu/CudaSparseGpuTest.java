@@ -325,6 +325,24 @@ class CudaSparseGpuTest {
     }
 
     @Test
+    void multinomialInterceptsSummedInTwoStagesOverManyRowsAgree() {
+        // 4,099 rows: the intercepts' sums go through chunks of 3 rows' positions (two padding rows of zeros).
+        Dataset d = withClasses(sparse(19, 4099, 50, 4, false, true), 3, 7);
+        int length = 3 * 51;
+        double[] p = params(20, length - 1, 0.8);
+        double[] gWant = new double[length];
+        double[] gGot = new double[length];
+        try (DataTerm ref = reference.bind(d, Loss.multinomial()); DataTerm t = gpu.bind(d, Loss.multinomial())) {
+            double vWant = ref.valueAndGradient(p, gWant);
+            assertClose(vWant, t.valueAndGradient(p, gGot), "value");
+            assertVector(gWant, gGot, vWant, "gradient");
+            ref.valueAndGradient(1000, 3001, p, gWant);
+            t.valueAndGradient(1000, 3001, p, gGot);
+            assertVector(gWant, gGot, vWant, "gradient over rows [1000, 3001)");
+        }
+    }
+
+    @Test
     void multinomialHessianVectorProductsAgreeWithTheReferenceHessian() {
         // The reference backend's dense multinomial Hessian times v: an independent route to the same product.
         int k = 3;

@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * naming {@code args[0]}: for each kind of call in turn ({@code alloc}, {@code host-alloc}, {@code copy},
  * {@code launch}), fails the k-th call of that kind, k = 1, 2, ..., during a sparse bind (the CSR upload and the
  * transposed copy's build on the device: counts, compact ids, radix passes) and a round of evaluations (gradient over
- * all rows and a range, value, margins, two Hessian-vector products, a weight sum), then the same for the multinomial
- * term on three classes (bind, gradients, value, margins, a Hessian-vector product), until a round ends without the fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
+ * all rows and a range, value, margins, a Hessian-vector product, a weight sum), then the same for the multinomial
+ * term on three classes (bind, gradient, value, margins, a Hessian-vector product), until a round ends without the fault landing. Prints, one line each, as {@link FaultSweepMain} does: {@code CLEAN kind=K}, then
  * {@code POINT kind=K k=N phase=bind|eval device=D pinned=P after=reused|closed recovered=same|differs closed=...
  * message=...} and {@code BEYOND kind=K k=N recovered=...}; {@code ERROR ...} for anything else. Ends with
  * {@code LIVE n}.
@@ -97,19 +97,18 @@ final class SparseFaultSweepMain {
         phase[0] = "bind";
         try (DataTerm t = gpu.bind(classes, Loss.multinomial(), BindOptions.DEFAULT)) {
             phase[0] = "eval";
+            // Fewer calls than the binary term's (a range is the same launches): each launch swept is a new backend.
             double[] g = new double[length];
-            double[] gr = new double[length];
             double[] z = new double[30];
             double value = t.valueAndGradient(p, g);
-            double ranged = t.valueAndGradient(10, 50, p, gr);
             double line = t.value(5, 25, p);
             t.margins(20, 30, p, z);
             double[] h = new double[length];
-            t.hessianVector(p, gr, h);
-            double[] all = Arrays.copyOf(binary, binary.length + 3 + 3 * length + z.length);
+            t.hessianVector(p, g, h);
+            double[] all = Arrays.copyOf(binary, binary.length + 2 + 2 * length + z.length);
             int k = binary.length;
-            for (double x : new double[] {value, ranged, line}) all[k++] = x;
-            for (double[] a : new double[][] {g, gr, z, h}) {
+            for (double x : new double[] {value, line}) all[k++] = x;
+            for (double[] a : new double[][] {g, z, h}) {
                 System.arraycopy(a, 0, all, k, a.length);
                 k += a.length;
             }
@@ -139,13 +138,11 @@ final class SparseFaultSweepMain {
             double line = t.value(10, 20, p);
             t.margins(30, 40, p, z);
             t.hessianVector(p, v, h);
-            double[] h2 = new double[n + 1];
-            t.hessianVector(v, p, h2);
             double m = t.weightSum(5, 60);
-            double[] all = new double[5 + 4 * (n + 1) + z.length];
+            double[] all = new double[4 + 3 * (n + 1) + z.length];
             int k = 0;
             for (double x : new double[] {value, ranged, line, m}) all[k++] = x;
-            for (double[] a : new double[][] {g, gr, h, h2, z}) {
+            for (double[] a : new double[][] {g, gr, h, z}) {
                 System.arraycopy(a, 0, all, k, a.length);
                 k += a.length;
             }
