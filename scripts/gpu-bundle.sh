@@ -8,7 +8,7 @@
 #
 # .gpu/ holds: jre/ (a jlink'ed Java 17, ../shared/device/make-jre), lib/ (api + its test-jar, kernels,
 # gpu-backend + its test classes, JCuda and JCuBLAS with their linux-x86_64 natives, slf4j-api + slf4j-simple, the GPU
-# benchmark classes; no ND4J), junit-platform-console-standalone.jar, torch_gradient.py, torch_softmax.py, cublas13/ (libJCublas2
+# benchmark classes; no ND4J), junit-platform-console-standalone.jar, torch_gradient.py, torch_softmax.py, torch_sparse.py, cublas13/ (libJCublas2
 # retargeted to libcublas.so.13, where patchelf is available) and run.sh.
 # Environment: MVN_FLAGS (default "-o"), M2_REPO (default ~/.m2/repository), SHARED (default ../shared next to the repo).
 set -euo pipefail
@@ -55,7 +55,7 @@ echo "== GPU benchmark classes (compiled against the bundle's jars alone: proves
 libcp=$(find .gpu/lib -name '*.jar' | sort | tr '\n' ':')
 javac --release 17 -nowarn -d .gpu/build/bench -cp "$libcp" benchmarks/src/main/java/dev/logreg/bench/gpu/*.java
 jar cf .gpu/lib/logreg-bench-gpu-$version.jar -C .gpu/build/bench .
-cp benchmarks/gpu/torch_gradient.py benchmarks/gpu/torch_softmax.py .gpu/
+cp benchmarks/gpu/torch_gradient.py benchmarks/gpu/torch_softmax.py benchmarks/gpu/torch_sparse.py .gpu/
 # The kernels' manifest (SHA-256 of the CUDA sources and nvcc flags) goes into the run log beside the results.
 cp kernels/src/main/committed/dev/logreg/kernels/manifest.properties .gpu/kernels-manifest.properties
 # The CUDA sources (a few hundred KiB), for the host tests that read them (CudaDataTermHostTest): nothing skips there.
@@ -77,15 +77,18 @@ cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Written by scripts/gpu-bundle.sh. On a GPU machine without Java or network: prints the machine, driver and CUDA
 # libraries, runs the tests of packages dev.logreg.gpu and dev.logreg.it (gpu rows only; not the simcuda-tagged ones) with JUnit's console launcher,
-# then the GPU benchmark, then the multinomial benchmark (GpuSoftmaxBenchmark, printed into run.log alone), then (where ncu exists) a profile of the fused and read-only passes, then the wide-n
+# then the GPU benchmark, then the multinomial benchmark (GpuSoftmaxBenchmark, printed into run.log alone), then the sparse
+# benchmark (GpuSparseBenchmark, 5,000,000 x 2^20 CSR, into run.log alone), then (where ncu exists) a profile of the fused and read-only passes, then the wide-n
 # benchmark, then (where only libcublas.so.13 exists) the cuBLAS path retargeted to it; writes run.log, benchmark.txt,
 # ncu.txt, benchmark-wide.txt, cublas.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
-# PARTS picks sections (default "tests bench softmax ncu wide cublas"). Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"),
-# SOFTMAX_ARGS (e.g. "--rows 20000 --reps 2"). Time limits (seconds): TEST_TIMEOUT (default 170),
-# BENCH_TIMEOUT (200), SOFTMAX_TIMEOUT (90), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
-# still leaves the others' results; together 10.5 minutes at worst (over one device call's 10: a run with a hang should
-# leave out a part, PARTS="tests bench softmax wide"), inside one device call (at most 10); a whole run took
-# about 2 minutes on an H100. The benchmark prints each row as it is measured. Exit status: the test launcher's.
+# PARTS picks sections (default "tests bench softmax sparse ncu wide cublas"). Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"),
+# SOFTMAX_ARGS (e.g. "--rows 20000 --reps 2"), SPARSE_ARGS (e.g. "--rows 2000 --cols 4096 --per-row 20 --reps 2"). Time limits
+# (seconds): TEST_TIMEOUT (default 170), BENCH_TIMEOUT (200), SOFTMAX_TIMEOUT (90), SPARSE_TIMEOUT (240: not yet run on a device, a
+# guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
+# still leaves the others' results; together 14.5 minutes at worst (over one device call's 10: a run with a hang should
+# leave out parts, PARTS="tests bench sparse"), inside one device call (at most 10); a whole run took
+# about 2 minutes on an H100 before the sparse section (its own time there unknown: a minute or two expected, most of it
+# generating 5 x 10^8 nonzeros and writing them for PyTorch). The benchmark prints each row as it is measured. Exit status: the test launcher's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/logreg-gpu-out}
@@ -94,8 +97,8 @@ exec > >(tee "$out/run.log") 2>&1
 java="$here/jre/bin/java"
 cp=$(find "$here/lib" -name '*.jar' | sort | tr '\n' ':')
 section() { echo; echo "=== $* ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"; }
-# PARTS: the sections to run, of "tests bench softmax ncu wide cublas" (default: all of them).
-part() { case " ${PARTS:-tests bench softmax ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# PARTS: the sections to run, of "tests bench softmax sparse ncu wide cublas" (default: all of them).
+part() { case " ${PARTS:-tests bench softmax sparse ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 section machine
 uname -a
@@ -174,6 +177,17 @@ if part softmax; then
     softmax_rc=$?
 fi
 
+sparse_rc="not run"
+if part sparse; then
+    # Output in run.log alone (the device call brings back at most 8 files). SPARSE_TORCH_DEVICE=cpu runs the PyTorch
+    # script on the CPU (a rehearsal under simcuda, where there is no GPU for it).
+    section "sparse GPU benchmark (CSR 5,000,000 x 2^20, about 100 nonzeros a row, power-law columns)"
+    timeout -k 10 "${SPARSE_TIMEOUT:-240}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuSparseBenchmark \
+        --script "$here/torch_sparse.py" --torch-device "${SPARSE_TORCH_DEVICE:-cuda}" --work "${TMPDIR:-/tmp}/logreg-gpu-sparse-bench" \
+        ${SPARSE_ARGS:-}
+    sparse_rc=$?
+fi
+
 ncu_bin=$(command -v ncu || ls /usr/local/cuda*/bin/ncu 2> /dev/null | head -n 1 || true)
 part ncu && section "profile (ncu, where the device has it and allows counters)"
 if ! part ncu; then
@@ -216,7 +230,7 @@ section summary
 if [ -d "$out/junit" ]; then
     tar -czf "$out/junit-reports.tar.gz" -C "$out" junit && rm -rf "$out/junit"
 fi
-echo "tests exit status $tests_rc, benchmark exit status $bench_rc, multinomial benchmark exit status $softmax_rc (124: stopped by its time limit); files in $out:"
+echo "tests exit status $tests_rc, benchmark exit status $bench_rc, multinomial benchmark exit status $softmax_rc, sparse benchmark exit status $sparse_rc (124: stopped by its time limit); files in $out:"
 ls -la "$out"
 exit "$tests_rc"
 RUN

@@ -11,3 +11,6 @@
 #include "aux.cu"
 #include "hessian.cu"
 #include "softmax.cu"
+#include "sparse.cu"
+#include "sparse_build.cu"
+#include "sparse_softmax.cu"

@@ -462,14 +462,18 @@ static void softmax_checks() {
     }
 }
 
+#include "emulate_sparse.h"
+
 int main() {
     // Every check twice: threads scheduled first to last, then last to first between barriers; a missing barrier
     // (a read of another thread's write that the kernel does not order) fails under one of the two.
     all_checks();
     softmax_checks();
+    sparse_checks();
     simt_reverse_order = true;
     all_checks();
     softmax_checks();
+    sparse_checks();
     printf("%s: %d of %d emulated kernel checks failed (both thread orders)\n", failures ? "FAILED" : "OK", failures, checks);
     return failures ? 1 : 0;
 }

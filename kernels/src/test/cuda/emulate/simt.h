@@ -127,6 +127,30 @@ inline double simt_exchange(double v, int src_lane) {
 }
 inline double __shfl_xor_sync(unsigned, double v, int off) { return simt_exchange(v, (threadIdx.x & 31) ^ off); }
 inline double __shfl_sync(unsigned, double v, int src) { return simt_exchange(v, src); }
+inline double __shfl_up_sync(unsigned, double v, unsigned delta) {
+    const unsigned lane = threadIdx.x & 31;
+    return simt_exchange(v, lane >= delta ? lane - delta : lane);
+}
+/* Ints travel through the double exchange exactly (every int is a double). */
+inline int __shfl_up_sync(unsigned mask, int v, unsigned delta) { return (int)__shfl_up_sync(mask, (double)v, delta); }
+/* Bit l set where lane l's predicate is true (every lane of the warp must call it, as on the device). */
+inline unsigned __ballot_sync(unsigned, int predicate) {
+    const unsigned t = threadIdx.x;
+    simt_barrier &wb = simt_warp_barriers[t >> 5];
+    simt_exchange_buf[t] = predicate ? 1.0 : 0.0;
+    simt_wait(wb);
+    unsigned bits = 0;
+    for (unsigned l = 0; l < 32; l++) bits |= (simt_exchange_buf[(t & ~31u) + l] != 0.0 ? 1u : 0u) << l;
+    simt_wait(wb);
+    return bits;
+}
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
+/* One host thread runs at a time and switches only at barriers: a plain read-modify-write is atomic here. */
+inline int atomicAdd(int *p, int v) {
+    const int old = *p;
+    *p = old + v;
+    return old;
+}
 /* A warp's barrier: orders the lanes' shared and global memory accesses, as __syncwarp does on the device. */
 inline void __syncwarp(unsigned = 0xffffffffu) { simt_wait(simt_warp_barriers[threadIdx.x >> 5]); }
 

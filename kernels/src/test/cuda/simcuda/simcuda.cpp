@@ -283,6 +283,13 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_softmax_fused, 256), SIMCUDA_KERNEL(logreg_softmax_value, 256),
     SIMCUDA_KERNEL(logreg_softmax_tiled_fused, LR_SOFTMAX_TILE_THREADS),
     SIMCUDA_KERNEL(logreg_softmax_tiled_value, LR_SOFTMAX_TILE_THREADS), SIMCUDA_KERNEL(logreg_softmax_margins, 1024),
+    SIMCUDA_KERNEL(logreg_sparse_rows_g8, LR_SPARSE_THREADS), SIMCUDA_KERNEL(logreg_sparse_rows_g32, LR_SPARSE_THREADS),
+    SIMCUDA_KERNEL(logreg_sparse_xtr_tiles, LR_XTR_THREADS), SIMCUDA_KERNEL(logreg_sparse_xtr_fixup, 1024),
+    SIMCUDA_KERNEL(logreg_sparse_tile_columns, 1024), SIMCUDA_KERNEL(logreg_fill_ints, 1024),
+    SIMCUDA_KERNEL(logreg_sparse_column_counts, 1024), SIMCUDA_KERNEL(logreg_sparse_remap, 1024),
+    SIMCUDA_KERNEL(logreg_sparse_row_ids, 1024), SIMCUDA_KERNEL(logreg_sort_digit_counts, LR_SORT_THREADS),
+    SIMCUDA_KERNEL(logreg_sort_scatter, LR_SORT_THREADS), SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g8, LR_SPARSE_THREADS),
+    SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g32, LR_SPARSE_THREADS),
 };
 
 bool imageHasEntry(const Module &m, const char *name) {

@@ -305,6 +305,8 @@ public final class CudaBackend implements Backend {
     @Override
     public DataTerm bind(Dataset data, Loss loss, BindOptions bindOptions) {
         Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(data, "data");
+        if (data.isSparse()) return loss.kind() == Loss.Kind.MULTINOMIAL ? bindSparseSoftmax(data, bindOptions) : bindSparse(data, loss, bindOptions);
         if (loss.kind() != Loss.Kind.MULTINOMIAL) return bindBinary(data, loss, bindOptions);
         ensureOpen();
         Objects.requireNonNull(data, "data");
@@ -314,6 +316,58 @@ public final class CudaBackend implements Backend {
         CudaSoftmaxTerm t;
         try {
             t = new CudaSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
+        terms.add(t);
+        return t;
+    }
+
+    /** True: sparse (CSR) data bind as they are, for the binary losses ({@link #bindSparse}) and the multinomial one. */
+    @Override
+    public boolean supportsSparse() {
+        return true;
+    }
+
+    /**
+     * Binds sparse (CSR) {@code data} for a binary loss (log loss, squared error): the CSR rows and a transposed copy
+     * built on the device ({@link CudaSparseTerm}). Caller closes.
+     *
+     * @throws IllegalArgumentException for dense data, for the multinomial loss (bind it with {@link #bind}), for K-class
+     *                                  labels, for a hinge loss, or where the data need more device memory than is free
+     *                                  (checked before any allocation)
+     */
+    public CudaSparseTerm bindSparse(Dataset data, Loss loss, BindOptions bindOptions) {
+        ensureOpen();
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(bindOptions, "options");
+        if (!data.isSparse()) throw new IllegalArgumentException("bindSparse takes sparse (CSR) data; bind dense data with bind(data, loss)");
+        if (loss.kind() == Loss.Kind.MULTINOMIAL) {
+            throw new IllegalArgumentException("bindSparse takes a binary loss (log loss, squared error); bind the multinomial loss with bind(data, loss)");
+        }
+        dev.logreg.backend.ParamShape.refuseHinge("gpu", loss);
+        dev.logreg.backend.ParamShape.of(data, loss);
+        makeCurrent();
+        CudaSparseTerm t;
+        try {
+            t = new CudaSparseTerm(this, data, loss, bindOptions);  // frees what it allocated before it throws
+        } catch (BackendException e) {
+            throw failed(e, "the bind was undone");
+        }
+        terms.add(t);
+        return t;
+    }
+
+    /** Sparse K-class data with the multinomial loss ({@link CudaSparseSoftmaxTerm}). Caller closes. */
+    private CudaSparseSoftmaxTerm bindSparseSoftmax(Dataset data, BindOptions bindOptions) {
+        ensureOpen();
+        Objects.requireNonNull(bindOptions, "options");
+        dev.logreg.backend.ParamShape.of(data, Loss.multinomial());  // K-class labels, or a clear refusal
+        makeCurrent();
+        CudaSparseSoftmaxTerm t;
+        try {
+            t = new CudaSparseSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
         } catch (BackendException e) {
             throw failed(e, "the bind was undone");
         }
@@ -342,6 +396,7 @@ public final class CudaBackend implements Backend {
         if (loss.kind() == Loss.Kind.MULTINOMIAL) {
             throw new IllegalArgumentException("bindBinary takes a binary loss (log loss, squared error); bind the multinomial loss with bind(data, loss)");
         }
+        if (data.isSparse()) throw new IllegalArgumentException("bindBinary takes dense data; bind sparse data with bind(data, loss) or bindSparse");
         dev.logreg.backend.ParamShape.of(data, loss);  // two classes, or a message naming K
         makeCurrent();
         CudaDataTerm t;
@@ -373,6 +428,8 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("one-vs-rest binds binary problems, but the loss is multinomial: use a binary loss (log)");
         }
         ParamShape.refuseHinge(name(), loss);
+        // Sparse rows: one sparse bind a class (SharedRows holds dense X).
+        if (data.isSparse()) return Backend.super.bindOneVsRest(data, loss, bindOptions);
         makeCurrent();
         SharedRows rows;
         try {

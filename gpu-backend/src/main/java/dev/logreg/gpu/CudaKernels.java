@@ -131,6 +131,52 @@ public final class CudaKernels {
     /** Slot of the first gradient sum in a softmax partial row (softmax.cu {@code LR_SOFTMAX_SLOT_GRAD}). */
     static final int SOFTMAX_SLOT_GRAD = 2;
 
+    /**
+     * Sparse (CSR) rows pass (sparse.cu): z, the loss, r (or the margins, the curvature, the first half of a
+     * Hessian-vector product: {@code mode}) over a row's nonzeros, 8 lanes a row (short rows) or 32.
+     */
+    public static final String SPARSE_ROWS_G8 = "logreg_sparse_rows_g8";
+    /** Entry point logreg_sparse_rows_g32 (see {@link #SPARSE_ROWS_G8}). */
+    public static final String SPARSE_ROWS_G32 = "logreg_sparse_rows_g32";
+    /** Sparse multinomial rows pass (sparse_softmax.cu): K logits, the softmax and K residuals a row, 8 lanes a row. */
+    public static final String SPARSE_SOFTMAX_ROWS_G8 = "logreg_sparse_softmax_rows_g8";
+    /** Entry point logreg_sparse_softmax_rows_g32 (see {@link #SPARSE_SOFTMAX_ROWS_G8}). */
+    public static final String SPARSE_SOFTMAX_ROWS_G32 = "logreg_sparse_softmax_rows_g32";
+    /** Xᵀr over the transposed copy, a merge-path block of {@value #XTR_TILE} items (column ends and entries) each. */
+    public static final String SPARSE_XTR_TILES = "logreg_sparse_xtr_tiles";
+    /** Xᵀr, second step: the columns that span blocks, their blocks' parts added in block order. */
+    public static final String SPARSE_XTR_FIXUP = "logreg_sparse_xtr_fixup";
+    /** The column where each Xᵀr block starts (merge-path split), once at bind. */
+    public static final String SPARSE_TILE_COLUMNS = "logreg_sparse_tile_columns";
+    /** The transposed copy's build (sparse_build.cu): p[k] = value. */
+    public static final String FILL_INTS = "logreg_fill_ints";
+    /** Entries per column (integer atomics). */
+    public static final String SPARSE_COLUMN_COUNTS = "logreg_sparse_column_counts";
+    /** Column ids to compact ids (the columns that occur). */
+    public static final String SPARSE_REMAP = "logreg_sparse_remap";
+    /** The row of every entry. */
+    public static final String SPARSE_ROW_IDS = "logreg_sparse_row_ids";
+    /** A radix pass's digit counts per tile of {@value #SORT_TILE} entries. */
+    public static final String SORT_DIGIT_COUNTS = "logreg_sort_digit_counts";
+    /** A radix pass's stable scatter. */
+    public static final String SORT_SCATTER = "logreg_sort_scatter";
+
+    /** Modes of the sparse rows pass (sparse.cu {@code LR_SPARSE_*}). */
+    static final int SPARSE_VALUE = 0;
+    static final int SPARSE_GRADIENT = 1;
+    static final int SPARSE_MARGINS = 2;
+    static final int SPARSE_CURVATURE = 3;
+    static final int SPARSE_HESSIAN_VECTOR = 4;
+    /** Width of the sparse rows pass's partial rows (sparse.cu {@code LR_SPARSE_WIDTH}): loss, weight, residual sums. */
+    static final int SPARSE_WIDTH = 3;
+    /** Merge-path items a block of {@link #SPARSE_XTR_TILES} takes (sparse.cu {@code LR_XTR_TILE}), and its threads. */
+    static final int XTR_TILE = 2048;
+    static final int XTR_THREADS = 256;
+    /** Entries a block of a radix pass takes (sparse_build.cu {@code LR_SORT_TILE}), its threads, and the digits. */
+    static final int SORT_TILE = 16384;
+    static final int SORT_THREADS = 256;
+    static final int SORT_DIGITS = 256;
+
     /** Block size of {@link #REDUCE_PARTIALS} (reduce.cu {@code LR_REDUCE_THREADS}). */
     static final int REDUCE_THREADS = 256;
 
@@ -168,6 +214,8 @@ public final class CudaKernels {
             BLOCK.stream(),
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
                     REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES,
-                    SOFTMAX_FUSED, SOFTMAX_VALUE, SOFTMAX_TILED_FUSED, SOFTMAX_TILED_VALUE, SOFTMAX_MARGINS))
+                    SOFTMAX_FUSED, SOFTMAX_VALUE, SOFTMAX_TILED_FUSED, SOFTMAX_TILED_VALUE, SOFTMAX_MARGINS,
+                    SPARSE_ROWS_G8, SPARSE_ROWS_G32, SPARSE_SOFTMAX_ROWS_G8, SPARSE_SOFTMAX_ROWS_G32, SPARSE_XTR_TILES, SPARSE_XTR_FIXUP, SPARSE_TILE_COLUMNS,
+                    FILL_INTS, SPARSE_COLUMN_COUNTS, SPARSE_REMAP, SPARSE_ROW_IDS, SORT_DIGIT_COUNTS, SORT_SCATTER))
             .flatMap(x -> x).toList();
 }
