@@ -54,14 +54,6 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Whether {@link #bind} takes sparse (CSR) data ({@link Dataset#isSparse()}) as it is, without densifying it.
-     * Default false.
-     */
-    default boolean supportsSparse() {
-        return false;
-    }
-
-    /**
      * Binds {@code data} for {@code loss}: copies it into this backend's memory, or reads it in place where the
      * backend can (the data must then stay reachable while the term is open; the term holds a reference). Where {@code options} asks for a row
      * permutation, the rows are stored permuted ({@link RowPermutation}), so that contiguous row ranges are random
