@@ -10,7 +10,7 @@ end_to_end_data.py wrote them, read with np.load as end_to_end_sklearn.py does.
     is wrapped to add a callback that only stores (time, copy of the iterate), so each iterate's J is computed after
     the fit, outside its time. Two times per fit: from the call to fit (what a user waits; scikit-learn 1.2 casts the
     float32 rows to float64 for lbfgs inside it) and from the start of the optimizer alone.
-  - logreg: DIR/trace-LABEL-REP.txt written by DenseTraceBenchmark (iteration, J, seconds since Trainer.fit began).
+  - logreg: DIR/trace-LABEL-REP.txt written by DenseTraceBenchmark (iteration, J, seconds since Trainer.fit began, evaluations).
 Each run's time to the target is that of its first iterate at or below it; the summary sets logreg's first fit in its JVM (cold)
 and its later fits (warm, median) beside scikit-learn's median (goal <= 0.25). Usage: time_to_optimum_sklearn.py X.npy y.npy LAMBDA DIR REPS
 """
@@ -118,7 +118,7 @@ def main():
     for path in sorted(glob.glob(f"{d}/trace-*.txt")):
         name = os.path.basename(path)[len("trace-"):-len(".txt")]
         rows = [tuple(map(float, line.split())) for line in open(path) if line.strip()]
-        logreg[name] = [(jj, tt) for _, jj, tt in rows]
+        logreg[name] = [(r[1], r[2]) for r in rows]
 
     jstar = min([j_newton] + [r[3] for r in sk_runs] + [tr[-1][0] for tr in logreg.values() if tr])
     target = jstar * (1 + 1e-6)
@@ -136,8 +136,8 @@ def main():
     groups = {}
     for name, tr in logreg.items():
         tt = first_time(tr, target)
-        k = next((n for n, (jj, _) in enumerate(tr) if jj <= target), None)
-        print(f"logreg {name}: time to target " + (f"{tt:.2f} s from Trainer.fit (iteration {k}; iteration 0 at {tr[0][1]:.2f} s)"
+        k = next((n for n, (jj, _) in enumerate(tr, 1) if jj <= target), None)
+        print(f"logreg {name}: time to target " + (f"{tt:.2f} s from Trainer.fit (iteration {k}; iteration 1 at {tr[0][1]:.2f} s)"
                                                     if tt is not None else "not reached"))
         label, rep = name.rsplit("-", 1)
         groups.setdefault(label, {})[int(rep)] = tt
