@@ -20,7 +20,7 @@ PY="${PYTHON:-/usr/bin/python3}"
 [[ -f "$DATA/X.npy" && -f "$DATA/y.npy" ]] || "$PY" benchmarks/cpu/end_to_end_data.py "$DATA" 1000000 100 42 --no-csv
 out="benchmarks/target/cpu-bench"
 mkdir -p "$out/classes" benchmarks/results/cpu
-mvn -B -q ${MVN_FLAGS--o} install -pl api,io,cpu-backend -DskipTests
+mvn -B -q ${MVN_FLAGS--o} install -pl cpu-backend -am -DskipTests
 mvn -B -q ${MVN_FLAGS--o} -pl cpu-backend dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/$out/classpath.txt"
 cp="$root/cpu-backend/target/classes:$(cat "$out/classpath.txt")"
 javac -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/bench/cpu/*.java
