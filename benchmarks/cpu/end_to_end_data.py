@@ -1,7 +1,8 @@
 """Writes the seeded end-to-end benchmark data: X.npy (float32, rows x cols), y.npy (float32 0/1) and data.csv (the
 same rows, header f0..f{cols-1},label) into DIR. Values are Gaussians rounded to 6 decimals, so the CSV text reads back
-to the .npy's float32 values; labels drawn from a logistic model with a fixed seed.
-Usage: end_to_end_data.py DIR ROWS COLS SEED"""
+to the .npy's float32 values; labels drawn from a logistic model with a fixed seed. --no-csv writes the .npy files only
+(the same rows: the CSV is written from them after).
+Usage: end_to_end_data.py DIR ROWS COLS SEED [--no-csv]"""
 import os
 import sys
 
@@ -18,6 +19,8 @@ def main():
     y = (rng.random(rows) < p).astype(np.float32)
     np.save(f"{d}/X.npy", x)
     np.save(f"{d}/y.npy", y)
+    if "--no-csv" in sys.argv[5:]:
+        return
     xy = np.concatenate([x, y[:, None]], axis=1)
     header = ",".join([f"f{j}" for j in range(cols)] + ["label"])
     with open(f"{d}/data.csv.tmp", "w") as f:

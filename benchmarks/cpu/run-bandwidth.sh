@@ -3,7 +3,8 @@
 # read kernel with gcc, the benchmark class with javac), runs it and saves the raw output with the machine's
 # description to benchmarks/results/cpu/bandwidth-<date>.txt (appended: each run of the day keeps its own header).
 # Extra arguments go to BandwidthBenchmark
-# (--rows, --cols, --reps, --warmup, --seed, --reference-reps, --hessian-reps). Set MVN_FLAGS="" to let Maven go online.
+# (--rows, --cols, --reps, --warmup, --seed, --reference-reps, --hessian-reps, --threads 1,2: each thread count beside
+# its own ceiling, --passes FUSED,FUSED_SCALAR). Set MVN_FLAGS="" to let Maven go online.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -11,7 +12,7 @@ cd "$root"
 source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-bench"
 mkdir -p "$out/classes" benchmarks/results/cpu
-mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -Dmaven.test.skip=true
+mvn -B -q ${MVN_FLAGS--o} install -pl cpu-backend -am -DskipTests
 mvn -B -q ${MVN_FLAGS--o} -pl cpu-backend dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/$out/classpath.txt"
 gcc -O3 -march=native -fopenmp benchmarks/cpu/stream_read.c -o "$out/stream_read"
 cp="$root/cpu-backend/target/classes:$(cat "$out/classpath.txt")"

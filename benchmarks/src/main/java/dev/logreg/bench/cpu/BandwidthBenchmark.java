@@ -38,7 +38,10 @@ import java.util.concurrent.Future;
  * run ({@code --hessian-reps 0} leaves it out).
  *
  * <p>Arguments: {@code [--rows R] [--cols N] [--reps K] [--warmup W] [--seed S] [--stream-binary PATH]
- * [--reference-reps K] [--hessian-reps K]}.
+ * [--reference-reps K] [--hessian-reps K] [--threads 1,2] [--passes FUSED,FUSED_SCALAR]}. {@code --threads} repeats
+ * the ceiling (Java loop with that many threads, the C kernel with {@code OMP_NUM_THREADS}) and the CPU backend's
+ * passes (capped at that many threads) for each count, so each pass is set beside the ceiling of its own thread
+ * count (default: all cores only); {@code --passes} picks the backend's passes (default all).
  */
 public final class BandwidthBenchmark {
     private BandwidthBenchmark() {}
@@ -53,6 +56,9 @@ public final class BandwidthBenchmark {
         long seed = 42;
         String streamBinary = null;
         int hessianReps = 5;
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> threadCounts = List.of(cores);
+        List<Nd4jBackend.Pass> passes = List.of(Nd4jBackend.Pass.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows": rows = Integer.parseInt(args[++i]); break;
@@ -63,10 +69,11 @@ public final class BandwidthBenchmark {
                 case "--seed": seed = Long.parseLong(args[++i]); break;
                 case "--stream-binary": streamBinary = args[++i]; break;
                 case "--hessian-reps": hessianReps = Integer.parseInt(args[++i]); break;
+                case "--threads": threadCounts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList(); break;
+                case "--passes": passes = Arrays.stream(args[++i].split(",")).map(Nd4jBackend.Pass::valueOf).toList(); break;
                 default: throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         double bytesX = 4.0 * rows * cols;
         System.out.printf(Locale.ROOT, "data: %d x %d float32, seed %d, X = %.1f MB; %d cores; java %s%n",
                 rows, cols, seed, bytesX / 1e6, cores, System.getProperty("java.version"));
@@ -79,27 +86,33 @@ public final class BandwidthBenchmark {
         SplittableRandom prng = new SplittableRandom(seed + 1);
         for (int j = 0; j <= cols; j++) params[j] = (prng.nextDouble() - 0.5) * 0.2;
 
-        double javaRead = javaReadBandwidth(x, cores, 10);
-        System.out.printf(Locale.ROOT, "stream (i)  Java read loop, %d threads, %.0f MB float[]: best %.2f GB/s%n", cores, bytesX / 1e6, javaRead);
-        double cRead = Double.NaN;
-        if (streamBinary != null) {
-            cRead = runStream(streamBinary);
-            System.out.printf(Locale.ROOT, "stream (ii) C stream_read (gcc -O3 -march=native -fopenmp): best %.2f GB/s%n", cRead);
-        }
-        double stream = Double.isNaN(cRead) ? javaRead : Math.max(javaRead, cRead);
-        System.out.printf(Locale.ROOT, "streaming read bandwidth (best of the above): %.2f GB/s%n", stream);
-
         List<String> summary = new ArrayList<>();
-        for (Nd4jBackend.Pass pass : Nd4jBackend.Pass.values()) {
-            for (Loss loss : List.of(Loss.log(), Loss.mse())) {
-                try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT, pass)) {
-                    double[] r = measure(backend, data, loss, params, warmup, reps);
-                    String line = String.format(Locale.ROOT, "cpu %-12s %-3s value+gradient: median %.2f ms = %.2f GB/s = %.0f%% of stream (%.2f cores busy, %.2f GB/s per busy core); value only: %.2f ms = %.2f GB/s",
-                            pass, loss, r[0] * 1e3, bytesX / r[0] / 1e9, 100 * bytesX / r[0] / 1e9 / stream, r[2], bytesX / r[0] / 1e9 / r[2],
-                            r[1] * 1e3, bytesX / r[1] / 1e9);
-                    System.out.println(line);
-                    summary.add(line);
-                    if (pass == Nd4jBackend.Pass.FUSED && loss == Loss.log()) System.out.println("  " + backend.description());
+        double stream = Double.NaN;
+        for (int threads : threadCounts) {
+            double javaRead = javaReadBandwidth(x, threads, 10);
+            System.out.printf(Locale.ROOT, "stream (i)  Java read loop, %d threads, %.0f MB float[]: best %.2f GB/s%n", threads, bytesX / 1e6, javaRead);
+            double cRead = Double.NaN;
+            if (streamBinary != null) {
+                cRead = runStream(streamBinary, threads);
+                System.out.printf(Locale.ROOT, "stream (ii) C stream_read (gcc -O3 -march=native -fopenmp, %d threads): best %.2f GB/s%n", threads, cRead);
+            }
+            stream = Double.isNaN(cRead) ? javaRead : Math.max(javaRead, cRead);
+            String ceiling = String.format(Locale.ROOT, "streaming read bandwidth, %d threads (best of the above): %.2f GB/s", threads, stream);
+            System.out.println(ceiling);
+            summary.add(ceiling);
+            String tag = threadCounts.size() > 1 ? threads + "T " : "";
+            for (Nd4jBackend.Pass pass : passes) {
+                for (Loss loss : List.of(Loss.log(), Loss.mse())) {
+                    int cap = threads == cores ? 0 : threads;
+                    try (Nd4jBackend backend = new Nd4jBackend(new BackendOptions(cap, 0), pass)) {
+                        double[] r = measure(backend, data, loss, params, warmup, reps);
+                        String line = String.format(Locale.ROOT, "cpu %s%-12s %-3s value+gradient: median %.2f ms = %.2f GB/s = %.0f%% of stream (%.2f cores busy, %.2f GB/s per busy core); value only: %.2f ms = %.2f GB/s",
+                                tag, pass, loss, r[0] * 1e3, bytesX / r[0] / 1e9, 100 * bytesX / r[0] / 1e9 / stream, r[2], bytesX / r[0] / 1e9 / r[2],
+                                r[1] * 1e3, bytesX / r[1] / 1e9);
+                        System.out.println(line);
+                        summary.add(line);
+                        if (pass == Nd4jBackend.Pass.FUSED && loss == Loss.log()) System.out.println("  " + backend.description());
+                    }
                 }
             }
         }
@@ -108,7 +121,7 @@ public final class BandwidthBenchmark {
             System.out.println(line);
             summary.add(line);
         }
-        try (Backend ref = new ReferenceBackend()) {
+        if (referenceReps > 0) try (Backend ref = new ReferenceBackend()) {
             double[] r = measure(ref, data, Loss.log(), params, 1, referenceReps);
             String line = String.format(Locale.ROOT, "reference log value+gradient: median %.2f ms = %.2f GB/s = %.0f%% of stream (%.2f cores busy, %.2f GB/s per busy core)",
                     r[0] * 1e3, bytesX / r[0] / 1e9, 100 * bytesX / r[0] / 1e9 / stream, r[2], bytesX / r[0] / 1e9 / r[2]);
@@ -261,7 +274,14 @@ public final class BandwidthBenchmark {
 
     /** Runs the C kernel and returns the GB/s on its {@code stream_read_GBps} line. */
     public static double runStream(String binary) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(binary, "1024", "10").redirectErrorStream(true).start();
+        return runStream(binary, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The C kernel with {@code threads} OpenMP threads; its GB/s. */
+    public static double runStream(String binary, int threads) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(binary, "1024", "10").redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        Process p = pb.start();
         double gbps = Double.NaN;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
