@@ -223,7 +223,8 @@ public final class Trainer {
         DataTerm term = bound.term();
         if (optimizer.name().equals("newton") && !term.supportsHessian()) {
             String use = options.penalty().isSmooth() ? "lbfgs" : "owlqn";
-            if (term.shape().outputs() > 1) {
+            // The size bound is the reason only past it (the GPU's sparse terms form no Hessian at any size).
+            if (term.shape().outputs() > 1 && !term.shape().hessianFits()) {
                 throw new IllegalArgumentException("optimizer newton needs the Hessian, which for the multinomial loss over " + term.shape().describe()
                         + " parameters is not computed (at most " + ParamShape.MAX_HESSIAN_LENGTH + " on backend " + backend.name() + "); use " + use);
             }
