@@ -287,6 +287,19 @@ public final class CudaBackend implements Backend {
         return new long[] {free[0], total[0]};
     }
 
+    /**
+     * Refuses a workspace of {@code bytes} that free device memory cannot hold, before it is allocated: the one
+     * message every data term gives for its lazily made buffers.
+     *
+     * @param what the workspace, for the message (for example {@code "margins buffer"})
+     */
+    void ensureFits(long bytes, String what) {
+        long[] mem = memoryInfo();
+        if (bytes > mem[0]) {
+            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
+        }
+    }
+
     /** Binds {@code data} in its own row order (see {@link #bind(Dataset, Loss, BindOptions)}). Caller closes. */
     @Override
     public DataTerm bind(Dataset data, Loss loss) {

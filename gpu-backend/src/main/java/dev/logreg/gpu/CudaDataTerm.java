@@ -511,7 +511,7 @@ public final class CudaDataTerm implements DataTerm {
             uploadParams(parameters);
             if (marginsBuffer == null) {
                 long cap = Math.min(rows, MARGINS_CHUNK);
-                ensureFits(8 * cap, "margins buffer");
+                backend.ensureFits(8 * cap, "margins buffer");
                 marginsBuffer = own(DeviceBuffer.allocate(8 * cap, backend.allocations(), "margins"));
             }
             double[] chunk = new double[(int) Math.min(toRow - fromRow, MARGINS_CHUNK)];
@@ -574,7 +574,7 @@ public final class CudaDataTerm implements DataTerm {
         try {
             if (curvature == null) {
                 // The sizes depend on the rows, n and the device alone: the same every call.
-                ensureFits(8 * rows + 8 * chunks * width + 8 * width, "Hessian workspaces (curvature, partial tiles, sums)");
+                backend.ensureFits(8 * rows + 8 * chunks * width + 8 * width, "Hessian workspaces (curvature, partial tiles, sums)");
                 curvature = own(DeviceBuffer.allocate(8 * rows, backend.allocations(), "Hessian curvature"));
                 hessianPartial = own(DeviceBuffer.allocate(8 * chunks * width, backend.allocations(), "Hessian partial tiles"));
                 hessianSums = own(DeviceBuffer.allocate(8 * width, backend.allocations(), "Hessian sums"));
@@ -652,7 +652,7 @@ public final class CudaDataTerm implements DataTerm {
                     owned.remove(copyScratch);
                     copyScratch.close();
                 }
-                ensureFits(b, "copy scratch");
+                backend.ensureFits(b, "copy scratch");
                 copyScratch = own(DeviceBuffer.allocate(b, backend.allocations(), "copy scratch"));
             }
             // On the backend's stream, so that the synchronize below waits for it: a device-to-device cuMemcpyDtoD
@@ -687,7 +687,7 @@ public final class CudaDataTerm implements DataTerm {
 
     private double[] twoPassSums(long fromRow, long toRow) {
         if (residuals == null) {
-            ensureFits(8 * rows, "two-pass residuals");
+            backend.ensureFits(8 * rows, "two-pass residuals");
             residuals = own(DeviceBuffer.allocate(8 * rows, backend.allocations(), "two-pass residuals"));
         }
         long range = toRow - fromRow;
@@ -707,7 +707,7 @@ public final class CudaDataTerm implements DataTerm {
         jcuda.jcublas.cublasHandle h = backend.cublas();
         if (blasZ == null) {
             long cap = Math.min(rows, CUBLAS_CHUNK);
-            ensureFits(8 * cap + 8L * cols, "cuBLAS workspaces");
+            backend.ensureFits(8 * cap + 8L * cols, "cuBLAS workspaces");
             blasZ = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS z"));
             blasR = own(DeviceBuffer.allocate(4 * cap, backend.allocations(), "cuBLAS r"));
             blasTheta = own(DeviceBuffer.allocate(4L * cols, backend.allocations(), "cuBLAS theta"));
@@ -775,13 +775,6 @@ public final class CudaDataTerm implements DataTerm {
             device[cols] = parameters[n];
         }
         Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(device), 8L * (cols + 1)), "cuMemcpyHtoD(parameters)");
-    }
-
-    private void ensureFits(long bytes, String what) {
-        long[] mem = backend.memoryInfo();
-        if (bytes > mem[0]) {
-            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
-        }
     }
 
     // ---- checks and lifecycle ----

@@ -285,7 +285,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
             int chunkRows = Math.max(1, MARGINS_CHUNK / k);
             if (marginsBuffer == null) {
                 long cap = 8L * Math.min(rows, chunkRows) * k;
-                ensureFits(cap, "margins buffer");
+                backend.ensureFits(cap, "margins buffer");
                 marginsBuffer = own(DeviceBuffer.allocate(cap, backend.allocations(), "margins"));
             }
             double[] chunk = new double[(int) Math.min(toRow - fromRow, chunkRows) * k];
@@ -357,7 +357,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
                 chunks = (count + tileRows - 1) / tileRows;
                 if (curvature == null) {
                     long partialCap = Math.max(1, Math.min((chunkCap + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
-                    ensureFits(8 * chunkCap + 8 * partialCap * width + 8 * width, "Hessian workspaces (coefficients, partial tiles, sums)");
+                    backend.ensureFits(8 * chunkCap + 8 * partialCap * width + 8 * width, "Hessian workspaces (coefficients, partial tiles, sums)");
                     curvature = own(DeviceBuffer.allocate(8 * chunkCap, backend.allocations(), "Hessian coefficients"));
                     hessianPartial = own(DeviceBuffer.allocate(8 * partialCap * width, backend.allocations(), "Hessian partial tiles"));
                     hessianSums = own(DeviceBuffer.allocate(8 * width, backend.allocations(), "Hessian sums"));
@@ -442,13 +442,6 @@ public final class CudaSoftmaxTerm implements DataTerm {
         double[] s = new double[width];
         Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
         return s;
-    }
-
-    private void ensureFits(long bytes, String what) {
-        long[] mem = backend.memoryInfo();
-        if (bytes > mem[0]) {
-            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
-        }
     }
 
     private void check() {

@@ -99,7 +99,7 @@ public final class CudaSparseSoftmaxTerm extends SparseTermBase {
         try {
             if (probabilitiesAt == null || !java.util.Arrays.equals(probabilitiesAt, parameters)) {
                 if (probabilities == null) {
-                    ensureFits(8 * rows * k, "Hessian-vector probabilities");
+                    backend.ensureFits(8 * rows * k, "Hessian-vector probabilities");
                     probabilities = own(DeviceBuffer.allocate(8 * rows * k, backend.allocations(), "class probabilities"));
                 }
                 probabilitiesAt = null;  // until the new ones are in place

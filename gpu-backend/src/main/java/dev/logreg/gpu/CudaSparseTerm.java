@@ -135,7 +135,7 @@ public final class CudaSparseTerm extends SparseTermBase {
         try {
             if (curvatureAt == null || !Arrays.equals(curvatureAt, parameters)) {
                 if (curvature == null) {
-                    ensureFits(8 * rows, "Hessian-vector curvatures");
+                    backend.ensureFits(8 * rows, "Hessian-vector curvatures");
                     curvature = own(DeviceBuffer.allocate(8 * rows, backend.allocations(), "curvatures"));
                 }
                 curvatureAt = null;  // until the new ones are in place

@@ -308,17 +308,10 @@ abstract class SparseTermBase implements DataTerm {
     final DeviceBuffer marginsBuffer() {
         if (marginsBuffer == null) {
             long bytes = 8L * outputs * Math.min(rows, MARGINS_CHUNK);
-            ensureFits(bytes, "margins buffer");
+            backend.ensureFits(bytes, "margins buffer");
             marginsBuffer = own(DeviceBuffer.allocate(bytes, backend.allocations(), "margins"));
         }
         return marginsBuffer;
-    }
-
-    final void ensureFits(long bytes, String what) {
-        long[] mem = backend.memoryInfo();
-        if (bytes > mem[0]) {
-            throw new IllegalArgumentException(what + " needs " + bytes + " bytes of device memory but only " + mem[0] + " are free (of " + mem[1] + ")");
-        }
     }
 
     // ---- checks and lifecycle ----
