@@ -36,7 +36,7 @@ final class BinaryTerm extends ReferenceTerm {
 
     /** Logit of block row {@code local}: Σ θⱼ xⱼ + b in double, in column order. */
     private double logit(RowBlock b, int local, double[] params) {
-        return dot(b, local, params, 0) + params[n];
+        return b.dot(local, params, 0) + params[n];
     }
 
     @Override
@@ -57,7 +57,7 @@ final class BinaryTerm extends ReferenceTerm {
             double z = logit(b, local, params);
             value += w * loss.value(y, z);
             double res = w * loss.derivative(y, z);
-            addScaled(b, local, res, g, 0);
+            b.addScaled(local, res, g, 0);
             g[n] += res;
             m += w;
         }
@@ -154,8 +154,8 @@ final class BinaryTerm extends ReferenceTerm {
             for (int i = 0; i < b.rows(); i++, row++) {
                 double ci = c[row];
                 if (ci == 0.0) continue;
-                double a = ci * (dot(b, i, v, 0) + v[n]);
-                addScaled(b, i, a, acc, 0);
+                double a = ci * (b.dot(i, v, 0) + v[n]);
+                b.addScaled(i, a, acc, 0);
                 acc[n] += a;
             }
         }

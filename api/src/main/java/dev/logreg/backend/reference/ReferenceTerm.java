@@ -50,42 +50,6 @@ abstract class ReferenceTerm implements DataTerm {
         return lo;
     }
 
-    /**
-     * θ·x of block row {@code local}, θ being {@code params[offset .. offset + n - 1]}: a float64 sum in column order.
-     * A sparse row sums only its nonzeros, in the same order; the products a dense row adds for its zeros are ±0,
-     * which leave a double sum unchanged, so the two layouts of the same data give the same bits.
-     */
-    final double dot(RowBlock b, int local, double[] params, int offset) {
-        double z = 0;
-        if (b.isSparse()) {
-            java.nio.LongBuffer o = b.rowOffsets();
-            java.nio.IntBuffer idx = b.indices();
-            java.nio.FloatBuffer val = b.values();
-            int end = (int) o.get(local + 1);
-            for (int k = (int) o.get(local); k < end; k++) z += params[offset + idx.get(k)] * val.get(k);
-        } else {
-            java.nio.FloatBuffer x = b.features();
-            int base = local * n;
-            for (int j = 0; j < n; j++) z += params[offset + j] * x.get(base + j);
-        }
-        return z;
-    }
-
-    /** {@code g[offset + j] += a·xⱼ} for every feature j of block row {@code local} (only the nonzeros where sparse). */
-    final void addScaled(RowBlock b, int local, double a, double[] g, int offset) {
-        if (b.isSparse()) {
-            java.nio.LongBuffer o = b.rowOffsets();
-            java.nio.IntBuffer idx = b.indices();
-            java.nio.FloatBuffer val = b.values();
-            int end = (int) o.get(local + 1);
-            for (int k = (int) o.get(local); k < end; k++) g[offset + idx.get(k)] += a * val.get(k);
-        } else {
-            java.nio.FloatBuffer x = b.features();
-            int base = local * n;
-            for (int j = 0; j < n; j++) g[offset + j] += a * x.get(base + j);
-        }
-    }
-
     /** The row (xᵢ, 1) of block row {@code local} into {@code xt[0 .. n]}, zeros included (for the dense Hessians). */
     final void extendedRow(RowBlock b, int local, double[] xt) {
         java.util.Arrays.fill(xt, 0, n, 0.0);

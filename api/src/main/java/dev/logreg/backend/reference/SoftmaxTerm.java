@@ -24,7 +24,7 @@ final class SoftmaxTerm extends ReferenceTerm {
     /** The K logits of block row {@code local} into {@code z[0 .. K-1]}. */
     private void logits(RowBlock b, int local, double[] params, double[] z) {
         int stride = n + 1;
-        for (int c = 0; c < k; c++) z[c] = dot(b, local, params, c * stride) + params[c * stride + n];
+        for (int c = 0; c < k; c++) z[c] = b.dot(local, params, c * stride) + params[c * stride + n];
     }
 
     @Override
@@ -49,7 +49,7 @@ final class SoftmaxTerm extends ReferenceTerm {
             for (int c = 0; c < k; c++) {
                 double res = w * d[c];
                 int off = c * stride;
-                addScaled(b, local, res, g, off);
+                b.addScaled(local, res, g, off);
                 g[off + n] += res;
             }
             m += w;
@@ -174,12 +174,12 @@ final class SoftmaxTerm extends ReferenceTerm {
                 int base = row * k;
                 double pu = 0;
                 for (int c = 0; c < k; c++) {
-                    u[c] = dot(b, i, v, c * stride) + v[c * stride + n];
+                    u[c] = b.dot(i, v, c * stride) + v[c * stride + n];
                     pu += p[base + c] * u[c];
                 }
                 for (int c = 0; c < k; c++) {
                     double a = w * p[base + c] * (u[c] - pu);
-                    addScaled(b, i, a, acc, c * stride);
+                    b.addScaled(i, a, acc, c * stride);
                     acc[c * stride + n] += a;
                 }
             }
