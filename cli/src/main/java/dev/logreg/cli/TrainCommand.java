@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Compute backend, or the name of any backend on the class path (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).")
     String backend;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Most threads of the CPU backend; 0 for all cores (default).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Most threads of the CPU backend and of parsing a CSV or LIBSVM file; 0 for all cores (default).")
     int threads;
 
     @Option(names = "--no-intercept", description = "Fit no intercept (b = 0).")
@@ -188,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ReadOptions ro = dataOptions.readOptions(ReadOptions.DEFAULT.withLabelColumn(label).withWeightColumn(weight));
         long t0 = System.nanoTime();
-        LoadedData loaded = DataReaders.read(dataOptions.data, ro);
+        LoadedData loaded = DataReaders.read(dataOptions.data, ro, threads);
         Dataset all = loaded.dataset();
         if (!quiet) {
             stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features%s (%.2f s)%n", dataOptions.data, all.rows(), all.cols(),

@@ -70,6 +70,14 @@ public final class CsvDataReader {
 
     /** As above, with read buffers of {@code bufferBytes} (tests use tiny ones to cut records at buffer ends). */
     static LoadedData read(Path file, ReadOptions options, int threads, long minParallelBytes, int bufferBytes) throws IOException {
+        return read(file, options, threads, minParallelBytes, bufferBytes, threads * 2);
+    }
+
+    /**
+     * As above, the data cut into {@code pieces} byte ranges (each then moved on to the next line end; tests use as
+     * many as the file has bytes, so that every line end is a cut).
+     */
+    static LoadedData read(Path file, ReadOptions options, int threads, long minParallelBytes, int bufferBytes, int pieces) throws IOException {
         if (threads < 1 || threads > MAX_THREADS) throw new IllegalArgumentException("threads is " + threads + ", expected 1 to " + MAX_THREADS);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Scanner head = new Scanner(file, ch, options, 0, Long.MAX_VALUE, 1, null, false, bufferBytes);
@@ -77,7 +85,7 @@ public final class CsvDataReader {
             long dataStart = head.position();
             long size = ch.size();
             if (threads > 1 && size - dataStart >= minParallelBytes) {
-                LoadedData d = parallel(file, ch, options, layout, dataStart, size, threads, bufferBytes);
+                LoadedData d = parallel(file, ch, options, layout, dataStart, size, threads, bufferBytes, Math.max(1, pieces));
                 if (d != null) return d;
             }
             Rows rows = new Rows(layout.featureNames.size(), layout.weightCol >= 0, size - dataStart);
@@ -90,9 +98,9 @@ public final class CsvDataReader {
 
     /** Parses byte ranges in parallel; null where the file must be read sequentially (quotes, bad content). */
     private static LoadedData parallel(Path file, FileChannel ch, ReadOptions options, CsvLayout layout, long dataStart, long size, int threads,
-                                       int bufferBytes)
+                                       int bufferBytes, int pieces)
             throws IOException {
-        int pieces = threads * 2; // a few more pieces than threads, so that a slow piece does not hold up the end
+        // A few more pieces than threads by default, so that a slow piece does not hold up the end.
         long[] cut = new long[pieces + 1];
         cut[0] = dataStart;
         cut[pieces] = size;
@@ -267,16 +275,29 @@ public final class CsvDataReader {
         int capacity;
         int count;
 
+        final boolean weighted;
+        double bytesPerRow;
+        long rowsSoFar;
+
         Rows(int cols, boolean weighted, long bytes) {
             this.cols = cols;
+            this.weighted = weighted;
             this.maxRows = Math.max(1, Dataset.DEFAULT_BLOCK_CAPACITY / cols);
             this.bytesLeft = bytes;
-            allocate(weighted, bytes);
+            this.bytesPerRow = 6.0 * (cols + 1); // a first guess (~6 bytes a value) until expect() measures the lines
         }
 
-        private void allocate(boolean weighted, long bytes) {
-            // A first guess of the row count: ~6 bytes a value. Growth doubles it where the guess was low.
-            int guess = (int) Math.max(16, Math.min(bytes / (6L * (cols + 1)) + 16, maxRows));
+        /** The mean record length, measured on the first lines: the buffers are then sized to fit, with 2% to spare. */
+        void expect(double bytesPerRow) {
+            if (bytesPerRow > 0 && x == null) this.bytesPerRow = bytesPerRow;
+        }
+
+        private void allocate() {
+            // Sized from the bytes left, because allocateDirect zero-fills, and on this VM the first touch of a fresh
+            // page is most of the cost of memory (see benchmarks/cpu/README.md, "Binding the data"): rows allocated
+            // and never filled would cost as much as the rows read. Growth by half again where the guess was low.
+            long left = Math.max(0, bytesLeft - (long) (rowsSoFar * bytesPerRow));
+            int guess = (int) Math.max(16, Math.min((long) (left / bytesPerRow * 1.02) + 16, maxRows));
             x = Dataset.directFloats((long) guess * cols, "parsed CSV rows");
             y = Dataset.directFloats(guess, "parsed CSV rows");
             w = weighted ? Dataset.directFloats(guess, "parsed CSV rows") : null;
@@ -285,12 +306,13 @@ public final class CsvDataReader {
         }
 
         void add(float[] row, float label, float weight) {
+            if (x == null) allocate();
             if (count == capacity) {
                 if (count == maxRows) {
                     sealed.add(new Chunk(x, y, w, count));
-                    allocate(w != null, Math.max(0, bytesLeft - sealedBytes()));
+                    allocate();
                 } else {
-                    int cap = (int) Math.min((long) capacity * 2, maxRows);
+                    int cap = (int) Math.min(capacity + (long) capacity / 2 + 16, maxRows);
                     x = Dataset.directFloats((long) cap * cols, "parsed CSV rows").put(0, x, 0, count * cols);
                     y = Dataset.directFloats(cap, "parsed CSV rows").put(0, y, 0, count);
                     if (w != null) w = Dataset.directFloats(cap, "parsed CSV rows").put(0, w, 0, count);
@@ -301,10 +323,7 @@ public final class CsvDataReader {
             y.put(count, label);
             if (w != null) w.put(count, weight);
             count++;
-        }
-
-        private long sealedBytes() {
-            return (long) sealed.size() * maxRows * 6L * (cols + 1);
+            rowsSoFar++;
         }
 
         /** Every chunk, in order. */
@@ -475,11 +494,19 @@ public final class CsvDataReader {
          */
         void rows(Rows rows, LabelDecoder labels) throws IOException {
             int[] slot = layout.slot;
+            boolean fastNumbers = DecimalScan.usableWith(delim);
             boolean weighted = layout.weightCol >= 0;
             float[] row = new float[layout.featureNames.size()];
+            boolean measured = false;
             record:
             while (true) {
                 if (start >= len && !fill()) return;
+                if (!measured) {
+                    measured = true;
+                    int lines = 0;
+                    for (int i = start; i < len; i++) if (buf[i] == '\n') lines++;
+                    if (lines > 0) rows.expect((double) (len - start) / lines);
+                }
                 // Blank lines (only spaces, tabs, CR) are skipped.
                 int p = start;
                 while (p < len && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\r')) p++;
@@ -493,6 +520,15 @@ public final class CsvDataReader {
                     continue;
                 }
                 p = start;
+                if (fastNumbers) {
+                    int end = plainRecord(p, row, labels);
+                    if (end >= 0 && (!weighted || plainWeight >= 0)) {
+                        rows.add(row, plainLabel, plainWeight);
+                        line++;
+                        start = end;
+                        continue;
+                    }
+                }
                 float label = 0f;
                 float weight = 1f;
                 int col = 0;
@@ -501,6 +537,7 @@ public final class CsvDataReader {
                     int s = col < slot.length ? slot[col] : CsvLayout.IGNORE;
                     float v = 0f;
                     boolean last;
+                    long r;
                     if (p < len && buf[p] == '"') {
                         if (failOnQuote) throw new QuoteSeen();
                         int q = p + 1;
@@ -535,6 +572,13 @@ public final class CsvDataReader {
                             else v = parse(col, unquoted, 0, n);
                         }
                         p = q;
+                    } else if (s != CsvLayout.IGNORE && s != CsvLayout.LABEL && fastNumbers
+                            && (r = DecimalScan.scan(buf, p, len, delim)) != DecimalScan.UNDECIDED) {
+                        // A plain decimal, scanned and converted in one pass (exactly; see DecimalScan).
+                        v = Float.intBitsToFloat((int) r);
+                        p = (int) (r >>> 32);
+                        if (buf[p] == '\r') p++; // "\r\n" ends the line
+                        last = buf[p] == '\n';
                     } else {
                         int b = p;
                         while (b < len && buf[b] != delim && buf[b] != '\n') b++;
@@ -575,6 +619,53 @@ public final class CsvDataReader {
                 line += 1 + quotedLines;
                 start = p < len ? p + 1 : len; // past the '\n'
             }
+        }
+
+        private float plainLabel;
+        private float plainWeight;
+
+        /**
+         * The common record, parsed in one tight pass: every number a plain decimal ({@link DecimalScan}), no quotes,
+         * the right number of fields, the whole record in the buffer. The index just past its {@code '\n'}, the
+         * features in {@code row} and the label and weight in {@link #plainLabel} and {@link #plainWeight}; or -1
+         * where the record is anything else, which {@link #rows} then parses the general way from its start (so that
+         * bad content gets the general path's message: a label's error, raised here, is the one it would raise, as
+         * every column before it parsed). A method of its own, so that the JIT compiles it as such (not only as part
+         * of rows()' long loop).
+         */
+        private int plainRecord(int p, float[] row, LabelDecoder labels) {
+            int[] slot = layout.slot;
+            int last = slot.length - 1;
+            float weight = 1f;
+            float label = 0f;
+            for (int col = 0; col <= last; col++) {
+                int s = slot[col];
+                int end;
+                if (s >= 0 || s == CsvLayout.WEIGHT) {
+                    long r = DecimalScan.scan(buf, p, len, delim);
+                    if (r == DecimalScan.UNDECIDED) return -1;
+                    end = (int) (r >>> 32);
+                    float v = Float.intBitsToFloat((int) r);
+                    if (s >= 0) row[s] = v;
+                    else weight = v;
+                    if (buf[end] == '\r') end++; // DecimalScan ends a field at '\r' only before '\n'
+                } else {
+                    if (p >= len || buf[p] == '"') return -1;
+                    end = p;
+                    while (end < len && buf[end] != delim && buf[end] != '\n') end++;
+                    if (end >= len) return -1;
+                    if (s == CsvLayout.LABEL) {
+                        int e = end;
+                        if (buf[end] == '\n' && e > p && buf[e - 1] == '\r') e--;
+                        label = decode(labels, col, buf, p, e - p);
+                    }
+                }
+                if (buf[end] != (col == last ? (byte) '\n' : delim)) return -1; // ragged, or the general path's case
+                p = end + 1;
+            }
+            plainLabel = label;
+            plainWeight = weight;
+            return p;
         }
 
         /** The label's provisional id or class ({@link LabelDecoder}): any text, spaces and tabs around it trimmed. */
