@@ -3,7 +3,8 @@
 # of the file and the parser as it was before this work (BEFORE_REV, default 06e629b: the CSV scanner parsing every
 # number with FastDoubleParser, the CLI reading CSV on one thread). The data: the end-to-end benchmark's seeded
 # 1,000,000 x 100 rows (end_to_end_data.py; values with six decimals, a 0/1 label; 952 MB of CSV) in DATA (default
-# /tmp/logreg-parse; written once, reused), and with LIBSVM=1 the same rows as LIBSVM (written from the CSV by awk).
+# /tmp/logreg-parse; written once, reused), and with LIBSVM=1 the first LIBSVM_ROWS (default 700,000) of the same
+# rows as LIBSVM (written from the CSV by awk; about 0.9 GB, so that both files stay under 2 GB).
 # Each round, in this order: `cat FILE > /dev/null` (the plain read from the page cache: the ceiling of any reader),
 # ParseRate with BEFORE_REV's io (1 and 2 threads), ParseRate with this tree's io (1 and 2 threads), and
 # `./logreg train` on the CSV (its own "data: ... (s)" line is the read time inside the CLI, which now parses on one
@@ -29,7 +30,7 @@ fi
 files=("$DATA/data.csv")
 if [[ "${LIBSVM:-0}" == 1 ]]; then
   if [[ ! -f "$DATA/data.libsvm" ]]; then
-    awk -F, 'NR > 1 { printf "%s", $NF; for (i = 1; i < NF; i++) printf " %d:%s", i, $i; printf "\n" }' "$DATA/data.csv" > "$DATA/data.libsvm.tmp"
+    awk -F, -v rows="${LIBSVM_ROWS:-700000}" 'NR > rows + 1 { exit } NR > 1 { printf "%s", $NF; for (i = 1; i < NF; i++) printf " %d:%s", i, $i; printf "\n" }' "$DATA/data.csv" > "$DATA/data.libsvm.tmp"
     mv "$DATA/data.libsvm.tmp" "$DATA/data.libsvm"
   fi
   files+=("$DATA/data.libsvm")

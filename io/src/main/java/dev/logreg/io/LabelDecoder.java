@@ -37,6 +37,8 @@ final class LabelDecoder {
     private byte[] lastText = new byte[64];
     private int lastLength = -1;
     private int lastId;
+    // The id + 1 of each one-byte label seen (0: not yet), the common 0/1 labels: alternating, they defeat lastText.
+    private final int[] oneByte = new int[256];
 
     /** @param classes the classes labels must be among ({@link ReadOptions#classes}), or {@code null} to find them */
     LabelDecoder(LabelMapping classes) {
@@ -59,6 +61,7 @@ final class LabelDecoder {
      * on {@code line}; -1 where classes are known and it is not one of them.
      */
     int text(byte[] b, int off, int n, long line) {
+        if (n == 1 && oneByte[b[off] & 0xff] > 0) return oneByte[b[off] & 0xff] - 1;
         if (n == lastLength && Arrays.equals(b, off, off + n, lastText, 0, n)) return lastId;
         String s = new String(b, off, n, StandardCharsets.UTF_8);
         int id;
@@ -68,6 +71,7 @@ final class LabelDecoder {
             id = add(s, line);
         }
         if (id >= 0) {
+            if (n == 1) oneByte[b[off] & 0xff] = id + 1;
             if (lastText.length < n) lastText = new byte[Math.max(n, lastText.length * 2)];
             System.arraycopy(b, off, lastText, 0, n);
             lastLength = n;
