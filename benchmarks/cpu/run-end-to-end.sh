@@ -19,7 +19,7 @@ cd "$root"
 source benchmarks/cpu/machine.sh
 DATA="${DATA:-/tmp/logreg-e2e}"
 ROUNDS="${ROUNDS:-3}"
-PY="${PYTHON:-/usr/bin/python3}"
+PY="${PYTHON:-python3}"
 if [[ ! -f "$DATA/data.csv" ]]; then
   echo "writing the data to $DATA ..." >&2
   "$PY" benchmarks/cpu/end_to_end_data.py "$DATA" 1000000 100 42

@@ -20,7 +20,7 @@ source benchmarks/cpu/machine.sh
 DATA="${DATA:-/tmp/logreg-parse}"
 ROUNDS="${ROUNDS:-2}"
 REPEATS="${REPEATS:-2}"
-PY="${PYTHON:-/usr/bin/python3}"
+PY="${PYTHON:-python3}"
 before_rev="${BEFORE_REV:-06e629b}"
 out="benchmarks/target/cpu-parse"
 if [[ ! -f "$DATA/data.csv" ]]; then

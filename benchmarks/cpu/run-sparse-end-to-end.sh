@@ -11,7 +11,7 @@ cd "$root"
 # shellcheck source=benchmarks/cpu/machine.sh
 source benchmarks/cpu/machine.sh
 rows="${ROWS-500000}" cols="${COLS-1048576}" nnz="${NNZ-100}" seed="${SEED-17}" lambda="${LAMBDA-1.0}"
-py="${PYTHON:-/usr/bin/python3}"
+py="${PYTHON:-python3}"
 data="benchmarks/target/cpu-sparse/data-$rows-$cols-$nnz-$seed"
 [[ -f "$data/meta.txt" ]] || { echo "no $data: run benchmarks/cpu/run-sparse.sh with the same ROWS COLS NNZ SEED first" >&2; exit 2; }
 "$py" benchmarks/cpu/sparse_end_to_end.py write "$data"

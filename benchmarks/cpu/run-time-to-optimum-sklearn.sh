@@ -16,7 +16,7 @@ DATA="${DATA:-/tmp/logreg-e2e}"
 REPS="${REPS:-2}"
 LAMBDA="${LAMBDA:-1}"
 THREADS="${THREADS:-0}"
-PY="${PYTHON:-/usr/bin/python3}"
+PY="${PYTHON:-python3}"
 [[ -f "$DATA/X.npy" && -f "$DATA/y.npy" ]] || "$PY" benchmarks/cpu/end_to_end_data.py "$DATA" 1000000 100 42 --no-csv
 out="benchmarks/target/cpu-bench"
 mkdir -p "$out/classes" benchmarks/results/cpu

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code train --stats} with {@code --confidence} (coefficient standard errors), {@code train --plot}, and serve's
  * timeouts ({@code --header-timeout-ms}, {@code --body-timeout-ms}, {@code --idle-timeout-ms}) and
  * {@code --expose-training-paths} (issue 21), and the sparse formats' {@code --features} with {@code .npz} in
- * {@code --data}, {@code --format} and {@code --labels} (issue 17), and the {@code export} command (issue 20).
+ * {@code --data}, {@code --format} and {@code --labels} (issue 17), the {@code export} command (issue 20), and {@code train --threads}, which now also bounds the threads that parse a CSV or LIBSVM file (issue 19).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -43,7 +43,7 @@ class OptionsContractTest {
                     "--loss|log|mse|log|false|Loss (default: log; mse is non-convex, for comparison only).",
                     "--optimizer|NAME|auto|false|auto|lbfgs|owlqn|newton|tron|gd|sgd|adam (default: auto: L-BFGS, or OWL-QN with an L1 part; tron: truncated Newton, L2 or none).",
                     "--backend|auto|cpu|gpu|reference|null|false|Compute backend, or the name of any backend on the class path (default: -Dlogreg.backend, else $LOGREG_BACKEND, else auto: GPU, then CPU, then reference).",
-                    "--threads|N|0|false|Most threads of the CPU backend; 0 for all cores (default).",
+                    "--threads|N|0|false|Most threads of the CPU backend and of parsing a CSV or LIBSVM file; 0 for all cores (default).",
                     "--no-intercept|<noIntercept>|null|false|Fit no intercept (b = 0).",
                     "--tol|X|null|false|Gradient tolerance: stop when ‖g‖∞ <= X·max(|f|, 1) (default: 1e-8).",
                     "--max-iter|N|null|false|Iteration budget (epochs for sgd and adam; default: 1000).",

@@ -61,7 +61,7 @@ final class DenseHessianVector {
         long work = Math.multiplyExact(Math.multiplyExact(rows, (long) n), (long) k);
         int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, work / MIN_SEGMENT_FLOATS));
         for (int s = 0; s < segments; s++) {
-            if (partial[s] == null) partial[s] = new double[len + 1];
+            if (partial[s] == null) partial[s] = Workers.partial(len + 1);
         }
         Workers.forEach(pool, slots, segments, (seg, slot) -> {
             double[] acc = partial[seg];

@@ -260,7 +260,8 @@ final class Nd4jDataTerm implements DataTerm {
     private double[] evaluate(long from, long to, double[] params, boolean gradient) {
         long length = to - from;
         int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, Math.multiplyExact(length, (long) n) / MIN_SEGMENT_FLOATS));
-        double[][] partial = new double[segments][n + 3];
+        double[][] partial = new double[segments][];
+        for (int seg = 0; seg < segments; seg++) partial[seg] = Workers.partial(n + 3);
         int workers = Math.min(slots, segments);
         AtomicInteger next = new AtomicInteger();
         Runnable[] loops = new Runnable[workers];

@@ -82,7 +82,7 @@ final class SoftmaxPass {
         int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, work / MIN_SEGMENT_WORK));
         int len = shape.length() + 2;
         for (int s = 0; s < segments; s++) {
-            if (partial[s] == null) partial[s] = new double[len];
+            if (partial[s] == null) partial[s] = Workers.partial(len);
             else Arrays.fill(partial[s], 0.0);
         }
         int workers = Math.min(slots, segments);

@@ -17,6 +17,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Workers {
     private Workers() {}
 
+    /**
+     * Doubles of padding after each partial ({@link #partial}): 128 bytes, two cache lines (the adjacent-line
+     * prefetcher fetches lines in pairs).
+     */
+    static final int PARTIAL_PADDING = 16;
+
+    /**
+     * A zeroed partial of {@code length} doubles for one task, followed by {@link #PARTIAL_PADDING} unused ones.
+     * Partials are allocated one after another on one thread, so without the padding the end of task s's partial and
+     * the start of task s+1's share a cache line; the two threads that run neighbouring tasks then write that line
+     * on every gradient update (every four rows) and it moves between their cores each time. Measured on 1M x 100
+     * with two threads: the fused value+gradient pass took as long as with one thread (64 against 60 ms) while the
+     * value-only pass, which writes its partial once, scaled (25 against 50 ms).
+     */
+    static double[] partial(int length) {
+        return new double[length + PARTIAL_PADDING];
+    }
+
     /** A task's body: {@code task} in [0, tasks), {@code slot} in [0, slots) names the thread's scratch. */
     interface Body {
         void run(int task, int slot);
