@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * A trained binary logistic-regression model: P(y = 1 | x) = σ(θ·x + b).
@@ -298,14 +300,27 @@ public final class LogisticModel implements LinearClassifier {
                 continue;
             }
             FloatBuffer x = b.features();
-            for (int i = 0; i < b.rows(); i++) {
-                double z = dot(x, i * n);
-                if (Double.isNaN(z)) throw undefined(first + (long) i, x, i * n);
-                out[first + i] = z;
+            int rows = (int) b.rows();
+            int pieces = (rows + PARALLEL_PIECE_ROWS - 1) / PARALLEL_PIECE_ROWS;
+            IntConsumer piece = p -> {
+                int end = Math.min(rows, (p + 1) * PARALLEL_PIECE_ROWS);
+                for (int i = p * PARALLEL_PIECE_ROWS; i < end; i++) out[first + i] = dot(x, i * n);
+            };
+            if (pieces > 1) IntStream.range(0, pieces).parallel().forEach(piece);
+            else if (pieces == 1) piece.accept(0);
+            for (int i = 0; i < rows; i++) {
+                if (Double.isNaN(out[first + i])) throw undefined(first + (long) i, x, i * n);
             }
         }
         return out;
     }
+
+    /**
+     * Rows a task of {@link #decisionFunction(Dataset)} computes: each row's logit is the same sum whichever thread
+     * forms it, so the pieces run in parallel (the common fork-join pool) and the result does not depend on how many
+     * threads there are.
+     */
+    private static final int PARALLEL_PIECE_ROWS = 1 << 14;
 
     /** The logits of a sparse (CSR) block into {@code out[first ..]}, in the dense bits ({@link SparseDot}). */
     private void sparseLogits(RowBlock b, double[] out, int first) {

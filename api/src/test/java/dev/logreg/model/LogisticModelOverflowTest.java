@@ -85,4 +85,28 @@ class LogisticModelOverflowTest {
         assertTrue(Double.isFinite(z) && Math.abs(z) <= PLAIN.largestLogit(), "z = " + z);
         assertFalse(Double.isNaN(PLAIN.predictProbability(new float[] {m, m})));
     }
+
+    /** Large datasets are scored in parallel pieces: the same logits as row by row, and the first bad row named. */
+    @Test
+    void aLargeDatasetNamesItsFirstBadRowWhateverPieceFindsOne() {
+        int rows = 100_000;
+        float[] x = new float[2 * rows];
+        for (int i = 0; i < rows; i++) {
+            x[2 * i] = (i % 7) * 0.25f;
+            x[2 * i + 1] = (i % 5) * -0.5f;
+        }
+        Dataset good = Dataset.wrap(x.clone(), 2, new float[rows], null);
+        double[] z = PLAIN.decisionFunction(good);
+        for (int i = 0; i < rows; i += 997) {
+            assertEquals(PLAIN.decisionFunction(new float[] {x[2 * i], x[2 * i + 1]}), z[i], 0.0, "row " + i);
+        }
+        // +∞ − ∞ in two rows of different pieces (16,384 rows each): the earlier one is named.
+        for (int bad : new int[] {90_001, 40_000}) {
+            x[2 * bad] = 10;
+            x[2 * bad + 1] = 10;
+        }
+        Dataset bad = Dataset.wrap(x, 2, new float[rows], null);
+        UndefinedLogitException e = assertThrows(UndefinedLogitException.class, () -> HUGE.decisionFunction(bad));
+        assertEquals(40_000, e.row());
+    }
 }
