@@ -3,9 +3,6 @@ package dev.logreg.cli;
 import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
-import dev.logreg.backend.BackendProvider;
-import dev.logreg.backend.DataTerm;
-import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.ClassWeights;
 import dev.logreg.data.Dataset;
 import dev.logreg.io.AtomicFile;
@@ -159,6 +156,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ForceOption forceOption;
 
+    @Option(names = "--timings", description = "Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, metrics, write; in --json also as \"timings\").")
+    boolean timings;
+
     @Option(names = "--json", description = "Print one JSON summary on standard output.")
     boolean json;
 
@@ -187,8 +187,10 @@ final class TrainCommand implements Callable<Integer> {
         factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
 
         ReadOptions ro = dataOptions.readOptions(ReadOptions.DEFAULT.withLabelColumn(label).withWeightColumn(weight));
+        PhaseTimes phases = new PhaseTimes();
         long t0 = System.nanoTime();
         LoadedData loaded = DataReaders.read(dataOptions.data, ro, threads);
+        phases.end("read");
         Dataset all = loaded.dataset();
         if (!quiet) {
             stderr.printf(Locale.ROOT, "data: %s, %d rows x %d features%s (%.2f s)%n", dataOptions.data, all.rows(), all.cols(),
@@ -228,10 +230,12 @@ final class TrainCommand implements Callable<Integer> {
 
         LogisticModel start = initModel == null ? null : startModel(initModel, all, loaded.labels());
 
+        phases.start();
         BackendFactory.Selection sel = factory.selectByName(backend);
         // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
         BackendFactory.Opened opened = factory.openFor(backend, new BackendOptions(threads, 0), train);
         String backendName = opened.backend().name();
+        phases.end("backend");
         if (!quiet) stderr.println("backend: " + opened.backend().name() + " (" + (opened.note() != null ? opened.note() : sel.reason()) + ")");
         ProgressListener progress = quiet ? null : new ProgressListener(stderr, parent.terminal, options.criteria().maxIterations(), 100);
         TrainingResult result;
@@ -249,16 +253,28 @@ final class TrainCommand implements Callable<Integer> {
                 try (BoundData bound = Trainer.bind(b, train, options)) {
                     result = Trainer.fit(bound, options, start, progress == null ? TrainingListener.NONE : progress);
                     try {
-                        statistics = coefficientStatistics(factory, bound.term(), train, result, confidence, threads);
+                        statistics = StatisticsOutput.compute(factory, bound.term(), train, result, confidence, threads);
                     } catch (IllegalArgumentException e) {
                         // The model is still written and reported: only its standard errors are undefined (separable
                         // data, collinear columns, an unconverged fit).
                         statisticsError = e.getMessage();
                     }
                 }
-            } else {
+            } else if (!timings) {
                 result = Trainer.fit(b, train, options, start, progress == null ? TrainingListener.NONE : progress);
+            } else {
+                // Bind, statistics and optimizer one after the other, each timed (Trainer.fit(Backend, ...) does the
+                // same in one call with the same result, and refuses options it cannot train before it binds).
+                try (BoundData bound = Trainer.bind(b, train, options)) {
+                    phases.end("bind");
+                    if (options.precondition()) {
+                        bound.statistics();
+                        phases.end("statistics");
+                    }
+                    result = Trainer.fit(bound, options, start, progress == null ? TrainingListener.NONE : progress);
+                }
             }
+            phases.end(cv != null ? "cross-validation" : stats ? "fit and --stats" : timings ? "optimizer" : "fit");
             if (progress != null) progress.finish();
         } finally {
             if (progress != null) progress.finish();
@@ -283,9 +299,11 @@ final class TrainCommand implements Callable<Integer> {
             extra.put("cvScore", Json.finite(cvResult.chosen().mean()));
             extra.put("cvScoreStandardError", Json.finite(cvResult.chosen().standardError()));
         }
+        phases.start();
         SavedModel saved = SavedModel.of(result, model, loaded.labels(), extra);
         if (out != null) ModelFile.write(out, saved, forceOption.force);
         List<Path> plots = plot == null ? List.of() : Plots.training(plot, saved, cvResult, forceOption.force);
+        phases.end("write");
 
         Status status = result.status();
         String warning = warning(result);
@@ -296,12 +314,15 @@ final class TrainCommand implements Callable<Integer> {
 
         // Train's summary has always counted every row once; the training rows may carry --class-weight factors,
         // which are a fitting device, not an evaluation choice. Weighted metrics are logreg evaluate --weight.
+        phases.start();
         BinaryMetrics trainMetrics = BinaryMetrics.compute(model.decisionFunction(train), BinaryMetrics.labels(train), 0.5);
         BinaryMetrics validationMetrics = null;
         if (validationRows != null) {
             Dataset val = all.select(validationRows);
             validationMetrics = BinaryMetrics.compute(model.decisionFunction(val), BinaryMetrics.labels(val), 0.5);
         }
+        phases.end("metrics");
+        if (timings) phases.print(stderr);
         double seconds = result.optimization().elapsedNanos() / 1e9;
         if (json) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -329,6 +350,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("training", trainMetrics.toMap());
             if (validationMetrics != null) metrics.put("validation", validationMetrics.toMap());
             s.put("metrics", metrics);
+            if (timings) s.put("timings", phases.toMap());
             stdout.println(Json.write(s));
         } else {
             if (cvResult != null) {
@@ -338,7 +360,7 @@ final class TrainCommand implements Callable<Integer> {
                     status.name(), result.optimization().iterations(), seconds, result.objective());
             stdout.printf(Locale.ROOT, "training:   %s%n", summary(trainMetrics));
             if (validationMetrics != null) stdout.printf(Locale.ROOT, "validation: %s%n", summary(validationMetrics));
-            if (statistics != null) printStatistics(stdout, statistics);
+            if (statistics != null) StatisticsOutput.print(stdout, statistics);
             if (out != null) stdout.println("model written to " + out);
             for (Path p : plots) stdout.println("plot written to " + p);
         }
@@ -395,37 +417,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stats counts sample weights as frequencies; --class-weight balanced reweights the classes,"
                     + " for which these standard errors do not hold");
         }
-    }
-
-    /**
-     * The statistics of the model on the training rows, from the Hessian of {@code trained} (the training rows bound
-     * for the log loss, as the fit had them) or, where it forms none (the GPU beyond 2,048 features), of the CPU
-     * backend where usable, else of the reference backend.
-     */
-    static CoefficientStatistics coefficientStatistics(BackendFactory factory, DataTerm trained, Dataset train, TrainingResult result,
-                                                       double confidence, int threads) {
-        if (trained.supportsHessian()) return CoefficientStatistics.of(trained, result, confidence);
-        BackendProvider cpu = factory.providers().stream().filter(p -> p.name().equals("cpu")).findFirst().orElse(null);
-        try (Backend other = cpu != null && factory.availability(cpu).usable() ? cpu.create(new BackendOptions(threads, 0)) : new ReferenceBackend();
-             DataTerm term = other.bind(train, Loss.log())) {
-            return CoefficientStatistics.of(term, result, confidence);
-        }
-    }
-
-    /** The coefficient table of --stats, as R's summary.glm prints it. */
-    private static void printStatistics(PrintWriter stdout, CoefficientStatistics s) {
-        double level = s.confidence();
-        stdout.printf(Locale.ROOT, "coefficients (standard errors from the observed information; %s%% intervals):%n", trim(100 * level));
-        int width = Math.max(12, s.coefficients().stream().mapToInt(c -> c.name().length()).max().orElse(0));
-        stdout.printf(Locale.ROOT, "  %-" + width + "s  %12s  %11s  %9s  %10s  %12s  %12s%n", "", "estimate", "std err", "z", "P>|z|", "lower", "upper");
-        for (CoefficientStatistics.Coefficient c : s.coefficients()) {
-            stdout.printf(Locale.ROOT, "  %-" + width + "s  %12.6g  %11.4g  %9.3f  %10.3g  %12.6g  %12.6g%n", c.name(), c.estimate(), c.standardError(),
-                    c.z(), c.pValue(), c.lower(), c.upper());
-        }
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The warning line for a run that did not converge, or null. */

@@ -90,6 +90,34 @@ class CommandLineTest {
         assertTrue(trained.err().contains("backend: reference (chosen by argument"), trained::toString);
     }
 
+    /** --timings: one stderr line naming every phase of a plain fit, the same model bits as without it. */
+    @Test
+    void trainTimingsNameEveryPhaseAndChangeNothing() throws IOException {
+        Path timed = dir.resolve("timed.json");
+        CliRun r = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--lambda", "1",
+                "--backend", "reference", "--out", timed.toString(), "--timings");
+        assertOk(r);
+        String line = r.err().lines().filter(l -> l.startsWith("timings: ")).findFirst().orElseThrow(() -> new AssertionError(r.toString()));
+        List<String> phases = new java.util.ArrayList<>();
+        for (String part : line.substring("timings: ".length()).split(", ")) {
+            String[] f = part.split(" ");
+            assertEquals(3, f.length, line);
+            assertEquals("s", f[2], line);
+            assertTrue(Double.parseDouble(f[1]) >= 0, line);
+            phases.add(f[0]);
+        }
+        assertEquals(List.of("read", "backend", "bind", "statistics", "optimizer", "write", "metrics", "total"), phases, line);
+        assertTrue(trained.err().lines().noneMatch(l -> l.startsWith("timings:")), "no timings without the flag");
+        double[] a = ModelFile.read(model).model().coefficients();
+        double[] b = ModelFile.read(timed).model().coefficients();
+        for (int j = 0; j < a.length; j++) assertEquals(Double.doubleToLongBits(a[j]), Double.doubleToLongBits(b[j]), "coefficient " + j);
+        // In --json, the same phases as a map.
+        CliRun j = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--backend", "reference", "--timings", "--json");
+        assertOk(j);
+        JsonNode t = JSON.readTree(j.out()).get("timings");
+        assertTrue(t != null && t.has("optimizer") && t.has("total"), j::toString);
+    }
+
     @Test
     void trainAgreesWithTheApiOnTheSameData() throws IOException {
         assertOk(trained);
@@ -528,7 +556,7 @@ class CommandLineTest {
                     java.util.Map.of(), new java.util.Properties());
             try (dev.logreg.backend.Backend noHessian = new dev.logreg.testing.WithoutHessian(new ReferenceBackend(), "no-hessian");
                  dev.logreg.backend.DataTerm trained = noHessian.bind(d, dev.logreg.loss.Loss.log())) {
-                CoefficientStatistics s = TrainCommand.coefficientStatistics(factory, trained, d, fit, 0.95, 0);
+                CoefficientStatistics s = StatisticsOutput.compute(factory, trained, d, fit, 0.95, 0);
                 for (int j = 0; j < 4; j++) {
                     double e = expected.coefficients().get(j).standardError();
                     assertEquals(e, s.coefficients().get(j).standardError(), 1e-9 * e, (cpuOnClassPath ? "cpu" : "reference") + " coefficient " + j);

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code train --stats} with {@code --confidence} (coefficient standard errors), {@code train --plot}, and serve's
  * timeouts ({@code --header-timeout-ms}, {@code --body-timeout-ms}, {@code --idle-timeout-ms}) and
  * {@code --expose-training-paths} (issue 21), and the sparse formats' {@code --features} with {@code .npz} in
- * {@code --data}, {@code --format} and {@code --labels} (issue 17), the {@code export} command (issue 20), and {@code train --threads}, which now also bounds the threads that parse a CSV or LIBSVM file (issue 19).
+ * {@code --data}, {@code --format} and {@code --labels} (issue 17), the {@code export} command (issue 20), and {@code train --threads}, which now also bounds the threads that parse a CSV or LIBSVM file, and {@code train --timings} (issues 18 and 19).
  */
 class OptionsContractTest {
     /** Per subcommand, in help order: {@code names|paramLabel|defaultValue|required|description}. */
@@ -65,6 +65,7 @@ class OptionsContractTest {
                     "--plot|DIR|null|false|Write PNG charts here: objective per iteration, and with --cv-folds the cross-validation curve (mean ± 1 standard error per λ).",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
                     "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
+                    "--timings|<timings>|null|false|Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, metrics, write; in --json also as \"timings\").",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
@@ -140,7 +141,7 @@ class OptionsContractTest {
                     "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--weight", "--penalty", "--lambda",
                     "--l1-ratio", "--loss", "--optimizer", "--backend", "--threads", "--no-intercept", "--tol",
                     "--max-iter", "--time-budget", "--seed", "--standardize", "--multiclass", "--class-weight", "--validation-fraction",
-                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
+                    "--init-model", "--cv-folds", "--lambdas", "--lambda-count", "--lambda-min-ratio", "--cv-metric", "--cv-rule", "--stats", "--confidence", "--plot", "--out", "--force", "--timings", "--json", "--quiet", "--verbose", "-h", "--help", "-V", "--version")),
             Map.entry("predict", List.of(
                     "--model", "--data", "--format", "--delimiter", "--labels", "--features", "--label", "--out", "--force", "--threshold",
                     "--verbose", "-h", "--help", "-V", "--version")),
