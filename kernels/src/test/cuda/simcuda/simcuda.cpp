@@ -25,6 +25,14 @@
  *     inside a live allocation; run synchronously, blocks one after another (deterministic), each kernel's threads
  *     first to last on its odd-numbered launches and last to first on its even ones (so that two identical calls,
  *     which the tests require to give the same bits, also run under two schedules).
+ *   - asynchronous copies (cuMemcpyHtoDAsync from page-locked memory on a created stream) are queued and run in stream
+ *     order only at a synchronization point that covers them: cuStreamSynchronize, cuEventSynchronize, cuEventQuery or
+ *     cuStreamWaitEvent of an event recorded after them, cuCtxSynchronize, a launch on that stream, and anything on the
+ *     legacy default stream (synchronous copies, launches with stream 0) or a free, which wait for every stream. The host
+ *     bytes are read when the copy runs, so code that refills a staging buffer before waiting for its last copy uploads
+ *     the wrong bytes here as on a GPU, and the tests see it; from pageable memory the copy runs at the call, as the
+ *     driver's is synchronous there. Events: cuEventCreate, Record, Synchronize, Query (never NOT_READY: it runs the
+ *     work instead), Destroy.
  * Faults on request, for the tests of what the backend says and frees when things go wrong (environment variables):
  *   SIMCUDA_DEVICES=0               no device (cuInit fails with CUDA_ERROR_NO_DEVICE, as the driver does);
  *   SIMCUDA_DRIVER_VERSION=12080    an older driver (cuDriverGetVersion; default 13000);
@@ -36,7 +44,7 @@
  *                                   the next one succeeds where memory is free);
  *   SIMCUDA_FAIL_HOST_ALLOC=N       the N-th pinned host allocation (cuMemAllocHost or cuMemHostAlloc) alone fails with
  *                                   CUDA_ERROR_OUT_OF_MEMORY;
- *   SIMCUDA_FAIL_COPY=N             the N-th copy (cuMemcpyHtoD, DtoH, DtoD or DtoDAsync, all counted together) alone
+ *   SIMCUDA_FAIL_COPY=N             the N-th copy (cuMemcpyHtoD, DtoH, DtoD, DtoDAsync or HtoDAsync, all counted together) alone
  *                                   fails with CUDA_ERROR_INVALID_VALUE (the one error the driver's documentation lists
  *                                   for a copy past the lifecycle ones) and copies nothing; not sticky;
  *   SIMCUDA_FAULT_FILE=PATH         faults chosen at run time, so that one process can fail each call in turn (a sweep):
@@ -57,6 +65,7 @@
 
 #include <cstdarg>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -86,7 +95,7 @@ using CUstream = void *;
 
 constexpr CUresult SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, NO_DEVICE = 100, INVALID_DEVICE = 101,
                    INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
-                   LAUNCH_FAILED = 719, NOT_SUPPORTED = 801;
+                   NOT_READY = 600, LAUNCH_FAILED = 719, NOT_SUPPORTED = 801;
 constexpr int ATTR_MAX_THREADS_PER_BLOCK = 1, ATTR_MAX_SHARED_PER_BLOCK = 8, ATTR_WARP_SIZE = 10, ATTR_SM_COUNT = 16,
               ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76, ATTR_MAX_SHARED_PER_SM = 81, ATTR_MAX_SHARED_OPTIN = 97;
 constexpr int FUNC_ATTR_MAX_DYNAMIC_SHARED = 8;
@@ -116,6 +125,22 @@ bool initialized = false;
 std::set<Module *> modules;
 std::set<void *> streams;
 std::set<void *> pinned;  // live page-locked host allocations (they belong to the context, as on the driver)
+
+// ---- asynchronous copies: queued on their stream, run in order at a synchronization point (see the header) ----
+struct PendingCopy {
+    unsigned long long seq;  // the stream's count of work enqueued, this copy included
+    void *dst;
+    const void *src;         // read when the copy runs, not when it is enqueued
+    size_t bytes;
+};
+struct Event {
+    void *stream = nullptr;
+    unsigned long long seq = 0;  // the work of `stream` the event waits for: seq <= this
+    bool recorded = false;
+};
+std::map<void *, std::deque<PendingCopy>> pending;  // per created stream
+std::map<void *, unsigned long long> enqueued;       // per created stream
+std::set<Event *> events;
 
 // ---- faults on request (see the header): the kinds of call counted, their variables and fault-file names ----
 enum FaultKind { FAULT_ALLOC, FAULT_HOST_ALLOC, FAULT_COPY, FAULT_LAUNCH, FAULT_KINDS };
@@ -209,6 +234,37 @@ std::map<unsigned long long, size_t>::iterator holding(unsigned long long p, siz
     --it;
     if (p < it->first || p + bytes > it->first + it->second || p + bytes < p) return allocations.end();
     return it;
+}
+
+/* Runs the queued copies of `stream` up to its work number `upTo` (lock held). */
+void drain(void *stream, unsigned long long upTo = ~0ULL) {
+    auto q = pending.find(stream);
+    if (q == pending.end()) return;
+    while (!q->second.empty() && q->second.front().seq <= upTo) {
+        PendingCopy c = q->second.front();
+        q->second.pop_front();
+        if (holding((unsigned long long)c.dst, c.bytes) == allocations.end()) {
+            say("cuMemcpyHtoDAsync: destination [%p, +%zu) was freed before the copy ran: not copied", c.dst, c.bytes);
+            continue;
+        }
+        std::memmove(c.dst, c.src, c.bytes);
+    }
+}
+
+/* Runs every queued copy (lock held): what the legacy default stream and cuCtxSynchronize wait for. */
+void drainAll() {
+    for (auto &q : pending) drain(q.first);
+}
+
+/* Whether [p, p + bytes) lies inside one live page-locked host allocation. */
+bool inPinned(const void *p, size_t bytes) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    for (void *q : pinned) {
+        auto m = mappings.find(q);
+        const char *end = static_cast<const char *>(m->second.first) + m->second.second - page;
+        if (p >= q && static_cast<const char *>(p) + bytes <= end) return true;
+    }
+    return false;
 }
 
 /* Memory whose last byte is followed by a PROT_NONE page, filled with 0xFF (NaN as float and as double). */
@@ -317,6 +373,10 @@ void freeEverything() {
     for (auto &a : allocations) guardedFree((void *)a.first);
     allocations.clear();
     allocatedBytes = 0;
+    pending.clear();  // the context's queued work dies with it
+    enqueued.clear();
+    for (Event *e : events) delete e;
+    events.clear();
     for (void *p : pinned) guardedFree(p);
     pinned.clear();
     for (Module *m : modules) delete m;
@@ -422,7 +482,9 @@ API CUresult cuCtxGetCurrent(CUcontext *context) {
 
 API CUresult cuCtxSynchronize() {
     std::lock_guard<std::mutex> g(lock);
-    return needContext("cuCtxSynchronize");
+    if (CUresult rc = needContext("cuCtxSynchronize")) return rc;
+    drainAll();
+    return SUCCESS;
 }
 
 API CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
@@ -439,7 +501,11 @@ API CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
 API CUresult cuStreamDestroy_v2(CUstream stream) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuStreamDestroy")) return rc;
-    if (streams.erase(stream) == 0) return INVALID_HANDLE;
+    if (streams.count(stream) == 0) return INVALID_HANDLE;
+    drain(stream);  // the driver lets queued work finish; the handle goes at once
+    pending.erase(stream);
+    enqueued.erase(stream);
+    streams.erase(stream);
     delete static_cast<char *>(stream);
     return SUCCESS;
 }
@@ -448,7 +514,9 @@ API CUresult cuStreamSynchronize(CUstream stream) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuStreamSynchronize")) return rc;
     if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-    return SUCCESS;  // launches and copies complete before they return
+    if (stream == nullptr) drainAll();
+    else drain(stream);
+    return SUCCESS;  // launches complete before they return; queued copies just ran
 }
 
 API CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned numOptions, int *, void **) {
@@ -598,6 +666,9 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     }
     // Alternate thread orders, launch by launch of each kernel: a result that depends on the schedule (a missing
     // barrier) then differs between two identical calls, which the bit-identity tests compare.
+    // The work before this launch in its stream (all blocking streams' for the legacy default stream) runs first.
+    if (stream == nullptr) drainAll();
+    else drain(stream);
     simt_reverse_order = (f->launches++ % 2) == 1;
     if (!f->launch(*f, gx, bx, smem, params)) return INVALID_VALUE;
     if (envNumber("SIMCUDA_CORRUPT_SUMS", 0, true) != 0 && std::strcmp(f->name, "logreg_reduce_partials") == 0) {
@@ -625,6 +696,7 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
 API CUresult cuMemFree_v2(CUdeviceptr p) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemFree")) return rc;
+    drainAll();  // cuMemFree waits for the work in flight
     auto it = allocations.find(p);
     if (it == allocations.end()) {
         say("cuMemFree(0x%llx): not the start of a live allocation", p);
@@ -664,6 +736,7 @@ API CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned) { return hostAlloc
 API CUresult cuMemFreeHost(void *p) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemFreeHost")) return rc;
+    drainAll();  // a queued copy may still read this memory
     if (pinned.erase(p) == 0) {
         say("cuMemFreeHost(%p): not live pinned host memory", p);
         return INVALID_VALUE;
@@ -686,6 +759,7 @@ static CUresult copy(const char *call, void *dst, const void *src, size_t bytes,
         return INVALID_VALUE;
     }
     if (faultRequested(FAULT_COPY, call)) return INVALID_VALUE;
+    drainAll();  // a copy on the legacy default stream waits for every blocking stream's work
     std::memmove(dst, src, bytes);
     return SUCCESS;
 }
@@ -712,6 +786,90 @@ API CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes
     return copy("cuMemcpyDtoDAsync", (void *)dst, (const void *)src, bytes, true, true);
 }
 
+// Queued on `stream` and run at the next synchronization point that covers it (cuStreamSynchronize, an event recorded
+// after it and synchronized, queried or waited for, cuCtxSynchronize, a launch on that stream, any work on the legacy
+// default stream, a free): the host bytes are read THEN, so a caller that refills its staging buffer before waiting
+// for the copy uploads the new bytes, and the tests see it. From memory that is not page-locked the driver copies
+// synchronously (through its own staging), and so does this; on the default stream (null) too.
+API CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, CUstream stream) {
+    {
+        std::lock_guard<std::mutex> g(lock);
+        if (CUresult rc = needContext("cuMemcpyHtoDAsync")) return rc;
+        if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
+        if (stream != nullptr && inPinned(src, bytes)) {
+            if ((void *)dst == nullptr || src == nullptr) return INVALID_VALUE;
+            if (bytes == 0) return SUCCESS;
+            if (holding(dst, bytes) == allocations.end()) {
+                say("cuMemcpyHtoDAsync: destination [0x%llx, +%zu) is not inside one live device allocation", dst, bytes);
+                return INVALID_VALUE;
+            }
+            if (faultRequested(FAULT_COPY, "cuMemcpyHtoDAsync")) return INVALID_VALUE;
+            pending[stream].push_back({++enqueued[stream], (void *)dst, src, bytes});
+            return SUCCESS;
+        }
+        if (stream != nullptr) drain(stream);
+    }
+    return copy("cuMemcpyHtoDAsync", (void *)dst, src, bytes, true, false);
+}
+
+API CUresult cuEventCreate(void **event, unsigned flags) {
+    std::lock_guard<std::mutex> g(lock);
+    if (CUresult rc = needContext("cuEventCreate")) return rc;
+    if (event == nullptr) return INVALID_VALUE;
+    (void)flags;
+    Event *e = new Event();
+    events.insert(e);
+    *event = e;
+    return SUCCESS;
+}
+
+API CUresult cuEventDestroy_v2(void *event) {
+    std::lock_guard<std::mutex> g(lock);
+    if (CUresult rc = needContext("cuEventDestroy")) return rc;
+    Event *e = static_cast<Event *>(event);
+    if (events.erase(e) == 0) return INVALID_HANDLE;
+    delete e;
+    return SUCCESS;
+}
+
+/* The event now stands for the work enqueued on `stream` so far. */
+API CUresult cuEventRecord(void *event, CUstream stream) {
+    std::lock_guard<std::mutex> g(lock);
+    if (CUresult rc = needContext("cuEventRecord")) return rc;
+    Event *e = static_cast<Event *>(event);
+    if (events.count(e) == 0) return INVALID_HANDLE;
+    if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
+    e->stream = stream;
+    e->seq = stream == nullptr ? 0 : enqueued[stream];
+    e->recorded = true;
+    if (stream == nullptr) drainAll();
+    return SUCCESS;
+}
+
+static CUresult reach(const char *call, void *event) {
+    std::lock_guard<std::mutex> g(lock);
+    if (CUresult rc = needContext(call)) return rc;
+    Event *e = static_cast<Event *>(event);
+    if (events.count(e) == 0) return INVALID_HANDLE;
+    if (e->recorded && e->stream != nullptr) drain(e->stream, e->seq);
+    return SUCCESS;
+}
+
+API CUresult cuEventSynchronize(void *event) { return reach("cuEventSynchronize", event); }
+
+// Runs the work the event stands for and reports it done (the emulation never leaves a caller polling).
+API CUresult cuEventQuery(void *event) { return reach("cuEventQuery", event); }
+
+// The waiting stream's later work may start only after the event: here the event's work runs now.
+API CUresult cuStreamWaitEvent(CUstream stream, void *event, unsigned flags) {
+    {
+        std::lock_guard<std::mutex> g(lock);
+        if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
+    }
+    (void)flags;
+    return reach("cuStreamWaitEvent", event);
+}
+
 static const char *errorName(CUresult rc) {
     switch (rc) {
         case SUCCESS: return "CUDA_SUCCESS";
@@ -724,6 +882,7 @@ static const char *errorName(CUresult rc) {
         case INVALID_CONTEXT: return "CUDA_ERROR_INVALID_CONTEXT";
         case INVALID_HANDLE: return "CUDA_ERROR_INVALID_HANDLE";
         case NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
+        case NOT_READY: return "CUDA_ERROR_NOT_READY";
         case LAUNCH_FAILED: return "CUDA_ERROR_LAUNCH_FAILED";
         case NOT_SUPPORTED: return "CUDA_ERROR_NOT_SUPPORTED";
         default: return nullptr;

@@ -171,8 +171,14 @@ public final class GpuBenchmark {
                 System.out.println(gpu.description());
                 t0 = System.nanoTime();
                 try (CudaDataTerm t = gpu.bindBinary(data, Loss.log())) {
-                    System.out.printf(Locale.ROOT, "bind (upload through pinned memory): %.2f s%n", secondsSince(t0));
+                    double bindS = secondsSince(t0);
+                    System.out.printf(Locale.ROOT, "bind (upload through pinned memory): %.2f s%n", bindS);
                     xBytes = t.featureBytes();
+                    // Issue 18's upload goal: the bind at 0.8 of the device's own pinned host-to-device bandwidth.
+                    double pinnedGBs = pinnedCopyGBs((long) Math.min(xBytes, 1L << 30));
+                    System.out.printf(Locale.ROOT, "pinned host-to-device copy, one buffer of %.0f MiB, best of 3 (ceiling): %.1f GB/s;"
+                                    + " bind of X (%.0f MB, staged through up to three 32 MiB pinned buffers in turn): %.1f GB/s = %.2f of it (goal 0.8)%n",
+                            Math.min(xBytes, 1L << 30) / (1 << 20), pinnedGBs, xBytes / 1e6, xBytes / bindS / 1e9, xBytes / bindS / 1e9 / pinnedGBs);
                     readMs = time(reps, t::readPass);
                     add("read-only reduction over X (ceiling)", readMs, xBytes, readMs);
                     long copyBytes = t.copyPass(t.featureBytes());
@@ -436,5 +442,43 @@ public final class GpuBenchmark {
                 out.write(b.array());
             }
         }
+    }
+
+    /**
+     * The device's host-to-device bandwidth from page-locked memory: {@code bytes} in one {@code cuMemAllocHost} buffer
+     * copied by {@code cuMemcpyHtoDAsync} on a stream of its own, best of three, in GB/s (10^9 bytes a second). Runs
+     * in the context current on this thread (a backend's, after any of its calls).
+     */
+    static double pinnedCopyGBs(long bytes) {
+        jcuda.Pointer host = new jcuda.Pointer();
+        jcuda.driver.CUdeviceptr dev = new jcuda.driver.CUdeviceptr();
+        jcuda.driver.CUstream stream = new jcuda.driver.CUstream();
+        check(jcuda.driver.JCudaDriver.cuMemAllocHost(host, bytes), "cuMemAllocHost");
+        try {
+            check(jcuda.driver.JCudaDriver.cuMemAlloc(dev, bytes), "cuMemAlloc");
+            try {
+                check(jcuda.driver.JCudaDriver.cuStreamCreate(stream, jcuda.driver.CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+                try {
+                    double best = Double.MAX_VALUE;
+                    for (int rep = 0; rep < 3; rep++) {
+                        long t0 = System.nanoTime();
+                        check(jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync(dev, host, bytes, stream), "cuMemcpyHtoDAsync");
+                        check(jcuda.driver.JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                    }
+                    return bytes / best / 1e9;
+                } finally {
+                    jcuda.driver.JCudaDriver.cuStreamDestroy(stream);
+                }
+            } finally {
+                jcuda.driver.JCudaDriver.cuMemFree(dev);
+            }
+        } finally {
+            jcuda.driver.JCudaDriver.cuMemFreeHost(host);
+        }
+    }
+
+    private static void check(int rc, String call) {
+        if (rc != jcuda.driver.CUresult.CUDA_SUCCESS) throw new IllegalStateException(call + " failed: " + jcuda.driver.CUresult.stringFor(rc));
     }
 }
