@@ -120,7 +120,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
             partial = own(DeviceBuffer.allocate(8L * partialDoubles, backend.allocations(), "partial sums"));
             out = own(DeviceBuffer.allocate(8L * width, backend.allocations(), "reduced sums"));
             zbuf = zDoubles > 0 ? own(DeviceBuffer.allocate(8L * zDoubles, backend.allocations(), "tile logits")) : null;
-            CudaDataTerm.upload(backend, data, perm, x, y, w, n);
+            RowUpload.upload(backend, data, perm, x, y, w, n);
         } catch (RuntimeException e) {
             freeAll(e);
             throw e;

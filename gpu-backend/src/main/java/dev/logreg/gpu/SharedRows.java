@@ -63,7 +63,7 @@ final class SharedRows implements AutoCloseable {
         try {
             x = own(DeviceBuffer.allocate(xBytes, backend.allocations(), "X"));
             w = data.isWeighted() ? own(DeviceBuffer.allocate(wBytes, backend.allocations(), "weights")) : null;
-            CudaDataTerm.upload(backend, data, perm, x, null, w, cols);
+            RowUpload.upload(backend, data, perm, x, null, w, cols);
         } catch (RuntimeException e) {
             freeAll(e);
             throw e;
@@ -98,7 +98,7 @@ final class SharedRows implements AutoCloseable {
             FloatBuffer stage = pinned.bytes().asFloatBuffer();
             for (long r0 = 0; r0 < rows; r0 += chunkRows) {
                 long r1 = Math.min(rows, r0 + chunkRows);
-                CudaDataTerm.gather(stage, r0, r1, perm, blocks, firstRows, labels, 1, 1);
+                RowUpload.gather(stage, r0, r1, perm, blocks, firstRows, labels, 1, 1);
                 int count = (int) (r1 - r0);
                 for (int i = 0; i < count; i++) stage.put(i, stage.get(i) == c ? 1f : 0f);
                 Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), count * 4L), "cuMemcpyHtoD(labels of class " + positiveClass + ")");

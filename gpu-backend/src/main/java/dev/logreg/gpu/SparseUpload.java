@@ -79,10 +79,10 @@ final class SparseUpload {
             }
             for (long r0 = 0; r0 < rows; r0 += chunkRows) {
                 long r1 = Math.min(rows, r0 + chunkRows);
-                CudaDataTerm.gather(stage, r0, r1, perm, blocks, firstRows, fy, 1, 1);
+                RowUpload.gather(stage, r0, r1, perm, blocks, firstRows, fy, 1, 1);
                 Cuda.check(JCudaDriver.cuMemcpyHtoD(y.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(labels)");
                 if (w != null) {
-                    CudaDataTerm.gather(stage, r0, r1, perm, blocks, firstRows, fw, 1, 1);
+                    RowUpload.gather(stage, r0, r1, perm, blocks, firstRows, fw, 1, 1);
                     Cuda.check(JCudaDriver.cuMemcpyHtoD(w.at(r0 * 4), pinned.pointer(), (r1 - r0) * 4), "cuMemcpyHtoD(weights)");
                 }
             }

@@ -156,7 +156,7 @@ class CudaDataTermHostTest {
             for (int[] p : new int[][] {null, perm}) {
                 FloatBuffer dst = FloatBuffer.allocate(20 * stride);
                 for (int k = 0; k < dst.capacity(); k++) dst.put(k, Float.NaN);
-                CudaDataTerm.gather(dst, 13, 33, p, blocks, first, fx, n, stride);
+                RowUpload.gather(dst, 13, 33, p, blocks, first, fx, n, stride);
                 for (int k = 0; k < 20; k++) {
                     long row = p == null ? 13 + k : p[13 + k];
                     String at = "bound row " + (13 + k) + (p == null ? "" : " (permuted)") + ", stride " + stride;

@@ -77,7 +77,7 @@ class StagingUploadGpuTest {
         try (DeviceBuffer x = DeviceBuffer.allocate(4L * rows * cols, gpu.allocations(), "X");
              DeviceBuffer y = DeviceBuffer.allocate(4L * rows, gpu.allocations(), "labels");
              DeviceBuffer w = weighted ? DeviceBuffer.allocate(4L * rows, gpu.allocations(), "weights") : null) {
-            CudaDataTerm.upload(gpu, d, perm, x, y, w, cols, chunkBytes);
+            RowUpload.upload(gpu, d, perm, x, y, w, cols, chunkBytes);
             float[] dx = new float[rows * cols];
             float[] dy = new float[rows];
             float[] dw = new float[rows];
