@@ -277,14 +277,18 @@ public final class CudaBackend implements Backend {
     /** {@code cuDriverGetVersion}, e.g. 13000 for CUDA 13.0. */
     public int driverVersion() { return driverVersion; }
 
-    /** {@code [free, total]} device memory in bytes ({@code cuMemGetInfo}). */
+    /**
+     * {@code [free, total]} device memory in bytes ({@code cuMemGetInfo}); free at most
+     * {@link CudaOptions#deviceMemoryLimit()} where that is set, so every bind and workspace check honours the limit.
+     */
     public long[] memoryInfo() {
         ensureOpen();
         makeCurrent();
         long[] free = new long[1];
         long[] total = new long[1];
         Cuda.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
-        return new long[] {free[0], total[0]};
+        long limit = options.deviceMemoryLimit();
+        return new long[] {limit > 0 ? Math.min(free[0], limit) : free[0], total[0]};
     }
 
     /**

@@ -14,28 +14,43 @@ import java.util.Objects;
  *                         bit. On by default: on an H100 the twins were faster at every width from 8 to 256 (the fused pass at
  *                         n = 128 at 94% of a read-only pass over X against the plain kernels' 82%;
  *                         benchmarks/results/gpu/). Off only to time the plain kernels.
+ * @param deviceMemoryLimit the most free device memory, in bytes, the backend counts on ({@link CudaBackend#memoryInfo}
+ *                         reports at most this much free); 0 for no limit (the default). Lets tests make data "larger
+ *                         than device memory" under simcuda (issue #18: streaming through the device).
  */
-public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows) {
-    /** Fused path, fatbin, no per-launch synchronization, prefetching kernels. */
-    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true);
+public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows,
+                          long deviceMemoryLimit) {
+    /** Fused path, fatbin, no per-launch synchronization, prefetching kernels, no device memory limit. */
+    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true, 0L);
 
-    /** Validates: no component may be null. */
+    /** Validates: no component may be null, the limit not negative. */
     public CudaOptions {
         Objects.requireNonNull(gradientPath, "gradientPath");
         Objects.requireNonNull(image, "image");
+        if (deviceMemoryLimit < 0) {
+            throw new IllegalArgumentException("deviceMemoryLimit must be 0 (none) or a positive number of bytes, got " + deviceMemoryLimit);
+        }
+    }
+
+    /** The four-component form of earlier releases: no device memory limit. */
+    public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows) {
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, 0L);
     }
 
     /** The same options with another gradient path. */
-    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows); }
+    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit); }
 
     /** The same options with another kernel image. */
-    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows); }
+    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit); }
 
     /** The same options with the debug switch set. */
-    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows); }
+    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows, deviceMemoryLimit); }
 
     /** The same options with prefetching set. */
-    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p); }
+    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p, deviceMemoryLimit); }
+
+    /** The same options with another device memory limit in bytes (0: none). */
+    public CudaOptions withDeviceMemoryLimit(long bytes) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, bytes); }
 
     /** The compiled form of the kernels to load with {@code cuModuleLoadDataEx}. */
     public enum KernelImage {

@@ -1,0 +1,28 @@
+package dev.logreg.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** CudaOptions' device memory limit (issue #18): validated, kept by every {@code with...} method. No device needed. */
+class CudaOptionsTest {
+    @Test
+    void defaultHasNoLimitAndTheLimitSurvivesEveryWither() {
+        assertEquals(0L, CudaOptions.DEFAULT.deviceMemoryLimit());
+        CudaOptions limited = CudaOptions.DEFAULT.withDeviceMemoryLimit(1 << 20);
+        assertEquals(1 << 20, limited.deviceMemoryLimit());
+        assertEquals(1 << 20, limited.withGradientPath(GradientPath.TWO_PASS).deviceMemoryLimit());
+        assertEquals(1 << 20, limited.withImage(CudaOptions.KernelImage.PTX).deviceMemoryLimit());
+        assertEquals(1 << 20, limited.withSynchronizeEachLaunch(true).deviceMemoryLimit());
+        assertEquals(1 << 20, limited.withPrefetchRows(false).deviceMemoryLimit());
+        assertEquals(0L, new CudaOptions(GradientPath.FUSED, CudaOptions.KernelImage.FATBIN, false, true).deviceMemoryLimit());
+    }
+
+    @Test
+    void negativeLimitIsRefusedWithItsValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaOptions.DEFAULT.withDeviceMemoryLimit(-5));
+        assertTrue(e.getMessage().contains("deviceMemoryLimit") && e.getMessage().contains("-5"), e.getMessage());
+    }
+}
