@@ -55,7 +55,7 @@ echo "== GPU benchmark classes (compiled against the bundle's jars alone: proves
 libcp=$(find .gpu/lib -name '*.jar' | sort | tr '\n' ':')
 javac --release 17 -nowarn -d .gpu/build/bench -cp "$libcp" benchmarks/src/main/java/dev/logreg/bench/gpu/*.java
 jar cf .gpu/lib/logreg-bench-gpu-$version.jar -C .gpu/build/bench .
-cp benchmarks/gpu/torch_gradient.py benchmarks/gpu/torch_softmax.py benchmarks/gpu/torch_sparse.py .gpu/
+cp benchmarks/gpu/torch_gradient.py benchmarks/gpu/torch_softmax.py benchmarks/gpu/torch_sparse.py benchmarks/gpu/e2e_reference.py benchmarks/gpu/e2e.sh .gpu/
 # The kernels' manifest (SHA-256 of the CUDA sources and nvcc flags) goes into the run log beside the results.
 cp kernels/src/main/committed/dev/logreg/kernels/manifest.properties .gpu/kernels-manifest.properties
 # The CUDA sources (a few hundred KiB), for the host tests that read them (CudaDataTermHostTest): nothing skips there.
@@ -81,7 +81,7 @@ cat > .gpu/run.sh <<'RUN'
 # benchmark (GpuSparseBenchmark, 5,000,000 x 2^20 CSR, into run.log alone), then (where ncu exists) a profile of the fused and read-only passes, then the wide-n
 # benchmark, then (where only libcublas.so.13 exists) the cuBLAS path retargeted to it; writes run.log, benchmark.txt,
 # ncu.txt, benchmark-wide.txt, cublas.txt and junit-reports.tar.gz to $OUT (at most 8 files come back).
-# PARTS picks sections (default "tests bench softmax sparse ncu wide cublas"). Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"),
+# PARTS picks sections (default "tests bench e2e softmax sparse ncu wide cublas"; e2e: benchmarks/gpu/e2e.sh, E2E_TIMEOUT default 150, a guess). Extra benchmark arguments: BENCH_ARGS (e.g. "--rows 1000000"),
 # SOFTMAX_ARGS (e.g. "--rows 20000 --reps 2"), SPARSE_ARGS (e.g. "--rows 2000 --cols 4096 --per-row 20 --reps 2"). Time limits
 # (seconds): TEST_TIMEOUT (default 170), BENCH_TIMEOUT (200), SOFTMAX_TIMEOUT (90), SPARSE_TIMEOUT (240: not yet run on a device, a
 # guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
@@ -97,8 +97,8 @@ exec > >(tee "$out/run.log") 2>&1
 java="$here/jre/bin/java"
 cp=$(find "$here/lib" -name '*.jar' | sort | tr '\n' ':')
 section() { echo; echo "=== $* ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"; }
-# PARTS: the sections to run, of "tests bench softmax sparse ncu wide cublas" (default: all of them).
-part() { case " ${PARTS:-tests bench softmax sparse ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# PARTS: the sections to run, of "tests bench e2e softmax sparse ncu wide cublas" (default: all of them).
+part() { case " ${PARTS:-tests bench e2e softmax sparse ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 section machine
 uname -a
@@ -168,6 +168,16 @@ if part bench; then
     bench_rc=${PIPESTATUS[0]}
 fi
 
+e2e_rc="not run"
+if part e2e; then
+    # Output in run.log alone. Sizes: E2E_ROWS, E2E_COLS (a rehearsal under simcuda: E2E_ROWS=20000 E2E_COLS=16).
+    section "file to model (${E2E_ROWS:-10000000} x ${E2E_COLS:-128} float32 .npy: e2e.sh, issue 18 item 4)"
+    e2e_start=$(date +%s)
+    timeout -k 10 "${E2E_TIMEOUT:-150}" bash "$here/e2e.sh" "$here"
+    e2e_rc=$?
+    echo "file-to-model section: exit status $e2e_rc, $(( $(date +%s) - e2e_start )) s"
+fi
+
 softmax_rc="not run"
 if part softmax; then
     # Output in run.log alone: the device call brings back at most 8 files, and run-shapes.sh writes the rest.
@@ -230,7 +240,7 @@ section summary
 if [ -d "$out/junit" ]; then
     tar -czf "$out/junit-reports.tar.gz" -C "$out" junit && rm -rf "$out/junit"
 fi
-echo "tests exit status $tests_rc, benchmark exit status $bench_rc, multinomial benchmark exit status $softmax_rc, sparse benchmark exit status $sparse_rc (124: stopped by its time limit); files in $out:"
+echo "tests exit status $tests_rc, benchmark exit status $bench_rc, file-to-model exit status $e2e_rc, multinomial benchmark exit status $softmax_rc, sparse benchmark exit status $sparse_rc (124: stopped by its time limit); files in $out:"
 ls -la "$out"
 exit "$tests_rc"
 RUN
