@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs everything a GPU run needs into the git-ignored folder .gpu/ (under 60 MiB), so that one call of the device
+# Packs everything a GPU run needs into the git-ignored folder .gpu/ (with the tracked tree under the device tool's 64 MiB), so that one call of the device
 # tool runs all GPU tests and the GPU benchmark on a machine with no Java and no network:
 #
 #   scripts/gpu-bundle.sh            # build (offline) and pack .gpu/
@@ -25,12 +25,15 @@ console=$(prop junit.console.version)
 
 echo "== building api, kernels, gpu-backend, integration-tests (tests compiled, not run)"
 # shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,cpu-backend,gpu-backend,integration-tests -DskipTests -Dsimcuda.skip
+mvn -B -q ${MVN_FLAGS--o} install -pl api,kernels,cpu-backend,gpu-backend,integration-tests,cli -am -DskipTests -Dsimcuda.skip
 
 rm -rf .gpu
 mkdir -p .gpu/lib .gpu/build
 echo "== JRE"
 "$shared/device/make-jre" .gpu/jre
+# The device tool carries the tracked tree (about 14 MiB) and .gpu together, 64 MiB in all: libjvm.so's symbol tables
+# (about 4 MiB) are left behind.
+if command -v strip > /dev/null; then strip --strip-unneeded .gpu/jre/lib/server/libjvm.so && .gpu/jre/bin/java -version 2>&1 | head -n 1; fi
 
 echo "== jars"
 need() { [ -f "$1" ] || { echo "missing $1 (run once without -o: mvn dependency:get -Dartifact=...)" >&2; exit 1; }; cp "$1" .gpu/lib/; }
@@ -43,6 +46,9 @@ jar cf .gpu/lib/logreg-gpu-backend-$version-tests.jar -C gpu-backend/target/test
 jar cf .gpu/lib/logreg-integration-tests-$version-tests.jar -C integration-tests/target/test-classes .
 need "$m2/org/jcuda/jcuda/$jcuda/jcuda-$jcuda.jar"
 need "$m2/org/jcuda/jcuda-natives/$jcuda/jcuda-natives-$jcuda-linux-x86_64.jar"
+# Less libJNvPTXCompiler (24 MB, 8 MiB packed): logreg loads its fatbin or PTX through the driver, never through JCuda's
+# PTX compiler library, and the bundle must fit the device tool's limit.
+zip -q -d ".gpu/lib/jcuda-natives-$jcuda-linux-x86_64.jar" 'lib/libJNvPTXCompiler-*'
 need "$m2/org/jcuda/jcublas/$jcuda/jcublas-$jcuda.jar"
 need "$m2/org/jcuda/jcublas-natives/$jcuda/jcublas-natives-$jcuda-linux-x86_64.jar"
 need "$m2/org/slf4j/slf4j-api/$slf4j/slf4j-api-$slf4j.jar"
@@ -50,6 +56,20 @@ need "$m2/org/slf4j/slf4j-simple/$slf4j/slf4j-simple-$slf4j.jar"
 console_jar="$m2/org/junit/platform/junit-platform-console-standalone/$console/junit-platform-console-standalone-$console.jar"
 [ -f "$console_jar" ] || mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$console
 cp "$console_jar" .gpu/junit-platform-console-standalone.jar
+
+echo "== the command line (cli/: its jars less those already in lib/, less ND4J and its natives, which do not travel)"
+# `logreg train --backend gpu` never touches ND4J (the CPU backend starts it lazily), so the e2e section runs the CLI
+# as a user types it. Left out besides ND4J: what only --plot's PDF output, `serve` (Jetty) and ND4J's own start-up
+# use, and JUnit (the console launcher has its own); found by running `train --backend gpu` under simcuda until no
+# class was missing.
+mkdir -p .gpu/cli
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_FLAGS--o} -pl cli dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/.gpu/build/cli-classpath.txt" > /dev/null
+cp cli/target/logreg-cli-$version.jar .gpu/cli/
+tr ':' '\n' < .gpu/build/cli-classpath.txt \
+    | grep -v -E 'nd4j|bytedeco|pdfbox|fontbox|commons-math3|/jna/|jna-platform|commons-compress|commons-collections4|spark|junit|jetty|commons-net|commons-io|commons-codec|commons-lang3|oshi|threetenbp|byteunits|neoitertools|commons-logging' \
+    | while read -r j; do [ -f ".gpu/lib/$(basename "$j")" ] || cp "$j" .gpu/cli/; done
+du -sh .gpu/cli
 
 echo "== GPU benchmark classes (compiled against the bundle's jars alone: proves it needs no ND4J)"
 libcp=$(find .gpu/lib -name '*.jar' | sort | tr '\n' ':')
@@ -248,6 +268,7 @@ chmod +x .gpu/run.sh
 
 echo "== bundle"
 du -sh .gpu/jre .gpu/lib .gpu/*.jar .gpu/cublas13 2> /dev/null || true
-size=$(du -sm .gpu | cut -f1)
-echo ".gpu: $size MiB"
-[ "$size" -lt 60 ] || { echo "bundle is $size MiB, over the 60 MiB limit" >&2; exit 1; }
+size=$(du -sm --apparent-size .gpu | cut -f1)
+tracked=$(git ls-files -z | xargs -0 stat -c %s | awk '{s += $1} END {print int(s / 1048576) + 1}')
+echo ".gpu: $size MiB; with the tracked tree ($tracked MiB), what a device call carries: $((size + tracked)) MiB of 64"
+[ $((size + tracked)) -le 63 ] || { echo "bundle and tree are $((size + tracked)) MiB, over the device tool's 64 MiB (both rounded up)" >&2; exit 1; }
