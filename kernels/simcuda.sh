@@ -31,7 +31,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Stubs for every imported function simcuda.cpp does not define, so that no call can end in a symbol lookup error.
-sed -n 's/^API CUresult \(cu[A-Za-z0-9_]*\)(.*/\1/p' "$src/simcuda.cpp" | LC_ALL=C sort -u > "$tmp/defined"
+sed -n 's/^API CUresult \(cu[A-Za-z0-9_]*\)(.*/\1/p' "$src/simcuda.cpp" "$src/simcuda_streams_api.h" | LC_ALL=C sort -u > "$tmp/defined"
 grep -v '^#' "$src/jcuda-12.6.0-driver-imports.txt" | LC_ALL=C sort -u | LC_ALL=C comm -23 - "$tmp/defined" |
     while read -r name; do
         echo "API CUresult $name() { say(\"$name is not emulated\"); return NOT_SUPPORTED; }"

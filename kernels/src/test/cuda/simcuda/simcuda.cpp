@@ -22,17 +22,19 @@
  *     (so a name the Java side lists but the build lost is caught) and in the emulation's table below;
  *   - launches: 1-D grids and blocks, block a multiple of 32 and within the kernel's __launch_bounds__, dynamic shared
  *     memory over 48 KiB only after cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES), every pointer argument null or
- *     inside a live allocation; run synchronously, blocks one after another (deterministic), each kernel's threads
- *     first to last on its odd-numbered launches and last to first on its even ones (so that two identical calls,
- *     which the tests require to give the same bits, also run under two schedules).
- *   - asynchronous copies (cuMemcpyHtoDAsync from page-locked memory on a created stream) are queued and run in stream
- *     order only at a synchronization point that covers them: cuStreamSynchronize, cuEventSynchronize, cuEventQuery or
- *     cuStreamWaitEvent of an event recorded after them, cuCtxSynchronize, a launch on that stream, and anything on the
- *     legacy default stream (synchronous copies, launches with stream 0) or a free, which wait for every stream. The host
- *     bytes are read when the copy runs, so code that refills a staging buffer before waiting for its last copy uploads
- *     the wrong bytes here as on a GPU, and the tests see it; from pageable memory the copy runs at the call, as the
- *     driver's is synchronous there. Events: cuEventCreate, Record, Synchronize, Query (never NOT_READY: it runs the
- *     work instead), Destroy.
+ *     inside a live allocation (checked at the call); run when their stream runs (below), blocks one after another
+ *     (deterministic), each kernel's threads first to last on its odd-numbered launches and last to first on its even
+ *     ones (so that two identical calls, which the tests require to give the same bits, also run under two schedules);
+ *   - streams, events, async copies and registered host memory (simcuda_streams.h, simcuda_streams_api.h):
+ *     cuStreamCreate (flags 0 or CU_STREAM_NON_BLOCKING), Destroy, Synchronize, Query, WaitEvent; cuEventCreate, Record,
+ *     Synchronize, Query, Destroy, ElapsedTime (host time between the records' running); cuMemcpyHtoDAsync, DtoHAsync,
+ *     DtoDAsync; cuMemHostRegister / cuMemHostUnregister (an unknown pointer: CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED; an
+ *     overlap: ..._ALREADY_REGISTERED; a range left registered at the context's release is reported like a leak).
+ *     Launches, async copies with a page-locked host side and event records are QUEUED on their stream and run, in
+ *     order, only at a synchronization point (the list is in simcuda_streams.h's header), so host code that races the
+ *     device (refills a staging buffer before waiting for its copy) fails at every run. An async copy with a pageable
+ *     host side is synchronous, as on a device. A queued operation that fails (a copy fault on request) returns its
+ *     error from the call that made it run.
  * Faults on request, for the tests of what the backend says and frees when things go wrong (environment variables):
  *   SIMCUDA_DEVICES=0               no device (cuInit fails with CUDA_ERROR_NO_DEVICE, as the driver does);
  *   SIMCUDA_DRIVER_VERSION=12080    an older driver (cuDriverGetVersion; default 13000);
@@ -44,35 +46,48 @@
  *                                   the next one succeeds where memory is free);
  *   SIMCUDA_FAIL_HOST_ALLOC=N       the N-th pinned host allocation (cuMemAllocHost or cuMemHostAlloc) alone fails with
  *                                   CUDA_ERROR_OUT_OF_MEMORY;
- *   SIMCUDA_FAIL_COPY=N             the N-th copy (cuMemcpyHtoD, DtoH, DtoD, DtoDAsync or HtoDAsync, all counted together) alone
- *                                   fails with CUDA_ERROR_INVALID_VALUE (the one error the driver's documentation lists
- *                                   for a copy past the lifecycle ones) and copies nothing; not sticky;
+ *   SIMCUDA_FAIL_COPY=N             the N-th copy (cuMemcpyHtoD, DtoH, DtoD and their Async forms, all counted together
+ *                                   at their calls) alone fails with CUDA_ERROR_INVALID_VALUE (the one error the driver's
+ *                                   documentation lists for a copy past the lifecycle ones) and copies nothing; not
+ *                                   sticky. A queued async copy is accepted at its call and fails when it runs: the call
+ *                                   that ran it (cuStreamSynchronize, say) returns the error;
+ *   SIMCUDA_FAIL_HOST_REGISTER=N    the N-th cuMemHostRegister alone fails with CUDA_ERROR_OUT_OF_MEMORY (the limit on
+ *                                   page-locked memory);
+ *   SIMCUDA_SAY_PAGEABLE=1          say on stderr each async copy whose host side is pageable (done at the call);
  *   SIMCUDA_FAULT_FILE=PATH         faults chosen at run time, so that one process can fail each call in turn (a sweep):
- *                                   PATH holds one line "KIND N [anything]", KIND one of alloc, host-alloc, copy, launch;
+ *                                   PATH holds one line "KIND N [anything]", KIND one of alloc, host-alloc, copy, launch,
+ *                                   host-register;
  *                                   the N-th such call from the moment the file's text last changed fails as above (a
  *                                   launch: that one alone, and it poisons the context). Read at each counted call; an
  *                                   absent or empty file asks for nothing; any change to the text (a round number after
  *                                   N, say) restarts the counts. The variables above apply as well.
  * A sticky error poisons the context, as a device fault does on a GPU: from then on every call that needs the context
  * (copies, allocations and frees, launches, synchronization, cuMemGetInfo, unloading the module, destroying the stream)
- * returns that error, until the last reference to the primary context is released, which frees what the context still
- * owns (device and pinned memory, modules, streams; said on stderr) and lets the next retain make a fresh one. (NVIDIA's
- * documentation is harsher: after such an error the process must be restarted. The backend relies on neither.)
- * Thread-safe: one lock around every call. Build: simcuda.sh (g++ -std=c++17, no nvcc needed).
+ * returns that error (queued work is dropped, never run), until the last reference to the primary context is released,
+ * which frees what the context still owns (device and pinned memory, registered host ranges, modules, streams, events;
+ * said on stderr) and lets the next retain make a fresh one. (NVIDIA's documentation is harsher: after such an error
+ * the process must be restarted. The backend relies on neither.)
+ * Thread-safe: one lock around every call; queued work runs under it, on the thread whose call made it run.
+ * Build: simcuda.sh (g++ -std=c++17, no nvcc needed).
  */
 #include "../emulate/simt.h"
 #include "../../../main/cuda/logreg.cu"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdarg>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -92,10 +107,13 @@ using CUcontext = Context *;
 using CUmodule = Module *;
 using CUfunction = Function *;
 using CUstream = void *;
+struct Event;
+using CUevent = Event *;
 
 constexpr CUresult SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, NO_DEVICE = 100, INVALID_DEVICE = 101,
                    INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
-                   NOT_READY = 600, LAUNCH_FAILED = 719, NOT_SUPPORTED = 801;
+                   NOT_READY = 600, HOST_MEMORY_ALREADY_REGISTERED = 712, HOST_MEMORY_NOT_REGISTERED = 713,
+                   LAUNCH_FAILED = 719, NOT_SUPPORTED = 801;
 constexpr int ATTR_MAX_THREADS_PER_BLOCK = 1, ATTR_MAX_SHARED_PER_BLOCK = 8, ATTR_WARP_SIZE = 10, ATTR_SM_COUNT = 16,
               ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76, ATTR_MAX_SHARED_PER_SM = 81, ATTR_MAX_SHARED_OPTIN = 97;
 constexpr int FUNC_ATTR_MAX_DYNAMIC_SHARED = 8;
@@ -109,7 +127,8 @@ const char *const DEVICE_NAME = "logreg simcuda (CPU emulation, not a GPU)";
 struct Function {
     const char *name;
     int maxThreads;  // the kernel's __launch_bounds__ (1024 where it has none)
-    bool (*launch)(const Function &, unsigned grid, unsigned block, size_t smem, void **params);
+    // Checks the arguments and makes *run, the launch with their values (queued work outlives the params array).
+    bool (*prepare)(const Function &, unsigned grid, unsigned block, size_t smem, void **params, std::function<void()> *run);
     int dynamicSharedLimit = DEFAULT_SHARED;
     unsigned long long launches = 0;  // of this kernel: odd ones run their threads in reverse order
 };
@@ -123,30 +142,13 @@ Context *primary = nullptr;
 int primaryRefs = 0;
 bool initialized = false;
 std::set<Module *> modules;
-std::set<void *> streams;
 std::set<void *> pinned;  // live page-locked host allocations (they belong to the context, as on the driver)
 
-// ---- asynchronous copies: queued on their stream, run in order at a synchronization point (see the header) ----
-struct PendingCopy {
-    unsigned long long seq;  // the stream's count of work enqueued, this copy included
-    void *dst;
-    const void *src;         // read when the copy runs, not when it is enqueued
-    size_t bytes;
-};
-struct Event {
-    void *stream = nullptr;
-    unsigned long long seq = 0;  // the work of `stream` the event waits for: seq <= this
-    bool recorded = false;
-};
-std::map<void *, std::deque<PendingCopy>> pending;  // per created stream
-std::map<void *, unsigned long long> enqueued;       // per created stream
-std::set<Event *> events;
-
 // ---- faults on request (see the header): the kinds of call counted, their variables and fault-file names ----
-enum FaultKind { FAULT_ALLOC, FAULT_HOST_ALLOC, FAULT_COPY, FAULT_LAUNCH, FAULT_KINDS };
+enum FaultKind { FAULT_ALLOC, FAULT_HOST_ALLOC, FAULT_COPY, FAULT_LAUNCH, FAULT_HOST_REGISTER, FAULT_KINDS };
 const char *const FAULT_VARIABLE[FAULT_KINDS] = {"SIMCUDA_FAIL_ALLOC", "SIMCUDA_FAIL_HOST_ALLOC", "SIMCUDA_FAIL_COPY",
-                                                 "SIMCUDA_FAIL_LAUNCH"};
-const char *const FAULT_NAME[FAULT_KINDS] = {"alloc", "host-alloc", "copy", "launch"};
+                                                 "SIMCUDA_FAIL_LAUNCH", "SIMCUDA_FAIL_HOST_REGISTER"};
+const char *const FAULT_NAME[FAULT_KINDS] = {"alloc", "host-alloc", "copy", "launch", "host-register"};
 unsigned long long calls[FAULT_KINDS];      // of each kind since the library loaded
 unsigned long long fileCalls[FAULT_KINDS];  // of each kind since the fault file's text last changed
 std::string faultFileText;
@@ -219,7 +221,7 @@ bool faultRequested(FaultKind kind, const char *call) {
         }
     }
     if (kindIndex < 0 || target == 0) {
-        if (m == 1) say("SIMCUDA_FAULT_FILE %s: \"%s\" is not \"KIND N\" (KIND alloc, host-alloc, copy or launch; N >= 1)", path, text.c_str());
+        if (m == 1) say("SIMCUDA_FAULT_FILE %s: \"%s\" is not \"KIND N\" (KIND alloc, host-alloc, copy, launch or host-register; N >= 1)", path, text.c_str());
         return false;
     }
     if (kindIndex != kind || m != target) return false;
@@ -234,37 +236,6 @@ std::map<unsigned long long, size_t>::iterator holding(unsigned long long p, siz
     --it;
     if (p < it->first || p + bytes > it->first + it->second || p + bytes < p) return allocations.end();
     return it;
-}
-
-/* Runs the queued copies of `stream` up to its work number `upTo` (lock held). */
-void drain(void *stream, unsigned long long upTo = ~0ULL) {
-    auto q = pending.find(stream);
-    if (q == pending.end()) return;
-    while (!q->second.empty() && q->second.front().seq <= upTo) {
-        PendingCopy c = q->second.front();
-        q->second.pop_front();
-        if (holding((unsigned long long)c.dst, c.bytes) == allocations.end()) {
-            say("cuMemcpyHtoDAsync: destination [%p, +%zu) was freed before the copy ran: not copied", c.dst, c.bytes);
-            continue;
-        }
-        std::memmove(c.dst, c.src, c.bytes);
-    }
-}
-
-/* Runs every queued copy (lock held): what the legacy default stream and cuCtxSynchronize wait for. */
-void drainAll() {
-    for (auto &q : pending) drain(q.first);
-}
-
-/* Whether [p, p + bytes) lies inside one live page-locked host allocation. */
-bool inPinned(const void *p, size_t bytes) {
-    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    for (void *q : pinned) {
-        auto m = mappings.find(q);
-        const char *end = static_cast<const char *>(m->second.first) + m->second.second - page;
-        if (p >= q && static_cast<const char *>(p) + bytes <= end) return true;
-    }
-    return false;
 }
 
 /* Memory whose last byte is followed by a PROT_NONE page, filled with 0xFF (NaN as float and as double). */
@@ -295,8 +266,8 @@ bool pointerArgument(const Function &f, int index, const void *p) {
 }
 
 template <class... A, size_t... I>
-bool launchWith(void (*kernel)(A...), const Function &f, unsigned grid, unsigned block, size_t smem, void **params,
-                std::index_sequence<I...>) {
+bool prepareWith(void (*kernel)(A...), const Function &f, unsigned grid, unsigned block, size_t smem, void **params,
+                 std::function<void()> *run, std::index_sequence<I...>) {
     std::tuple<A...> args{*static_cast<const A *>(params[I])...};
     bool ok = true;
     auto checkOne = [&](auto value, int index) {
@@ -304,18 +275,18 @@ bool launchWith(void (*kernel)(A...), const Function &f, unsigned grid, unsigned
     };
     (checkOne(std::get<I>(args), (int)I), ...);
     if (!ok) return false;
-    simt_launch(grid, block, smem, [&] { std::apply(kernel, args); });
+    *run = [kernel, args, grid, block, smem] { simt_launch(grid, block, smem, [&] { std::apply(kernel, args); }); };
     return true;
 }
 
 template <auto Kernel> struct Launcher;
 template <class... A, void (*Kernel)(A...)> struct Launcher<Kernel> {
-    static bool launch(const Function &f, unsigned grid, unsigned block, size_t smem, void **params) {
-        return launchWith(Kernel, f, grid, block, smem, params, std::index_sequence_for<A...>{});
+    static bool prepare(const Function &f, unsigned grid, unsigned block, size_t smem, void **params, std::function<void()> *run) {
+        return prepareWith(Kernel, f, grid, block, smem, params, run, std::index_sequence_for<A...>{});
     }
 };
 
-#define SIMCUDA_KERNEL(NAME, MAX_THREADS) Function{#NAME, MAX_THREADS, &Launcher<&NAME>::launch}
+#define SIMCUDA_KERNEL(NAME, MAX_THREADS) Function{#NAME, MAX_THREADS, &Launcher<&NAME>::prepare}
 #define SIMCUDA_NARROW(NAME) SIMCUDA_KERNEL(NAME, 256), SIMCUDA_KERNEL(NAME##_pf, 256)
 
 Function kernels[] = {
@@ -365,7 +336,10 @@ CUresult needContext(const char *call) {
     return current->sticky;  // SUCCESS, or the sticky error that poisoned the context
 }
 
+#include "simcuda_streams.h"
+
 void freeEverything() {
+    releaseStreams();  // first: queued work must not run on memory freed below
     if (!allocations.empty() || !pinned.empty()) {
         say("primary context released with %zu device allocations (%zu bytes) and %zu pinned host allocations still live%s: freed",
             allocations.size(), allocatedBytes, pinned.size(), primary->sticky != 0 ? " (after a sticky error)" : "");
@@ -373,15 +347,10 @@ void freeEverything() {
     for (auto &a : allocations) guardedFree((void *)a.first);
     allocations.clear();
     allocatedBytes = 0;
-    pending.clear();  // the context's queued work dies with it
-    enqueued.clear();
-    for (Event *e : events) delete e;
-    events.clear();
     for (void *p : pinned) guardedFree(p);
     pinned.clear();
     for (Module *m : modules) delete m;
     modules.clear();
-    streams.clear();
 }
 
 }  // namespace
@@ -483,40 +452,7 @@ API CUresult cuCtxGetCurrent(CUcontext *context) {
 API CUresult cuCtxSynchronize() {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuCtxSynchronize")) return rc;
-    drainAll();
-    return SUCCESS;
-}
-
-API CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuStreamCreate")) return rc;
-    if (stream == nullptr) return INVALID_VALUE;
-    void *s = new char(0);
-    streams.insert(s);
-    *stream = s;
-    (void)flags;
-    return SUCCESS;
-}
-
-API CUresult cuStreamDestroy_v2(CUstream stream) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuStreamDestroy")) return rc;
-    if (streams.count(stream) == 0) return INVALID_HANDLE;
-    drain(stream);  // the driver lets queued work finish; the handle goes at once
-    pending.erase(stream);
-    enqueued.erase(stream);
-    streams.erase(stream);
-    delete static_cast<char *>(stream);
-    return SUCCESS;
-}
-
-API CUresult cuStreamSynchronize(CUstream stream) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuStreamSynchronize")) return rc;
-    if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-    if (stream == nullptr) drainAll();
-    else drain(stream);
-    return SUCCESS;  // launches complete before they return; queued copies just ran
+    return drainAll();
 }
 
 API CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned numOptions, int *, void **) {
@@ -554,9 +490,11 @@ API CUresult cuModuleLoadData(CUmodule *module, const void *image) {
 API CUresult cuModuleUnload(CUmodule module) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuModuleUnload")) return rc;
-    if (modules.erase(module) == 0) return INVALID_HANDLE;
+    if (modules.count(module) == 0) return INVALID_HANDLE;
+    CUresult rc = drainAll();  // its kernels' queued launches run first
+    modules.erase(module);
     delete module;
-    return SUCCESS;
+    return rc;
 }
 
 API CUresult cuModuleGetFunction(CUfunction *function, CUmodule module, const char *name) {
@@ -640,7 +578,8 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuLaunchKernel")) return rc;
     if (!knownFunction(f)) return INVALID_HANDLE;
-    if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
+    Stream *s = streamOf(stream);
+    if (s == nullptr) return INVALID_HANDLE;
     if (params == nullptr || extra != nullptr) {
         say("cuLaunchKernel(%s): kernelParams must be given and extra null", f->name);
         return INVALID_VALUE;
@@ -662,21 +601,21 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     std::snprintf(call, sizeof call, "cuLaunchKernel(%s)", f->name);
     if (faultRequested(FAULT_LAUNCH, call)) {
         current->sticky = LAUNCH_FAILED;  // as after a device fault: the context is unusable from now on
+        discardQueues();
         return LAUNCH_FAILED;
     }
-    // Alternate thread orders, launch by launch of each kernel: a result that depends on the schedule (a missing
-    // barrier) then differs between two identical calls, which the bit-identity tests compare.
-    // The work before this launch in its stream (all blocking streams' for the legacy default stream) runs first.
-    if (stream == nullptr) drainAll();
-    else drain(stream);
-    simt_reverse_order = (f->launches++ % 2) == 1;
-    if (!f->launch(*f, gx, bx, smem, params)) return INVALID_VALUE;
+    Op op{Op::LAUNCH, call};
+    op.function = f;
+    if (!f->prepare(*f, gx, bx, smem, params, &op.kernel)) return INVALID_VALUE;
     if (envNumber("SIMCUDA_CORRUPT_SUMS", 0, true) != 0 && std::strcmp(f->name, "logreg_reduce_partials") == 0) {
         double *out = *static_cast<double **>(params[3]);
         const int width = *static_cast<int *>(params[2]);
-        for (int j = 0; j < width; j++) out[j] *= 1.0 + 1e-3 * (j + 1);  // not uniform: the ratios the host forms change
+        op.kernel = [run = std::move(op.kernel), out, width] {
+            run();
+            for (int j = 0; j < width; j++) out[j] *= 1.0 + 1e-3 * (j + 1);  // not uniform: the ratios the host forms change
+        };
     }
-    return SUCCESS;
+    return enqueue(s, std::move(op));  // runs at the stream's next synchronization point
 }
 
 API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
@@ -696,16 +635,16 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
 API CUresult cuMemFree_v2(CUdeviceptr p) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemFree")) return rc;
-    drainAll();  // cuMemFree waits for the work in flight
     auto it = allocations.find(p);
     if (it == allocations.end()) {
         say("cuMemFree(0x%llx): not the start of a live allocation", p);
         return INVALID_VALUE;
     }
+    CUresult rc = drainAll();  // as the driver, it waits for the device: queued work using it runs first
     allocatedBytes -= it->second;
     guardedFree((void *)p);
     allocations.erase(it);
-    return SUCCESS;
+    return rc;
 }
 
 API CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
@@ -736,18 +675,18 @@ API CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned) { return hostAlloc
 API CUresult cuMemFreeHost(void *p) {
     std::lock_guard<std::mutex> g(lock);
     if (CUresult rc = needContext("cuMemFreeHost")) return rc;
-    drainAll();  // a queued copy may still read this memory
-    if (pinned.erase(p) == 0) {
+    if (pinned.count(p) == 0) {
         say("cuMemFreeHost(%p): not live pinned host memory", p);
         return INVALID_VALUE;
     }
+    CUresult rc = drainAll();  // as the driver, it waits for the device: a queued copy from it runs first
+    pinned.erase(p);
     guardedFree(p);
-    return SUCCESS;
+    return rc;
 }
 
-static CUresult copy(const char *call, void *dst, const void *src, size_t bytes, bool dstDevice, bool srcDevice) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext(call)) return rc;
+/* The checks every copy makes at its call: the device side(s) inside one live allocation. */
+static CUresult checkCopy(const char *call, void *dst, const void *src, size_t bytes, bool dstDevice, bool srcDevice) {
     if (dst == nullptr || src == nullptr) return INVALID_VALUE;
     if (bytes == 0) return SUCCESS;
     if (dstDevice && holding((unsigned long long)dst, bytes) == allocations.end()) {
@@ -758,10 +697,19 @@ static CUresult copy(const char *call, void *dst, const void *src, size_t bytes,
         say("%s: source [%p, +%zu) is not inside one live device allocation", call, src, bytes);
         return INVALID_VALUE;
     }
-    if (faultRequested(FAULT_COPY, call)) return INVALID_VALUE;
-    drainAll();  // a copy on the legacy default stream waits for every blocking stream's work
-    std::memmove(dst, src, bytes);
     return SUCCESS;
+}
+
+/* A synchronous copy: work on the legacy default stream, after every blocking stream's earlier work, done at the call. */
+static CUresult copy(const char *call, void *dst, const void *src, size_t bytes, bool dstDevice, bool srcDevice) {
+    std::lock_guard<std::mutex> g(lock);
+    if (CUresult rc = needContext(call)) return rc;
+    if (CUresult rc = checkCopy(call, dst, src, bytes, dstDevice, srcDevice)) return rc;
+    if (bytes == 0) return SUCCESS;
+    CUresult earlier = drainForLegacy();
+    if (faultRequested(FAULT_COPY, call)) return INVALID_VALUE;
+    std::memmove(dst, src, bytes);
+    return earlier;
 }
 
 API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
@@ -774,100 +722,6 @@ API CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
 
 API CUresult cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
     return copy("cuMemcpyDtoD", (void *)dst, (const void *)src, bytes, true, true);
-}
-
-// Asynchronous on a real device (it returns before the copy ends; cuStreamSynchronize on the stream waits for it);
-// here the copy is done on the call, which a correct caller cannot tell apart.
-API CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-    {
-        std::lock_guard<std::mutex> g(lock);
-        if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-    }
-    return copy("cuMemcpyDtoDAsync", (void *)dst, (const void *)src, bytes, true, true);
-}
-
-// Queued on `stream` and run at the next synchronization point that covers it (cuStreamSynchronize, an event recorded
-// after it and synchronized, queried or waited for, cuCtxSynchronize, a launch on that stream, any work on the legacy
-// default stream, a free): the host bytes are read THEN, so a caller that refills its staging buffer before waiting
-// for the copy uploads the new bytes, and the tests see it. From memory that is not page-locked the driver copies
-// synchronously (through its own staging), and so does this; on the default stream (null) too.
-API CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, CUstream stream) {
-    {
-        std::lock_guard<std::mutex> g(lock);
-        if (CUresult rc = needContext("cuMemcpyHtoDAsync")) return rc;
-        if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-        if (stream != nullptr && inPinned(src, bytes)) {
-            if ((void *)dst == nullptr || src == nullptr) return INVALID_VALUE;
-            if (bytes == 0) return SUCCESS;
-            if (holding(dst, bytes) == allocations.end()) {
-                say("cuMemcpyHtoDAsync: destination [0x%llx, +%zu) is not inside one live device allocation", dst, bytes);
-                return INVALID_VALUE;
-            }
-            if (faultRequested(FAULT_COPY, "cuMemcpyHtoDAsync")) return INVALID_VALUE;
-            pending[stream].push_back({++enqueued[stream], (void *)dst, src, bytes});
-            return SUCCESS;
-        }
-        if (stream != nullptr) drain(stream);
-    }
-    return copy("cuMemcpyHtoDAsync", (void *)dst, src, bytes, true, false);
-}
-
-API CUresult cuEventCreate(void **event, unsigned flags) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuEventCreate")) return rc;
-    if (event == nullptr) return INVALID_VALUE;
-    (void)flags;
-    Event *e = new Event();
-    events.insert(e);
-    *event = e;
-    return SUCCESS;
-}
-
-API CUresult cuEventDestroy_v2(void *event) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuEventDestroy")) return rc;
-    Event *e = static_cast<Event *>(event);
-    if (events.erase(e) == 0) return INVALID_HANDLE;
-    delete e;
-    return SUCCESS;
-}
-
-/* The event now stands for the work enqueued on `stream` so far. */
-API CUresult cuEventRecord(void *event, CUstream stream) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext("cuEventRecord")) return rc;
-    Event *e = static_cast<Event *>(event);
-    if (events.count(e) == 0) return INVALID_HANDLE;
-    if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-    e->stream = stream;
-    e->seq = stream == nullptr ? 0 : enqueued[stream];
-    e->recorded = true;
-    if (stream == nullptr) drainAll();
-    return SUCCESS;
-}
-
-static CUresult reach(const char *call, void *event) {
-    std::lock_guard<std::mutex> g(lock);
-    if (CUresult rc = needContext(call)) return rc;
-    Event *e = static_cast<Event *>(event);
-    if (events.count(e) == 0) return INVALID_HANDLE;
-    if (e->recorded && e->stream != nullptr) drain(e->stream, e->seq);
-    return SUCCESS;
-}
-
-API CUresult cuEventSynchronize(void *event) { return reach("cuEventSynchronize", event); }
-
-// Runs the work the event stands for and reports it done (the emulation never leaves a caller polling).
-API CUresult cuEventQuery(void *event) { return reach("cuEventQuery", event); }
-
-// The waiting stream's later work may start only after the event: here the event's work runs now.
-API CUresult cuStreamWaitEvent(CUstream stream, void *event, unsigned flags) {
-    {
-        std::lock_guard<std::mutex> g(lock);
-        if (stream != nullptr && streams.count(stream) == 0) return INVALID_HANDLE;
-    }
-    (void)flags;
-    return reach("cuStreamWaitEvent", event);
 }
 
 static const char *errorName(CUresult rc) {
@@ -883,6 +737,8 @@ static const char *errorName(CUresult rc) {
         case INVALID_HANDLE: return "CUDA_ERROR_INVALID_HANDLE";
         case NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
         case NOT_READY: return "CUDA_ERROR_NOT_READY";
+        case HOST_MEMORY_ALREADY_REGISTERED: return "CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED";
+        case HOST_MEMORY_NOT_REGISTERED: return "CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED";
         case LAUNCH_FAILED: return "CUDA_ERROR_LAUNCH_FAILED";
         case NOT_SUPPORTED: return "CUDA_ERROR_NOT_SUPPORTED";
         default: return nullptr;
@@ -896,6 +752,8 @@ API CUresult cuGetErrorName(CUresult rc, const char **name) {
 }
 
 API CUresult cuGetErrorString(CUresult rc, const char **text) { return cuGetErrorName(rc, text); }
+
+#include "simcuda_streams_api.h"
 
 /* Every other function JCuda imports (generated by simcuda.sh from jcuda-12.6.0-driver-imports.txt). */
 #include "stubs.inc"

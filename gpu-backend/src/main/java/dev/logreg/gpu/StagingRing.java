@@ -8,6 +8,7 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Page-locked staging buffers that host-to-device copies leave from, taken in turn, with asynchronous copies on a
@@ -26,9 +27,17 @@ import java.nio.ByteBuffer;
  * Not thread-safe: one thread enqueues (the buffers may be filled by several).
  */
 final class StagingRing implements AutoCloseable {
+    /**
+     * What a failure reported by a wait on the copy stream is: only this ring's copies run there, and the driver
+     * reports an asynchronous copy's error at the next call that waits for it, not at the enqueueing call.
+     */
+    private static final String COPY = "cuMemcpyHtoDAsync of a staged upload";
+
     private final PinnedBuffer[] buffers;
     private final CUevent[] copied;
     private final CUstream stream;
+    /** Per buffer, what its copies in flight are (for the message of a failure the driver reports late), or null. */
+    private final String[] inFlight;
     private int next;
     private boolean closed;
 
@@ -36,6 +45,7 @@ final class StagingRing implements AutoCloseable {
         this.buffers = buffers;
         this.copied = copied;
         this.stream = stream;
+        this.inFlight = new String[buffers.length];
     }
 
     /**
@@ -74,7 +84,8 @@ final class StagingRing implements AutoCloseable {
         checkOpen();
         int slot = next;
         next = (next + 1) % buffers.length;
-        Cuda.check(JCudaDriver.cuEventSynchronize(copied[slot]), "cuEventSynchronize(staging buffer " + slot + ")");
+        Cuda.check(JCudaDriver.cuEventSynchronize(copied[slot]), copies(slot) + " (reported by cuEventSynchronize)");
+        inFlight[slot] = null;
         return slot;
     }
 
@@ -92,13 +103,24 @@ final class StagingRing implements AutoCloseable {
         }
         Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(dst, buffers[slot].pointer().withByteOffset(from), bytes, stream),
                 "cuMemcpyHtoDAsync(" + what + ")");
+        inFlight[slot] = inFlight[slot] == null ? what : inFlight[slot] + ", " + what;
         Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
     }
 
     /** Waits until every enqueued copy has reached the device. */
     void finish() {
         checkOpen();
-        Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(copy stream)");
+        Cuda.check(JCudaDriver.cuStreamSynchronize(stream), copies(-1) + " (reported by cuStreamSynchronize on the copy stream)");
+        Arrays.fill(inFlight, null);
+    }
+
+    /** The copies in flight from buffer {@code slot} (from all buffers where -1), named for an error message. */
+    private String copies(int slot) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < inFlight.length; i++) {
+            if ((slot < 0 || i == slot) && inFlight[i] != null) sb.append(sb.length() == 0 ? "" : "; ").append(inFlight[i]);
+        }
+        return COPY + (sb.length() == 0 ? "" : " (" + sb + ")");
     }
 
     private void checkOpen() {
@@ -112,7 +134,7 @@ final class StagingRing implements AutoCloseable {
         closed = true;
         RuntimeException first = null;
         try {
-            Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(copy stream)");
+            Cuda.check(JCudaDriver.cuStreamSynchronize(stream), copies(-1) + " (reported by cuStreamSynchronize on the copy stream)");
         } catch (RuntimeException e) {
             first = e;
         }
