@@ -344,7 +344,7 @@ final class Nd4jDataTerm implements DataTerm {
             int hi = (int) (stop - base);
             if (backend.vectorized()) {
                 float[] tile = tiles[slot];
-                if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
+                if (tile == null) tile = tiles[slot] = new float[VectorKernel.tileRows(n) * n];
                 VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile);
             } else if (backend.pass() != Nd4jBackend.Pass.ND4J_GEMV) {
                 float[] tile = tiles[slot];

@@ -9,22 +9,24 @@ import jdk.incubator.vector.VectorSpecies;
 import java.nio.FloatBuffer;
 
 /**
- * The fused pass of {@link FusedKernel} with SIMD dot products and gradient updates through the incubating Vector
- * API ({@code jdk.incubator.vector}): L floats of a row are widened to L doubles (L = 8 with AVX-512, 4 with AVX2)
- * and fused-multiply-added into L float64 lane accumulators.
+ * The fused pass of {@link FusedKernel} in SIMD through the incubating Vector API ({@code jdk.incubator.vector}),
+ * a tile of rows at a time: the tile's logits z = θ·x + b (L floats of a row widened to L doubles, L = 8 with
+ * AVX-512, 4 with AVX2, fused-multiply-added into L float64 lane accumulators), then the loss and derivative of L
+ * rows at once ({@link VectorMath}, one row a lane), then the gradient update r·x.
  *
- * <p>Rows go four at a time: their four dot products share each load of θ and run as four independent FMA chains
- * (one chain alone waits on the FMA latency), and the gradient update reads and writes each gradient entry once
- * per four rows. The pointwise part is {@link FusedKernel#logPointwise}, one {@code Math.exp} and one
- * {@code Math.log} per row (both JIT intrinsics).
+ * <p>Rows go four at a time through the dot products (they share each load of θ and run as four independent FMA
+ * chains) and the gradient update (which reads and writes each gradient entry once per four rows). Each row's dot
+ * product is the sum of its lane accumulators in a fixed tree order (not {@code reduceLanes}, whose order is
+ * unspecified), then the columns past the last full vector in column order; the gradient adds rows in row order
+ * within each group of four; the value, weight and intercept sums run in row order. Results are therefore
+ * bit-identical run after run and whatever the threads; they differ in the last bits from the scalar kernel's
+ * (whose sums run in plain column order and whose pointwise uses {@code Math.exp} and {@code Math.log}).
  *
- * <p>Loaded only where the JVM was started with {@code --add-modules jdk.incubator.vector}
- * ({@link Nd4jSupport#vectorApiAvailable()}, which must be asked before this class is touched: loading it
- * without the module fails); elsewhere the scalar {@link FusedKernel} runs. Each row's dot product is the sum of its
- * lane accumulators added in a fixed tree order (not {@code reduceLanes}, whose order is unspecified), then the
- * columns past the last full vector in column order; the gradient adds rows in row order within each group of
- * four. Results are therefore bit-identical run after run; they differ in the last bits from the scalar kernel's,
- * whose sums run in plain column order. Stateless.
+ * <p>Each step is its own small method: the JIT compiles small methods early and whole, where one large loop nest
+ * was compiled on-stack, then thrown away at each path it had not yet seen (the value-only pass, the last rows),
+ * several times in a fresh JVM. Loaded only where the JVM was started with {@code --add-modules
+ * jdk.incubator.vector} ({@link Nd4jSupport#vectorApiAvailable()}, which must be asked before this class is touched:
+ * loading it without the module fails); elsewhere the scalar {@link FusedKernel} runs. Stateless.
  */
 final class VectorKernel {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -38,122 +40,189 @@ final class VectorKernel {
         return L;
     }
 
-    /** As {@link FusedKernel#accumulate}, same layout of {@code acc}; {@code tile} as {@link FusedKernel#tileRows}. */
+    /**
+     * Rows per tile for n features: about 4 KiB of floats as {@link FusedKernel#tileRows}, but a multiple of 8 (so
+     * of L and of the four-row groups) and at least 8, so that the pointwise step works on full vectors.
+     */
+    static int tileRows(int n) {
+        int r = Math.max(8, (1024 / n) & ~7);
+        return Math.min(r, 256);
+    }
+
+    /**
+     * As {@link FusedKernel#accumulate}, same layout of {@code acc}; {@code tile} of at least {@link #tileRows}·n
+     * floats.
+     */
     static void accumulate(boolean log, FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int lo, int hi,
                            double[] theta, double b, boolean gradient, double[] acc, float[] tile) {
         int tileRows = tile.length / n;
-        int nv = n - n % L;
-        double[] lanes = new double[4 * L];
-        double value = 0;
-        double weights = 0;
-        double gb = 0;
-        double[] rv = new double[1];
+        Scratch s = new Scratch(tileRows);
         for (int r = lo; r < hi; r += tileRows) {
             int k = Math.min(tileRows, hi - r);
             x.get(r * n, tile, 0, k * n);
-            int i = 0;
-            for (; i + 4 <= k; i += 4) {
-                int o0 = i * n;
-                int o1 = o0 + n;
-                int o2 = o1 + n;
-                int o3 = o2 + n;
-                DoubleVector s0 = DoubleVector.zero(D);
-                DoubleVector s1 = s0;
-                DoubleVector s2 = s0;
-                DoubleVector s3 = s0;
-                int j = 0;
-                for (; j < nv; j += L) {
-                    DoubleVector t = DoubleVector.fromArray(D, theta, j);
-                    s0 = widen(tile, o0 + j).fma(t, s0);
-                    s1 = widen(tile, o1 + j).fma(t, s1);
-                    s2 = widen(tile, o2 + j).fma(t, s2);
-                    s3 = widen(tile, o3 + j).fma(t, s3);
-                }
-                s0.intoArray(lanes, 0);
-                s1.intoArray(lanes, L);
-                s2.intoArray(lanes, 2 * L);
-                s3.intoArray(lanes, 3 * L);
-                double z0 = sumLanes(lanes, 0);
-                double z1 = sumLanes(lanes, L);
-                double z2 = sumLanes(lanes, 2 * L);
-                double z3 = sumLanes(lanes, 3 * L);
-                for (; j < n; j++) {
-                    double t = theta[j];
-                    z0 += t * tile[o0 + j];
-                    z1 += t * tile[o1 + j];
-                    z2 += t * tile[o2 + j];
-                    z3 += t * tile[o3 + j];
-                }
-                int row = r + i;
-                double w0 = w == null ? 1.0 : w.get(row);
-                double w1 = w == null ? 1.0 : w.get(row + 1);
-                double w2 = w == null ? 1.0 : w.get(row + 2);
-                double w3 = w == null ? 1.0 : w.get(row + 3);
-                value += w0 * FusedKernel.pointwise(log, y.get(row), z0 + b, gradient, rv);
-                double r0 = w0 * rv[0];
-                value += w1 * FusedKernel.pointwise(log, y.get(row + 1), z1 + b, gradient, rv);
-                double r1 = w1 * rv[0];
-                value += w2 * FusedKernel.pointwise(log, y.get(row + 2), z2 + b, gradient, rv);
-                double r2 = w2 * rv[0];
-                value += w3 * FusedKernel.pointwise(log, y.get(row + 3), z3 + b, gradient, rv);
-                double r3 = w3 * rv[0];
-                weights += w0;
-                weights += w1;
-                weights += w2;
-                weights += w3;
-                if (gradient) {
-                    DoubleVector b0 = DoubleVector.broadcast(D, r0);
-                    DoubleVector b1 = DoubleVector.broadcast(D, r1);
-                    DoubleVector b2 = DoubleVector.broadcast(D, r2);
-                    DoubleVector b3 = DoubleVector.broadcast(D, r3);
-                    j = 0;
-                    for (; j < nv; j += L) {
-                        DoubleVector a = DoubleVector.fromArray(D, acc, j);
-                        a = widen(tile, o0 + j).fma(b0, a);
-                        a = widen(tile, o1 + j).fma(b1, a);
-                        a = widen(tile, o2 + j).fma(b2, a);
-                        a = widen(tile, o3 + j).fma(b3, a);
-                        a.intoArray(acc, j);
-                    }
-                    for (; j < n; j++) {
-                        double a = acc[j];
-                        a = Math.fma(r0, tile[o0 + j], a);
-                        a = Math.fma(r1, tile[o1 + j], a);
-                        a = Math.fma(r2, tile[o2 + j], a);
-                        a = Math.fma(r3, tile[o3 + j], a);
-                        acc[j] = a;
-                    }
-                    gb += r0;
-                    gb += r1;
-                    gb += r2;
-                    gb += r3;
-                }
-            }
-            for (; i < k; i++) {
-                int o = i * n;
-                DoubleVector s = DoubleVector.zero(D);
-                int j = 0;
-                for (; j < nv; j += L) s = widen(tile, o + j).fma(DoubleVector.fromArray(D, theta, j), s);
-                s.intoArray(lanes, 0);
-                double zi = sumLanes(lanes, 0);
-                for (; j < n; j++) zi += theta[j] * tile[o + j];
-                int row = r + i;
-                double wi = w == null ? 1.0 : w.get(row);
-                value += wi * FusedKernel.pointwise(log, y.get(row), zi + b, gradient, rv);
-                weights += wi;
-                if (gradient) {
-                    double ri = wi * rv[0];
-                    DoubleVector rb = DoubleVector.broadcast(D, ri);
-                    j = 0;
-                    for (; j < nv; j += L) widen(tile, o + j).fma(rb, DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
-                    for (; j < n; j++) acc[j] = Math.fma(ri, tile[o + j], acc[j]);
-                    gb += ri;
-                }
-            }
+            logits(tile, k, n, theta, b, s.z, s.lanes);
+            labels(y, w, r, k, s.y, s.w);
+            pointwise(log, k, s);
+            sums(k, gradient, s);
+            if (gradient) addGradient(tile, k, n, s.r, acc);
         }
-        acc[n] += gb;
-        acc[n + 1] += value;
-        acc[n + 2] += weights;
+        acc[n] += s.gb;
+        acc[n + 1] += s.value;
+        acc[n + 2] += s.weights;
+    }
+
+    /** One caller's per-tile arrays and running sums. */
+    private static final class Scratch {
+        final double[] z;
+        final double[] y;
+        final double[] w;
+        final double[] loss;
+        final double[] r;
+        final double[] lanes = new double[4 * L];
+        double value;
+        double weights;
+        double gb;
+
+        Scratch(int tileRows) {
+            z = new double[tileRows];
+            y = new double[tileRows];
+            w = new double[tileRows];
+            loss = new double[tileRows];
+            r = new double[tileRows];
+        }
+    }
+
+    /** z[i] = θ·x_i + b for the k rows of the tile. */
+    private static void logits(float[] tile, int k, int n, double[] theta, double b, double[] z, double[] lanes) {
+        int i = 0;
+        for (; i + 4 <= k; i += 4) dot4(tile, i * n, n, theta, b, z, i, lanes);
+        for (; i < k; i++) z[i] = dot1(tile, i * n, n, theta, lanes) + b;
+    }
+
+    private static void dot4(float[] tile, int o0, int n, double[] theta, double b, double[] z, int at, double[] lanes) {
+        int o1 = o0 + n;
+        int o2 = o1 + n;
+        int o3 = o2 + n;
+        int nv = n - n % L;
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        int j = 0;
+        for (; j < nv; j += L) {
+            DoubleVector t = DoubleVector.fromArray(D, theta, j);
+            s0 = widen(tile, o0 + j).fma(t, s0);
+            s1 = widen(tile, o1 + j).fma(t, s1);
+            s2 = widen(tile, o2 + j).fma(t, s2);
+            s3 = widen(tile, o3 + j).fma(t, s3);
+        }
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        double z0 = sumLanes(lanes, 0);
+        double z1 = sumLanes(lanes, L);
+        double z2 = sumLanes(lanes, 2 * L);
+        double z3 = sumLanes(lanes, 3 * L);
+        for (; j < n; j++) {
+            double t = theta[j];
+            z0 += t * tile[o0 + j];
+            z1 += t * tile[o1 + j];
+            z2 += t * tile[o2 + j];
+            z3 += t * tile[o3 + j];
+        }
+        z[at] = z0 + b;
+        z[at + 1] = z1 + b;
+        z[at + 2] = z2 + b;
+        z[at + 3] = z3 + b;
+    }
+
+    private static double dot1(float[] tile, int o, int n, double[] theta, double[] lanes) {
+        int nv = n - n % L;
+        DoubleVector s = DoubleVector.zero(D);
+        int j = 0;
+        for (; j < nv; j += L) s = widen(tile, o + j).fma(DoubleVector.fromArray(D, theta, j), s);
+        s.intoArray(lanes, 0);
+        double z = sumLanes(lanes, 0);
+        for (; j < n; j++) z += theta[j] * tile[o + j];
+        return z;
+    }
+
+    /** The tile's labels and weights (1 where unweighted) as doubles, for the vector pointwise. */
+    private static void labels(FloatBuffer y, FloatBuffer w, int r, int k, double[] ys, double[] ws) {
+        for (int i = 0; i < k; i++) ys[i] = y.get(r + i);
+        if (w == null) {
+            for (int i = 0; i < k; i++) ws[i] = 1.0;
+        } else {
+            for (int i = 0; i < k; i++) ws[i] = w.get(r + i);
+        }
+    }
+
+    /** Losses and weighted derivatives of the tile's k rows: full vectors, then the scalar lane for the rest. */
+    private static void pointwise(boolean log, int k, Scratch s) {
+        int i = 0;
+        for (; i + L <= k; i += L) VectorMath.pointwise(D, log, s.z, s.y, s.w, i, s.loss, s.r);
+        for (; i < k; i++) s.loss[i] = LogisticMath.pointwise(log, s.y[i], s.z[i], s.w[i], s.r, i);
+    }
+
+    /** Σ w·ℓ, Σ w and Σ r over the tile, in row order. */
+    private static void sums(int k, boolean gradient, Scratch s) {
+        double value = s.value;
+        double weights = s.weights;
+        for (int i = 0; i < k; i++) {
+            value += s.w[i] * s.loss[i];
+            weights += s.w[i];
+        }
+        s.value = value;
+        s.weights = weights;
+        if (gradient) {
+            double gb = s.gb;
+            for (int i = 0; i < k; i++) gb += s.r[i];
+            s.gb = gb;
+        }
+    }
+
+    /** acc[j] += Σ r_i x_ij over the tile's rows, four rows at a time in row order. */
+    private static void addGradient(float[] tile, int k, int n, double[] r, double[] acc) {
+        int i = 0;
+        for (; i + 4 <= k; i += 4) addGradient4(tile, i * n, n, r[i], r[i + 1], r[i + 2], r[i + 3], acc);
+        for (; i < k; i++) addGradient1(tile, i * n, n, r[i], acc);
+    }
+
+    private static void addGradient4(float[] tile, int o0, int n, double r0, double r1, double r2, double r3, double[] acc) {
+        int o1 = o0 + n;
+        int o2 = o1 + n;
+        int o3 = o2 + n;
+        int nv = n - n % L;
+        DoubleVector b0 = DoubleVector.broadcast(D, r0);
+        DoubleVector b1 = DoubleVector.broadcast(D, r1);
+        DoubleVector b2 = DoubleVector.broadcast(D, r2);
+        DoubleVector b3 = DoubleVector.broadcast(D, r3);
+        int j = 0;
+        for (; j < nv; j += L) {
+            DoubleVector a = DoubleVector.fromArray(D, acc, j);
+            a = widen(tile, o0 + j).fma(b0, a);
+            a = widen(tile, o1 + j).fma(b1, a);
+            a = widen(tile, o2 + j).fma(b2, a);
+            a = widen(tile, o3 + j).fma(b3, a);
+            a.intoArray(acc, j);
+        }
+        for (; j < n; j++) {
+            double a = acc[j];
+            a = Math.fma(r0, tile[o0 + j], a);
+            a = Math.fma(r1, tile[o1 + j], a);
+            a = Math.fma(r2, tile[o2 + j], a);
+            a = Math.fma(r3, tile[o3 + j], a);
+            acc[j] = a;
+        }
+    }
+
+    private static void addGradient1(float[] tile, int o, int n, double ri, double[] acc) {
+        int nv = n - n % L;
+        DoubleVector rb = DoubleVector.broadcast(D, ri);
+        int j = 0;
+        for (; j < nv; j += L) widen(tile, o + j).fma(rb, DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
+        for (; j < n; j++) acc[j] = Math.fma(ri, tile[o + j], acc[j]);
     }
 
     /** L floats of {@code tile} from {@code offset}, widened to float64 (exact). */
