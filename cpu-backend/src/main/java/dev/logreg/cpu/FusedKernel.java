@@ -44,72 +44,103 @@ final class FusedKernel {
                            double[] theta, double b, boolean gradient, double[] acc, float[] tile) {
         int tileRows = tile.length / n;
         boolean log = kind == Loss.Kind.LOG;
-        double value = 0;
-        double weights = 0;
-        double gb = 0;
+        // Per tile: logits, then losses and derivatives, then the gradient update, each its own small method (the
+        // JIT compiles small methods early and whole; one large loop nest was compiled on-stack and thrown away at
+        // each path it had not yet seen, several times in a fresh JVM). sums = {value, weights, intercept}.
+        double[] z = new double[tileRows];
+        double[] r = new double[tileRows];
+        double[] sums = new double[3];
         double[] rv = new double[1];
-        for (int r = lo; r < hi; r += tileRows) {
-            int k = Math.min(tileRows, hi - r);
-            x.get(r * n, tile, 0, k * n);
-            int i = 0;
-            for (; i + 4 <= k; i += 4) {
-                int o0 = i * n;
-                int o1 = o0 + n;
-                int o2 = o1 + n;
-                int o3 = o2 + n;
-                double z0 = 0;
-                double z1 = 0;
-                double z2 = 0;
-                double z3 = 0;
-                for (int j = 0; j < n; j++) {
-                    double t = theta[j];
-                    z0 += t * tile[o0 + j];
-                    z1 += t * tile[o1 + j];
-                    z2 += t * tile[o2 + j];
-                    z3 += t * tile[o3 + j];
-                }
-                int row = r + i;
-                double w0 = w == null ? 1.0 : w.get(row);
-                double w1 = w == null ? 1.0 : w.get(row + 1);
-                double w2 = w == null ? 1.0 : w.get(row + 2);
-                double w3 = w == null ? 1.0 : w.get(row + 3);
-                value += w0 * pointwise(log, y.get(row), z0 + b, gradient, rv);
-                double r0 = w0 * rv[0];
-                value += w1 * pointwise(log, y.get(row + 1), z1 + b, gradient, rv);
-                double r1 = w1 * rv[0];
-                value += w2 * pointwise(log, y.get(row + 2), z2 + b, gradient, rv);
-                double r2 = w2 * rv[0];
-                value += w3 * pointwise(log, y.get(row + 3), z3 + b, gradient, rv);
-                double r3 = w3 * rv[0];
-                weights += w0;
-                weights += w1;
-                weights += w2;
-                weights += w3;
-                if (gradient) {
-                    for (int j = 0; j < n; j++) {
-                        acc[j] += r0 * tile[o0 + j] + r1 * tile[o1 + j] + r2 * tile[o2 + j] + r3 * tile[o3 + j];
-                    }
-                    gb += (r0 + r1) + (r2 + r3);
-                }
+        for (int row = lo; row < hi; row += tileRows) {
+            int k = Math.min(tileRows, hi - row);
+            x.get(row * n, tile, 0, k * n);
+            logits(tile, k, n, theta, z);
+            pointwise(log, y, w, row, k, z, b, gradient, r, sums, rv);
+            if (gradient) addGradient(tile, k, n, r, acc);
+        }
+        acc[n] += sums[2];
+        acc[n + 1] += sums[0];
+        acc[n + 2] += sums[1];
+    }
+
+    /** z[i] = θ·x_i (a float64 sum in column order) for the tile's k rows, four rows at a time. */
+    private static void logits(float[] tile, int k, int n, double[] theta, double[] z) {
+        int i = 0;
+        for (; i + 4 <= k; i += 4) {
+            int o0 = i * n;
+            int o1 = o0 + n;
+            int o2 = o1 + n;
+            int o3 = o2 + n;
+            double z0 = 0;
+            double z1 = 0;
+            double z2 = 0;
+            double z3 = 0;
+            for (int j = 0; j < n; j++) {
+                double t = theta[j];
+                z0 += t * tile[o0 + j];
+                z1 += t * tile[o1 + j];
+                z2 += t * tile[o2 + j];
+                z3 += t * tile[o3 + j];
             }
-            for (; i < k; i++) {
-                int o = i * n;
-                double z = 0;
-                for (int j = 0; j < n; j++) z += theta[j] * tile[o + j];
-                int row = r + i;
-                double wi = w == null ? 1.0 : w.get(row);
-                value += wi * pointwise(log, y.get(row), z + b, gradient, rv);
-                weights += wi;
-                if (gradient) {
-                    double ri = wi * rv[0];
-                    for (int j = 0; j < n; j++) acc[j] += ri * tile[o + j];
-                    gb += ri;
-                }
+            z[i] = z0;
+            z[i + 1] = z1;
+            z[i + 2] = z2;
+            z[i + 3] = z3;
+        }
+        for (; i < k; i++) {
+            int o = i * n;
+            double zi = 0;
+            for (int j = 0; j < n; j++) zi += theta[j] * tile[o + j];
+            z[i] = zi;
+        }
+    }
+
+    /**
+     * Losses and derivatives of the tile's rows (first row {@code row}): Σ w·ℓ into sums[0], Σ w into sums[1] in row
+     * order, r = w·dℓ/dz into {@code r}, and Σ r into sums[2] as ((r0 + r1) + (r2 + r3)) per group of four rows.
+     */
+    private static void pointwise(boolean log, FloatBuffer y, FloatBuffer w, int row, int k, double[] z, double b,
+                                  boolean gradient, double[] r, double[] sums, double[] rv) {
+        double value = sums[0];
+        double weights = sums[1];
+        for (int i = 0; i < k; i++) {
+            double wi = w == null ? 1.0 : w.get(row + i);
+            value += wi * pointwise(log, y.get(row + i), z[i] + b, gradient, rv);
+            weights += wi;
+            r[i] = wi * rv[0];
+        }
+        sums[0] = value;
+        sums[1] = weights;
+        if (gradient) {
+            double gb = sums[2];
+            int i = 0;
+            for (; i + 4 <= k; i += 4) gb += (r[i] + r[i + 1]) + (r[i + 2] + r[i + 3]);
+            for (; i < k; i++) gb += r[i];
+            sums[2] = gb;
+        }
+    }
+
+    /** acc[j] += Σ r_i x_ij, as (r0 x0 + r1 x1 + r2 x2 + r3 x3) per group of four rows, then row by row. */
+    private static void addGradient(float[] tile, int k, int n, double[] r, double[] acc) {
+        int i = 0;
+        for (; i + 4 <= k; i += 4) {
+            int o0 = i * n;
+            int o1 = o0 + n;
+            int o2 = o1 + n;
+            int o3 = o2 + n;
+            double r0 = r[i];
+            double r1 = r[i + 1];
+            double r2 = r[i + 2];
+            double r3 = r[i + 3];
+            for (int j = 0; j < n; j++) {
+                acc[j] += r0 * tile[o0 + j] + r1 * tile[o1 + j] + r2 * tile[o2 + j] + r3 * tile[o3 + j];
             }
         }
-        acc[n] += gb;
-        acc[n + 1] += value;
-        acc[n + 2] += weights;
+        for (; i < k; i++) {
+            int o = i * n;
+            double ri = r[i];
+            for (int j = 0; j < n; j++) acc[j] += ri * tile[o + j];
+        }
     }
 
     /**
