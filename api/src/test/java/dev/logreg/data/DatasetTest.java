@@ -447,4 +447,26 @@ class DatasetTest {
         Dataset d = random(new SplittableRandom(1), 10, 2, true, 8);
         assertEquals("Dataset[10 x 2, weighted, 3 block(s)]", d.toString());
     }
+
+    @Test
+    void theParallelCheckNamesTheFirstBadRowWhateverPieceFailsFirst() {
+        // 600,000 rows x 4 = 2.4M floats: three pieces of the parallel check. Faults in the second and third pieces
+        // and a later one in the first: the message names the first in row order, as a sequential check would.
+        int rows = 600_000;
+        int cols = 4;
+        FloatBuffer x = FloatBuffer.allocate(rows * cols);
+        FloatBuffer y = FloatBuffer.allocate(rows);
+        for (int i = 0; i < rows; i++) y.put(i, i % 2);
+        x.put(450_000 * cols + 1, Float.NaN);
+        x.put(300_000 * cols + 3, Float.POSITIVE_INFINITY);
+        x.put(200_000 * cols + 2, Float.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrap(x, cols, y, null, null));
+        assertEquals("feature at row 200000, column 2 is NaN, expected a finite number", e.getMessage());
+        x.put(200_000 * cols + 2, 0f);
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrap(x, cols, y, null, null));
+        assertEquals("feature at row 300000, column 3 is Infinity, expected a finite number", e.getMessage());
+        y.put(5, 2f);
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrap(x, cols, y, null, null));
+        assertEquals("label at row 5 is 2.0, expected 0 or 1", e.getMessage());
+    }
 }
