@@ -10,8 +10,10 @@
 # each round, and the CPU seconds (user + sys) are the steadier figure.
 # Data go to DATA (default /tmp/logreg-e2e; 1.4 GB, written once by end_to_end_data.py, reused after).
 # Raw output: benchmarks/results/cpu/end-to-end-<UTC date>.txt (appended).
-# VARIANTS: "name=JVM flags;name=JVM flags" run as LOGREG_JVM_FLAGS (which replaces the launcher's own flags), e.g.
-#   VARIANTS="bare=;vector=-XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 --add-modules jdk.incubator.vector"
+# VARIANTS: "name=VAR=value;name=VAR=value": the launcher run again with one environment variable set, e.g.
+#   VARIANTS="nocds=LOGREG_CDS=0;vector=LOGREG_JAVA_OPTS=--add-modules jdk.incubator.vector;bare=LOGREG_JVM_FLAGS="
+# (LOGREG_JVM_FLAGS replaces the launcher's own flags, its class-data archive included; LOGREG_JAVA_OPTS adds to them).
+# PYTHON: the interpreter with NumPy and scikit-learn (default python3).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -45,7 +47,8 @@ fit=(--penalty l2 --lambda 1 --out "$tmp/model.json" --force)
 {
   echo "# benchmarks/cpu/run-end-to-end.sh  ($(date -u +%Y-%m-%dT%H:%M:%SZ)), rounds $ROUNDS, data $DATA"
   describe_machine
-  echo "#   launcher JVM flags: $(grep -o 'LOGREG_JVM_FLAGS="-[^"]*"' logreg | head -1) (+ MaxDirectMemorySize from RAM)"
+  echo "#   launcher JVM flags: $(grep -o 'LOGREG_JVM_FLAGS="-[^"]*"' logreg | head -1) (+ MaxDirectMemorySize from RAM, + the class-data archive cli/target/logreg-cds.jsa)"
+  echo "#   python: $("$PY" -c 'import sys, numpy, sklearn; print(sys.executable, "numpy", numpy.__version__, "scikit-learn", sklearn.__version__)')"
   echo "# plain reads of the files (page cache, the ceiling of any reader) and the disk (O_DIRECT, no cache):"
   for f in X.npy data.csv; do
     cat "$DATA/$f" > /dev/null
@@ -61,7 +64,7 @@ fit=(--penalty l2 --lambda 1 --out "$tmp/model.json" --force)
     if [[ -n "${VARIANTS:-}" ]]; then
       IFS=';' read -ra vs <<< "$VARIANTS"
       for v in "${vs[@]}"; do
-        LOGREG_JVM_FLAGS="${v#*=}" run "logreg npy ${v%%=*}" ./logreg train --data "$DATA/X.npy" --labels "$DATA/y.npy" "${fit[@]}"
+        run "logreg npy ${v%%=*}" env "${v#*=}" ./logreg train --data "$DATA/X.npy" --labels "$DATA/y.npy" "${fit[@]}"
       done
     fi
   done
