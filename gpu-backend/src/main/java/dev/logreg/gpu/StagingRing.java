@@ -107,6 +107,18 @@ final class StagingRing implements AutoCloseable {
         Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
     }
 
+    /** Makes the copies enqueued after this call wait (on the device) for {@code event}, recorded on another stream. */
+    void copiesWaitFor(CUevent event) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent(copy stream)");
+    }
+
+    /** Makes the work enqueued on {@code other} after this call wait (on the device) for buffer {@code slot}'s copies. */
+    void waitForCopies(CUstream other, int slot) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuStreamWaitEvent(other, copied[slot], 0), "cuStreamWaitEvent(on the copies of staging buffer " + slot + ")");
+    }
+
     /** Waits until every enqueued copy has reached the device. */
     void finish() {
         checkOpen();

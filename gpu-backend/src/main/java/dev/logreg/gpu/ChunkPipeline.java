@@ -1,0 +1,151 @@
+package dev.logreg.gpu;
+
+import dev.logreg.data.Dataset;
+import dev.logreg.data.RowBlock;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.JCudaDriver;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Rows in host memory (a dataset's blocks: heap, direct or a mapped file's pages) brought to the device a chunk at a
+ * time, on every pass, for a {@link StreamedDataTerm}: two device buffers of {@code chunkRows} rows of X (padded to the
+ * device's columns) and a {@link StagingRing} of two pinned buffers. For chunk k the host gathers its rows into a
+ * pinned buffer, the copy stream copies them into device buffer k mod 2 once the kernel of chunk k - 2 has finished
+ * reading that buffer, and the kernel of chunk k, on the backend's stream, waits for that copy alone: so the copy of
+ * chunk k + 1 runs while the kernel works on chunk k, and the host gathers chunk k + 2 meanwhile. Events order all of
+ * it on the device; the host waits only to refill a pinned buffer whose copy has not yet left it.
+ *
+ * <p>Owns its device buffers, events and ring; {@link #close()} frees them (each release tried, the first failure
+ * thrown), also when {@link #open} fails part way. Not thread-safe.
+ */
+final class ChunkPipeline implements AutoCloseable {
+    /** Device buffers of X (and pinned staging buffers): one being read by a kernel while the other is filled. */
+    private static final int BUFFERS = 2;
+
+    /** The kernel of one chunk: rows [c0, c1) of the pass, whose X is at {@code x} (row c0 first). */
+    interface ChunkKernel {
+        void launch(long c0, long c1, CUdeviceptr x);
+    }
+
+    private final CudaBackend backend;
+    private final long chunkRows;
+    private final int n;
+    private final int cols;
+    private final int[] perm;
+    private final RowBlock[] blocks;
+    private final long[] firstRows;
+    private final FloatBuffer[] features;
+    private final DeviceBuffer[] chunks = new DeviceBuffer[BUFFERS];
+    /** Per device buffer: recorded on the backend's stream after the last kernel that reads it. */
+    private final CUevent[] read = new CUevent[BUFFERS];
+    private StagingRing ring;
+    private boolean closed;
+
+    private ChunkPipeline(CudaBackend backend, Dataset data, int[] perm, int cols, long chunkRows) {
+        this.backend = backend;
+        this.chunkRows = chunkRows;
+        this.n = data.cols();
+        this.cols = cols;
+        this.perm = perm;
+        this.blocks = data.blocks().toArray(new RowBlock[0]);
+        this.firstRows = new long[blocks.length];
+        this.features = new FloatBuffer[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            firstRows[i] = blocks[i].firstRow();
+            features[i] = blocks[i].features();
+        }
+    }
+
+    /** Device bytes a pipeline of {@code chunkRows} rows of {@code cols} floats allocates. */
+    static long deviceBytes(long chunkRows, int cols) {
+        return BUFFERS * chunkRows * cols * 4L;
+    }
+
+    /**
+     * The pipeline for {@code data}'s rows in bound order ({@code perm} null for the data's own): its buffers of
+     * {@code chunkRows} rows (at most the data's rows) of {@code cols} floats. Frees what it made before a failure leaves.
+     */
+    static ChunkPipeline open(CudaBackend backend, Dataset data, int[] perm, int cols, long chunkRows) {
+        ChunkPipeline p = new ChunkPipeline(backend, data, perm, cols, chunkRows);
+        try {
+            long bytes = chunkRows * cols * 4L;
+            for (int b = 0; b < BUFFERS; b++) p.chunks[b] = DeviceBuffer.allocate(bytes, backend.allocations(), "X chunk " + b + " (streamed rows)");
+            for (int b = 0; b < BUFFERS; b++) {
+                CUevent e = new CUevent();
+                Cuda.check(JCudaDriver.cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate(X chunk " + b + " read)");
+                p.read[b] = e;
+            }
+            p.ring = StagingRing.open(backend.allocations(), BUFFERS, bytes);
+            return p;
+        } catch (RuntimeException e) {
+            try {
+                p.close();
+            } catch (RuntimeException suppressed) {
+                if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Rows a chunk holds. */
+    long chunkRows() { return chunkRows; }
+
+    /**
+     * Brings rows [from, to) to the device chunk by chunk (chunks of {@link #chunkRows} rows from {@code from}) and
+     * enqueues {@code kernel} on the backend's stream for each, after its chunk's copy. Returns once everything is
+     * enqueued: the caller's next synchronizing call on the backend's stream (a reduction's copy back) waits for it all.
+     * The data's mapped files are checked first (a file truncated since the bind is refused by name, not a crash).
+     */
+    void forEachChunk(long from, long to, ChunkKernel kernel) {
+        if (closed) throw new IllegalStateException("chunk pipeline is closed");
+        long rowBytes = 4L * cols;
+        int k = 0;
+        for (long c0 = from; c0 < to; c0 += chunkRows, k++) {
+            long c1 = Math.min(to, c0 + chunkRows);
+            int b = k % BUFFERS;
+            int slot = ring.acquire();  // its copy (of chunk k - 2) has left it
+            RowUpload.gatherInParallel(ring.bytes(slot).asFloatBuffer(), c0, c1, perm, blocks, firstRows, features, n, cols);
+            ring.copiesWaitFor(read[b]);  // the kernel of chunk k - 2 has read device buffer b
+            ring.copy(slot, 0, chunks[b].pointer(), (c1 - c0) * rowBytes, "streamed X rows " + c0 + ".." + c1);
+            ring.waitForCopies(backend.stream(), slot);
+            kernel.launch(c0, c1, chunks[b].pointer());
+            Cuda.check(JCudaDriver.cuEventRecord(read[b], backend.stream()), "cuEventRecord(X chunk " + b + " read)");
+        }
+    }
+
+    /**
+     * Waits for the work in flight (ignoring its failure: the caller reports the one that brought it here), then frees
+     * the ring, the events and the device buffers, newest first. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException first = null;
+        // The kernels on the backend's stream may still read the chunks: wait for them before the buffers go.
+        JCudaDriver.cuStreamSynchronize(backend.stream());
+        if (ring != null) first = attempt(first, ring::close);
+        for (CUevent e : read) {
+            if (e != null) first = attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy(X chunk read)"));
+        }
+        for (int b = BUFFERS - 1; b >= 0; b--) {
+            DeviceBuffer d = chunks[b];
+            if (d != null) first = attempt(first, d::close);
+        }
+        if (first != null) throw first;
+    }
+
+    private static RuntimeException attempt(RuntimeException first, Runnable release) {
+        try {
+            release.run();
+            return first;
+        } catch (RuntimeException e) {
+            if (first == null) return e;
+            first.addSuppressed(e);
+            return first;
+        }
+    }
+}
