@@ -75,7 +75,7 @@ public final class StreamedDataTerm implements DataTerm {
         if (needed > mem[0]) {
             throw new IllegalArgumentException("dataset " + rows + " x " + n + " streamed in chunks of " + chunkRows + " rows needs " + needed
                     + " bytes of device memory (labels, weights, two chunks of X, workspace) but only " + mem[0] + " bytes are free (of "
-                    + mem[1] + ") on " + backend.deviceName());
+                    + mem[1] + ") on " + backend.deviceName() + "; CudaOptions.chunkRows sets smaller chunks (the same in memory, for the same bits)");
         }
         long partialDoubles = partialDoubles(backend, rows, cols, chunkRows);
         try {
