@@ -18,6 +18,12 @@ import java.nio.FloatBuffer;
  * chunk k + 1 runs while the kernel works on chunk k, and the host gathers chunk k + 2 meanwhile. Events order all of
  * it on the device; the host waits only to refill a pinned buffer whose copy has not yet left it.
  *
+ * <p>Where the host can spare the memory ({@code resident}), X is gathered once, at open, into page-locked chunks of
+ * {@code chunkRows} rows held for the pipeline's life, and every pass copies from them with no host work: the copy
+ * engine then runs at the device's own pinned bandwidth, which a gather per pass (a host memcpy of all of X, a few
+ * threads at 5-10 GB/s each) would hold back. Otherwise (X too large to pin twice over) the host gathers every pass.
+ * The bytes reaching the device are the same either way.
+ *
  * <p>Owns its device buffers, events and ring; {@link #close()} frees them (each release tried, the first failure
  * thrown), also when {@link #open} fails part way. Not thread-safe.
  */
@@ -31,6 +37,7 @@ final class ChunkPipeline implements AutoCloseable {
     }
 
     private final CudaBackend backend;
+    private final Dataset data;
     private final long chunkRows;
     private final int n;
     private final int cols;
@@ -42,10 +49,13 @@ final class ChunkPipeline implements AutoCloseable {
     /** Per device buffer: recorded on the backend's stream after the last kernel that reads it. */
     private final CUevent[] read = new CUevent[BUFFERS];
     private StagingRing ring;
+    /** X in bound order, gathered once into page-locked memory, {@code chunkRows} rows a buffer; null where not resident. */
+    private PinnedBuffer[] resident;
     private boolean closed;
 
     private ChunkPipeline(CudaBackend backend, Dataset data, int[] perm, int cols, long chunkRows) {
         this.backend = backend;
+        this.data = data;
         this.chunkRows = chunkRows;
         this.n = data.cols();
         this.cols = cols;
@@ -68,7 +78,7 @@ final class ChunkPipeline implements AutoCloseable {
      * The pipeline for {@code data}'s rows in bound order ({@code perm} null for the data's own): its buffers of
      * {@code chunkRows} rows (at most the data's rows) of {@code cols} floats. Frees what it made before a failure leaves.
      */
-    static ChunkPipeline open(CudaBackend backend, Dataset data, int[] perm, int cols, long chunkRows) {
+    static ChunkPipeline open(CudaBackend backend, Dataset data, int[] perm, int cols, long chunkRows, boolean resident) {
         ChunkPipeline p = new ChunkPipeline(backend, data, perm, cols, chunkRows);
         try {
             long bytes = chunkRows * cols * 4L;
@@ -78,7 +88,20 @@ final class ChunkPipeline implements AutoCloseable {
                 Cuda.check(JCudaDriver.cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate(X chunk " + b + " read)");
                 p.read[b] = e;
             }
-            p.ring = StagingRing.open(backend.allocations(), BUFFERS, bytes);
+            // Resident: the ring's buffers are never filled (its stream and events order the copies), so a byte each.
+            p.ring = StagingRing.open(backend.allocations(), BUFFERS, resident ? 1 : bytes);
+            if (resident) {
+                data.checkMappedFiles();
+                long rows = data.rows();
+                p.resident = new PinnedBuffer[Math.toIntExact((rows + chunkRows - 1) / chunkRows)];
+                for (int i = 0; i < p.resident.length; i++) {
+                    long r0 = i * chunkRows;
+                    long r1 = Math.min(rows, r0 + chunkRows);
+                    PinnedBuffer h = PinnedBuffer.allocate((r1 - r0) * cols * 4L, backend.allocations());
+                    p.resident[i] = h;
+                    RowUpload.gatherInParallel(h.bytes().asFloatBuffer(), r0, r1, perm, p.blocks, p.firstRows, p.features, p.n, cols);
+                }
+            }
             return p;
         } catch (RuntimeException e) {
             try {
@@ -90,6 +113,9 @@ final class ChunkPipeline implements AutoCloseable {
         }
     }
 
+    /** Whether X is held in page-locked host memory (copied from there every pass, not gathered). */
+    boolean resident() { return resident != null; }
+
     /** Rows a chunk holds. */
     long chunkRows() { return chunkRows; }
 
@@ -97,19 +123,32 @@ final class ChunkPipeline implements AutoCloseable {
      * Brings rows [from, to) to the device chunk by chunk (chunks of {@link #chunkRows} rows from {@code from}) and
      * enqueues {@code kernel} on the backend's stream for each, after its chunk's copy. Returns once everything is
      * enqueued: the caller's next synchronizing call on the backend's stream (a reduction's copy back) waits for it all.
-     * The data's mapped files are checked first (a file truncated since the bind is refused by name, not a crash).
+     * Where the rows are gathered every pass, the data's mapped files are checked first (a file truncated since the bind
+     * is refused by name, not a crash).
      */
     void forEachChunk(long from, long to, ChunkKernel kernel) {
         if (closed) throw new IllegalStateException("chunk pipeline is closed");
+        if (resident == null) data.checkMappedFiles();
         long rowBytes = 4L * cols;
         int k = 0;
         for (long c0 = from; c0 < to; c0 += chunkRows, k++) {
             long c1 = Math.min(to, c0 + chunkRows);
             int b = k % BUFFERS;
             int slot = ring.acquire();  // its copy (of chunk k - 2) has left it
-            RowUpload.gatherInParallel(ring.bytes(slot).asFloatBuffer(), c0, c1, perm, blocks, firstRows, features, n, cols);
+            if (resident == null) RowUpload.gatherInParallel(ring.bytes(slot).asFloatBuffer(), c0, c1, perm, blocks, firstRows, features, n, cols);
             ring.copiesWaitFor(read[b]);  // the kernel of chunk k - 2 has read device buffer b
-            ring.copy(slot, 0, chunks[b].pointer(), (c1 - c0) * rowBytes, "streamed X rows " + c0 + ".." + c1);
+            if (resident == null) {
+                ring.copy(slot, 0, chunks[b].pointer(), (c1 - c0) * rowBytes, "streamed X rows " + c0 + ".." + c1);
+            } else {
+                // Rows [c0, c1) from the resident chunks (two of them where the pass's chunks start off row 0's grid).
+                for (long r = c0; r < c1; ) {
+                    int h = (int) (r / chunkRows);
+                    long end = Math.min(c1, (h + 1) * chunkRows);
+                    ring.copyFrom(slot, resident[h].pointer().withByteOffset((r - h * chunkRows) * rowBytes), chunks[b].at((r - c0) * rowBytes),
+                            (end - r) * rowBytes, "streamed X rows " + r + ".." + end + " (resident)");
+                    r = end;
+                }
+            }
             ring.waitForCopies(backend.stream(), slot);
             kernel.launch(c0, c1, chunks[b].pointer());
             Cuda.check(JCudaDriver.cuEventRecord(read[b], backend.stream()), "cuEventRecord(X chunk " + b + " read)");
@@ -128,6 +167,12 @@ final class ChunkPipeline implements AutoCloseable {
         // The kernels on the backend's stream may still read the chunks: wait for them before the buffers go.
         JCudaDriver.cuStreamSynchronize(backend.stream());
         if (ring != null) first = attempt(first, ring::close);
+        if (resident != null) {
+            for (int i = resident.length - 1; i >= 0; i--) {
+                PinnedBuffer h = resident[i];
+                if (h != null) first = attempt(first, h::close);
+            }
+        }
         for (CUevent e : read) {
             if (e != null) first = attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy(X chunk read)"));
         }

@@ -1,5 +1,6 @@
 package dev.logreg.gpu;
 
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -103,6 +104,18 @@ final class StagingRing implements AutoCloseable {
         }
         Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(dst, buffers[slot].pointer().withByteOffset(from), bytes, stream),
                 "cuMemcpyHtoDAsync(" + what + ")");
+        inFlight[slot] = inFlight[slot] == null ? what : inFlight[slot] + ", " + what;
+        Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
+    }
+
+    /**
+     * Enqueues the copy of {@code bytes} from {@code src}, page-locked host memory owned elsewhere that stays unchanged
+     * while copies from it may run, to {@code dst}, counted among buffer {@code slot}'s copies (its next acquire waits
+     * for it; {@link #waitForCopies} orders work after it); returns at once.
+     */
+    void copyFrom(int slot, Pointer src, CUdeviceptr dst, long bytes, String what) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(dst, src, bytes, stream), "cuMemcpyHtoDAsync(" + what + ")");
         inFlight[slot] = inFlight[slot] == null ? what : inFlight[slot] + ", " + what;
         Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
     }

@@ -54,7 +54,16 @@ public final class StreamedDataTerm implements DataTerm {
     private DeviceBuffer marginsBuffer;
     private boolean closed;
 
+    /** The term with X held in page-locked host memory where it takes at most a quarter of the host's memory. */
     StreamedDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
+        this(backend, data, loss, options, 4L * data.rows() * CudaDataTerm.deviceColumns(data.cols()) <= hostMemoryBytes() / 4);
+    }
+
+    /**
+     * @param residentHost X gathered once into page-locked host memory and copied from there every pass; else gathered
+     *                     from the dataset's blocks every pass, through two pinned staging buffers ({@link ChunkPipeline})
+     */
+    StreamedDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options, boolean residentHost) {
         this.backend = backend;
         this.rows = data.rows();
         this.n = data.cols();
@@ -73,7 +82,8 @@ public final class StreamedDataTerm implements DataTerm {
         long needed = deviceBytes(backend, rows, n, weighted, chunkRows);
         long[] mem = backend.memoryInfo();
         if (needed > mem[0]) {
-            throw new IllegalArgumentException("dataset " + rows + " x " + n + " streamed in chunks of " + chunkRows + " rows needs " + needed
+            throw new IllegalArgumentException("dataset " + rows + " x " + n + " needs " + 4L * rows * cols + " bytes of device memory for X in"
+                    + " memory and, streamed in chunks of " + chunkRows + " rows, " + needed
                     + " bytes of device memory (labels, weights, two chunks of X, workspace) but only " + mem[0] + " bytes are free (of "
                     + mem[1] + ") on " + backend.deviceName() + "; CudaOptions.chunkRows sets smaller chunks (the same in memory, for the same bits)");
         }
@@ -85,7 +95,7 @@ public final class StreamedDataTerm implements DataTerm {
             partial = own(DeviceBuffer.allocate(8 * partialDoubles, backend.allocations(), "partial sums"));
             out = own(DeviceBuffer.allocate(8L * (cols + 3), backend.allocations(), "reduced sums"));
             RowUpload.uploadLabels(backend, data, perm, y, w);
-            pipeline = own(ChunkPipeline.open(backend, data, perm, cols, chunkRows));
+            pipeline = own(ChunkPipeline.open(backend, data, perm, cols, chunkRows, residentHost));
         } catch (RuntimeException e) {
             freeAll(e);
             throw e;
@@ -139,9 +149,22 @@ public final class StreamedDataTerm implements DataTerm {
         }
         backend.added(t);
         LOG.info("gpu: {} x {} streamed through the device: X needs {} bytes of device memory ({} with the workspaces), {} are free;"
-                        + " X stays in host memory and is copied in chunks of {} rows ({} bytes) on every pass",
-                rows, data.cols(), xBytes, inMemory, mem[0], t.chunkRows, t.chunkRows * cols * 4L);
+                        + " X stays in host memory ({}) and is copied in chunks of {} rows ({} bytes) on every pass",
+                rows, data.cols(), xBytes, inMemory, mem[0], t.pipeline.resident() ? "page-locked, gathered once" : "gathered every pass",
+                t.chunkRows, t.chunkRows * cols * 4L);
         return t;
+    }
+
+    /** The host's physical memory (MemTotal of /proc/meminfo), or 0 where it cannot be read (then X is never pinned whole). */
+    static long hostMemoryBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or no /proc: gather every pass, which needs no more host memory than the data's own.
+        }
+        return 0;
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -151,6 +174,9 @@ public final class StreamedDataTerm implements DataTerm {
 
     /** Rows a chunk of the stream holds (for the bind's log line and the benchmarks). */
     public long chunkRows() { return chunkRows; }
+
+    /** Whether X is held in page-locked host memory, copied from there every pass (else gathered every pass). */
+    public boolean residentHost() { return pipeline.resident(); }
 
     /** Bytes of X a pass copies to the device (rows × columns on the device × 4). */
     public long featureBytes() { return rows * cols * 4L; }

@@ -46,22 +46,27 @@ class StreamedDataTermGpuTest {
         return GpuTestSupport.params(seed, n, 1.0);
     }
 
-    @ParameterizedTest(name = "{0} rows x {1}, host blocks of {2}, chunks of {3} rows, weighted {4}")
+    @ParameterizedTest(name = "{0} rows x {1}, host blocks of {2}, chunks of {3} rows, weighted {4}, X page-locked once {5}")
     @CsvSource({
-            "1000, 7, 300, 64, true",     // chunk boundaries inside host blocks; scalar loads, a few lanes a row
-            "513, 100, 513, 128, false",  // padded to 100 -> 16-byte loads; last chunk one row
-            "700, 129, 250, 699, true",   // padded to 132; two chunks, the last one row
-            "200, 129, 200, 1000, true",  // one chunk (the whole data)
-            "300, 600, 120, 100, true",   // block-a-row kernels
-            "150, 300, 150, 64, false",   // warp-a-row kernels, shared-memory accumulators
-            "40, 5, 7, 1, true",          // a chunk of one row, blocks of 7
+            "1000, 7, 300, 64, true, false",     // chunk boundaries inside host blocks; scalar loads, a few lanes a row
+            "1000, 7, 300, 64, true, true",      // the same from page-locked chunks (sub-ranges: two copies a chunk)
+            "513, 100, 513, 128, false, false",  // padded to 100 -> 16-byte loads; last chunk one row
+            "513, 100, 513, 128, false, true",
+            "700, 129, 250, 699, true, false",   // padded to 132; two chunks, the last one row
+            "700, 129, 250, 699, true, true",
+            "200, 129, 200, 1000, true, false",  // one chunk (the whole data)
+            "300, 600, 120, 100, true, true",    // block-a-row kernels
+            "150, 300, 150, 64, false, false",   // warp-a-row kernels, shared-memory accumulators
+            "40, 5, 7, 1, true, false",          // a chunk of one row, blocks of 7
+            "40, 5, 7, 1, true, true",
     })
-    void streamedPassesAreTheInMemoryPassesBitForBit(int rows, int n, int blockRows, long chunkRows, boolean weighted) {
+    void streamedPassesAreTheInMemoryPassesBitForBit(int rows, int n, int blockRows, long chunkRows, boolean weighted, boolean pinned) {
         GpuTestSupport.assumeDevice();
         Dataset d = data(rows, n, blockRows, weighted, 31L * rows + n);
         try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withChunkRows(chunkRows))) {
             try (CudaDataTerm resident = gpu.bindBinary(d, Loss.log());
-                 StreamedDataTerm streamed = new StreamedDataTerm(gpu, d, Loss.log(), BindOptions.DEFAULT)) {
+                 StreamedDataTerm streamed = new StreamedDataTerm(gpu, d, Loss.log(), BindOptions.DEFAULT, pinned)) {
+                assertEquals(pinned, streamed.residentHost());
                 long[][] ranges = {{0, rows}, {rows / 3, rows - 1}, {1, 2}, {rows - 1, rows}, {0, rows / 2 + 1}};
                 for (int round = 0; round < 2; round++) {  // twice: the pipeline's buffers and events reused
                     double[] p = params(n, 7 + round);
@@ -70,7 +75,8 @@ class StreamedDataTermGpuTest {
                         assertSame(resident, streamed, r[0], r[1], p, what);
                     }
                 }
-                assertEquals(0, gpu.livePinnedAllocations() - 2, "the streamed term holds its two pinned staging buffers, no more");
+                long chunks = pinned ? (rows + chunkRows - 1) / chunkRows : 0;
+                assertEquals(2 + chunks, gpu.livePinnedAllocations(), "the streamed term holds its two staging buffers (and X's chunks), no more");
             }
             assertEquals(0, gpu.liveAllocations(), "both terms freed everything");
         }
