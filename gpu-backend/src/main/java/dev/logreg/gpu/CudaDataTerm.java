@@ -22,8 +22,9 @@ import java.util.Objects;
  * first use). See {@link DataTerm} for the contract; per evaluation only θ goes down and n + 3 float64 sums come back.
  *
  * <p>Determinism: the grid of each launch is a function of the device (SM count and occupancy) and the length of the
- * row range alone, and every sum is formed in an order fixed by that grid, so the same call gives bit-identical
- * results, run after run, on the same device.
+ * row range alone (the fused passes: of each reduction chunk's, {@link FusedPlan}), and every sum is formed in an order
+ * fixed by that grid, so the same call gives bit-identical results, run after run, on the same device, and the same
+ * as a {@link StreamedDataTerm} with the same options.
  *
  * <p>{@link #hessian} (for Newton's method and coefficient statistics) is formed on the device for up to
  * {@value #HESSIAN_MAX_FEATURES} features: a curvature pass (c_i = w_i ℓ''(z_i), as the margins) and a tiled pass over
@@ -501,8 +502,8 @@ public final class CudaDataTerm implements DataTerm {
     /** The fused pass of {@code p} over [fromRow, toRow) a reduction chunk at a time, one partial slice each; reduced. */
     private double[] chunkedSums(FusedPlan p, long fromRow, long toRow, int width) {
         long at = 0;
-        for (long c0 = fromRow; c0 < toRow; c0 += chunkRows) {
-            long c1 = Math.min(toRow, c0 + chunkRows);
+        for (long c0 = fromRow, c1; c0 < toRow; c0 = c1) {
+            c1 = toRow - c0 <= chunkRows ? toRow : c0 + chunkRows;  // no overflow where chunkRows is Long.MAX_VALUE
             at += p.launch(backend, x.pointer(), y.pointer(), weightPointer(), c0, c1, cols, params.pointer(), lossId, partial.at(8 * at * width));
         }
         return reduce(at, width);

@@ -54,7 +54,7 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /** Partial rows a pass over any range within {@code rows} rows needs at most, in chunks of {@code chunkRows}. */
     long maxPartialRows(long rows, long chunkRows) {
-        long chunks = (rows + chunkRows - 1) / chunkRows;
+        long chunks = rows / chunkRows + (rows % chunkRows == 0 ? 0 : 1);  // no overflow where chunkRows is Long.MAX_VALUE
         return chunks * partialRows(grid(Math.min(rows, chunkRows)));
     }
 

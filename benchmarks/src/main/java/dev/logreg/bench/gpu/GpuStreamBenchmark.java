@@ -76,7 +76,8 @@ public final class GpuStreamBenchmark {
             t0 = System.nanoTime();
             try (DataTerm t = gpu.bind(data, Loss.log())) {
                 if (!(t instanceof StreamedDataTerm s)) throw new IllegalStateException("the backend did not stream: " + t.getClass().getName());
-                System.out.printf(Locale.ROOT, "bind (labels only; X stays in host memory): %.2f s, chunks of %d rows%n",
+                System.out.printf(Locale.ROOT, "bind (labels to the device; X %s): %.2f s, chunks of %d rows%n",
+                        s.residentHost() ? "gathered once into page-locked host memory" : "left in the dataset, gathered every pass",
                         (System.nanoTime() - t0) / 1e9, s.chunkRows());
                 vStreamed = t.valueAndGradient(params, gStreamed);  // warm-up
                 double best = Double.MAX_VALUE;
