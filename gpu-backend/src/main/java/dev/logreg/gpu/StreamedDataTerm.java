@@ -277,6 +277,20 @@ public final class StreamedDataTerm implements DataTerm {
         }
     }
 
+    /** False: the Hessian is not formed over streamed rows (yet); see {@link #hessian}. */
+    @Override
+    public boolean supportsHessian() {
+        return false;
+    }
+
+    /** @throws UnsupportedOperationException always, naming why: the rows are streamed (larger than device memory) */
+    @Override
+    public void hessian(double[] parameters, double[] result) {
+        throw new UnsupportedOperationException("the GPU backend streams these data (" + rows + " x " + n + ", larger than free device memory)"
+                + " and does not form the Hessian over streamed rows; use an optimizer other than Newton (lbfgs), or the cpu backend for"
+                + " coefficient statistics");
+    }
+
     /** Adds {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
     private double[] reduce(long partialRows, int width) {
         backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(

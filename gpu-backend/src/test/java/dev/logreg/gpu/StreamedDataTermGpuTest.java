@@ -124,6 +124,10 @@ class StreamedDataTermGpuTest {
             try (DataTerm t = gpu.bind(d, Loss.log())) {
                 assertInstanceOf(StreamedDataTerm.class, t, "X (" + xBytes + " bytes) over the limit: streamed");
                 assertEquals(256, ((StreamedDataTerm) t).chunkRows());
+                assertFalse(t.supportsHessian());
+                UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                        () -> t.hessian(new double[n + 1], new double[(n + 1) * (n + 1)]));
+                assertTrue(e.getMessage().contains("streams these data") && e.getMessage().contains("lbfgs"), e.getMessage());
             }
             LogisticModel streamed = Trainer.fit(gpu, d, options, null).model();
             assertArrayEquals(inMemory.coefficients(), streamed.coefficients(), "coefficients, bit for bit");
