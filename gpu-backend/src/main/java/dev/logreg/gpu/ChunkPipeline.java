@@ -127,12 +127,18 @@ final class ChunkPipeline implements AutoCloseable {
      * is refused by name, not a crash).
      */
     void forEachChunk(long from, long to, ChunkKernel kernel) {
+        forEachChunk(from, to, chunkRows, kernel);
+    }
+
+    /** {@link #forEachChunk(long, long, ChunkKernel)} in pieces of {@code step} rows (1 to {@link #chunkRows}). */
+    void forEachChunk(long from, long to, long step, ChunkKernel kernel) {
         if (closed) throw new IllegalStateException("chunk pipeline is closed");
+        if (step < 1 || step > chunkRows) throw new IllegalArgumentException("step of " + step + " rows, expected 1 to " + chunkRows);
         if (resident == null) data.checkMappedFiles();
         long rowBytes = 4L * cols;
         int k = 0;
-        for (long c0 = from; c0 < to; c0 += chunkRows, k++) {
-            long c1 = Math.min(to, c0 + chunkRows);
+        for (long c0 = from; c0 < to; c0 += step, k++) {
+            long c1 = Math.min(to, c0 + step);
             int b = k % BUFFERS;
             int slot = ring.acquire();  // its copy (of chunk k - 2) has left it
             if (resident == null) RowUpload.gatherInParallel(ring.bytes(slot).asFloatBuffer(), c0, c1, perm, blocks, firstRows, features, n, cols);

@@ -39,10 +39,6 @@ import java.util.Objects;
 public final class CudaDataTerm implements DataTerm {
     /** Most features for which the Hessian is formed on the device ((n + 1)² doubles, 33 MB at 2,048). */
     static final int HESSIAN_MAX_FEATURES = 2048;
-    /** Tile side of hessian.cu (LR_HESSIAN_TILE). */
-    private static final int HESSIAN_TILE = 32;
-    /** Bound on the Hessian's partial tiles (row chunks x tile pairs x 32 x 32 doubles). */
-    private static final long HESSIAN_PARTIAL_LIMIT = 256L << 20;
     /** Rows per margins launch (the device buffer of logits holds this many doubles). */
     private static final int MARGINS_CHUNK = 1 << 20;
     /** Rows per cublasSgemv call (its dimensions are {@code int}). */
@@ -357,11 +353,6 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    /** The index in x̃ = (x, 1) of the device's column {@code j}: j below n, n for the intercept (cols), -1 otherwise. */
-    private int featureIndex(int j) {
-        return j < n ? j : j == cols ? n : -1;
-    }
-
     /** True up to {@value #HESSIAN_MAX_FEATURES} features. */
     @Override
     public boolean supportsHessian() {
@@ -386,18 +377,9 @@ public final class CudaDataTerm implements DataTerm {
             throw new UnsupportedOperationException("the GPU backend forms the Hessian for at most " + HESSIAN_MAX_FEATURES + " features, not "
                     + n + "; use an optimizer other than Newton");
         }
-        int deviceDim = cols + 1;  // the device's x̃: cols columns (the padding zero), then the intercept
-        int tiles = (deviceDim + HESSIAN_TILE - 1) / HESSIAN_TILE;
-        int pairs = tiles * (tiles + 1) / 2;
-        int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
-        long width = (long) pairs * tileDoubles;
-        // Row chunks: enough blocks (pairs x chunks) to fill the device, within the partial buffer's bound; whole
-        // multiples of 32 rows (the kernel stages 32 at a time).
-        long maxChunks = Math.max(1, Math.min((rows + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
-        long wanted = Math.max(1, (8L * backend.multiprocessors() + pairs - 1) / pairs);
-        long chunks = Math.min(maxChunks, wanted);
-        long chunkRows = ((rows + chunks - 1) / chunks + HESSIAN_TILE - 1) / HESSIAN_TILE * HESSIAN_TILE;
-        chunks = (rows + chunkRows - 1) / chunkRows;
+        HessianLayout h = HessianLayout.of(rows, cols, backend.multiprocessors());
+        long chunks = h.chunks();
+        long width = h.width();
         try {
             if (curvature == null) {
                 // The sizes depend on the rows, n and the device alone: the same every call.
@@ -412,29 +394,10 @@ public final class CudaDataTerm implements DataTerm {
                     Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {0}),
                     Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
                     Pointer.to(curvature.pointer())));
-            backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}),
-                    Pointer.to(new int[] {tiles}), Pointer.to(new long[] {chunkRows}), Pointer.to(hessianPartial.pointer())));
+            h.launchTiles(backend, x.pointer(), curvature.pointer(), rows, cols, hessianPartial.pointer());
             double[] sums = reduce(hessianPartial, chunks, Math.toIntExact(width), hessianSums);
             if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
-            double m = totalWeight;
-            int pair = 0;
-            for (int ti = 0; ti < tiles; ti++) {
-                for (int tj = ti; tj < tiles; tj++, pair++) {
-                    for (int a = 0; a < HESSIAN_TILE; a++) {
-                        int r = featureIndex(ti * HESSIAN_TILE + a);
-                        if (r < 0) continue;
-                        // In a diagonal tile only a ≤ b: (c x̃_a) x̃_b with the smaller index first, as in the other tiles.
-                        for (int b = ti == tj ? a : 0; b < HESSIAN_TILE; b++) {
-                            int c = featureIndex(tj * HESSIAN_TILE + b);
-                            if (c < 0) continue;
-                            double v = m > 0 ? sums[pair * tileDoubles + HESSIAN_TILE * a + b] / m : 0.0;
-                            result[r * d + c] = v;
-                            result[c * d + r] = v;
-                        }
-                    }
-                }
-            }
+            h.unpack(sums, n, cols, totalWeight, result);
         } catch (BackendException e) {
             throw fail(e);
         }

@@ -26,8 +26,9 @@ import java.util.Objects;
  * the same reduction chunks ({@link FusedPlan}), launch the same kernel with the same grid on each chunk's rows, write
  * each chunk's partials into the same slice and add them by the same final reduction; the weight sum reads the
  * resident weights with the same kernel; margins are per row. Every pass is the fused path ({@link GradientPath#FUSED}
- * whatever the options say). Not here: the Hessian and Hessian-vector products (Newton and tron refuse, by the
- * default {@link DataTerm} messages), the wide global-accumulator kernel (n beyond what shared memory holds).
+ * whatever the options say). The Hessian streams too ({@link #hessian}), where a chunk of the stream holds whole row
+ * chunks of it. Not here: Hessian-vector products (as in memory: tron refuses), the wide global-accumulator kernel (n
+ * beyond what shared memory holds).
  *
  * <p>Failure: a CUDA error frees all of this term's device and pinned memory, closes the term and throws, as
  * {@link CudaDataTerm} does. Owned by its {@link CudaBackend}; the caller closes it. Not thread-safe.
@@ -52,6 +53,11 @@ public final class StreamedDataTerm implements DataTerm {
     private final DeviceBuffer out;
     private final ChunkPipeline pipeline;
     private DeviceBuffer marginsBuffer;
+    private DeviceBuffer curvature;
+    private DeviceBuffer hessianPartial;
+    private DeviceBuffer hessianSums;
+    /** Σ w over all rows, M of the Hessian; NaN until the first Hessian. */
+    private double totalWeight = Double.NaN;
     private boolean closed;
 
     /** The term with X held in page-locked host memory where it takes at most a quarter of the host's memory. */
@@ -277,26 +283,80 @@ public final class StreamedDataTerm implements DataTerm {
         }
     }
 
-    /** False: the Hessian is not formed over streamed rows (yet); see {@link #hessian}. */
+    /**
+     * True where {@link CudaDataTerm} forms the Hessian (up to {@value CudaDataTerm#HESSIAN_MAX_FEATURES} features) and
+     * a chunk of the stream holds at least one of the Hessian's row chunks ({@link HessianLayout}).
+     */
     @Override
     public boolean supportsHessian() {
-        return false;
+        return n <= CudaDataTerm.HESSIAN_MAX_FEATURES && hessianStep() > 0;
     }
 
-    /** @throws UnsupportedOperationException always, naming why: the rows are streamed (larger than device memory) */
+    /** Rows a streamed piece of the Hessian pass covers: whole Hessian row chunks that fit a chunk of the stream (0: none). */
+    private long hessianStep() {
+        long h = HessianLayout.of(rows, cols, backend.multiprocessors()).chunkRows();
+        return chunkRows / h * h;
+    }
+
+    /**
+     * The (n+1)×(n+1) Hessian as {@link CudaDataTerm#hessian} forms it, bit for bit: X streamed in pieces of whole
+     * Hessian row chunks; on each, the curvature pass (per row) into a piece-sized buffer, then the tiles kernel over
+     * the piece's chunks, whose partial tiles land in the slots one launch over all rows gives them; one reduction.
+     *
+     * @throws UnsupportedOperationException where {@link #supportsHessian()} is false, saying why
+     */
     @Override
     public void hessian(double[] parameters, double[] result) {
-        throw new UnsupportedOperationException("the GPU backend streams these data (" + rows + " x " + n + ", larger than free device memory)"
-                + " and does not form the Hessian over streamed rows; use an optimizer other than Newton (lbfgs), or the cpu backend for"
-                + " coefficient statistics");
+        checkRange(0, rows);
+        checkParams(parameters);
+        int d = n + 1;
+        Objects.requireNonNull(result, "out");
+        if (result.length != d * d) throw new IllegalArgumentException("out has length " + result.length + ", expected " + ((long) d * d));
+        HessianLayout h = HessianLayout.of(rows, cols, backend.multiprocessors());
+        long step = hessianStep();
+        if (n > CudaDataTerm.HESSIAN_MAX_FEATURES || step == 0) {
+            throw new UnsupportedOperationException("the GPU backend does not form the Hessian of these streamed data (" + rows + " x " + n
+                    + (step == 0 ? ": its row chunks of " + h.chunkRows() + " rows exceed the stream's chunks of " + chunkRows + " rows"
+                    : ": more than " + CudaDataTerm.HESSIAN_MAX_FEATURES + " features") + "); use an optimizer other than Newton (lbfgs)");
+        }
+        try {
+            if (curvature == null) {
+                backend.ensureFits(8 * step + 8 * h.chunks() * h.width() + 8 * h.width(), "Hessian workspaces (curvature, partial tiles, sums)");
+                curvature = own(DeviceBuffer.allocate(8 * step, backend.allocations(), "Hessian curvature (a piece)"));
+                hessianPartial = own(DeviceBuffer.allocate(8 * h.chunks() * h.width(), backend.allocations(), "Hessian partial tiles"));
+                hessianSums = own(DeviceBuffer.allocate(8 * h.width(), backend.allocations(), "Hessian sums"));
+            }
+            uploadParams(parameters);
+            CUdeviceptr none = new CUdeviceptr();
+            pipeline.forEachChunk(0, rows, step, (c0, c1, x) -> {
+                long count = c1 - c0;
+                int grid = (int) Math.max(1, Math.min(smallGrid, (count + 7) / 8));
+                backend.launch(CudaKernels.CURVATURE, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                        Pointer.to(x), Pointer.to(y.at(4 * c0)), Pointer.to(weighted ? w.at(4 * c0) : none), Pointer.to(new long[] {0}),
+                        Pointer.to(new long[] {count}), Pointer.to(new int[] {cols}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
+                        Pointer.to(curvature.pointer())));
+                h.launchTiles(backend, x, curvature.pointer(), count, cols, hessianPartial.at(8 * (c0 / h.chunkRows()) * h.width()));
+            });
+            double[] sums = reduce(hessianPartial, h.chunks(), Math.toIntExact(h.width()), hessianSums);
+            if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
+            h.unpack(sums, n, cols, totalWeight, result);
+        } catch (BackendException e) {
+            throw fail(e);
+        }
     }
 
     /** Adds {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
     private double[] reduce(long partialRows, int width) {
+        return reduce(partial, partialRows, width, out);
+    }
+
+    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in row order into {@code into}; returns them. */
+    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
         backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(partial.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(out.pointer())));
+                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
         double[] s = new double[width];
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), out.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
         return s;
     }
 
