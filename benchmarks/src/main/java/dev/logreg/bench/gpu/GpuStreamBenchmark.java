@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
  * Data larger than device memory, streamed (issue #18 item 2): the pinned host-to-device bandwidth of the device,
  * measured here ({@code cuMemcpyHtoD} from {@code cuMemAllocHost} memory, 256 MiB a copy), beside a streamed
  * evaluation (value and gradient) of the same rows x cols, forced by a device memory limit below X; the goal is a
- * streamed evaluation at 0.8 of that bandwidth or more (X bytes / evaluation time). Also whether the streamed
- * evaluation's bits equal the in-memory one's where the device holds X (it does on an H200 at 10,000,000 x 128).
+ * streamed evaluation at 0.8 of that bandwidth or more (X bytes / evaluation time). Also a value-only pass and a
+ * streamed Hessian, timed, and whether the streamed bits (value, gradient, Hessian) equal the in-memory ones where the
+ * device holds X (it does on an H200 at 10,000,000 x 128).
  *
  * <p>Usage: {@code GpuStreamBenchmark [--rows M] [--cols N] [--reps R] [--copy-mib C] [--chunk-rows K]} (defaults
  * 10,000,000 x 128, 5 reps, 256 MiB copies, automatic chunks). Needs about 4 bytes per element of heap. Prints one
@@ -67,6 +68,7 @@ public final class GpuStreamBenchmark {
         double streamedS;
         double[] gStreamed = new double[cols + 1];
         double vStreamed;
+        double[] hStreamed = null;
         // A limit of half of X: the backend must stream (and says so in its log line).
         try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT, options.withDeviceMemoryLimit(xBytes / 2))) {
             System.out.println(gpu.description());
@@ -94,6 +96,13 @@ public final class GpuStreamBenchmark {
                 long v0 = System.nanoTime();
                 t.value(params);
                 System.out.printf(Locale.ROOT, "streamed value-only pass: %.2f ms%n", (System.nanoTime() - v0) / 1e6);
+                if (t.supportsHessian()) {
+                    hStreamed = new double[(cols + 1) * (cols + 1)];
+                    t.hessian(params, hStreamed);  // warm-up (allocates its workspaces)
+                    long h0 = System.nanoTime();
+                    t.hessian(params, hStreamed);
+                    System.out.printf(Locale.ROOT, "streamed Hessian (curvature and 32 x 32 tiles a piece): %.2f ms%n", (System.nanoTime() - h0) / 1e6);
+                }
             }
         }
         String identical;
@@ -106,6 +115,11 @@ public final class GpuStreamBenchmark {
                     double[] g = new double[cols + 1];
                     double v = t.valueAndGradient(params, g);
                     identical = Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(vStreamed) && Arrays.equals(g, gStreamed) ? "yes" : "NO";
+                    if (hStreamed != null && t.supportsHessian()) {
+                        double[] h = new double[hStreamed.length];
+                        t.hessian(params, h);
+                        identical += Arrays.equals(h, hStreamed) ? " (Hessian: yes)" : " (Hessian: NO)";
+                    }
                 }
             }
         }
