@@ -324,7 +324,10 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(data, "data");
         if (data.isSparse()) return loss.kind() == Loss.Kind.MULTINOMIAL ? bindSparseSoftmax(data, bindOptions) : bindSparse(data, loss, bindOptions);
-        if (loss.kind() != Loss.Kind.MULTINOMIAL) return bindBinary(data, loss, bindOptions);
+        if (loss.kind() != Loss.Kind.MULTINOMIAL) {
+            DataTerm streamed = StreamedDataTerm.bindIfTooLarge(this, data, loss, bindOptions);
+            return streamed != null ? streamed : bindBinary(data, loss, bindOptions);
+        }
         ensureOpen();
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(bindOptions, "options");
@@ -582,6 +585,11 @@ public final class CudaBackend implements Backend {
     /** Makes the context current on this thread where there is one, ignoring failure (for close paths). */
     void makeCurrentQuietly() {
         if (context != null) JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    /** Registers a term bound outside this class ({@link StreamedDataTerm#bindIfTooLarge}), closed with the backend. */
+    void added(DataTerm t) {
+        terms.add(t);
     }
 
     void removed(DataTerm t) {

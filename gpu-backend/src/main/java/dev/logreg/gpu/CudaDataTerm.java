@@ -22,8 +22,9 @@ import java.util.Objects;
  * first use). See {@link DataTerm} for the contract; per evaluation only θ goes down and n + 3 float64 sums come back.
  *
  * <p>Determinism: the grid of each launch is a function of the device (SM count and occupancy) and the length of the
- * row range alone, and every sum is formed in an order fixed by that grid, so the same call gives bit-identical
- * results, run after run, on the same device.
+ * row range alone (the fused passes: of each reduction chunk's, {@link FusedPlan}), and every sum is formed in an order
+ * fixed by that grid, so the same call gives bit-identical results, run after run, on the same device, and the same
+ * as a {@link StreamedDataTerm} with the same options.
  *
  * <p>{@link #hessian} (for Newton's method and coefficient statistics) is formed on the device for up to
  * {@value #HESSIAN_MAX_FEATURES} features: a curvature pass (c_i = w_i ℓ''(z_i), as the margins) and a tiled pass over
@@ -38,18 +39,10 @@ import java.util.Objects;
 public final class CudaDataTerm implements DataTerm {
     /** Most features for which the Hessian is formed on the device ((n + 1)² doubles, 33 MB at 2,048). */
     static final int HESSIAN_MAX_FEATURES = 2048;
-    /** Tile side of hessian.cu (LR_HESSIAN_TILE). */
-    private static final int HESSIAN_TILE = 32;
-    /** Bound on the Hessian's partial tiles (row chunks x tile pairs x 32 x 32 doubles). */
-    private static final long HESSIAN_PARTIAL_LIMIT = 256L << 20;
     /** Rows per margins launch (the device buffer of logits holds this many doubles). */
     private static final int MARGINS_CHUNK = 1 << 20;
     /** Rows per cublasSgemv call (its dimensions are {@code int}). */
     private static final int CUBLAS_CHUNK = 1 << 28;
-    /** Most bytes the per-warp partials of the wide global-accumulator path may take. */
-    private static final long WIDE_GLOBAL_PARTIAL_LIMIT = 512L << 20;
-    /** Shared memory a block gets without opting in. */
-    private static final int DEFAULT_SMEM = 48 * 1024;
 
     private final CudaBackend backend;
     private final long rows;
@@ -68,8 +61,10 @@ public final class CudaDataTerm implements DataTerm {
     private final DeviceBuffer params;
     private final DeviceBuffer partial;
     private final DeviceBuffer out;
-    private final Plan fused;
-    private final Plan valueOnly;
+    private final FusedPlan fused;
+    private final FusedPlan valueOnly;
+    /** Rows of a reduction chunk of the fused passes ({@link FusedPlan}: what makes a streamed term's bits the same). */
+    private final long chunkRows;
     private final int smallGrid;
     private final int twoPassGrid;
     private final int blasGrid;
@@ -86,22 +81,6 @@ public final class CudaDataTerm implements DataTerm {
     /** Σ w over all rows, M of the Hessian; NaN until the first Hessian. */
     private double totalWeight = Double.NaN;
     private boolean closed;
-
-    /**
-     * One kernel's launch shape. {@code grid(range)} depends only on the range length and the device.
-     *
-     * @param rowsPerBlock rows a block covers in one grid-stride step (sizes the grid for short ranges)
-     * @param perWarp      partial rows are per warp (wide global path), not per block
-     */
-    private record Plan(String kernel, int block, int smem, int maxGrid, int rowsPerBlock, boolean perWarp) {
-        int grid(long range) {
-            return (int) Math.max(1, Math.min(maxGrid, (range + rowsPerBlock - 1) / rowsPerBlock));
-        }
-
-        long partialRows(int grid) {
-            return perWarp ? (long) grid * (block / 32) : grid;
-        }
-    }
 
     CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
         this(backend, data, loss, options.permutationSeed().isPresent() ? RowPermutation.of(data.rows(), options.permutationSeed().getAsLong()) : null,
@@ -125,16 +104,17 @@ public final class CudaDataTerm implements DataTerm {
         this.weighted = data.isWeighted();
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
 
-        this.fused = gradientPlan();
-        this.valueOnly = valuePlan();
+        this.fused = FusedPlan.gradient(backend, cols);
+        this.valueOnly = FusedPlan.value(backend, cols);
+        this.chunkRows = fused.chunkRows(backend.options(), cols);
         int sms = backend.multiprocessors();
         this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         this.twoPassGrid = sms * backend.occupancy(CudaKernels.TP_RESIDUAL, CudaBackend.BLOCK, 0);
         this.blasGrid = sms * backend.occupancy(CudaKernels.BLAS_RESIDUAL, CudaBackend.BLOCK, 0);
         long width = cols + 3L;
-        long partialDoubles = Math.max(Math.max(fused.partialRows(fused.maxGrid) * width, (long) twoPassGrid * width),
+        long partialDoubles = Math.max(Math.max(fused.maxPartialRows(rows, chunkRows) * width, (long) twoPassGrid * width),
                 Math.max((long) blasGrid * 3, (long) smallGrid));
-        partialDoubles = Math.max(partialDoubles, valueOnly.partialRows(valueOnly.maxGrid) * CudaKernels.VALUE_WIDTH);
+        partialDoubles = Math.max(partialDoubles, valueOnly.maxPartialRows(rows, chunkRows) * CudaKernels.VALUE_WIDTH);
 
         // Over shared rows, X and the weights are already on the device: only the labels and workspaces are new.
         long xBytes = shared != null ? 0 : Math.multiplyExact(Math.multiplyExact(rows, (long) cols), 4L);
@@ -172,73 +152,6 @@ public final class CudaDataTerm implements DataTerm {
     private <T extends AutoCloseable> T own(T resource) {
         owned.push(resource);
         return resource;
-    }
-
-    /**
-     * Chooses the fused kernel for n: registers for n ≤ 256 (a warp or part of one a row) and for 512 < n ≤ 2,048 (a
-     * block a row), shared-memory accumulators otherwise, global ones where those do not fit.
-     */
-    private Plan gradientPlan() {
-        String k = narrowKernel(true);
-        int sms = backend.multiprocessors();
-        int width = cols + 3;
-        if (k != null) {
-            int smem = 8 * width * 8;
-            return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(cols, true), smem), 8 * rowsInFlight(k), false);
-        }
-        String b = blockKernel(cols, true);
-        if (b != null) return blockPlan(b);
-        int perWarp = 8 * width;
-        int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
-        if (warps >= 1) {
-            int smem = warps * perWarp;
-            if (smem > DEFAULT_SMEM) backend.allowSharedMemory(CudaKernels.FUSED_WIDE, smem);
-            int block = 32 * warps;
-            return new Plan(CudaKernels.FUSED_WIDE, block, smem, sms * backend.occupancy(CudaKernels.FUSED_WIDE, block, smem), warps, false);
-        }
-        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, WIDE_GLOBAL_PARTIAL_LIMIT / (8L * 8L * width)));
-        int grid = Math.min(byMemory, sms * backend.occupancy(CudaKernels.FUSED_WIDE_GLOBAL, CudaBackend.BLOCK, 0));
-        return new Plan(CudaKernels.FUSED_WIDE_GLOBAL, CudaBackend.BLOCK, 0, grid, 8, true);
-    }
-
-    private Plan valuePlan() {
-        String k = narrowKernel(false);
-        int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
-        if (k != null) return new Plan(k, CudaBackend.BLOCK, smem, narrowGrid(narrowKernel(cols, false), smem), 8 * rowsInFlight(k), false);
-        String b = blockKernel(cols, false);
-        if (b != null) return blockPlan(b);
-        k = CudaKernels.VALUE_WIDE;
-        return new Plan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
-    }
-
-    /** A block kernel's plan (fused.cu, lr_fused_block): (8 + 1) T doubles of shared memory, T rows a block at a time. */
-    private Plan blockPlan(String kernel) {
-        int rowsAtATime = blockRows(kernel);
-        int smem = 8 * 9 * rowsAtATime;
-        return new Plan(kernel, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(kernel, CudaBackend.BLOCK, smem),
-                rowsAtATime, false);
-    }
-
-    /**
-     * The grid of a register-resident kernel and of its prefetching twin: the SM count times the smaller of their
-     * occupancies. The twin keeps more rows in flight in registers (on sm_90, 112 against 91 registers a thread
-     * for fused_s2: 2 blocks an SM against 2, but 89 against 72 for fused_g4s2: 2 against 3), and a grid sized from each kernel's own occupancy would split the rows
-     * differently, so the two would sum in different orders; with one grid, prefetching changes only when rows are
-     * loaded, never the result's bits.
-     */
-    private int narrowGrid(String plainKernel, int smem) {
-        int blocks = Math.min(backend.occupancy(plainKernel, CudaBackend.BLOCK, smem),
-                backend.occupancy(plainKernel + CudaKernels.PREFETCH_SUFFIX, CudaBackend.BLOCK, smem));
-        return backend.multiprocessors() * blocks;
-    }
-
-    /**
-     * The register-resident kernel for n (its prefetching twin where the options ask), or null where n is too wide.
-     * Must match fused.cu's entry table.
-     */
-    private String narrowKernel(boolean gradient) {
-        String k = narrowKernel(cols, gradient);
-        return k != null && backend.options().prefetchRows() ? k + CudaKernels.PREFETCH_SUFFIX : k;
     }
 
     /**
@@ -381,7 +294,7 @@ public final class CudaDataTerm implements DataTerm {
             uploadParams(parameters);
             double[] s;
             switch (path) {
-                case FUSED: s = fusedSums(fromRow, toRow); break;
+                case FUSED: s = chunkedSums(fused, fromRow, toRow, cols + 3); break;
                 case TWO_PASS: s = twoPassSums(fromRow, toRow); break;
                 case CUBLAS: s = cublasSums(fromRow, toRow, parameters); break;
                 default: throw new IllegalArgumentException("unknown path " + path);
@@ -402,10 +315,7 @@ public final class CudaDataTerm implements DataTerm {
         checkParams(parameters);
         try {
             uploadParams(parameters);
-            Plan p = valueOnly;
-            int grid = p.grid(toRow - fromRow);
-            backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
-            double[] s = reduce(p.partialRows(grid), CudaKernels.VALUE_WIDTH);
+            double[] s = chunkedSums(valueOnly, fromRow, toRow, CudaKernels.VALUE_WIDTH);
             return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
         } catch (BackendException e) {
             throw fail(e);
@@ -443,11 +353,6 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    /** The index in x̃ = (x, 1) of the device's column {@code j}: j below n, n for the intercept (cols), -1 otherwise. */
-    private int featureIndex(int j) {
-        return j < n ? j : j == cols ? n : -1;
-    }
-
     /** True up to {@value #HESSIAN_MAX_FEATURES} features. */
     @Override
     public boolean supportsHessian() {
@@ -472,18 +377,9 @@ public final class CudaDataTerm implements DataTerm {
             throw new UnsupportedOperationException("the GPU backend forms the Hessian for at most " + HESSIAN_MAX_FEATURES + " features, not "
                     + n + "; use an optimizer other than Newton");
         }
-        int deviceDim = cols + 1;  // the device's x̃: cols columns (the padding zero), then the intercept
-        int tiles = (deviceDim + HESSIAN_TILE - 1) / HESSIAN_TILE;
-        int pairs = tiles * (tiles + 1) / 2;
-        int tileDoubles = HESSIAN_TILE * HESSIAN_TILE;
-        long width = (long) pairs * tileDoubles;
-        // Row chunks: enough blocks (pairs x chunks) to fill the device, within the partial buffer's bound; whole
-        // multiples of 32 rows (the kernel stages 32 at a time).
-        long maxChunks = Math.max(1, Math.min((rows + HESSIAN_TILE - 1) / HESSIAN_TILE, HESSIAN_PARTIAL_LIMIT / (8 * width)));
-        long wanted = Math.max(1, (8L * backend.multiprocessors() + pairs - 1) / pairs);
-        long chunks = Math.min(maxChunks, wanted);
-        long chunkRows = ((rows + chunks - 1) / chunks + HESSIAN_TILE - 1) / HESSIAN_TILE * HESSIAN_TILE;
-        chunks = (rows + chunkRows - 1) / chunkRows;
+        HessianLayout h = HessianLayout.of(rows, cols, backend.multiprocessors());
+        long chunks = h.chunks();
+        long width = h.width();
         try {
             if (curvature == null) {
                 // The sizes depend on the rows, n and the device alone: the same every call.
@@ -498,29 +394,10 @@ public final class CudaDataTerm implements DataTerm {
                     Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()), Pointer.to(new long[] {0}),
                     Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}), Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}),
                     Pointer.to(curvature.pointer())));
-            backend.launch(CudaKernels.HESSIAN_TILES, Math.toIntExact(pairs * chunks), CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(x.pointer()), Pointer.to(curvature.pointer()), Pointer.to(new long[] {rows}), Pointer.to(new int[] {cols}),
-                    Pointer.to(new int[] {tiles}), Pointer.to(new long[] {chunkRows}), Pointer.to(hessianPartial.pointer())));
+            h.launchTiles(backend, x.pointer(), curvature.pointer(), rows, cols, hessianPartial.pointer());
             double[] sums = reduce(hessianPartial, chunks, Math.toIntExact(width), hessianSums);
             if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
-            double m = totalWeight;
-            int pair = 0;
-            for (int ti = 0; ti < tiles; ti++) {
-                for (int tj = ti; tj < tiles; tj++, pair++) {
-                    for (int a = 0; a < HESSIAN_TILE; a++) {
-                        int r = featureIndex(ti * HESSIAN_TILE + a);
-                        if (r < 0) continue;
-                        // In a diagonal tile only a ≤ b: (c x̃_a) x̃_b with the smaller index first, as in the other tiles.
-                        for (int b = ti == tj ? a : 0; b < HESSIAN_TILE; b++) {
-                            int c = featureIndex(tj * HESSIAN_TILE + b);
-                            if (c < 0) continue;
-                            double v = m > 0 ? sums[pair * tileDoubles + HESSIAN_TILE * a + b] / m : 0.0;
-                            result[r * d + c] = v;
-                            result[c * d + r] = v;
-                        }
-                    }
-                }
-            }
+            h.unpack(sums, n, cols, totalWeight, result);
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -580,22 +457,19 @@ public final class CudaDataTerm implements DataTerm {
 
     // ---- paths ----
 
-    private Pointer rowArgs(long fromRow, long toRow) {
-        return Pointer.to(Pointer.to(x.pointer()), Pointer.to(y.pointer()), Pointer.to(weightPointer()),
-                Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(new int[] {cols}),
-                Pointer.to(params.pointer()), Pointer.to(new int[] {lossId}), Pointer.to(partial.pointer()));
-    }
-
     /** The weights, or a null device pointer where every weight is 1 (the kernels test for null). */
     private CUdeviceptr weightPointer() {
         return weighted ? w.pointer() : new CUdeviceptr();
     }
 
-    private double[] fusedSums(long fromRow, long toRow) {
-        Plan p = fused;
-        int grid = p.grid(toRow - fromRow);
-        backend.launch(p.kernel, grid, p.block, p.smem, rowArgs(fromRow, toRow));
-        return reduce(p.partialRows(grid), cols + 3);
+    /** The fused pass of {@code p} over [fromRow, toRow) a reduction chunk at a time, one partial slice each; reduced. */
+    private double[] chunkedSums(FusedPlan p, long fromRow, long toRow, int width) {
+        long at = 0;
+        for (long c0 = fromRow, c1; c0 < toRow; c0 = c1) {
+            c1 = toRow - c0 <= chunkRows ? toRow : c0 + chunkRows;  // no overflow where chunkRows is Long.MAX_VALUE
+            at += p.launch(backend, x.pointer(), y.pointer(), weightPointer(), c0, c1, cols, params.pointer(), lossId, partial.at(8 * at * width));
+        }
+        return reduce(at, width);
     }
 
     private double[] twoPassSums(long fromRow, long toRow) {

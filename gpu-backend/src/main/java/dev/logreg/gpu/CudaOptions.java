@@ -17,40 +17,54 @@ import java.util.Objects;
  * @param deviceMemoryLimit the most free device memory, in bytes, the backend counts on ({@link CudaBackend#memoryInfo}
  *                         reports at most this much free); 0 for no limit (the default). Lets tests make data "larger
  *                         than device memory" under simcuda (issue #18: streaming through the device).
+ * @param chunkRows        rows of one reduction chunk of the fused pass ({@link FusedPlan#chunkRows}); 0 (the default)
+ *                         for about {@value FusedPlan#CHUNK_BYTES} bytes of rows. Both the in-memory and the streamed
+ *                         term split a pass into chunks of this many rows and keep one partial slice per chunk, which
+ *                         is what makes them bit-identical; also the rows a streamed term copies to the device at once.
+ *                         Set small only by tests (many chunks on small data).
  */
 public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows,
-                          long deviceMemoryLimit) {
-    /** Fused path, fatbin, no per-launch synchronization, prefetching kernels, no device memory limit. */
-    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true, 0L);
+                          long deviceMemoryLimit, long chunkRows) {
+    /** Fused path, fatbin, no per-launch synchronization, prefetching kernels, no device memory limit, automatic chunks. */
+    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true, 0L, 0L);
 
-    /** Validates: no component may be null, the limit not negative. */
+    /** Validates: no component may be null, the limit and the chunk rows not negative. */
     public CudaOptions {
         Objects.requireNonNull(gradientPath, "gradientPath");
         Objects.requireNonNull(image, "image");
         if (deviceMemoryLimit < 0) {
             throw new IllegalArgumentException("deviceMemoryLimit must be 0 (none) or a positive number of bytes, got " + deviceMemoryLimit);
         }
+        if (chunkRows < 0) throw new IllegalArgumentException("chunkRows must be 0 (automatic) or a positive number of rows, got " + chunkRows);
+    }
+
+    /** The five-component form: automatic chunks. */
+    public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows, long deviceMemoryLimit) {
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, 0L);
     }
 
     /** The four-component form of earlier releases: no device memory limit. */
     public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows) {
-        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, 0L);
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, 0L, 0L);
     }
 
     /** The same options with another gradient path. */
-    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit); }
+    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows); }
 
     /** The same options with another kernel image. */
-    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit); }
+    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows); }
 
     /** The same options with the debug switch set. */
-    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows, deviceMemoryLimit); }
+    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows, deviceMemoryLimit, chunkRows); }
 
     /** The same options with prefetching set. */
-    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p, deviceMemoryLimit); }
+    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p, deviceMemoryLimit, chunkRows); }
 
     /** The same options with another device memory limit in bytes (0: none). */
-    public CudaOptions withDeviceMemoryLimit(long bytes) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, bytes); }
+    public CudaOptions withDeviceMemoryLimit(long bytes) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, bytes, chunkRows); }
+
+    /** The same options with another reduction chunk in rows (0: automatic). */
+    public CudaOptions withChunkRows(long rows) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, rows); }
 
     /** The compiled form of the kernels to load with {@code cuModuleLoadDataEx}. */
     public enum KernelImage {

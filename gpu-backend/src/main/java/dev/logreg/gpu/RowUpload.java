@@ -35,7 +35,15 @@ final class RowUpload {
         upload(backend, data, perm, x, y, w, cols, UPLOAD_CHUNK_BYTES);
     }
 
-    /** {@link #upload} through staging buffers of about {@code chunkBytes} of rows each (the tests make them tiny). */
+    /**
+     * The labels and weights ({@code w} null where unweighted) alone, in bound order, as {@link #upload} copies them:
+     * for a {@link StreamedDataTerm}, whose X stays in host memory.
+     */
+    static void uploadLabels(CudaBackend backend, Dataset data, int[] perm, DeviceBuffer y, DeviceBuffer w) {
+        upload(backend, data, perm, null, y, w, 0, UPLOAD_CHUNK_BYTES);
+    }
+
+    /** {@link #upload} through staging buffers ({@code x} null to leave X out) of about {@code chunkBytes} of rows each (the tests make them tiny). */
     static void upload(CudaBackend backend, Dataset data, int[] perm, DeviceBuffer x, DeviceBuffer y, DeviceBuffer w, int cols,
                        long chunkBytes) {
         // Rows that are a mapped file's pages are copied from them in Java (gather), where a fault is an error, not a
@@ -55,9 +63,9 @@ final class RowUpload {
             fy[i] = blocks[i].labels();
             fw[i] = blocks[i].weights();
         }
-        backend.featureUploaded();
-        long rowBytes = 4L * cols;
-        long chunkRows = Math.max(1, Math.min(rows, chunkBytes / rowBytes));
+        if (x != null) backend.featureUploaded();
+        long rowBytes = x != null ? 4L * cols : 0;
+        long chunkRows = Math.max(1, Math.min(rows, chunkBytes / Math.max(rowBytes, 8)));
         long yAt = chunkRows * rowBytes;                      // a buffer: X rows, then labels, then weights
         long wAt = yAt + (y != null ? 4 * chunkRows : 0);
         long bufferBytes = wAt + (weighted ? 4 * chunkRows : 0);
@@ -67,8 +75,10 @@ final class RowUpload {
                 long r1 = Math.min(rows, r0 + chunkRows);
                 int slot = ring.acquire();
                 ByteBuffer stage = ring.bytes(slot);
-                gatherInParallel(stage.asFloatBuffer(), r0, r1, perm, blocks, firstRows, fx, n, cols);
-                ring.copy(slot, 0, x.at(r0 * rowBytes), (r1 - r0) * rowBytes, "X rows " + r0 + "..");
+                if (x != null) {
+                    gatherInParallel(stage.asFloatBuffer(), r0, r1, perm, blocks, firstRows, fx, n, cols);
+                    ring.copy(slot, 0, x.at(r0 * rowBytes), (r1 - r0) * rowBytes, "X rows " + r0 + "..");
+                }
                 if (y != null) {
                     gather(stage.slice((int) yAt, (int) (4 * (r1 - r0))).order(stage.order()).asFloatBuffer(), r0, r1, perm, blocks, firstRows, fy, 1, 1);
                     ring.copy(slot, yAt, y.at(r0 * 4), (r1 - r0) * 4, "labels");
@@ -86,7 +96,7 @@ final class RowUpload {
      * {@link #gather} of rows [r0, r1) split into row ranges gathered at once (each row lands at its own offset, so the
      * bytes are those of one thread). A chunk is 32 MiB: one thread copies it at ~5-10 GB/s, the copy engine at ~55.
      */
-    private static void gatherInParallel(FloatBuffer dst, long r0, long r1, int[] perm, RowBlock[] blocks, long[] firstRows,
+    static void gatherInParallel(FloatBuffer dst, long r0, long r1, int[] perm, RowBlock[] blocks, long[] firstRows,
                                          FloatBuffer[] src, int per, int stride) {
         int parts = (int) Math.max(1, Math.min(Math.min(GATHER_THREADS, Runtime.getRuntime().availableProcessors()),
                 (r1 - r0) * stride / GATHER_MIN_FLOATS));

@@ -1,5 +1,6 @@
 package dev.logreg.gpu;
 
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -105,6 +106,30 @@ final class StagingRing implements AutoCloseable {
                 "cuMemcpyHtoDAsync(" + what + ")");
         inFlight[slot] = inFlight[slot] == null ? what : inFlight[slot] + ", " + what;
         Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
+    }
+
+    /**
+     * Enqueues the copy of {@code bytes} from {@code src}, page-locked host memory owned elsewhere that stays unchanged
+     * while copies from it may run, to {@code dst}, counted among buffer {@code slot}'s copies (its next acquire waits
+     * for it; {@link #waitForCopies} orders work after it); returns at once.
+     */
+    void copyFrom(int slot, Pointer src, CUdeviceptr dst, long bytes, String what) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(dst, src, bytes, stream), "cuMemcpyHtoDAsync(" + what + ")");
+        inFlight[slot] = inFlight[slot] == null ? what : inFlight[slot] + ", " + what;
+        Cuda.check(JCudaDriver.cuEventRecord(copied[slot], stream), "cuEventRecord(staging buffer " + slot + ")");
+    }
+
+    /** Makes the copies enqueued after this call wait (on the device) for {@code event}, recorded on another stream. */
+    void copiesWaitFor(CUevent event) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent(copy stream)");
+    }
+
+    /** Makes the work enqueued on {@code other} after this call wait (on the device) for buffer {@code slot}'s copies. */
+    void waitForCopies(CUstream other, int slot) {
+        checkOpen();
+        Cuda.check(JCudaDriver.cuStreamWaitEvent(other, copied[slot], 0), "cuStreamWaitEvent(on the copies of staging buffer " + slot + ")");
     }
 
     /** Waits until every enqueued copy has reached the device. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** CudaOptions' device memory limit (issue #18): validated, kept by every {@code with...} method. No device needed. */
+/** CudaOptions' device memory limit and reduction chunk (issue #18): validated, kept by every {@code with...} method. No device needed. */
 class CudaOptionsTest {
     @Test
     void defaultHasNoLimitAndTheLimitSurvivesEveryWither() {
@@ -24,5 +24,17 @@ class CudaOptionsTest {
     void negativeLimitIsRefusedWithItsValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaOptions.DEFAULT.withDeviceMemoryLimit(-5));
         assertTrue(e.getMessage().contains("deviceMemoryLimit") && e.getMessage().contains("-5"), e.getMessage());
+    }
+
+    @Test
+    void chunkRowsAreAutomaticByDefaultValidatedAndKeptByEveryWither() {
+        assertEquals(0L, CudaOptions.DEFAULT.chunkRows());
+        CudaOptions c = CudaOptions.DEFAULT.withChunkRows(64).withDeviceMemoryLimit(1 << 20);
+        assertEquals(64, c.chunkRows());
+        assertEquals(64, c.withGradientPath(GradientPath.TWO_PASS).withImage(CudaOptions.KernelImage.PTX).withSynchronizeEachLaunch(true)
+                .withPrefetchRows(false).chunkRows());
+        assertEquals(0L, new CudaOptions(GradientPath.FUSED, CudaOptions.KernelImage.FATBIN, false, true, 5L).chunkRows());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaOptions.DEFAULT.withChunkRows(-1));
+        assertTrue(e.getMessage().contains("chunkRows") && e.getMessage().contains("-1"), e.getMessage());
     }
 }

@@ -35,20 +35,35 @@ final class FaultSweepMain {
     /** More rounds than a kind has calls in one bind and Newton fit of the data below (the sweep stops far earlier). */
     private static final int MAX_ROUNDS = 400;
 
+    /** Whether the sweep runs over a streamed term (third argument {@code streamed}). */
+    private static boolean streamed;
+
     private FaultSweepMain() {}
 
+    private static CudaBackend open() {
+        return streamed ? new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withChunkRows(64).withDeviceMemoryLimit(6000))
+                : new CudaBackend(BackendOptions.DEFAULT);
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 2 || !Arrays.asList("alloc", "host-alloc", "copy", "launch").contains(args[0])) {
-            System.err.println("usage: FaultSweepMain alloc|host-alloc|copy|launch FAULT_FILE");
+        if (args.length < 2 || args.length > 3 || !Arrays.asList("alloc", "host-alloc", "copy", "launch").contains(args[0])
+                || (args.length == 3 && !args[2].equals("streamed"))) {
+            System.err.println("usage: FaultSweepMain alloc|host-alloc|copy|launch FAULT_FILE [streamed]");
             System.exit(64);
         }
+        // streamed: a device memory limit below X (4,800 bytes) makes every bind a StreamedDataTerm, chunks of 64 rows;
+        // L-BFGS, as that term has no Hessian.
+        streamed = args.length == 3;
         String kind = args[0];
         Path faultFile = Path.of(args[1]);
         // Weighted, so that a bind allocates and copies weights too; 6 columns and 200 rows keep each round short.
         Dataset data = GpuTestSupport.data(2026, 200, 6, true, 2.0);
-        TrainingOptions options = TrainingOptions.DEFAULT.withOptimizer("newton");
+        TrainingOptions options = streamed ? TrainingOptions.DEFAULT : TrainingOptions.DEFAULT.withOptimizer("newton");
         Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
-        CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT);
+        CudaBackend gpu = open();
+        try (dev.logreg.backend.DataTerm t = gpu.bind(data, dev.logreg.loss.Loss.log())) {
+            System.out.println("TERM " + t.getClass().getSimpleName());
+        }
         double[] reference = result(fit(gpu, data, options));
         System.out.println("CLEAN " + Arrays.toString(reference));
         for (int k = 1; k <= MAX_ROUNDS; k++) {
@@ -78,7 +93,7 @@ final class FaultSweepMain {
             if (gpu.poisoned()) {
                 after = "closed";
                 closed = closeAndUse(gpu, data);
-                gpu = new CudaBackend(BackendOptions.DEFAULT);
+                gpu = open();
             } else {
                 after = "reused";
             }

@@ -4,6 +4,8 @@ import dev.logreg.testing.SimulatedGpu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -81,6 +83,34 @@ class GpuFaultInjectionTest {
         assertTrue(count(points, "train") >= 10, "launches swept: " + points);
     }
 
+    /**
+     * The same sweeps over a {@link StreamedDataTerm} (a device memory limit below X, an L-BFGS fit): its pinned staging
+     * and device chunks are made at bind, and every evaluation copies X again, asynchronously, so copies fail in training
+     * too, reported by whichever later call waits for them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"alloc, cuMemAlloc(, CUDA_ERROR_OUT_OF_MEMORY", "host-alloc, cuMemAllocHost(, CUDA_ERROR_OUT_OF_MEMORY",
+            "copy, cuMemcpy, CUDA_ERROR_INVALID_VALUE"})
+    void faultsWhileStreamingAreErrorsThatLeaveTheBackendUsable(String kind, String call, String error, @TempDir Path dir) throws Exception {
+        List<Map<String, String>> points = sweep(kind, dir, true);
+        assertRecoverable(points, call, error);
+        if (kind.equals("copy")) assertTrue(count(points, "train") >= 10, "copies swept: " + points);
+        if (kind.equals("host-alloc")) assertTrue(count(points, "bind") >= 3, "two staging buffers of the stream and the labels' upload: " + points);
+    }
+
+    @Test
+    void aLaunchFailingWhileStreamingClosesTheBackendAndFreesEverything(@TempDir Path dir) throws Exception {
+        List<Map<String, String>> points = sweep("launch", dir, true);
+        assertTrue(count(points, "train") >= 10, "launches swept: " + points);
+        for (Map<String, String> p : points) {
+            assertTrue(p.get("message").contains("cuLaunchKernel(") && p.get("message").contains("sticky"), p.toString());
+            assertEquals("0", p.get("device"), "device allocations left: " + p);
+            assertEquals("0", p.get("pinned"), "pinned allocations left: " + p);
+            assertEquals("ok,IllegalStateException", p.get("closed"), "close() then a bind: " + p);
+            assertEquals("same", p.get("recovered"), "a new backend's fit: " + p);
+        }
+    }
+
     /** Each point: the call and error named, nothing live, the same backend used again to the clean result. */
     private static void assertRecoverable(List<Map<String, String>> points, String call, String error) {
         assertFalse(points.isEmpty(), "no fault landed");
@@ -105,12 +135,18 @@ class GpuFaultInjectionTest {
      * ({@code message} last, the rest of the line).
      */
     private List<Map<String, String>> sweep(String kind, Path dir) throws IOException, InterruptedException {
+        return sweep(kind, dir, false);
+    }
+
+    private List<Map<String, String>> sweep(String kind, Path dir, boolean streamed) throws IOException, InterruptedException {
         Path faultFile = dir.resolve("faults");
-        String text = SimcudaChild.run(simcuda, FaultSweepMain.class, List.of(kind, faultFile.toString()),
+        List<String> args = streamed ? List.of(kind, faultFile.toString(), "streamed") : List.of(kind, faultFile.toString());
+        String text = SimcudaChild.run(simcuda, FaultSweepMain.class, args,
                 Map.of("SIMCUDA_FAULT_FILE", faultFile.toString()), List.of());
         Map<String, String> keyed = SimcudaChild.keyed(text);
         assertFalse(keyed.containsKey("ERROR"), text);
         assertTrue(keyed.containsKey("CLEAN"), "no clean fit: " + text);
+        assertEquals(streamed ? "StreamedDataTerm" : "CudaDataTerm", keyed.get("TERM"), text);
         assertTrue(keyed.getOrDefault("BEYOND", "").endsWith("recovered=same"), "the sweep did not end with a clean fit: " + text);
         assertEquals("0", keyed.get("LIVE"), "allocations left at the end: " + text);
         List<Map<String, String>> points = new ArrayList<>();
