@@ -14,3 +14,4 @@
 #include "sparse.cu"
 #include "sparse_build.cu"
 #include "sparse_softmax.cu"
+#include "column_stats.cu"

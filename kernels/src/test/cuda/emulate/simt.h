@@ -35,6 +35,11 @@ inline float4 make_float4(float x, float y, float z, float w) { return float4{x,
 template <class T> inline T __ldg(const T *p) { return *p; }
 template <class T> inline T __ldcs(const T *p) { return *p; }
 inline long long min(long long a, long long b) { return a < b ? a : b; }
+/* The device's single-rounding arithmetic: the product goes through a volatile, so that no host compiler fuses it
+ * with the sum that follows into an FMA (which the device code forbids by using these). */
+inline double __dmul_rn(double a, double b) { volatile double p = a * b; return p; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
 
 /*
  * Cooperative scheduler: each CUDA thread of the running block has its own stack; a thread runs until it reaches a

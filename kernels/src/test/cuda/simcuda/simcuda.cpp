@@ -317,6 +317,7 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_sparse_row_ids, 1024), SIMCUDA_KERNEL(logreg_sort_digit_counts, LR_SORT_THREADS),
     SIMCUDA_KERNEL(logreg_sort_scatter, LR_SORT_THREADS), SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g8, LR_SPARSE_THREADS),
     SIMCUDA_KERNEL(logreg_sparse_softmax_rows_g32, LR_SPARSE_THREADS),
+    SIMCUDA_KERNEL(logreg_column_moments, LR_MOMENTS_THREADS), SIMCUDA_KERNEL(logreg_column_moments_sum, LR_MOMENTS_THREADS),
 };
 
 bool imageHasEntry(const Module &m, const char *name) {

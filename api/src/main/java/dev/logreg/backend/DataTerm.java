@@ -1,5 +1,10 @@
 package dev.logreg.backend;
 
+import dev.logreg.data.Dataset;
+import dev.logreg.objective.ColumnStatistics;
+
+import java.util.Optional;
+
 /**
  * The data term of the objective over data bound to a {@link Backend}:
  * <pre>
@@ -105,6 +110,19 @@ public interface DataTerm extends AutoCloseable {
      */
     default void hessianVector(double[] params, double[] v, double[] out) {
         throw new UnsupportedOperationException("this backend does not compute Hessian-vector products; use an optimizer other than tron");
+    }
+
+    /**
+     * The column statistics of {@code data}, the dataset this term was bound for, computed where the rows are held
+     * (a GPU term's device), bit for bit those of {@link ColumnStatistics#of(Dataset)}: the same chunks, sums and
+     * order ({@link ColumnStatistics#chunkFences}, {@link ColumnStatistics#fromSums}). Empty, the default, where this
+     * term does not compute them (its rows permuted, sparse, or too few columns for it to pay): the caller then
+     * computes them on the host. {@link dev.logreg.train.BoundData#statistics()} asks here first.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    default Optional<ColumnStatistics> columnStatistics(Dataset data) {
+        return Optional.empty();
     }
 
     /** Frees this term's memory. Idempotent. */

@@ -5,6 +5,7 @@ import dev.logreg.data.RowBlock;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -44,17 +45,17 @@ public final class ColumnStatistics {
             double[][] m = SparseColumnMoments.of(data);
             return new ColumnStatistics(m[0], m[1], m[2]);
         }
-        int n = data.cols();
-        double[] shift = new double[n];
-        FloatBuffer first = data.blocks().get(0).features();
-        for (int j = 0; j < n; j++) shift[j] = first.get(j);
-        // Chunks: (block, first row, end row), never across a block's end.
-        int chunkRows = Math.max(1, CHUNK_ELEMENTS / Math.max(1, n));
-        List<int[]> chunks = new ArrayList<>();
+        double[] shift = shift(data);
+        int n = shift.length;
+        long[] fences = chunkFences(data);
+        // Chunks: (block, first row, end row), block-local, from the fences (which never cross a block's end).
         List<RowBlock> blocks = data.blocks();
-        for (int b = 0; b < blocks.size(); b++) {
-            int rows = blocks.get(b).rows();
-            for (int r = 0; r < rows; r += chunkRows) chunks.add(new int[] {b, r, Math.min(rows, r + chunkRows)});
+        List<int[]> chunks = new ArrayList<>();
+        int b = 0;
+        long first = 0;   // the dataset's row of block b's first row
+        for (int k = 0; k + 1 < fences.length; k++) {
+            while (fences[k] >= first + blocks.get(b).rows()) first += blocks.get(b++).rows();
+            chunks.add(new int[] {b, (int) (fences[k] - first), (int) (fences[k + 1] - first)});
         }
         // total[0] = weight sum; then s1 (n), s2 (n), sq (n): sums of w d, w d^2 and w v^2, d = v - shift.
         double[] total = new double[1 + 3 * n];
@@ -69,17 +70,81 @@ public final class ColumnStatistics {
                 for (int k = 0; k < total.length; k++) total[k] += part[k];
             }
         }
-        double m = total[0];
+        return fromSums(shift, total);
+    }
+
+    /**
+     * The shift of the dense pass of {@link #of(Dataset)}: the first row, widened to double. For a backend that
+     * repeats the pass where its rows are ({@link dev.logreg.backend.DataTerm#columnStatistics}).
+     *
+     * @throws IllegalArgumentException where {@code data} are sparse (their pass is another, {@link SparseColumnMoments})
+     */
+    public static double[] shift(Dataset data) {
+        requireDense(data);
+        int n = data.cols();
+        double[] shift = new double[n];
+        FloatBuffer first = data.blocks().get(0).features();
+        for (int j = 0; j < n; j++) shift[j] = first.get(j);
+        return shift;
+    }
+
+    /**
+     * The row chunks of the dense pass of {@link #of(Dataset)}, as fences: chunk k is the dataset's rows
+     * [f[k], f[k + 1]), f[0] = 0 and the last fence the row count. A block's rows are cut every
+     * {@code max(1, 2^20 / n)} rows from its first; no chunk crosses a block's end. A backend that repeats the pass
+     * sums each chunk as {@link #of(Dataset)} does (per column, in row order, skipping rows of weight 0: Σw, then
+     * Σ w·d, Σ (w·d)·d and Σ (w·v)·v with d = v − shift, v the float widened, each product and sum rounded once),
+     * adds the chunks' sums in chunk order from 0, and passes the result to {@link #fromSums}: the same bits.
+     *
+     * @throws IllegalArgumentException where {@code data} are sparse
+     */
+    public static long[] chunkFences(Dataset data) {
+        requireDense(data);
+        int chunkRows = Math.max(1, CHUNK_ELEMENTS / Math.max(1, data.cols()));
+        List<RowBlock> blocks = data.blocks();
+        long[] fences = new long[1];
+        int count = 0;
+        long first = 0;   // the dataset's row of the block's first row
+        for (RowBlock block : blocks) {
+            int rows = block.rows();
+            for (int r = 0; r < rows; r += chunkRows) {
+                if (count + 1 >= fences.length) fences = Arrays.copyOf(fences, 2 * fences.length + 1);
+                fences[count++] = first + r;
+            }
+            first += rows;
+        }
+        fences = Arrays.copyOf(fences, count + 1);
+        fences[count] = data.rows();
+        return fences;
+    }
+
+    /**
+     * The statistics from the sums of the dense pass (the arithmetic that ends {@link #of(Dataset)}):
+     * {@code totals[0]} = Σw, then n sums of w·d, n of w·d², n of w·v², every chunk's sums added in chunk order
+     * ({@link #chunkFences}); {@code shift} is {@link #shift}'s. The arrays are not kept.
+     *
+     * @throws IllegalArgumentException where {@code totals} is not 1 + 3 {@code shift.length} long
+     */
+    public static ColumnStatistics fromSums(double[] shift, double[] totals) {
+        int n = shift.length;
+        if (totals.length != 1 + 3 * n) {
+            throw new IllegalArgumentException("totals has length " + totals.length + ", expected 1 + 3 x " + n + " = " + (1 + 3 * n));
+        }
+        double m = totals[0];
         double[] mean = new double[n];
         double[] std = new double[n];
         double[] rms = new double[n];
         for (int j = 0; j < n; j++) {
-            double md = total[1 + j] / m;
+            double md = totals[1 + j] / m;
             mean[j] = shift[j] + md;
-            std[j] = Math.sqrt(Math.max(total[1 + n + j] / m - md * md, 0.0));
-            rms[j] = Math.sqrt(total[1 + 2 * n + j] / m);
+            std[j] = Math.sqrt(Math.max(totals[1 + n + j] / m - md * md, 0.0));
+            rms[j] = Math.sqrt(totals[1 + 2 * n + j] / m);
         }
         return new ColumnStatistics(mean, std, rms);
+    }
+
+    private static void requireDense(Dataset data) {
+        if (data.isSparse()) throw new IllegalArgumentException("the dense pass of the column statistics needs dense rows; these are sparse (CSR)");
     }
 
     /**

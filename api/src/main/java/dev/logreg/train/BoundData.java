@@ -8,6 +8,7 @@ import dev.logreg.loss.Loss;
 import dev.logreg.objective.ColumnStatistics;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A dataset bound once to a backend, for several fits on the same rows: a regularization path (one fit per λ),
@@ -125,10 +126,14 @@ public final class BoundData implements AutoCloseable {
 
     /**
      * Column statistics of the data (for the preconditioner, and for a standardized penalty's scales), computed on
-     * first use and kept.
+     * first use and kept: by the bound term where its rows are, when it can ({@link DataTerm#columnStatistics}: a GPU
+     * term on the device, the same bits), else on the host ({@link ColumnStatistics#of(Dataset)}).
      */
     public ColumnStatistics statistics() {
-        if (statistics == null) statistics = ColumnStatistics.of(data);
+        if (statistics == null) {
+            statistics = (closed ? Optional.<ColumnStatistics>empty() : term.columnStatistics(data))
+                    .orElseGet(() -> ColumnStatistics.of(data));
+        }
         return statistics;
     }
 
