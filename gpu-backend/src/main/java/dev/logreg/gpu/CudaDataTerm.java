@@ -6,6 +6,7 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
+import dev.logreg.objective.ColumnStatistics;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
@@ -15,6 +16,7 @@ import jcuda.jcublas.cublasOperation;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A dataset held on the GPU: X (float32, row-major, rows in bound order), labels and weights, plus the workspaces
@@ -53,6 +55,8 @@ public final class CudaDataTerm implements DataTerm {
      */
     private final int cols;
     private final boolean weighted;
+    /** Whether the rows on the device are in the dataset's order (no permutation): the device statistics need it. */
+    private final boolean inDataOrder;
     private final int lossId;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final DeviceBuffer x;
@@ -102,6 +106,7 @@ public final class CudaDataTerm implements DataTerm {
         this.n = data.cols();
         this.cols = deviceColumns(n);
         this.weighted = data.isWeighted();
+        this.inDataOrder = perm == null;
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
 
         this.fused = FusedPlan.gradient(backend, cols);
@@ -398,6 +403,27 @@ public final class CudaDataTerm implements DataTerm {
             double[] sums = reduce(hessianPartial, chunks, Math.toIntExact(width), hessianSums);
             if (Double.isNaN(totalWeight)) totalWeight = weightSum(0, rows);  // the rows do not change: once
             h.unpack(sums, n, cols, totalWeight, result);
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * The column statistics on the device ({@link DeviceColumnStatistics}), the host's bits, where the rows are in
+     * the dataset's order and n is at least {@value DeviceColumnStatistics#MIN_FEATURES}; empty otherwise (the
+     * caller's host pass). A CUDA failure frees this term and throws, as an evaluation's does.
+     *
+     * @throws IllegalArgumentException where {@code data} is not this term's shape
+     */
+    @Override
+    public Optional<ColumnStatistics> columnStatistics(Dataset data) {
+        check();
+        if (data.rows() != rows || data.cols() != n || data.isSparse()) {
+            throw new IllegalArgumentException("dataset " + data.rows() + " x " + data.cols() + " is not the one bound here (" + rows + " x " + n + ")");
+        }
+        if (!inDataOrder || n < DeviceColumnStatistics.MIN_FEATURES) return Optional.empty();
+        try {
+            return DeviceColumnStatistics.compute(backend, data, x.pointer(), weighted ? w.pointer() : null, cols);
         } catch (BackendException e) {
             throw fail(e);
         }

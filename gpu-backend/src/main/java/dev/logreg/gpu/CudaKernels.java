@@ -106,6 +106,15 @@ public final class CudaKernels {
     public static final String WEIGHT_SUM = "logreg_weight_sum";
     /** Read-only pass over X (the bandwidth ceiling for benchmarks). */
     public static final String READ_SUM = "logreg_read_sum";
+    /**
+     * The preconditioner's column sums (column_stats.cu), a thread per (row chunk, column), in the host's exact
+     * operations and order: the chunks' partial rows of Σw, Σ w·d, Σ w·d², Σ w·v² ({@link DeviceColumnStatistics}).
+     */
+    public static final String COLUMN_MOMENTS = "logreg_column_moments";
+    /** The chunks' column sums added in chunk order, a thread per sum (column_stats.cu). */
+    public static final String COLUMN_MOMENTS_SUM = "logreg_column_moments_sum";
+    /** Block size of both column-statistics kernels (column_stats.cu {@code LR_MOMENTS_THREADS}). */
+    static final int MOMENTS_THREADS = 256;
 
     /**
      * Multinomial (softmax.cu), small K (K ≤ {@value #SOFTMAX_SMALL_K}, n ≤ {@value #SOFTMAX_SMALL_COLS}): a warp a
@@ -214,6 +223,7 @@ public final class CudaKernels {
             BLOCK.stream(),
             java.util.stream.Stream.of(FUSED_WIDE, FUSED_WIDE_GLOBAL, VALUE_WIDE,
                     REDUCE_PARTIALS, MARGINS, TP_RESIDUAL, TP_XTR, BLAS_RESIDUAL, WEIGHT_SUM, READ_SUM, CURVATURE, HESSIAN_TILES,
+                    COLUMN_MOMENTS, COLUMN_MOMENTS_SUM,
                     SOFTMAX_FUSED, SOFTMAX_VALUE, SOFTMAX_TILED_FUSED, SOFTMAX_TILED_VALUE, SOFTMAX_MARGINS,
                     SPARSE_ROWS_G8, SPARSE_ROWS_G32, SPARSE_SOFTMAX_ROWS_G8, SPARSE_SOFTMAX_ROWS_G32, SPARSE_XTR_TILES, SPARSE_XTR_FIXUP, SPARSE_TILE_COLUMNS,
                     FILL_INTS, SPARSE_COLUMN_COUNTS, SPARSE_REMAP, SPARSE_ROW_IDS, SORT_DIGIT_COUNTS, SORT_SCATTER))
