@@ -422,6 +422,13 @@ public final class CudaDataTerm implements DataTerm {
             throw new IllegalArgumentException("dataset " + data.rows() + " x " + data.cols() + " is not the one bound here (" + rows + " x " + n + ")");
         }
         if (!inDataOrder || n < DeviceColumnStatistics.MIN_FEATURES) return Optional.empty();
+        return columnStatisticsOnDevice(data);
+    }
+
+    /** {@link #columnStatistics} on the device at any n (package-private for tests); the rows must be in data order. */
+    Optional<ColumnStatistics> columnStatisticsOnDevice(Dataset data) {
+        check();
+        if (!inDataOrder) throw new IllegalStateException("the rows on the device are permuted: their statistics are the host's");
         try {
             return DeviceColumnStatistics.compute(backend, data, x.pointer(), weighted ? w.pointer() : null, cols);
         } catch (BackendException e) {
