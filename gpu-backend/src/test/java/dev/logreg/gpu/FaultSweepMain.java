@@ -56,8 +56,10 @@ final class FaultSweepMain {
         streamed = args.length == 3;
         String kind = args[0];
         Path faultFile = Path.of(args[1]);
-        // Weighted, so that a bind allocates and copies weights too; 6 columns and 200 rows keep each round short.
-        Dataset data = GpuTestSupport.data(2026, 200, 6, true, 2.0);
+        // Weighted, so that a bind allocates and copies weights too; 200 rows keep each round short. 8 columns in memory
+        // (DeviceColumnStatistics.MIN_FEATURES) put the preconditioner's column statistics on the device, in the fit;
+        // 6 streamed (X 4,800 bytes, above the limit; a streamed term leaves the statistics to the host).
+        Dataset data = GpuTestSupport.data(2026, 200, streamed ? 6 : 8, true, 2.0);
         TrainingOptions options = streamed ? TrainingOptions.DEFAULT : TrainingOptions.DEFAULT.withOptimizer("newton");
         Files.writeString(faultFile, "", StandardCharsets.US_ASCII);
         CudaBackend gpu = open();

@@ -44,8 +44,10 @@ class GpuFaultInjectionTest {
     void everyDeviceAllocationFailingIsAnErrorThatLeavesTheBackendUsable(@TempDir Path dir) throws Exception {
         List<Map<String, String>> points = sweep("alloc", dir);
         assertRecoverable(points, "cuMemAlloc(", "CUDA_ERROR_OUT_OF_MEMORY");
-        // X, labels, weights, parameters, partial sums and reduced sums at bind; the Hessian's three at its first use.
-        assertTrue(count(points, "bind") >= 6 && count(points, "train") >= 3, "allocations swept: " + points);
+        // X, labels, weights, parameters, partial sums and reduced sums at bind; the column statistics' three (fences,
+        // partial sums, sums) and the Hessian's three at their first use.
+        assertTrue(count(points, "bind") >= 6 && count(points, "train") >= 6, "allocations swept: " + points);
+        assertTrue(points.stream().anyMatch(p -> p.get("message").contains("column statistics partial sums")), "the statistics' allocations were not swept: " + points);
     }
 
     @Test
@@ -60,8 +62,11 @@ class GpuFaultInjectionTest {
     void everyCopyFailingIsAnErrorThatLeavesTheBackendUsable(@TempDir Path dir) throws Exception {
         List<Map<String, String>> points = sweep("copy", dir);
         assertRecoverable(points, "cuMemcpy", "CUDA_ERROR_INVALID_VALUE");
-        // X, labels and weights up at bind; parameters down and sums back at every evaluation, Hessian included.
+        // X, labels and weights up at bind; parameters down and sums back at every evaluation, Hessian included; the
+        // column statistics' fences up and sums back.
         assertTrue(count(points, "bind") >= 3 && count(points, "train") >= 10, "copies swept: " + points);
+        assertTrue(points.stream().anyMatch(p -> p.get("message").contains("column statistics chunk fences"))
+                && points.stream().anyMatch(p -> p.get("message").contains("column statistics sums")), "the statistics' copies were not swept: " + points);
     }
 
     @Test
@@ -81,6 +86,8 @@ class GpuFaultInjectionTest {
             assertEquals("same", p.get("recovered"), "a new backend's fit: " + p);
         }
         assertTrue(count(points, "train") >= 10, "launches swept: " + points);
+        assertTrue(points.stream().anyMatch(p -> p.get("message").contains("logreg_column_moments,"))
+                && points.stream().anyMatch(p -> p.get("message").contains("logreg_column_moments_sum")), "the statistics' launches were not swept: " + points);
     }
 
     /**
