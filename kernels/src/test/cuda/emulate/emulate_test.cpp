@@ -463,6 +463,7 @@ static void softmax_checks() {
 }
 
 #include "emulate_sparse.h"
+#include "emulate_column_stats.h"
 
 int main() {
     // Every check twice: threads scheduled first to last, then last to first between barriers; a missing barrier
@@ -470,10 +471,12 @@ int main() {
     all_checks();
     softmax_checks();
     sparse_checks();
+    column_stats_checks();
     simt_reverse_order = true;
     all_checks();
     softmax_checks();
     sparse_checks();
+    column_stats_checks();
     printf("%s: %d of %d emulated kernel checks failed (both thread orders)\n", failures ? "FAILED" : "OK", failures, checks);
     return failures ? 1 : 0;
 }
