@@ -10,6 +10,8 @@ import java.util.concurrent.ForkJoinPool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ColumnStatisticsTest {
     /**
@@ -86,5 +88,67 @@ class ColumnStatisticsTest {
                 pool.shutdown();
             }
         }
+    }
+
+    @Test
+    void theChunkFencesCutEveryBlockFromItsFirstRow() {
+        // 3000 columns: 2^20 / 3000 = 349 rows a chunk; blocks of 1000, 1 and 777 rows.
+        assertArrayEquals(new long[] {0, 349, 698, 1000, 1001, 1350, 1699, 1778}, ColumnStatistics.chunkFences(data(14)));
+        Dataset one = Dataset.wrap(new float[] {1, 2, 3}, 3, new float[] {0}, null);
+        assertArrayEquals(new long[] {0, 1}, ColumnStatistics.chunkFences(one));
+        assertArrayEquals(new double[] {1, 2, 3}, ColumnStatistics.shift(one), 0.0);
+    }
+
+    /**
+     * The recipe {@link ColumnStatistics#chunkFences} documents for a backend (what column_stats.cu does on the device),
+     * spelled out here over the dataset's rows by their global index: the same bits as {@link ColumnStatistics#of}.
+     */
+    @Test
+    void thePassRebuiltFromItsPublicPartsGivesTheSameBits() {
+        for (long seed : new long[] {15, 16}) {
+            Dataset d = data(seed);
+            int n = d.cols();
+            long[] f = ColumnStatistics.chunkFences(d);
+            double[] shift = ColumnStatistics.shift(d);
+            float[] x = new float[Math.toIntExact(d.rows() * n)];
+            float[] w = new float[Math.toIntExact(d.rows())];
+            int row = 0;
+            for (var b : d.blocks()) {
+                b.features().get(x, row * n, b.rows() * n);
+                for (int i = 0; i < b.rows(); i++) w[row + i] = b.weight(i);
+                row += b.rows();
+            }
+            double[] totals = new double[1 + 3 * n];
+            for (int k = 0; k + 1 < f.length; k++) {
+                double[] part = new double[1 + 3 * n];
+                for (int j = 0; j < n; j++) {
+                    for (long i = f[k]; i < f[k + 1]; i++) {
+                        double wi = w[(int) i];
+                        if (wi == 0) continue;
+                        if (j == 0) part[0] += wi;
+                        double v = x[(int) i * n + j];
+                        double dd = v - shift[j];
+                        part[1 + j] += wi * dd;
+                        part[1 + n + j] += wi * dd * dd;
+                        part[1 + 2 * n + j] += wi * v * v;
+                    }
+                }
+                for (int c = 0; c < totals.length; c++) totals[c] += part[c];
+            }
+            ColumnStatistics want = ColumnStatistics.of(d);
+            ColumnStatistics got = ColumnStatistics.fromSums(shift, totals);
+            assertArrayEquals(want.mean(), got.mean(), 0.0, "mean");
+            assertArrayEquals(want.std(), got.std(), 0.0, "std");
+            assertArrayEquals(want.rms(), got.rms(), 0.0, "rms");
+        }
+    }
+
+    @Test
+    void thePassesPartsRefuseWhatTheyCannotTake() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.fromSums(new double[2], new double[6]));
+        assertTrue(e.getMessage().contains("totals has length 6, expected 1 + 3 x 2 = 7"), e.getMessage());
+        Dataset sparse = Dataset.wrapCsr(new long[] {0, 1}, new int[] {0}, new float[] {1f}, 2, new float[] {1f}, null, 2);
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.chunkFences(sparse));
+        assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.shift(sparse));
     }
 }

@@ -20,5 +20,6 @@ public class ForwardingDataTerm implements DataTerm {
     @Override public void hessian(double[] p, double[] out) { inner.hessian(p, out); }
     @Override public boolean supportsHessianVector() { return inner.supportsHessianVector(); }
     @Override public void hessianVector(double[] p, double[] v, double[] out) { inner.hessianVector(p, v, out); }
+    @Override public java.util.Optional<dev.logreg.objective.ColumnStatistics> columnStatistics(dev.logreg.data.Dataset data) { return inner.columnStatistics(data); }
     @Override public void close() { inner.close(); }
 }

@@ -7,12 +7,19 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
+import dev.logreg.objective.ColumnStatistics;
 import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.testing.BundledData;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -176,6 +183,60 @@ class TrainerBoundDataTest {
         assertTrue(Double.isFinite(expected), what + " is " + expected);
         assertTrue(Double.doubleToRawLongBits(expected) == Double.doubleToRawLongBits(actual),
                 what + ": expected " + expected + ", got " + actual);
+    }
+
+    @Test
+    void statisticsComeFromTheTermWhereItHasThemAndFromTheHostOtherwise() {
+        ColumnStatistics host = ColumnStatistics.of(DATA);
+        int n = DATA.cols();
+        double[] marker = new double[n];
+        Arrays.fill(marker, 7.0);
+        ColumnStatistics supplied = ColumnStatistics.of(marker, marker, marker);
+        try (ReferenceBackend inner = new ReferenceBackend()) {
+            int[] asked = {0};
+            Backend withStatistics = new StatisticsBackend(inner, data -> {
+                asked[0]++;
+                return Optional.of(supplied);
+            });
+            try (BoundData bound = Trainer.bind(withStatistics, DATA, LBFGS)) {
+                assertSame(supplied, bound.statistics(), "the term's statistics");
+                assertSame(supplied, bound.statistics(), "kept");
+                assertEquals(1, asked[0], "the term is asked once");
+            }
+            try (BoundData bound = Trainer.bind(new StatisticsBackend(inner, data -> Optional.empty()), DATA, LBFGS)) {
+                assertArrayEquals(host.std(), bound.statistics().std(), 0.0, "none from the term: the host's");
+            }
+            BoundData closed = Trainer.bind(withStatistics, DATA, LBFGS);
+            closed.close();
+            assertArrayEquals(host.mean(), closed.statistics().mean(), 0.0, "after close the term is not asked: the host's");
+            assertEquals(1, asked[0]);
+        }
+    }
+
+    /** Binds through another backend, its terms answering {@link DataTerm#columnStatistics} with {@code statistics}. */
+    private static final class StatisticsBackend implements Backend {
+        private final Backend inner;
+        private final Function<Dataset, Optional<ColumnStatistics>> statistics;
+
+        StatisticsBackend(Backend inner, Function<Dataset, Optional<ColumnStatistics>> statistics) {
+            this.inner = inner;
+            this.statistics = statistics;
+        }
+
+        @Override public String name() { return "with-statistics"; }
+
+        @Override public String description() { return "with-statistics"; }
+
+        @Override
+        public DataTerm bind(Dataset data, Loss loss, BindOptions options) {
+            return new dev.logreg.testing.ForwardingDataTerm(inner.bind(data, loss, options)) {
+                @Override public Optional<ColumnStatistics> columnStatistics(Dataset d) { return statistics.apply(d); }
+            };
+        }
+
+        @Override public long liveAllocations() { return inner.liveAllocations(); }
+
+        @Override public void close() { inner.close(); }
     }
 
     /** Binds through another backend but reports one feature too many: a faulty backend. */
