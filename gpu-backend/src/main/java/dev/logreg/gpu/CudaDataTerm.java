@@ -418,11 +418,7 @@ public final class CudaDataTerm implements DataTerm {
     @Override
     public Optional<ColumnStatistics> columnStatistics(Dataset data) {
         check();
-        if (data.rows() != rows || data.cols() != n || data.isSparse()) {
-            throw new IllegalArgumentException("dataset " + data.rows() + " x " + data.cols() + " is not the one bound here (" + rows + " x " + n + ")");
-        }
-        if (!inDataOrder || n < DeviceColumnStatistics.MIN_FEATURES) return Optional.empty();
-        return columnStatisticsOnDevice(data);
+        return DeviceColumnStatistics.applies(data, rows, n, inDataOrder) ? columnStatisticsOnDevice(data) : Optional.empty();
     }
 
     /** {@link #columnStatistics} on the device at any n (package-private for tests); the rows must be in data order. */

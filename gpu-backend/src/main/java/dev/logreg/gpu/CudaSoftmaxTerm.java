@@ -6,6 +6,7 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.ParamShape;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
+import dev.logreg.objective.ColumnStatistics;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
@@ -13,6 +14,7 @@ import jcuda.driver.JCudaDriver;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The multinomial (softmax) data term over K classes on the GPU (softmax.cu): X (float32, row-major, rows in bound
@@ -55,6 +57,8 @@ public final class CudaSoftmaxTerm implements DataTerm {
     private final int k;
     private final ParamShape shape;
     private final boolean weighted;
+    /** Whether the rows on the device are in the dataset's order (not permuted): the device statistics need it. */
+    private final boolean inDataOrder;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final DeviceBuffer x;
     private final DeviceBuffer y;
@@ -92,6 +96,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
         this.shape = new ParamShape(k, n);
         this.weighted = data.isWeighted();
         int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
+        this.inDataOrder = perm == null;
         long slots = shape.length();
         long width = CudaKernels.SOFTMAX_SLOT_GRAD + slots;
         Plan[] plans = plans(slots, width);
@@ -418,6 +423,18 @@ public final class CudaSoftmaxTerm implements DataTerm {
                     }
                 }
             }
+        }
+    }
+
+    /** The column statistics on the device, as {@link CudaDataTerm#columnStatistics} (rows unpadded here). */
+    @Override
+    public Optional<ColumnStatistics> columnStatistics(Dataset data) {
+        check();
+        if (!DeviceColumnStatistics.applies(data, rows, n, inDataOrder)) return Optional.empty();
+        try {
+            return DeviceColumnStatistics.compute(backend, data, x.pointer(), weighted ? w.pointer() : null, n);
+        } catch (BackendException e) {
+            throw fail(e);
         }
     }
 

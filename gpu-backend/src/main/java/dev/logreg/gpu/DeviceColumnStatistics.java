@@ -55,6 +55,20 @@ final class DeviceColumnStatistics implements AutoCloseable {
     }
 
     /**
+     * Whether a term whose rows are {@code inDataOrder} (not permuted) with {@code n} features computes the statistics
+     * here; the caller's host pass otherwise.
+     *
+     * @throws IllegalArgumentException where {@code data} is not of the term's shape ({@code rows} x {@code n}, dense)
+     */
+    static boolean applies(Dataset data, long rows, int n, boolean inDataOrder) {
+        if (data.rows() != rows || data.cols() != n || data.isSparse()) {
+            throw new IllegalArgumentException("dataset " + data.rows() + " x " + data.cols() + (data.isSparse() ? " (sparse)" : "")
+                    + " is not the one bound here (" + rows + " x " + n + ")");
+        }
+        return inDataOrder && n >= MIN_FEATURES;
+    }
+
+    /**
      * The statistics of {@code data}, whose rows are at {@code x} ({@code cols} floats a row, in the dataset's order)
      * with their weights at {@code w} (null where unweighted); empty where the partial sums (chunks x (1 + 3n)
      * doubles, 0.6% of X's bytes at 128 columns) would take more than half the free device memory: the caller then

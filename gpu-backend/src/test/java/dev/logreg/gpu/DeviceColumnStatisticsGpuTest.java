@@ -143,4 +143,29 @@ class DeviceColumnStatisticsGpuTest {
         }
         assertEquals(0, gpu.liveAllocations());
     }
+
+    @Test
+    void theMultinomialTermGivesTheHostsBitsToo() {
+        Dataset binary = data(91, 30, true, 400, 1, 300);
+        float[] x = new float[Math.toIntExact(binary.rows() * 30)];
+        float[] y = new float[Math.toIntExact(binary.rows())];
+        float[] w = new float[y.length];
+        int row = 0;
+        for (var b : binary.blocks()) {
+            b.features().get(x, row * 30, b.rows() * 30);
+            for (int i = 0; i < b.rows(); i++) {
+                y[row + i] = (row + i) % 3;
+                w[row + i] = b.weight(i);
+            }
+            row += b.rows();
+        }
+        Dataset d = Dataset.wrap(x, 30, y, w, 3);
+        try (BoundData bound = BoundData.bind(gpu, d, Loss.multinomial(), BindOptions.DEFAULT)) {
+            assertTrue(bound.term() instanceof CudaSoftmaxTerm, bound.term().getClass().getName());
+            Optional<ColumnStatistics> device = bound.term().columnStatistics(d);
+            assertTrue(device.isPresent(), "the multinomial term's rows are in data order");
+            assertSameBits(ColumnStatistics.of(d), device.get(), "multinomial, 30 columns");
+        }
+        assertEquals(0, gpu.liveAllocations());
+    }
 }
