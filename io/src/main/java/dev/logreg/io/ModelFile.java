@@ -207,10 +207,12 @@ public final class ModelFile {
     public static SavedModel read(Path file) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory, expected a model file");
         JsonNode root;
+        byte[] bytes = new byte[0];
         try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
+            root = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e) + ")", e);
+            throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e, bytes.length) + ")", e);
         } catch (java.io.CharConversionException e) {
             // Jackson guesses the encoding from the first bytes (UTF-32 after four zero bytes, say) and refuses what
             // does not decode with this IOException, not a JsonProcessingException: bad content all the same.
@@ -374,6 +376,19 @@ public final class ModelFile {
      * What is wrong with JSON that does not parse, in our words: the JSON library's messages name its own features
      * and classes ({@code ALLOW_NON_NUMERIC_NUMBERS}, {@code Source: REDACTED}), which mean nothing to a user.
      */
+    static String describe(JsonProcessingException e, long inputLength) {
+        // A file cut inside a literal or a number ("tru", "0." then the end) fails as a bad token at the very end of
+        // the input, not as the library's end-of-input error: it is truncated all the same, whatever the cut.
+        String message = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (!(e instanceof com.fasterxml.jackson.core.io.JsonEOFException) && e.getLocation() != null
+                && (e.getLocation().getByteOffset() >= inputLength || message.contains("end-of-input")
+                    // "1." then the end: the library points at the '.', the input's last byte
+                    || e.getLocation().getByteOffset() >= inputLength - 1 && message.contains("numeric value"))) {
+            return "truncated JSON: the file ends inside a value at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        }
+        return describe(e);
+    }
+
     static String describe(JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         // The library's words are matched only to choose among our own; anything unforeseen is "malformed JSON".

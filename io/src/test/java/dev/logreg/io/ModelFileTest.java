@@ -126,6 +126,25 @@ class ModelFileTest {
         assertThrows(NoSuchFileException.class, () -> ModelFile.read(dir.resolve("absent.json")));
     }
 
+    @Test
+    void aFileCutAnywhereIsCalledTruncated() throws IOException {
+        // Every cut of a model file, not one: a cut inside a literal or a number ("tru", "0.12") fails as a bad token
+        // at the end of the input, which must read "truncated" as well (a CLI test cutting at a third of a model whose
+        // length varies with its timings once met that case).
+        Path good = dir.resolve("good.json");
+        ModelFile.write(good, sample());
+        byte[] json = Files.readAllBytes(good);
+        Path cut = dir.resolve("cut.json");
+        for (int len = 1; len < json.length; len++) {
+            if (new String(json, 0, len, StandardCharsets.UTF_8).isBlank()) continue;
+            if (new String(json, len, json.length - len, StandardCharsets.UTF_8).isBlank()) break;  // only the last newline cut
+            Files.write(cut, java.util.Arrays.copyOf(json, len));
+            final int at = len;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(cut), "cut at " + at);
+            assertTrue(e.getMessage().contains("truncated JSON"), "cut at byte " + at + " of " + json.length + ": " + e.getMessage());
+        }
+    }
+
     private static void assertMessage(Path f, String fragment) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(f), fragment);
         assertTrue(e.getMessage().contains(fragment) && e.getMessage().contains(f.toString()), "expected '" + fragment + "' in: " + e.getMessage());
