@@ -179,10 +179,12 @@ public final class LibsvmDataReader {
     /** The pieces, in order, as one sparse dataset: the classes numbered, the width fixed, the rows moved. */
     private static LoadedData assemble(Path file, ReadOptions options, List<LibsvmPiece> pieces) {
         long rows = 0;
+        long nonzeros = 0;
         int maxIndex = 0;
         List<LabelDecoder> decoders = new ArrayList<>();
         for (LibsvmPiece p : pieces) {
             rows += p.rows();
+            nonzeros += p.nonzeros();
             maxIndex = Math.max(maxIndex, p.maxIndex());
             decoders.add(p.labels());
         }
@@ -192,7 +194,7 @@ public final class LibsvmDataReader {
         // Lines in these messages are counted per piece; numeric labels are checked as they are parsed, so the only
         // refusal left here (labels that are not the model's 0/1 or -1/+1) names no line.
         LabelDecoder.Result classes = LabelDecoder.finish(decoders, file, line -> file + ": ");
-        SparseBuilder b = Dataset.sparseBuilder(width).classes(LabelDecoder.datasetClasses(classes.mapping()));
+        SparseBuilder b = Dataset.sparseBuilder(width).classes(LabelDecoder.datasetClasses(classes.mapping())).reserve(rows, nonzeros);
         try {
             for (int k = 0; k < pieces.size(); k++) {
                 pieces.get(k).moveTo(b, classes.remap() == null ? null : classes.remap().get(k));

@@ -309,24 +309,18 @@ final class LibsvmPiece {
         rows++;
     }
 
+    /** Nonzeros in the piece. */
+    int nonzeros() { return nnz; }
+
     /**
-     * Appends this piece's rows to {@code out}, each label's provisional id mapped through {@code remap} ({@code null}:
-     * the ids are the classes), and drops the arrays.
+     * Appends this piece's rows to {@code out} in one bulk call, each label's provisional id mapped through
+     * {@code remap} ({@code null}: the ids are the classes), and drops the arrays.
      */
     void moveTo(SparseBuilder out, int[] remap) {
-        int widest = 0;
-        for (int i = 0, s = 0; i < rows; s = rowEnd[i++]) widest = Math.max(widest, rowEnd[i] - s);
-        int[] idx = new int[widest];
-        float[] val = new float[widest];
-        int s = 0;
-        for (int i = 0; i < rows; i++) {
-            int count = rowEnd[i] - s;
-            System.arraycopy(index, s, idx, 0, count);
-            System.arraycopy(value, s, val, 0, count);
-            float y = remap == null ? label[i] : remap[(int) label[i]];
-            out.addRow(idx, val, count, y);
-            s = rowEnd[i];
+        if (remap != null) {
+            for (int i = 0; i < rows; i++) label[i] = remap[(int) label[i]];
         }
+        out.addRows(rows, rowEnd, index, value, label);
         index = null;
         value = null;
         rowEnd = null;
