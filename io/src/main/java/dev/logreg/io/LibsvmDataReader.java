@@ -86,9 +86,32 @@ public final class LibsvmDataReader {
             // pieceBytes (with one thread too: a piece's arrays are int-indexed).
             long[] cut = size < minBytes ? new long[] {0, size}
                     : cut(ch, size, (int) Math.min(1 << 16, Math.max(threads, (size + pieceBytes - 1) / pieceBytes)));
-            List<LibsvmPiece> pieces = parse(file, ch, options, cut, threads);
+            // Where the whole file fits one block (nearly always), each piece writes its nonzeros straight into the
+            // dataset's buffers, at an offset its counted colons give: the nonzeros are written once, into memory
+            // touched once (on this machine first touching memory costs more than parsing into it).
+            long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> colons(ch, cut[k], cut[k + 1]));
+            long bound = 0;
+            for (long c : colons) bound += c;
+            if (bound <= Dataset.DEFAULT_BLOCK_CAPACITY) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
+            List<LibsvmPiece> pieces = parse(file, cut, threads,
+                    k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES), ch);
             return assemble(file, options, pieces);
         }
+    }
+
+    /** The colons in bytes [from, to) of {@code ch}: at least the nonzeros of those lines. */
+    private static long colons(FileChannel ch, long from, long to) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(1, to - from)));
+        byte[] b = buf.array();
+        long count = 0;
+        for (long pos = from; pos < to; ) {
+            buf.clear().limit((int) Math.min(b.length, to - pos));
+            int r = ch.read(buf, pos);
+            if (r <= 0) break;
+            for (int i = 0; i < r; i++) count += b[i] == ':' ? 1 : 0;
+            pos += r;
+        }
+        return count;
     }
 
     /** Piece boundaries: {@code pieces} near-equal ranges, each moved to just after a line end. */
@@ -120,17 +143,41 @@ public final class LibsvmDataReader {
         return cut;
     }
 
-    /** Parses every piece (on up to {@code threads} threads); throws the file's first error, with its global line. */
-    private static List<LibsvmPiece> parse(Path file, FileChannel ch, ReadOptions options, long[] cut, int threads) throws IOException {
-        int n = cut.length - 1;
+    /** One task per piece, as {@link #inOrder}'s tasks are. */
+    interface PieceTask<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Parses every piece (on up to {@code threads} threads), each made by {@code make}; throws the file's first error,
+     * with its global line.
+     */
+    static List<LibsvmPiece> parse(Path file, long[] cut, int threads, java.util.function.IntFunction<LibsvmPiece> make, FileChannel ch)
+            throws IOException {
+        LibsvmPiece[] pieces = new LibsvmPiece[cut.length - 1];
+        inOrder(file, pieces.length, threads, k -> () -> {
+            LibsvmPiece p = make.apply(k);
+            if (cut[k + 1] > cut[k]) p.parse(ch, cut[k], cut[k + 1]);
+            pieces[k] = p;
+            return p.lines();
+        });
+        return new ArrayList<>(List.of(pieces));
+    }
+
+    /**
+     * Runs task k for every k in [0, n) (on up to {@code threads} threads; one task: on this one) and gives their
+     * results in order. A task's failure is thrown as the first in file order: a {@link LibsvmPiece.BadToken} with
+     * the file's line, counting the lines that the tasks before it returned (their results are lines where it matters).
+     */
+    static long[] inOrder(Path file, int n, int threads, java.util.function.IntFunction<PieceTask<Long>> task) throws IOException {
+        long[] out = new long[n];
         if (n == 1) {
-            LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
             try {
-                p.parse(ch, cut[0], cut[1]);
+                out[0] = task.apply(0).call();
             } catch (LibsvmPiece.BadToken e) {
                 throw e.at(file, 0);
             }
-            return new ArrayList<>(List.of(p));
+            return out;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
             Thread t = new Thread(r, "logreg-libsvm");
@@ -138,25 +185,18 @@ public final class LibsvmDataReader {
             return t;
         });
         try {
-            List<Future<LibsvmPiece>> futures = new ArrayList<>();
+            List<Future<Long>> futures = new ArrayList<>();
             for (int k = 0; k < n; k++) {
-                long from = cut[k];
-                long to = cut[k + 1];
-                futures.add(pool.submit(() -> {
-                    LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
-                    if (to > from) p.parse(ch, from, to);
-                    return p;
-                }));
+                PieceTask<Long> t = task.apply(k);
+                futures.add(pool.submit(t::call));
             }
-            List<LibsvmPiece> pieces = new ArrayList<>();
             long lines = 0;
-            for (Future<LibsvmPiece> f : futures) {
-                LibsvmPiece p;
+            for (int k = 0; k < n; k++) {
                 try {
-                    p = f.get();
+                    out[k] = futures.get(k).get();
                 } catch (ExecutionException e) {
                     // Pieces are collected in file order, so the first failure met is the file's first bad line.
-                    for (Future<LibsvmPiece> other : futures) other.cancel(false);
+                    for (Future<Long> other : futures) other.cancel(false);
                     Throwable c = e.getCause();
                     if (c instanceof LibsvmPiece.BadToken b) throw b.at(file, lines);
                     if (c instanceof IOException io) throw io;
@@ -164,10 +204,9 @@ public final class LibsvmDataReader {
                     if (c instanceof Error err) throw err;
                     throw new IOException(c);
                 }
-                lines += p.lines();
-                pieces.add(p);
+                lines += out[k];
             }
-            return pieces;
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + file, e);
