@@ -32,12 +32,17 @@ import java.util.concurrent.Future;
  * quotient of two exact floats; anything else by FastDoubleParser, also correctly rounded). Files above
  * {@link #PARALLEL_MIN_BYTES} are cut at line ends into pieces parsed on several threads; each piece counts its own
  * lines, so an error still names the file's line (the first bad line of the file, as a sequential read would), and
- * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads.
+ * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads. A first
+ * parallel pass counts each piece's colons; where their sum fits one block (at most
+ * {@link Dataset#DEFAULT_BLOCK_CAPACITY} nonzeros) the pieces parse straight into the dataset's buffers
+ * ({@link LibsvmInPlace}), else into heap arrays joined after.
  *
  * <p><b>Memory.</b> The dataset holds 8 bytes a nonzero (a 4-byte column index and a 4-byte value) and 12 a row
- * (offset and label) in direct memory ({@link SparseBuilder}). While a file is read, the parsed pieces wait on the
- * heap in arrays of the same size until the last label is known (the classes are numbered in sorted order), then
- * move piece by piece into the dataset: a read briefly needs about twice the dataset's size. Stateless.
+ * (offset and label) in direct memory. Read in place, the index and value buffers are sized by the colons (more than
+ * the nonzeros only by {@code qid:} tokens and colons in comments), and the heap holds only the rows' ends and labels
+ * until the last label is known (the classes are numbered in sorted order). Beyond one block, the parsed pieces wait
+ * on the heap in arrays of the dataset's size, then move piece by piece into it ({@link SparseBuilder}): a read
+ * briefly needs about twice the dataset's size. Stateless.
  */
 public final class LibsvmDataReader {
     private LibsvmDataReader() {}
@@ -80,6 +85,15 @@ public final class LibsvmDataReader {
      * @param pieceBytes most bytes per piece (pieces are at least as many as the threads)
      */
     static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes) throws IOException {
+        return read(file, options, threads, minBytes, pieceBytes, Dataset.DEFAULT_BLOCK_CAPACITY);
+    }
+
+    /**
+     * As {@link #read(Path, ReadOptions, int, long, long)}, parsing in place ({@link LibsvmInPlace}) where the file
+     * holds at most {@code inPlaceColons} colons, else into heap pieces joined after (tests compare the two).
+     */
+    static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes, long inPlaceColons) throws IOException {
+        if (inPlaceColons > Dataset.DEFAULT_BLOCK_CAPACITY) throw new IllegalArgumentException("in place at most " + Dataset.DEFAULT_BLOCK_CAPACITY + " nonzeros");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             // Small files are one piece, parsed here; larger ones at least one piece per thread, each of at most
@@ -92,7 +106,7 @@ public final class LibsvmDataReader {
             long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> colons(ch, cut[k], cut[k + 1]));
             long bound = 0;
             for (long c : colons) bound += c;
-            if (bound <= Dataset.DEFAULT_BLOCK_CAPACITY) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
+            if (bound <= inPlaceColons) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
             List<LibsvmPiece> pieces = parse(file, cut, threads,
                     k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES), ch);
             return assemble(file, options, pieces);

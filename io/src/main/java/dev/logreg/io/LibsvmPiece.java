@@ -54,8 +54,8 @@ final class LibsvmPiece {
         this.outValue = values;
         this.outAt = at;
         this.outRoom = room;
-        this.index = new int[1 << 14];
-        this.value = new float[1 << 14];
+        this.index = new int[Math.max(1, Math.min(1 << 14, room))];
+        this.value = new float[index.length];
         return this;
     }
 
