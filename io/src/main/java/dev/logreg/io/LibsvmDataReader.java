@@ -103,28 +103,41 @@ public final class LibsvmDataReader {
             // Where the whole file fits one block (nearly always), each piece writes its nonzeros straight into the
             // dataset's buffers, at an offset its counted colons give: the nonzeros are written once, into memory
             // touched once (on this machine first touching memory costs more than parsing into it).
-            long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> colons(ch, cut[k], cut[k + 1]));
+            long[] newlines = new long[cut.length - 1];
+            long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> count(ch, cut[k], cut[k + 1], newlines, k));
             long bound = 0;
-            for (long c : colons) bound += c;
-            if (bound <= inPlaceColons) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
+            long lines = 0;
+            for (int k = 0; k < colons.length; k++) {
+                bound += colons[k];
+                lines += newlines[k];
+            }
+            if (bound <= inPlaceColons && lines < SparseBuilder.MAX_ROWS_PER_BLOCK) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
             List<LibsvmPiece> pieces = parse(file, cut, threads,
                     k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES), ch);
             return assemble(file, options, pieces);
         }
     }
 
-    /** The colons in bytes [from, to) of {@code ch}: at least the nonzeros of those lines. */
-    private static long colons(FileChannel ch, long from, long to) throws IOException {
+    /**
+     * The colons in bytes [from, to) of {@code ch} (at least the nonzeros of those lines); its line ends go to
+     * {@code newlines[k]} (the rows are at most one more).
+     */
+    private static long count(FileChannel ch, long from, long to, long[] newlines, int k) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(1, to - from)));
         byte[] b = buf.array();
         long count = 0;
+        long ends = 0;
         for (long pos = from; pos < to; ) {
             buf.clear().limit((int) Math.min(b.length, to - pos));
             int r = ch.read(buf, pos);
             if (r <= 0) break;
-            for (int i = 0; i < r; i++) count += b[i] == ':' ? 1 : 0;
+            for (int i = 0; i < r; i++) {
+                count += b[i] == ':' ? 1 : 0;
+                ends += b[i] == '\n' ? 1 : 0;
+            }
             pos += r;
         }
+        newlines[k] = ends;
         return count;
     }
 
