@@ -174,4 +174,33 @@ class SparseDatasetTest {
                 () -> Dataset.sparseBuilder(5).addRows(2, new int[] {1, 2}, badIdx, badVal, new float[] {0f, 2f}));
         assertEquals("label at row 1 is 2.0, expected 0 or 1", e.getMessage());
     }
+
+    /** wrapCsr over (direct) buffers: the rows of the array form, and its refusals. */
+    @Test
+    void wrapOverBuffersMatchesTheArrayForm() {
+        long[] off = {0, 2, 2, 5};
+        int[] idx = {0, 3, 1, 2, 4};
+        float[] val = {1f, -2f, 3f, 4f, 5f};
+        float[] y = {1f, 0f, 1f};
+        java.nio.LongBuffer o = java.nio.ByteBuffer.allocateDirect(8 * off.length).order(java.nio.ByteOrder.nativeOrder()).asLongBuffer().put(0, off);
+        java.nio.IntBuffer i = java.nio.ByteBuffer.allocateDirect(4 * idx.length).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer().put(0, idx);
+        java.nio.FloatBuffer v = java.nio.FloatBuffer.wrap(val.clone());
+        Dataset a = Dataset.wrapCsr(off, idx, val, 6, y, null, 2);
+        Dataset b = Dataset.wrapCsr(o, i, v, 6, java.nio.FloatBuffer.wrap(y), 2);
+        assertEquals(a.nonzeros(), b.nonzeros());
+        float[] ra = new float[6];
+        float[] rb = new float[6];
+        for (long r = 0; r < 3; r++) {
+            a.copyRow(r, ra);
+            b.copyRow(r, rb);
+            assertArrayEquals(ra, rb);
+            assertEquals(a.label(r), b.label(r));
+        }
+        idx[3] = 1;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrapCsr(off, idx, val, 6, y, null, 2));
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(o, java.nio.IntBuffer.wrap(idx), v, 6, java.nio.FloatBuffer.wrap(y), 2));
+        assertEquals(e.getMessage(), f.getMessage());
+        assertEquals("row 2, nonzero 1: column index 1 repeats (indices must be sorted and unique within a row)", f.getMessage());
+    }
 }
