@@ -210,6 +210,19 @@ public final class Dataset {
         return SparseRows.wrap(rowOffsets, indices, values, cols, labels, weights, classes);
     }
 
+    /**
+     * Wraps sparse rows in CSR form held in buffers (direct ones, for a reader that fills them in place), without
+     * copying, as one block: as {@link #wrapCsr(long[], int[], float[], int, float[], float[], int)}, unweighted, each
+     * buffer read from index 0 to its limit ({@code labels}: one per row; {@code rowOffsets}: one per row plus one).
+     * Everything is validated once, here, naming the row and column at fault.
+     *
+     * @throws IllegalArgumentException where the rows are bad, or more than one block holds
+     *                                  ({@link SparseBuilder#MAX_ROWS_PER_BLOCK} rows, {@link #DEFAULT_BLOCK_CAPACITY} nonzeros)
+     */
+    public static Dataset wrapCsr(java.nio.LongBuffer rowOffsets, java.nio.IntBuffer indices, FloatBuffer values, int cols, FloatBuffer labels, int classes) {
+        return SparseRows.wrap(rowOffsets, indices, values, cols, labels, classes);
+    }
+
     /** A builder that appends sparse (CSR) rows one at a time (what the LIBSVM and {@code .npz} readers use). */
     public static SparseBuilder sparseBuilder(int cols) {
         return new SparseBuilder(cols);

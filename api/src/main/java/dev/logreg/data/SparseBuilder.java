@@ -44,6 +44,10 @@ public final class SparseBuilder {
     private boolean sawUnweighted;
     private List<String> names;
     private int classes = 2;
+    // reserve(): the rows and nonzeros expected in all, so that each block starts at its final size (0: not known).
+    private long expectedRows;
+    private long expectedNonzeros;
+    private long nonzerosBeforeCurrent;
 
     SparseBuilder(int cols) {
         if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
@@ -75,6 +79,19 @@ public final class SparseBuilder {
     /** Attaches feature names (one per column). */
     public SparseBuilder featureNames(List<String> featureNames) {
         this.names = featureNames;
+        return this;
+    }
+
+    /**
+     * Says how many rows and nonzeros will be appended in all (a hint; more or fewer are fine), so that each block's
+     * buffers are allocated once at their final size rather than doubled from small ones (each doubling zeroes and
+     * copies direct memory). Call before the first row.
+     */
+    public SparseBuilder reserve(long rows, long nonzeros) {
+        if (rowsSoFar() != 0) throw new IllegalStateException("reserve must be called before the first row");
+        if (rows < 0 || nonzeros < 0) throw new IllegalArgumentException("reserve(" + rows + ", " + nonzeros + "): expected counts >= 0");
+        this.expectedRows = rows;
+        this.expectedNonzeros = nonzeros;
         return this;
     }
 
@@ -124,6 +141,81 @@ public final class SparseBuilder {
         return this;
     }
 
+    /**
+     * Appends {@code rows} unweighted rows at once, given in CSR form: row i's nonzeros are entries
+     * {@code [i == 0 ? 0 : rowEnds[i - 1], rowEnds[i])} of {@code indices} and {@code values}, its label
+     * {@code labels[i]}. The same checks and the same blocks as {@link #addRow(int[], float[], int, float)} row by row,
+     * with one bulk copy per block instead of one per row.
+     *
+     * @throws IllegalArgumentException naming the row and column at fault (the builder is then not to be used)
+     */
+    public SparseBuilder addRows(int rows, int[] rowEnds, int[] indices, float[] values, float[] labels) {
+        Objects.requireNonNull(rowEnds, "rowEnds");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(labels, "labels");
+        if (rows < 0 || rows > rowEnds.length || rows > labels.length) {
+            throw new IllegalArgumentException(rows + " rows, but " + rowEnds.length + " row ends and " + labels.length + " labels were given");
+        }
+        if (rows == 0) return this;
+        if (weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has no weight but earlier rows do");
+        int total = rowEnds[rows - 1];
+        if (total < 0 || total > indices.length || total > values.length) {
+            throw new IllegalArgumentException("rows end at nonzero " + total + ", but " + indices.length + " indices and " + values.length + " values were given");
+        }
+        sawUnweighted = true;
+        long base = rowsSoFar();
+        int i = 0;
+        while (i < rows) {
+            // The run of rows that go into the current block: the blocks addRow would make, row by row.
+            int start = i == 0 ? 0 : rowEnds[i - 1];
+            int first = i;
+            ensureRoom(rowCount(rowEnds, i, base));
+            long room = (long) nonzerosPerBlock - filledNonzeros;
+            int rowRoom = rowsPerBlock - filled;
+            int end = i + 1;
+            while (end < rows && end - first < rowRoom) {
+                rowCount(rowEnds, end, base);
+                if ((long) rowEnds[end] - start > room) break;
+                end++;
+            }
+            int run = end - first;
+            int runNonzeros = rowEnds[end - 1] - start;
+            for (int r = first, s = start; r < end; s = rowEnds[r++]) {
+                int count = rowEnds[r] - s;
+                if (count > cols) throw new IllegalArgumentException("row " + (base + r) + " lists " + count + " nonzeros, more than its " + cols + " columns");
+                Validation.checkSparseRow(base + r, indices, values, s, count, cols);
+                Validation.checkLabel(base + r, labels[r], classes);
+            }
+            // ensureRoom made room for the run's first row; the others are within the block's caps.
+            if ((long) filledNonzeros + runNonzeros > idx.capacity()) {
+                growNonzeros((int) Math.min(nonzerosPerBlock, Math.max((long) filledNonzeros + runNonzeros, 2L * idx.capacity())));
+            }
+            if (filled + run >= offsets.capacity()) growRows((int) Math.min(rowsPerBlock, Math.max(filled + run, 2L * filled)));
+            idx.put(filledNonzeros, indices, start, runNonzeros);
+            val.put(filledNonzeros, values, start, runNonzeros);
+            y.put(filled, labels, first, run);
+            long[] ends = new long[Math.min(run, 1 << 16)];
+            for (int r = first; r < end; r += ends.length) {
+                int n = Math.min(ends.length, end - r);
+                for (int k = 0; k < n; k++) ends[k] = (long) filledNonzeros + rowEnds[r + k] - start;
+                offsets.put(filled + 1 + r - first, ends, 0, n);
+            }
+            filledNonzeros += runNonzeros;
+            filled += run;
+            i = end;
+        }
+        return this;
+    }
+
+    /** Row i's nonzeros in {@link #addRows}' arrays, refused where the row ends decrease. */
+    private static int rowCount(int[] rowEnds, int i, long base) {
+        int start = i == 0 ? 0 : rowEnds[i - 1];
+        int count = rowEnds[i] - start;
+        if (count < 0) throw new IllegalArgumentException("row ends decrease at row " + (base + i) + " (" + start + " then " + rowEnds[i] + ")");
+        return count;
+    }
+
     /** Declares, before the first row, whether rows carry weights (for the unchecked {@link #copyRowOf}). */
     SparseBuilder weighted(boolean weighted) {
         this.weighted = weighted;
@@ -157,8 +249,10 @@ public final class SparseBuilder {
             throw new IllegalArgumentException("row " + rowsSoFar() + " has " + count + " nonzeros, more than a block holds (" + nonzerosPerBlock + ")");
         }
         if (offsets == null) {
-            growRows(Math.min(rowsPerBlock, FIRST_ROWS));
-            growNonzeros(Math.max(count, Math.min(nonzerosPerBlock, FIRST_NONZEROS)));
+            long rowsLeft = expectedRows - rowsSoFar();
+            long nonzerosLeft = expectedNonzeros - nonzerosBeforeCurrent;
+            growRows((int) Math.min(rowsPerBlock, Math.max(FIRST_ROWS, rowsLeft)));
+            growNonzeros((int) Math.max(count, Math.min(nonzerosPerBlock, Math.max(FIRST_NONZEROS, nonzerosLeft))));
             offsets.put(0, 0L);
         }
         if (filled + 1 >= offsets.capacity()) growRows((int) Math.min(rowsPerBlock, 2L * filled));
@@ -199,6 +293,7 @@ public final class SparseBuilder {
                     val.slice(0, filledNonzeros), y.slice(0, filled), weighted ? w.slice(0, filled) : null));
         }
         firstRowOfCurrent += filled;
+        nonzerosBeforeCurrent += filledNonzeros;
         filled = 0;
         filledNonzeros = 0;
         offsets = null;

@@ -46,6 +46,61 @@ final class SparseRows {
         return new Dataset(rows == 0 ? List.of() : List.of(block), cols, weights != null, null, classes);
     }
 
+    static Dataset wrap(LongBuffer rowOffsets, IntBuffer indices, FloatBuffer values, int cols, FloatBuffer labels, int classes) {
+        Objects.requireNonNull(rowOffsets, "rowOffsets");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(labels, "labels");
+        Validation.checkClasses(classes);
+        if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
+        int rows = labels.limit();
+        int nonzeros = indices.limit();
+        if (rows > SparseBuilder.MAX_ROWS_PER_BLOCK || nonzeros > Dataset.DEFAULT_BLOCK_CAPACITY) {
+            throw new IllegalArgumentException(rows + " rows and " + nonzeros + " nonzeros do not fit one block (at most " + SparseBuilder.MAX_ROWS_PER_BLOCK
+                    + " rows and " + Dataset.DEFAULT_BLOCK_CAPACITY + " nonzeros)");
+        }
+        if (rowOffsets.limit() != rows + 1) {
+            throw new IllegalArgumentException("row offsets hold " + rowOffsets.limit() + " entries, expected one per row plus one (" + (rows + 1) + ")");
+        }
+        if (values.limit() != nonzeros) {
+            throw new IllegalArgumentException(nonzeros + " column indices but " + values.limit() + " values: expected one index per value");
+        }
+        if (rowOffsets.get(0) != 0) throw new IllegalArgumentException("row offset 0 is " + rowOffsets.get(0) + ", expected 0");
+        if (rowOffsets.get(rows) != nonzeros) {
+            throw new IllegalArgumentException("the last row offset is " + rowOffsets.get(rows) + ", expected the number of values (" + nonzeros + ")");
+        }
+        // The rows are checked through arrays a window at a time (one bulk copy each): per-element buffer reads are
+        // several times slower.
+        int[] ci = new int[0];
+        float[] cv = new float[0];
+        long windowStart = 0;
+        long windowEnd = 0;
+        for (int i = 0; i < rows; i++) {
+            long from = rowOffsets.get(i);
+            long to = rowOffsets.get(i + 1);
+            if (to < from) {
+                throw new IllegalArgumentException("row offsets decrease at row " + i + " (" + from + " then " + to + "): offsets must not decrease");
+            }
+            if (to > nonzeros) throw new IllegalArgumentException("row offset " + (i + 1) + " is " + to + ", beyond the " + nonzeros + " values");
+            if (to > windowEnd) {
+                int len = (int) Math.max(to - from, Math.min(1 << 16, nonzeros - from));
+                if (ci.length < len) {
+                    ci = new int[len];
+                    cv = new float[len];
+                }
+                indices.get((int) from, ci, 0, len);
+                values.get((int) from, cv, 0, len);
+                windowStart = from;
+                windowEnd = from + len;
+            }
+            Validation.checkSparseRow(i, ci, cv, (int) (from - windowStart), (int) (to - from), cols);
+            Validation.checkLabel(i, labels.get(i), classes);
+        }
+        RowBlock block = new RowBlock(0, rows, cols, rowOffsets.slice(0, rows + 1), indices.slice(0, nonzeros), values.slice(0, nonzeros),
+                labels.slice(0, rows), null);
+        return new Dataset(rows == 0 ? List.of() : List.of(block), cols, false, null, classes);
+    }
+
     /** Rows {@code rows} (validated by the caller) of sparse {@code data}, copied in that order. */
     static Dataset select(Dataset data, int[] rows) {
         SparseBuilder out = new SparseBuilder(data.cols()).classes(data.classes()).weighted(data.isWeighted());

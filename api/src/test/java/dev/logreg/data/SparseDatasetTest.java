@@ -115,4 +115,92 @@ class SparseDatasetTest {
                 () -> Dataset.wrapCsr(new long[] {0, 1}, new int[] {7}, new float[] {1f}, 10, y, null, 2)).getMessage();
         assertTrue(offsets.startsWith("row offsets hold 2 entries, expected one per row plus one (3)"), offsets);
     }
+
+    /** addRows, in several calls, makes the blocks addRow makes row by row, with or without reserve; and refuses alike. */
+    @Test
+    void bulkRowsMakeTheSameBlocksAsRowByRow() {
+        Random rnd = new Random(5);
+        int rows = 200;
+        int[] ends = new int[rows];
+        int[] idx = new int[rows * 6];
+        float[] val = new float[rows * 6];
+        float[] y = labels(rows);
+        int nz = 0;
+        for (int i = 0; i < rows; i++) {
+            int count = i % 17 == 0 ? 0 : rnd.nextInt(7);
+            int col = -1;
+            for (int k = 0; k < count; k++) {
+                col += 1 + rnd.nextInt(3);
+                idx[nz] = col;
+                val[nz++] = (float) rnd.nextGaussian();
+            }
+            ends[i] = nz;
+        }
+        for (boolean reserve : new boolean[] {false, true}) {
+            SparseBuilder one = Dataset.sparseBuilder(20).blockCapacity(13, 5);
+            SparseBuilder bulk = Dataset.sparseBuilder(20).blockCapacity(13, 5);
+            if (reserve) bulk.reserve(rows, nz);
+            for (int i = 0, s = 0; i < rows; s = ends[i++]) {
+                one.addRow(java.util.Arrays.copyOfRange(idx, s, ends[i]), java.util.Arrays.copyOfRange(val, s, ends[i]), ends[i] - s, y[i]);
+            }
+            // Two calls: the second's arrays start at its own first row.
+            int half = 77;
+            bulk.addRows(half, ends, idx, val, y);
+            int base = ends[half - 1];
+            int[] ends2 = new int[rows - half];
+            for (int i = half; i < rows; i++) ends2[i - half] = ends[i] - base;
+            bulk.addRows(rows - half, ends2, java.util.Arrays.copyOfRange(idx, base, nz), java.util.Arrays.copyOfRange(val, base, nz),
+                    java.util.Arrays.copyOfRange(y, half, rows));
+            Dataset a = one.build();
+            Dataset b = bulk.build();
+            assertEquals(a.blocks().size(), b.blocks().size());
+            for (int k = 0; k < a.blocks().size(); k++) {
+                RowBlock p = a.blocks().get(k);
+                RowBlock q = b.blocks().get(k);
+                assertEquals(p.firstRow(), q.firstRow());
+                assertEquals(p.rows(), q.rows());
+                assertEquals(p.rowOffsets(), q.rowOffsets());
+                assertEquals(p.indices(), q.indices());
+                assertEquals(p.values(), q.values());
+                assertEquals(p.labels(), q.labels());
+            }
+        }
+        int[] badIdx = {0, 2, 1, 4};
+        float[] badVal = {1f, 1f, 1f, 1f};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.sparseBuilder(5).addRows(2, new int[] {1, 4}, badIdx, badVal, new float[] {0f, 1f}));
+        assertEquals("row 1, nonzero 1: column index 1 follows 2 (indices must be sorted and unique within a row)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.sparseBuilder(5).addRows(2, new int[] {1, 2}, badIdx, badVal, new float[] {0f, 2f}));
+        assertEquals("label at row 1 is 2.0, expected 0 or 1", e.getMessage());
+    }
+
+    /** wrapCsr over (direct) buffers: the rows of the array form, and its refusals. */
+    @Test
+    void wrapOverBuffersMatchesTheArrayForm() {
+        long[] off = {0, 2, 2, 5};
+        int[] idx = {0, 3, 1, 2, 4};
+        float[] val = {1f, -2f, 3f, 4f, 5f};
+        float[] y = {1f, 0f, 1f};
+        java.nio.LongBuffer o = java.nio.ByteBuffer.allocateDirect(8 * off.length).order(java.nio.ByteOrder.nativeOrder()).asLongBuffer().put(0, off);
+        java.nio.IntBuffer i = java.nio.ByteBuffer.allocateDirect(4 * idx.length).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer().put(0, idx);
+        java.nio.FloatBuffer v = java.nio.FloatBuffer.wrap(val.clone());
+        Dataset a = Dataset.wrapCsr(off, idx, val, 6, y, null, 2);
+        Dataset b = Dataset.wrapCsr(o, i, v, 6, java.nio.FloatBuffer.wrap(y), 2);
+        assertEquals(a.nonzeros(), b.nonzeros());
+        float[] ra = new float[6];
+        float[] rb = new float[6];
+        for (long r = 0; r < 3; r++) {
+            a.copyRow(r, ra);
+            b.copyRow(r, rb);
+            assertArrayEquals(ra, rb);
+            assertEquals(a.label(r), b.label(r));
+        }
+        idx[3] = 1;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrapCsr(off, idx, val, 6, y, null, 2));
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.wrapCsr(o, java.nio.IntBuffer.wrap(idx), v, 6, java.nio.FloatBuffer.wrap(y), 2));
+        assertEquals(e.getMessage(), f.getMessage());
+        assertEquals("row 2, nonzero 1: column index 1 repeats (indices must be sorted and unique within a row)", f.getMessage());
+    }
 }

@@ -32,12 +32,17 @@ import java.util.concurrent.Future;
  * quotient of two exact floats; anything else by FastDoubleParser, also correctly rounded). Files above
  * {@link #PARALLEL_MIN_BYTES} are cut at line ends into pieces parsed on several threads; each piece counts its own
  * lines, so an error still names the file's line (the first bad line of the file, as a sequential read would), and
- * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads.
+ * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads. A first
+ * parallel pass counts each piece's colons; where their sum fits one block (at most
+ * {@link Dataset#DEFAULT_BLOCK_CAPACITY} nonzeros) the pieces parse straight into the dataset's buffers
+ * ({@link LibsvmInPlace}), else into heap arrays joined after.
  *
  * <p><b>Memory.</b> The dataset holds 8 bytes a nonzero (a 4-byte column index and a 4-byte value) and 12 a row
- * (offset and label) in direct memory ({@link SparseBuilder}). While a file is read, the parsed pieces wait on the
- * heap in arrays of the same size until the last label is known (the classes are numbered in sorted order), then
- * move piece by piece into the dataset: a read briefly needs about twice the dataset's size. Stateless.
+ * (offset and label) in direct memory. Read in place, the index and value buffers are sized by the colons (more than
+ * the nonzeros only by {@code qid:} tokens and colons in comments), and the heap holds only the rows' ends and labels
+ * until the last label is known (the classes are numbered in sorted order). Beyond one block, the parsed pieces wait
+ * on the heap in arrays of the dataset's size, then move piece by piece into it ({@link SparseBuilder}): a read
+ * briefly needs about twice the dataset's size. Stateless.
  */
 public final class LibsvmDataReader {
     private LibsvmDataReader() {}
@@ -80,15 +85,60 @@ public final class LibsvmDataReader {
      * @param pieceBytes most bytes per piece (pieces are at least as many as the threads)
      */
     static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes) throws IOException {
+        return read(file, options, threads, minBytes, pieceBytes, Dataset.DEFAULT_BLOCK_CAPACITY);
+    }
+
+    /**
+     * As {@link #read(Path, ReadOptions, int, long, long)}, parsing in place ({@link LibsvmInPlace}) where the file
+     * holds at most {@code inPlaceColons} colons, else into heap pieces joined after (tests compare the two).
+     */
+    static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes, long inPlaceColons) throws IOException {
+        if (inPlaceColons > Dataset.DEFAULT_BLOCK_CAPACITY) throw new IllegalArgumentException("in place at most " + Dataset.DEFAULT_BLOCK_CAPACITY + " nonzeros");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             // Small files are one piece, parsed here; larger ones at least one piece per thread, each of at most
             // pieceBytes (with one thread too: a piece's arrays are int-indexed).
             long[] cut = size < minBytes ? new long[] {0, size}
                     : cut(ch, size, (int) Math.min(1 << 16, Math.max(threads, (size + pieceBytes - 1) / pieceBytes)));
-            List<LibsvmPiece> pieces = parse(file, ch, options, cut, threads);
+            // Where the whole file fits one block (nearly always), each piece writes its nonzeros straight into the
+            // dataset's buffers, at an offset its counted colons give: the nonzeros are written once, into memory
+            // touched once (on this machine first touching memory costs more than parsing into it).
+            long[] newlines = new long[cut.length - 1];
+            long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> count(ch, cut[k], cut[k + 1], newlines, k));
+            long bound = 0;
+            long lines = 0;
+            for (int k = 0; k < colons.length; k++) {
+                bound += colons[k];
+                lines += newlines[k];
+            }
+            if (bound <= inPlaceColons && lines < SparseBuilder.MAX_ROWS_PER_BLOCK) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
+            List<LibsvmPiece> pieces = parse(file, cut, threads,
+                    k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES), ch);
             return assemble(file, options, pieces);
         }
+    }
+
+    /**
+     * The colons in bytes [from, to) of {@code ch} (at least the nonzeros of those lines); its line ends go to
+     * {@code newlines[k]} (the rows are at most one more).
+     */
+    private static long count(FileChannel ch, long from, long to, long[] newlines, int k) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(1, to - from)));
+        byte[] b = buf.array();
+        long count = 0;
+        long ends = 0;
+        for (long pos = from; pos < to; ) {
+            buf.clear().limit((int) Math.min(b.length, to - pos));
+            int r = ch.read(buf, pos);
+            if (r <= 0) break;
+            for (int i = 0; i < r; i++) {
+                count += b[i] == ':' ? 1 : 0;
+                ends += b[i] == '\n' ? 1 : 0;
+            }
+            pos += r;
+        }
+        newlines[k] = ends;
+        return count;
     }
 
     /** Piece boundaries: {@code pieces} near-equal ranges, each moved to just after a line end. */
@@ -120,17 +170,41 @@ public final class LibsvmDataReader {
         return cut;
     }
 
-    /** Parses every piece (on up to {@code threads} threads); throws the file's first error, with its global line. */
-    private static List<LibsvmPiece> parse(Path file, FileChannel ch, ReadOptions options, long[] cut, int threads) throws IOException {
-        int n = cut.length - 1;
+    /** One task per piece, as {@link #inOrder}'s tasks are. */
+    interface PieceTask<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Parses every piece (on up to {@code threads} threads), each made by {@code make}; throws the file's first error,
+     * with its global line.
+     */
+    static List<LibsvmPiece> parse(Path file, long[] cut, int threads, java.util.function.IntFunction<LibsvmPiece> make, FileChannel ch)
+            throws IOException {
+        LibsvmPiece[] pieces = new LibsvmPiece[cut.length - 1];
+        inOrder(file, pieces.length, threads, k -> () -> {
+            LibsvmPiece p = make.apply(k);
+            if (cut[k + 1] > cut[k]) p.parse(ch, cut[k], cut[k + 1]);
+            pieces[k] = p;
+            return p.lines();
+        });
+        return new ArrayList<>(List.of(pieces));
+    }
+
+    /**
+     * Runs task k for every k in [0, n) (on up to {@code threads} threads; one task: on this one) and gives their
+     * results in order. A task's failure is thrown as the first in file order: a {@link LibsvmPiece.BadToken} with
+     * the file's line, counting the lines that the tasks before it returned (their results are lines where it matters).
+     */
+    static long[] inOrder(Path file, int n, int threads, java.util.function.IntFunction<PieceTask<Long>> task) throws IOException {
+        long[] out = new long[n];
         if (n == 1) {
-            LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
             try {
-                p.parse(ch, cut[0], cut[1]);
+                out[0] = task.apply(0).call();
             } catch (LibsvmPiece.BadToken e) {
                 throw e.at(file, 0);
             }
-            return new ArrayList<>(List.of(p));
+            return out;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
             Thread t = new Thread(r, "logreg-libsvm");
@@ -138,25 +212,18 @@ public final class LibsvmDataReader {
             return t;
         });
         try {
-            List<Future<LibsvmPiece>> futures = new ArrayList<>();
+            List<Future<Long>> futures = new ArrayList<>();
             for (int k = 0; k < n; k++) {
-                long from = cut[k];
-                long to = cut[k + 1];
-                futures.add(pool.submit(() -> {
-                    LibsvmPiece p = new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES);
-                    if (to > from) p.parse(ch, from, to);
-                    return p;
-                }));
+                PieceTask<Long> t = task.apply(k);
+                futures.add(pool.submit(t::call));
             }
-            List<LibsvmPiece> pieces = new ArrayList<>();
             long lines = 0;
-            for (Future<LibsvmPiece> f : futures) {
-                LibsvmPiece p;
+            for (int k = 0; k < n; k++) {
                 try {
-                    p = f.get();
+                    out[k] = futures.get(k).get();
                 } catch (ExecutionException e) {
                     // Pieces are collected in file order, so the first failure met is the file's first bad line.
-                    for (Future<LibsvmPiece> other : futures) other.cancel(false);
+                    for (Future<Long> other : futures) other.cancel(false);
                     Throwable c = e.getCause();
                     if (c instanceof LibsvmPiece.BadToken b) throw b.at(file, lines);
                     if (c instanceof IOException io) throw io;
@@ -164,10 +231,9 @@ public final class LibsvmDataReader {
                     if (c instanceof Error err) throw err;
                     throw new IOException(c);
                 }
-                lines += p.lines();
-                pieces.add(p);
+                lines += out[k];
             }
-            return pieces;
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + file, e);
@@ -179,10 +245,12 @@ public final class LibsvmDataReader {
     /** The pieces, in order, as one sparse dataset: the classes numbered, the width fixed, the rows moved. */
     private static LoadedData assemble(Path file, ReadOptions options, List<LibsvmPiece> pieces) {
         long rows = 0;
+        long nonzeros = 0;
         int maxIndex = 0;
         List<LabelDecoder> decoders = new ArrayList<>();
         for (LibsvmPiece p : pieces) {
             rows += p.rows();
+            nonzeros += p.nonzeros();
             maxIndex = Math.max(maxIndex, p.maxIndex());
             decoders.add(p.labels());
         }
@@ -192,7 +260,7 @@ public final class LibsvmDataReader {
         // Lines in these messages are counted per piece; numeric labels are checked as they are parsed, so the only
         // refusal left here (labels that are not the model's 0/1 or -1/+1) names no line.
         LabelDecoder.Result classes = LabelDecoder.finish(decoders, file, line -> file + ": ");
-        SparseBuilder b = Dataset.sparseBuilder(width).classes(LabelDecoder.datasetClasses(classes.mapping()));
+        SparseBuilder b = Dataset.sparseBuilder(width).classes(LabelDecoder.datasetClasses(classes.mapping())).reserve(rows, nonzeros);
         try {
             for (int k = 0; k < pieces.size(); k++) {
                 pieces.get(k).moveTo(b, classes.remap() == null ? null : classes.remap().get(k));

@@ -6,6 +6,8 @@ import dev.logreg.data.SparseBuilder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,9 +23,16 @@ final class LibsvmPiece {
     private final int expectedWidth;
     private final int maxFeatures;
 
-    private int[] index = new int[1024];   // 0-based columns
+    private int[] index = new int[1024];   // 0-based columns (in direct mode, those not yet flushed)
     private float[] value = new float[1024];
     private int nnz;
+    // Direct mode (writeTo): the nonzeros go to these buffers from outAt on, through index/value as a fixed scratch,
+    // so that the piece's nonzeros are written once, in place, rather than grown in heap arrays and copied after.
+    private IntBuffer outIndex;
+    private FloatBuffer outValue;
+    private int outAt;
+    private int outRoom;
+    private int flushed;
     private int[] rowEnd = new int[256];
     private float[] label = new float[256]; // provisional label ids (LabelDecoder)
     private int rows;
@@ -36,7 +45,27 @@ final class LibsvmPiece {
         this.maxFeatures = maxFeatures;
     }
 
+    /**
+     * Direct mode: the nonzeros go to {@code indices} and {@code values} from entry {@code at} on, at most {@code room}
+     * of them (more is a bug in the caller's count, refused). Set before {@link #parse}.
+     */
+    LibsvmPiece writeTo(IntBuffer indices, FloatBuffer values, int at, int room) {
+        this.outIndex = indices;
+        this.outValue = values;
+        this.outAt = at;
+        this.outRoom = room;
+        this.index = new int[Math.max(1, Math.min(1 << 14, room))];
+        this.value = new float[index.length];
+        return this;
+    }
+
     LabelDecoder labels() { return labels; }
+
+    /** The row ends, counted in nonzeros from the piece's start (entries [0, rows())). */
+    int[] rowEnds() { return rowEnd; }
+
+    /** The provisional label ids of the rows (entries [0, rows())). */
+    float[] rowLabels() { return label; }
 
     int rows() { return rows; }
 
@@ -114,6 +143,16 @@ final class LibsvmPiece {
             scan = start;
             hash = -1;
         }
+        if (outIndex != null) flush();
+    }
+
+    /** Direct mode: writes the scratch's nonzeros to the buffers. */
+    private void flush() {
+        int k = nnz - flushed;
+        if ((long) nnz > outRoom) throw new IllegalStateException(nnz + " nonzeros in a piece counted to hold at most " + outRoom);
+        outIndex.put(outAt + flushed, index, 0, k);
+        outValue.put(outAt + flushed, value, 0, k);
+        flushed = nnz;
     }
 
     /** Parses the line {@code buf[from, end)}, its comment already cut off. */
@@ -288,14 +327,18 @@ final class LibsvmPiece {
     }
 
     private void add(int column, float v) {
-        if (nnz == index.length) {
+        int k = nnz - flushed;
+        if (k == index.length && outIndex != null) {
+            flush();
+            k = 0;
+        } else if (k == index.length) {
             if (index.length >= Integer.MAX_VALUE - 8) throw new BadToken(lines, 1, "more than 2^31 nonzeros in one piece of the file");
             int cap = (int) Math.min(Integer.MAX_VALUE - 8L, 2L * index.length);
             index = Arrays.copyOf(index, cap);
             value = Arrays.copyOf(value, cap);
         }
-        index[nnz] = column;
-        value[nnz] = v;
+        index[k] = column;
+        value[k] = v;
         nnz++;
     }
 
@@ -309,24 +352,18 @@ final class LibsvmPiece {
         rows++;
     }
 
+    /** Nonzeros in the piece. */
+    int nonzeros() { return nnz; }
+
     /**
-     * Appends this piece's rows to {@code out}, each label's provisional id mapped through {@code remap} ({@code null}:
-     * the ids are the classes), and drops the arrays.
+     * Appends this piece's rows to {@code out} in one bulk call, each label's provisional id mapped through
+     * {@code remap} ({@code null}: the ids are the classes), and drops the arrays.
      */
     void moveTo(SparseBuilder out, int[] remap) {
-        int widest = 0;
-        for (int i = 0, s = 0; i < rows; s = rowEnd[i++]) widest = Math.max(widest, rowEnd[i] - s);
-        int[] idx = new int[widest];
-        float[] val = new float[widest];
-        int s = 0;
-        for (int i = 0; i < rows; i++) {
-            int count = rowEnd[i] - s;
-            System.arraycopy(index, s, idx, 0, count);
-            System.arraycopy(value, s, val, 0, count);
-            float y = remap == null ? label[i] : remap[(int) label[i]];
-            out.addRow(idx, val, count, y);
-            s = rowEnd[i];
+        if (remap != null) {
+            for (int i = 0; i < rows; i++) label[i] = remap[(int) label[i]];
         }
+        out.addRows(rows, rowEnd, index, value, label);
         index = null;
         value = null;
         rowEnd = null;

@@ -83,6 +83,64 @@ class LibsvmParallelReadTest {
         }
     }
 
+    /** Parsed in place and into heap pieces joined after (the path of files beyond one block): the same outcome. */
+    @Test
+    void inPlaceAndHeapPiecesGiveTheSameDataset() throws IOException {
+        Path p = file("both.libsvm", 700, new int[] {7, 3, 12, 5}, 41);
+        for (int threads : new int[] {1, 3}) {
+            FuzzOutcomes.Outcome<LoadedData> a = FuzzOutcomes.run(p, f -> LibsvmDataReader.read(f, ReadOptions.DEFAULT, threads, 0, 1999));
+            FuzzOutcomes.Outcome<LoadedData> b = FuzzOutcomes.run(p, f -> LibsvmDataReader.read(f, ReadOptions.DEFAULT, threads, 0, 1999, 0));
+            assertTrue(!a.refused(), a.refusal());
+            FuzzOutcomes.checkSame(a, b, "in place and heap pieces");
+            assertEquals(a.result().dataset().nonzeros(), b.result().dataset().nonzeros());
+        }
+        // Bad lines: the same message either way.
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(p));
+        lines.set(600, "3 4:1 2:1");
+        Path bad = dir.resolve("both-bad.libsvm");
+        Files.write(bad, lines);
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class, () -> LibsvmDataReader.read(bad, ReadOptions.DEFAULT, 3, 0, 1999));
+        IllegalArgumentException h = assertThrows(IllegalArgumentException.class, () -> LibsvmDataReader.read(bad, ReadOptions.DEFAULT, 3, 0, 1999, 0));
+        assertEquals(s.getMessage(), h.getMessage());
+        assertEquals(bad + " line 601, column 7: index 2 follows index 4, expected strictly ascending indices (sorted, each at most once)", s.getMessage());
+    }
+
+    /**
+     * Lines cut at every place a piece can end: a last line without a newline, CRLF ends, comment lines full of colons
+     * (counted, so the nonzeros move down), qid: tokens, blank lines and a label-only row at piece edges.
+     */
+    @Test
+    void pieceEdgesAndNoFinalNewline() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            switch (i % 9) {
+                case 0: sb.append("# c:o:l:o:n:s 1:2 3:4\n"); break;
+                case 1: sb.append("\n"); break;
+                case 2: sb.append(i % 2).append(" qid:").append(i).append(" 3:0.5 70:-2\r\n"); break;
+                case 3: sb.append(i % 2).append('\n'); break;
+                default: sb.append(i % 2).append(" 1:").append(i).append(" 5:1.25e-3 ").append(10 + i).append(":7 # x:y\n");
+            }
+        }
+        sb.append("1 2:3 9999:0.125"); // no final newline
+        Path p = dir.resolve("edges.libsvm");
+        Files.writeString(p, sb.toString(), StandardCharsets.US_ASCII);
+        LoadedData one = sequential(p, ReadOptions.DEFAULT);
+        assertEquals(9999, one.dataset().cols());
+        assertEquals(0.125f, one.dataset().feature(one.dataset().rows() - 1, 9998));
+        for (long piece : new long[] {13, 200, 1999}) {
+            FuzzOutcomes.Outcome<LoadedData> a = FuzzOutcomes.run(p, f -> sequential(f, ReadOptions.DEFAULT));
+            FuzzOutcomes.Outcome<LoadedData> b = FuzzOutcomes.run(p, f -> LibsvmDataReader.read(f, ReadOptions.DEFAULT, 2, 0, piece));
+            FuzzOutcomes.checkSame(a, b, "one piece and pieces of " + piece + " bytes");
+            assertEquals(a.result().dataset().nonzeros(), b.result().dataset().nonzeros());
+        }
+        // An error on the last line, which has no newline, in the last piece.
+        Files.writeString(p, sb.toString().replace("9999:0.125", "9999:nan"), StandardCharsets.US_ASCII);
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class, () -> sequential(p, ReadOptions.DEFAULT));
+        IllegalArgumentException q = assertThrows(IllegalArgumentException.class, () -> LibsvmDataReader.read(p, ReadOptions.DEFAULT, 2, 0, 31));
+        assertEquals(s.getMessage(), q.getMessage());
+        assertEquals(p + " line 401, column 12: index 9999: cannot parse value 'nan' as a finite float32", s.getMessage());
+    }
+
     @Test
     void manyPiecesNameTheSameFirstBadLine() throws IOException {
         Path good = file("good.libsvm", 500, new int[] {0, 1}, 5);
