@@ -161,11 +161,12 @@ public final class CudaDataTerm implements DataTerm {
      * twins were faster at every pair of neighbouring widths measured, counting the padding as bytes read: 127 → 128
      * columns 0.85 → 0.93 of a read-only pass, 255 → 256 0.89 → 0.92, 1,001 → 1,000 0.73 → 0.89, 2,047 → 2,000
      * 0.60 → 0.76; not at 64 columns or fewer, where the padding would be up to 3/61 of the row and the scalar
-     * layouts with few lanes a row do as well.
+     * layouts with few lanes a row do as well. Also 2,048 < n ≤ 16,384, where the block kernels (bv4, wv4, wv8) exist
+     * only with 16-byte loads (at most 3 columns in 2,049).
      */
     static int deviceColumns(int n) {
         boolean scalarLoads = n % 4 != 0;
-        boolean twinAfterPadding = (n > 64 && n <= 256) || (n > 512 && n <= 2048);
+        boolean twinAfterPadding = (n > 64 && n <= 256) || (n > 512 && n <= MAX_BLOCK_COLUMNS);
         return scalarLoads && twinAfterPadding ? (n + 3) / 4 * 4 : n;
     }
 
@@ -198,13 +199,24 @@ public final class CudaDataTerm implements DataTerm {
      */
     static String blockKernel(int n, boolean gradient) {
         String v;
-        if (n <= 512 || n > 2048) return null;
+        if (n <= 512 || n > MAX_BLOCK_COLUMNS) return null;
         else if (n % 4 == 0 && n <= 1024) v = "bv1";
-        else if (n % 4 == 0) v = "bv2";
+        else if (n % 4 == 0 && n <= 2048) v = "bv2";
         else if (n <= 1024) v = "bs4";
-        else v = "bs8";
+        else if (n <= 2048) v = "bs8";
+        else if (n % 4 != 0) return null;  // never on the device: deviceColumns pads these
+        else if (n <= 4096) v = "bv4";
+        else if (n <= 8192) v = "wv4";
+        else v = "wv8";
         return (gradient ? "logreg_fused_" : "logreg_value_") + v;
     }
+
+    /**
+     * Most columns of the block kernels. Past 2,048 (issue #18: the warp-per-row path ran at 0.24 of the read-only
+     * ceiling at n = 3,000 on an H100) they read θ through the read-only cache, one row at a time: bv4 (256 threads,
+     * n ≤ 4,096), wv4 (512 threads, n ≤ 8,192), wv8 (512 threads, n ≤ 16,384, gradient accumulators in shared memory).
+     */
+    static final int MAX_BLOCK_COLUMNS = 16384;
 
     /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
     static int blockRows(String kernel) {
@@ -213,8 +225,25 @@ public final class CudaDataTerm implements DataTerm {
             case "bs4": return 8;
             case "bv2":
             case "bs8": return 2;
+            case "bv4":
+            case "wv4":
+            case "wv8": return 1;
             default: throw new IllegalArgumentException("unknown block kernel " + kernel);
         }
+    }
+
+    /** THREADS of fused.cu's LR_BLOCK_ENTRY table: the block size a block kernel must be launched with. */
+    static int blockThreads(String kernel) {
+        String v = variant(kernel);
+        return v.equals("wv4") || v.equals("wv8") ? 512 : 256;
+    }
+
+    /**
+     * Gradient accumulator columns a thread keeps in shared memory (ACC_SMEM of fused.cu's LR_BLOCK_ENTRY table: C
+     * doubles a thread), 0 where they are in registers; value-only kernels have none.
+     */
+    static int blockSharedAccumulators(String kernel) {
+        return kernel.startsWith("logreg_fused_") && variant(kernel).equals("wv8") ? 32 : 0;
     }
 
     /**

@@ -74,7 +74,8 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /**
      * Chooses the fused kernel for {@code cols} device columns: registers for n ≤ 256 (a warp or part of one a row) and
-     * for 512 < n ≤ 2,048 (a block a row), shared-memory accumulators otherwise, global ones where those do not fit.
+     * for 512 < n ≤ 16,384 (a block a row; past 8,192 the accumulators in shared memory), warp-per-row shared-memory
+     * accumulators otherwise, global ones where those do not fit.
      */
     static FusedPlan gradient(CudaBackend backend, int cols) {
         String k = narrowKernel(backend, cols, true);
@@ -86,7 +87,8 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
         String b = CudaDataTerm.blockKernel(cols, true);
-        if (b != null) return blockPlan(backend, b);
+        FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
+        if (blockPlan != null) return blockPlan;
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
         if (warps >= 1) {
@@ -109,17 +111,28 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
         String b = CudaDataTerm.blockKernel(cols, false);
-        if (b != null) return blockPlan(backend, b);
+        FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
+        if (blockPlan != null) return blockPlan;
         k = CudaKernels.VALUE_WIDE;
         return new FusedPlan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
     }
 
-    /** A block kernel's plan (fused.cu, lr_fused_block): (8 + 1) T doubles of shared memory, T rows a block at a time. */
+    /**
+     * A block kernel's plan (fused.cu, lr_fused_block): (warps + 1) T doubles of shared memory, plus the shared
+     * gradient accumulators where the kernel has them (wv8: 128 KiB, opted into), T rows a block at a time; null where
+     * the device cannot give a block that much shared memory (the caller falls back to the warp-per-row path).
+     */
     private static FusedPlan blockPlan(CudaBackend backend, String kernel) {
         int rowsAtATime = CudaDataTerm.blockRows(kernel);
-        int smem = 8 * 9 * rowsAtATime;
-        return new FusedPlan(kernel, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(kernel, CudaBackend.BLOCK, smem),
-                rowsAtATime, false);
+        int threads = CudaDataTerm.blockThreads(kernel);
+        int smem = 8 * ((threads / 32 + 1) * rowsAtATime + CudaDataTerm.blockSharedAccumulators(kernel) * threads);
+        if (smem > DEFAULT_SMEM) {
+            if (smem > backend.sharedMemoryOptIn()) return null;
+            backend.allowSharedMemory(kernel, smem);
+        }
+        int blocks = backend.occupancy(kernel, threads, smem);
+        if (blocks < 1) return null;
+        return new FusedPlan(kernel, threads, smem, backend.multiprocessors() * blocks, rowsAtATime, false);
     }
 
     /**
