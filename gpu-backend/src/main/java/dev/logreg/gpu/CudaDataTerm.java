@@ -434,6 +434,11 @@ public final class CudaDataTerm implements DataTerm {
 
     // ---- diagnostics for benchmarks ----
 
+    /** The entry points of the fused value + gradient and value-only passes, "gradient / value" (for benchmarks). */
+    public String fusedKernels() {
+        return fused.kernel() + " / " + valueOnly.kernel();
+    }
+
     /** Bytes of X on the device (rows × columns on the device × 4: with the padding, what a pass reads). */
     public long featureBytes() {
         return rows * cols * 4L;
