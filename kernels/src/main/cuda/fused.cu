@@ -257,8 +257,8 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 }
 
 /*
- * Block path (512 < n <= 16,384, entry points logreg_{fused,value}_{bv1,bv2,bs4,bs8,bv4,wv4,wv8}): the THREADS
- * (256 or 512) threads of a block work on T rows at a time (grid-stride over tiles of T rows); thread t owns columns t, t+256, ... (bs<K>: K columns)
+ * Block path (512 < n <= 16,384, entry points logreg_{fused,value}_{bv1,bv2,bs4,bs8,bv4,wv4,wv8}; hv1 for
+ * 256 < n <= 512 where asked): the THREADS (128, 256 or 512) threads of a block work on T rows at a time (grid-stride over tiles of T rows); thread t owns columns t, t+256, ... (bs<K>: K columns)
  * or the float4 chunks t, t+256, ... (bv<K>), so that theta and the gradient accumulators stay in registers, as in
  * the narrow path, for rows far too wide for one warp's registers. A row's dot product is reduced within each warp by
  * the transposed sum (the T rows together), then the 8 warp totals are added in warp order in shared memory; thread
@@ -510,6 +510,11 @@ LR_BLOCK_ENTRY(logreg_fused_wv8, 8, true, true, 1, 512, 1, false, true)
 LR_BLOCK_ENTRY(logreg_value_bv4, 4, true, false, 1, 256, 2, false, false)
 LR_BLOCK_ENTRY(logreg_value_wv4, 4, true, false, 1, 512, 1, false, false)
 LR_BLOCK_ENTRY(logreg_value_wv8, 8, true, false, 1, 512, 1, false, false)
+/* Medium rows, 256 < n <= 512, n % 4 == 0 (the host pads): hv1, bv1's layout in blocks of 128 threads (4 an SM), so
+ * that a row of 300 columns keeps 75 of 128 float4 lanes busy, not 75 of 256. Chosen only where CudaOptions asks
+ * (mediumRowBlocks) until measured against the warp-per-row path (issue #18: 0.52 of the read-only ceiling at 300). */
+LR_BLOCK_ENTRY(logreg_fused_hv1, 1, true, true, 8, 128, 4, true, false)
+LR_BLOCK_ENTRY(logreg_value_hv1, 1, true, false, 8, 128, 4, true, false)
 
 #define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \

@@ -303,6 +303,7 @@ Function kernels[] = {
     SIMCUDA_KERNEL(logreg_value_bs8, 256),
     SIMCUDA_KERNEL(logreg_fused_bv4, 256), SIMCUDA_KERNEL(logreg_fused_wv4, 512), SIMCUDA_KERNEL(logreg_fused_wv8, 512),
     SIMCUDA_KERNEL(logreg_value_bv4, 256), SIMCUDA_KERNEL(logreg_value_wv4, 512), SIMCUDA_KERNEL(logreg_value_wv8, 512),
+    SIMCUDA_KERNEL(logreg_fused_hv1, 128), SIMCUDA_KERNEL(logreg_value_hv1, 128),
     SIMCUDA_KERNEL(logreg_fused_wide, 256), SIMCUDA_KERNEL(logreg_fused_wide_global, 256),
     SIMCUDA_KERNEL(logreg_value_wide, 256), SIMCUDA_KERNEL(logreg_reduce_partials, LR_REDUCE_THREADS),
     SIMCUDA_KERNEL(logreg_margins, 1024), SIMCUDA_KERNEL(logreg_tp_residual, 256),

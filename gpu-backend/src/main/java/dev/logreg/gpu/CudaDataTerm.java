@@ -162,11 +162,13 @@ public final class CudaDataTerm implements DataTerm {
      * columns 0.85 → 0.93 of a read-only pass, 255 → 256 0.89 → 0.92, 1,001 → 1,000 0.73 → 0.89, 2,047 → 2,000
      * 0.60 → 0.76; not at 64 columns or fewer, where the padding would be up to 3/61 of the row and the scalar
      * layouts with few lanes a row do as well. Also 2,048 < n ≤ 16,384, where the block kernels (bv4, wv4, wv8) exist
-     * only with 16-byte loads (at most 3 columns in 2,049).
+     * only with 16-byte loads (at most 3 columns in 2,049), and 256 < n ≤ 512, for the 128-thread block kernel (hv1)
+     * where {@link CudaOptions#mediumRowBlocks} asks for it (padding must not depend on options: streamed and resident
+     * terms share it).
      */
     static int deviceColumns(int n) {
         boolean scalarLoads = n % 4 != 0;
-        boolean twinAfterPadding = (n > 64 && n <= 256) || (n > 512 && n <= MAX_BLOCK_COLUMNS);
+        boolean twinAfterPadding = n > 64 && n <= MAX_BLOCK_COLUMNS;
         return scalarLoads && twinAfterPadding ? (n + 3) / 4 * 4 : n;
     }
 
@@ -218,10 +220,17 @@ public final class CudaDataTerm implements DataTerm {
      */
     static final int MAX_BLOCK_COLUMNS = 16384;
 
+    /** The 128-thread block entry point (hv1) for 256 < n ≤ 512, n % 4 == 0, or null (CudaOptions.mediumRowBlocks). */
+    static String mediumBlockKernel(int n, boolean gradient) {
+        if (n <= 256 || n > 512 || n % 4 != 0) return null;
+        return gradient ? CudaKernels.FUSED_HV1 : CudaKernels.VALUE_HV1;
+    }
+
     /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
     static int blockRows(String kernel) {
         switch (variant(kernel)) {
             case "bv1":
+            case "hv1":
             case "bs4": return 8;
             case "bv2":
             case "bs8": return 2;
@@ -235,7 +244,7 @@ public final class CudaDataTerm implements DataTerm {
     /** THREADS of fused.cu's LR_BLOCK_ENTRY table: the block size a block kernel must be launched with. */
     static int blockThreads(String kernel) {
         String v = variant(kernel);
-        return v.equals("wv4") || v.equals("wv8") ? 512 : 256;
+        return v.equals("wv4") || v.equals("wv8") ? 512 : v.equals("hv1") ? 128 : 256;
     }
 
     /**

@@ -66,6 +66,10 @@ public final class CudaKernels {
     public static final String FUSED_WV4 = "logreg_fused_wv4";
     /** Entry point logreg_fused_wv8 (see the group comment above). */
     public static final String FUSED_WV8 = "logreg_fused_wv8";
+    /** Fused value + gradient for 256 < n ≤ 512 where {@link CudaOptions#mediumRowBlocks} asks: bv1's layout, 128 threads. */
+    public static final String FUSED_HV1 = "logreg_fused_hv1";
+    /** Value-only twin of {@link #FUSED_HV1}. */
+    public static final String VALUE_HV1 = "logreg_value_hv1";
     /** Value-only twins of the wide-row block kernels. */
     public static final String VALUE_BV4 = "logreg_value_bv4";
     /** Entry point logreg_value_wv4 (see the group comment above). */
@@ -219,9 +223,9 @@ public final class CudaKernels {
             VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2,
             VALUE_G4S2, VALUE_G8S4, VALUE_G2V1, VALUE_G8V1);
 
-    /** The block entry points (512 < n ≤ 16,384), fused and value-only; they have no prefetching twins. */
-    static final List<String> BLOCK = List.of(FUSED_BV1, FUSED_BV2, FUSED_BS4, FUSED_BS8, FUSED_BV4, FUSED_WV4, FUSED_WV8,
-            VALUE_BV1, VALUE_BV2, VALUE_BS4, VALUE_BS8, VALUE_BV4, VALUE_WV4, VALUE_WV8);
+    /** The block entry points (512 < n ≤ 16,384; hv1 256 < n ≤ 512), fused and value-only; they have no prefetching twins. */
+    static final List<String> BLOCK = List.of(FUSED_BV1, FUSED_BV2, FUSED_BS4, FUSED_BS8, FUSED_BV4, FUSED_WV4, FUSED_WV8, FUSED_HV1,
+            VALUE_BV1, VALUE_BV2, VALUE_BS4, VALUE_BS8, VALUE_BV4, VALUE_WV4, VALUE_WV8, VALUE_HV1);
 
     /** Every entry point, each exactly once: the narrow ones, their prefetching twins, the block ones, and the rest. */
     public static final List<String> ALL = java.util.stream.Stream.of(

@@ -86,7 +86,7 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
             return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, true), smem),
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
-        String b = CudaDataTerm.blockKernel(cols, true);
+        String b = blockKernel(backend, cols, true);
         FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
         if (blockPlan != null) return blockPlan;
         int perWarp = 8 * width;
@@ -110,7 +110,7 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
             return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, false), smem),
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
-        String b = CudaDataTerm.blockKernel(cols, false);
+        String b = blockKernel(backend, cols, false);
         FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
         if (blockPlan != null) return blockPlan;
         k = CudaKernels.VALUE_WIDE;
@@ -146,6 +146,12 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
         int blocks = Math.min(backend.occupancy(plainKernel, CudaBackend.BLOCK, smem),
                 backend.occupancy(plainKernel + CudaKernels.PREFETCH_SUFFIX, CudaBackend.BLOCK, smem));
         return backend.multiprocessors() * blocks;
+    }
+
+    /** The block kernel for {@code cols} (the 128-thread one for 256 < n ≤ 512 where the options ask), or null. */
+    private static String blockKernel(CudaBackend backend, int cols, boolean gradient) {
+        String k = CudaDataTerm.blockKernel(cols, gradient);
+        return k == null && backend.options().mediumRowBlocks() ? CudaDataTerm.mediumBlockKernel(cols, gradient) : k;
     }
 
     /** The register-resident kernel for {@code cols} (its prefetching twin where the options ask), or null where too wide. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,31 @@ class CudaBackendGpuTest {
                 try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, loss)) {
                     assertRelative(rt.weightSum(r[0], r[1]), t.weightSum(r[0], r[1]), 1e-12, what + " weight sum");
                 }
+            }
+        }
+    }
+
+    /**
+     * The 128-thread block kernel for 256 < n ≤ 512 (CudaOptions.mediumRowBlocks; n = 257 padded to 260, 300, 512)
+     * agrees with the reference backend, and it is the kernel the term runs.
+     */
+    @ParameterizedTest(name = "n = {0}")
+    @ValueSource(ints = {257, 300, 512})
+    void mediumRowBlocksAgreeWithReference(int cols) {
+        int rows = 1_003;
+        Dataset d = GpuTestSupport.data(77L * cols, rows, cols, true, 3.0);
+        double[] p = GpuTestSupport.params(cols, cols, 3.0);
+        try (CudaBackend blocks = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withMediumRowBlocks(true));
+             CudaDataTerm t = blocks.bindBinary(d, Loss.log())) {
+            assertEquals(CudaKernels.FUSED_HV1 + " / " + CudaKernels.VALUE_HV1, t.fusedKernels());
+            for (long[] r : new long[][] {{0, rows}, {rows / 7, rows - 5}, {rows - 1, rows}}) {
+                double[] gRef = new double[cols + 1];
+                double[] ref = GpuTestSupport.reference(d, Loss.log(), r[0], r[1], p, gRef);
+                double[] g = new double[cols + 1];
+                String what = "n = " + cols + " rows [" + r[0] + ", " + r[1] + ")";
+                assertRelative(ref[0], t.valueAndGradient(r[0], r[1], p, g, GradientPath.FUSED), TOL, what + " value");
+                assertGradient(gRef, g, ref[1], TOL, what);
+                assertRelative(ref[0], t.value(r[0], r[1], p), TOL, what + " value-only pass");
             }
         }
     }

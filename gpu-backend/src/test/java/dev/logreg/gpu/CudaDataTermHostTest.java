@@ -84,7 +84,7 @@ class CudaDataTermHostTest {
             boolean grad = Boolean.parseBoolean(m.group(4));
             int threads = Integer.parseInt(m.group(6));
             assertEquals(name.startsWith("logreg_fused_"), grad, name + ": GRAD flag vs name");
-            assertEquals((threads == 512 ? "w" : "b") + (vec ? "v" : "s") + m.group(2), name.substring(name.lastIndexOf('_') + 1),
+            assertEquals((threads == 512 ? "w" : threads == 128 ? "h" : "b") + (vec ? "v" : "s") + m.group(2), name.substring(name.lastIndexOf('_') + 1),
                     name + ": K, VEC and THREADS vs name");
             assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.blockRows(name), name + ": T");
             assertEquals(threads, CudaDataTerm.blockThreads(name), name + ": THREADS");
@@ -125,18 +125,20 @@ class CudaDataTermHostTest {
     }
 
     /**
-     * Rows padded on the device only where that selects a 16-byte-load twin (64 < n ≤ 256, 512 < n ≤ 16,384, n % 4 ≠
-     * 0), to the next multiple of 4, and the padded width's kernel is that twin.
+     * Rows padded on the device only where that selects a 16-byte-load twin (64 < n ≤ 16,384, n % 4 ≠ 0; for
+     * 256 < n ≤ 512 the 128-thread block kernel of CudaOptions.mediumRowBlocks), to the next multiple of 4, and the
+     * padded width's kernel is that twin.
      */
     @Test
     void paddingOnlyWhereItSelectsA16ByteLoadKernel() {
         for (int n = 1; n <= 16500; n++) {
             int cols = CudaDataTerm.deviceColumns(n);
-            boolean pads = n % 4 != 0 && ((n > 64 && n <= 256) || (n > 512 && n <= 16384));
+            boolean pads = n % 4 != 0 && n > 64 && n <= 16384;
             assertEquals(pads ? (n + 3) / 4 * 4 : n, cols, "n=" + n);
             if (pads) {
                 String k = CudaDataTerm.narrowKernel(cols, true);
                 if (k == null) k = CudaDataTerm.blockKernel(cols, true);
+                if (k == null) k = CudaDataTerm.mediumBlockKernel(cols, true);
                 assertNotNull(k, "n=" + n);
                 assertEquals('v', k.charAt(k.length() - 2), "n=" + n + " padded to " + cols + " gets " + k);
             }
