@@ -157,7 +157,7 @@ public final class CudaDataTerm implements DataTerm {
     /**
      * Columns of X on the device for n features (package-private for tests): n rounded up to a multiple of 4 where
      * that turns a scalar-load kernel into its 16-byte-load twin, 64 < n ≤ 256 (s4, s8 → v1, v2) and 512 < n ≤ 2,048
-     * (bs4, bs8 → bv1, bv2); n elsewhere. At most 3 zero columns a row, under 5% more bytes. Why: on an H100 the
+     * (bs4, bs8 → bv1, bv2), and beyond (below); n elsewhere. At most 3 zero columns a row, under 5% more bytes. Why: on an H100 the
      * twins were faster at every pair of neighbouring widths measured, counting the padding as bytes read: 127 → 128
      * columns 0.85 → 0.93 of a read-only pass, 255 → 256 0.89 → 0.92, 1,001 → 1,000 0.73 → 0.89, 2,047 → 2,000
      * 0.60 → 0.76; not at 64 columns or fewer, where the padding would be up to 3/61 of the row and the scalar
@@ -194,8 +194,8 @@ public final class CudaDataTerm implements DataTerm {
 
     /**
      * The block entry point for {@code n} columns (512 < n ≤ 2,048: a block of 256 threads a row, columns and
-     * accumulators in registers), or null outside that range (package-private for tests). Must match fused.cu's
-     * LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
+     * accumulators in registers; 2,048 < n ≤ 16,384, n % 4 == 0: bv4, wv4, wv8, see {@link #MAX_BLOCK_COLUMNS}), or
+     * null outside that range (package-private for tests). Must match fused.cu's LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
      * on an H100 the warp-per-row path was faster at n = 300 (0.52 of the read-only ceiling against 0.45), the block
      * path at n = 1,000 (0.89 against 0.50) and 2,000 (0.76 against 0.24).
      */

@@ -45,7 +45,7 @@ public final class CudaKernels {
     /** Entry point logreg_fused_g8v1 (see the group comment above). */
     public static final String FUSED_G8V1 = "logreg_fused_g8v1";
     /**
-     * Fused value + gradient for 512 < n ≤ 2,048: a block of 256 threads a row, T rows at a time, columns (bs<K>: K
+     * Fused value + gradient for 512 < n ≤ 2,048 (wider rows: bv4, wv4, wv8 below): a block of 256 threads a row, T rows at a time, columns (bs<K>: K
      * scalar columns a thread; bv<K>: K float4 chunks, n % 4 == 0) and accumulators in registers (fused.cu,
      * lr_fused_block). bv1 and bs4: n ≤ 1,024; bv2 and bs8: n ≤ 2,048.
      */
