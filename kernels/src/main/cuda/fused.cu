@@ -274,7 +274,7 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
  * Dynamic shared memory: (THREADS / 32 + 1) T doubles, plus C THREADS where ACC_SMEM and GRAD. Deterministic: fixed
  * warp sums, warps added in order, rows in order; where theta or the accumulators live changes no operation.
  */
-template <int K, bool VEC, bool GRAD, int T, int THREADS, bool THETA_REG, bool ACC_SMEM>
+template <int K, bool VEC, bool GRAD, int T, int THREADS, bool THETA_REG, bool ACC_SMEM, bool PREFETCH>
 __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, const float *__restrict__ Y,
                                                const float *__restrict__ W, long long from, long long to, int n,
                                                const double *__restrict__ params, int loss,
@@ -302,9 +302,23 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
     double lossSum = 0.0, wSum = 0.0, rSum = 0.0;  // in threads t < T
 
     const long long step = (long long)gridDim.x * T;
-    for (long long r0 = from + (long long)blockIdx.x * T; r0 < to; r0 += step) {  // uniform across the block
+    float xNext[T][C];
+    long long r0 = from + (long long)blockIdx.x * T;
+    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, T, THREADS, 1>(xNext, X, r0, to, n, t, 0);
+    for (; r0 < to; r0 += step) {  // uniform across the block
         float x[T][C];
-        lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
+        if (PREFETCH) {
+            // The next tile's loads are issued before this tile's barriers and loss: they are in flight while the block
+            // waits (one block an SM for wv4 and wv8, where nothing else would cover that time). Same arithmetic.
+#pragma unroll
+            for (int q = 0; q < T; q++) {
+#pragma unroll
+                for (int k = 0; k < C; k++) x[q][k] = xNext[q][k];
+            }
+            if (r0 + step < to) lr_load_rows<K, VEC, T, THREADS, 1>(xNext, X, r0 + step, to, n, t, 0);
+        } else {
+            lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
+        }
         double s[T];
         if (THETA_REG) {
             lr_partial_dots<T, C>(s, th, x);
@@ -484,37 +498,41 @@ LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4, 32)
 LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2, 32)
 
 /* Arguments: K, VEC, GRAD, T as in lr_fused_block; THREADS a block (blockDim.x must equal it), MIN_BLOCKS an SM
- * (__launch_bounds__), THETA_REG (theta in registers, or through the read-only cache). */
-#define LR_BLOCK_ENTRY(NAME, K, VEC, GRAD, T, THREADS, MIN_BLOCKS, THETA_REG, ACC_SMEM)                            \
+ * (__launch_bounds__), THETA_REG (theta in registers, or through the read-only cache), ACC_SMEM (gradient
+ * accumulators in shared memory), PREFETCH (the next tile's rows loaded before this tile's barriers; no change to
+ * any result). */
+#define LR_BLOCK_ENTRY(NAME, K, VEC, GRAD, T, THREADS, MIN_BLOCKS, THETA_REG, ACC_SMEM, PREFETCH)                  \
     extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS) NAME(                                        \
         const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
         long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
-        lr_fused_block<K, VEC, GRAD, T, THREADS, THETA_REG, ACC_SMEM>(X, Y, W, from, to, n, params, loss, partial); \
+        lr_fused_block<K, VEC, GRAD, T, THREADS, THETA_REG, ACC_SMEM, PREFETCH>(X, Y, W, from, to, n, params, loss, partial); \
     }
 
-LR_BLOCK_ENTRY(logreg_fused_bv1, 1, true, true, 8, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_fused_bv2, 2, true, true, 2, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_fused_bs4, 4, false, true, 8, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_fused_bs8, 8, false, true, 2, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_value_bv1, 1, true, false, 8, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_value_bv2, 2, true, false, 2, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_value_bs4, 4, false, false, 8, 256, 2, true, false)
-LR_BLOCK_ENTRY(logreg_value_bs8, 8, false, false, 2, 256, 2, true, false)
+LR_BLOCK_ENTRY(logreg_fused_bv1, 1, true, true, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bv2, 2, true, true, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bs4, 4, false, true, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bs8, 8, false, true, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bv1, 1, true, false, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bv2, 2, true, false, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bs4, 4, false, false, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bs8, 8, false, false, 2, 256, 2, true, false, false)
 /* Wide rows, n % 4 == 0 (the host pads), one row at a time, theta through the read-only cache (theta in registers as
  * well spilled on sm_90): bv4 2,048 < n <= 4,096 (256 threads, 16 columns a thread); wv4 4,096 < n <= 8,192 (512
  * threads, one block an SM); wv8 8,192 < n <= 16,384 (512 threads, 32 columns a thread, the fused pass's gradient
- * accumulators in shared memory, 32 * 512 doubles: in registers beside the row they spilled). */
-LR_BLOCK_ENTRY(logreg_fused_bv4, 4, true, true, 1, 256, 2, false, false)
-LR_BLOCK_ENTRY(logreg_fused_wv4, 4, true, true, 1, 512, 1, false, false)
-LR_BLOCK_ENTRY(logreg_fused_wv8, 8, true, true, 1, 512, 1, false, true)
-LR_BLOCK_ENTRY(logreg_value_bv4, 4, true, false, 1, 256, 2, false, false)
-LR_BLOCK_ENTRY(logreg_value_wv4, 4, true, false, 1, 512, 1, false, false)
-LR_BLOCK_ENTRY(logreg_value_wv8, 8, true, false, 1, 512, 1, false, false)
+ * accumulators in shared memory, 32 * 512 doubles: in registers beside the row they spilled). All three prefetch the
+ * next row: with one row at a time and one or two blocks an SM, the barriers and the loss of a row would otherwise
+ * leave the SM with no load in flight. */
+LR_BLOCK_ENTRY(logreg_fused_bv4, 4, true, true, 1, 256, 2, false, false, true)
+LR_BLOCK_ENTRY(logreg_fused_wv4, 4, true, true, 1, 512, 1, false, false, true)
+LR_BLOCK_ENTRY(logreg_fused_wv8, 8, true, true, 1, 512, 1, false, true, true)
+LR_BLOCK_ENTRY(logreg_value_bv4, 4, true, false, 1, 256, 2, false, false, true)
+LR_BLOCK_ENTRY(logreg_value_wv4, 4, true, false, 1, 512, 1, false, false, true)
+LR_BLOCK_ENTRY(logreg_value_wv8, 8, true, false, 1, 512, 1, false, false, true)
 /* Medium rows, 256 < n <= 512, n % 4 == 0 (the host pads): hv1, bv1's layout in blocks of 128 threads (4 an SM), so
  * that a row of 300 columns keeps 75 of 128 float4 lanes busy, not 75 of 256. Chosen only where CudaOptions asks
  * (mediumRowBlocks) until measured against the warp-per-row path (issue #18: 0.52 of the read-only ceiling at 300). */
-LR_BLOCK_ENTRY(logreg_fused_hv1, 1, true, true, 8, 128, 4, true, false)
-LR_BLOCK_ENTRY(logreg_value_hv1, 1, true, false, 8, 128, 4, true, false)
+LR_BLOCK_ENTRY(logreg_fused_hv1, 1, true, true, 8, 128, 4, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_hv1, 1, true, false, 8, 128, 4, true, false, false)
 
 #define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \

@@ -25,6 +25,8 @@ import jcuda.driver.CUdeviceptr;
 record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlock, boolean perWarp) {
     /** Bytes of X a reduction chunk holds by default (256 MiB): few launches a pass, two device buffers when streamed. */
     static final long CHUNK_BYTES = 256L << 20;
+    /** A chunk holds at least this many times the bytes of the partial rows a full grid writes (see chunkRows). */
+    static final long PARTIAL_SHARE = 32;
     /** Most bytes the per-warp partials of the wide global-accumulator path may take. */
     private static final long WIDE_GLOBAL_PARTIAL_LIMIT = 512L << 20;
     /** Shared memory a block gets without opting in. */
@@ -42,13 +44,19 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /**
      * Rows of a reduction chunk: {@code options.chunkRows()} where set, else about {@value #CHUNK_BYTES} bytes of rows of
-     * {@code cols} floats (a multiple of 256 rows where that is at least 256). The wide global-accumulator path (one
+     * {@code cols} floats, or, where more, {@value #PARTIAL_SHARE} times the bytes of the partial rows a full grid writes
+     * (a multiple of 256 rows where that is at least 256). Why: each chunk writes a partial row of n + 3 doubles a block
+     * and the final reduction reads them all again; at n = 16,384 (wv8, a block an SM) a 256 MiB chunk is only ~31 rows
+     * a block and its partials 1/15 of its bytes, twice; at least 32 times keeps that traffic near 6% (n ≤ 2,048: no
+     * change, the default chunk is already larger). The wide global-accumulator path (one
      * partial row of n + 3 doubles a warp, hundreds of MB a launch) is never chunked: {@link Long#MAX_VALUE}.
      */
     long chunkRows(CudaOptions options, int cols) {
         if (perWarp) return Long.MAX_VALUE;
         if (options.chunkRows() > 0) return options.chunkRows();
         long r = Math.max(1, CHUNK_BYTES / (4L * cols));
+        long partialBytes = partialRows(maxGrid) * 8L * (cols + 3L);
+        r = Math.max(r, PARTIAL_SHARE * partialBytes / (4L * cols));
         return r >= 256 ? r / 256 * 256 : r;
     }
 

@@ -68,6 +68,25 @@ class CudaDataTermHostTest {
         }
     }
 
+    /**
+     * A wide plan's reduction chunk holds about 32 times the bytes of the partial rows a full grid writes (n = 16,384,
+     * wv8, 132 blocks: 8,448 rows, not the 4,096 of 256 MiB); a narrow plan keeps the 256 MiB default; set chunk rows
+     * win over both.
+     */
+    @Test
+    void wideChunksOutweighTheirPartials() {
+        int n = 16384;
+        FusedPlan wide = new FusedPlan(CudaKernels.FUSED_WV8, 512, 131_208, 132, 1, false);
+        long rows = wide.chunkRows(CudaOptions.DEFAULT, n);
+        double chunkBytes = 4.0 * n * rows;
+        double partialBytes = 8.0 * 132 * (n + 3);
+        assertTrue(chunkBytes >= 31 * partialBytes && chunkBytes <= 33 * partialBytes, rows + " rows: " + chunkBytes / partialBytes + " times the partials");
+        assertEquals(0, rows % 256, "a multiple of 256 rows");
+        FusedPlan narrow = new FusedPlan(CudaKernels.FUSED_V1, 256, 8 * 8 * 131, 264, 32, false);
+        assertEquals(FusedPlan.CHUNK_BYTES / (4L * 128) / 256 * 256, narrow.chunkRows(CudaOptions.DEFAULT, 128));
+        assertEquals(100, wide.chunkRows(CudaOptions.DEFAULT.withChunkRows(100), n));
+    }
+
     /** The Java table of T matches fused.cu's LR_BLOCK_ENTRY table. */
     @Test
     void blockRowsMatchFusedCu() throws Exception {
@@ -75,7 +94,7 @@ class CudaDataTermHostTest {
         Path src = dir.isEmpty() ? Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu")
                 : Path.of(dir, "fused.cu");
         assumeTrue(Files.isRegularFile(src), "kernels sources not found at " + src + " (run from the gpu-backend module)");
-        Matcher m = Pattern.compile("LR_BLOCK_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+), (\\d+), \\d+, (true|false), (true|false)\\)")
+        Matcher m = Pattern.compile("LR_BLOCK_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+), (\\d+), \\d+, (true|false), (true|false), (true|false)\\)")
                 .matcher(Files.readString(src));
         int seen = 0;
         while (m.find()) {
