@@ -106,8 +106,10 @@ cat > .gpu/run.sh <<'RUN'
 # SOFTMAX_ARGS (e.g. "--rows 20000 --reps 2"), SPARSE_ARGS (e.g. "--rows 2000 --cols 4096 --per-row 20 --reps 2"),
 # STREAM_ARGS (e.g. "--rows 20000 --chunk-rows 2048 --copy-mib 4 --reps 2"). Time limits
 # (seconds): TEST_TIMEOUT (default 170), BENCH_TIMEOUT (200), STREAM_TIMEOUT (90: not yet run on a device, a guess), SOFTMAX_TIMEOUT (90), SPARSE_TIMEOUT (240: not yet run on a device, a
-# guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
-# still leaves the others' results; together 14.5 minutes at worst (over one device call's 10: a run with a hang should
+# guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50), WIDTH_TIMEOUT (40 a width of the wide section's sweep, GpuWideBenchmark:
+# 9 widths, WIDE_WIDTHS="257 384 ...", X about WIDE_GB=4.5 GB each; not yet run on a device, about 10 s a width
+# expected; 256 < n <= 512 twice: both kernels) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
+# still leaves the others' results; together 20.5 minutes at worst (over one device call's 10: a run with a hang should
 # leave out parts, PARTS="tests bench sparse"), inside one device call (at most 10); a whole run took
 # about 2 minutes on an H100 before the sparse section (its own time there unknown: a minute or two expected, most of it
 # generating 5 x 10^8 nonzeros and writing them for PyTorch). The benchmark prints each row as it is measured. Exit status: the test launcher's.
@@ -250,6 +252,14 @@ if part wide; then
     timeout -k 10 "${WIDE_TIMEOUT:-50}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
         --reps 10 --no-torch --no-training 2>&1 | tee "$out/benchmark-wide.txt"
     echo "wide benchmark exit status ${PIPESTATUS[0]}"
+    # Issue #18 item 3: the fused pass against the read-only ceiling at each width (X about WIDE_GB GB each), one JVM
+    # and one time limit a width (WIDTH_TIMEOUT), so that a hang at one width leaves the others' lines.
+    section "fused pass across widths (GpuWideBenchmark, X about ${WIDE_GB:-4.5} GB a width)"
+    for n in ${WIDE_WIDTHS:-257 384 512 1000 2047 3000 4096 8192 16384}; do
+        timeout -k 10 "${WIDTH_TIMEOUT:-40}" "$java" -Xmx12g -cp "$cp" dev.logreg.bench.gpu.GpuWideBenchmark --widths "$n" \
+            --gb "${WIDE_GB:-4.5}" --reps 10 2>&1 | tee -a "$out/benchmark-wide.txt"
+        echo "width $n: exit status ${PIPESTATUS[0]}"
+    done
 fi
 
 if [ -n "$cublas13_env" ] && part cublas; then

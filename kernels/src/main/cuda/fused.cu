@@ -20,8 +20,8 @@
  *   which cover the same columns, are added by an xor butterfly over the group bits.
  *   The _pf entry points (logreg_fused_v1_pf, ...) issue the loads of the warp's next ROWS rows before the
  *   arithmetic on the current ones (double-buffered registers), same results bit for bit.
- * Launch shape (block path, 512 < n <= 2048): see lr_fused_block below.
- * Launch shape (wide path, 256 < n <= 512 and n > 2048, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
+ * Launch shape (block path, 512 < n <= 16,384): see lr_fused_block below.
+ * Launch shape (wide path, 256 < n <= 512 and n > 16,384, logreg_{fused,value}_wide): warp per row; theta read through the read-only cache;
  *   the row is read once from device memory for the dot product and touched again, from L1/L2, to accumulate
  *   r x_ij. Accumulators per warp in shared memory (dynamic, warps * width doubles; the host raises the limit past
  *   48 KB where needed), or, where even one warp's accumulators do not fit, in the warp's own row of the partial
@@ -257,8 +257,8 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
 }
 
 /*
- * Block path (512 < n <= 2048, entry points logreg_{fused,value}_{bv1,bv2,bs4,bs8}): the 256 threads of a block
- * work on T rows at a time (grid-stride over tiles of T rows); thread t owns columns t, t+256, ... (bs<K>: K columns)
+ * Block path (512 < n <= 16,384, entry points logreg_{fused,value}_{bv1,bv2,bs4,bs8,bv4,wv4,wv8}; hv1 for
+ * 256 < n <= 512 where asked): the THREADS (128, 256 or 512) threads of a block work on T rows at a time (grid-stride over tiles of T rows); thread t owns columns t, t+256, ... (bs<K>: K columns)
  * or the float4 chunks t, t+256, ... (bv<K>), so that theta and the gradient accumulators stay in registers, as in
  * the narrow path, for rows far too wide for one warp's registers. A row's dot product is reduced within each warp by
  * the transposed sum (the T rows together), then the 8 warp totals are added in warp order in shared memory; thread
@@ -267,20 +267,25 @@ __device__ __forceinline__ void lr_fused_narrow(const float *__restrict__ X, con
  * accumulators in shared memory, and ran at 0.24 of the read-only ceiling at n = 2,000 on an H100 (this path: 0.76;
  * n = 1,000: 0.50 and 0.89). Not below 513 columns: there most threads of the block would own no column (at n = 300,
  * 75 of 256 float4 lanes), and the warp-per-row path was the faster one (0.52 against 0.45).
- * Dynamic shared memory: (8 + 1) T doubles. Deterministic: fixed warp sums, warps added in order, rows in order.
+ * Past 2,048 columns (bv4, wv4, wv8; issue #18: the warp-per-row path there ran at 0.24 of the read-only ceiling)
+ * theta and the accumulators of 16 or 32 columns a thread no longer fit in registers beside the row: THETA_REG = false
+ * reads theta through the read-only cache (8 bytes a column a row from L1, against 4 from HBM), and ACC_SMEM keeps the
+ * accumulators in shared memory (thread t's column k at k THREADS + t: conflict-free) instead of registers.
+ * Dynamic shared memory: (THREADS / 32 + 1) T doubles, plus C THREADS where ACC_SMEM and GRAD. Deterministic: fixed
+ * warp sums, warps added in order, rows in order; where theta or the accumulators live changes no operation.
  */
-template <int K, bool VEC, bool GRAD, int T>
+template <int K, bool VEC, bool GRAD, int T, int THREADS, bool THETA_REG, bool ACC_SMEM, bool PREFETCH>
 __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, const float *__restrict__ Y,
                                                const float *__restrict__ W, long long from, long long to, int n,
                                                const double *__restrict__ params, int loss,
                                                double *__restrict__ partial) {
     constexpr int C = VEC ? 4 * K : K;  // columns per thread
-    constexpr int THREADS = 256;
     constexpr int WARPS = THREADS / 32;
     static_assert(T >= 1 && T <= 32 && (T & (T - 1)) == 0, "T a power of two, at most 32");
     LR_DYNAMIC_SHARED(double, smem);
     double *warpTotals = smem;         // [WARPS][T]
     double *residuals = smem + WARPS * T;  // [T]
+    double *accShared = smem + (WARPS + 1) * T;  // ACC_SMEM: [C][THREADS], thread t's column k at k THREADS + t
     const int t = threadIdx.x;
     const int lane = t & 31;
     const int warp = t >> 5;
@@ -289,15 +294,47 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
     double th[C];
     double acc[C];
     lr_load_theta<C, VEC, THREADS>(th, acc, params, n, t);
+    if (GRAD && ACC_SMEM) {
+#pragma unroll
+        for (int k = 0; k < C; k++) accShared[k * THREADS + t] = 0.0;  // the thread's own slots: no barrier needed
+    }
     const double b = params[n];
     double lossSum = 0.0, wSum = 0.0, rSum = 0.0;  // in threads t < T
 
     const long long step = (long long)gridDim.x * T;
-    for (long long r0 = from + (long long)blockIdx.x * T; r0 < to; r0 += step) {  // uniform across the block
+    float xNext[T][C];
+    long long r0 = from + (long long)blockIdx.x * T;
+    if (PREFETCH && r0 < to) lr_load_rows<K, VEC, T, THREADS, 1>(xNext, X, r0, to, n, t, 0);
+    for (; r0 < to; r0 += step) {  // uniform across the block
         float x[T][C];
-        lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
+        if (PREFETCH) {
+            // The next tile's loads are issued before this tile's barriers and loss: they are in flight while the block
+            // waits (one block an SM for wv4 and wv8, where nothing else would cover that time). Same arithmetic.
+#pragma unroll
+            for (int q = 0; q < T; q++) {
+#pragma unroll
+                for (int k = 0; k < C; k++) x[q][k] = xNext[q][k];
+            }
+            if (r0 + step < to) lr_load_rows<K, VEC, T, THREADS, 1>(xNext, X, r0 + step, to, n, t, 0);
+        } else {
+            lr_load_rows<K, VEC, T, THREADS, 1>(x, X, r0, to, n, t, 0);
+        }
         double s[T];
-        lr_partial_dots<T, C>(s, th, x);
+        if (THETA_REG) {
+            lr_partial_dots<T, C>(s, th, x);
+        } else {
+            // theta through the read-only cache, one load a column for the T rows; the same fma chain in k order as
+            // lr_partial_dots (th[k] is the same value whether it came from a register or from L1).
+#pragma unroll
+            for (int q = 0; q < T; q++) s[q] = 0.0;
+#pragma unroll
+            for (int k = 0; k < C; k++) {
+                const int j = lr_column<VEC, THREADS>(k, t);
+                const double thk = j < n ? __ldg(params + j) : 0.0;
+#pragma unroll
+                for (int q = 0; q < T; q++) s[q] = fma(thk, (double)x[q][k], s[q]);
+            }
+        }
         const double warpTotal = lr_group_sum_rows<T, 32>(s, lane);
         if ((lane & (32 / T - 1)) == 0) warpTotals[warp * T + lr_row_of_sub<T, 32>(lane)] = warpTotal;
         __syncthreads();
@@ -321,12 +358,20 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
         // warpTotals are read and residuals written before any thread goes on; the next tile's writes to
         // warpTotals come after this barrier, its writes to residuals after the next one.
         __syncthreads();
-        if (GRAD) {
+        if (GRAD && !ACC_SMEM) {
 #pragma unroll
             for (int q = 0; q < T; q++) {
                 const double r = residuals[q];  // 0 for a row past the end
 #pragma unroll
                 for (int k = 0; k < C; k++) acc[k] = fma(r, (double)x[q][k], acc[k]);
+            }
+        } else if (GRAD) {  // the same fma chain a column, rows in order
+#pragma unroll
+            for (int k = 0; k < C; k++) {
+                double a = accShared[k * THREADS + t];
+#pragma unroll
+                for (int q = 0; q < T; q++) a = fma(residuals[q], (double)x[q][k], a);
+                accShared[k * THREADS + t] = a;
             }
         }
     }
@@ -335,7 +380,7 @@ __device__ __forceinline__ void lr_fused_block(const float *__restrict__ X, cons
 #pragma unroll
         for (int k = 0; k < C; k++) {
             const int j = lr_column<VEC, THREADS>(k, t);
-            if (j < n) out[LR_SLOT_GRAD + j] = acc[k];
+            if (j < n) out[LR_SLOT_GRAD + j] = ACC_SMEM ? accShared[k * THREADS + t] : acc[k];
         }
     }
     if (warp == 0) {  // the scalar sums live in threads 0 .. T-1, all in warp 0
@@ -452,21 +497,42 @@ LR_NARROW_ENTRY(logreg_value_g8v1, 1, true, false, 4, 8)
 LR_NARROW_ENTRY(logreg_value_v1, 1, true, false, 4, 32)
 LR_NARROW_ENTRY(logreg_value_v2, 2, true, false, 2, 32)
 
-#define LR_BLOCK_ENTRY(NAME, K, VEC, GRAD, T)                                                                      \
-    extern "C" __global__ void __launch_bounds__(256, 2) NAME(                                                        \
+/* Arguments: K, VEC, GRAD, T as in lr_fused_block; THREADS a block (blockDim.x must equal it), MIN_BLOCKS an SM
+ * (__launch_bounds__), THETA_REG (theta in registers, or through the read-only cache), ACC_SMEM (gradient
+ * accumulators in shared memory), PREFETCH (the next tile's rows loaded before this tile's barriers; no change to
+ * any result). */
+#define LR_BLOCK_ENTRY(NAME, K, VEC, GRAD, T, THREADS, MIN_BLOCKS, THETA_REG, ACC_SMEM, PREFETCH)                  \
+    extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS) NAME(                                        \
         const float *__restrict__ X, const float *__restrict__ Y, const float *__restrict__ W, long long from,      \
         long long to, int n, const double *__restrict__ params, int loss, double *__restrict__ partial) {          \
-        lr_fused_block<K, VEC, GRAD, T>(X, Y, W, from, to, n, params, loss, partial);                              \
+        lr_fused_block<K, VEC, GRAD, T, THREADS, THETA_REG, ACC_SMEM, PREFETCH>(X, Y, W, from, to, n, params, loss, partial); \
     }
 
-LR_BLOCK_ENTRY(logreg_fused_bv1, 1, true, true, 8)
-LR_BLOCK_ENTRY(logreg_fused_bv2, 2, true, true, 2)
-LR_BLOCK_ENTRY(logreg_fused_bs4, 4, false, true, 8)
-LR_BLOCK_ENTRY(logreg_fused_bs8, 8, false, true, 2)
-LR_BLOCK_ENTRY(logreg_value_bv1, 1, true, false, 8)
-LR_BLOCK_ENTRY(logreg_value_bv2, 2, true, false, 2)
-LR_BLOCK_ENTRY(logreg_value_bs4, 4, false, false, 8)
-LR_BLOCK_ENTRY(logreg_value_bs8, 8, false, false, 2)
+LR_BLOCK_ENTRY(logreg_fused_bv1, 1, true, true, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bv2, 2, true, true, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bs4, 4, false, true, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_fused_bs8, 8, false, true, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bv1, 1, true, false, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bv2, 2, true, false, 2, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bs4, 4, false, false, 8, 256, 2, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_bs8, 8, false, false, 2, 256, 2, true, false, false)
+/* Wide rows, n % 4 == 0 (the host pads), one row at a time, theta through the read-only cache (theta in registers as
+ * well spilled on sm_90): bv4 2,048 < n <= 4,096 (256 threads, 16 columns a thread); wv4 4,096 < n <= 8,192 (512
+ * threads, one block an SM); wv8 8,192 < n <= 16,384 (512 threads, 32 columns a thread, the fused pass's gradient
+ * accumulators in shared memory, 32 * 512 doubles: in registers beside the row they spilled). All three prefetch the
+ * next row: with one row at a time and one or two blocks an SM, the barriers and the loss of a row would otherwise
+ * leave the SM with no load in flight. */
+LR_BLOCK_ENTRY(logreg_fused_bv4, 4, true, true, 1, 256, 2, false, false, true)
+LR_BLOCK_ENTRY(logreg_fused_wv4, 4, true, true, 1, 512, 1, false, false, true)
+LR_BLOCK_ENTRY(logreg_fused_wv8, 8, true, true, 1, 512, 1, false, true, true)
+LR_BLOCK_ENTRY(logreg_value_bv4, 4, true, false, 1, 256, 2, false, false, true)
+LR_BLOCK_ENTRY(logreg_value_wv4, 4, true, false, 1, 512, 1, false, false, true)
+LR_BLOCK_ENTRY(logreg_value_wv8, 8, true, false, 1, 512, 1, false, false, true)
+/* Medium rows, 256 < n <= 512, n % 4 == 0 (the host pads): hv1, bv1's layout in blocks of 128 threads (4 an SM), so
+ * that a row of 300 columns keeps 75 of 128 float4 lanes busy, not 75 of 256. Chosen only where CudaOptions asks
+ * (mediumRowBlocks) until measured against the warp-per-row path (issue #18: 0.52 of the read-only ceiling at 300). */
+LR_BLOCK_ENTRY(logreg_fused_hv1, 1, true, true, 8, 128, 4, true, false, false)
+LR_BLOCK_ENTRY(logreg_value_hv1, 1, true, false, 8, 128, 4, true, false, false)
 
 #define LR_WIDE_ENTRY(NAME, GRAD, SMEM)                                                                            \
     extern "C" __global__ void __launch_bounds__(256) NAME(                                                        \

@@ -109,19 +109,30 @@ static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
     return nullptr;
 }
 
-/* The block entry point for n (512 < n <= 2048) and its T, or null; the same choice as CudaDataTerm.blockKernel. */
-static const char *block(int n, bool grad, Kernel *k, int *rowsAtATime) {
-    struct E { int maxn; bool vec; Kernel fg, fv; int t; const char *name; };
-#define LR_E(MAXN, VEC, V, T) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, T, #V}
-    static const E table[] = {LR_E(1024, true, bv1, 8), LR_E(2048, true, bv2, 2), LR_E(1024, false, bs4, 8),
-                              LR_E(2048, false, bs8, 2)};
+/*
+ * The block entry point for n (512 < n <= 16,384; past 2,048 only n % 4 == 0, which the host pads to; hv1 for
+ * 256 < n <= 512, n % 4 == 0, which CudaOptions.mediumRowBlocks selects), its T, its
+ * threads a block and its dynamic shared memory (bytes); null elsewhere. The same choice as CudaDataTerm.blockKernel
+ * and FusedPlan.blockPlan.
+ */
+static const char *block(int n, bool grad, Kernel *k, int *rowsAtATime, int *threads, int *smem) {
+    struct E { int maxn; bool vec; Kernel fg, fv; int t, threads, accColumns; const char *name; };
+#define LR_E(MAXN, VEC, V, T, THREADS, ACC) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, T, THREADS, ACC, #V}
+    static const E table[] = {LR_E(512, true, hv1, 8, 128, 0),
+                              LR_E(1024, true, bv1, 8, 256, 0),  LR_E(2048, true, bv2, 2, 256, 0),
+                              LR_E(1024, false, bs4, 8, 256, 0), LR_E(2048, false, bs8, 2, 256, 0),
+                              LR_E(4096, true, bv4, 1, 256, 0),  LR_E(8192, true, wv4, 1, 512, 0),
+                              LR_E(16384, true, wv8, 1, 512, 32)};
 #undef LR_E
-    if (n <= 512 || n > 2048) return nullptr;
+    if (n <= 256 || n > 16384) return nullptr;
     for (const E &e : table) {
+        if ((e.maxn == 512) != (n <= 512)) continue;  // hv1 alone below 513 columns, and only there
         if (e.vec && n % 4 != 0) continue;
         if (n <= e.maxn) {
             *k = grad ? e.fg : e.fv;
             *rowsAtATime = e.t;
+            *threads = e.threads;
+            *smem = 8 * ((e.threads / 32 + 1) * e.t + (grad ? e.accColumns * e.threads : 0));
             return e.name;
         }
     }
@@ -130,9 +141,11 @@ static const char *block(int n, bool grad, Kernel *k, int *rowsAtATime) {
 
 static void all_checks() {
     // Every layout, full and partly filled: g4s2 (5, 8 scalar), g2v1 (4, 8), g8s4 (19, 31), g8v1 (12, 32), s2, v1, v2,
-    // s4, s8, the block path (bv1 516 and 1000, bs4 513 and 1001, bv2 2048, bs8 2047) and the wide paths (shared-memory
+    // s4, s8, the block path (bv1 516 and 1000, bs4 513 and 1001, bv2 2048, bs8 2047; bv4 2052, 3000, 4096; wv4 4100,
+    // 8192; wv8 8196, 16384; hv1 300, 512; 2049 and 257 only the wide paths, the host pads it to 2052) and the wide paths (shared-memory
     // and global accumulators: every n > 256 runs them too; the Java side picks the shared one for 257 .. 512).
-    const int ns[] = {4, 5, 7, 8, 12, 19, 31, 32, 33, 100, 127, 128, 200, 255, 257, 300, 513, 516, 1000, 1001, 2047, 2048};
+    const int ns[] = {4, 5, 7, 8, 12, 19, 31, 32, 33, 100, 127, 128, 200, 255, 257, 300, 513, 516, 1000, 1001, 2047, 2048,
+                      2049, 2052, 3000, 4096, 4100, 8192, 8196, 16384, 512};
     const unsigned grids[] = {3};  // every warp takes several steps (see below for warps with no row)
     for (int n : ns) {
         for (int weighted = n == 7 ? 0 : 1; weighted <= 1; weighted++) {  // unweighted (null W) once: it is one branch
@@ -186,15 +199,15 @@ static void all_checks() {
                     // block path (256 < n <= 2048): one partial row per block, bit-identical on a second run
                     for (int grad = 1; grad >= 0; grad--) {
                         Kernel k;
-                        int t;
-                        const char *name = block(n, grad, &k, &t);
+                        int t, threads, smem;
+                        const char *name = block(n, grad, &k, &t, &threads, &smem);
                         if (!name) continue;
                         int wd = grad ? width : 2;
                         std::vector<double> partial((size_t)grid * wd, std::nan(""));
-                        simt_launch(grid, 256, 8 * 9 * t, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data()); });
+                        simt_launch(grid, threads, smem, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, partial.data()); });
                         compare(reduce(partial, grid, wd), want, wd, std::string(grad ? "fused " : "value ") + name + " " + tag);
                         std::vector<double> again(partial.size(), std::nan(""));
-                        simt_launch(grid, 256, 8 * 9 * t, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, again.data()); });
+                        simt_launch(grid, threads, smem, [&] { k(d.x.data(), d.y.data(), W, r[0], r[1], n, p.data(), loss, again.data()); });
                         expect(std::memcmp(again.data(), partial.data(), 8 * partial.size()) == 0, std::string("bit-identical ") + name + " " + tag);
                     }
                     if (n > 256) {  // wide global-accumulator path: one partial row per warp

@@ -162,15 +162,18 @@ public final class CudaDataTerm implements DataTerm {
     /**
      * Columns of X on the device for n features (package-private for tests): n rounded up to a multiple of 4 where
      * that turns a scalar-load kernel into its 16-byte-load twin, 64 < n ≤ 256 (s4, s8 → v1, v2) and 512 < n ≤ 2,048
-     * (bs4, bs8 → bv1, bv2); n elsewhere. At most 3 zero columns a row, under 5% more bytes. Why: on an H100 the
+     * (bs4, bs8 → bv1, bv2), and beyond (below); n elsewhere. At most 3 zero columns a row, under 5% more bytes. Why: on an H100 the
      * twins were faster at every pair of neighbouring widths measured, counting the padding as bytes read: 127 → 128
      * columns 0.85 → 0.93 of a read-only pass, 255 → 256 0.89 → 0.92, 1,001 → 1,000 0.73 → 0.89, 2,047 → 2,000
      * 0.60 → 0.76; not at 64 columns or fewer, where the padding would be up to 3/61 of the row and the scalar
-     * layouts with few lanes a row do as well.
+     * layouts with few lanes a row do as well. Also 2,048 < n ≤ 16,384, where the block kernels (bv4, wv4, wv8) exist
+     * only with 16-byte loads (at most 3 columns in 2,049), and 256 < n ≤ 512, for the 128-thread block kernel (hv1)
+     * where {@link CudaOptions#mediumRowBlocks} asks for it (padding must not depend on options: streamed and resident
+     * terms share it).
      */
     static int deviceColumns(int n) {
         boolean scalarLoads = n % 4 != 0;
-        boolean twinAfterPadding = (n > 64 && n <= 256) || (n > 512 && n <= 2048);
+        boolean twinAfterPadding = n > 64 && n <= MAX_BLOCK_COLUMNS;
         return scalarLoads && twinAfterPadding ? (n + 3) / 4 * 4 : n;
     }
 
@@ -196,30 +199,65 @@ public final class CudaDataTerm implements DataTerm {
 
     /**
      * The block entry point for {@code n} columns (512 < n ≤ 2,048: a block of 256 threads a row, columns and
-     * accumulators in registers), or null outside that range (package-private for tests). Must match fused.cu's
-     * LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
+     * accumulators in registers; 2,048 < n ≤ 16,384, n % 4 == 0: bv4, wv4, wv8, see {@link #MAX_BLOCK_COLUMNS}), or
+     * null outside that range (package-private for tests). Must match fused.cu's LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
      * on an H100 the warp-per-row path was faster at n = 300 (0.52 of the read-only ceiling against 0.45), the block
      * path at n = 1,000 (0.89 against 0.50) and 2,000 (0.76 against 0.24).
      */
     static String blockKernel(int n, boolean gradient) {
         String v;
-        if (n <= 512 || n > 2048) return null;
+        if (n <= 512 || n > MAX_BLOCK_COLUMNS) return null;
         else if (n % 4 == 0 && n <= 1024) v = "bv1";
-        else if (n % 4 == 0) v = "bv2";
+        else if (n % 4 == 0 && n <= 2048) v = "bv2";
         else if (n <= 1024) v = "bs4";
-        else v = "bs8";
+        else if (n <= 2048) v = "bs8";
+        else if (n % 4 != 0) return null;  // never on the device: deviceColumns pads these
+        else if (n <= 4096) v = "bv4";
+        else if (n <= 8192) v = "wv4";
+        else v = "wv8";
         return (gradient ? "logreg_fused_" : "logreg_value_") + v;
+    }
+
+    /**
+     * Most columns of the block kernels. Past 2,048 (issue #18: the warp-per-row path ran at 0.24 of the read-only
+     * ceiling at n = 3,000 on an H100) they read θ through the read-only cache, one row at a time: bv4 (256 threads,
+     * n ≤ 4,096), wv4 (512 threads, n ≤ 8,192), wv8 (512 threads, n ≤ 16,384, gradient accumulators in shared memory).
+     */
+    static final int MAX_BLOCK_COLUMNS = 16384;
+
+    /** The 128-thread block entry point (hv1) for 256 < n ≤ 512, n % 4 == 0, or null (CudaOptions.mediumRowBlocks). */
+    static String mediumBlockKernel(int n, boolean gradient) {
+        if (n <= 256 || n > 512 || n % 4 != 0) return null;
+        return gradient ? CudaKernels.FUSED_HV1 : CudaKernels.VALUE_HV1;
     }
 
     /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
     static int blockRows(String kernel) {
         switch (variant(kernel)) {
             case "bv1":
+            case "hv1":
             case "bs4": return 8;
             case "bv2":
             case "bs8": return 2;
+            case "bv4":
+            case "wv4":
+            case "wv8": return 1;
             default: throw new IllegalArgumentException("unknown block kernel " + kernel);
         }
+    }
+
+    /** THREADS of fused.cu's LR_BLOCK_ENTRY table: the block size a block kernel must be launched with. */
+    static int blockThreads(String kernel) {
+        String v = variant(kernel);
+        return v.equals("wv4") || v.equals("wv8") ? 512 : v.equals("hv1") ? 128 : 256;
+    }
+
+    /**
+     * Gradient accumulator columns a thread keeps in shared memory (ACC_SMEM of fused.cu's LR_BLOCK_ENTRY table: C
+     * doubles a thread), 0 where they are in registers; value-only kernels have none.
+     */
+    static int blockSharedAccumulators(String kernel) {
+        return kernel.startsWith("logreg_fused_") && variant(kernel).equals("wv8") ? 32 : 0;
     }
 
     /**
@@ -433,6 +471,11 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     // ---- diagnostics for benchmarks ----
+
+    /** The entry points of the fused value + gradient and value-only passes, "gradient / value" (for benchmarks). */
+    public String fusedKernels() {
+        return fused.kernel() + " / " + valueOnly.kernel();
+    }
 
     /** Bytes of X on the device (rows × columns on the device × 4: with the padding, what a pass reads). */
     public long featureBytes() {

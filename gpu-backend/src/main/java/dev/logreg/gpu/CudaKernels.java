@@ -45,7 +45,7 @@ public final class CudaKernels {
     /** Entry point logreg_fused_g8v1 (see the group comment above). */
     public static final String FUSED_G8V1 = "logreg_fused_g8v1";
     /**
-     * Fused value + gradient for 512 < n ≤ 2,048: a block of 256 threads a row, T rows at a time, columns (bs<K>: K
+     * Fused value + gradient for 512 < n ≤ 2,048 (wider rows: bv4, wv4, wv8 below): a block of 256 threads a row, T rows at a time, columns (bs<K>: K
      * scalar columns a thread; bv<K>: K float4 chunks, n % 4 == 0) and accumulators in registers (fused.cu,
      * lr_fused_block). bv1 and bs4: n ≤ 1,024; bv2 and bs8: n ≤ 2,048.
      */
@@ -56,6 +56,26 @@ public final class CudaKernels {
     public static final String FUSED_BS4 = "logreg_fused_bs4";
     /** Entry point logreg_fused_bs8 (see the group comment above). */
     public static final String FUSED_BS8 = "logreg_fused_bs8";
+    /**
+     * Fused value + gradient for wide rows, n % 4 == 0 (CudaDataTerm pads): one row at a time, theta through the
+     * read-only cache (fused.cu, lr_fused_block). bv4: 2,048 < n ≤ 4,096, 256 threads; wv4: n ≤ 8,192, 512 threads;
+     * wv8: n ≤ 16,384, 512 threads, gradient accumulators in shared memory (128 KiB a block).
+     */
+    public static final String FUSED_BV4 = "logreg_fused_bv4";
+    /** Entry point logreg_fused_wv4 (see the group comment above). */
+    public static final String FUSED_WV4 = "logreg_fused_wv4";
+    /** Entry point logreg_fused_wv8 (see the group comment above). */
+    public static final String FUSED_WV8 = "logreg_fused_wv8";
+    /** Fused value + gradient for 256 < n ≤ 512 where {@link CudaOptions#mediumRowBlocks} asks: bv1's layout, 128 threads. */
+    public static final String FUSED_HV1 = "logreg_fused_hv1";
+    /** Value-only twin of {@link #FUSED_HV1}. */
+    public static final String VALUE_HV1 = "logreg_value_hv1";
+    /** Value-only twins of the wide-row block kernels. */
+    public static final String VALUE_BV4 = "logreg_value_bv4";
+    /** Entry point logreg_value_wv4 (see the group comment above). */
+    public static final String VALUE_WV4 = "logreg_value_wv4";
+    /** Entry point logreg_value_wv8 (see the group comment above). */
+    public static final String VALUE_WV8 = "logreg_value_wv8";
     /** Value-only twins of the block kernels. */
     public static final String VALUE_BV1 = "logreg_value_bv1";
     /** Entry point logreg_value_bv2 (see the group comment above). */
@@ -64,7 +84,7 @@ public final class CudaKernels {
     public static final String VALUE_BS4 = "logreg_value_bs4";
     /** Entry point logreg_value_bs8 (see the group comment above). */
     public static final String VALUE_BS8 = "logreg_value_bs8";
-    /** Fused value + gradient for 256 < n ≤ 512 and n > 2,048: warp per row, accumulators per warp in shared memory. */
+    /** Fused value + gradient for 256 < n ≤ 512 and n > 16,384: warp per row, accumulators per warp in shared memory. */
     public static final String FUSED_WIDE = "logreg_fused_wide";
     /** Fused value + gradient for n too wide for shared memory: accumulators in global memory, one partial row per warp. */
     public static final String FUSED_WIDE_GLOBAL = "logreg_fused_wide_global";
@@ -212,9 +232,9 @@ public final class CudaKernels {
             VALUE_S2, VALUE_S4, VALUE_S8, VALUE_V1, VALUE_V2,
             VALUE_G4S2, VALUE_G8S4, VALUE_G2V1, VALUE_G8V1);
 
-    /** The block entry points (512 < n ≤ 2,048), fused and value-only; they have no prefetching twins. */
-    static final List<String> BLOCK = List.of(FUSED_BV1, FUSED_BV2, FUSED_BS4, FUSED_BS8,
-            VALUE_BV1, VALUE_BV2, VALUE_BS4, VALUE_BS8);
+    /** The block entry points (512 < n ≤ 16,384; hv1 256 < n ≤ 512), fused and value-only; they have no prefetching twins. */
+    static final List<String> BLOCK = List.of(FUSED_BV1, FUSED_BV2, FUSED_BS4, FUSED_BS8, FUSED_BV4, FUSED_WV4, FUSED_WV8, FUSED_HV1,
+            VALUE_BV1, VALUE_BV2, VALUE_BS4, VALUE_BS8, VALUE_BV4, VALUE_WV4, VALUE_WV8, VALUE_HV1);
 
     /** Every entry point, each exactly once: the narrow ones, their prefetching twins, the block ones, and the rest. */
     public static final List<String> ALL = java.util.stream.Stream.of(

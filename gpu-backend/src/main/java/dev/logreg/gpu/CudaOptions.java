@@ -22,11 +22,19 @@ import java.util.Objects;
  *                         term split a pass into chunks of this many rows and keep one partial slice per chunk, which
  *                         is what makes them bit-identical; also the rows a streamed term copies to the device at once.
  *                         Set small only by tests (many chunks on small data).
+ * @param mediumRowBlocks  for 256 < n ≤ 512 columns, the block kernel of 128 threads (fused.cu, hv1: columns and
+ *                         accumulators in registers, 8 rows at a time) in place of the warp-per-row path (0.52 of the
+ *                         read-only ceiling at n = 300 on an H100). Off by default until the device benchmark
+ *                         (GpuWideBenchmark, which times both) shows it faster; results differ in their last bits
+ *                         between the two (another summation order), each deterministic.
  */
 public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows,
-                          long deviceMemoryLimit, long chunkRows) {
-    /** Fused path, fatbin, no per-launch synchronization, prefetching kernels, no device memory limit, automatic chunks. */
-    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true, 0L, 0L);
+                          long deviceMemoryLimit, long chunkRows, boolean mediumRowBlocks) {
+    /**
+     * Fused path, fatbin, no per-launch synchronization, prefetching kernels, no device memory limit, automatic chunks,
+     * the warp-per-row kernels for 256 < n ≤ 512.
+     */
+    public static final CudaOptions DEFAULT = new CudaOptions(GradientPath.FUSED, KernelImage.FATBIN, false, true, 0L, 0L, false);
 
     /** Validates: no component may be null, the limit and the chunk rows not negative. */
     public CudaOptions {
@@ -38,33 +46,44 @@ public record CudaOptions(GradientPath gradientPath, KernelImage image, boolean 
         if (chunkRows < 0) throw new IllegalArgumentException("chunkRows must be 0 (automatic) or a positive number of rows, got " + chunkRows);
     }
 
+    /** The six-component form: the warp-per-row kernels for 256 < n ≤ 512. */
+    public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows, long deviceMemoryLimit,
+                       long chunkRows) {
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows, false);
+    }
+
     /** The five-component form: automatic chunks. */
     public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows, long deviceMemoryLimit) {
-        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, 0L);
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, 0L, false);
     }
 
     /** The four-component form of earlier releases: no device memory limit. */
     public CudaOptions(GradientPath gradientPath, KernelImage image, boolean synchronizeEachLaunch, boolean prefetchRows) {
-        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, 0L, 0L);
+        this(gradientPath, image, synchronizeEachLaunch, prefetchRows, 0L, 0L, false);
     }
 
     /** The same options with another gradient path. */
-    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows); }
+    public CudaOptions withGradientPath(GradientPath p) { return new CudaOptions(p, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows, mediumRowBlocks); }
 
     /** The same options with another kernel image. */
-    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows); }
+    public CudaOptions withImage(KernelImage i) { return new CudaOptions(gradientPath, i, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows, mediumRowBlocks); }
 
     /** The same options with the debug switch set. */
-    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows, deviceMemoryLimit, chunkRows); }
+    public CudaOptions withSynchronizeEachLaunch(boolean s) { return new CudaOptions(gradientPath, image, s, prefetchRows, deviceMemoryLimit, chunkRows, mediumRowBlocks); }
 
     /** The same options with prefetching set. */
-    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p, deviceMemoryLimit, chunkRows); }
+    public CudaOptions withPrefetchRows(boolean p) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, p, deviceMemoryLimit, chunkRows, mediumRowBlocks); }
 
     /** The same options with another device memory limit in bytes (0: none). */
-    public CudaOptions withDeviceMemoryLimit(long bytes) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, bytes, chunkRows); }
+    public CudaOptions withDeviceMemoryLimit(long bytes) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, bytes, chunkRows, mediumRowBlocks); }
 
     /** The same options with another reduction chunk in rows (0: automatic). */
-    public CudaOptions withChunkRows(long rows) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, rows); }
+    public CudaOptions withChunkRows(long rows) { return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, rows, mediumRowBlocks); }
+
+    /** The same options with the 128-thread block kernels for 256 < n ≤ 512 chosen or not. */
+    public CudaOptions withMediumRowBlocks(boolean b) {
+        return new CudaOptions(gradientPath, image, synchronizeEachLaunch, prefetchRows, deviceMemoryLimit, chunkRows, b);
+    }
 
     /** The compiled form of the kernels to load with {@code cuModuleLoadDataEx}. */
     public enum KernelImage {

@@ -25,6 +25,8 @@ import jcuda.driver.CUdeviceptr;
 record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlock, boolean perWarp) {
     /** Bytes of X a reduction chunk holds by default (256 MiB): few launches a pass, two device buffers when streamed. */
     static final long CHUNK_BYTES = 256L << 20;
+    /** A chunk holds at least this many times the bytes of the partial rows a full grid writes (see chunkRows). */
+    static final long PARTIAL_SHARE = 32;
     /** Most bytes the per-warp partials of the wide global-accumulator path may take. */
     private static final long WIDE_GLOBAL_PARTIAL_LIMIT = 512L << 20;
     /** Shared memory a block gets without opting in. */
@@ -42,13 +44,19 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /**
      * Rows of a reduction chunk: {@code options.chunkRows()} where set, else about {@value #CHUNK_BYTES} bytes of rows of
-     * {@code cols} floats (a multiple of 256 rows where that is at least 256). The wide global-accumulator path (one
+     * {@code cols} floats, or, where more, {@value #PARTIAL_SHARE} times the bytes of the partial rows a full grid writes
+     * (a multiple of 256 rows where that is at least 256). Why: each chunk writes a partial row of n + 3 doubles a block
+     * and the final reduction reads them all again; at n = 16,384 (wv8, a block an SM) a 256 MiB chunk is only ~31 rows
+     * a block and its partials 1/15 of its bytes, twice; at least 32 times keeps that traffic near 6% (n ≤ 2,048: no
+     * change, the default chunk is already larger). The wide global-accumulator path (one
      * partial row of n + 3 doubles a warp, hundreds of MB a launch) is never chunked: {@link Long#MAX_VALUE}.
      */
     long chunkRows(CudaOptions options, int cols) {
         if (perWarp) return Long.MAX_VALUE;
         if (options.chunkRows() > 0) return options.chunkRows();
         long r = Math.max(1, CHUNK_BYTES / (4L * cols));
+        long partialBytes = partialRows(maxGrid) * 8L * (cols + 3L);
+        r = Math.max(r, PARTIAL_SHARE * partialBytes / (4L * cols));
         return r >= 256 ? r / 256 * 256 : r;
     }
 
@@ -74,7 +82,8 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /**
      * Chooses the fused kernel for {@code cols} device columns: registers for n ≤ 256 (a warp or part of one a row) and
-     * for 512 < n ≤ 2,048 (a block a row), shared-memory accumulators otherwise, global ones where those do not fit.
+     * for 512 < n ≤ 16,384 (a block a row; past 8,192 the accumulators in shared memory), warp-per-row shared-memory
+     * accumulators otherwise, global ones where those do not fit.
      */
     static FusedPlan gradient(CudaBackend backend, int cols) {
         String k = narrowKernel(backend, cols, true);
@@ -85,8 +94,9 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
             return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, true), smem),
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
-        String b = CudaDataTerm.blockKernel(cols, true);
-        if (b != null) return blockPlan(backend, b);
+        String b = blockKernel(backend, cols, true);
+        FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
+        if (blockPlan != null) return blockPlan;
         int perWarp = 8 * width;
         int warps = Math.min(8, backend.sharedMemoryOptIn() / perWarp);
         if (warps >= 1) {
@@ -108,18 +118,29 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
             return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, false), smem),
                     8 * CudaDataTerm.rowsInFlight(k), false);
         }
-        String b = CudaDataTerm.blockKernel(cols, false);
-        if (b != null) return blockPlan(backend, b);
+        String b = blockKernel(backend, cols, false);
+        FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
+        if (blockPlan != null) return blockPlan;
         k = CudaKernels.VALUE_WIDE;
         return new FusedPlan(k, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(k, CudaBackend.BLOCK, smem), 8, false);
     }
 
-    /** A block kernel's plan (fused.cu, lr_fused_block): (8 + 1) T doubles of shared memory, T rows a block at a time. */
+    /**
+     * A block kernel's plan (fused.cu, lr_fused_block): (warps + 1) T doubles of shared memory, plus the shared
+     * gradient accumulators where the kernel has them (wv8: 128 KiB, opted into), T rows a block at a time; null where
+     * the device cannot give a block that much shared memory (the caller falls back to the warp-per-row path).
+     */
     private static FusedPlan blockPlan(CudaBackend backend, String kernel) {
         int rowsAtATime = CudaDataTerm.blockRows(kernel);
-        int smem = 8 * 9 * rowsAtATime;
-        return new FusedPlan(kernel, CudaBackend.BLOCK, smem, backend.multiprocessors() * backend.occupancy(kernel, CudaBackend.BLOCK, smem),
-                rowsAtATime, false);
+        int threads = CudaDataTerm.blockThreads(kernel);
+        int smem = 8 * ((threads / 32 + 1) * rowsAtATime + CudaDataTerm.blockSharedAccumulators(kernel) * threads);
+        if (smem > DEFAULT_SMEM) {
+            if (smem > backend.sharedMemoryOptIn()) return null;
+            backend.allowSharedMemory(kernel, smem);
+        }
+        int blocks = backend.occupancy(kernel, threads, smem);
+        if (blocks < 1) return null;
+        return new FusedPlan(kernel, threads, smem, backend.multiprocessors() * blocks, rowsAtATime, false);
     }
 
     /**
@@ -133,6 +154,12 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
         int blocks = Math.min(backend.occupancy(plainKernel, CudaBackend.BLOCK, smem),
                 backend.occupancy(plainKernel + CudaKernels.PREFETCH_SUFFIX, CudaBackend.BLOCK, smem));
         return backend.multiprocessors() * blocks;
+    }
+
+    /** The block kernel for {@code cols} (the 128-thread one for 256 < n ≤ 512 where the options ask), or null. */
+    private static String blockKernel(CudaBackend backend, int cols, boolean gradient) {
+        String k = CudaDataTerm.blockKernel(cols, gradient);
+        return k == null && backend.options().mediumRowBlocks() ? CudaDataTerm.mediumBlockKernel(cols, gradient) : k;
     }
 
     /** The register-resident kernel for {@code cols} (its prefetching twin where the options ask), or null where too wide. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,10 +56,13 @@ class CudaBackendGpuTest {
         List<Arguments> a = new ArrayList<>();
         // n = 1, 7: 4 lanes a row (g4s2); 8: 2 lanes a row, 16-byte loads (g2v1); 24: 8 lanes a row (g8v1); 30: 8
         // lanes, scalar (g8s4); 37: scalar register path; 128: 16-byte loads; 1000, 1001: a block a row (bv1, bs4);
-        // 3000: the wide path; 65, 255, 1001: padded on the device to 68, 256, 1004 (16-byte loads). m = 100,003 is
-        // not a multiple of any block or row step.
+        // 2049 (padded to 2052), 3000, 4096: a block of 256 threads a row, theta through L1 (bv4); 4100: 512 threads
+        // (wv4); 8196, 16384: 512 threads, accumulators in shared memory (wv8); 20000: the warp-per-row wide path;
+        // 65, 255, 1001, 2047: padded on the device to 68, 256, 1004, 2048 (16-byte loads). m = 100,003 is not a
+        // multiple of any block or row step.
         int[][] shapes = {{100_003, 1}, {100_003, 7}, {100_003, 8}, {50_021, 24}, {50_021, 30}, {30_011, 37}, {20_000, 128},
-            {3_001, 1000}, {2_003, 1001}, {1_001, 3000}, {5_003, 200}, {4_001, 255}, {5_003, 65}};
+            {3_001, 1000}, {2_003, 1001}, {1_001, 3000}, {5_003, 200}, {4_001, 255}, {5_003, 65},
+            {1_003, 2047}, {703, 2049}, {513, 4096}, {301, 4100}, {151, 8196}, {67, 16384}, {37, 20000}};
         for (int[] s : shapes) {
             for (Loss loss : List.of(Loss.log(), Loss.mse())) {
                 a.add(Arguments.of(s[0], s[1], loss, false));
@@ -89,6 +93,31 @@ class CudaBackendGpuTest {
                 try (ReferenceBackend rb = new ReferenceBackend(); DataTerm rt = rb.bind(d, loss)) {
                     assertRelative(rt.weightSum(r[0], r[1]), t.weightSum(r[0], r[1]), 1e-12, what + " weight sum");
                 }
+            }
+        }
+    }
+
+    /**
+     * The 128-thread block kernel for 256 < n ≤ 512 (CudaOptions.mediumRowBlocks; n = 257 padded to 260, 300, 512)
+     * agrees with the reference backend, and it is the kernel the term runs.
+     */
+    @ParameterizedTest(name = "n = {0}")
+    @ValueSource(ints = {257, 300, 512})
+    void mediumRowBlocksAgreeWithReference(int cols) {
+        int rows = 1_003;
+        Dataset d = GpuTestSupport.data(77L * cols, rows, cols, true, 3.0);
+        double[] p = GpuTestSupport.params(cols, cols, 3.0);
+        try (CudaBackend blocks = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withMediumRowBlocks(true));
+             CudaDataTerm t = blocks.bindBinary(d, Loss.log())) {
+            assertEquals(CudaKernels.FUSED_HV1 + " / " + CudaKernels.VALUE_HV1, t.fusedKernels());
+            for (long[] r : new long[][] {{0, rows}, {rows / 7, rows - 5}, {rows - 1, rows}}) {
+                double[] gRef = new double[cols + 1];
+                double[] ref = GpuTestSupport.reference(d, Loss.log(), r[0], r[1], p, gRef);
+                double[] g = new double[cols + 1];
+                String what = "n = " + cols + " rows [" + r[0] + ", " + r[1] + ")";
+                assertRelative(ref[0], t.valueAndGradient(r[0], r[1], p, g, GradientPath.FUSED), TOL, what + " value");
+                assertGradient(gRef, g, ref[1], TOL, what);
+                assertRelative(ref[0], t.value(r[0], r[1], p), TOL, what + " value-only pass");
             }
         }
     }

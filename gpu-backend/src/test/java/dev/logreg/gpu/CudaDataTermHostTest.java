@@ -43,13 +43,16 @@ class CudaDataTermHostTest {
         }
     }
 
-    /** Every n in (512, 2048] gets a block kernel whose threads cover all n columns; other n get none. */
+    /**
+     * Every n in (512, 2048] and every n % 4 == 0 in (2048, 16384] (the others are padded to one) gets a block kernel
+     * whose threads cover all n columns; other n get none.
+     */
     @Test
     void blockKernelCoversEveryColumn() {
-        for (int n = 1; n <= 2100; n++) {
+        for (int n = 1; n <= 16500; n++) {
             for (boolean gradient : new boolean[] {true, false}) {
                 String k = CudaDataTerm.blockKernel(n, gradient);
-                if (n <= 512 || n > 2048) {
+                if (n <= 512 || n > 16384 || (n > 2048 && n % 4 != 0)) {
                     assertNull(k, "n=" + n);
                     continue;
                 }
@@ -58,10 +61,30 @@ class CudaDataTermHostTest {
                 assertEquals(gradient, k.startsWith("logreg_fused_"), k);
                 boolean vec = k.charAt(k.length() - 2) == 'v';
                 int per = k.charAt(k.length() - 1) - '0';
-                assertTrue((vec ? 4 : 1) * per * 256 >= n, k + " covers too few columns, n = " + n);
+                int threads = CudaDataTerm.blockThreads(k);
+                assertTrue((vec ? 4 : 1) * per * threads >= n, k + " covers too few columns, n = " + n);
                 assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
             }
         }
+    }
+
+    /**
+     * A wide plan's reduction chunk holds about 32 times the bytes of the partial rows a full grid writes (n = 16,384,
+     * wv8, 132 blocks: 8,448 rows, not the 4,096 of 256 MiB); a narrow plan keeps the 256 MiB default; set chunk rows
+     * win over both.
+     */
+    @Test
+    void wideChunksOutweighTheirPartials() {
+        int n = 16384;
+        FusedPlan wide = new FusedPlan(CudaKernels.FUSED_WV8, 512, 131_208, 132, 1, false);
+        long rows = wide.chunkRows(CudaOptions.DEFAULT, n);
+        double chunkBytes = 4.0 * n * rows;
+        double partialBytes = 8.0 * 132 * (n + 3);
+        assertTrue(chunkBytes >= 31 * partialBytes && chunkBytes <= 33 * partialBytes, rows + " rows: " + chunkBytes / partialBytes + " times the partials");
+        assertEquals(0, rows % 256, "a multiple of 256 rows");
+        FusedPlan narrow = new FusedPlan(CudaKernels.FUSED_V1, 256, 8 * 8 * 131, 264, 32, false);
+        assertEquals(FusedPlan.CHUNK_BYTES / (4L * 128) / 256 * 256, narrow.chunkRows(CudaOptions.DEFAULT, 128));
+        assertEquals(100, wide.chunkRows(CudaOptions.DEFAULT.withChunkRows(100), n));
     }
 
     /** The Java table of T matches fused.cu's LR_BLOCK_ENTRY table. */
@@ -71,13 +94,21 @@ class CudaDataTermHostTest {
         Path src = dir.isEmpty() ? Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda/fused.cu")
                 : Path.of(dir, "fused.cu");
         assumeTrue(Files.isRegularFile(src), "kernels sources not found at " + src + " (run from the gpu-backend module)");
-        Matcher m = Pattern.compile("LR_BLOCK_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+)\\)").matcher(Files.readString(src));
+        Matcher m = Pattern.compile("LR_BLOCK_ENTRY\\((\\w+), (\\d+), (true|false), (true|false), (\\d+), (\\d+), \\d+, (true|false), (true|false), (true|false)\\)")
+                .matcher(Files.readString(src));
         int seen = 0;
         while (m.find()) {
             String name = m.group(1);
-            assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
-            assertEquals((Boolean.parseBoolean(m.group(3)) ? "bv" : "bs") + m.group(2), name.substring(name.lastIndexOf('_') + 1), name + ": K and VEC vs name");
+            boolean vec = Boolean.parseBoolean(m.group(3));
+            boolean grad = Boolean.parseBoolean(m.group(4));
+            int threads = Integer.parseInt(m.group(6));
+            assertEquals(name.startsWith("logreg_fused_"), grad, name + ": GRAD flag vs name");
+            assertEquals((threads == 512 ? "w" : threads == 128 ? "h" : "b") + (vec ? "v" : "s") + m.group(2), name.substring(name.lastIndexOf('_') + 1),
+                    name + ": K, VEC and THREADS vs name");
             assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.blockRows(name), name + ": T");
+            assertEquals(threads, CudaDataTerm.blockThreads(name), name + ": THREADS");
+            int accumulators = grad && Boolean.parseBoolean(m.group(8)) ? (vec ? 4 : 1) * Integer.parseInt(m.group(2)) : 0;
+            assertEquals(accumulators, CudaDataTerm.blockSharedAccumulators(name), name + ": ACC_SMEM columns a thread");
             assertTrue(CudaKernels.BLOCK.contains(name), name + " is not in CudaKernels.BLOCK");
             seen++;
         }
@@ -113,18 +144,20 @@ class CudaDataTermHostTest {
     }
 
     /**
-     * Rows padded on the device only where that selects a 16-byte-load twin (64 < n ≤ 256, 512 < n ≤ 2,048, n % 4 ≠
-     * 0), to the next multiple of 4, and the padded width's kernel is that twin.
+     * Rows padded on the device only where that selects a 16-byte-load twin (64 < n ≤ 16,384, n % 4 ≠ 0; for
+     * 256 < n ≤ 512 the 128-thread block kernel of CudaOptions.mediumRowBlocks), to the next multiple of 4, and the
+     * padded width's kernel is that twin.
      */
     @Test
     void paddingOnlyWhereItSelectsA16ByteLoadKernel() {
-        for (int n = 1; n <= 2100; n++) {
+        for (int n = 1; n <= 16500; n++) {
             int cols = CudaDataTerm.deviceColumns(n);
-            boolean pads = n % 4 != 0 && ((n > 64 && n <= 256) || (n > 512 && n <= 2048));
+            boolean pads = n % 4 != 0 && n > 64 && n <= 16384;
             assertEquals(pads ? (n + 3) / 4 * 4 : n, cols, "n=" + n);
             if (pads) {
                 String k = CudaDataTerm.narrowKernel(cols, true);
                 if (k == null) k = CudaDataTerm.blockKernel(cols, true);
+                if (k == null) k = CudaDataTerm.mediumBlockKernel(cols, true);
                 assertNotNull(k, "n=" + n);
                 assertEquals('v', k.charAt(k.length() - 2), "n=" + n + " padded to " + cols + " gets " + k);
             }

@@ -37,4 +37,14 @@ class CudaOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaOptions.DEFAULT.withChunkRows(-1));
         assertTrue(e.getMessage().contains("chunkRows") && e.getMessage().contains("-1"), e.getMessage());
     }
+
+    @Test
+    void mediumRowBlocksAreOffByDefaultAndKeptByEveryWither() {
+        assertTrue(!CudaOptions.DEFAULT.mediumRowBlocks());
+        CudaOptions m = CudaOptions.DEFAULT.withMediumRowBlocks(true);
+        assertTrue(m.withGradientPath(GradientPath.TWO_PASS).withImage(CudaOptions.KernelImage.PTX).withSynchronizeEachLaunch(true)
+                .withPrefetchRows(false).withDeviceMemoryLimit(1 << 20).withChunkRows(64).mediumRowBlocks());
+        assertEquals(64, m.withChunkRows(64).withMediumRowBlocks(false).chunkRows());
+        assertTrue(!new CudaOptions(GradientPath.FUSED, CudaOptions.KernelImage.FATBIN, false, true, 0L, 5L).mediumRowBlocks());
+    }
 }

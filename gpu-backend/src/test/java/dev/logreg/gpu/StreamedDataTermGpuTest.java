@@ -83,6 +83,28 @@ class StreamedDataTermGpuTest {
         }
     }
 
+    /**
+     * Wide rows (the block kernels past 2,048 columns: bv4 for 2,049 padded to 2,052 and 3,000, wv8 with its shared
+     * accumulators for 8,196), streamed in chunks, bit for bit the in-memory passes. No Hessian here: its
+     * (n + 1)^2 entries are the Hessian tests' subject, not the fused pass's.
+     */
+    @ParameterizedTest(name = "{0} rows x {1}, chunks of {2} rows")
+    @CsvSource({"301, 2049, 100", "130, 3000, 64", "90, 8196, 40"})
+    void wideRowsStreamedAreTheInMemoryPassesBitForBit(int rows, int n, long chunkRows) {
+        GpuTestSupport.assumeDevice();
+        Dataset d = data(rows, n, 70, true, 17L * rows + n);
+        try (CudaBackend gpu = new CudaBackend(BackendOptions.DEFAULT, CudaOptions.DEFAULT.withChunkRows(chunkRows))) {
+            assertTrue(CudaKernels.BLOCK.contains(FusedPlan.gradient(gpu, CudaDataTerm.deviceColumns(n)).kernel()),
+                    "n = " + n + " runs a block kernel");
+            try (CudaDataTerm resident = gpu.bindBinary(d, Loss.log());
+                 StreamedDataTerm streamed = new StreamedDataTerm(gpu, d, Loss.log(), BindOptions.DEFAULT, false)) {
+                long[][] ranges = {{0, rows}, {rows / 3, rows - 1}, {rows - 1, rows}};
+                for (long[] r : ranges) assertSame(resident, streamed, r[0], r[1], params(n, 11), "n = " + n + " rows [" + r[0] + ", " + r[1] + ")");
+            }
+            assertEquals(0, gpu.liveAllocations(), "both terms freed everything");
+        }
+    }
+
     private static void assertSame(DataTerm resident, DataTerm streamed, long from, long to, double[] p, String what) {
         int n = resident.features();
         double[] g1 = new double[n + 1];
