@@ -109,7 +109,8 @@ cat > .gpu/run.sh <<'RUN'
 # guess), NCU_TIMEOUT (60), WIDE_TIMEOUT (50), WIDTH_TIMEOUT (40 a width of the wide section's sweep, GpuWideBenchmark:
 # 9 widths, WIDE_WIDTHS="257 384 ...", X about WIDE_GB=4.5 GB each; not yet run on a device, about 10 s a width
 # expected; 256 < n <= 512 twice: both kernels) and CUBLAS_TIMEOUT (30, twice), so that a hang in one part
-# still leaves the others' results; together 20.5 minutes at worst (over one device call's 10: a run with a hang should
+# still leaves the others' results, each cut to what is left of RUN_BUDGET (default 500 s, the whole run: later sections
+# are skipped once it is spent); the limits alone add up to 20.5 minutes at worst (over one device call's 10: a run with a hang should
 # leave out parts, PARTS="tests bench sparse"), inside one device call (at most 10); a whole run took
 # about 2 minutes on an H100 before the sparse section (its own time there unknown: a minute or two expected, most of it
 # generating 5 x 10^8 nonzeros and writing them for PyTorch). The benchmark prints each row as it is measured. Exit status: the test launcher's.
@@ -122,7 +123,17 @@ java="$here/jre/bin/java"
 cp=$(find "$here/lib" -name '*.jar' | sort | tr '\n' ':')
 section() { echo; echo "=== $* ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"; }
 # PARTS: the sections to run, of "tests bench stream e2e softmax sparse ncu wide cublas" (default: all of them).
-part() { case " ${PARTS:-tests bench stream e2e softmax sparse ncu wide cublas} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# RUN_BUDGET (seconds, default 500): the whole run's time; a section that would start after it is skipped, and every
+# section's time limit is cut to what is left of it, so that one device call (at most 600 s, its start not counted)
+# always comes back with the results so far.
+run_start=$(date +%s)
+left() { local t=$1 r=$(( ${RUN_BUDGET:-500} - ($(date +%s) - run_start) )); (( r < t )) && t=$r; (( t < 5 )) && t=5; echo "$t"; }
+part() {
+  case " ${PARTS:-tests bench stream e2e softmax sparse ncu wide cublas} " in *" $1 "*) ;; *) return 1 ;; esac
+  if (( $(date +%s) - run_start >= ${RUN_BUDGET:-500} )); then
+    echo; echo "=== $1: skipped, the run's budget of ${RUN_BUDGET:-500} s is spent"; return 1
+  fi
+}
 
 section machine
 uname -a
@@ -177,7 +188,7 @@ if part tests; then
     # Only the gpu rows of integration-tests (ND4J does not travel), the kernel sources for the host tests, and not the
     # tests of simcuda (the simulated driver, tag "simcuda"): on a device every selected test runs, none skips, and an
     # unusable backend fails them (-Dlogreg.test.requireGpu) instead of skipping them.
-    timeout -k 10 "${TEST_TIMEOUT:-170}" "$java" -Xmx16g -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
+    timeout -k 10 "$(left "${TEST_TIMEOUT:-170}")" "$java" -Xmx16g -Dlogreg.it.backends=gpu -Dlogreg.test.requireGpu=true \
         -Dlogreg.test.kernelSources="$here/cuda" -jar "$here/junit-platform-console-standalone.jar" execute \
         --class-path "$cp" --select-package dev.logreg.gpu --select-package dev.logreg.it --exclude-tag simcuda \
         --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors
@@ -187,7 +198,7 @@ fi
 bench_rc="not run"
 if part bench; then
     section "GPU benchmark"
-    timeout -k 10 "${BENCH_TIMEOUT:-200}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
+    timeout -k 10 "$(left "${BENCH_TIMEOUT:-200}")" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark \
         --script "$here/torch_gradient.py" --work "${TMPDIR:-/tmp}/logreg-gpu-bench" ${BENCH_ARGS:-} 2>&1 | tee "$out/benchmark.txt"
     bench_rc=${PIPESTATUS[0]}
 fi
@@ -198,7 +209,7 @@ if part stream; then
     # pinned host-to-device bandwidth of the same run; goal 0.8 of it. STREAM_ARGS (a rehearsal under simcuda:
     # "--rows 20000 --chunk-rows 2048 --copy-mib 4 --reps 2").
     section "data larger than device memory, streamed (10,000,000 x 128, issue 18 item 2)"
-    timeout -k 10 "${STREAM_TIMEOUT:-90}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuStreamBenchmark ${STREAM_ARGS:-}
+    timeout -k 10 "$(left "${STREAM_TIMEOUT:-90}")" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuStreamBenchmark ${STREAM_ARGS:-}
     stream_rc=$?
 fi
 
@@ -207,7 +218,7 @@ if part e2e; then
     # Output in run.log alone. Sizes: E2E_ROWS, E2E_COLS (a rehearsal under simcuda: E2E_ROWS=20000 E2E_COLS=16).
     section "file to model (${E2E_ROWS:-10000000} x ${E2E_COLS:-128} float32 .npy: e2e.sh, issue 18 item 4)"
     e2e_start=$(date +%s)
-    timeout -k 10 "${E2E_TIMEOUT:-150}" bash "$here/e2e.sh" "$here"
+    timeout -k 10 "$(left "${E2E_TIMEOUT:-150}")" bash "$here/e2e.sh" "$here"
     e2e_rc=$?
     echo "file-to-model section: exit status $e2e_rc, $(( $(date +%s) - e2e_start )) s"
 fi
@@ -216,7 +227,7 @@ softmax_rc="not run"
 if part softmax; then
     # Output in run.log alone: the device call brings back at most 8 files, and run-shapes.sh writes the rest.
     section "multinomial GPU benchmark (fused softmax pass, 10,000,000 x 128, K = 10)"
-    timeout -k 10 "${SOFTMAX_TIMEOUT:-90}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuSoftmaxBenchmark \
+    timeout -k 10 "$(left "${SOFTMAX_TIMEOUT:-90}")" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuSoftmaxBenchmark \
         --script "$here/torch_softmax.py" --work "${TMPDIR:-/tmp}/logreg-gpu-softmax-bench" ${SOFTMAX_ARGS:-}
     softmax_rc=$?
 fi
@@ -226,7 +237,7 @@ if part sparse; then
     # Output in run.log alone (the device call brings back at most 8 files). SPARSE_TORCH_DEVICE=cpu runs the PyTorch
     # script on the CPU (a rehearsal under simcuda, where there is no GPU for it).
     section "sparse GPU benchmark (CSR 5,000,000 x 2^20, about 100 nonzeros a row, power-law columns)"
-    timeout -k 10 "${SPARSE_TIMEOUT:-240}" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuSparseBenchmark \
+    timeout -k 10 "$(left "${SPARSE_TIMEOUT:-240}")" "$java" -Xmx24g -cp "$cp" dev.logreg.bench.gpu.GpuSparseBenchmark \
         --script "$here/torch_sparse.py" --torch-device "${SPARSE_TORCH_DEVICE:-cuda}" --work "${TMPDIR:-/tmp}/logreg-gpu-sparse-bench" \
         ${SPARSE_ARGS:-}
     sparse_rc=$?
@@ -239,7 +250,7 @@ if ! part ncu; then
 elif [ -n "$ncu_bin" ]; then
     # The passes alone on 2,000,000 x 128: memory throughput, occupancy and warp stalls of the fused kernels (plain
     # and prefetching) beside the read-only ceiling. A refusal (no counter permission) is printed, not fatal.
-    timeout -k 10 "${NCU_TIMEOUT:-60}" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
+    timeout -k 10 "$(left "${NCU_TIMEOUT:-60}")" "$ncu_bin" --target-processes all --kernel-name regex:'logreg_(fused_v1|read_sum)' \
         --launch-count 16 --section SpeedOfLight --section Occupancy --section WarpStateStats --section MemoryWorkloadAnalysis \
         "$java" -Xmx8g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 2000000 --reps 1 --no-torch --no-training > "$out/ncu.txt" 2>&1
     echo "ncu exit status $? (report in ncu.txt)"
@@ -249,14 +260,14 @@ fi
 
 if part wide; then
     section "wide-n path (1,000,000 x 1,000: a block of threads a row)"
-    timeout -k 10 "${WIDE_TIMEOUT:-50}" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
+    timeout -k 10 "$(left "${WIDE_TIMEOUT:-50}")" "$java" -Xmx16g -cp "$cp" dev.logreg.bench.gpu.GpuBenchmark --rows 1000000 --cols 1000 \
         --reps 10 --no-torch --no-training 2>&1 | tee "$out/benchmark-wide.txt"
     echo "wide benchmark exit status ${PIPESTATUS[0]}"
     # Issue #18 item 3: the fused pass against the read-only ceiling at each width (X about WIDE_GB GB each), one JVM
     # and one time limit a width (WIDTH_TIMEOUT), so that a hang at one width leaves the others' lines.
     section "fused pass across widths (GpuWideBenchmark, X about ${WIDE_GB:-4.5} GB a width)"
     for n in ${WIDE_WIDTHS:-257 384 512 1000 2047 3000 4096 8192 16384}; do
-        timeout -k 10 "${WIDTH_TIMEOUT:-40}" "$java" -Xmx12g -cp "$cp" dev.logreg.bench.gpu.GpuWideBenchmark --widths "$n" \
+        timeout -k 10 "$(left "${WIDTH_TIMEOUT:-40}")" "$java" -Xmx12g -cp "$cp" dev.logreg.bench.gpu.GpuWideBenchmark --widths "$n" \
             --gb "${WIDE_GB:-4.5}" --reps 10 2>&1 | tee -a "$out/benchmark-wide.txt"
         echo "width $n: exit status ${PIPESTATUS[0]}"
     done
@@ -266,12 +277,12 @@ if [ -n "$cublas13_env" ] && part cublas; then
     section "cuBLAS with libJCublas2 retargeted to libcublas.so.13 (a test, not a product fix)"
     (
         export LD_LIBRARY_PATH="$cublas13_env${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-        timeout -k 10 "${CUBLAS_TIMEOUT:-30}" "$java" -Xmx8g -Djava.library.path="$here/cublas13" -Dlogreg.test.requireGpu=true \
+        timeout -k 10 "$(left "${CUBLAS_TIMEOUT:-30}")" "$java" -Xmx8g -Djava.library.path="$here/cublas13" -Dlogreg.test.requireGpu=true \
             -jar "$here/junit-platform-console-standalone.jar" execute --class-path "$cp" \
             --select-method dev.logreg.gpu.CudaBackendGpuTest#pathsAgreeWithEachOther --details tree --disable-banner \
             --disable-ansi-colors
         echo "cuBLAS test exit status $?"
-        timeout -k 10 "${CUBLAS_TIMEOUT:-30}" "$java" -Xmx16g -Djava.library.path="$here/cublas13" -cp "$cp" \
+        timeout -k 10 "$(left "${CUBLAS_TIMEOUT:-30}")" "$java" -Xmx16g -Djava.library.path="$here/cublas13" -cp "$cp" \
             dev.logreg.bench.gpu.GpuBenchmark --rows 5000000 --reps 10 --no-torch --no-training
         echo "cuBLAS benchmark exit status $?"
     ) > "$out/cublas.txt" 2>&1
