@@ -13,8 +13,6 @@ import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasOperation;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,7 +56,7 @@ public final class CudaDataTerm implements DataTerm {
     /** Whether the rows on the device are in the dataset's order (no permutation): the device statistics need it. */
     private final boolean inDataOrder;
     private final int lossId;
-    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer x;
     private final DeviceBuffer y;
     private final DeviceBuffer w;
@@ -155,7 +153,7 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     private <T extends AutoCloseable> T own(T resource) {
-        owned.push(resource);
+        owned.add(resource);
         return resource;
     }
 
@@ -511,7 +509,7 @@ public final class CudaDataTerm implements DataTerm {
             long b = Math.min(bytes, featureBytes());
             if (copyScratch == null || copyScratch.bytes() < b) {
                 if (copyScratch != null) {
-                    owned.remove(copyScratch);
+                    owned.release(copyScratch);
                     copyScratch.close();
                 }
                 backend.ensureFits(b, "copy scratch");
@@ -676,13 +674,7 @@ public final class CudaDataTerm implements DataTerm {
 
     /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
     private void freeAll(RuntimeException cause) {
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
-            }
-        }
+        owned.freeAfter(cause);
     }
 
     /** Whether {@link #close()} ran (or a failure closed this term). */
@@ -700,15 +692,6 @@ public final class CudaDataTerm implements DataTerm {
         closed = true;
         backend.removed(this);
         backend.makeCurrentQuietly();
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

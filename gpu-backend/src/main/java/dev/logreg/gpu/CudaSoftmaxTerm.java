@@ -11,8 +11,6 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -59,7 +57,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
     private final boolean weighted;
     /** Whether the rows on the device are in the dataset's order (not permuted): the device statistics need it. */
     private final boolean inDataOrder;
-    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer x;
     private final DeviceBuffer y;
     private final DeviceBuffer w;
@@ -177,7 +175,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
     }
 
     private <T extends AutoCloseable> T own(T resource) {
-        owned.push(resource);
+        owned.add(resource);
         return resource;
     }
 
@@ -486,13 +484,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
     }
 
     private void freeAll(RuntimeException cause) {
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
-            }
-        }
+        owned.freeAfter(cause);
     }
 
     /** Frees this term's device memory, newest allocation first. Idempotent; works on any thread. */
@@ -502,15 +494,6 @@ public final class CudaSoftmaxTerm implements DataTerm {
         closed = true;
         backend.removed(this);
         backend.makeCurrentQuietly();
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

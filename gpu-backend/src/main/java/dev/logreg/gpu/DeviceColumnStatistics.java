@@ -6,8 +6,6 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -34,7 +32,7 @@ final class DeviceColumnStatistics implements AutoCloseable {
     private final CudaBackend backend;
     private final long chunks;
     private final int n;
-    private final Deque<DeviceBuffer> owned = new ArrayDeque<>();
+    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer fences;
     private final DeviceBuffer partial;
     private final DeviceBuffer sums;
@@ -121,7 +119,7 @@ final class DeviceColumnStatistics implements AutoCloseable {
     }
 
     private DeviceBuffer own(DeviceBuffer b) {
-        owned.push(b);
+        owned.add(b);
         return b;
     }
 
@@ -140,15 +138,6 @@ final class DeviceColumnStatistics implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (RuntimeException e) {
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

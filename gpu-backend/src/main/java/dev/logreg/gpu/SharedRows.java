@@ -7,8 +7,6 @@ import dev.logreg.data.RowBlock;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * K-class rows uploaded once for one-vs-rest ({@link CudaOneVsRestTerms}): X (float32, padded to
@@ -25,7 +23,7 @@ final class SharedRows implements AutoCloseable {
     private final Dataset data;
     private final int[] perm;
     private final int cols;
-    private final Deque<DeviceBuffer> owned = new ArrayDeque<>();
+    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer x;
     private final DeviceBuffer w;
     private final RowBlock[] blocks;
@@ -71,7 +69,7 @@ final class SharedRows implements AutoCloseable {
     }
 
     private DeviceBuffer own(DeviceBuffer b) {
-        owned.push(b);
+        owned.add(b);
         return b;
     }
 
@@ -107,13 +105,7 @@ final class SharedRows implements AutoCloseable {
     }
 
     private void freeAll(RuntimeException cause) {
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (RuntimeException e) {
-                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
-            }
-        }
+        owned.freeAfter(cause);
     }
 
     /** Frees X and the weights, newest first. Idempotent. The context must be current. */
@@ -121,14 +113,6 @@ final class SharedRows implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (RuntimeException e) {
-                if (failure == null) failure = e; else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

@@ -8,9 +8,7 @@ import dev.logreg.data.Dataset;
 import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.Objects;
 
 /**
@@ -34,7 +32,7 @@ abstract class SparseTermBase implements DataTerm {
     final boolean weighted;
     /** Outputs: 1 for a binary loss, K for the multinomial. */
     final int outputs;
-    final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    final OwnedMemory owned = new OwnedMemory();
     final DeviceBuffer rowOffsets;
     final DeviceBuffer indices;
     final DeviceBuffer values;
@@ -105,7 +103,7 @@ abstract class SparseTermBase implements DataTerm {
             y = own(DeviceBuffer.allocate(4 * rows, a, "labels"));
             w = weighted ? own(DeviceBuffer.allocate(4 * rows, a, "weights")) : null;
             SparseUpload.upload(backend, data, perm, rowOffsets, indices, values, y, w);
-            csc = SparseTranspose.build(backend, owned, n, rows, nonzeros, rowOffsets, indices, values);
+            csc = SparseTranspose.build(backend, owned.stack(), n, rows, nonzeros, rowOffsets, indices, values);
             cols = csc.cols();
             params = own(DeviceBuffer.allocate(8L * outputs * (cols + 1), a, "parameters"));
             result = own(DeviceBuffer.allocate(8L * resultDoubles(), a, "gradient and sums"));
@@ -157,7 +155,7 @@ abstract class SparseTermBase implements DataTerm {
     }
 
     final <T extends AutoCloseable> T own(T resource) {
-        owned.push(resource);
+        owned.add(resource);
         return resource;
     }
 
@@ -349,13 +347,7 @@ abstract class SparseTermBase implements DataTerm {
 
     /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
     private void freeAll(RuntimeException cause) {
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
-            }
-        }
+        owned.freeAfter(cause);
     }
 
     /** Frees this term's device memory, newest allocation first. Idempotent; any thread (see {@link CudaDataTerm#close()}). */
@@ -365,15 +357,6 @@ abstract class SparseTermBase implements DataTerm {
         closed = true;
         backend.removed(this);
         backend.makeCurrentQuietly();
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

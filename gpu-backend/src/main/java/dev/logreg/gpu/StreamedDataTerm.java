@@ -12,8 +12,6 @@ import jcuda.driver.JCudaDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 
 /**
@@ -45,7 +43,7 @@ public final class StreamedDataTerm implements DataTerm {
     private final FusedPlan valueOnly;
     private final long chunkRows;
     private final int smallGrid;
-    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer y;
     private final DeviceBuffer w;
     private final DeviceBuffer params;
@@ -174,7 +172,7 @@ public final class StreamedDataTerm implements DataTerm {
     }
 
     private <T extends AutoCloseable> T own(T resource) {
-        owned.push(resource);
+        owned.add(resource);
         return resource;
     }
 
@@ -396,13 +394,7 @@ public final class StreamedDataTerm implements DataTerm {
     }
 
     private void freeAll(RuntimeException cause) {
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (!CudaException.isSticky(cause)) cause.addSuppressed(e);
-            }
-        }
+        owned.freeAfter(cause);
     }
 
     /** Whether {@link #close()} ran (or a failure closed this term). */
@@ -415,15 +407,6 @@ public final class StreamedDataTerm implements DataTerm {
         closed = true;
         backend.removed(this);
         backend.makeCurrentQuietly();
-        RuntimeException failure = null;
-        while (!owned.isEmpty()) {
-            try {
-                owned.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
+        owned.close();
     }
 }

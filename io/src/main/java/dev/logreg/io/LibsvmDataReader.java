@@ -242,21 +242,37 @@ public final class LibsvmDataReader {
         }
     }
 
+    /**
+     * The pieces' rows and nonzeros, the dataset's width (the option's, else the largest index) and the pieces' label
+     * decoders in piece order; no rows, or no feature in any row, refused by name. Both assemblies (heap pieces, and in
+     * place) start here.
+     */
+    record Totals(long rows, long nonzeros, int width, List<LabelDecoder> decoders) {
+        static Totals of(Path file, ReadOptions options, List<LibsvmPiece> pieces) {
+            long rows = 0;
+            long nonzeros = 0;
+            int maxIndex = 0;
+            List<LabelDecoder> decoders = new ArrayList<>();
+            for (LibsvmPiece p : pieces) {
+                rows += p.rows();
+                nonzeros += p.nonzeros();
+                maxIndex = Math.max(maxIndex, p.maxIndex());
+                decoders.add(p.labels());
+            }
+            if (rows == 0) throw new IllegalArgumentException(file + ": no rows");
+            int width = options.featureCount() > 0 ? options.featureCount() : maxIndex;
+            if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
+            return new Totals(rows, nonzeros, width, decoders);
+        }
+    }
+
     /** The pieces, in order, as one sparse dataset: the classes numbered, the width fixed, the rows moved. */
     private static LoadedData assemble(Path file, ReadOptions options, List<LibsvmPiece> pieces) {
-        long rows = 0;
-        long nonzeros = 0;
-        int maxIndex = 0;
-        List<LabelDecoder> decoders = new ArrayList<>();
-        for (LibsvmPiece p : pieces) {
-            rows += p.rows();
-            nonzeros += p.nonzeros();
-            maxIndex = Math.max(maxIndex, p.maxIndex());
-            decoders.add(p.labels());
-        }
-        if (rows == 0) throw new IllegalArgumentException(file + ": no rows");
-        int width = options.featureCount() > 0 ? options.featureCount() : maxIndex;
-        if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
+        Totals totals = Totals.of(file, options, pieces);
+        long rows = totals.rows();
+        long nonzeros = totals.nonzeros();
+        int width = totals.width();
+        List<LabelDecoder> decoders = totals.decoders();
         // Lines in these messages are counted per piece; numeric labels are checked as they are parsed, so the only
         // refusal left here (labels that are not the model's 0/1 or -1/+1) names no line.
         LabelDecoder.Result classes = LabelDecoder.finish(decoders, file, line -> file + ": ");

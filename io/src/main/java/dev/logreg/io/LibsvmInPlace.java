@@ -10,7 +10,6 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,19 +40,11 @@ final class LibsvmInPlace {
         List<LibsvmPiece> pieces = LibsvmDataReader.parse(file, cut, threads,
                 k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), LibsvmDataReader.MAX_FEATURES)
                         .writeTo(indices, values, at[k], (int) colons[k]), ch);
-        long rows = 0;
-        long nonzeros = 0;
-        int maxIndex = 0;
-        List<LabelDecoder> decoders = new ArrayList<>();
-        for (LibsvmPiece p : pieces) {
-            rows += p.rows();
-            nonzeros += p.nonzeros();
-            maxIndex = Math.max(maxIndex, p.maxIndex());
-            decoders.add(p.labels());
-        }
-        if (rows == 0) throw new IllegalArgumentException(file + ": no rows");
-        int width = options.featureCount() > 0 ? options.featureCount() : maxIndex;
-        if (width == 0) throw new IllegalArgumentException(file + ": no features in any row (every line holds a label only)");
+        LibsvmDataReader.Totals totals = LibsvmDataReader.Totals.of(file, options, pieces);
+        long rows = totals.rows();
+        long nonzeros = totals.nonzeros();
+        int width = totals.width();
+        List<LabelDecoder> decoders = totals.decoders();
         if (rows > dev.logreg.data.SparseBuilder.MAX_ROWS_PER_BLOCK) {
             throw new IllegalArgumentException(file + ": " + rows + " rows, more than one block holds (" + dev.logreg.data.SparseBuilder.MAX_ROWS_PER_BLOCK + ")");
         }
