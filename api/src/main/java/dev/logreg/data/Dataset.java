@@ -777,8 +777,19 @@ public final class Dataset {
     public static FloatBuffer directFloats(long floats, String purpose) {
         long bytes = Math.multiplyExact(floats, (long) Float.BYTES);
         if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(floats + " floats do not fit one direct buffer (at most 2^31 - 1 bytes)");
+        return directBytes(bytes, purpose).asFloatBuffer();
+    }
+
+    /**
+     * A direct buffer of {@code bytes} in native byte order, for any dataset array (offsets, indices, values, labels);
+     * where direct memory runs out, the error is {@link #directFloats}'s.
+     *
+     * @throws IllegalArgumentException where {@code bytes} do not fit one direct buffer
+     */
+    public static ByteBuffer directBytes(long bytes, String purpose) {
+        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(purpose + " of " + bytes + " bytes do not fit one direct buffer");
         try {
-            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
         } catch (OutOfMemoryError e) {
             OutOfMemoryError more = new OutOfMemoryError(purpose + " of " + bytes + " bytes: out of direct memory, whose limit is "
                     + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");

@@ -1,7 +1,6 @@
 package dev.logreg.data;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -310,14 +309,6 @@ public final class SparseBuilder {
     }
 
     private static ByteBuffer direct(long bytes, String purpose) {
-        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(purpose + " of " + bytes + " bytes do not fit one direct buffer");
-        try {
-            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        } catch (OutOfMemoryError e) {
-            OutOfMemoryError more = new OutOfMemoryError(purpose + " of " + bytes + " bytes: out of direct memory, whose limit is "
-                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
-            more.initCause(e);
-            throw more;
-        }
+        return Dataset.directBytes(bytes, purpose);
     }
 }

@@ -4,7 +4,6 @@ import dev.logreg.data.Dataset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -100,13 +99,6 @@ final class LibsvmInPlace {
     }
 
     private static ByteBuffer direct(long bytes, String purpose) {
-        try {
-            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        } catch (OutOfMemoryError e) {
-            OutOfMemoryError more = new OutOfMemoryError(purpose + " of " + bytes + " bytes: out of direct memory, whose limit is "
-                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
-            more.initCause(e);
-            throw more;
-        }
+        return Dataset.directBytes(bytes, purpose);
     }
 }
