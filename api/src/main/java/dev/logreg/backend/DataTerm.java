@@ -125,6 +125,18 @@ public interface DataTerm extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Refuses a row range that is empty or not within [0, rows), with the message every backend gives. For
+     * implementations, at the top of each call that takes a range.
+     *
+     * @throws IllegalArgumentException where {@code fromRow < 0}, {@code toRow > rows} or {@code fromRow >= toRow}
+     */
+    static void checkRowRange(long fromRow, long toRow, long rows) {
+        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
+            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
+        }
+    }
+
     /** Frees this term's memory. Idempotent. */
     @Override
     void close();

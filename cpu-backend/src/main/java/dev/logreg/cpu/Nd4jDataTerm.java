@@ -571,9 +571,7 @@ final class Nd4jDataTerm implements DataTerm {
 
     private void checkRange(long from, long to) {
         check();
-        if (from < 0 || to > rows || from >= to) {
-            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside [0, " + rows + ")");
-        }
+        DataTerm.checkRowRange(from, to, rows);
     }
 
     private void checkParams(double[] params) {

@@ -353,9 +353,7 @@ final class SparseDataTerm implements DataTerm {
 
     private void checkRange(long from, long to) {
         check();
-        if (from < 0 || to > rows.rows || from >= to) {
-            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside [0, " + rows.rows + ")");
-        }
+        DataTerm.checkRowRange(from, to, rows.rows);
     }
 
     private void check() {

@@ -644,9 +644,7 @@ public final class CudaDataTerm implements DataTerm {
 
     private void checkRange(long fromRow, long toRow) {
         check();
-        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
-            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
-        }
+        DataTerm.checkRowRange(fromRow, toRow, rows);
     }
 
     private void checkParams(double[] parameters) {

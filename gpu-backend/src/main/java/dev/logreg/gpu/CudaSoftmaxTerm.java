@@ -467,9 +467,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
 
     private void checkRange(long fromRow, long toRow) {
         check();
-        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
-            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
-        }
+        DataTerm.checkRowRange(fromRow, toRow, rows);
     }
 
     /** Frees everything after a CUDA failure; returns the backend's exception (after a sticky error it closes too). */

@@ -322,9 +322,7 @@ abstract class SparseTermBase implements DataTerm {
 
     final void checkRange(long fromRow, long toRow) {
         check();
-        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
-            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
-        }
+        DataTerm.checkRowRange(fromRow, toRow, rows);
     }
 
     /** {@code a} is not null and holds outputs x (features + 1) entries. */

@@ -370,9 +370,7 @@ public final class StreamedDataTerm implements DataTerm {
         if (closed) throw new IllegalStateException("data term is closed");
         backend.ensureOpen();
         backend.makeCurrent();
-        if (fromRow < 0 || toRow > rows || fromRow >= toRow) {
-            throw new IllegalArgumentException("row range [" + fromRow + ", " + toRow + ") is empty or outside [0, " + rows + ")");
-        }
+        DataTerm.checkRowRange(fromRow, toRow, rows);
     }
 
     private void checkParams(double[] parameters) {

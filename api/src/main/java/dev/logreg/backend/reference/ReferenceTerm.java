@@ -87,9 +87,7 @@ abstract class ReferenceTerm implements DataTerm {
 
     final void checkRange(long from, long to) {
         check();
-        if (from < 0 || to > data.rows() || from >= to) {
-            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside [0, " + data.rows() + ")");
-        }
+        DataTerm.checkRowRange(from, to, data.rows());
     }
 
     final void checkParams(double[] params) {
