@@ -69,10 +69,10 @@ final class SoftmaxVectorKernel {
                     s1.intoArray(lanes, L);
                     s2.intoArray(lanes, 2 * L);
                     s3.intoArray(lanes, 3 * L);
-                    double z0 = sumLanes(lanes, 0);
-                    double z1 = sumLanes(lanes, L);
-                    double z2 = sumLanes(lanes, 2 * L);
-                    double z3 = sumLanes(lanes, 3 * L);
+                    double z0 = VectorKernel.sumLanes(lanes, 0);
+                    double z1 = VectorKernel.sumLanes(lanes, L);
+                    double z2 = VectorKernel.sumLanes(lanes, 2 * L);
+                    double z3 = VectorKernel.sumLanes(lanes, 3 * L);
                     for (; j < n; j++) {
                         double t = params[off + j];
                         z0 += t * wide[o0 + j];
@@ -144,16 +144,5 @@ final class SoftmaxVectorKernel {
         int len = k * stride;
         acc[len] += value;
         acc[len + 1] += weights;
-    }
-
-    /** Σ lanes[o, o+L) in a fixed pairwise order (deterministic). */
-    private static double sumLanes(double[] lanes, int o) {
-        if (L == 8) {
-            return ((lanes[o] + lanes[o + 1]) + (lanes[o + 2] + lanes[o + 3]))
-                    + ((lanes[o + 4] + lanes[o + 5]) + (lanes[o + 6] + lanes[o + 7]));
-        }
-        double s = 0;
-        for (int l = 0; l < L; l++) s += lanes[o + l];
-        return s;
     }
 }

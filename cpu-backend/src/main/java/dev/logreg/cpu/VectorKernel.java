@@ -230,8 +230,11 @@ final class VectorKernel {
         return (DoubleVector) FloatVector.fromArray(F, tile, offset).convertShape(VectorOperators.F2D, D, 0);
     }
 
-    /** Σ lanes[o, o+L) in a fixed pairwise order (deterministic; a shallower chain than lane order). */
-    private static double sumLanes(double[] lanes, int o) {
+    /**
+     * Σ lanes[o, o+L) in a fixed pairwise order (deterministic; a shallower chain than lane order). Shared with
+     * {@link SoftmaxVectorKernel}, whose species is the same.
+     */
+    static double sumLanes(double[] lanes, int o) {
         if (L == 8) {
             return ((lanes[o] + lanes[o + 1]) + (lanes[o + 2] + lanes[o + 3]))
                     + ((lanes[o + 4] + lanes[o + 5]) + (lanes[o + 6] + lanes[o + 7]));

@@ -172,31 +172,20 @@ final class ChunkPipeline implements AutoCloseable {
         RuntimeException first = null;
         // The kernels on the backend's stream may still read the chunks: wait for them before the buffers go.
         JCudaDriver.cuStreamSynchronize(backend.stream());
-        if (ring != null) first = attempt(first, ring::close);
+        if (ring != null) first = OwnedMemory.attempt(first, ring::close);
         if (resident != null) {
             for (int i = resident.length - 1; i >= 0; i--) {
                 PinnedBuffer h = resident[i];
-                if (h != null) first = attempt(first, h::close);
+                if (h != null) first = OwnedMemory.attempt(first, h::close);
             }
         }
         for (CUevent e : read) {
-            if (e != null) first = attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy(X chunk read)"));
+            if (e != null) first = OwnedMemory.attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy(X chunk read)"));
         }
         for (int b = BUFFERS - 1; b >= 0; b--) {
             DeviceBuffer d = chunks[b];
-            if (d != null) first = attempt(first, d::close);
+            if (d != null) first = OwnedMemory.attempt(first, d::close);
         }
         if (first != null) throw first;
-    }
-
-    private static RuntimeException attempt(RuntimeException first, Runnable release) {
-        try {
-            release.run();
-            return first;
-        } catch (RuntimeException e) {
-            if (first == null) return e;
-            first.addSuppressed(e);
-            return first;
-        }
     }
 }

@@ -43,6 +43,21 @@ final class OwnedMemory {
         }
     }
 
+    /**
+     * Runs one release step of an object that frees its parts by hand (streams, events, buffers in a fixed order):
+     * returns {@code first}, or the step's failure where there was none yet; a later failure is suppressed in the first.
+     */
+    static RuntimeException attempt(RuntimeException first, Runnable release) {
+        try {
+            release.run();
+            return first;
+        } catch (RuntimeException e) {
+            if (first == null) return e;
+            first.addSuppressed(e);
+            return first;
+        }
+    }
+
     /** Frees everything; the first failure to free is thrown at the end, with the later ones suppressed in it. */
     void close() {
         RuntimeException failure = null;

@@ -173,24 +173,13 @@ final class StagingRing implements AutoCloseable {
      */
     private static void release(PinnedBuffer[] buffers, CUevent[] copied, CUstream stream, RuntimeException failure) {
         RuntimeException first = failure;
-        if (stream != null) first = attempt(first, () -> Cuda.check(JCudaDriver.cuStreamDestroy(stream), "cuStreamDestroy(copy stream)"));
+        if (stream != null) first = OwnedMemory.attempt(first, () -> Cuda.check(JCudaDriver.cuStreamDestroy(stream), "cuStreamDestroy(copy stream)"));
         for (CUevent e : copied) {
-            if (e != null) first = attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy"));
+            if (e != null) first = OwnedMemory.attempt(first, () -> Cuda.check(JCudaDriver.cuEventDestroy(e), "cuEventDestroy"));
         }
         for (PinnedBuffer b : buffers) {
-            if (b != null) first = attempt(first, b::close);
+            if (b != null) first = OwnedMemory.attempt(first, b::close);
         }
         if (failure == null && first != null) throw first;
-    }
-
-    private static RuntimeException attempt(RuntimeException first, Runnable release) {
-        try {
-            release.run();
-            return first;
-        } catch (RuntimeException e) {
-            if (first == null) return e;
-            first.addSuppressed(e);
-            return first;
-        }
     }
 }
