@@ -39,6 +39,9 @@ final class LabelDecoder {
     private int lastId;
     // The id + 1 of each one-byte label seen (0: not yet), the common 0/1 labels: alternating, they defeat lastText.
     private final int[] oneByte = new int[256];
+    // The id + 1 of each small integer label seen (-128..127; 0: not yet), the common 0/1 and -1/+1 numeric labels:
+    // decided without boxing a Double and hashing it, which was most of reading a million .npy labels.
+    private final int[] smallNumber = new int[256];
 
     /** @param classes the classes labels must be among ({@link ReadOptions#classes}), or {@code null} to find them */
     LabelDecoder(LabelMapping classes) {
@@ -86,7 +89,12 @@ final class LabelDecoder {
      */
     int number(double v, long line) {
         if (known != null) return known.indexOf(v);
-        return add(v == 0 ? 0.0 : v, line); // -0.0 is the label 0
+        int small = (int) v;
+        boolean isSmall = small == v && small >= -128 && small < 128;  // -0.0 too; NaN is never small
+        if (isSmall && smallNumber[small + 128] > 0) return smallNumber[small + 128] - 1;
+        int id = add(v == 0 ? 0.0 : v, line); // -0.0 is the label 0
+        if (isSmall) smallNumber[small + 128] = id + 1;
+        return id;
     }
 
     private int add(Object key, long line) {
