@@ -70,7 +70,10 @@ final class MappedNpyReader {
                 if (labels != null) {
                     // A bad label is named in the labels file, where it is.
                     try {
-                        for (int i = 0; i < k; i++) yb.put(i, NpyDataReader.label(labelsFile, decoder, b0 + i, labels[(int) (b0 + i)]));
+                        // Into an array, then one bulk copy: a put per row ran interpreted for the first ~0.1 s.
+                        float[] ids = new float[k];
+                        for (int i = 0; i < k; i++) ids[i] = NpyDataReader.label(labelsFile, decoder, b0 + i, labels[(int) (b0 + i)]);
+                        yb.put(0, ids, 0, k);
                     } catch (NpyDataReader.BadLabel e) {
                         // As the copying reader: a bad feature in an earlier row of the block is the first error.
                         NpyDataReader.checkFinite(file, xb, cols, (int) (e.row - b0), b0, e);
