@@ -2,8 +2,7 @@
 # Issue 19, item 3: time to J <= J*(1 + 1e-6) of logreg's CPU fit beside scikit-learn's lbfgs, on the end-to-end rows
 # (seeded 1,000,000 x 100 float32, X.npy + y.npy by end_to_end_data.py, L2 lambda = 1, free intercept), in one run.
 # DenseTraceBenchmark fits REPS times per JVM variant (the Vector API kernel with --add-modules jdk.incubator.vector,
-# the scalar kernel without, as ./logreg runs; each also "prepared", its JIT warm-up started before the read, as
-# ./logreg train starts it), writing traces; time_to_optimum_sklearn.py then computes J* (float64
+# the scalar kernel without, as ./logreg runs), writing traces; time_to_optimum_sklearn.py then computes J* (float64
 # Newton), fits scikit-learn's lbfgs REPS times (J at every iterate, computed after the fit) and prints each run's
 # time to the target and the ratios (goal <= 0.25). Environment: DATA (default /tmp/logreg-e2e; only the .npy files
 # are written if missing), REPS (default 2), LAMBDA (1), THREADS (0 = all cores), MVN_FLAGS (default -o).
@@ -34,12 +33,8 @@ args=(dev.logreg.bench.cpu.DenseTraceBenchmark --x "$DATA/X.npy" --y "$DATA/y.np
   echo "# benchmarks/cpu/run-time-to-optimum-sklearn.sh  ($(date -u +%Y-%m-%dT%H:%M:%SZ)), data $DATA, reps $REPS, lambda $LAMBDA"
   describe_machine
   echo "# load average before logreg: $(cut -d' ' -f1-3 /proc/loadavg)"
-  # Each variant its own JVM (rep 1 is its first fit); "prepared": the kernel's JIT warm-up started before the read,
-  # as `logreg train` starts it (Nd4jBackendProvider.prepare).
   "${jvm[@]}" --add-modules jdk.incubator.vector "${args[@]}" --label vector
   "${jvm[@]}" "${args[@]}" --label scalar
-  "${jvm[@]}" "${args[@]}" --prepare --label scalar-prepared
-  "${jvm[@]}" --add-modules jdk.incubator.vector "${args[@]}" --prepare --label vector-prepared
   echo "# load average before scikit-learn: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$PY" benchmarks/cpu/time_to_optimum_sklearn.py "$DATA/X.npy" "$DATA/y.npy" "$LAMBDA" "$traces" "$REPS"
 } 2>&1 | tee -a "$result"

@@ -204,23 +204,6 @@ public final class BackendFactory {
         throw new BackendUnavailableException("auto", "no usable backend (" + (passedOver.length() == 0 ? "none found" : passedOver) + ")");
     }
 
-    /**
-     * Passes {@link BackendProvider#prepare()} to the backend {@code name} chooses ({@link #selectByName}), so that it
-     * can get ready while the caller reads the data. Returns at once; a name that chooses nothing usable does nothing
-     * here (opening it later reports why).
-     *
-     * @param name a backend name, or {@code null} for the usual order (system property, environment, auto)
-     */
-    public void prepare(String name) {
-        BackendProvider chosen;
-        try {
-            chosen = selectByName(name).provider();
-        } catch (RuntimeException e) {
-            return;
-        }
-        chosen.prepare();
-    }
-
     /** Chooses ({@link #select(BackendChoice)}) and starts a backend. Caller closes it. */
     public Backend open(BackendChoice argument, BackendOptions options) {
         return select(argument).provider().create(options);

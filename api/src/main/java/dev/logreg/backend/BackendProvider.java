@@ -24,11 +24,4 @@ public interface BackendProvider {
      * @throws BackendUnavailableException where it cannot start, with the reason
      */
     Backend create(BackendOptions options);
-
-    /**
-     * A hint that a backend of this provider will soon train: it may start, in the background, what its first passes
-     * would otherwise wait for (the CPU backend has the JIT compile its kernel while the caller reads the data).
-     * Returns at once, never throws, and changes no result, only when work happens. The default does nothing.
-     */
-    default void prepare() {}
 }

@@ -24,7 +24,6 @@ class BackendFactoryTest {
         final Supplier<Availability> probe;
         final AtomicInteger probes = new AtomicInteger();
         final AtomicInteger creates = new AtomicInteger();
-        final AtomicInteger prepares = new AtomicInteger();
 
         FakeProvider(String name, int priority, Supplier<Availability> probe) {
             this.name = name;
@@ -44,10 +43,6 @@ class BackendFactoryTest {
         @Override public Backend create(BackendOptions options) {
             creates.incrementAndGet();
             return new ReferenceBackend();
-        }
-
-        @Override public void prepare() {
-            prepares.incrementAndGet();
         }
     }
 
@@ -256,25 +251,6 @@ class BackendFactoryTest {
         try (Backend b = s.provider().create(BackendOptions.DEFAULT)) {
             assertEquals("reference", b.name());
         }
-    }
-
-    @Test
-    void prepareReachesOnlyTheChosenProviderAndNeverThrows() {
-        FakeProvider gpu = gpu(Availability.unusable("no driver"));
-        FakeProvider cpu = cpu(Availability.usable("16 threads"));
-        FakeProvider ref = reference();
-        BackendFactory f = BackendFactory.of(List.of(gpu, cpu, ref), env(null), props(null));
-        f.prepare(null);                  // auto passes over the unusable GPU
-        assertEquals(List.of(0, 1, 0), List.of(gpu.prepares.get(), cpu.prepares.get(), ref.prepares.get()));
-        f.prepare("reference");
-        assertEquals(1, ref.prepares.get());
-        f.prepare("gpu");                 // unusable: opening it later says why; prepare stays quiet
-        f.prepare("no-such-backend");     // unknown: the same
-        assertEquals(List.of(0, 1, 1), List.of(gpu.prepares.get(), cpu.prepares.get(), ref.prepares.get()));
-        assertEquals(0, gpu.creates.get() + cpu.creates.get() + ref.creates.get(), "prepare starts no backend");
-        FakeProvider broken = new FakeProvider("cpu", 200, () -> { throw new IllegalStateException("probe failed"); });
-        BackendFactory.of(List.of(broken), env(null), props(null)).prepare("cpu");
-        assertEquals(0, broken.prepares.get());
     }
 
     @Test

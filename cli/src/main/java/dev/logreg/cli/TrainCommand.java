@@ -185,7 +185,6 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null) AtomicFile.checkWritable(out, forceOption.force); // a refused --out fails before the training, not after
         BackendFactory factory = BackendFactory.discover();
         factory.resolve(backend, "--backend");  // a bad name fails here, before the data are read
-        factory.prepare(backend);  // the chosen backend gets ready (the CPU one compiles its kernel) during the read
 
         ReadOptions ro = dataOptions.readOptions(ReadOptions.DEFAULT.withLabelColumn(label).withWeightColumn(weight));
         PhaseTimes phases = new PhaseTimes();

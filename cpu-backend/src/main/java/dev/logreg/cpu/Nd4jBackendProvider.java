@@ -6,26 +6,16 @@ import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BackendProvider;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Registers {@link Nd4jBackend} with {@link dev.logreg.backend.BackendFactory} under the name {@code cpu}, priority
  * 200 (preferred over the reference backend, below the GPU).
  *
  * <p>Construction and {@link #probe()} are free: ND4J's native library loads (and is checked by a tiny matrix product)
- * only when a backend first needs an ND4J array ({@link Nd4jBackend}). Stateless apart from whether
- * {@link #prepare()} ran and what ND4J itself keeps per process; thread-safe.
+ * only when a backend first needs an ND4J array ({@link Nd4jBackend}). Stateless apart from what ND4J itself keeps per process;
+ * thread-safe.
  */
 public final class Nd4jBackendProvider implements BackendProvider {
-    /**
-     * System property: {@code false} turns {@link #prepare()} off (for the benchmarks that measure what it saves).
-     * Read at each call.
-     */
-    public static final String WARM_UP_PROPERTY = "logreg.cpu.warmUp";
-
-    /** Whether {@link #prepare()} has started the kernel's warm-up: once per provider is enough for the JVM. */
-    private final AtomicBoolean prepared = new AtomicBoolean();
-
     /** Creates the provider; loads nothing. */
     public Nd4jBackendProvider() {}
 
@@ -51,19 +41,6 @@ public final class Nd4jBackendProvider implements BackendProvider {
                     + Runtime.getRuntime().availableProcessors() + " cores");
         } catch (ClassNotFoundException | LinkageError e) {
             return Availability.unusable("ND4J is not on the class path: " + e);
-        }
-    }
-
-    /**
-     * Starts the JIT compilation of the fused kernel in the background, once per provider: a daemon thread runs it
-     * over a small synthetic block ({@link KernelWarmUp}), SIMD where the JVM has the Vector API, as
-     * {@link Nd4jBackend.Pass#FUSED} would choose. In a fresh JVM that takes the interpreted and profiled first passes
-     * off the fit (measured in {@code benchmarks/cpu/README.md}); results are the same bits with or without it.
-     */
-    @Override
-    public void prepare() {
-        if (Boolean.parseBoolean(System.getProperty(WARM_UP_PROPERTY, "true")) && prepared.compareAndSet(false, true)) {
-            KernelWarmUp.startInBackground(KernelWarmUp.COLUMNS, Nd4jSupport.vectorApiAvailable());
         }
     }
 

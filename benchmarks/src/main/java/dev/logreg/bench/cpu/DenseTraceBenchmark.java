@@ -2,7 +2,6 @@ package dev.logreg.bench.cpu;
 
 import dev.logreg.backend.BackendOptions;
 import dev.logreg.cpu.Nd4jBackend;
-import dev.logreg.cpu.Nd4jBackendProvider;
 import dev.logreg.data.Dataset;
 import dev.logreg.io.DataFormat;
 import dev.logreg.io.LoadedData;
@@ -30,8 +29,7 @@ import java.util.Locale;
  * what precedes the first step (binding, the column statistics of the preconditioner, the first evaluation).
  *
  * <p>Arguments: {@code --x X.npy --y y.npy --out DIR [--label NAME] [--lambda 1] [--optimizer lbfgs] [--reps 2]
- * [--threads 0] [--prepare]}; {@code --prepare} calls {@link Nd4jBackendProvider#prepare()} before the read, as
- * {@code logreg train} does, so that the JIT compiles the kernel during the read.
+ * [--threads 0]}.
  */
 public final class DenseTraceBenchmark {
     private DenseTraceBenchmark() {}
@@ -46,7 +44,6 @@ public final class DenseTraceBenchmark {
         double lambda = 1;
         int reps = 2;
         int threads = 0;
-        boolean prepare = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--x": x = Path.of(args[++i]); break;
@@ -57,13 +54,10 @@ public final class DenseTraceBenchmark {
                 case "--lambda": lambda = Double.parseDouble(args[++i]); break;
                 case "--reps": reps = Integer.parseInt(args[++i]); break;
                 case "--threads": threads = Integer.parseInt(args[++i]); break;
-                case "--prepare": prepare = true; break;
                 default: throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
         if (x == null || y == null || out == null) throw new IllegalArgumentException("--x, --y and --out are required");
-        // As `logreg train` does: the backend's provider gets ready (the JIT compiles the kernel) while the file is read.
-        if (prepare) new Nd4jBackendProvider().prepare();
         long r0 = System.nanoTime();
         LoadedData loaded = NpyDataReader.read(x, ReadOptions.DEFAULT.withFormat(DataFormat.NPY).withLabelsFile(y));
         Dataset data = loaded.dataset();
