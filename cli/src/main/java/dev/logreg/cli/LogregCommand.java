@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 
 /** The top-level {@code logreg} command: a dispatcher over its subcommands. */
 @Command(name = "logreg", mixinStandardHelpOptions = true, versionProvider = LogregCommand.Version.class,
-        description = "Binary logistic regression at memory-bandwidth speed (GPU, CPU or plain-Java reference backends).",
+        description = "Logistic regression, two classes or K, at memory-bandwidth speed (GPU, CPU or plain-Java reference backends).",
         subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ServeCommand.class, BackendsCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --out model.json",

@@ -18,9 +18,12 @@ import java.util.concurrent.Callable;
 
 /** {@code logreg predict}: probabilities and labels, one row per input row. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict with a model: writes CSV with a header and one row per input row: probability (of label 1) and the predicted label",
-                "(in the training file's encoding: 0/1 or -1/+1). CSV columns are matched to the model's features by header name",
-                "(any order, extra columns ignored, a missing feature is an error); the label column is optional."},
+        description = {"Predict with a model: writes CSV with a header and one row per input row.",
+                "A binary model: the probability (of label 1) and the predicted label (in the",
+                "training file's encoding: 0/1 or -1/+1). A K-class model: one probability per",
+                "class (p_<class>) and the predicted class. CSV columns are matched to the",
+                "model's features by header name (any order, extra columns ignored, a missing",
+                "feature is an error); the label column is optional."},
         footer = {"", "Examples:",
                 "  logreg predict --model model.json --data data/breast-cancer.csv",
                 "  logreg predict --model model.json --data new.csv --threshold 0.3 --out predictions.csv"})
