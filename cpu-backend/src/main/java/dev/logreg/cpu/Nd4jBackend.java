@@ -40,9 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (z = X̃_b·θ̃, then g += X̃_bᵀ·r), with r computed in Java between them.</li>
  * </ul>
  * ND4J itself starts on first use ({@link #startNd4j}): a term whose rows are read in place and whose fused pass
- * is all it runs (a plain {@code logreg train}) never loads it. Margins and the Hessian always run on ND4J: per block a float→double cast, a gemm for the logits and, for the
- * Hessian, X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over blocks in row order. Hessian-vector products (the truncated
- * Newton method) are one fused Java pass, binary and multinomial ({@link DenseHessianVector}).
+ * is all it runs (a plain {@code logreg train}, or one with {@code --cv-folds}) never loads it. Margins are a Java
+ * pass too, each the reference backend's sum (the same bits), in parallel over fixed pieces of rows. The Hessian
+ * runs on ND4J: per block a float→double cast, a gemm for the logits and X̃_bᵀ·(c ∘ X̃_b) by gemm, accumulated over
+ * blocks in row order. Hessian-vector products (the truncated Newton method) are one fused Java pass, binary and
+ * multinomial ({@link DenseHessianVector}).
  *
  * <p>The multinomial (softmax) loss over K classes binds K·(n+1) parameters ({@link dev.logreg.backend.ParamShape})
  * and runs {@link SoftmaxPass} whatever the {@link Pass}: a fused Java loop ({@link SoftmaxVectorKernel} with the

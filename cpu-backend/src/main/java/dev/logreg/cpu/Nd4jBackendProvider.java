@@ -28,7 +28,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     /**
      * Usable where ND4J's classes are on the class path, without loading its native library: the backend's default
      * pass (the fused Java loop over rows read in place) needs no ND4J, and loading it costs ~1.4 CPU-seconds of a whole
-     * {@code logreg train}; ND4J loads with the first ND4J array a backend needs (rows copied, margins, the
+     * {@code logreg train}; ND4J loads with the first ND4J array a backend needs (rows copied, the
      * Hessian), and a native library that does not load is then a {@link dev.logreg.backend.BackendException} naming
      * it. The description reads {@code "ND4J 1.0.0-M2.1 (nd4j-native, loaded on first use), 2 cores"}; unusable with
      * the reason where the classes are missing. Never throws.

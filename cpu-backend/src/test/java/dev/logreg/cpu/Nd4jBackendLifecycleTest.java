@@ -155,7 +155,7 @@ class Nd4jBackendLifecycleTest {
         assertEquals("cpu", new Nd4jBackendProvider().name());
     }
 
-    /** ND4J starts with the first ND4J array a backend needs, not before: a fused pass over rows read in place needs none. */
+    /** ND4J starts with the first ND4J array a backend needs, not before: a fused pass or margins over rows read in place need none. */
     @Test
     void nd4jStartsOnlyWhereAnNd4jPathRuns() {
         Dataset heap = small();
@@ -168,7 +168,9 @@ class Nd4jBackendLifecycleTest {
             assertTrue(Double.isFinite(term.valueAndGradient(p, new double[p.length])));
             assertFalse(backend.nd4jStarted(), "the fused pass over rows read in place must not start ND4J");
             term.margins(0, heap.rows(), p, new double[(int) heap.rows()]);
-            assertTrue(backend.nd4jStarted(), "margins run on ND4J");
+            assertFalse(backend.nd4jStarted(), "margins (a cross-validation's scores) are a Java pass too");
+            term.hessian(p, new double[(heap.cols() + 1) * (heap.cols() + 1)]);
+            assertTrue(backend.nd4jStarted(), "the Hessian runs on ND4J (gemm)");
         }
         try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(heap, Loss.log())) {
             assertTrue(backend.nd4jStarted(), "rows on the heap are copied into ND4J arrays");
