@@ -464,9 +464,10 @@ final class Nd4jDataTerm implements DataTerm {
     @Override public boolean supportsHessian() { return softmax == null || softmax.supportsHessian(); }
 
     /**
-     * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ over all rows on ND4J: per block, X̃_bᵀ·(c ∘ X̃_b) by gemm into one float64
-     * (n+1)² accumulator, blocks in row order on the caller's thread (ND4J may use its threads inside a gemm, so
-     * results are bit-identical run after run at one thread cap and equal to rounding across caps).
+     * (1/M) Σ wᵢ ℓ''(yᵢ, zᵢ) x̃ᵢ x̃ᵢᵀ over all rows. Small data ({@link SmallDenseHessian#fits}): plain Java, the
+     * reference backend's bits. Else on ND4J: per block, X̃_bᵀ·(c ∘ X̃_b) by gemm into one float64 (n+1)²
+     * accumulator, blocks in row order on the caller's thread (ND4J may use its threads inside a gemm, so results are
+     * bit-identical run after run at one thread cap and equal to rounding across caps).
      */
     @Override
     public void hessian(double[] params, double[] out) {
@@ -479,6 +480,15 @@ final class Nd4jDataTerm implements DataTerm {
         }
         int d = n + 1;
         if (out.length != d * d) throw new IllegalArgumentException("out has length " + out.length + ", expected (features + 1)^2 = " + (d * d));
+        if (SmallDenseHessian.fits(rows, n)) {
+            // Small data: plain Java, without starting ND4J for a gemm (the reference backend's bits).
+            try {
+                SmallDenseHessian.compute(log, n, rows, chunkRows, xb, yb, wb, weighted, params, out);
+            } catch (InternalError e) {
+                throw mappedFault(e);
+            }
+            return;
+        }
         Work wk = work(0);
         wk.setTheta(params);
         INDArray h = wk.hessianScratch();

@@ -50,7 +50,9 @@ class Nd4jBackendAgreementTest {
                 "breast", breast,
                 "breast-weighted", withRandomWeights(breast, new SplittableRandom(11)),
                 "random", Fixtures.random(20011, 37, false, rnd),
-                "random-weighted", Fixtures.random(20011, 37, true, rnd));
+                "random-weighted", Fixtures.random(20011, 37, true, rnd),
+                // 2003 x 200: past SmallDenseHessian's bound (rows·(n+1)² > 2^26), so the Hessian takes ND4J's gemm.
+                "wide-weighted", Fixtures.random(2003, 200, true, rnd));
         fused = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.FUSED);
         assertTrue(fused.vectorized(), "the tests run with --add-modules jdk.incubator.vector, so the SIMD kernel must be on");
         scalar = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.FUSED_SCALAR);
@@ -167,6 +169,15 @@ class Nd4jBackendAgreementTest {
             double[] ha = new double[d * d];
             expected.hessian(p, he);
             actual.hessian(p, ha);
+            if (SmallDenseHessian.fits(data.rows(), n)) {
+                // Small data: the Java pass, the reference's operations in its order.
+                for (int e = 0; e < d * d; e++) {
+                    int at = e;
+                    assertEquals(Double.doubleToRawLongBits(he[e]), Double.doubleToRawLongBits(ha[e]),
+                            () -> dataName + " " + kind + ": hessian[" + at / d + "][" + at % d + "] expected " + he[at] + ", got " + ha[at]);
+                }
+                return;
+            }
             // Each entry's error is measured against (1/M) Σ w |ℓ''| |x̃ᵢⱼ x̃ᵢₖ|, the size of the terms summed.
             double[] scale = new double[d * d];
             float[] row = new float[n];
@@ -201,7 +212,7 @@ class Nd4jBackendAgreementTest {
 
     Stream<Arguments> hessianCases() {
         List<Arguments> out = new ArrayList<>();
-        for (String data : List.of("breast", "breast-weighted", "random-weighted")) {
+        for (String data : List.of("breast", "breast-weighted", "random-weighted", "wide-weighted")) {
             for (Loss.Kind loss : List.of(Loss.Kind.LOG, Loss.Kind.MSE)) out.add(Arguments.of(data, loss));
         }
         return out.stream();
