@@ -126,11 +126,13 @@ class Nd4jInPlaceBindTest {
 
     @Test
     void aTermReadInPlaceOwnsOnlyItsScratch() {
-        Dataset native_ = direct(weighted, ByteOrder.nativeOrder());
+        // Past SmallDenseHessian's bound (rows·(n+1)² > 2^26), so that the Hessian takes ND4J's gemm and scratch.
+        Dataset wide = Fixtures.random(2003, 200, true, new SplittableRandom(36));
+        Dataset native_ = direct(wide, ByteOrder.nativeOrder());
         try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
             DataTerm term = backend.bind(native_, Loss.log());
             assertEquals(0, backend.liveAllocations(), "features, labels and weights read in place allocate nothing");
-            int d = weighted.cols() + 1;
+            int d = wide.cols() + 1;
             term.hessian(new double[d], new double[d * d]);
             assertTrue(backend.liveAllocations() > 0, "the Hessian's ND4J scratch must be counted");
             term.close();
