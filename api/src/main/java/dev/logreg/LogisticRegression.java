@@ -15,7 +15,6 @@ import dev.logreg.train.CrossValidation;
 import dev.logreg.train.CrossValidationOptions;
 import dev.logreg.train.CrossValidationResult;
 import dev.logreg.train.Multiclass;
-import dev.logreg.train.OneVsRest;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
 import dev.logreg.train.TrainingResult;
@@ -67,6 +66,7 @@ public final class LogisticRegression {
     private final boolean standardize;
     private final boolean balanceClasses;
     private final Multiclass multiclass;
+    private final FitRunner runner;
 
     private LogisticRegression(Builder b) {
         this.options = b.options;
@@ -77,6 +77,7 @@ public final class LogisticRegression {
         this.standardize = b.standardize;
         this.balanceClasses = b.balanceClasses;
         this.multiclass = b.multiclass;
+        this.runner = new FitRunner(options, listener, standardize, balanceClasses);
     }
 
     /** A builder with the defaults of {@link TrainingOptions#DEFAULT}, backend {@code null} (deferred) and all cores. */
@@ -105,74 +106,8 @@ public final class LogisticRegression {
     /** The K-class strategy asked for, or {@code null} for the default (see {@link Builder#multiclass}). */
     public Multiclass multiclass() { return multiclass; }
 
-    /** How a fit on data of {@code classes} classes trains. */
-    private enum Strategy { BINARY, MULTINOMIAL, ONE_VS_REST }
-
-    private Strategy strategy(int classes) {
-        boolean multinomialLoss = options.loss().kind() == Loss.Kind.MULTINOMIAL;
-        if (multiclass == Multiclass.ONE_VS_REST) {
-            if (multinomialLoss) throw new IllegalArgumentException("one-vs-rest trains binary models, but the loss is multinomial: use the log loss");
-            return classes == 2 ? Strategy.BINARY : Strategy.ONE_VS_REST;
-        }
-        if (multiclass == Multiclass.MULTINOMIAL || multinomialLoss || classes > 2) {
-            Loss.Kind kind = options.loss().kind();
-            if (kind == Loss.Kind.MSE || kind == Loss.Kind.SQUARED_HINGE || kind == Loss.Kind.HINGE) {
-                throw new IllegalArgumentException("the " + options.loss() + " loss is binary, but a " + classes + "-class multinomial fit was asked for: use the log loss");
-            }
-            return Strategy.MULTINOMIAL;
-        }
-        return Strategy.BINARY;
-    }
-
-    /** Trains on an open backend by strategy; {@code note} (may be null) goes before the result's message. */
-    private TrainingResult fitOn(Backend b, Dataset data, Strategy s, String note) {
-        TrainingResult r;
-        switch (s) {
-            case ONE_VS_REST:
-                // Balanced weights and a standardized penalty per binary problem, as scikit-learn's one-vs-rest.
-                r = OneVsRest.fit(b, data, rows -> {
-                    Dataset weighted = rowsFor(rows);
-                    return new OneVsRest.Prepared(weighted, optionsFor(weighted).withLoss(Loss.log()));
-                }, listener);
-                break;
-            case MULTINOMIAL: {
-                Dataset rows = rowsFor(data);
-                r = Trainer.fit(b, rows, optionsFor(rows).withLoss(Loss.multinomial()), (LogisticModel) null, listener);
-                break;
-            }
-            default: {
-                Dataset rows = rowsFor(data);
-                r = Trainer.fit(b, rows, optionsFor(rows), listener);
-            }
-        }
-        if (note == null) return r;
-        return new TrainingResult(r.classifier(), r.status(), r.objective(), r.optimization(), r.optimizer(), r.backend(), r.options(),
-                note + (r.message() == null ? "" : "; " + r.message()));
-    }
-
-    /** The rows a fit trains on: {@code data}, reweighted where {@link #balanceClasses()} (no copy of the rows). */
-    private Dataset rowsFor(Dataset data) {
-        Objects.requireNonNull(data, "data");
-        return balanceClasses ? dev.logreg.data.ClassWeights.balanced(data) : data;
-    }
-
-    /**
-     * The options of a fit on {@code data}: with {@link #standardize()}, the penalty on the data's standardization
-     * scales (one pass over the data for the column statistics).
-     */
-    private TrainingOptions optionsFor(Dataset data) {
-        return optionsFor(() -> dev.logreg.objective.ColumnStatistics.of(data));
-    }
-
-    /** As {@link #optionsFor(Dataset)}, with the statistics the bound data keep (no pass per fit along a path). */
-    private TrainingOptions optionsFor(BoundData bound) {
-        return optionsFor(bound::statistics);
-    }
-
-    private TrainingOptions optionsFor(java.util.function.Supplier<dev.logreg.objective.ColumnStatistics> statistics) {
-        if (!standardize || options.penalty().kind() == dev.logreg.penalty.Penalty.Kind.NONE) return options;
-        double[] scales = statistics.get().standardizationScales(options.fitIntercept());
-        return options.withPenalty(options.penalty().onScales(scales));
+    private FitStrategy strategy(int classes) {
+        return FitStrategy.of(options.loss(), multiclass, classes);
     }
 
     /**
@@ -213,12 +148,12 @@ public final class LogisticRegression {
     public TrainingResult fit(Dataset data) {
         Objects.requireNonNull(data, "data");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        Strategy s = strategy(data.classes());
+        FitStrategy s = strategy(data.classes());
         BackendPick pick = backendFor(f, backend, options.loss());
         BackendFactory.Opened opened = f.openFor(pick.name(), backendOptions, data);
         String note = pick.note() == null ? opened.note() : opened.note() == null ? pick.note() : pick.note() + "; " + opened.note();
         try (Backend b = opened.backend()) {
-            return fitOn(b, data, s, note);
+            return runner.fitOn(b, data, s, note);
         }
     }
 
@@ -231,7 +166,7 @@ public final class LogisticRegression {
     public TrainingResult fit(Backend backend, Dataset data) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(data, "data");
-        return fitOn(backend, data, strategy(data.classes()), null);
+        return runner.fitOn(backend, data, strategy(data.classes()), null);
     }
 
     /**
@@ -280,14 +215,14 @@ public final class LogisticRegression {
      */
     public TrainingResult fitBound(BoundData bound, dev.logreg.model.LinearClassifier start) {
         Objects.requireNonNull(bound, "bound");
-        if (strategy(bound.data().classes()) == Strategy.ONE_VS_REST) {
+        if (strategy(bound.data().classes()) == FitStrategy.ONE_VS_REST) {
             throw new IllegalArgumentException("one-vs-rest binds each class's binary labels itself: use fit(data), not fitBound");
         }
         if (balanceClasses) {
             throw new IllegalArgumentException("balanceClasses reweights the rows before they are bound: bind ClassWeights.balanced(data)"
                     + " and fit it with balanceClasses(false)");
         }
-        TrainingOptions o = optionsFor(bound);
+        TrainingOptions o = runner.optionsFor(bound);
         if (bound.loss().kind() == Loss.Kind.MULTINOMIAL) o = o.withLoss(Loss.multinomial());
         return Trainer.fit(bound, o, start, listener);
     }
@@ -311,15 +246,14 @@ public final class LogisticRegression {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(cv, "cv");
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
-        Strategy s = strategy(data.classes());
+        FitStrategy s = strategy(data.classes());
         String name = backendFor(f, backend, options.loss()).name();
-        Multiclass k = s == Strategy.MULTINOMIAL ? Multiclass.MULTINOMIAL : s == Strategy.ONE_VS_REST ? Multiclass.ONE_VS_REST : null;
         try (Backend b = f.openFor(name, backendOptions, data).backend()) {
-            Dataset rows = rowsFor(data);
+            Dataset rows = runner.rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
-            TrainingOptions options = optionsFor(rows);
+            TrainingOptions options = runner.optionsFor(rows);
             boolean onScales = standardize && options.penalty().kind() != Penalty.Kind.NONE;
-            return CrossValidation.run(b, rows, options, k, onScales ? cv.withStandardizeFolds(true) : cv, null);
+            return CrossValidation.run(b, rows, options, s.multiclass(), onScales ? cv.withStandardizeFolds(true) : cv, null);
         }
     }
 

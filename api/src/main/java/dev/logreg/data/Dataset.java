@@ -1,10 +1,7 @@
 package dev.logreg.data;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -62,42 +59,12 @@ public final class Dataset {
         this.blocks = List.copyOf(blocks);
         this.cols = cols;
         this.weighted = weighted;
-        long r = 0;
-        long nz = 0;
-        double ws = 0;
-        boolean anySparse = false;
-        for (RowBlock b : this.blocks) {
-            if (b != this.blocks.get(0) && b.isSparse() != anySparse) {
-                throw new IllegalArgumentException("row blocks mix dense and sparse (CSR) features: a dataset is one or the other");
-            }
-            anySparse = b.isSparse();
-            r += b.rows();
-            nz += b.nonzeros();
-            if (weighted) {
-                FloatBuffer w = b.weights();
-                for (int i = 0; i < b.rows(); i++) ws += w.get(i);
-            }
-        }
-        if (r == 0) throw new IllegalArgumentException("dataset has zero rows");
-        this.rows = r;
-        this.sparse = anySparse;
-        this.nonzeros = nz;
-        this.weightSum = weighted ? ws : r;
-        if (weighted && !(ws > 0)) {
-            throw new IllegalArgumentException("every sample weight is zero: the weighted mean is undefined");
-        }
-        if (featureNames != null) {
-            if (featureNames.size() != cols) {
-                throw new IllegalArgumentException(
-                        "feature names: " + featureNames.size() + " given, expected " + cols + " (one per column)");
-            }
-            for (int j = 0; j < cols; j++) {
-                if (featureNames.get(j) == null) throw new IllegalArgumentException("feature name of column " + j + " is null");
-            }
-            this.featureNames = Collections.unmodifiableList(new ArrayList<>(featureNames));
-        } else {
-            this.featureNames = null;
-        }
+        BlockTotals totals = BlockTotals.of(this.blocks, weighted);
+        this.rows = totals.rows();
+        this.sparse = totals.sparse();
+        this.nonzeros = totals.nonzeros();
+        this.weightSum = totals.weightSum();
+        this.featureNames = Validation.featureNames(featureNames, cols);
     }
 
     /**
@@ -138,26 +105,7 @@ public final class Dataset {
      * integers in [0, classes)).
      */
     public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes) {
-        Validation.checkClasses(classes);
-        Objects.requireNonNull(features, "features");
-        Objects.requireNonNull(labels, "labels");
-        if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
-        FloatBuffer f = features.duplicate().position(0);
-        FloatBuffer y = labels.duplicate().position(0);
-        int rows = y.limit();
-        if ((long) rows * cols != f.limit()) {
-            throw new IllegalArgumentException("features hold " + f.limit() + " floats, expected rows x cols = "
-                    + rows + " x " + cols + " = " + ((long) rows * cols) + " (ragged or mismatched shapes)");
-        }
-        FloatBuffer w = null;
-        if (weights != null) {
-            w = weights.duplicate().position(0);
-            if (w.limit() != rows) {
-                throw new IllegalArgumentException("weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
-            }
-        }
-        Validation.checkBlock(0, rows, cols, f, y, w, classes);
-        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes);
+        return DenseRows.wrap(features, cols, labels, weights, featureNames, classes);
     }
 
     /**
@@ -168,10 +116,7 @@ public final class Dataset {
      * pass ({@link #checkMappedFiles()}).
      */
     public static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file) {
-        Objects.requireNonNull(file, "file");
-        Dataset d = wrap(features, cols, labels, null, null, classes);
-        RowBlock b = d.blocks.get(0);
-        return new Dataset(List.of(new RowBlock(0, b.rows(), cols, b.features(), b.labels(), null, file)), cols, false, null, classes);
+        return DenseRows.wrapMapped(features, cols, labels, classes, file);
     }
 
     /**
@@ -243,23 +188,7 @@ public final class Dataset {
      * [0, classes)).
      */
     public static Dataset fromRows(float[][] rows, float[] labels, float[] weights, int classes) {
-        Objects.requireNonNull(rows, "rows");
-        Objects.requireNonNull(labels, "labels");
-        if (rows.length == 0) throw new IllegalArgumentException("dataset has zero rows");
-        if (labels.length != rows.length) {
-            throw new IllegalArgumentException(labels.length + " labels for " + rows.length + " rows");
-        }
-        if (weights != null && weights.length != rows.length) {
-            throw new IllegalArgumentException(weights.length + " weights for " + rows.length + " rows");
-        }
-        if (rows[0] == null) throw new IllegalArgumentException("row 0 is null");
-        Builder b = builder(rows[0].length).classes(classes);
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] == null) throw new IllegalArgumentException("row " + i + " is null");
-            if (weights == null) b.addRow(rows[i], labels[i]);
-            else b.addRow(rows[i], labels[i], weights[i]);
-        }
-        return b.build();
+        return DenseRows.fromRows(rows, labels, weights, classes);
     }
 
     /**
@@ -285,46 +214,7 @@ public final class Dataset {
      *                                  naming the part's index
      */
     public static Dataset concat(List<Dataset> parts) {
-        Objects.requireNonNull(parts, "parts");
-        if (parts.isEmpty()) throw new IllegalArgumentException("no parts to concatenate, expected at least one dataset");
-        Dataset first = parts.get(0);
-        if (first == null) throw new IllegalArgumentException("part 0 is null");
-        List<String> names = null;
-        int namedBy = -1;
-        List<RowBlock> blocks = new ArrayList<>();
-        long offset = 0;
-        for (int k = 0; k < parts.size(); k++) {
-            Dataset p = parts.get(k);
-            if (p == null) throw new IllegalArgumentException("part " + k + " is null");
-            if (p.cols != first.cols) {
-                throw new IllegalArgumentException("part " + k + " has " + p.cols + " columns, expected " + first.cols + " (as part 0)");
-            }
-            if (p.sparse != first.sparse) {
-                throw new IllegalArgumentException("part " + k + " is " + (p.sparse ? "sparse" : "dense") + " but part 0 is "
-                        + (first.sparse ? "sparse" : "dense") + ": concatenated parts must hold their features the same way");
-            }
-            if (p.classes != first.classes) {
-                throw new IllegalArgumentException("part " + k + " has " + p.classes + " classes, expected " + first.classes + " (as part 0)");
-            }
-            if (p.weighted != first.weighted) {
-                throw new IllegalArgumentException("part " + k + (p.weighted ? " has sample weights but part 0 does not" : " has no sample weights but part 0 does")
-                        + ": concatenated parts must be all weighted or all unweighted");
-            }
-            if (p.featureNames != null) {
-                if (names == null) {
-                    names = p.featureNames;
-                    namedBy = k;
-                } else if (!names.equals(p.featureNames)) {
-                    throw new IllegalArgumentException("part " + k + " names its features " + p.featureNames + ", expected " + names
-                            + " (as part " + namedBy + ")");
-                }
-            }
-            for (RowBlock b : p.blocks) {
-                blocks.add(b.with(offset + b.firstRow(), b.labels(), b.weights()));
-            }
-            offset += p.rows;
-        }
-        return new Dataset(blocks, first.cols, first.weighted, names, first.classes);
+        return DerivedDatasets.concat(parts);
     }
 
     /** Number of rows (at least 1). */
@@ -362,13 +252,7 @@ public final class Dataset {
      * @throws IllegalArgumentException on K out of range, or a label that is not a class index (naming its row)
      */
     public Dataset withClasses(int classes) {
-        Validation.checkClasses(classes);
-        if (classes == this.classes) return this;
-        for (RowBlock b : blocks) {
-            FloatBuffer y = b.labels();
-            for (int i = 0; i < b.rows(); i++) Validation.checkLabel(b.firstRow() + i, y.get(i), classes);
-        }
-        return new Dataset(blocks, cols, weighted, featureNames, classes);
+        return DerivedDatasets.withClasses(this, classes);
     }
 
     /**
@@ -379,18 +263,7 @@ public final class Dataset {
      * @throws IllegalArgumentException where {@code positiveClass} is not in [0, {@link #classes()})
      */
     public Dataset oneVsRest(int positiveClass) {
-        if (positiveClass < 0 || positiveClass >= classes) {
-            throw new IllegalArgumentException("positive class " + positiveClass + " is not a class of these data, expected an integer in [0, " + classes + ")");
-        }
-        float c = positiveClass;
-        List<RowBlock> relabelled = new ArrayList<>(blocks.size());
-        for (RowBlock b : blocks) {
-            FloatBuffer y = b.labels();
-            FloatBuffer out = direct(b.rows());
-            for (int i = 0; i < b.rows(); i++) out.put(i, y.get(i) == c ? 1f : 0f);
-            relabelled.add(b.with(b.firstRow(), out, b.weights()));
-        }
-        return new Dataset(relabelled, cols, weighted, featureNames, 2);
+        return DerivedDatasets.oneVsRest(this, positiveClass);
     }
 
     /**
@@ -405,45 +278,7 @@ public final class Dataset {
      *                                  selection whose weights are all 0
      */
     public Dataset select(int[] rows) {
-        Objects.requireNonNull(rows, "rows");
-        if (rows.length == 0) throw new IllegalArgumentException("no rows selected, expected at least one");
-        for (int k = 0; k < rows.length; k++) {
-            if (rows[k] < 0 || rows[k] >= this.rows) {
-                throw new IllegalArgumentException("selected row " + rows[k] + " (position " + k + ") is outside [0, " + this.rows + ")");
-            }
-        }
-        if (sparse) return SparseRows.select(this, rows);
-        int perBlock = Math.max(1, DEFAULT_BLOCK_CAPACITY / cols);
-        List<RowBlock> out = new ArrayList<>();
-        // One view per source block, made once: RowBlock hands out a fresh view per call.
-        FloatBuffer[] fx = new FloatBuffer[blocks.size()];
-        FloatBuffer[] fy = new FloatBuffer[blocks.size()];
-        FloatBuffer[] fw = new FloatBuffer[blocks.size()];
-        long[] firstRows = new long[blocks.size()];
-        for (int b = 0; b < fx.length; b++) {
-            RowBlock block = blocks.get(b);
-            fx[b] = block.features();
-            fy[b] = block.labels();
-            fw[b] = block.weights();
-            firstRows[b] = block.firstRow();
-        }
-        for (int start = 0; start < rows.length; start += perBlock) {
-            int count = Math.min(perBlock, rows.length - start);
-            FloatBuffer x = direct((long) count * cols);
-            FloatBuffer y = direct(count);
-            FloatBuffer w = weighted ? direct(count) : null;
-            for (int i = 0; i < count; i++) {
-                long row = rows[start + i];
-                int b = java.util.Arrays.binarySearch(firstRows, row);
-                if (b < 0) b = -b - 2;
-                int r = (int) (row - firstRows[b]);
-                x.put(i * cols, fx[b], r * cols, cols);
-                y.put(i, fy[b].get(r));
-                if (w != null) w.put(i, fw[b].get(r));
-            }
-            out.add(new RowBlock(start, count, cols, x, y, w));
-        }
-        return new Dataset(out, cols, weighted, featureNames, classes);
+        return DerivedDatasets.select(this, rows);
     }
 
     /**
@@ -455,22 +290,7 @@ public final class Dataset {
      * @throws IllegalArgumentException on another length than {@link #rows()}, or a bad weight (naming its row)
      */
     public Dataset withWeights(float[] weights) {
-        Objects.requireNonNull(weights, "weights");
-        if (weights.length != rows) {
-            throw new IllegalArgumentException("weights hold " + weights.length + " values, expected one per row (" + rows + ")");
-        }
-        for (int i = 0; i < weights.length; i++) Validation.checkWeight(i, weights[i]);
-        List<RowBlock> reweighted = new ArrayList<>(blocks.size());
-        for (RowBlock b : blocks) {
-            FloatBuffer w = direct(b.rows());
-            w.put(0, weights, (int) b.firstRow(), b.rows());
-            reweighted.add(b.with(b.firstRow(), b.labels(), w));
-        }
-        return new Dataset(reweighted, cols, true, featureNames, classes);
-    }
-
-    private static FloatBuffer direct(long floats) {
-        return ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(floats, Float.BYTES))).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return DerivedDatasets.withWeights(this, weights);
     }
 
     /** The block holding {@code row}. */
@@ -597,33 +417,10 @@ public final class Dataset {
      * much again as its rows.
      */
     public static final class Builder {
-        /** Rows a block starts with before it doubles. */
-        private static final int FIRST_ROWS = 1024;
-        /** Most floats one direct buffer can hold: {@code ByteBuffer.allocateDirect} takes an int count of bytes. */
-        private static final int MAX_DIRECT_FLOATS = Integer.MAX_VALUE / Float.BYTES;
-
-        private final int cols;
-        private int rowsPerBlock;
-        private final List<RowBlock> done = new ArrayList<>();
-        private long firstRowOfCurrent;
-        private FloatBuffer x;
-        private FloatBuffer y;
-        private FloatBuffer w;
-        /** Rows the current block's buffers hold (their capacity in rows). */
-        private int capacityRows;
-        private int filled;
-        private boolean weighted;
-        private boolean sawUnweighted;
-        private List<String> names;
-        private int classes = 2;
+        private final DenseRowAppender rows;
 
         Builder(int cols, int blockCapacityFloats) {
-            if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
-            if (blockCapacityFloats < cols) {
-                throw new IllegalArgumentException("block capacity " + blockCapacityFloats + " is smaller than one row of " + cols);
-            }
-            this.cols = cols;
-            this.rowsPerBlock = Math.min(blockCapacityFloats, MAX_DIRECT_FLOATS) / cols;
+            this.rows = new DenseRowAppender(cols, blockCapacityFloats);
         }
 
         /**
@@ -632,13 +429,7 @@ public final class Dataset {
          * straddle blocks.
          */
         public Builder blockCapacity(int floats) {
-            if (filled != 0 || !done.isEmpty() || x != null) throw new IllegalStateException("blockCapacity must be set before the first row");
-            if (floats < cols) throw new IllegalArgumentException("block capacity " + floats + " is smaller than one row of " + cols);
-            if (floats > MAX_DIRECT_FLOATS) {
-                throw new IllegalArgumentException("block capacity " + floats + " floats exceeds the largest direct buffer, "
-                        + MAX_DIRECT_FLOATS + " floats (2^31 - 1 bytes)");
-            }
-            this.rowsPerBlock = floats / cols;
+            rows.blockCapacity(floats);
             return this;
         }
 
@@ -647,121 +438,40 @@ public final class Dataset {
          * index, an integer in [0, K). Set before the first row.
          */
         public Builder classes(int classes) {
-            if (filled != 0 || !done.isEmpty() || x != null) throw new IllegalStateException("classes must be set before the first row");
-            Validation.checkClasses(classes);
-            this.classes = classes;
+            rows.classes(classes);
             return this;
         }
 
         /** Attaches feature names (one per column). */
         public Builder featureNames(List<String> featureNames) {
-            this.names = featureNames;
+            rows.featureNames(featureNames);
             return this;
         }
 
         /** Appends a row with unit weight. {@code features.length} must equal {@code cols}. */
         public Builder addRow(float[] features, float label) {
-            if (weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has no weight but earlier rows do");
-            sawUnweighted = true;
-            checkWidth(features);
-            append(features, 0, label, 1f);
+            rows.addRow(features, label);
             return this;
         }
 
         /** Appends a row with a sample weight. */
         public Builder addRow(float[] features, float label, float weight) {
-            if (sawUnweighted && !weighted) {
-                throw new IllegalArgumentException("row " + rowsSoFar() + " has a weight but earlier rows do not");
-            }
-            weighted = true;
-            checkWidth(features);
-            append(features, 0, label, weight);
+            rows.addRow(features, label, weight);
             return this;
-        }
-
-        private void checkWidth(float[] features) {
-            if (features != null && features.length != cols) {
-                throw new IllegalArgumentException("row " + rowsSoFar() + " has " + features.length + " features, expected " + cols);
-            }
         }
 
         /** Appends a row read from {@code features[offset .. offset+cols-1]}; {@code weight} is used only where {@code hasWeight}. */
         public Builder addRow(float[] features, int offset, float label, float weight, boolean hasWeight) {
-            if (hasWeight) {
-                if (sawUnweighted && !weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has a weight but earlier rows do not");
-                weighted = true;
-            } else {
-                if (weighted) throw new IllegalArgumentException("row " + rowsSoFar() + " has no weight but earlier rows do");
-                sawUnweighted = true;
-            }
-            append(features, offset, label, hasWeight ? weight : 1f);
+            rows.addRow(features, offset, label, weight, hasWeight);
             return this;
         }
 
         /** Rows appended so far. */
-        public long rowsSoFar() { return firstRowOfCurrent + filled; }
-
-        private void append(float[] features, int offset, float label, float weight) {
-            Objects.requireNonNull(features, "features");
-            long row = rowsSoFar();
-            if (offset < 0 || features.length - offset < cols) {
-                throw new IllegalArgumentException("row " + row + " has " + Math.max(0, features.length - offset) + " features, expected " + cols);
-            }
-            for (int j = 0; j < cols; j++) Validation.checkFeature(row, j, features[offset + j]);
-            Validation.checkLabel(row, label, classes);
-            Validation.checkWeight(row, weight);
-            if (x == null) {
-                grow(Math.min(rowsPerBlock, FIRST_ROWS));
-            } else if (filled == capacityRows) {
-                if (filled == rowsPerBlock) {
-                    flush();
-                    grow(Math.min(rowsPerBlock, FIRST_ROWS));
-                } else {
-                    grow((int) Math.min(rowsPerBlock, Math.max(FIRST_ROWS, 2L * capacityRows)));
-                }
-            }
-            x.put(filled * cols, features, offset, cols);
-            y.put(filled, label);
-            // Which kind of row this is was settled before append: weights are kept only for weighted rows.
-            if (weighted) w.put(filled, weight);
-            filled++;
-        }
-
-        /** Moves the current block into buffers of {@code rows} rows (fresh ones where there is none). */
-        private void grow(int rows) {
-            FloatBuffer nx = directFloats((long) rows * cols, "dataset block");
-            FloatBuffer ny = directFloats(rows, "dataset block");
-            FloatBuffer nw = weighted ? directFloats(rows, "dataset block") : null;
-            if (filled > 0) {
-                nx.put(0, x, 0, filled * cols);
-                ny.put(0, y, 0, filled);
-                if (weighted) nw.put(0, w, 0, filled);
-            }
-            x = nx;
-            y = ny;
-            w = nw;
-            capacityRows = rows;
-        }
-
-        private void flush() {
-            if (filled == 0) return;
-            // Slices of exactly the filled rows: no copy; the spare capacity stays with the buffer.
-            FloatBuffer fx = x.slice(0, filled * cols);
-            FloatBuffer fy = y.slice(0, filled);
-            FloatBuffer fw = weighted ? w.slice(0, filled) : null;
-            done.add(new RowBlock(firstRowOfCurrent, filled, cols, fx, fy, fw));
-            firstRowOfCurrent += filled;
-            filled = 0;
-            capacityRows = 0;
-            x = null;
-            y = null;
-            w = null;
-        }
+        public long rowsSoFar() { return rows.rowsSoFar(); }
 
         /** The dataset; the builder must not be used afterwards. */
         public Dataset build() {
-            flush();
-            return new Dataset(done, cols, weighted, names, classes);
+            return rows.build();
         }
     }
 
@@ -775,9 +485,7 @@ public final class Dataset {
      * @throws IllegalArgumentException where {@code floats} do not fit one direct buffer
      */
     public static FloatBuffer directFloats(long floats, String purpose) {
-        long bytes = Math.multiplyExact(floats, (long) Float.BYTES);
-        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(floats + " floats do not fit one direct buffer (at most 2^31 - 1 bytes)");
-        return directBytes(bytes, purpose).asFloatBuffer();
+        return DirectBuffers.floats(floats, purpose);
     }
 
     /**
@@ -787,14 +495,6 @@ public final class Dataset {
      * @throws IllegalArgumentException where {@code bytes} do not fit one direct buffer
      */
     public static ByteBuffer directBytes(long bytes, String purpose) {
-        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException(purpose + " of " + bytes + " bytes do not fit one direct buffer");
-        try {
-            return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        } catch (OutOfMemoryError e) {
-            OutOfMemoryError more = new OutOfMemoryError(purpose + " of " + bytes + " bytes: out of direct memory, whose limit is "
-                    + "-XX:MaxDirectMemorySize (by default the maximum heap size, -Xmx); raise either (" + e.getMessage() + ")");
-            more.initCause(e);
-            throw more;
-        }
+        return DirectBuffers.bytes(bytes, purpose);
     }
 }

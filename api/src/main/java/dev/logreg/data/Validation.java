@@ -1,6 +1,9 @@
 package dev.logreg.data;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /** The checks every dataset passes once, with messages that name the row and column at fault. */
@@ -18,6 +21,19 @@ final class Validation {
             throw new IllegalArgumentException("number of classes is " + classes + ", expected at least 2 and at most " + Dataset.MAX_CLASSES
                     + (classes == 1 ? " (one class leaves nothing to learn)" : ""));
         }
+    }
+
+    /** Feature names, one per column and none null, as an unmodifiable copy; {@code null} where none were given. */
+    static List<String> featureNames(List<String> featureNames, int cols) {
+        if (featureNames == null) return null;
+        if (featureNames.size() != cols) {
+            throw new IllegalArgumentException(
+                    "feature names: " + featureNames.size() + " given, expected " + cols + " (one per column)");
+        }
+        for (int j = 0; j < cols; j++) {
+            if (featureNames.get(j) == null) throw new IllegalArgumentException("feature name of column " + j + " is null");
+        }
+        return Collections.unmodifiableList(new ArrayList<>(featureNames));
     }
 
     static void checkLabel(long row, float label, int classes) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Runs a fixed list of tasks on the backend's worker threads and the caller's. Which thread runs which task depends
@@ -45,6 +46,11 @@ final class Workers {
      * {@code pool}, which may be {@code null} where slots is 1) and returns when all are done; rethrows the first failure.
      */
     static void forEach(ExecutorService pool, int slots, int tasks, Body body) {
+        forEach(pool, slots, tasks, body, null);
+    }
+
+    /** As {@link #forEach(ExecutorService, int, int, Body)}, with {@link #runAll(ExecutorService, Runnable[], Function)}'s {@code faults}. */
+    static void forEach(ExecutorService pool, int slots, int tasks, Body body, Function<InternalError, RuntimeException> faults) {
         int workers = Math.max(1, Math.min(slots, tasks));
         AtomicInteger next = new AtomicInteger();
         Runnable[] loops = new Runnable[workers];
@@ -54,11 +60,21 @@ final class Workers {
                 for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) body.run(t, slot);
             };
         }
-        runAll(pool, loops);
+        runAll(pool, loops, faults);
     }
 
-    /** Runs loops[1..] on the pool and loops[0] on this thread; rethrows the first failure (as the dense term does). */
+    /** Runs loops[1..] on the pool and loops[0] on this thread; rethrows the first failure. */
     static void runAll(ExecutorService pool, Runnable[] loops) {
+        runAll(pool, loops, null);
+    }
+
+    /**
+     * As {@link #runAll(ExecutorService, Runnable[])}, with {@code faults}, where not {@code null}, turning a loop's
+     * {@link InternalError} (the JVM's SIGBUS: a mapped file truncated during the pass) into the exception to throw
+     * (it may throw one itself); where {@code null}, an InternalError of loop 0 propagates at once and one of
+     * another loop becomes a {@link BackendException}.
+     */
+    static void runAll(ExecutorService pool, Runnable[] loops, Function<InternalError, RuntimeException> faults) {
         if (loops.length == 1) {
             loops[0].run();
             return;
@@ -70,6 +86,9 @@ final class Workers {
             loops[0].run();
         } catch (RuntimeException e) {
             failure = e;
+        } catch (InternalError e) {
+            if (faults == null) throw e;
+            failure = faults.apply(e);
         }
         for (Future<?> f : futures) {
             try {
@@ -78,6 +97,7 @@ final class Workers {
                 Throwable cause = e.getCause();
                 if (failure == null) {
                     failure = cause instanceof RuntimeException ? (RuntimeException) cause
+                            : cause instanceof InternalError && faults != null ? faults.apply((InternalError) cause)
                             : new BackendException("cpu worker thread failed: " + cause, cause);
                 }
             } catch (InterruptedException e) {

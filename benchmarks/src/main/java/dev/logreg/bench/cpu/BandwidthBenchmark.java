@@ -178,7 +178,7 @@ public final class BandwidthBenchmark {
         }
     }
 
-    /** Doubles of the CPU backend's float64 row blocks (Nd4jDataTerm.BLOCK_DOUBLES): the ceiling's gemms take the same shape. */
+    /** Doubles of the CPU backend's float64 row blocks (Nd4jGemmPasses.BLOCK_DOUBLES): the ceiling's gemms take the same shape. */
     private static final int HESSIAN_BLOCK_DOUBLES = 1 << 17;
 
     /**
