@@ -4,8 +4,6 @@ import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,8 +13,8 @@ import java.util.List;
  * The rows of an {@link Nd4jDataTerm} in chunks of {@code chunkRows} rows (the last may be shorter): chunk c's
  * features, labels and weights are {@code xb[c]}, {@code yb[c]}, {@code wb[c]} ({@code wb} entries null where
  * unweighted), each either a read-only view of the dataset's own direct native-order buffers (no permutation; see
- * {@link #readInPlace}) or an ND4J-owned off-heap float32 copy. The chunk boundaries are the same either way, so
- * both give the same sums to the last bit.
+ * {@link #readInPlace}) or a float32 copy in direct memory the term owns ({@link TermMemory}). The chunk boundaries
+ * are the same either way, so both give the same sums to the last bit.
  */
 final class DenseChunks {
     final int chunkRows;
@@ -31,10 +29,10 @@ final class DenseChunks {
 
     /**
      * Cuts {@code data} into chunks, in the row order of {@code options}' permutation where it has one, copying into
-     * {@code arrays} what is not read in place; where that fails, frees {@code arrays} and throws an
+     * {@code memory} what is not read in place; where that fails, frees {@code memory} and throws an
      * {@link IllegalArgumentException} that says how much memory the bind needs.
      */
-    DenseChunks(Dataset data, int chunkRows, BindOptions options, Nd4jArrays arrays) {
+    DenseChunks(Dataset data, int chunkRows, BindOptions options, TermMemory memory) {
         this.rows = data.rows();
         this.n = data.cols();
         this.weighted = data.isWeighted();
@@ -56,11 +54,9 @@ final class DenseChunks {
                     inPlace++;
                     continue;
                 }
-                INDArray x = arrays.allocate(DataType.FLOAT, k, n);
-                INDArray y = arrays.allocate(DataType.FLOAT, k);
-                xb[c] = Nd4jSupport.floats(x);
-                yb[c] = Nd4jSupport.floats(y);
-                if (weighted) wb[c] = Nd4jSupport.floats(arrays.allocate(DataType.FLOAT, k));
+                xb[c] = memory.floats(Math.multiplyExact(k, n));
+                yb[c] = memory.floats(k);
+                if (weighted) wb[c] = memory.floats(k);
                 if (perm == null) {
                     copyRange(c, blocks, firstRows, first, k);
                 } else {
@@ -68,10 +64,10 @@ final class DenseChunks {
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
-            arrays.freeAll();
+            memory.freeAll();
             long bytes = Math.multiplyExact(Math.multiplyExact(rows, (long) n + (weighted ? 2 : 1)), 4L);
             throw new IllegalArgumentException("binding " + rows + " x " + n + " needs " + bytes
-                    + " bytes of off-heap memory, which ND4J could not allocate: " + e, e);
+                    + " bytes of direct memory, which could not be allocated (raise -XX:MaxDirectMemorySize): " + e, e);
         }
         this.inPlace = inPlace;
     }
@@ -90,7 +86,7 @@ final class DenseChunks {
      * immutable by contract, so reading it in place gives the same numbers as a copy, with no allocation: on a
      * machine where fresh memory costs a page fault per 4 KiB (1.5–3 s for 400 MB on the development VM against
      * 0.03 s for the copy itself), that allocation was nearly all of the bind. Heap arrays are still copied into
-     * ND4J memory (the term then owns its data, as {@link Nd4jBackend#liveAllocations()} reports); so are
+     * direct memory (the term then owns its data, as {@link Nd4jBackend#liveAllocations()} reports); so are
      * big-endian buffers (the hot loop would swap bytes on every pass) and chunks that straddle blocks.
      */
     private boolean readInPlace(int c, List<RowBlock> blocks, long[] firstRows, long first, int k) {

@@ -5,7 +5,7 @@ import dev.logreg.loss.Loss;
 import java.nio.FloatBuffer;
 
 /**
- * The fused one-pass loop over row-major float32 rows held in ND4J-owned memory: for each row, z = θ·x + b (a
+ * The fused one-pass loop over row-major float32 rows held off-heap (read in place or copied): for each row, z = θ·x + b (a
  * float64 sum in column order, the reference backend's order), then ℓ and r = w·dℓ/dz, then r·x added into
  * float64 gradient sums, all while the row is in the L1 cache.
  *

@@ -20,13 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The CPU backend: data held in ND4J-owned off-heap float32 memory, every sum in float64, all cores.
+ * The CPU backend: float32 rows read in place or held off-heap, every sum in float64, all cores.
  *
  * <h2>What does the work</h2>
  * {@link #bind} cuts the rows into chunks of at most 2^28 floats and either reads each chunk in place from the
  * dataset (where no permutation is asked and its block holds direct native-order buffers: a {@link Dataset} is
- * immutable, so nothing is copied) or copies it once into ND4J arrays (float32, row-major, off-heap; rows permuted
- * where asked). The value and gradient ({@link DataTerm#valueAndGradient}) take one of three
+ * immutable, so nothing is copied) or copies it once into direct memory the term owns (float32, row-major,
+ * off-heap, freed when the term closes; rows permuted where asked). The value and gradient ({@link DataTerm#valueAndGradient}) take one of three
  * passes over them ({@link Pass}):
  * <ul>
  *   <li>{@link Pass#FUSED} (the default): a fused Java loop over the ND4J buffers: each tile of rows (about 4 KiB)
@@ -227,7 +227,7 @@ public final class Nd4jBackend implements Backend {
      * in native byte order (what {@code Dataset.wrap} of {@code ByteBuffer.allocateDirect(..).order(nativeOrder())}
      * views, or the {@code .npy} reader, give), the term reads them in place and allocates nothing for them: the
      * dataset must stay reachable and unchanged while the term is open, as {@link Dataset}'s contract says. Otherwise
-     * (heap arrays, big-endian buffers, a permutation) the rows are copied into ND4J-owned float32 memory (about
+     * (heap arrays, big-endian buffers, a permutation) the rows are copied into direct float32 memory the term owns (about
      * 4·rows·(cols+2) bytes off-heap), with one bulk copy per block where the order is kept.
      *
      * <p>Why reading in place matters (measured, {@code benchmarks/cpu/README.md}): copying 400 MB takes 0.03–0.1 s
@@ -297,7 +297,7 @@ public final class Nd4jBackend implements Backend {
         return terms;
     }
 
-    /** Off-heap ND4J arrays this backend holds now (features, labels, weights and scratch of every open term). */
+    /** Off-heap allocations this backend holds now (copied features, labels, weights and ND4J scratch of every open term). */
     @Override
     public long liveAllocations() {
         return live.get();

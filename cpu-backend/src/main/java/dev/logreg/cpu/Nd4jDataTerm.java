@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A dataset bound to an {@link Nd4jBackend}: features, labels and weights in chunks of at most
  * {@link Dataset#DEFAULT_BLOCK_CAPACITY} floats (so each chunk's buffer is indexable by {@code int}), each chunk
- * either a read-only view of the dataset's own direct native-order buffers (no permutation) or an ND4J-owned
- * off-heap float32 copy ({@link DenseChunks}), plus per-thread scratch. The chunk boundaries are the same either
+ * either a read-only view of the dataset's own direct native-order buffers (no permutation) or an off-heap
+ * float32 copy the term owns ({@link DenseChunks}, {@link TermMemory}), plus per-thread scratch. The chunk boundaries are the same either
  * way, so both give the same sums to the last bit. See {@link Nd4jBackend} for the passes, the partition and
  * determinism; bound with the multinomial loss, the term's passes are {@link SoftmaxPass}'s. Not thread-safe.
  */
@@ -43,7 +43,7 @@ final class Nd4jDataTerm implements DataTerm {
     private final ParamShape shape;
     /** The multinomial passes, or null for the binary losses. */
     private final SoftmaxPass softmax;
-    private final Nd4jArrays arrays;
+    private final TermMemory memory;
     /** The dataset where some of its rows are a memory-mapped file's pages (checked before each pass), else null. */
     private final Dataset mapped;
     /** Hessian-vector products ({@link DenseHessianVector}), made on first use. */
@@ -59,8 +59,8 @@ final class Nd4jDataTerm implements DataTerm {
         this.n = data.cols();
         this.weighted = data.isWeighted();
         this.chunkRows = Math.max(1, backend.chunkFloats() / n);
-        this.arrays = new Nd4jArrays(backend);
-        DenseChunks chunks = new DenseChunks(data, chunkRows, options, arrays);
+        this.memory = new TermMemory(backend);
+        DenseChunks chunks = new DenseChunks(data, chunkRows, options, memory);
         this.xb = chunks.xb;
         this.yb = chunks.yb;
         this.wb = chunks.wb;
@@ -68,7 +68,7 @@ final class Nd4jDataTerm implements DataTerm {
         this.mapped = data.isMapped() ? data : null;
         this.slots = backend.threads();
         this.tiles = new float[slots][];
-        this.gemm = new Nd4jGemmPasses(log, n, weighted, chunks, arrays, slots);
+        this.gemm = new Nd4jGemmPasses(log, n, weighted, chunks, memory, slots);
         this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, backend.vectorized(), this::runAll) : null;
     }
 
@@ -304,7 +304,7 @@ final class Nd4jDataTerm implements DataTerm {
     public void close() {
         if (closed) return;
         closed = true;
-        arrays.freeAll();
+        memory.freeAll();
         backend.closed(this);
     }
 }

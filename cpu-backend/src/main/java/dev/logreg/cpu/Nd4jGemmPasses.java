@@ -11,7 +11,7 @@ import java.nio.FloatBuffer;
 /**
  * The passes of an {@link Nd4jDataTerm} (binary losses) that run on ND4J gemms over float64 copies of row blocks:
  * the {@link Nd4jBackend.Pass#ND4J_GEMV} value and gradient, and the Hessian past {@link SmallDenseHessian}'s bound. Each worker slot has its
- * own scratch ({@link Work}), allocated on first use in the term's {@link Nd4jArrays} and kept until the term closes.
+ * own scratch ({@link Work}), allocated on first use in the term's {@link TermMemory} and kept until the term closes.
  * Not thread-safe beyond one thread per slot.
  */
 final class Nd4jGemmPasses {
@@ -26,10 +26,10 @@ final class Nd4jGemmPasses {
     private final FloatBuffer[] xb;
     private final FloatBuffer[] yb;
     private final FloatBuffer[] wb;
-    private final Nd4jArrays arrays;
+    private final TermMemory arrays;
     private final Work[] work;
 
-    Nd4jGemmPasses(boolean log, int n, boolean weighted, DenseChunks chunks, Nd4jArrays arrays, int slots) {
+    Nd4jGemmPasses(boolean log, int n, boolean weighted, DenseChunks chunks, TermMemory arrays, int slots) {
         this.log = log;
         this.n = n;
         this.weighted = weighted;

@@ -14,6 +14,8 @@ import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -178,8 +180,30 @@ class Nd4jBackendLifecycleTest {
             term.hessian(p, new double[(heap.cols() + 1) * (heap.cols() + 1)]);
             assertFalse(backend.nd4jStarted(), "a small Hessian (Newton, --stats on small data) is a Java pass too");
         }
-        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(heap, Loss.log())) {
-            assertTrue(backend.nd4jStarted(), "rows on the heap are copied into ND4J arrays");
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT); DataTerm term = backend.bind(heap, Loss.log(), BindOptions.permuted(3))) {
+            assertTrue(Double.isFinite(term.valueAndGradient(p, new double[p.length])));
+            assertFalse(backend.nd4jStarted(), "rows on the heap, or permuted (SGD, Adam), are copied into direct memory, not ND4J's");
+        }
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.ND4J_GEMV); DataTerm term = backend.bind(direct, Loss.log())) {
+            assertTrue(Double.isFinite(term.valueAndGradient(p, new double[p.length])));
+            assertTrue(backend.nd4jStarted(), "the gemv pass runs on ND4J");
+        }
+    }
+
+    /** A term's copied rows are freed when it closes, not when the garbage collector gets to them. */
+    @Test
+    void copiedRowsAreFreedOnClose() {
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        Dataset heap = wide();
+        long bytes = 4L * heap.rows() * (heap.cols() + 2);
+        try (Nd4jBackend backend = new Nd4jBackend(BackendOptions.DEFAULT)) {
+            long before = direct.getMemoryUsed();
+            DataTerm term = backend.bind(heap, Loss.log());
+            assertTrue(direct.getMemoryUsed() >= before + bytes, "the copy lives in direct memory: " + direct.getMemoryUsed() + " against " + before);
+            term.close();
+            assertTrue(direct.getMemoryUsed() <= before, "freed on close: " + direct.getMemoryUsed() + " against " + before);
+            assertEquals(0, backend.liveAllocations());
         }
     }
 }
