@@ -1,7 +1,5 @@
 package dev.logreg.cpu;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -17,8 +15,8 @@ import java.util.concurrent.ExecutorService;
  * owns column j. Threads own disjoint column ranges, so there are no races and no partials, and the bits do not depend
  * on the thread count.
  *
- * <p><b>Memory</b>: 8 bytes a nonzero (a 4-byte row index and a 4-byte value, off-heap, ND4J-owned) plus 8 bytes a
- * column (the column starts, on the heap): the nonzeros' own size again. The pass that uses it reads the nonzeros
+ * <p><b>Memory</b>: 8 bytes a nonzero (a 4-byte row index and a 4-byte value, in direct memory the copy owns,
+ * {@link TermMemory}) plus 8 bytes a column (the column starts, on the heap): the nonzeros' own size again. The pass that uses it reads the nonzeros
  * twice (the rows for the residuals, then the columns), and keeps the residuals, 8·K bytes a row.
  *
  * <p>Columns are cut into slabs of at most {@link CsrRows#MAX_CHUNK_NONZEROS} entries (each buffer indexable by
@@ -42,13 +40,12 @@ final class ColumnMajor implements AutoCloseable {
     private final FloatBuffer[] values;
     /** First column of each work unit (units never cross a slab), and n last. */
     private final int[] unitFirstCol;
-    private final List<INDArray> owned;
-    private final Nd4jBackend backend;
+    /** The copy's buffers, freed on {@link #close()}. */
+    private final TermMemory memory;
     private boolean closed;
 
-    private ColumnMajor(Nd4jBackend backend, int n, long boundRows, long[] colStart, int[] slabFirstCol, long[] slabBase, IntBuffer[] rowIndex,
-                        FloatBuffer[] values, int[] unitFirstCol, List<INDArray> owned) {
-        this.backend = backend;
+    private ColumnMajor(int n, long boundRows, long[] colStart, int[] slabFirstCol, long[] slabBase, IntBuffer[] rowIndex,
+                        FloatBuffer[] values, int[] unitFirstCol, TermMemory memory) {
         this.n = n;
         this.boundRows = boundRows;
         this.colStart = colStart;
@@ -57,7 +54,7 @@ final class ColumnMajor implements AutoCloseable {
         this.rowIndex = rowIndex;
         this.values = values;
         this.unitFirstCol = unitFirstCol;
-        this.owned = owned;
+        this.memory = memory;
     }
 
     /** Bytes a copy of {@code rows} would take: 8 a nonzero off-heap, 8 a column on the heap. */
@@ -69,7 +66,7 @@ final class ColumnMajor implements AutoCloseable {
      * The column-major copy of {@code rows}, or {@code null} where it cannot be held in this layout (more rows than
      * an {@code int}, or one column longer than a slab).
      *
-     * @throws IllegalArgumentException where ND4J cannot allocate it (the message gives the bytes)
+     * @throws IllegalArgumentException where it cannot be allocated (the message gives the bytes)
      */
     static ColumnMajor build(Nd4jBackend backend, CsrRows rows) {
         if (rows.rows > Integer.MAX_VALUE) return null;
@@ -104,24 +101,15 @@ final class ColumnMajor implements AutoCloseable {
         slabFirstCol[slabs] = n;
         IntBuffer[] rowIndex = new IntBuffer[slabs];
         FloatBuffer[] values = new FloatBuffer[slabs];
-        List<INDArray> owned = new ArrayList<>();
+        TermMemory memory = new TermMemory(backend);
         try {
             for (int s = 0; s < slabs; s++) {
-                long len = Math.max(1, colStart[slabFirstCol[s + 1]] - slabBase[s]);
-                INDArray ri = Nd4jSupport.call("allocate INT[" + len + "]", () -> Nd4jSupport.allocate(DataType.INT, len));
-                owned.add(ri);
-                backend.liveCounter().incrementAndGet();
-                INDArray va = Nd4jSupport.call("allocate FLOAT[" + len + "]", () -> Nd4jSupport.allocate(DataType.FLOAT, len));
-                owned.add(va);
-                backend.liveCounter().incrementAndGet();
-                rowIndex[s] = CsrRows.ints(ri);
-                values[s] = Nd4jSupport.floats(va);
+                int len = Math.toIntExact(Math.max(1, colStart[slabFirstCol[s + 1]] - slabBase[s]));
+                rowIndex[s] = memory.ints(len);
+                values[s] = memory.floats(len);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
-            for (INDArray a : owned) {
-                a.close();
-                backend.liveCounter().decrementAndGet();
-            }
+            memory.freeAll();
             throw new IllegalArgumentException("the column-major copy of " + rows.nonzeros + " nonzeros needs " + bytesFor(rows)
                     + " bytes, which could not be allocated: " + e, e);
         }
@@ -148,8 +136,8 @@ final class ColumnMajor implements AutoCloseable {
                 }
             }
         }
-        return new ColumnMajor(backend, n, rows.rows, colStart, slabFirstCol, slabBase, rowIndex, values,
-                units(colStart, slabFirstCol, n), owned);
+        return new ColumnMajor(n, rows.rows, colStart, slabFirstCol, slabBase, rowIndex, values,
+                units(colStart, slabFirstCol, n), memory);
     }
 
     /** Column ranges of about equal entries (plus one per column), cut again at slab edges. */
@@ -234,10 +222,6 @@ final class ColumnMajor implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (INDArray a : owned) {
-            if (!a.wasClosed()) a.close();
-            backend.liveCounter().decrementAndGet();
-        }
-        owned.clear();
+        memory.freeAll();
     }
 }

@@ -2,10 +2,7 @@ package dev.logreg.cpu;
 
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -20,8 +17,8 @@ import java.util.List;
  * the dataset's own, direct native-order ones from {@link dev.logreg.data.SparseBuilder} and the readers, or the heap
  * arrays {@link Dataset#wrapCsr} wraps): nothing is copied and nothing allocated. A {@link Dataset} is immutable, so
  * that is safe while the dataset stays reachable, which the term that holds these rows ensures. With a permutation the
- * rows are copied once, in the permuted order, into ND4J-owned off-heap memory: 8 bytes a nonzero plus 12 a row (16
- * where weighted), in chunks of at most 2^28 nonzeros and 2^27 rows, as {@link dev.logreg.data.SparseBuilder} cuts them.
+ * rows are copied once, in the permuted order, into direct memory these rows own ({@link TermMemory}): 8 bytes a
+ * nonzero plus 12 a row (16 where weighted), in chunks of at most 2^28 nonzeros and 2^27 rows, as {@link dev.logreg.data.SparseBuilder} cuts them.
  *
  * <p>The class labels are kept as the dataset holds them; a term bound for one-vs-rest derives its 0/1 labels from
  * them as it reads each row, so that K classes share one copy of the rows. Not thread-safe to build; read-only
@@ -51,19 +48,19 @@ final class CsrRows implements AutoCloseable {
     final boolean inPlace;
     /** The dataset, held so that in-place buffers stay valid while these rows are bound. */
     private final Dataset data;
-    private final Nd4jBackend backend;
-    private final List<INDArray> owned = new ArrayList<>();
+    /** The permuted copy (nothing where read in place). */
+    private final TermMemory memory;
     private boolean closed;
 
     /**
      * Binds {@code data}'s sparse rows, in the order of {@code perm} (bound row i is dataset row perm[i]) or in their
      * own order where {@code perm} is {@code null}.
      *
-     * @throws IllegalArgumentException where ND4J cannot allocate the permuted copy (the message gives the bytes)
+     * @throws IllegalArgumentException where the permuted copy cannot be allocated (the message gives the bytes)
      */
     CsrRows(Nd4jBackend backend, Dataset data, int[] perm) {
         if (!data.isSparse()) throw new IllegalArgumentException("CsrRows binds sparse data; these data are dense");
-        this.backend = backend;
+        this.memory = new TermMemory(backend);
         this.data = data;
         this.rows = data.rows();
         this.cols = data.cols();
@@ -140,11 +137,11 @@ final class CsrRows implements AutoCloseable {
                 int nnz = (int) bd[2];
                 firstRow[c] = bd[0];
                 firstNonzero[c + 1] = firstNonzero[c] + nnz;
-                LongBuffer off = longs(own(DataType.LONG, k + 1));
-                IntBuffer idx = ints(own(DataType.INT, Math.max(1, nnz)));
-                FloatBuffer val = Nd4jSupport.floats(own(DataType.FLOAT, Math.max(1, nnz)));
-                FloatBuffer y = Nd4jSupport.floats(own(DataType.FLOAT, k));
-                FloatBuffer w = weighted ? Nd4jSupport.floats(own(DataType.FLOAT, k)) : null;
+                LongBuffer off = memory.longs(k + 1);
+                IntBuffer idx = memory.ints(Math.max(1, nnz));
+                FloatBuffer val = memory.floats(Math.max(1, nnz));
+                FloatBuffer y = memory.floats(k);
+                FloatBuffer w = weighted ? memory.floats(k) : null;
                 int at = 0;
                 off.put(0, 0L);
                 for (int i = 0; i < k; i++) {
@@ -171,7 +168,7 @@ final class CsrRows implements AutoCloseable {
             close();
             long bytes = nonzeros * 8 + rows * (weighted ? 16 : 12);
             throw new IllegalArgumentException("binding " + rows + " sparse rows (" + nonzeros + " nonzeros) in permuted order needs "
-                    + bytes + " bytes of off-heap memory, which ND4J could not allocate: " + e, e);
+                    + bytes + " bytes of direct memory, which could not be allocated (raise -XX:MaxDirectMemorySize): " + e, e);
         }
     }
 
@@ -197,30 +194,11 @@ final class CsrRows implements AutoCloseable {
         return i >= 0 ? i : -i - 2;
     }
 
-    private INDArray own(DataType type, long length) {
-        INDArray a = Nd4jSupport.call("allocate " + type + "[" + length + "]", () -> Nd4jSupport.allocate(type, length));
-        owned.add(a);
-        backend.liveCounter().incrementAndGet();
-        return a;
-    }
-
-    static IntBuffer ints(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
-    }
-
-    static LongBuffer longs(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asLongBuffer();
-    }
-
     /** Frees the permuted copy (nothing where read in place). Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        for (INDArray a : owned) {
-            if (!a.wasClosed()) a.close();
-            backend.liveCounter().decrementAndGet();
-        }
-        owned.clear();
+        memory.freeAll();
     }
 }

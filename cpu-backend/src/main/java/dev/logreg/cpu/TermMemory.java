@@ -10,12 +10,15 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The off-heap memory one {@link Nd4jDataTerm} owns, all freed together when the term closes or its bind fails:
- * direct buffers for its copied rows ({@link #floats}), and ND4J arrays for the scratch of its gemm passes
+ * The off-heap memory one bound term owns ({@link Nd4jDataTerm}; a sparse term's permuted rows, {@link CsrRows}, and
+ * column-major copy, {@link ColumnMajor}), all freed together when it closes or its bind fails: direct buffers for
+ * copied rows ({@link #floats}, {@link #ints}, {@link #longs}), and ND4J arrays for the scratch of the gemm passes
  * ({@link #allocate}). Each counts as live in the backend ({@link Nd4jBackend#liveAllocations()}). Not thread-safe.
  *
  * <p>Why copied rows are not ND4J arrays (they were): the passes read them as {@link FloatBuffer}s only, and an ND4J
@@ -43,10 +46,24 @@ final class TermMemory {
      * @throws OutOfMemoryError where the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}) is reached
      */
     FloatBuffer floats(int count) {
-        ByteBuffer b = ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES)).order(ByteOrder.nativeOrder());
+        return direct(count, Float.BYTES).asFloatBuffer();
+    }
+
+    /** As {@link #floats}, {@code count} ints. */
+    IntBuffer ints(int count) {
+        return direct(count, Integer.BYTES).asIntBuffer();
+    }
+
+    /** As {@link #floats}, {@code count} longs. */
+    LongBuffer longs(int count) {
+        return direct(count, Long.BYTES).asLongBuffer();
+    }
+
+    private ByteBuffer direct(int count, int bytesEach) {
+        ByteBuffer b = ByteBuffer.allocateDirect(Math.multiplyExact(count, bytesEach)).order(ByteOrder.nativeOrder());
         buffers.add(b);
         backend.liveCounter().incrementAndGet();
-        return b.asFloatBuffer();
+        return b;
     }
 
     /** A new ND4J array of {@code type} and {@code shape} (starting ND4J if needed), owned until {@link #freeAll()}. */
