@@ -1,0 +1,182 @@
+package dev.logreg.gpu;
+
+import dev.logreg.backend.BackendException;
+import dev.logreg.backend.DataTerm;
+import dev.logreg.data.Dataset;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+
+import java.util.Objects;
+
+/**
+ * What the GPU's dense data terms share ({@link CudaDataTerm}, {@link StreamedDataTerm}, {@link CudaSoftmaxTerm}):
+ * the memory they own, the checks every call makes, the failure handling (a CUDA error frees the term and closes it),
+ * close, the weight sum and the ordered reduction of partial sums. Each of the three had its own copy of these.
+ *
+ * <p>A base class rather than a helper object: every piece reads the term's own state (closed, its owned memory, its
+ * weights and partial buffers) and {@code close()} and {@code weightSum} are the {@link DataTerm} methods themselves,
+ * so a held helper would need the term back and one-line forwarders in each term. The buffers {@link #w},
+ * {@link #partial} and {@link #out} are set once by the subclass's constructor (in its own allocation order, which
+ * the fault-injection tests count), hence not final here.
+ */
+abstract class DenseTermBase implements DataTerm {
+    final CudaBackend backend;
+    final long rows;
+    final int n;
+    final boolean weighted;
+    /** Grid of the one-row-a-thread helper kernels (weight sum, read pass, margins, curvature). */
+    final int smallGrid;
+    final OwnedMemory owned = new OwnedMemory();
+    /** The weights on the device, null where every weight is 1; set by the subclass's constructor. */
+    DeviceBuffer w;
+    /** Per-block partial sums; set by the subclass's constructor. */
+    DeviceBuffer partial;
+    /** The reduced sums the host copies back; set by the subclass's constructor. */
+    DeviceBuffer out;
+    /** What a failure says was done to this term (after the CUDA error's own message). */
+    private final String closedNote;
+    private boolean closed;
+
+    DenseTermBase(CudaBackend backend, Dataset data, String closedNote) {
+        this.backend = backend;
+        this.rows = data.rows();
+        this.n = data.cols();
+        this.weighted = data.isWeighted();
+        this.closedNote = closedNote;
+        this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
+    }
+
+    final <T extends AutoCloseable> T own(T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    @Override public long rows() { return rows; }
+
+    @Override public int features() { return n; }
+
+    @Override
+    public final double weightSum(long fromRow, long toRow) {
+        checkRange(fromRow, toRow);
+        if (!weighted) return toRow - fromRow;
+        try {
+            long range = toRow - fromRow;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * A read-only pass over the first {@code floats} floats of {@code x} (rounded down to a multiple of 4) with 16-byte
+     * loads, summing into float64: the terms' bandwidth ceiling. Returns the sum (waits for the device).
+     */
+    final double readPass(DeviceBuffer x, long floats) {
+        check();
+        try {
+            long count = floats & ~3L;
+            int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
+            backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
+                    Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
+            return reduce(grid, 1)[0];
+        } catch (BackendException e) {
+            throw fail(e);
+        }
+    }
+
+    /** The weights, or a null device pointer where every weight is 1 (the kernels test for null). */
+    final CUdeviceptr weightPointer() {
+        return weighted ? w.pointer() : new CUdeviceptr();
+    }
+
+    /** The loss of a value pass's sums: Σ wℓ / Σ w, or 0 where every weight of the range is 0 (DataTerm's contract). */
+    static double meanLoss(double[] s) {
+        return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+    }
+
+    /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
+    final double[] reduce(long partialRows, int width) {
+        return reduce(partial, partialRows, width, out);
+    }
+
+    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in row order into {@code into}; returns them. */
+    final double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
+        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
+                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
+        double[] s = new double[width];
+        // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
+        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
+        return s;
+    }
+
+    // ---- checks and lifecycle ----
+
+    final void check() {
+        if (closed) throw new IllegalStateException("data term is closed");
+        backend.ensureOpen();
+        backend.makeCurrent();
+    }
+
+    final void checkRange(long fromRow, long toRow) {
+        check();
+        DataTerm.checkRowRange(fromRow, toRow, rows);
+    }
+
+    /** The binary terms' parameters: θ and b, features + 1 of them. */
+    final void checkParams(double[] parameters) {
+        Objects.requireNonNull(parameters, "params");
+        if (parameters.length != n + 1) {
+            throw new IllegalArgumentException("params has length " + parameters.length + ", expected features + 1 = " + (n + 1));
+        }
+    }
+
+    /** The binary terms' gradient: features + 1 entries. */
+    final void checkGradient(double[] gradientOut) {
+        Objects.requireNonNull(gradientOut, "gradientOut");
+        if (gradientOut.length != n + 1) {
+            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected " + (n + 1));
+        }
+    }
+
+    /**
+     * Frees everything after a CUDA failure and returns the exception to throw (the backend's: after a sticky error
+     * it closes itself too).
+     */
+    final BackendException fail(BackendException e) {
+        // Already handled by a nested call that failed (the Hessian's weight sum, say): the term is closed, the message final.
+        if (closed) return e;
+        try {
+            close();
+        } catch (RuntimeException suppressed) {
+            // After a sticky error every free fails, and the context's release frees the memory instead: no news.
+            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
+        }
+        return backend.failed(e, closedNote);
+    }
+
+    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
+    final void freeAll(RuntimeException cause) {
+        owned.freeAfter(cause);
+    }
+
+    /** Whether {@link #close()} ran (or a failure closed this term). */
+    final boolean isClosed() { return closed; }
+
+    /**
+     * Frees this term's device (and pinned) memory, newest allocation first. Idempotent. Works on any thread: the
+     * backend's context is made current on the calling thread first (cuMemFree needs it, and a term is often closed
+     * elsewhere than where it was bound: a cleanup thread, another executor task).
+     */
+    @Override
+    public final void close() {
+        if (closed) return;
+        closed = true;
+        backend.removed(this);
+        backend.makeCurrentQuietly();
+        owned.close();
+    }
+}
