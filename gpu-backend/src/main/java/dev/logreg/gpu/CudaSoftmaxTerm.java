@@ -8,7 +8,6 @@ import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import dev.logreg.objective.ColumnStatistics;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
 import java.util.Objects;
