@@ -10,51 +10,30 @@ import jcuda.driver.JCudaDriver;
 import java.util.Objects;
 
 /**
- * What the GPU's dense data terms share ({@link CudaDataTerm}, {@link StreamedDataTerm}, {@link CudaSoftmaxTerm}):
- * the memory they own, the checks every call makes, the failure handling (a CUDA error frees the term and closes it),
- * close, the weight sum and the ordered reduction of partial sums. Each of the three had its own copy of these.
+ * What the GPU's dense data terms share ({@link CudaDataTerm}, {@link StreamedDataTerm}, {@link CudaSoftmaxTerm})
+ * beyond {@link DeviceDataTerm}'s lifecycle: the weight sum, the ordered reduction of partial sums, the read pass and
+ * the binary terms' argument checks. Each of the three had its own copy of these.
  *
- * <p>A base class rather than a helper object: every piece reads the term's own state (closed, its owned memory, its
- * weights and partial buffers) and {@code close()} and {@code weightSum} are the {@link DataTerm} methods themselves,
- * so a held helper would need the term back and one-line forwarders in each term. The buffers {@link #w},
+ * <p>A base class rather than a helper object: every piece reads the term's own state (its weights and partial
+ * buffers, the checks) and {@code weightSum} is the {@link DataTerm} method itself, so a held helper would need the
+ * term back and one-line forwarders in each term. The buffers {@link #w},
  * {@link #partial} and {@link #out} are set once by the subclass's constructor (in its own allocation order, which
  * the fault-injection tests count), hence not final here.
  */
-abstract class DenseTermBase implements DataTerm {
-    final CudaBackend backend;
-    final long rows;
-    final int n;
-    final boolean weighted;
+abstract class DenseTermBase extends DeviceDataTerm {
     /** Grid of the one-row-a-thread helper kernels (weight sum, read pass, margins, curvature). */
     final int smallGrid;
-    final OwnedMemory owned = new OwnedMemory();
     /** The weights on the device, null where every weight is 1; set by the subclass's constructor. */
     DeviceBuffer w;
     /** Per-block partial sums; set by the subclass's constructor. */
     DeviceBuffer partial;
     /** The reduced sums the host copies back; set by the subclass's constructor. */
     DeviceBuffer out;
-    /** What a failure says was done to this term (after the CUDA error's own message). */
-    private final String closedNote;
-    private boolean closed;
 
     DenseTermBase(CudaBackend backend, Dataset data, String closedNote) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
-        this.weighted = data.isWeighted();
-        this.closedNote = closedNote;
+        super(backend, data, closedNote);
         this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
     }
-
-    final <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
-    @Override public long rows() { return rows; }
-
-    @Override public int features() { return n; }
 
     @Override
     public final double weightSum(long fromRow, long toRow) {
@@ -115,17 +94,6 @@ abstract class DenseTermBase implements DataTerm {
 
     // ---- checks and lifecycle ----
 
-    final void check() {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-    }
-
-    final void checkRange(long fromRow, long toRow) {
-        check();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
     /** The binary terms' parameters: θ and b, features + 1 of them. */
     final void checkParams(double[] parameters) {
         Objects.requireNonNull(parameters, "params");
@@ -142,41 +110,4 @@ abstract class DenseTermBase implements DataTerm {
         }
     }
 
-    /**
-     * Frees everything after a CUDA failure and returns the exception to throw (the backend's: after a sticky error
-     * it closes itself too).
-     */
-    final BackendException fail(BackendException e) {
-        // Already handled by a nested call that failed (the Hessian's weight sum, say): the term is closed, the message final.
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            // After a sticky error every free fails, and the context's release frees the memory instead: no news.
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, closedNote);
-    }
-
-    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
-    final void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Whether {@link #close()} ran (or a failure closed this term). */
-    final boolean isClosed() { return closed; }
-
-    /**
-     * Frees this term's device (and pinned) memory, newest allocation first. Idempotent. Works on any thread: the
-     * backend's context is made current on the calling thread first (cuMemFree needs it, and a term is often closed
-     * elsewhere than where it was bound: a cleanup thread, another executor task).
-     */
-    @Override
-    public final void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
-    }
 }

@@ -2,7 +2,6 @@ package dev.logreg.gpu;
 
 import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BindOptions;
-import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import jcuda.Pointer;
@@ -21,18 +20,13 @@ import java.util.Objects;
  * <p>The device's result buffer holds, in doubles: the compact gradient (outputs x cols), then the three sums of the
  * rows pass (loss, weight, residual), then one intercept sum per output (K outputs only).
  */
-abstract class SparseTermBase implements DataTerm {
+abstract class SparseTermBase extends DeviceDataTerm {
     /** Rows per margins launch. */
     static final int MARGINS_CHUNK = 1 << 20;
 
-    final CudaBackend backend;
-    final long rows;
-    final int n;
     final long nonzeros;
-    final boolean weighted;
     /** Outputs: 1 for a binary loss, K for the multinomial. */
     final int outputs;
-    final OwnedMemory owned = new OwnedMemory();
     final DeviceBuffer rowOffsets;
     final DeviceBuffer indices;
     final DeviceBuffer values;
@@ -65,18 +59,14 @@ abstract class SparseTermBase implements DataTerm {
     private final int rowsPerBlock;
     private final int smallGrid;
     private DeviceBuffer marginsBuffer;
-    private boolean closed;
 
     /**
      * Uploads {@code data} and builds its transposed copy for {@code outputs} outputs, the rows pass being
      * {@code rowsKernel} (a G = 8 or G = 32 entry). Frees what it allocated before it throws.
      */
     SparseTermBase(CudaBackend backend, Dataset data, BindOptions options, int outputs, String rowsKernel, boolean shortRows) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
+        super(backend, data, "the GPU data term was closed");
         this.nonzeros = data.nonzeros();
-        this.weighted = data.isWeighted();
         this.outputs = outputs;
         // About 2,048 rows a chunk position (a chain of 256 additions a lane in the first stage), at most 4,096 positions
         // and 2^20 partial doubles: a function of the rows and K alone.
@@ -153,15 +143,6 @@ abstract class SparseTermBase implements DataTerm {
                     + backend.deviceName());
         }
     }
-
-    final <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
-    @Override public long rows() { return rows; }
-
-    @Override public int features() { return n; }
 
     /** Nonzeros bound. */
     public long nonzeros() { return nonzeros; }
@@ -314,47 +295,10 @@ abstract class SparseTermBase implements DataTerm {
 
     // ---- checks and lifecycle ----
 
-    final void check() {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-    }
-
-    final void checkRange(long fromRow, long toRow) {
-        check();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
     /** {@code a} is not null and holds outputs x (features + 1) entries. */
     final void checkLength(double[] a, String name) {
         Objects.requireNonNull(a, name);
         long want = (long) outputs * (n + 1);
         if (a.length != want) throw new IllegalArgumentException(name + " has length " + a.length + ", expected " + want);
-    }
-
-    /** Frees everything after a CUDA failure and returns the exception to throw (see {@link CudaDataTerm}). */
-    final BackendException fail(BackendException e) {
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, "the GPU data term was closed");
-    }
-
-    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
-    private void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Frees this term's device memory, newest allocation first. Idempotent; any thread (see {@link CudaDataTerm#close()}). */
-    @Override
-    public final void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
     }
 }
