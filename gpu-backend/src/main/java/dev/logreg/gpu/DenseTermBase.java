@@ -16,38 +16,16 @@ import java.util.Objects;
  *
  * <p>A base class rather than a helper object: every piece reads the term's own state (its weights and partial
  * buffers, the checks) and {@code weightSum} is the {@link DataTerm} method itself, so a held helper would need the
- * term back and one-line forwarders in each term. The buffers {@link #w},
- * {@link #partial} and {@link #out} are set once by the subclass's constructor (in its own allocation order, which
+ * term back and one-line forwarders in each term. The buffer {@link #out} (and
+ * {@link #w}, {@link #partial}) is set once by the subclass's constructor (in its own allocation order, which
  * the fault-injection tests count), hence not final here.
  */
 abstract class DenseTermBase extends DeviceDataTerm {
-    /** Grid of the one-row-a-thread helper kernels (weight sum, read pass, margins, curvature). */
-    final int smallGrid;
-    /** The weights on the device, null where every weight is 1; set by the subclass's constructor. */
-    DeviceBuffer w;
-    /** Per-block partial sums; set by the subclass's constructor. */
-    DeviceBuffer partial;
     /** The reduced sums the host copies back; set by the subclass's constructor. */
     DeviceBuffer out;
 
     DenseTermBase(CudaBackend backend, Dataset data, String closedNote) {
         super(backend, data, closedNote);
-        this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
-    }
-
-    @Override
-    public final double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
     }
 
     /**
@@ -75,6 +53,11 @@ abstract class DenseTermBase extends DeviceDataTerm {
     /** The loss of a value pass's sums: Σ wℓ / Σ w, or 0 where every weight of the range is 0 (DataTerm's contract). */
     static double meanLoss(double[] s) {
         return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+    }
+
+    @Override
+    final double[] sums(long partialRows, int width) {
+        return reduce(partialRows, width);
     }
 
     /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */

@@ -31,7 +31,6 @@ abstract class SparseTermBase extends DeviceDataTerm {
     final DeviceBuffer indices;
     final DeviceBuffer values;
     final DeviceBuffer y;
-    final DeviceBuffer w;
     final SparseTranspose.Result csc;
     /** Compact columns on the device (the columns with a nonzero). */
     final int cols;
@@ -51,13 +50,11 @@ abstract class SparseTermBase extends DeviceDataTerm {
     final int interceptChunk;
     /** The intercepts' first stage (K outputs): per position in a chunk, each output's sum over the chunks. */
     final DeviceBuffer interceptPartial;
-    final DeviceBuffer partial;
     private final DeviceBuffer head;
     private final DeviceBuffer tail;
     final String rowsKernel;
     private final int rowsMaxGrid;
     private final int rowsPerBlock;
-    private final int smallGrid;
     private DeviceBuffer marginsBuffer;
 
     /**
@@ -82,7 +79,6 @@ abstract class SparseTermBase extends DeviceDataTerm {
         int sms = backend.multiprocessors();
         this.rowsMaxGrid = sms * backend.occupancy(rowsKernel, CudaBackend.BLOCK, 0);
         this.rowsPerBlock = shortRows ? CudaBackend.BLOCK / 8 : CudaBackend.BLOCK / 32;
-        this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         long partialDoubles = Math.max((long) rowsMaxGrid * CudaKernels.SPARSE_WIDTH, 4L * smallGrid);
         checkMemory(partialDoubles);
         try {
@@ -152,21 +148,6 @@ abstract class SparseTermBase extends DeviceDataTerm {
 
     /** The rows pass's entry point (8 lanes a row for short rows, 32 for long ones). */
     public String rowsKernel() { return rowsKernel; }
-
-    @Override
-    public final double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return sums(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
-    }
 
     // ---- diagnostics for benchmarks ----
 
@@ -244,6 +225,7 @@ abstract class SparseTermBase extends DeviceDataTerm {
     }
 
     /** The partial sums' first {@code partialRows} rows of {@code width}, reduced and copied back. */
+    @Override
     final double[] sums(long partialRows, int width) {
         reduceInto(partial, partialRows, width, sumsOffset());
         return copyBack(sumsOffset(), width);
