@@ -33,7 +33,7 @@ import java.util.Optional;
  * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
  * {@link BackendException} naming the call and its {@code CUresult}; after a sticky error the backend closes too
  * ({@link CudaBackend}). Owned by its {@link CudaBackend}; the caller
- * closes it. Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
+ * closes it, which frees X and the weights only where this term uploaded them (not over {@link SharedRows}). Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
  * current on the calling thread).
  */
 public final class CudaDataTerm extends DenseTermBase {
