@@ -9,28 +9,15 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.OneVsRestTerms;
 import dev.logreg.backend.ParamShape;
 import dev.logreg.data.Dataset;
-import dev.logreg.kernels.KernelResources;
 import dev.logreg.loss.Loss;
 import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
-import jcuda.runtime.cudaStream_t;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -72,20 +59,10 @@ public final class CudaBackend implements Backend {
     private final List<CudaOneVsRestTerms> oneVsRest = new ArrayList<>();
     /** Uploads of X so far (binds and one-vs-rest binds), for tests of the one upload of one-vs-rest. */
     private long featureUploads;
-    private final Map<String, CUfunction> functions = new HashMap<>();
-    /** The dynamic shared memory each kernel is allowed so far (past the 48 KiB default); only ever raised. */
-    private final Map<String, Integer> sharedMemoryAllowed = new HashMap<>();
-    private final CUdevice device = new CUdevice();
-    private final String deviceName;
-    private final int driverVersion;
-    private final int multiprocessors;
-    private final int sharedMemoryOptIn;
-    private final int computeMajor;
-    private final int computeMinor;
-    private CUcontext context;
-    private CUstream stream;
-    private CUmodule module;
-    private cublasHandle cublas;
+    /** The device as found at construction: name, driver version, SMs, shared memory, compute capability. */
+    private final CudaDevice device;
+    /** The context, stream, kernel module and cuBLAS handle ({@link CudaContext}). */
+    private final CudaContext handles;
     private boolean closed;
     /** The sticky CUDA error that closed this backend (its message), or null. */
     private String stickyFailure;
@@ -105,65 +82,8 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(options, "options");
         this.options = Objects.requireNonNull(cudaOptions, "cudaOptions");
         this.deviceIndex = options.deviceIndex();
-        loadDriver();
-        int rc = JCudaDriver.cuInit(0);
-        if (rc == CUresult.CUDA_ERROR_NO_DEVICE) throw unavailable("no CUDA device (cuInit: " + Cuda.describe(rc) + ")");
-        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuInit failed: " + Cuda.describe(rc));
-        int[] v = new int[1];
-        rc = JCudaDriver.cuDriverGetVersion(v);
-        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuDriverGetVersion failed: " + Cuda.describe(rc));
-        this.driverVersion = v[0];
-        if (driverVersion < KernelResources.MIN_DRIVER_VERSION) {
-            throw unavailable("NVIDIA driver supports CUDA " + versionText(driverVersion) + ", but the kernels (nvcc 13.0 PTX) need CUDA "
-                    + versionText(KernelResources.MIN_DRIVER_VERSION) + " (driver r580 or newer)");
-        }
-        int[] count = new int[1];
-        rc = JCudaDriver.cuDeviceGetCount(count);
-        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cuDeviceGetCount failed: " + Cuda.describe(rc));
-        if (count[0] == 0) throw unavailable("no CUDA device");
-        if (deviceIndex >= count[0]) throw unavailable("no CUDA device " + deviceIndex + " (" + count[0] + " present)");
-        try {
-            Cuda.check(JCudaDriver.cuDeviceGet(device, deviceIndex), "cuDeviceGet");
-            byte[] name = new byte[256];
-            Cuda.check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-            int len = 0;
-            while (len < name.length && name[len] != 0) len++;
-            this.deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
-            this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-            this.sharedMemoryOptIn = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
-            this.computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
-            this.computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        } catch (BackendException e) {
-            throw new BackendUnavailableException("gpu", oneLine(e), e);
-        }
-        if (computeMajor < 8) {
-            throw unavailable(deviceName + " has compute capability " + computeMajor + "." + computeMinor + "; the kernels need 8.0 or newer");
-        }
-        try {
-            CUcontext ctx = new CUcontext();
-            Cuda.check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, device), "cuDevicePrimaryCtxRetain");
-            context = ctx;
-            Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            CUstream s = new CUstream();
-            // Flags 0: a blocking stream, ordered with the legacy default stream that the synchronous copies use.
-            Cuda.check(JCudaDriver.cuStreamCreate(s, 0), "cuStreamCreate");
-            stream = s;
-            module = loadModule(cudaOptions.image());
-            for (String k : CudaKernels.ALL) {
-                CUfunction f = new CUfunction();
-                Cuda.check(JCudaDriver.cuModuleGetFunction(f, module, k), "cuModuleGetFunction(" + k + ")");
-                functions.put(k, f);
-            }
-        } catch (RuntimeException e) {
-            releaseNative();
-            closed = true;
-            if (e instanceof BackendUnavailableException) throw e;
-            throw new BackendUnavailableException("gpu", oneLine(e), e);
-        }
-    }
-
-    private static BackendUnavailableException unavailable(String reason) {
-        return new BackendUnavailableException("gpu", reason);
+        this.device = CudaDevice.open(deviceIndex);
+        this.handles = CudaContext.open(device, cudaOptions.image());
     }
 
     static String versionText(int v) {
@@ -180,77 +100,6 @@ public final class CudaBackend implements Backend {
         return m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
 
-    /** Loads JCuda's native library, which needs libcuda.so.1; a missing driver becomes a one-line reason. */
-    private static void loadDriver() {
-        Optional<String> problem = DriverLibrary.problem();
-        if (problem.isPresent()) throw unavailable(problem.get());
-    }
-
-    private int attribute(int which) {
-        int[] v = new int[1];
-        Cuda.check(JCudaDriver.cuDeviceGetAttribute(v, which, device), "cuDeviceGetAttribute(" + which + ")");
-        return v[0];
-    }
-
-    private CUmodule loadModule(CudaOptions.KernelImage image) {
-        String resource = image == CudaOptions.KernelImage.PTX ? KernelResources.PTX : KernelResources.FATBIN;
-        byte[] bytes;
-        try (InputStream in = KernelResources.class.getResourceAsStream(resource)) {
-            if (in == null) throw unavailable("kernel image " + resource + " is not on the class path (logreg-kernels jar missing?)");
-            byte[] raw = in.readAllBytes();
-            // PTX is text that the driver reads up to a NUL; the fatbin is binary with its own length header.
-            bytes = image == CudaOptions.KernelImage.PTX ? java.util.Arrays.copyOf(raw, raw.length + 1) : raw;
-        } catch (IOException e) {
-            throw unavailable("cannot read kernel image " + resource + ": " + e.getMessage());
-        }
-        CUmodule m = new CUmodule();
-        int rc = JCudaDriver.cuModuleLoadDataEx(m, Pointer.to(bytes), 0, new int[0], Pointer.to(new int[0]));
-        if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
-            throw unavailable("driver too old for the PTX (cuModuleLoadDataEx: " + Cuda.describe(rc) + "; driver supports CUDA "
-                    + versionText(driverVersion) + ", nvcc 13.0 PTX needs CUDA 13.0, driver r580 or newer)");
-        }
-        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("cannot load kernels " + resource + ": cuModuleLoadDataEx failed: " + Cuda.describe(rc));
-        return m;
-    }
-
-    /**
-     * Releases module, stream and context, whichever exist, in reverse order; collects failures. After a sticky error
-     * the handle, module and stream cannot be destroyed one by one (each call returns the error); they go with the
-     * context, so only the context's release can fail.
-     */
-    private void releaseNative() {
-        BackendException failure = null;
-        boolean poisoned = stickyFailure != null;
-        if (cublas != null) {
-            int rc = JCublas2.cublasDestroy(cublas);
-            if (rc != 0 && !poisoned) failure = addFailure(failure, "cublasDestroy failed: status " + rc);
-            cublas = null;
-        }
-        if (module != null) {
-            int rc = JCudaDriver.cuModuleUnload(module);
-            if (rc != CUresult.CUDA_SUCCESS && !poisoned) failure = addFailure(failure, "cuModuleUnload failed: " + Cuda.describe(rc));
-            module = null;
-        }
-        if (stream != null) {
-            int rc = JCudaDriver.cuStreamDestroy(stream);
-            if (rc != CUresult.CUDA_SUCCESS && !poisoned) failure = addFailure(failure, "cuStreamDestroy failed: " + Cuda.describe(rc));
-            stream = null;
-        }
-        if (context != null) {
-            int rc = JCudaDriver.cuDevicePrimaryCtxRelease(device);
-            if (rc != CUresult.CUDA_SUCCESS) failure = addFailure(failure, "cuDevicePrimaryCtxRelease failed: " + Cuda.describe(rc));
-            context = null;
-        }
-        if (failure != null) throw failure;
-    }
-
-    private static BackendException addFailure(BackendException first, String message) {
-        BackendException e = new BackendException(message);
-        if (first == null) return e;
-        first.addSuppressed(e);
-        return first;
-    }
-
     /** Why the cuBLAS path cannot be used in this JVM (one line), or empty where JCuBLAS loaded. */
     public static Optional<String> cublasProblem() {
         return Cublas.problem();
@@ -260,8 +109,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String description() {
-        return "gpu: " + deviceName + " (compute " + computeMajor + "." + computeMinor + ", " + multiprocessors + " SMs), driver CUDA "
-                + versionText(driverVersion) + ", float32 data, float64 accumulation, " + options.gradientPath().name().toLowerCase(java.util.Locale.ROOT)
+        return "gpu: " + device.name() + " (compute " + device.computeMajor() + "." + device.computeMinor() + ", " + device.multiprocessors()
+                + " SMs), driver CUDA " + versionText(device.driverVersion()) + ", float32 data, float64 accumulation, " + options.gradientPath().name().toLowerCase(java.util.Locale.ROOT)
                 + " gradient" + (options.prefetchRows() ? ", prefetching kernels" : "");
     }
 
@@ -269,13 +118,13 @@ public final class CudaBackend implements Backend {
     public CudaOptions options() { return options; }
 
     /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
-    public String deviceName() { return deviceName; }
+    public String deviceName() { return device.name(); }
 
     /** Number of streaming multiprocessors (it fixes the grids, hence the reduction order). */
-    public int multiprocessors() { return multiprocessors; }
+    public int multiprocessors() { return device.multiprocessors(); }
 
     /** {@code cuDriverGetVersion}, e.g. 13000 for CUDA 13.0. */
-    public int driverVersion() { return driverVersion; }
+    public int driverVersion() { return device.driverVersion(); }
 
     /**
      * {@code [free, total]} device memory in bytes ({@code cuMemGetInfo}); free at most
@@ -332,12 +181,21 @@ public final class CudaBackend implements Backend {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(bindOptions, "options");
         dev.logreg.backend.ParamShape.of(data, loss);  // K-class labels with the multinomial loss, or a clear refusal
+        return register(() -> new CudaSoftmaxTerm(this, data, bindOptions), "the bind was undone");
+    }
+
+    /**
+     * Makes the context current, runs {@code bind} (a term's constructor, which frees what it allocated before it
+     * throws) and registers the term, closed with this backend; a CUDA failure becomes {@link #failed}'s exception
+     * ({@code undone} says what was undone).
+     */
+    private <T extends DataTerm> T register(java.util.function.Supplier<T> bind, String undone) {
         makeCurrent();
-        CudaSoftmaxTerm t;
+        T t;
         try {
-            t = new CudaSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
+            t = bind.get();
         } catch (BackendException e) {
-            throw failed(e, "the bind was undone");
+            throw failed(e, undone);
         }
         terms.add(t);
         return t;
@@ -368,15 +226,7 @@ public final class CudaBackend implements Backend {
         }
         dev.logreg.backend.ParamShape.refuseHinge("gpu", loss);
         dev.logreg.backend.ParamShape.of(data, loss);
-        makeCurrent();
-        CudaSparseTerm t;
-        try {
-            t = new CudaSparseTerm(this, data, loss, bindOptions);  // frees what it allocated before it throws
-        } catch (BackendException e) {
-            throw failed(e, "the bind was undone");
-        }
-        terms.add(t);
-        return t;
+        return register(() -> new CudaSparseTerm(this, data, loss, bindOptions), "the bind was undone");
     }
 
     /** Sparse K-class data with the multinomial loss ({@link CudaSparseSoftmaxTerm}). Caller closes. */
@@ -384,15 +234,7 @@ public final class CudaBackend implements Backend {
         ensureOpen();
         Objects.requireNonNull(bindOptions, "options");
         dev.logreg.backend.ParamShape.of(data, Loss.multinomial());  // K-class labels, or a clear refusal
-        makeCurrent();
-        CudaSparseSoftmaxTerm t;
-        try {
-            t = new CudaSparseSoftmaxTerm(this, data, bindOptions);  // frees what it allocated before it throws
-        } catch (BackendException e) {
-            throw failed(e, "the bind was undone");
-        }
-        terms.add(t);
-        return t;
+        return register(() -> new CudaSparseSoftmaxTerm(this, data, bindOptions), "the bind was undone");
     }
 
     /** {@link #bindBinary(Dataset, Loss, BindOptions)} in the data's own row order. Caller closes. */
@@ -418,15 +260,7 @@ public final class CudaBackend implements Backend {
         }
         if (data.isSparse()) throw new IllegalArgumentException("bindBinary takes dense data; bind sparse data with bind(data, loss) or bindSparse");
         dev.logreg.backend.ParamShape.of(data, loss);  // two classes, or a message naming K
-        makeCurrent();
-        CudaDataTerm t;
-        try {
-            t = new CudaDataTerm(this, data, loss, bindOptions);  // frees what it allocated before it throws
-        } catch (BackendException e) {
-            throw failed(e, "the bind was undone");
-        }
-        terms.add(t);
-        return t;
+        return register(() -> new CudaDataTerm(this, data, loss, bindOptions), "the bind was undone");
     }
 
     /**
@@ -453,7 +287,7 @@ public final class CudaBackend implements Backend {
         makeCurrent();
         SharedRows rows;
         try {
-            rows = new SharedRows(this, data, bindOptions);  // frees what it allocated before it throws
+            rows = new SharedRows(this, data, bindOptions);
         } catch (BackendException e) {
             throw failed(e, "the bind was undone");
         }
@@ -465,15 +299,7 @@ public final class CudaBackend implements Backend {
     /** Binds class {@code positiveClass} against the rest over {@code rows} (for {@link CudaOneVsRestTerms}). */
     CudaDataTerm bindClass(SharedRows rows, Loss loss, int positiveClass) {
         ensureOpen();
-        makeCurrent();
-        CudaDataTerm t;
-        try {
-            t = new CudaDataTerm(this, rows, loss, positiveClass);  // frees its own labels and workspaces before it throws
-        } catch (BackendException e) {
-            throw failed(e, "the bind of class " + positiveClass + " was undone, the shared rows kept");
-        }
-        terms.add(t);
-        return t;
+        return register(() -> new CudaDataTerm(this, rows, loss, positiveClass), "the bind of class " + positiveClass + " was undone, the shared rows kept");
     }
 
     void removedOneVsRest(CudaOneVsRestTerms t) {
@@ -517,32 +343,34 @@ public final class CudaBackend implements Backend {
         closed = true;
         RuntimeException failure = null;
         makeCurrentQuietly();
-        for (int i = terms.size() - 1; i >= 0; i--) {
-            try {
-                terms.get(i).close();
-            } catch (RuntimeException e) {
-                // After a sticky error every free fails; the context's release below frees the memory instead.
-                if (stickyFailure != null) continue;
-                if (failure == null) failure = e; else failure.addSuppressed(e);
-            }
-        }
+        failure = closeNewestFirst(terms, failure);  // each term removes itself
         terms.clear();
-        for (int i = oneVsRest.size() - 1; i >= 0; i--) {
-            try {
-                oneVsRest.get(i).close();  // removes itself; its class terms are closed above
-            } catch (RuntimeException e) {
-                if (stickyFailure != null) continue;
-                if (failure == null) failure = e; else failure.addSuppressed(e);
-            }
-        }
+        failure = closeNewestFirst(oneVsRest, failure);  // removes itself; its class terms are closed above
         oneVsRest.clear();
         try {
-            releaseNative();
+            handles.release(stickyFailure != null);
             if (stickyFailure != null) allocations.releasedWithContext();
         } catch (RuntimeException e) {
             if (failure == null) failure = e; else failure.addSuppressed(e);
         }
         if (failure != null) throw failure;
+    }
+
+    /**
+     * Closes {@code items} newest first, adding each failure to {@code failure} (the first one is returned). After a
+     * sticky error every free fails and the context's release frees the memory instead: those failures are dropped.
+     */
+    private RuntimeException closeNewestFirst(List<? extends AutoCloseable> items, RuntimeException failure) {
+        for (int i = items.size() - 1; i >= 0; i--) {
+            try {
+                items.get(i).close();
+            } catch (Exception e) {
+                if (stickyFailure != null) continue;
+                RuntimeException r = e instanceof RuntimeException ? (RuntimeException) e : new BackendException(e.getMessage(), e);
+                if (failure == null) failure = r; else failure.addSuppressed(r);
+            }
+        }
+        return failure;
     }
 
     // ---- package-private services for CudaDataTerm ----
@@ -579,12 +407,12 @@ public final class CudaBackend implements Backend {
     }
 
     void makeCurrent() {
-        Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        handles.makeCurrent();
     }
 
     /** Makes the context current on this thread where there is one, ignoring failure (for close paths). */
     void makeCurrentQuietly() {
-        if (context != null) JCudaDriver.cuCtxSetCurrent(context);
+        handles.makeCurrentQuietly();
     }
 
     /** Registers a term bound outside this class ({@link StreamedDataTerm#bindIfTooLarge}), closed with the backend. */
@@ -598,40 +426,24 @@ public final class CudaBackend implements Backend {
 
     Allocations allocations() { return allocations; }
 
-    CUstream stream() { return stream; }
+    CUstream stream() { return handles.stream(); }
 
-    int sharedMemoryOptIn() { return sharedMemoryOptIn; }
-
-    CUfunction function(String name) {
-        CUfunction f = functions.get(name);
-        if (f == null) throw new IllegalArgumentException("no kernel named " + name);
-        return f;
-    }
+    int sharedMemoryOptIn() { return device.sharedMemoryOptIn(); }
 
     /** Blocks per SM that {@code kernel} can keep resident with {@code threads} threads and {@code smem} dynamic bytes. */
     int occupancy(String kernel, int threads, long smem) {
-        int[] n = new int[1];
-        Cuda.check(JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(n, function(kernel), threads, smem),
-                "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + kernel + ")");
-        return Math.max(1, n[0]);
+        return handles.module().occupancy(kernel, threads, smem);
     }
 
-    /**
-     * Allows {@code kernel} at least {@code smem} bytes of dynamic shared memory (needed past 48 KiB). The attribute
-     * belongs to the function, which every term bound on this backend shares: lowering it for a narrower term would
-     * make a wider term's launches fail, so it is only ever raised.
-     */
+    /** Allows {@code kernel} at least {@code smem} bytes of dynamic shared memory ({@link KernelModule#allowSharedMemory}). */
     void allowSharedMemory(String kernel, int smem) {
-        Integer allowed = sharedMemoryAllowed.get(kernel);
-        if (allowed != null && allowed >= smem) return;
-        Cuda.check(JCudaDriver.cuFuncSetAttribute(function(kernel), jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
-                "cuFuncSetAttribute(" + kernel + ", MAX_DYNAMIC_SHARED_SIZE_BYTES=" + smem + ")");
-        sharedMemoryAllowed.put(kernel, smem);
+        handles.module().allowSharedMemory(kernel, smem);
     }
 
     /** Launches {@code kernel} on the stream: 1-D grid and block. */
     void launch(String kernel, int grid, int block, int smem, Pointer args) {
-        Cuda.check(JCudaDriver.cuLaunchKernel(function(kernel), grid, 1, 1, block, 1, 1, smem, stream, args, null),
+        CUstream stream = handles.stream();
+        Cuda.check(JCudaDriver.cuLaunchKernel(handles.module().function(kernel), grid, 1, 1, block, 1, 1, smem, stream, args, null),
                 "cuLaunchKernel(" + kernel + ", grid " + grid + ", block " + block + ", smem " + smem + ")");
         if (options.synchronizeEachLaunch()) {
             Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize after " + kernel);
@@ -639,24 +451,11 @@ public final class CudaBackend implements Backend {
     }
 
     void synchronize(String after) {
-        Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize after " + after);
+        Cuda.check(JCudaDriver.cuStreamSynchronize(handles.stream()), "cuStreamSynchronize after " + after);
     }
 
     /** The cuBLAS handle, created on first use on this backend's stream. */
     cublasHandle cublas() {
-        Optional<String> problem = Cublas.problem();
-        if (problem.isPresent()) throw new BackendException(problem.get());
-        if (cublas == null) {
-            cublasHandle h = new cublasHandle();
-            int rc = JCublas2.cublasCreate(h);
-            if (rc != 0) throw new BackendException("cublasCreate failed: status " + rc);
-            rc = JCublas2.cublasSetStream(h, new cudaStream_t(stream));
-            if (rc != 0) {
-                JCublas2.cublasDestroy(h);
-                throw new BackendException("cublasSetStream failed: status " + rc);
-            }
-            cublas = h;
-        }
-        return cublas;
+        return handles.cublas();
     }
 }

@@ -33,10 +33,10 @@ import java.util.Optional;
  * <p>Failure: a CUDA error during an evaluation frees all of this term's device memory, closes the term and throws a
  * {@link BackendException} naming the call and its {@code CUresult}; after a sticky error the backend closes too
  * ({@link CudaBackend}). Owned by its {@link CudaBackend}; the caller
- * closes it. Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
+ * closes it, which frees X and the weights only where this term uploaded them (not over {@link SharedRows}). Not thread-safe: one thread at a time, any thread (each call, close included, makes the backend's context
  * current on the calling thread).
  */
-public final class CudaDataTerm implements DataTerm {
+public final class CudaDataTerm extends DenseTermBase {
     /** Most features for which the Hessian is formed on the device ((n + 1)² doubles, 33 MB at 2,048). */
     static final int HESSIAN_MAX_FEATURES = 2048;
     /** Rows per margins launch (the device buffer of logits holds this many doubles). */
@@ -44,30 +44,21 @@ public final class CudaDataTerm implements DataTerm {
     /** Rows per cublasSgemv call (its dimensions are {@code int}). */
     private static final int CUBLAS_CHUNK = 1 << 28;
 
-    private final CudaBackend backend;
-    private final long rows;
-    private final int n;
     /**
      * Columns of X on the device: n, or n rounded up to a multiple of 4 with zero columns where that selects a kernel
      * with 16-byte loads ({@link #deviceColumns}). The kernels see {@code cols} columns; θ is padded with zeros.
      */
     private final int cols;
-    private final boolean weighted;
     /** Whether the rows on the device are in the dataset's order (no permutation): the device statistics need it. */
     private final boolean inDataOrder;
     private final int lossId;
-    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer x;
     private final DeviceBuffer y;
-    private final DeviceBuffer w;
     private final DeviceBuffer params;
-    private final DeviceBuffer partial;
-    private final DeviceBuffer out;
     private final FusedPlan fused;
     private final FusedPlan valueOnly;
     /** Rows of a reduction chunk of the fused passes ({@link FusedPlan}: what makes a streamed term's bits the same). */
     private final long chunkRows;
-    private final int smallGrid;
     private final int twoPassGrid;
     private final int blasGrid;
     private DeviceBuffer residuals;
@@ -82,7 +73,6 @@ public final class CudaDataTerm implements DataTerm {
     private DeviceBuffer hessianSums;
     /** Σ w over all rows, M of the Hessian; NaN until the first Hessian. */
     private double totalWeight = Double.NaN;
-    private boolean closed;
 
     CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
         this(backend, data, loss, options.permutationSeed().isPresent() ? RowPermutation.of(data.rows(), options.permutationSeed().getAsLong()) : null,
@@ -99,11 +89,8 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     private CudaDataTerm(CudaBackend backend, Dataset data, Loss loss, int[] perm, SharedRows shared, int positiveClass) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
+        super(backend, data, "the GPU data term was closed");
         this.cols = deviceColumns(n);
-        this.weighted = data.isWeighted();
         this.inDataOrder = perm == null;
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
 
@@ -111,7 +98,6 @@ public final class CudaDataTerm implements DataTerm {
         this.valueOnly = FusedPlan.value(backend, cols);
         this.chunkRows = fused.chunkRows(backend.options(), cols);
         int sms = backend.multiprocessors();
-        this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         this.twoPassGrid = sms * backend.occupancy(CudaKernels.TP_RESIDUAL, CudaBackend.BLOCK, 0);
         this.blasGrid = sms * backend.occupancy(CudaKernels.BLAS_RESIDUAL, CudaBackend.BLOCK, 0);
         long width = cols + 3L;
@@ -152,11 +138,6 @@ public final class CudaDataTerm implements DataTerm {
         }
     }
 
-    private <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
     /**
      * Columns of X on the device for n features (package-private for tests): n rounded up to a multiple of 4 where
      * that turns a scalar-load kernel into its 16-byte-load twin, 64 < n ≤ 256 (s4, s8 → v1, v2) and 512 < n ≤ 2,048
@@ -171,145 +152,12 @@ public final class CudaDataTerm implements DataTerm {
      */
     static int deviceColumns(int n) {
         boolean scalarLoads = n % 4 != 0;
-        boolean twinAfterPadding = n > 64 && n <= MAX_BLOCK_COLUMNS;
+        boolean twinAfterPadding = n > 64 && n <= FusedKernelTable.MAX_BLOCK_COLUMNS;
         return scalarLoads && twinAfterPadding ? (n + 3) / 4 * 4 : n;
-    }
-
-    /**
-     * The register-resident entry point for {@code n} columns, or null where n > 256 (package-private for tests).
-     * Few columns get a few lanes a row (the g variants), so that a warp works on many rows at once instead of
-     * leaving most of its lanes idle.
-     */
-    static String narrowKernel(int n, boolean gradient) {
-        String v;
-        if (n % 4 == 0 && n <= 8) v = "g2v1";
-        else if (n % 4 == 0 && n <= 32) v = "g8v1";
-        else if (n % 4 == 0 && n <= 128) v = "v1";
-        else if (n % 4 == 0 && n <= 256) v = "v2";
-        else if (n <= 8) v = "g4s2";
-        else if (n <= 32) v = "g8s4";
-        else if (n <= 64) v = "s2";
-        else if (n <= 128) v = "s4";
-        else if (n <= 256) v = "s8";
-        else return null;
-        return (gradient ? "logreg_fused_" : "logreg_value_") + v;
-    }
-
-    /**
-     * The block entry point for {@code n} columns (512 < n ≤ 2,048: a block of 256 threads a row, columns and
-     * accumulators in registers; 2,048 < n ≤ 16,384, n % 4 == 0: bv4, wv4, wv8, see {@link #MAX_BLOCK_COLUMNS}), or
-     * null outside that range (package-private for tests). Must match fused.cu's LR_BLOCK_ENTRY table. Not at 512 columns or fewer: most of a block's threads would own no column there, and
-     * on an H100 the warp-per-row path was faster at n = 300 (0.52 of the read-only ceiling against 0.45), the block
-     * path at n = 1,000 (0.89 against 0.50) and 2,000 (0.76 against 0.24).
-     */
-    static String blockKernel(int n, boolean gradient) {
-        String v;
-        if (n <= 512 || n > MAX_BLOCK_COLUMNS) return null;
-        else if (n % 4 == 0 && n <= 1024) v = "bv1";
-        else if (n % 4 == 0 && n <= 2048) v = "bv2";
-        else if (n <= 1024) v = "bs4";
-        else if (n <= 2048) v = "bs8";
-        else if (n % 4 != 0) return null;  // never on the device: deviceColumns pads these
-        else if (n <= 4096) v = "bv4";
-        else if (n <= 8192) v = "wv4";
-        else v = "wv8";
-        return (gradient ? "logreg_fused_" : "logreg_value_") + v;
-    }
-
-    /**
-     * Most columns of the block kernels. Past 2,048 (issue #18: the warp-per-row path ran at 0.24 of the read-only
-     * ceiling at n = 3,000 on an H100) they read θ through the read-only cache, one row at a time: bv4 (256 threads,
-     * n ≤ 4,096), wv4 (512 threads, n ≤ 8,192), wv8 (512 threads, n ≤ 16,384, gradient accumulators in shared memory).
-     */
-    static final int MAX_BLOCK_COLUMNS = 16384;
-
-    /** The 128-thread block entry point (hv1) for 256 < n ≤ 512, n % 4 == 0, or null (CudaOptions.mediumRowBlocks). */
-    static String mediumBlockKernel(int n, boolean gradient) {
-        if (n <= 256 || n > 512 || n % 4 != 0) return null;
-        return gradient ? CudaKernels.FUSED_HV1 : CudaKernels.VALUE_HV1;
-    }
-
-    /** T of fused.cu's LR_BLOCK_ENTRY table: rows a block works on at a time. */
-    static int blockRows(String kernel) {
-        switch (variant(kernel)) {
-            case "bv1":
-            case "hv1":
-            case "bs4": return 8;
-            case "bv2":
-            case "bs8": return 2;
-            case "bv4":
-            case "wv4":
-            case "wv8": return 1;
-            default: throw new IllegalArgumentException("unknown block kernel " + kernel);
-        }
-    }
-
-    /** THREADS of fused.cu's LR_BLOCK_ENTRY table: the block size a block kernel must be launched with. */
-    static int blockThreads(String kernel) {
-        String v = variant(kernel);
-        return v.equals("wv4") || v.equals("wv8") ? 512 : v.equals("hv1") ? 128 : 256;
-    }
-
-    /**
-     * Gradient accumulator columns a thread keeps in shared memory (ACC_SMEM of fused.cu's LR_BLOCK_ENTRY table: C
-     * doubles a thread), 0 where they are in registers; value-only kernels have none.
-     */
-    static int blockSharedAccumulators(String kernel) {
-        return kernel.startsWith("logreg_fused_") && variant(kernel).equals("wv8") ? 32 : 0;
-    }
-
-    /**
-     * Rows a warp of a narrow kernel has in flight: ROWS of fused.cu's entry table times its 32/G groups (the same for
-     * a prefetching twin).
-     */
-    static int rowsInFlight(String kernel) {
-        switch (variant(kernel)) {
-            case "s2": return 8;
-            case "s4":
-            case "v1": return 4;
-            case "s8":
-            case "v2": return 2;
-            case "g4s2": return 4 * 8;
-            case "g8s4": return 4 * 4;
-            case "g2v1": return 2 * 16;
-            case "g8v1": return 4 * 4;
-            default: throw new IllegalArgumentException("unknown kernel variant " + kernel);
-        }
-    }
-
-    /** Lanes a row of a narrow kernel: G of fused.cu's entry table (32 but for the g variants). */
-    static int lanesPerRow(String kernel) {
-        String v = variant(kernel);
-        return v.startsWith("g") ? Integer.parseInt(v.substring(1, v.length() - 2)) : 32;
-    }
-
-    /** The layout part of an entry point's name: "v1" of logreg_fused_v1 and of its twin logreg_fused_v1_pf. */
-    private static String variant(String kernel) {
-        String base = kernel.endsWith(CudaKernels.PREFETCH_SUFFIX) ? kernel.substring(0, kernel.length() - CudaKernels.PREFETCH_SUFFIX.length()) : kernel;
-        return base.substring(base.lastIndexOf('_') + 1);
     }
 
 
     // ---- DataTerm ----
-
-    @Override public long rows() { return rows; }
-
-    @Override public int features() { return n; }
-
-    @Override
-    public double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
-    }
 
     @Override
     public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut) {
@@ -325,11 +173,8 @@ public final class CudaDataTerm implements DataTerm {
     public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut, GradientPath path) {
         checkRange(fromRow, toRow);
         checkParams(parameters);
-        Objects.requireNonNull(gradientOut, "gradientOut");
+        checkGradient(gradientOut);
         Objects.requireNonNull(path, "path");
-        if (gradientOut.length != n + 1) {
-            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected " + (n + 1));
-        }
         if (path == GradientPath.CUBLAS && Cublas.problem().isPresent()) throw new BackendException(Cublas.problem().get());
         try {
             uploadParams(parameters);
@@ -356,8 +201,7 @@ public final class CudaDataTerm implements DataTerm {
         checkParams(parameters);
         try {
             uploadParams(parameters);
-            double[] s = chunkedSums(valueOnly, fromRow, toRow, CudaKernels.VALUE_WIDTH);
-            return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+            return meanLoss(chunkedSums(valueOnly, fromRow, toRow, CudaKernels.VALUE_WIDTH));
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -485,16 +329,7 @@ public final class CudaDataTerm implements DataTerm {
      * bandwidth ceiling a fused pass is compared with. Returns the sum (waits for the device).
      */
     public double readPass() {
-        check();
-        try {
-            long count = rows * cols & ~3L;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
+        return readPass(x, rows * cols);
     }
 
     /**
@@ -526,11 +361,6 @@ public final class CudaDataTerm implements DataTerm {
     }
 
     // ---- paths ----
-
-    /** The weights, or a null device pointer where every weight is 1 (the kernels test for null). */
-    private CUdeviceptr weightPointer() {
-        return weighted ? w.pointer() : new CUdeviceptr();
-    }
 
     /** The fused pass of {@code p} over [fromRow, toRow) a reduction chunk at a time, one partial slice each; reduced. */
     private double[] chunkedSums(FusedPlan p, long fromRow, long toRow, int width) {
@@ -608,21 +438,6 @@ public final class CudaDataTerm implements DataTerm {
         return s;
     }
 
-    /** Sums {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
-    private double[] reduce(long partialRows, int width) {
-        return reduce(partial, partialRows, width, out);
-    }
-
-    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in row order into {@code into}; returns them. */
-    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
-        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
-        double[] s = new double[width];
-        // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
-        return s;
-    }
-
     /** θ and b to the device, θ padded with zeros to the device's columns (b at index cols, where the kernels read it). */
     private void uploadParams(double[] parameters) {
         double[] device = parameters;
@@ -632,64 +447,5 @@ public final class CudaDataTerm implements DataTerm {
             device[cols] = parameters[n];
         }
         Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(device), 8L * (cols + 1)), "cuMemcpyHtoD(parameters)");
-    }
-
-    // ---- checks and lifecycle ----
-
-    private void check() {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-    }
-
-    private void checkRange(long fromRow, long toRow) {
-        check();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
-    private void checkParams(double[] parameters) {
-        Objects.requireNonNull(parameters, "params");
-        if (parameters.length != n + 1) {
-            throw new IllegalArgumentException("params has length " + parameters.length + ", expected features + 1 = " + (n + 1));
-        }
-    }
-
-    /**
-     * Frees everything after a CUDA failure and returns the exception to throw (the backend's: after a sticky error
-     * it closes itself too).
-     */
-    private BackendException fail(BackendException e) {
-        // Already handled by a nested call that failed (the Hessian's weight sum, say): the term is closed, the message final.
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            // After a sticky error every free fails, and the context's release frees the memory instead: no news.
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, "the GPU data term was closed");
-    }
-
-    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
-    private void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Whether {@link #close()} ran (or a failure closed this term). */
-    boolean isClosed() { return closed; }
-
-    /**
-     * Frees this term's device memory, newest allocation first (X and the weights only where this term uploaded them,
-     * not over {@link SharedRows}). Idempotent. Works on any thread: the backend's context
-     * is made current on the calling thread first (cuMemFree needs it, and a term is often closed elsewhere than where
-     * it was bound: a cleanup thread, another executor task).
-     */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
     }
 }

@@ -8,7 +8,6 @@ import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import dev.logreg.objective.ColumnStatistics;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
 import java.util.Objects;
@@ -35,7 +34,7 @@ import java.util.Optional;
  * <p>Failure: as {@link CudaDataTerm}: a CUDA error during an evaluation frees this term's device memory, closes it
  * and throws a {@link BackendException}. Owned by its {@link CudaBackend}; the caller closes it. Not thread-safe.
  */
-public final class CudaSoftmaxTerm implements DataTerm {
+public final class CudaSoftmaxTerm extends DenseTermBase {
     /** Most bytes the tiled layout's per-block partial rows may take (they are K·(n+1) doubles each). */
     private static final long PARTIAL_LIMIT = 512L << 20;
     /** Most logits a margins launch writes (the device buffer holds this many doubles). */
@@ -49,30 +48,20 @@ public final class CudaSoftmaxTerm implements DataTerm {
     /** Rows whose logits and pair coefficients the Hessian holds on the host at a time (a multiple of 32). */
     static final int HESSIAN_CHUNK_ROWS = 1 << 16;
 
-    private final CudaBackend backend;
-    private final long rows;
-    private final int n;
     private final int k;
     private final ParamShape shape;
-    private final boolean weighted;
     /** Whether the rows on the device are in the dataset's order (not permuted): the device statistics need it. */
     private final boolean inDataOrder;
-    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer x;
     private final DeviceBuffer y;
-    private final DeviceBuffer w;
     private final DeviceBuffer params;
-    private final DeviceBuffer partial;
-    private final DeviceBuffer out;
     private final DeviceBuffer zbuf;
     private final Plan fused;
     private final Plan valueOnly;
-    private final int smallGrid;
     private DeviceBuffer marginsBuffer;
     private DeviceBuffer curvature;
     private DeviceBuffer hessianPartial;
     private DeviceBuffer hessianSums;
-    private boolean closed;
 
     /**
      * One kernel's launch shape; {@code grid(range)} depends on the range length and the device alone.
@@ -87,12 +76,9 @@ public final class CudaSoftmaxTerm implements DataTerm {
     }
 
     CudaSoftmaxTerm(CudaBackend backend, Dataset data, BindOptions options) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
+        super(backend, data, "the GPU data term was closed");
         this.k = data.classes();
         this.shape = new ParamShape(k, n);
-        this.weighted = data.isWeighted();
         int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
         this.inDataOrder = perm == null;
         long slots = shape.length();
@@ -100,7 +86,6 @@ public final class CudaSoftmaxTerm implements DataTerm {
         Plan[] plans = plans(slots, width);
         this.fused = plans[0];
         this.valueOnly = plans[1];
-        this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         long partialDoubles = Math.max(Math.max((long) fused.maxGrid * width, (long) valueOnly.maxGrid * CudaKernels.VALUE_WIDTH), smallGrid);
         long zDoubles = fused.tiled ? (long) Math.max(fused.maxGrid, valueOnly.maxGrid) * CudaKernels.SOFTMAX_TILE_ROWS * k : 0;
 
@@ -174,11 +159,6 @@ public final class CudaSoftmaxTerm implements DataTerm {
             new Plan(CudaKernels.SOFTMAX_TILED_VALUE, CudaBackend.BLOCK, smem, vg, tile, true)};
     }
 
-    private <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
     /** The fused value+gradient entry point this term launches (for tests and benchmarks). */
     public String fusedKernel() {
         return fused.kernel;
@@ -194,16 +174,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
      * bandwidth ceiling the fused pass is compared with (as {@link CudaDataTerm#readPass()}). Waits for the device.
      */
     public double readPass() {
-        check();
-        try {
-            long count = rows * n & ~3L;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (count / 4 + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.READ_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(x.pointer()), Pointer.to(new long[] {count}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
+        return readPass(x, rows * n);
     }
 
     // ---- DataTerm ----
@@ -213,21 +184,6 @@ public final class CudaSoftmaxTerm implements DataTerm {
     @Override public int features() { return n; }
 
     @Override public ParamShape shape() { return shape; }
-
-    @Override
-    public double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
-    }
 
     @Override
     public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut) {
@@ -254,8 +210,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
         try {
             uploadParams(parameters);
             int grid = launch(valueOnly, fromRow, toRow);
-            double[] s = reduce(grid, CudaKernels.VALUE_WIDTH);
-            return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+            return meanLoss(reduce(grid, CudaKernels.VALUE_WIDTH));
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -438,60 +393,7 @@ public final class CudaSoftmaxTerm implements DataTerm {
 
     // ---- helpers ----
 
-    private CUdeviceptr weightPointer() {
-        return weighted ? w.pointer() : new CUdeviceptr();
-    }
-
     private void uploadParams(double[] parameters) {
         Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(parameters), 8L * parameters.length), "cuMemcpyHtoD(parameters)");
-    }
-
-    /** Sums {@code partialRows} rows of {@code width} partials in row order on the device and copies them back (waits). */
-    private double[] reduce(long partialRows, int width) {
-        return reduce(partial, partialRows, width, out);
-    }
-
-    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
-        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
-        double[] s = new double[width];
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
-        return s;
-    }
-
-    private void check() {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-    }
-
-    private void checkRange(long fromRow, long toRow) {
-        check();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
-    /** Frees everything after a CUDA failure; returns the backend's exception (after a sticky error it closes too). */
-    private BackendException fail(BackendException e) {
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, "the GPU data term was closed");
-    }
-
-    private void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Frees this term's device memory, newest allocation first. Idempotent; works on any thread. */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
     }
 }

@@ -91,8 +91,8 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
         int width = cols + 3;
         if (k != null) {
             int smem = 8 * width * 8;
-            return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, true), smem),
-                    8 * CudaDataTerm.rowsInFlight(k), false);
+            return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, FusedKernelTable.narrowKernel(cols, true), smem),
+                    8 * FusedKernelTable.rowsInFlight(k), false);
         }
         String b = blockKernel(backend, cols, true);
         FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
@@ -115,8 +115,8 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
         String k = narrowKernel(backend, cols, false);
         int smem = 8 * CudaKernels.VALUE_WIDTH * 8;
         if (k != null) {
-            return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, CudaDataTerm.narrowKernel(cols, false), smem),
-                    8 * CudaDataTerm.rowsInFlight(k), false);
+            return new FusedPlan(k, CudaBackend.BLOCK, smem, narrowGrid(backend, FusedKernelTable.narrowKernel(cols, false), smem),
+                    8 * FusedKernelTable.rowsInFlight(k), false);
         }
         String b = blockKernel(backend, cols, false);
         FusedPlan blockPlan = b == null ? null : blockPlan(backend, b);
@@ -131,9 +131,9 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
      * the device cannot give a block that much shared memory (the caller falls back to the warp-per-row path).
      */
     private static FusedPlan blockPlan(CudaBackend backend, String kernel) {
-        int rowsAtATime = CudaDataTerm.blockRows(kernel);
-        int threads = CudaDataTerm.blockThreads(kernel);
-        int smem = 8 * ((threads / 32 + 1) * rowsAtATime + CudaDataTerm.blockSharedAccumulators(kernel) * threads);
+        int rowsAtATime = FusedKernelTable.blockRows(kernel);
+        int threads = FusedKernelTable.blockThreads(kernel);
+        int smem = 8 * ((threads / 32 + 1) * rowsAtATime + FusedKernelTable.blockSharedAccumulators(kernel) * threads);
         if (smem > DEFAULT_SMEM) {
             if (smem > backend.sharedMemoryOptIn()) return null;
             backend.allowSharedMemory(kernel, smem);
@@ -158,13 +158,13 @@ record FusedPlan(String kernel, int block, int smem, int maxGrid, int rowsPerBlo
 
     /** The block kernel for {@code cols} (the 128-thread one for 256 < n ≤ 512 where the options ask), or null. */
     private static String blockKernel(CudaBackend backend, int cols, boolean gradient) {
-        String k = CudaDataTerm.blockKernel(cols, gradient);
-        return k == null && backend.options().mediumRowBlocks() ? CudaDataTerm.mediumBlockKernel(cols, gradient) : k;
+        String k = FusedKernelTable.blockKernel(cols, gradient);
+        return k == null && backend.options().mediumRowBlocks() ? FusedKernelTable.mediumBlockKernel(cols, gradient) : k;
     }
 
     /** The register-resident kernel for {@code cols} (its prefetching twin where the options ask), or null where too wide. */
     private static String narrowKernel(CudaBackend backend, int cols, boolean gradient) {
-        String k = CudaDataTerm.narrowKernel(cols, gradient);
+        String k = FusedKernelTable.narrowKernel(cols, gradient);
         return k != null && backend.options().prefetchRows() ? k + CudaKernels.PREFETCH_SUFFIX : k;
     }
 }

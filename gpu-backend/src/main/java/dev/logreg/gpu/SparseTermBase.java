@@ -2,7 +2,6 @@ package dev.logreg.gpu;
 
 import dev.logreg.backend.BackendException;
 import dev.logreg.backend.BindOptions;
-import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import jcuda.Pointer;
@@ -21,23 +20,17 @@ import java.util.Objects;
  * <p>The device's result buffer holds, in doubles: the compact gradient (outputs x cols), then the three sums of the
  * rows pass (loss, weight, residual), then one intercept sum per output (K outputs only).
  */
-abstract class SparseTermBase implements DataTerm {
+abstract class SparseTermBase extends DeviceDataTerm {
     /** Rows per margins launch. */
     static final int MARGINS_CHUNK = 1 << 20;
 
-    final CudaBackend backend;
-    final long rows;
-    final int n;
     final long nonzeros;
-    final boolean weighted;
     /** Outputs: 1 for a binary loss, K for the multinomial. */
     final int outputs;
-    final OwnedMemory owned = new OwnedMemory();
     final DeviceBuffer rowOffsets;
     final DeviceBuffer indices;
     final DeviceBuffer values;
     final DeviceBuffer y;
-    final DeviceBuffer w;
     final SparseTranspose.Result csc;
     /** Compact columns on the device (the columns with a nonzero). */
     final int cols;
@@ -57,26 +50,20 @@ abstract class SparseTermBase implements DataTerm {
     final int interceptChunk;
     /** The intercepts' first stage (K outputs): per position in a chunk, each output's sum over the chunks. */
     final DeviceBuffer interceptPartial;
-    final DeviceBuffer partial;
     private final DeviceBuffer head;
     private final DeviceBuffer tail;
     final String rowsKernel;
     private final int rowsMaxGrid;
     private final int rowsPerBlock;
-    private final int smallGrid;
     private DeviceBuffer marginsBuffer;
-    private boolean closed;
 
     /**
      * Uploads {@code data} and builds its transposed copy for {@code outputs} outputs, the rows pass being
      * {@code rowsKernel} (a G = 8 or G = 32 entry). Frees what it allocated before it throws.
      */
     SparseTermBase(CudaBackend backend, Dataset data, BindOptions options, int outputs, String rowsKernel, boolean shortRows) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
+        super(backend, data, "the GPU data term was closed");
         this.nonzeros = data.nonzeros();
-        this.weighted = data.isWeighted();
         this.outputs = outputs;
         // About 2,048 rows a chunk position (a chain of 256 additions a lane in the first stage), at most 4,096 positions
         // and 2^20 partial doubles: a function of the rows and K alone.
@@ -92,7 +79,6 @@ abstract class SparseTermBase implements DataTerm {
         int sms = backend.multiprocessors();
         this.rowsMaxGrid = sms * backend.occupancy(rowsKernel, CudaBackend.BLOCK, 0);
         this.rowsPerBlock = shortRows ? CudaBackend.BLOCK / 8 : CudaBackend.BLOCK / 32;
-        this.smallGrid = sms * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         long partialDoubles = Math.max((long) rowsMaxGrid * CudaKernels.SPARSE_WIDTH, 4L * smallGrid);
         checkMemory(partialDoubles);
         try {
@@ -154,15 +140,6 @@ abstract class SparseTermBase implements DataTerm {
         }
     }
 
-    final <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
-    @Override public long rows() { return rows; }
-
-    @Override public int features() { return n; }
-
     /** Nonzeros bound. */
     public long nonzeros() { return nonzeros; }
 
@@ -171,21 +148,6 @@ abstract class SparseTermBase implements DataTerm {
 
     /** The rows pass's entry point (8 lanes a row for short rows, 32 for long ones). */
     public String rowsKernel() { return rowsKernel; }
-
-    @Override
-    public final double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return sums(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
-    }
 
     // ---- diagnostics for benchmarks ----
 
@@ -263,6 +225,7 @@ abstract class SparseTermBase implements DataTerm {
     }
 
     /** The partial sums' first {@code partialRows} rows of {@code width}, reduced and copied back. */
+    @Override
     final double[] sums(long partialRows, int width) {
         reduceInto(partial, partialRows, width, sumsOffset());
         return copyBack(sumsOffset(), width);
@@ -314,47 +277,10 @@ abstract class SparseTermBase implements DataTerm {
 
     // ---- checks and lifecycle ----
 
-    final void check() {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-    }
-
-    final void checkRange(long fromRow, long toRow) {
-        check();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
     /** {@code a} is not null and holds outputs x (features + 1) entries. */
     final void checkLength(double[] a, String name) {
         Objects.requireNonNull(a, name);
         long want = (long) outputs * (n + 1);
         if (a.length != want) throw new IllegalArgumentException(name + " has length " + a.length + ", expected " + want);
-    }
-
-    /** Frees everything after a CUDA failure and returns the exception to throw (see {@link CudaDataTerm}). */
-    final BackendException fail(BackendException e) {
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, "the GPU data term was closed");
-    }
-
-    /** Frees what a failed bind allocated, newest first; a failure to free is added to {@code cause} unless sticky. */
-    private void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Frees this term's device memory, newest allocation first. Idempotent; any thread (see {@link CudaDataTerm#close()}). */
-    @Override
-    public final void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
     }
 }

@@ -31,24 +31,15 @@ import java.util.Objects;
  * <p>Failure: a CUDA error frees all of this term's device and pinned memory, closes the term and throws, as
  * {@link CudaDataTerm} does. Owned by its {@link CudaBackend}; the caller closes it. Not thread-safe.
  */
-public final class StreamedDataTerm implements DataTerm {
+public final class StreamedDataTerm extends DenseTermBase {
     private static final Logger LOG = LoggerFactory.getLogger(StreamedDataTerm.class);
-    private final CudaBackend backend;
-    private final long rows;
-    private final int n;
     private final int cols;
-    private final boolean weighted;
     private final int lossId;
     private final FusedPlan fused;
     private final FusedPlan valueOnly;
     private final long chunkRows;
-    private final int smallGrid;
-    private final OwnedMemory owned = new OwnedMemory();
     private final DeviceBuffer y;
-    private final DeviceBuffer w;
     private final DeviceBuffer params;
-    private final DeviceBuffer partial;
-    private final DeviceBuffer out;
     private final ChunkPipeline pipeline;
     private DeviceBuffer marginsBuffer;
     private DeviceBuffer curvature;
@@ -56,7 +47,6 @@ public final class StreamedDataTerm implements DataTerm {
     private DeviceBuffer hessianSums;
     /** Σ w over all rows, M of the Hessian; NaN until the first Hessian. */
     private double totalWeight = Double.NaN;
-    private boolean closed;
 
     /** The term with X held in page-locked host memory where it takes at most a quarter of the host's memory. */
     StreamedDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options) {
@@ -68,11 +58,8 @@ public final class StreamedDataTerm implements DataTerm {
      *                     from the dataset's blocks every pass, through two pinned staging buffers ({@link ChunkPipeline})
      */
     StreamedDataTerm(CudaBackend backend, Dataset data, Loss loss, BindOptions options, boolean residentHost) {
-        this.backend = backend;
-        this.rows = data.rows();
-        this.n = data.cols();
+        super(backend, data, "the streamed GPU data term was closed");
         this.cols = CudaDataTerm.deviceColumns(n);
-        this.weighted = data.isWeighted();
         this.lossId = loss.kind() == Loss.Kind.MSE ? CudaKernels.LOSS_MSE : CudaKernels.LOSS_LOG;
         this.fused = FusedPlan.gradient(backend, cols);
         this.valueOnly = FusedPlan.value(backend, cols);
@@ -81,7 +68,6 @@ public final class StreamedDataTerm implements DataTerm {
                     + " accumulators of the wide global path); the dataset needs " + 4L * rows * cols + " bytes of device memory");
         }
         this.chunkRows = Math.min(rows, fused.chunkRows(backend.options(), cols));
-        this.smallGrid = backend.multiprocessors() * backend.occupancy(CudaKernels.WEIGHT_SUM, CudaBackend.BLOCK, 0);
         int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
         long needed = deviceBytes(backend, rows, n, weighted, chunkRows);
         long[] mem = backend.memoryInfo();
@@ -171,11 +157,6 @@ public final class StreamedDataTerm implements DataTerm {
         return 0;
     }
 
-    private <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
-    }
-
     /** Rows a chunk of the stream holds (for the bind's log line and the benchmarks). */
     public long chunkRows() { return chunkRows; }
 
@@ -185,33 +166,11 @@ public final class StreamedDataTerm implements DataTerm {
     /** Bytes of X a pass copies to the device (rows × columns on the device × 4). */
     public long featureBytes() { return rows * cols * 4L; }
 
-    @Override public long rows() { return rows; }
-
-    @Override public int features() { return n; }
-
-    @Override
-    public double weightSum(long fromRow, long toRow) {
-        checkRange(fromRow, toRow);
-        if (!weighted) return toRow - fromRow;
-        try {
-            long range = toRow - fromRow;
-            int grid = (int) Math.max(1, Math.min(smallGrid, (range + CudaBackend.BLOCK - 1) / CudaBackend.BLOCK));
-            backend.launch(CudaKernels.WEIGHT_SUM, grid, CudaBackend.BLOCK, 0, Pointer.to(
-                    Pointer.to(w.pointer()), Pointer.to(new long[] {fromRow}), Pointer.to(new long[] {toRow}), Pointer.to(partial.pointer())));
-            return reduce(grid, 1)[0];
-        } catch (BackendException e) {
-            throw fail(e);
-        }
-    }
-
     @Override
     public double valueAndGradient(long fromRow, long toRow, double[] parameters, double[] gradientOut) {
         checkRange(fromRow, toRow);
         checkParams(parameters);
-        Objects.requireNonNull(gradientOut, "gradientOut");
-        if (gradientOut.length != n + 1) {
-            throw new IllegalArgumentException("gradientOut has length " + gradientOut.length + ", expected " + (n + 1));
-        }
+        checkGradient(gradientOut);
         try {
             uploadParams(parameters);
             double[] s = streamedSums(fused, fromRow, toRow, cols + 3);
@@ -231,8 +190,7 @@ public final class StreamedDataTerm implements DataTerm {
         checkParams(parameters);
         try {
             uploadParams(parameters);
-            double[] s = streamedSums(valueOnly, fromRow, toRow, CudaKernels.VALUE_WIDTH);
-            return s[CudaKernels.SLOT_WSUM] > 0 ? s[CudaKernels.SLOT_LOSS] / s[CudaKernels.SLOT_WSUM] : 0.0;
+            return meanLoss(streamedSums(valueOnly, fromRow, toRow, CudaKernels.VALUE_WIDTH));
         } catch (BackendException e) {
             throw fail(e);
         }
@@ -343,68 +301,11 @@ public final class StreamedDataTerm implements DataTerm {
         }
     }
 
-    /** Adds {@code partialRows} rows of {@code width} partials in order on the device; copies the sums back (waits). */
-    private double[] reduce(long partialRows, int width) {
-        return reduce(partial, partialRows, width, out);
-    }
-
-    /** Adds {@code partialRows} rows of {@code width} doubles of {@code from} in row order into {@code into}; returns them. */
-    private double[] reduce(DeviceBuffer from, long partialRows, int width, DeviceBuffer into) {
-        backend.launch(CudaKernels.REDUCE_PARTIALS, CudaKernels.reduceGrid(width), CudaKernels.REDUCE_THREADS, 0, Pointer.to(
-                Pointer.to(from.pointer()), Pointer.to(new long[] {partialRows}), Pointer.to(new int[] {width}), Pointer.to(into.pointer())));
-        double[] s = new double[width];
-        // A synchronous copy on the legacy stream, which waits for the (blocking) compute stream.
-        Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(s), into.pointer(), 8L * width), "cuMemcpyDtoH(sums)");
-        return s;
-    }
-
     /** θ and b to the device, θ padded with zeros to the device's columns (b at index cols, where the kernels read it). */
     private void uploadParams(double[] parameters) {
         double[] device = new double[cols + 1];
         System.arraycopy(parameters, 0, device, 0, n);
         device[cols] = parameters[n];
         Cuda.check(JCudaDriver.cuMemcpyHtoD(params.pointer(), Pointer.to(device), 8L * (cols + 1)), "cuMemcpyHtoD(parameters)");
-    }
-
-    private void checkRange(long fromRow, long toRow) {
-        if (closed) throw new IllegalStateException("data term is closed");
-        backend.ensureOpen();
-        backend.makeCurrent();
-        DataTerm.checkRowRange(fromRow, toRow, rows);
-    }
-
-    private void checkParams(double[] parameters) {
-        Objects.requireNonNull(parameters, "params");
-        if (parameters.length != n + 1) {
-            throw new IllegalArgumentException("params has length " + parameters.length + ", expected features + 1 = " + (n + 1));
-        }
-    }
-
-    /** Frees everything after a CUDA failure and returns the exception to throw (the backend's, as CudaDataTerm's). */
-    private BackendException fail(BackendException e) {
-        if (closed) return e;
-        try {
-            close();
-        } catch (RuntimeException suppressed) {
-            if (!CudaException.isSticky(e)) e.addSuppressed(suppressed);
-        }
-        return backend.failed(e, "the streamed GPU data term was closed");
-    }
-
-    private void freeAll(RuntimeException cause) {
-        owned.freeAfter(cause);
-    }
-
-    /** Whether {@link #close()} ran (or a failure closed this term). */
-    boolean isClosed() { return closed; }
-
-    /** Frees this term's device and pinned memory, newest first. Idempotent; works on any thread. */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        backend.removed(this);
-        backend.makeCurrentQuietly();
-        owned.close();
     }
 }

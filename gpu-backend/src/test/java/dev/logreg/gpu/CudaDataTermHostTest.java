@@ -27,7 +27,7 @@ class CudaDataTermHostTest {
     void narrowKernelCoversEveryColumn() {
         for (int n = 1; n <= 300; n++) {
             for (boolean gradient : new boolean[] {true, false}) {
-                String k = CudaDataTerm.narrowKernel(n, gradient);
+                String k = FusedKernelTable.narrowKernel(n, gradient);
                 if (n > 256) {
                     assertNull(k, "n=" + n);
                     continue;
@@ -36,7 +36,7 @@ class CudaDataTermHostTest {
                 assertTrue(CudaKernels.ALL.contains(k), k + " is not an entry point");
                 boolean vec = k.charAt(k.length() - 2) == 'v';
                 int per = k.charAt(k.length() - 1) - '0';
-                int covered = (vec ? 4 : 1) * per * CudaDataTerm.lanesPerRow(k);
+                int covered = (vec ? 4 : 1) * per * FusedKernelTable.lanesPerRow(k);
                 assertTrue(covered >= n, k + " covers " + covered + " columns, n = " + n);
                 assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
             }
@@ -51,7 +51,7 @@ class CudaDataTermHostTest {
     void blockKernelCoversEveryColumn() {
         for (int n = 1; n <= 16500; n++) {
             for (boolean gradient : new boolean[] {true, false}) {
-                String k = CudaDataTerm.blockKernel(n, gradient);
+                String k = FusedKernelTable.blockKernel(n, gradient);
                 if (n <= 512 || n > 16384 || (n > 2048 && n % 4 != 0)) {
                     assertNull(k, "n=" + n);
                     continue;
@@ -61,7 +61,7 @@ class CudaDataTermHostTest {
                 assertEquals(gradient, k.startsWith("logreg_fused_"), k);
                 boolean vec = k.charAt(k.length() - 2) == 'v';
                 int per = k.charAt(k.length() - 1) - '0';
-                int threads = CudaDataTerm.blockThreads(k);
+                int threads = FusedKernelTable.blockThreads(k);
                 assertTrue((vec ? 4 : 1) * per * threads >= n, k + " covers too few columns, n = " + n);
                 assertTrue(!vec || n % 4 == 0, k + " needs n % 4 == 0, n = " + n);
             }
@@ -105,10 +105,10 @@ class CudaDataTermHostTest {
             assertEquals(name.startsWith("logreg_fused_"), grad, name + ": GRAD flag vs name");
             assertEquals((threads == 512 ? "w" : threads == 128 ? "h" : "b") + (vec ? "v" : "s") + m.group(2), name.substring(name.lastIndexOf('_') + 1),
                     name + ": K, VEC and THREADS vs name");
-            assertEquals(Integer.parseInt(m.group(5)), CudaDataTerm.blockRows(name), name + ": T");
-            assertEquals(threads, CudaDataTerm.blockThreads(name), name + ": THREADS");
+            assertEquals(Integer.parseInt(m.group(5)), FusedKernelTable.blockRows(name), name + ": T");
+            assertEquals(threads, FusedKernelTable.blockThreads(name), name + ": THREADS");
             int accumulators = grad && Boolean.parseBoolean(m.group(8)) ? (vec ? 4 : 1) * Integer.parseInt(m.group(2)) : 0;
-            assertEquals(accumulators, CudaDataTerm.blockSharedAccumulators(name), name + ": ACC_SMEM columns a thread");
+            assertEquals(accumulators, FusedKernelTable.blockSharedAccumulators(name), name + ": ACC_SMEM columns a thread");
             assertTrue(CudaKernels.BLOCK.contains(name), name + " is not in CudaKernels.BLOCK");
             seen++;
         }
@@ -133,10 +133,10 @@ class CudaDataTermHostTest {
             assertEquals(name.startsWith("logreg_fused_"), Boolean.parseBoolean(m.group(4)), name + ": GRAD flag vs name");
             assertEquals((vec ? "v" : "s") + m.group(2), name.substring(name.length() - 2), name + ": K and VEC vs name");
             int lanes = Integer.parseInt(m.group(6));
-            assertEquals(lanes, CudaDataTerm.lanesPerRow(name), name + ": G");
+            assertEquals(lanes, FusedKernelTable.lanesPerRow(name), name + ": G");
             int rows = Integer.parseInt(m.group(5)) * (32 / lanes);
-            assertEquals(rows, CudaDataTerm.rowsInFlight(name), name + ": ROWS x 32/G");
-            assertEquals(rows, CudaDataTerm.rowsInFlight(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf: ROWS x 32/G");
+            assertEquals(rows, FusedKernelTable.rowsInFlight(name), name + ": ROWS x 32/G");
+            assertEquals(rows, FusedKernelTable.rowsInFlight(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf: ROWS x 32/G");
             assertTrue(CudaKernels.ALL.contains(name + CudaKernels.PREFETCH_SUFFIX), name + "_pf is not in CudaKernels.ALL");
             seen++;
         }
@@ -155,9 +155,9 @@ class CudaDataTermHostTest {
             boolean pads = n % 4 != 0 && n > 64 && n <= 16384;
             assertEquals(pads ? (n + 3) / 4 * 4 : n, cols, "n=" + n);
             if (pads) {
-                String k = CudaDataTerm.narrowKernel(cols, true);
-                if (k == null) k = CudaDataTerm.blockKernel(cols, true);
-                if (k == null) k = CudaDataTerm.mediumBlockKernel(cols, true);
+                String k = FusedKernelTable.narrowKernel(cols, true);
+                if (k == null) k = FusedKernelTable.blockKernel(cols, true);
+                if (k == null) k = FusedKernelTable.mediumBlockKernel(cols, true);
                 assertNotNull(k, "n=" + n);
                 assertEquals('v', k.charAt(k.length() - 2), "n=" + n + " padded to " + cols + " gets " + k);
             }

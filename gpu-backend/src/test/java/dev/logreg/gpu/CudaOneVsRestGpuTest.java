@@ -45,16 +45,12 @@ class CudaOneVsRestGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     private static double[] params(long seed, int length, double scale) {

@@ -1,6 +1,5 @@
 package dev.logreg.gpu;
 
-import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
@@ -52,17 +51,13 @@ class CudaSoftmaxGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
         reference.close();
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     private static double[] params(long seed, int length, double scale) {

@@ -1,6 +1,5 @@
 package dev.logreg.gpu;
 
-import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
@@ -40,17 +39,13 @@ class CudaSoftmaxHessianGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
         reference.close();
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.logreg.gpu;
 
-import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
@@ -42,17 +41,13 @@ class CudaSparseGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
         reference.close();
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     /**

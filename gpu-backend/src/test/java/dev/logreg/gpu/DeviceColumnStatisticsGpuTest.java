@@ -1,6 +1,5 @@
 package dev.logreg.gpu;
 
-import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.BindOptions;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
@@ -39,16 +38,12 @@ class DeviceColumnStatisticsGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     /**

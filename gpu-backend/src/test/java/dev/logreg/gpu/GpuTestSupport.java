@@ -1,6 +1,7 @@
 package dev.logreg.gpu;
 
 import dev.logreg.backend.Availability;
+import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
@@ -40,6 +41,23 @@ final class GpuTestSupport {
     static void assumeDevice() {
         SimulatedGpu.assertUsableWhereRequired(availability());
         assumeTrue(availability().usable(), skipReason());
+    }
+
+    /**
+     * Skips the calling test as {@link #assumeDevice} does, else opens a backend on the default device with the default
+     * options. Caller closes, with {@link #closeChecked}.
+     */
+    static CudaBackend openBackend() {
+        assumeDevice();
+        return new CudaBackend(BackendOptions.DEFAULT);
+    }
+
+    /** Closes {@code gpu} where it was opened (null where the test skipped) and checks that nothing is left allocated. */
+    static void closeChecked(CudaBackend gpu) {
+        if (gpu != null) {
+            gpu.close();
+            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.logreg.gpu;
 
-import dev.logreg.backend.BackendOptions;
 import dev.logreg.backend.RowPermutation;
 import dev.logreg.data.Dataset;
 import jcuda.Pointer;
@@ -32,16 +31,12 @@ class StagingUploadGpuTest {
 
     @BeforeAll
     void open() {
-        GpuTestSupport.assumeDevice();
-        gpu = new CudaBackend(BackendOptions.DEFAULT);
+        gpu = GpuTestSupport.openBackend();
     }
 
     @AfterAll
     void close() {
-        if (gpu != null) {
-            gpu.close();
-            assertEquals(0, gpu.liveAllocations(), "allocations left after close");
-        }
+        GpuTestSupport.closeChecked(gpu);
     }
 
     /** rows x n in blocks of {@code blockRows}, weighted where asked, seeded. */
