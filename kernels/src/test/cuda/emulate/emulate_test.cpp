@@ -93,7 +93,7 @@ typedef void (*Kernel)(const float *, const float *, const float *, long long, l
 static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
     struct E { int maxn; bool vec; Kernel fg, fv, fgp, fvp; const char *name; };
 #define LR_E(MAXN, VEC, V) {MAXN, VEC, logreg_fused_##V, logreg_value_##V, logreg_fused_##V##_pf, logreg_value_##V##_pf, #V}
-    // The same choice as CudaDataTerm.narrowKernel: the first entry that fits.
+    // The same choice as FusedKernelTable.narrowKernel: the first entry that fits.
     static const E table[] = {LR_E(8, true, g2v1),  LR_E(32, true, g8v1),  LR_E(128, true, v1),
                               LR_E(256, true, v2),  LR_E(8, false, g4s2),  LR_E(32, false, g8s4),
                               LR_E(64, false, s2),  LR_E(128, false, s4),  LR_E(256, false, s8)};
@@ -112,7 +112,7 @@ static const char *narrow(int n, bool grad, Kernel *k, Kernel *pf) {
 /*
  * The block entry point for n (512 < n <= 16,384; past 2,048 only n % 4 == 0, which the host pads to; hv1 for
  * 256 < n <= 512, n % 4 == 0, which CudaOptions.mediumRowBlocks selects), its T, its
- * threads a block and its dynamic shared memory (bytes); null elsewhere. The same choice as CudaDataTerm.blockKernel
+ * threads a block and its dynamic shared memory (bytes); null elsewhere. The same choice as FusedKernelTable.blockKernel
  * and FusedPlan.blockPlan.
  */
 static const char *block(int n, bool grad, Kernel *k, int *rowsAtATime, int *threads, int *smem) {
