@@ -90,7 +90,7 @@ final class DenseChunks {
      * big-endian buffers (the hot loop would swap bytes on every pass) and chunks that straddle blocks.
      */
     private boolean readInPlace(int c, List<RowBlock> blocks, long[] firstRows, long first, int k) {
-        RowBlock b = blocks.get(blockIndex(firstRows, first));
+        RowBlock b = blocks.get(CsrRows.blockIndex(firstRows, first));
         if (first + k > b.firstRow() + b.rows()) return false;
         FloatBuffer f = b.features();
         FloatBuffer l = b.labels();
@@ -110,7 +110,7 @@ final class DenseChunks {
     /** Copies rows [first, first+k) into chunk c with one bulk copy per block they touch (no permutation). */
     private void copyRange(int c, List<RowBlock> blocks, long[] firstRows, long first, int k) {
         int done = 0;
-        for (int bi = blockIndex(firstRows, first); done < k; bi++) {
+        for (int bi = CsrRows.blockIndex(firstRows, first); done < k; bi++) {
             RowBlock b = blocks.get(bi);
             int lo = (int) (first + done - b.firstRow());
             int len = Math.min(k - done, b.rows() - lo);
@@ -134,17 +134,11 @@ final class DenseChunks {
         }
         for (int i = 0; i < k; i++) {
             long src = perm[(int) (first + i)];
-            int bi = blockIndex(firstRows, src);
+            int bi = CsrRows.blockIndex(firstRows, src);
             int r = (int) (src - firstRows[bi]);
             xb[c].put(i * n, f[bi], r * n, n);
             yb[c].put(i, l[bi].get(r));
             if (weighted) wb[c].put(i, v[bi].get(r));
         }
-    }
-
-    /** Index of the block holding {@code row}: the last block whose first row is at most {@code row}. */
-    private static int blockIndex(long[] firstRows, long row) {
-        int i = java.util.Arrays.binarySearch(firstRows, row);
-        return i >= 0 ? i : -i - 2;
     }
 }

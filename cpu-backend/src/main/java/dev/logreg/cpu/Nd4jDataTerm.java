@@ -9,7 +9,6 @@ import dev.logreg.loss.Loss;
 
 import java.nio.FloatBuffer;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A dataset bound to an {@link Nd4jBackend}: features, labels and weights in chunks of at most
@@ -205,18 +204,13 @@ final class Nd4jDataTerm implements DataTerm {
      */
     private void marginsOf(long from, long to, double[] params, double[] out) {
         int pieces = (int) ((to - from + MARGIN_PIECE_ROWS - 1) / MARGIN_PIECE_ROWS);
-        AtomicInteger next = new AtomicInteger();
-        Runnable[] loops = new Runnable[Math.max(1, Math.min(slots, pieces))];
-        for (int s = 0; s < loops.length; s++) {
-            loops[s] = () -> {
-                float[] row = new float[n];
-                for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) {
-                    long lo = from + (long) p * MARGIN_PIECE_ROWS;
-                    marginsOfRows(lo, Math.min(to, lo + MARGIN_PIECE_ROWS), from, params, out, row);
-                }
-            };
-        }
-        runAll(loops);  // a mapped file's page gone mid-pass: an error naming the file (runAll), not a crash
+        float[][] rowOf = new float[slots][];
+        // A mapped file's page gone mid-pass: an error naming the file (mappedFault), not a crash.
+        Workers.forEach(backend.pool(), slots, pieces, (p, slot) -> {
+            if (rowOf[slot] == null) rowOf[slot] = new float[n];
+            long lo = from + (long) p * MARGIN_PIECE_ROWS;
+            marginsOfRows(lo, Math.min(to, lo + MARGIN_PIECE_ROWS), from, params, out, rowOf[slot]);
+        }, this::mappedFault);
     }
 
     private void marginsOfRows(long lo, long hi, long from, double[] params, double[] out, float[] row) {
