@@ -52,9 +52,17 @@ public final class Dataset {
     private final int classes;
     private final boolean sparse;
     private final long nonzeros;
+    /** The column sums the validating pass gathered over exactly these rows and weights, or null. */
+    private final ColumnSums columnSums;
 
     Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames, int classes) {
+        this(blocks, cols, weighted, featureNames, classes, null);
+    }
+
+    /** @param columnSums the {@link ColumnSums} of these blocks' features and weights, or null where not gathered */
+    Dataset(List<RowBlock> blocks, int cols, boolean weighted, List<String> featureNames, int classes, ColumnSums columnSums) {
         Validation.checkClasses(classes);
+        this.columnSums = columnSums;
         this.classes = classes;
         this.blocks = List.copyOf(blocks);
         this.cols = cols;
@@ -105,7 +113,17 @@ public final class Dataset {
      * integers in [0, classes)).
      */
     public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes) {
-        return DenseRows.wrap(features, cols, labels, weights, featureNames, classes);
+        return DenseRows.wrap(features, cols, labels, weights, featureNames, classes, true);
+    }
+
+    /**
+     * As {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int)}, gathering the {@link #columnSums()}
+     * while validating only where {@code gatherColumnSums}: data that will only be scored skip their arithmetic
+     * (about 0.1 CPU-seconds a 400 MB pass on a cold JVM).
+     */
+    public static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes,
+                               boolean gatherColumnSums) {
+        return DenseRows.wrap(features, cols, labels, weights, featureNames, classes, gatherColumnSums);
     }
 
     /**
@@ -116,7 +134,12 @@ public final class Dataset {
      * pass ({@link #checkMappedFiles()}).
      */
     public static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file) {
-        return DenseRows.wrapMapped(features, cols, labels, classes, file);
+        return DenseRows.wrapMapped(features, cols, labels, classes, file, true);
+    }
+
+    /** As {@link #wrapMapped(FloatBuffer, int, FloatBuffer, int, MappedFile)}, gathering the column sums only where asked. */
+    public static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file, boolean gatherColumnSums) {
+        return DenseRows.wrapMapped(features, cols, labels, classes, file, gatherColumnSums);
     }
 
     /**
@@ -240,8 +263,16 @@ public final class Dataset {
 
     /** The same data with feature names attached (the arrays are shared, not copied). */
     public Dataset withFeatureNames(List<String> names) {
-        return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"), classes);
+        return new Dataset(blocks, cols, weighted, Objects.requireNonNull(names, "names"), classes, columnSums);
     }
+
+    /**
+     * The column sums of these rows ({@link ColumnSums}: what the column statistics are computed from) where the
+     * validating pass gathered them while it read the rows ({@link #wrap} and the readers built on it, over at most
+     * 8,192 dense columns), so that the statistics cost no second pass; empty otherwise (sparse data, rows appended
+     * through a builder, a selection or a reweighting of other rows), where the statistics make their own pass.
+     */
+    public java.util.Optional<ColumnSums> columnSums() { return java.util.Optional.ofNullable(columnSums); }
 
     /**
      * The same rows as data of {@code classes} classes (the buffers are shared, not copied): every label is checked

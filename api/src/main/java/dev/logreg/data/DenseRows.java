@@ -12,8 +12,9 @@ import java.util.Objects;
 final class DenseRows {
     private DenseRows() {}
 
-    /** {@link Dataset#wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int)}. */
-    static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes) {
+    /** {@link Dataset#wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int, boolean)}. */
+    static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes,
+                        boolean gatherColumnSums) {
         Validation.checkClasses(classes);
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
@@ -32,16 +33,17 @@ final class DenseRows {
                 throw new IllegalArgumentException("weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
             }
         }
-        Validation.checkBlock(0, rows, cols, f, y, w, classes);
-        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes);
+        ColumnSums sums = Validation.checkBlock(0, rows, cols, f, y, w, classes, gatherColumnSums);
+        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes, sums);
     }
 
     /** {@link Dataset#wrapMapped}. */
-    static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file) {
+    static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file, boolean gatherColumnSums) {
         Objects.requireNonNull(file, "file");
-        Dataset d = wrap(features, cols, labels, null, null, classes);
+        Dataset d = wrap(features, cols, labels, null, null, classes, gatherColumnSums);
         RowBlock b = d.blocks().get(0);
-        return new Dataset(List.of(new RowBlock(0, b.rows(), cols, b.features(), b.labels(), null, file)), cols, false, null, classes);
+        return new Dataset(List.of(new RowBlock(0, b.rows(), cols, b.features(), b.labels(), null, file)), cols, false, null, classes,
+                d.columnSums().orElse(null));
     }
 
     /** {@link Dataset#fromRows(float[][], float[], float[], int)}. */

@@ -56,7 +56,10 @@ final class DerivedDatasets {
             }
             offset += p.rows();
         }
-        return new Dataset(blocks, first.cols(), first.isWeighted(), names, first.classes());
+        // One part: the same rows, so its gathered column sums still hold (several: the shift is part 0's first row,
+        // which later parts' sums were not taken about).
+        return new Dataset(blocks, first.cols(), first.isWeighted(), names, first.classes(),
+                parts.size() == 1 ? first.columnSums().orElse(null) : null);
     }
 
     /** {@link Dataset#withClasses}. */
@@ -67,7 +70,7 @@ final class DerivedDatasets {
             FloatBuffer y = b.labels();
             for (int i = 0; i < b.rows(); i++) Validation.checkLabel(b.firstRow() + i, y.get(i), classes);
         }
-        return new Dataset(data.blocks(), data.cols(), data.isWeighted(), data.featureNames(), classes);
+        return new Dataset(data.blocks(), data.cols(), data.isWeighted(), data.featureNames(), classes, data.columnSums().orElse(null));
     }
 
     /** {@link Dataset#oneVsRest}. */
@@ -84,7 +87,7 @@ final class DerivedDatasets {
             for (int i = 0; i < b.rows(); i++) out.put(i, y.get(i) == c ? 1f : 0f);
             relabelled.add(b.with(b.firstRow(), out, b.weights()));
         }
-        return new Dataset(relabelled, data.cols(), data.isWeighted(), data.featureNames(), 2);
+        return new Dataset(relabelled, data.cols(), data.isWeighted(), data.featureNames(), 2, data.columnSums().orElse(null));
     }
 
     /** {@link Dataset#select}: the indices checked here, the rows copied by the layout's own code. */

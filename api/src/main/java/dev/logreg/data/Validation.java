@@ -52,33 +52,89 @@ final class Validation {
         }
     }
 
-    static void checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes) {
+    /**
+     * Checks rows [0, rows) of a block whose first row is the dataset's row {@code firstRow}; where {@code gatherSums}
+     * (a block that starts the dataset, at most {@link #MAX_GATHERED_COLS} columns), also returns the block's
+     * {@link ColumnSums}, gathered from the same reads (null otherwise).
+     */
+    static ColumnSums checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, boolean gatherSums) {
+        return checkBlock(firstRow, rows, cols, x, y, w, classes, gatherSums, WAVE_BYTES);
+    }
+
+    /** {@link #checkBlock(long, int, int, FloatBuffer, FloatBuffer, FloatBuffer, int, boolean)} with the wave's bytes given (tests). */
+    static ColumnSums checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, boolean gatherSums,
+                                 long waveBytes) {
         // In parallel over fixed pieces of rows (the common fork-join pool): for a mapped .npy this check is the one
         // pass reading the file costs, page faults included, and one thread took about a pass of the fit's time. The
         // error reported is the first piece's that has one, so the message names the first bad row, as a sequential
-        // check would, whatever the threads.
-        int pieceRows = Math.max(1, PIECE_ELEMENTS / Math.max(1, cols));
+        // check would, whatever the threads. The pieces are the chunks of ColumnSums, whose sums are added in piece
+        // order; pieces run in waves so that the partial sums held at once stay within WAVE_BYTES.
+        boolean sums = gatherSums && rows > 0 && cols <= MAX_GATHERED_COLS;
+        int pieceRows = ColumnSums.chunkRows(cols);
         int pieces = (int) (((long) rows + pieceRows - 1) / pieceRows);
-        if (pieces <= 1) {
-            checkRows(firstRow, 0, rows, cols, x, y, w, classes);
-            return;
-        }
-        IllegalArgumentException[] failures = new IllegalArgumentException[pieces];
-        IntStream.range(0, pieces).parallel().forEach(p -> {
-            int from = p * pieceRows;
-            try {
-                checkRows(firstRow, from, Math.min(rows, from + pieceRows), cols, x, y, w, classes);
-            } catch (IllegalArgumentException e) {
-                failures[p] = e;
+        double[] shift = sums ? ColumnSums.firstRow(x, cols) : null;
+        double[] total = sums ? new double[1 + 3 * cols] : null;
+        int wave = sums ? (int) Math.max(1, Math.min(pieces, waveBytes / (8L * total.length))) : Math.max(1, pieces);
+        for (int w0 = 0; w0 < pieces; w0 += wave) {
+            int first = w0;
+            Object[] results = new Object[Math.min(wave, pieces - w0)];   // a piece's sums, or its first error
+            IntStream range = IntStream.range(0, results.length);
+            (results.length > 1 ? range.parallel() : range).forEach(k -> {
+                int from = (first + k) * pieceRows;
+                int to = Math.min(rows, from + pieceRows);
+                try {
+                    if (sums) {
+                        results[k] = checkAndSum(firstRow, from, to, cols, x, y, w, classes, shift);
+                    } else {
+                        checkRows(firstRow, from, to, cols, x, y, w, classes);
+                    }
+                } catch (IllegalArgumentException e) {
+                    results[k] = e;
+                }
+            });
+            for (Object r : results) {
+                if (r instanceof IllegalArgumentException) throw (IllegalArgumentException) r;
+                if (sums) ColumnSums.add(total, (double[]) r);
             }
-        });
-        for (IllegalArgumentException e : failures) {
-            if (e != null) throw e;
         }
+        return sums ? new ColumnSums(shift, total) : null;
     }
 
-    /** Elements per piece of the parallel check: 4 MiB of floats. */
-    private static final int PIECE_ELEMENTS = 1 << 20;
+    /** Widest rows whose column sums the check gathers (wider ones: the statistics make their own pass). */
+    static final int MAX_GATHERED_COLS = 8192;
+    /** Most bytes of pieces' partial sums held at once while gathering. */
+    private static final long WAVE_BYTES = 16L << 20;
+
+    /**
+     * Rows [from, to) checked and their {@link ColumnSums#chunk} taken, features read once: the labels and weights
+     * are checked first (and the features of rows of weight 0, which the sums skip); the features of the others
+     * only through their sums, which are finite unless one of them is not. Where either finds a fault, the rows are
+     * checked again one by one, which throws the first fault in row order, as a check alone would.
+     */
+    private static double[] checkAndSum(long firstRow, int from, int to, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w,
+                                        int classes, double[] shift) {
+        float[] values = new float[cols];
+        try {
+            for (int i = from; i < to; i++) {
+                long row = firstRow + i;
+                checkLabel(row, y.get(i), classes);
+                if (w != null) {
+                    float wi = w.get(i);
+                    checkWeight(row, wi);
+                    if (wi == 0f) {
+                        x.get(i * cols, values, 0, cols);
+                        checkRow(row, values);
+                    }
+                }
+            }
+            double[] sums = ColumnSums.chunk(x, w, cols, from, to, shift, values);
+            if (ColumnSums.allFinite(sums)) return sums;
+        } catch (IllegalArgumentException e) {
+            // the rows again, below, for the first fault in row order
+        }
+        checkRows(firstRow, from, to, cols, x, y, w, classes);
+        throw new IllegalStateException("rows " + (firstRow + from) + " to " + (firstRow + to - 1) + ": column sums not finite, yet every value is");
+    }
 
     /** Rows [from, to) of a block, each through a float array (one bulk copy: per-element buffer reads were slower). */
     private static void checkRows(long firstRow, int from, int to, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes) {

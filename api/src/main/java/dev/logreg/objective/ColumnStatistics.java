@@ -1,5 +1,6 @@
 package dev.logreg.objective;
 
+import dev.logreg.data.ColumnSums;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 
@@ -25,16 +26,16 @@ public final class ColumnStatistics {
         this.rms = rms;
     }
 
-    /** Rows per chunk of the parallel pass: about 2^20 elements, so that a chunk is worth a task. */
-    private static final int CHUNK_ELEMENTS = 1 << 20;
     /** Chunks summed at a time before their sums are folded in: bounds the partial sums held at once. */
     private static final int CHUNKS_PER_WAVE = 64;
 
     /**
-     * Statistics of every column of {@code data}, weighted by its sample weights. One pass, in parallel over fixed
-     * chunks of rows (the common fork-join pool): each chunk's sums are taken in row order and the chunks' sums are
-     * added in chunk order, so the result does not depend on the number of threads. Why parallel: on 10,000,000 x 128
-     * rows one thread took longer than the whole GPU fit it prepares.
+     * Statistics of every column of {@code data}, weighted by its sample weights. Dense rows: from the sums the
+     * dataset's validating pass gathered where it did ({@link Dataset#columnSums()}: no pass here at all), else one
+     * pass, in parallel over fixed chunks of rows (the common fork-join pool): each chunk's sums are taken in row
+     * order and the chunks' sums are added in chunk order, so the result does not depend on the number of threads,
+     * and is the same, bit for bit, either way ({@link ColumnSums}). Why parallel: on 10,000,000 x 128 rows one
+     * thread took longer than the whole GPU fit it prepares.
      *
      * <p>Sparse (CSR) data: the same statistics from the nonzeros alone, every implicit zero counted, in parallel over
      * fixed ranges of columns, each column summed in row order (so again the same bits whatever the threads); nothing
@@ -45,6 +46,12 @@ public final class ColumnStatistics {
             double[][] m = SparseColumnMoments.of(data);
             return new ColumnStatistics(m[0], m[1], m[2]);
         }
+        java.util.Optional<ColumnSums> gathered = data.columnSums();
+        return gathered.isPresent() ? fromSums(gathered.get().shift(), gathered.get().totals()) : computed(data);
+    }
+
+    /** The dense pass of {@link #of(Dataset)}, made even where the dataset gathered its sums (for tests). */
+    static ColumnStatistics computed(Dataset data) {
         double[] shift = shift(data);
         int n = shift.length;
         long[] fences = chunkFences(data);
@@ -63,12 +70,11 @@ public final class ColumnStatistics {
             double[][] parts = IntStream.range(w0, Math.min(chunks.size(), w0 + CHUNKS_PER_WAVE)).parallel()
                     .mapToObj(k -> {
                         int[] c = chunks.get(k);
-                        return chunkSums(blocks.get(c[0]), c[1], c[2], shift);
+                        RowBlock block = blocks.get(c[0]);
+                        return ColumnSums.chunk(block.features(), block.weights(), n, c[1], c[2], shift, new float[n]);
                     })
                     .toArray(double[][]::new);
-            for (double[] part : parts) {
-                for (int k = 0; k < total.length; k++) total[k] += part[k];
-            }
+            for (double[] part : parts) ColumnSums.add(total, part);
         }
         return fromSums(shift, total);
     }
@@ -100,7 +106,7 @@ public final class ColumnStatistics {
      */
     public static long[] chunkFences(Dataset data) {
         requireDense(data);
-        int chunkRows = Math.max(1, CHUNK_ELEMENTS / Math.max(1, data.cols()));
+        int chunkRows = ColumnSums.chunkRows(data.cols());
         List<RowBlock> blocks = data.blocks();
         long[] fences = new long[1];
         int count = 0;
@@ -145,51 +151,6 @@ public final class ColumnStatistics {
 
     private static void requireDense(Dataset data) {
         if (data.isSparse()) throw new IllegalArgumentException("the dense pass of the column statistics needs dense rows; these are sparse (CSR)");
-    }
-
-    /**
-     * The weight sum and the sums of w d, w d^2 and w v^2 (d = v - shift) over rows [from, to) of {@code b}. Each
-     * row is copied once into a float array (one bulk copy) and summed from there: per-element buffer reads made
-     * this pass cost as much as five value+gradient passes of a whole {@code logreg train} (JFR,
-     * benchmarks/results/cpu/end-to-end-profile.md). The sums are the same, in the same order (w·d is d where w = 1).
-     */
-    private static double[] chunkSums(RowBlock b, int from, int to, double[] shift) {
-        int n = shift.length;
-        double[] s1 = new double[n];
-        double[] s2 = new double[n];
-        double[] s3 = new double[n];
-        double weights = 0;
-        float[] row = new float[n];
-        FloatBuffer x = b.features();
-        for (int i = from; i < to; i++) {
-            double w = b.weight(i);
-            if (w == 0) continue;
-            weights += w;
-            x.get(i * n, row, 0, n);
-            if (w == 1) {
-                for (int j = 0; j < n; j++) {
-                    double v = row[j];
-                    double d = v - shift[j];
-                    s1[j] += d;
-                    s2[j] += d * d;
-                    s3[j] += v * v;
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    double v = row[j];
-                    double d = v - shift[j];
-                    s1[j] += w * d;
-                    s2[j] += w * d * d;
-                    s3[j] += w * v * v;
-                }
-            }
-        }
-        double[] sums = new double[1 + 3 * n];
-        sums[0] = weights;
-        System.arraycopy(s1, 0, sums, 1, n);
-        System.arraycopy(s2, 0, sums, 1 + n, n);
-        System.arraycopy(s3, 0, sums, 1 + 2 * n, n);
-        return sums;
     }
 
     /**

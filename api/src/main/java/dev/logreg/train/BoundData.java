@@ -126,12 +126,14 @@ public final class BoundData implements AutoCloseable {
 
     /**
      * Column statistics of the data (for the preconditioner, and for a standardized penalty's scales), computed on
-     * first use and kept: by the bound term where its rows are, when it can ({@link DataTerm#columnStatistics}: a GPU
-     * term on the device, the same bits), else on the host ({@link ColumnStatistics#of(Dataset)}).
+     * first use and kept: from the sums the dataset gathered as it was validated where it did
+     * ({@link Dataset#columnSums()}: no pass at all), else by the bound term where its rows are, when it can
+     * ({@link DataTerm#columnStatistics}: a GPU term on the device), else on the host
+     * ({@link ColumnStatistics#of(Dataset)}); the same bits every way.
      */
     public ColumnStatistics statistics() {
         if (statistics == null) {
-            statistics = (closed ? Optional.<ColumnStatistics>empty() : term.columnStatistics(data))
+            statistics = (closed || data.columnSums().isPresent() ? Optional.<ColumnStatistics>empty() : term.columnStatistics(data))
                     .orElseGet(() -> ColumnStatistics.of(data));
         }
         return statistics;

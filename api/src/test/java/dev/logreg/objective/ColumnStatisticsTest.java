@@ -151,4 +151,40 @@ class ColumnStatisticsTest {
         assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.chunkFences(sparse));
         assertThrows(IllegalArgumentException.class, () -> ColumnStatistics.shift(sparse));
     }
+
+    @Test
+    void statisticsFromTheSumsGatheredByTheValidatingPassAreThePassesBitForBit() {
+        for (Dataset part : List.of(data(5).select(java.util.stream.IntStream.range(0, 1778).toArray()), data(6))) {
+            // One block, wrapped from arrays: its validation gathers the sums (a selection of three blocks' rows does not).
+            Dataset d = Dataset.wrap(rowsOf(part), part.cols(), new float[(int) part.rows()], weightsOf(part));
+            assertTrue(d.columnSums().isPresent());
+            ColumnStatistics gathered = ColumnStatistics.of(d);
+            ColumnStatistics passed = ColumnStatistics.computed(d);
+            for (double[][] pair : new double[][][] {{gathered.mean(), passed.mean()}, {gathered.std(), passed.std()}, {gathered.rms(), passed.rms()}}) {
+                for (int j = 0; j < pair[0].length; j++) {
+                    assertEquals(Double.doubleToLongBits(pair[1][j]), Double.doubleToLongBits(pair[0][j]), "column " + j);
+                }
+            }
+        }
+    }
+
+    private static float[] rowsOf(Dataset d) {
+        int n = d.cols();
+        float[] x = new float[(int) d.rows() * n];
+        int row = 0;
+        for (var b : d.blocks()) {
+            b.features().get(0, x, row * n, b.rows() * n);
+            row += b.rows();
+        }
+        return x;
+    }
+
+    private static float[] weightsOf(Dataset d) {
+        float[] w = new float[(int) d.rows()];
+        int row = 0;
+        for (var b : d.blocks()) {
+            for (int i = 0; i < b.rows(); i++) w[row++] = b.weight(i);
+        }
+        return w;
+    }
 }

@@ -39,7 +39,8 @@ final class ScoringData {
                 : model.training().get("labelColumn") instanceof String ? (String) model.training().get("labelColumn") : "label";
         ReadOptions ro = options.readOptions(ReadOptions.DEFAULT.withLabelColumn(labelColumn).withLabelRequired(labelRequired)
                 .withFeatureNames(m.featureNames()).withFeatureCount(m.features()).withWeightColumn(weight)
-                .withClasses(model.labels())); // labels map onto the model's classes, even where the file holds only some
+                .withClasses(model.labels())   // labels map onto the model's classes, even where the file holds only some
+                .withColumnSums(false));       // scoring fits nothing: no column statistics wanted
         DataFormat f = ro.format() != null ? ro.format() : DataFormat.fromFileName(options.data);
         if (weight != null && f != DataFormat.CSV) {
             throw new IllegalArgumentException("--weight NAME applies to CSV data only (a column of the file); " + f.id() + " files hold no sample weights");

@@ -52,10 +52,11 @@ final class MappedNpyReader {
     /**
      * Maps the {@code rows x cols} float32 features of {@code file} (starting at {@code h.dataOffset()}, already
      * checked to be present) in blocks of {@code rowsPerBlock} rows, with the labels {@code labels} (one per row, from
-     * {@code labelsFile}) or none.
+     * {@code labelsFile}) or none; the validating read gathers the column sums where {@code columnSums}
+     * ({@link ReadOptions#columnSums()}).
      */
     static LoadedData read(Path file, NpyDataReader.Header h, long rows, int cols, int rowsPerBlock, double[] labels,
-                           Path labelsFile, LabelDecoder decoder) throws IOException {
+                           Path labelsFile, LabelDecoder decoder, boolean columnSums) throws IOException {
         long rowBytes = 4L * cols;
         long end = h.dataOffset() + rows * rowBytes;
         Guard guard = new Guard(file, end);
@@ -89,7 +90,7 @@ final class MappedNpyReader {
             for (FloatBuffer[] blk : blocks) {
                 int n = blk[1].capacity();
                 LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
-                parts.add(NpyDataReader.block(file, blk[0], cols, blk[1], first, k, guard));
+                parts.add(NpyDataReader.block(file, blk[0], cols, blk[1], first, k, guard, columnSums && blocks.size() == 1));
                 first += n;
             }
             return new LoadedData(Dataset.concat(parts), labels != null, classes.mapping(), file);

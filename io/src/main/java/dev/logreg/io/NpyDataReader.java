@@ -198,7 +198,7 @@ public final class NpyDataReader {
             long rowBytes = fileCols * item;
             int rowsPerBlock = Math.min(Dataset.DEFAULT_BLOCK_CAPACITY, Math.max(blockCapacity, cols)) / cols;
             if (map && MappedNpyReader.maps(h, lastColumnIsLabel)) {
-                return MappedNpyReader.read(file, h, rows, cols, rowsPerBlock, labels, options.labelsFile(), decoder);
+                return MappedNpyReader.read(file, h, rows, cols, rowsPerBlock, labels, options.labelsFile(), decoder, options.columnSums());
             }
             // Every layout goes through a small staging buffer, even a little-endian float32 file of features alone,
             // whose bytes could be read into the block itself: on the development VM the first read into 400 MB of
@@ -268,7 +268,7 @@ public final class NpyDataReader {
                 for (FloatBuffer[] blk : blocks) {
                     int n = blk[1].capacity();
                     LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
-                    parts.add(block(file, blk[0], cols, blk[1], first, k, null));
+                    parts.add(block(file, blk[0], cols, blk[1], first, k, null, options.columnSums() && blocks.size() == 1));
                     first += n;
                 }
                 return new LoadedData(Dataset.concat(parts), hasLabels, classes.mapping(), file);
@@ -284,13 +284,16 @@ public final class NpyDataReader {
     }
 
     /**
-     * Rows [first, first + rows of yb) as a dataset of one block (of the pages of {@code mapped}, where not null). {@link Dataset#wrap} validates them (its one pass
+     * Rows [first, first + rows of yb) as a dataset of one block (of the pages of {@code mapped}, where not null),
+     * gathering its column sums where {@code columnSums} (a file of one block: the sums of a later block, taken about
+     * its own first row, would not be the dataset's). {@link Dataset#wrap} validates them (its one pass
      * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
      * searched again for the value, to name the file's row.
      */
-    static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes, MappedFile mapped) {
+    static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes, MappedFile mapped, boolean columnSums) {
         try {
-            return mapped == null ? Dataset.wrap(xb, cols, yb, null, null, classes) : Dataset.wrapMapped(xb, cols, yb, classes, mapped);
+            return mapped == null ? Dataset.wrap(xb, cols, yb, null, null, classes, columnSums)
+                    : Dataset.wrapMapped(xb, cols, yb, classes, mapped, columnSums);
         } catch (IllegalArgumentException e) {
             checkFinite(file, xb, cols, xb.limit() / cols, first, e);
             throw e;

@@ -1,5 +1,7 @@
 package dev.logreg.io;
 
+import dev.logreg.data.Dataset;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -21,12 +23,21 @@ import java.util.Objects;
  * @param classes       the classes labels must be among (a model's, for evaluation and prediction), or {@code null} to
  *                      find them in the file ({@link LabelMapping}'s order rule). With the binary 0/1 or -1/+1 classes a
  *                      file may use either encoding, as it always could; a label that is not a class is an error
+ * @param columnSums    NPY: whether the validating read also gathers the rows' column sums ({@link Dataset#columnSums()}),
+ *                      so that a fit's column statistics need no pass of their own (true by default: reading is mostly
+ *                      for training; scoring, which never uses them, turns it off and saves the arithmetic)
  */
 public record ReadOptions(DataFormat format, char delimiter, String labelColumn, String weightColumn, boolean labelRequired,
                           List<String> featureNames, int featureCount, Path labelsFile,
-                          LabelMapping classes) {
-    /** Format from the file name, ',' delimiter, label column {@code label}, no weights, labels required. */
-    public static final ReadOptions DEFAULT = new ReadOptions(null, ',', "label", null, true, null, 0, null, null);
+                          LabelMapping classes, boolean columnSums) {
+    /** Format from the file name, ',' delimiter, label column {@code label}, no weights, labels required, column sums gathered. */
+    public static final ReadOptions DEFAULT = new ReadOptions(null, ',', "label", null, true, null, 0, null, null, true);
+
+    /** The options before {@code columnSums} was one, which gather them. */
+    public ReadOptions(DataFormat format, char delimiter, String labelColumn, String weightColumn, boolean labelRequired,
+                       List<String> featureNames, int featureCount, Path labelsFile, LabelMapping classes) {
+        this(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes, true);
+    }
 
     public ReadOptions {
         Objects.requireNonNull(labelColumn, "labelColumn");
@@ -38,29 +49,32 @@ public record ReadOptions(DataFormat format, char delimiter, String labelColumn,
     }
 
     /** This with the format {@code f} ({@code null}: from the file name). */
-    public ReadOptions withFormat(DataFormat f) { return new ReadOptions(f, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
+    public ReadOptions withFormat(DataFormat f) { return new ReadOptions(f, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes, columnSums); }
 
     /** This with CSV field separator {@code d}. */
-    public ReadOptions withDelimiter(char d) { return new ReadOptions(format, d, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
+    public ReadOptions withDelimiter(char d) { return new ReadOptions(format, d, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes, columnSums); }
 
     /** This with CSV label column {@code c}. */
-    public ReadOptions withLabelColumn(String c) { return new ReadOptions(format, delimiter, c, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes); }
+    public ReadOptions withLabelColumn(String c) { return new ReadOptions(format, delimiter, c, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes, columnSums); }
 
     /** This with CSV weight column {@code c} ({@code null}: unit weights). */
-    public ReadOptions withWeightColumn(String c) { return new ReadOptions(format, delimiter, labelColumn, c, labelRequired, featureNames, featureCount, labelsFile, classes); }
+    public ReadOptions withWeightColumn(String c) { return new ReadOptions(format, delimiter, labelColumn, c, labelRequired, featureNames, featureCount, labelsFile, classes, columnSums); }
 
     /** This with labels required ({@code true}) or optional. */
-    public ReadOptions withLabelRequired(boolean r) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, r, featureNames, featureCount, labelsFile, classes); }
+    public ReadOptions withLabelRequired(boolean r) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, r, featureNames, featureCount, labelsFile, classes, columnSums); }
 
     /** This reading the CSV feature columns {@code names}, in that order ({@code null}: every other column). */
-    public ReadOptions withFeatureNames(List<String> names) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, names, featureCount, labelsFile, classes); }
+    public ReadOptions withFeatureNames(List<String> names) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, names, featureCount, labelsFile, classes, columnSums); }
 
     /** This expecting {@code n} features (LIBSVM, NPY; 0: from the file). */
-    public ReadOptions withFeatureCount(int n) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, n, labelsFile, classes); }
+    public ReadOptions withFeatureCount(int n) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, n, labelsFile, classes, columnSums); }
 
     /** This with NPY labels from {@code p} ({@code null}: the last column). */
-    public ReadOptions withLabelsFile(Path p) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, p, classes); }
+    public ReadOptions withLabelsFile(Path p) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, p, classes, columnSums); }
 
     /** This with labels among the classes {@code c} ({@code null}: found in the file). */
-    public ReadOptions withClasses(LabelMapping c) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, c); }
+    public ReadOptions withClasses(LabelMapping c) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, c, columnSums); }
+
+    /** This gathering the column sums as NPY rows are validated ({@code true}) or not. */
+    public ReadOptions withColumnSums(boolean gather) { return new ReadOptions(format, delimiter, labelColumn, weightColumn, labelRequired, featureNames, featureCount, labelsFile, classes, gather); }
 }

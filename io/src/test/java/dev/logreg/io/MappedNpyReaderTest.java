@@ -50,6 +50,51 @@ class MappedNpyReaderTest {
     }
 
     @Test
+    void aFileOfOneBlockGathersItsColumnSumsAsItIsValidatedUnlessTold() throws IOException {
+        Path[] f = write("sums");
+        ReadOptions ro = ReadOptions.DEFAULT.withLabelsFile(f[1]);
+        for (boolean map : new boolean[] {true, false}) {
+            Dataset one = NpyDataReader.read(f[0], ro, Dataset.DEFAULT_BLOCK_CAPACITY, map).dataset();
+            Dataset several = NpyDataReader.read(f[0], ro, 10 * COLS, map).dataset();
+            String at = map ? "mapped" : "copied";
+            double[] gathered = one.columnSums().orElseThrow(() -> new AssertionError(at + ": no sums")).totals();
+            // The same bits as the sums taken afterwards over the rows of a file cut in blocks (which gathers none).
+            assertFalse(several.columnSums().isPresent(), at + ": a later block's sums are not the dataset's");
+            Dataset rewrapped = Dataset.wrap(copyOf(several), COLS, labelsOf(several), null);
+            assertArrayEqualsBits(rewrapped.columnSums().orElseThrow().totals(), gathered, at);
+            assertFalse(NpyDataReader.read(f[0], ro.withColumnSums(false), Dataset.DEFAULT_BLOCK_CAPACITY, map).dataset().columnSums().isPresent(),
+                    at + ": not gathered where not asked");
+        }
+    }
+
+    private static float[] copyOf(Dataset d) {
+        float[] x = new float[(int) d.rows() * d.cols()];
+        int at = 0;
+        for (RowBlock b : d.blocks()) {
+            b.features().get(0, x, at, b.rows() * d.cols());
+            at += b.rows() * d.cols();
+        }
+        return x;
+    }
+
+    private static float[] labelsOf(Dataset d) {
+        float[] y = new float[(int) d.rows()];
+        int at = 0;
+        for (RowBlock b : d.blocks()) {
+            b.labels().get(0, y, at, b.rows());
+            at += b.rows();
+        }
+        return y;
+    }
+
+    private static void assertArrayEqualsBits(double[] expected, double[] actual, String at) {
+        assertEquals(expected.length, actual.length, at);
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(Double.doubleToLongBits(expected[k]), Double.doubleToLongBits(actual[k]), at + ", sum " + k);
+        }
+    }
+
+    @Test
     void mappedBlocksAreTheFilesPagesWithTheCopiedBits() throws IOException {
         Path[] f = write("same");
         ReadOptions ro = ReadOptions.DEFAULT.withLabelsFile(f[1]);
