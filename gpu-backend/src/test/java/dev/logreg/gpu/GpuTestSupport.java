@@ -65,6 +65,15 @@ final class GpuTestSupport {
      * magnitude about {@code logitScale}, weights in [0, 3) where asked (some exactly 0).
      */
     static Dataset data(long seed, int rows, int cols, boolean weighted, double logitScale) {
+        return data(seed, rows, cols, weighted, logitScale, true);
+    }
+
+    /**
+     * As {@link #data(long, int, int, boolean, double)}; without {@code gatherColumnSums} the dataset carries no
+     * {@link Dataset#columnSums()}, so a bound term computes the column statistics itself (on the device where it can),
+     * as it does for selected, reweighted or concatenated data.
+     */
+    static Dataset data(long seed, int rows, int cols, boolean weighted, double logitScale, boolean gatherColumnSums) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[Math.multiplyExact(rows, cols)];
         float[] y = new float[rows];
@@ -82,7 +91,8 @@ final class GpuTestSupport {
             y[i] = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1f : 0f;
             if (weighted) w[i] = i % 17 == 0 ? 0f : (float) (3 * r.nextDouble());
         }
-        return Dataset.wrap(x, cols, y, w);
+        return Dataset.wrap(java.nio.FloatBuffer.wrap(x), cols, java.nio.FloatBuffer.wrap(y), w == null ? null : java.nio.FloatBuffer.wrap(w), null, 2,
+                gatherColumnSums);
     }
 
     /** Parameters with logits of magnitude about {@code logitScale} on {@link #data}. */
