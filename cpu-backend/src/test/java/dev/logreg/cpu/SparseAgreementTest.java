@@ -8,6 +8,7 @@ import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
+import dev.logreg.train.TrainingOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,38 @@ class SparseAgreementTest {
                     assertArrayEquals(ze, za, what + ": the logits are the reference's sums, in the same order");
                 }
             }
+        }
+    }
+
+    /**
+     * The same rows in one heap block and in many small direct blocks (as a parallel LIBSVM read makes, a block a
+     * piece): every sum and every fitted coefficient the same bits, row- and column-major, binary and softmax. The
+     * segments and their reduction order follow nonzero positions in the whole dataset, never where a block ends.
+     */
+    @Test
+    void whereBlocksEndChangesNoBit() {
+        for (int classes : new int[] {2, 4}) {
+            Dataset one = SparseFixtures.random(20011, 500, 25, classes, true, SparseFixtures.Storage.HEAP, 9);
+            Dataset many = SparseFixtures.random(20011, 500, 25, classes, true, SparseFixtures.Storage.DIRECT_BLOCKS, 9);
+            assertEquals(1, one.blocks().size());
+            assertTrue(many.blocks().size() >= 3, "blocks: " + many.blocks().size());
+            int outputs = classes == 2 ? 1 : classes;
+            Loss loss = classes == 2 ? Loss.log() : Loss.multinomial();
+            double[] p = SparseFixtures.params(outputs, one.cols(), 25, 31);
+            for (long budget : new long[] {SparseLayout.DEFAULT_PARTIAL_BUDGET, 0}) {
+                try (DataTerm a = cpu.bindSparse(one, loss, BindOptions.DEFAULT, budget);
+                     DataTerm b = cpu.bindSparse(many, loss, BindOptions.DEFAULT, budget)) {
+                    double[] ga = new double[p.length];
+                    double[] gb = new double[p.length];
+                    String what = classes + " classes, partial budget " + budget;
+                    assertEquals(a.valueAndGradient(p, ga), b.valueAndGradient(p, gb), 0.0, what + " value");
+                    assertArrayEquals(ga, gb, what + " gradient");
+                }
+            }
+            TrainingOptions o = TrainingOptions.DEFAULT.withLoss(loss).withPenalty(dev.logreg.penalty.Penalty.l2(1.0));
+            double[] fitOne = dev.logreg.train.Trainer.fit(cpu, one, o, null).optimization().solution();
+            double[] fitMany = dev.logreg.train.Trainer.fit(cpu, many, o, null).optimization().solution();
+            assertArrayEquals(fitOne, fitMany, classes + " classes: the fitted parameters");
         }
     }
 

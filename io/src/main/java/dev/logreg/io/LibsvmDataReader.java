@@ -33,16 +33,16 @@ import java.util.concurrent.Future;
  * {@link #PARALLEL_MIN_BYTES} are cut at line ends into pieces parsed on several threads; each piece counts its own
  * lines, so an error still names the file's line (the first bad line of the file, as a sequential read would), and
  * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads. A first
- * parallel pass counts each piece's colons; where their sum fits one block (at most
- * {@link Dataset#DEFAULT_BLOCK_CAPACITY} nonzeros) the pieces parse straight into the dataset's buffers
- * ({@link LibsvmInPlace}), else into heap arrays joined after.
+ * parallel pass counts each piece's colons; where each piece's fit a block (at most
+ * {@link Dataset#DEFAULT_BLOCK_CAPACITY} nonzeros, always but for a file of one piece) each piece parses straight into
+ * buffers of its own that become its block of the dataset ({@link LibsvmInPlace}), else into heap arrays joined after.
  *
  * <p><b>Memory.</b> The dataset holds 8 bytes a nonzero (a 4-byte column index and a 4-byte value) and 12 a row
  * (offset and label) in direct memory. Read in place, the index and value buffers are sized by the colons (more than
  * the nonzeros only by {@code qid:} tokens and colons in comments), and the heap holds only the rows' ends and labels
- * until the last label is known (the classes are numbered in sorted order). Beyond one block, the parsed pieces wait
- * on the heap in arrays of the dataset's size, then move piece by piece into it ({@link SparseBuilder}): a read
- * briefly needs about twice the dataset's size. Stateless.
+ * until the last label is known (the classes are numbered in sorted order). Where a piece holds more than a block,
+ * the parsed pieces wait on the heap in arrays of the dataset's size, then move piece by piece into it
+ * ({@link SparseBuilder}): a read briefly needs about twice the dataset's size. Stateless.
  */
 public final class LibsvmDataReader {
     private LibsvmDataReader() {}
@@ -89,7 +89,7 @@ public final class LibsvmDataReader {
     }
 
     /**
-     * As {@link #read(Path, ReadOptions, int, long, long)}, parsing in place ({@link LibsvmInPlace}) where the file
+     * As {@link #read(Path, ReadOptions, int, long, long)}, parsing in place ({@link LibsvmInPlace}) where every piece
      * holds at most {@code inPlaceColons} colons, else into heap pieces joined after (tests compare the two).
      */
     static LoadedData read(Path file, ReadOptions options, int threads, long minBytes, long pieceBytes, long inPlaceColons) throws IOException {
@@ -100,18 +100,17 @@ public final class LibsvmDataReader {
             // pieceBytes (with one thread too: a piece's arrays are int-indexed).
             long[] cut = size < minBytes ? new long[] {0, size}
                     : cut(ch, size, (int) Math.min(1 << 16, Math.max(threads, (size + pieceBytes - 1) / pieceBytes)));
-            // Where the whole file fits one block (nearly always), each piece writes its nonzeros straight into the
-            // dataset's buffers, at an offset its counted colons give: the nonzeros are written once, into memory
-            // touched once (on this machine first touching memory costs more than parsing into it).
+            // Where each piece's nonzeros fit a block (nearly always: a piece is at most pieceBytes of text), each
+            // piece writes them straight into buffers of its own, sized by its counted colons, that become its block of
+            // the dataset: the nonzeros are written once, into memory touched once, by the piece's own thread (on
+            // this machine first touching memory costs more than parsing into it).
             long[] newlines = new long[cut.length - 1];
             long[] colons = inOrder(file, cut.length - 1, threads, k -> () -> count(ch, cut[k], cut[k + 1], newlines, k));
-            long bound = 0;
-            long lines = 0;
+            boolean inPlace = true;
             for (int k = 0; k < colons.length; k++) {
-                bound += colons[k];
-                lines += newlines[k];
+                inPlace &= colons[k] <= inPlaceColons && newlines[k] < SparseBuilder.MAX_ROWS_PER_BLOCK;
             }
-            if (bound <= inPlaceColons && lines < SparseBuilder.MAX_ROWS_PER_BLOCK) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
+            if (inPlace) return LibsvmInPlace.read(file, ch, options, cut, colons, threads);
             List<LibsvmPiece> pieces = parse(file, cut, threads,
                     k -> new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), MAX_FEATURES), ch);
             return assemble(file, options, pieces);
