@@ -210,7 +210,7 @@ final class SparseDataTerm implements DataTerm {
                 targets = new double[][] {gOut};
             } else {
                 for (int s = 0; s < segments; s++) {
-                    if (partials[s] == null) partials[s] = new double[partialLength];
+                    if (partials[s] == null) partials[s] = Workers.partial(partialLength);
                 }
                 targets = partials;
             }
@@ -225,7 +225,8 @@ final class SparseDataTerm implements DataTerm {
             perRow = residuals;
         }
         for (int s = 0; s < segments; s++) {
-            if (sums[s] == null || sums[s].length != sumLength) sums[s] = new double[sumLength];
+            // Padded (Workers.partial): a few doubles each, written on every row, so unpadded neighbours share a line.
+            if (sums[s] == null || sums[s].length != sumLength + Workers.PARTIAL_PADDING) sums[s] = Workers.partial(sumLength);
             else Arrays.fill(sums[s], 0.0);
         }
         Object pass = softmax ? softmaxPass(op, params, v, perRow, from) : binaryPass(op, params, v, perRow, from, keepCurvature);
