@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
  * {@link #PARALLEL_MIN_BYTES} are cut at line ends into pieces parsed on several threads; each piece counts its own
  * lines, so an error still names the file's line (the first bad line of the file, as a sequential read would), and
  * the pieces are joined in file order, so the dataset is the same, bit for bit, whatever the threads. A first
- * parallel pass counts each piece's colons; where each piece's fit a block (at most
+ * parallel pass counts each piece's colons; where each piece's count fits a block (at most
  * {@link Dataset#DEFAULT_BLOCK_CAPACITY} nonzeros, always but for a file of one piece) each piece parses straight into
  * buffers of its own that become its block of the dataset ({@link LibsvmInPlace}), else into heap arrays joined after.
  *

@@ -41,7 +41,7 @@ final class LibsvmInPlace {
             indices[k] = direct(4L * colons[k], "sparse dataset indices").asIntBuffer();
             values[k] = direct(4L * colons[k], "sparse dataset values").asFloatBuffer();
             return new LibsvmPiece(new LabelDecoder(options.classes()), options.featureCount(), LibsvmDataReader.MAX_FEATURES)
-                    .writeTo(indices[k], values[k], 0, (int) colons[k]);
+                    .writeTo(indices[k], values[k]);
         }, ch);
         LibsvmDataReader.Totals totals = LibsvmDataReader.Totals.of(file, options, pieces);
         int width = totals.width();

@@ -26,12 +26,10 @@ final class LibsvmPiece {
     private int[] index = new int[1024];   // 0-based columns (in direct mode, those not yet flushed)
     private float[] value = new float[1024];
     private int nnz;
-    // Direct mode (writeTo): the nonzeros go to these buffers from outAt on, through index/value as a fixed scratch,
+    // Direct mode (writeTo): the nonzeros go to these buffers from entry 0 on, through index/value as a fixed scratch,
     // so that the piece's nonzeros are written once, in place, rather than grown in heap arrays and copied after.
     private IntBuffer outIndex;
     private FloatBuffer outValue;
-    private int outAt;
-    private int outRoom;
     private int flushed;
     private int[] rowEnd = new int[256];
     private float[] label = new float[256]; // provisional label ids (LabelDecoder)
@@ -46,15 +44,13 @@ final class LibsvmPiece {
     }
 
     /**
-     * Direct mode: the nonzeros go to {@code indices} and {@code values} from entry {@code at} on, at most {@code room}
-     * of them (more is a bug in the caller's count, refused). Set before {@link #parse}.
+     * Direct mode: the nonzeros go to the piece's own {@code indices} and {@code values} from entry 0 on, at most their
+     * capacity (more is a bug in the caller's count, refused). Set before {@link #parse}.
      */
-    LibsvmPiece writeTo(IntBuffer indices, FloatBuffer values, int at, int room) {
+    LibsvmPiece writeTo(IntBuffer indices, FloatBuffer values) {
         this.outIndex = indices;
         this.outValue = values;
-        this.outAt = at;
-        this.outRoom = room;
-        this.index = new int[Math.max(1, Math.min(1 << 14, room))];
+        this.index = new int[Math.max(1, Math.min(1 << 14, indices.capacity()))];
         this.value = new float[index.length];
         return this;
     }
@@ -149,9 +145,9 @@ final class LibsvmPiece {
     /** Direct mode: writes the scratch's nonzeros to the buffers. */
     private void flush() {
         int k = nnz - flushed;
-        if ((long) nnz > outRoom) throw new IllegalStateException(nnz + " nonzeros in a piece counted to hold at most " + outRoom);
-        outIndex.put(outAt + flushed, index, 0, k);
-        outValue.put(outAt + flushed, value, 0, k);
+        if (nnz > outIndex.capacity()) throw new IllegalStateException(nnz + " nonzeros in a piece counted to hold at most " + outIndex.capacity());
+        outIndex.put(flushed, index, 0, k);
+        outValue.put(flushed, value, 0, k);
         flushed = nnz;
     }
 
