@@ -7,20 +7,21 @@ import dev.logreg.data.RowBlock;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The rows of an {@link Nd4jDataTerm} in chunks of {@code chunkRows} rows (the last may be shorter): chunk c's
  * features, labels and weights are {@code xb[c]}, {@code yb[c]}, {@code wb[c]} ({@code wb} entries null where
- * unweighted), each either a read-only view of the dataset's own direct native-order buffers (no permutation; see
- * {@link #readInPlace}) or a float32 copy in direct memory the term owns ({@link TermMemory}). The chunk boundaries
- * are the same either way, so both give the same sums to the last bit.
+ * unweighted), each either read-only views of the dataset's own direct native-order buffers, one per block the chunk's
+ * rows lie in (no permutation; see {@link #readInPlace}), or a float32 copy in direct memory the term owns
+ * ({@link TermMemory}). The chunk boundaries are the same either way, so both give the same sums to the last bit.
  */
 final class DenseChunks {
     final int chunkRows;
-    final FloatBuffer[] xb;
-    final FloatBuffer[] yb;
-    final FloatBuffer[] wb;
+    final ChunkFloats[] xb;
+    final ChunkFloats[] yb;
+    final ChunkFloats[] wb;
     /** Chunks read in place from the dataset's buffers rather than copied. */
     final int inPlace;
     private final long rows;
@@ -39,9 +40,9 @@ final class DenseChunks {
         this.chunkRows = chunkRows;
         int chunks = Math.toIntExact((rows + chunkRows - 1) / chunkRows);
         int[] perm = options.permutationSeed().isPresent() ? RowPermutation.of(rows, options.permutationSeed().getAsLong()) : null;
-        xb = new FloatBuffer[chunks];
-        yb = new FloatBuffer[chunks];
-        wb = new FloatBuffer[chunks];
+        xb = new ChunkFloats[chunks];
+        yb = new ChunkFloats[chunks];
+        wb = new ChunkFloats[chunks];
         List<RowBlock> blocks = data.blocks();
         long[] firstRows = new long[blocks.size()];
         for (int i = 0; i < firstRows.length; i++) firstRows[i] = blocks.get(i).firstRow();
@@ -54,14 +55,17 @@ final class DenseChunks {
                     inPlace++;
                     continue;
                 }
-                xb[c] = memory.floats(Math.multiplyExact(k, n));
-                yb[c] = memory.floats(k);
-                if (weighted) wb[c] = memory.floats(k);
+                FloatBuffer x = memory.floats(Math.multiplyExact(k, n));
+                FloatBuffer y = memory.floats(k);
+                FloatBuffer w = weighted ? memory.floats(k) : null;
                 if (perm == null) {
-                    copyRange(c, blocks, firstRows, first, k);
+                    copyRange(blocks, firstRows, first, k, x, y, w);
                 } else {
-                    gather(c, blocks, firstRows, perm, first, k);
+                    gather(blocks, firstRows, perm, first, k, x, y, w);
                 }
+                xb[c] = ChunkFloats.of(x);
+                yb[c] = ChunkFloats.of(y);
+                if (weighted) wb[c] = ChunkFloats.of(w);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             memory.freeAll();
@@ -82,24 +86,37 @@ final class DenseChunks {
 
     /**
      * Points chunk c (rows [first, first+k)) at the dataset's own buffers where that is safe and as fast as a copy:
-     * the rows lie in one block whose features, labels and weights are direct native-order buffers. The dataset is
-     * immutable by contract, so reading it in place gives the same numbers as a copy, with no allocation: on a
+     * every block the rows lie in holds its features, labels and weights in direct native-order buffers. The dataset
+     * is immutable by contract, so reading it in place gives the same numbers as a copy, with no allocation: on a
      * machine where fresh memory costs a page fault per 4 KiB (1.5–3 s for 400 MB on the development VM against
-     * 0.03 s for the copy itself), that allocation was nearly all of the bind. Heap arrays are still copied into
-     * direct memory (the term then owns its data, as {@link Nd4jBackend#liveAllocations()} reports); so are
-     * big-endian buffers (the hot loop would swap bytes on every pass) and chunks that straddle blocks.
+     * 0.03 s for the copy itself), that allocation was nearly all of the bind. A chunk whose rows straddle blocks
+     * reads each block's part where it is ({@link ChunkFloats}). Heap arrays are still copied into direct memory (the
+     * term then owns its data, as {@link Nd4jBackend#liveAllocations()} reports); so are big-endian buffers (the hot
+     * loop would swap bytes on every pass).
      */
     private boolean readInPlace(int c, List<RowBlock> blocks, long[] firstRows, long first, int k) {
-        RowBlock b = blocks.get(CsrRows.blockIndex(firstRows, first));
-        if (first + k > b.firstRow() + b.rows()) return false;
-        FloatBuffer f = b.features();
-        FloatBuffer l = b.labels();
-        FloatBuffer v = weighted ? b.weights() : null;
-        if (!nativeDirect(f) || !nativeDirect(l) || (v != null && !nativeDirect(v))) return false;
-        int lo = (int) (first - b.firstRow());
-        xb[c] = f.slice(Math.multiplyExact(lo, n), Math.multiplyExact(k, n));
-        yb[c] = l.slice(lo, k);
-        if (v != null) wb[c] = v.slice(lo, k);
+        List<FloatBuffer> f = new ArrayList<>();
+        List<FloatBuffer> l = new ArrayList<>();
+        List<FloatBuffer> v = new ArrayList<>();
+        int done = 0;
+        for (int bi = CsrRows.blockIndex(firstRows, first); done < k; bi++) {
+            RowBlock b = blocks.get(bi);
+            int lo = (int) (first + done - b.firstRow());
+            int len = Math.min(k - done, b.rows() - lo);
+            FloatBuffer bf = b.features();
+            FloatBuffer bl = b.labels();
+            FloatBuffer bv = weighted ? b.weights() : null;
+            if (!nativeDirect(bf) || !nativeDirect(bl) || (bv != null && !nativeDirect(bv))) return false;
+            if (len > 0) {
+                f.add(bf.slice(Math.multiplyExact(lo, n), Math.multiplyExact(len, n)));
+                l.add(bl.slice(lo, len));
+                if (bv != null) v.add(bv.slice(lo, len));
+            }
+            done += len;
+        }
+        xb[c] = ChunkFloats.of(f);
+        yb[c] = ChunkFloats.of(l);
+        if (weighted) wb[c] = ChunkFloats.of(v);
         return true;
     }
 
@@ -107,22 +124,22 @@ final class DenseChunks {
         return b.isDirect() && b.order() == ByteOrder.nativeOrder();
     }
 
-    /** Copies rows [first, first+k) into chunk c with one bulk copy per block they touch (no permutation). */
-    private void copyRange(int c, List<RowBlock> blocks, long[] firstRows, long first, int k) {
+    /** Copies rows [first, first+k) into x, y, w with one bulk copy per block they touch (no permutation). */
+    private void copyRange(List<RowBlock> blocks, long[] firstRows, long first, int k, FloatBuffer x, FloatBuffer y, FloatBuffer w) {
         int done = 0;
         for (int bi = CsrRows.blockIndex(firstRows, first); done < k; bi++) {
             RowBlock b = blocks.get(bi);
             int lo = (int) (first + done - b.firstRow());
             int len = Math.min(k - done, b.rows() - lo);
-            xb[c].put(done * n, b.features(), lo * n, len * n);
-            yb[c].put(done, b.labels(), lo, len);
-            if (weighted) wb[c].put(done, b.weights(), lo, len);
+            x.put(done * n, b.features(), lo * n, len * n);
+            y.put(done, b.labels(), lo, len);
+            if (weighted) w.put(done, b.weights(), lo, len);
             done += len;
         }
     }
 
-    /** Copies rows perm[first .. first+k) into chunk c, one row at a time (the permuted order). */
-    private void gather(int c, List<RowBlock> blocks, long[] firstRows, int[] perm, long first, int k) {
+    /** Copies rows perm[first .. first+k) into x, y, w, one row at a time (the permuted order). */
+    private void gather(List<RowBlock> blocks, long[] firstRows, int[] perm, long first, int k, FloatBuffer x, FloatBuffer y, FloatBuffer w) {
         // One read-only view per block, made once: RowBlock hands out a fresh view per call.
         FloatBuffer[] f = new FloatBuffer[blocks.size()];
         FloatBuffer[] l = new FloatBuffer[blocks.size()];
@@ -136,9 +153,9 @@ final class DenseChunks {
             long src = perm[(int) (first + i)];
             int bi = CsrRows.blockIndex(firstRows, src);
             int r = (int) (src - firstRows[bi]);
-            xb[c].put(i * n, f[bi], r * n, n);
-            yb[c].put(i, l[bi].get(r));
-            if (weighted) wb[c].put(i, v[bi].get(r));
+            x.put(i * n, f[bi], r * n, n);
+            y.put(i, l[bi].get(r));
+            if (weighted) w.put(i, v[bi].get(r));
         }
     }
 }

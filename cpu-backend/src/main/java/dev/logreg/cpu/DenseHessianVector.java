@@ -2,7 +2,6 @@ package dev.logreg.cpu;
 
 import dev.logreg.backend.ParamShape;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 
@@ -29,16 +28,16 @@ final class DenseHessianVector {
     private final boolean log;
     private final long rows;
     private final int chunkRows;
-    private final FloatBuffer[] xb;
-    private final FloatBuffer[] yb;
-    private final FloatBuffer[] wb;
+    private final ChunkFloats[] xb;
+    private final ChunkFloats[] yb;
+    private final ChunkFloats[] wb;
     private final ExecutorService pool;
     private final int slots;
     private final float[][] tiles;
     private final double[][] scratch;
     private final double[][] partial = new double[MAX_SEGMENTS][];
 
-    DenseHessianVector(ParamShape shape, boolean log, long rows, int chunkRows, FloatBuffer[] xb, FloatBuffer[] yb, FloatBuffer[] wb,
+    DenseHessianVector(ParamShape shape, boolean log, long rows, int chunkRows, ChunkFloats[] xb, ChunkFloats[] yb, ChunkFloats[] wb,
                        ExecutorService pool, int slots) {
         this.shape = shape;
         this.n = shape.features();
@@ -92,9 +91,9 @@ final class DenseHessianVector {
 
     /** Rows [lo, hi) of chunk c, binary loss: acc[0, n] += cᵢ(x̃ᵢ·v) x̃ᵢ, acc[n+1] += wᵢ. */
     private void binary(int c, int lo, int hi, double[] theta, double[] v, double[] acc, float[] tile) {
-        FloatBuffer x = xb[c];
-        FloatBuffer y = yb[c];
-        FloatBuffer w = wb[c];
+        ChunkFloats x = xb[c];
+        ChunkFloats y = yb[c];
+        ChunkFloats w = wb[c];
         int tileRows = tile.length / n;
         double sumB = 0;
         double weights = 0;
@@ -125,8 +124,8 @@ final class DenseHessianVector {
 
     /** Rows [lo, hi) of chunk c, multinomial loss: slice c of acc += w p_c (u_c − p·u) x̃ᵢ, acc[K(n+1)] += wᵢ. */
     private void softmax(int c, int lo, int hi, double[] params, double[] v, double[] acc, float[] tile, double[] z) {
-        FloatBuffer x = xb[c];
-        FloatBuffer w = wb[c];
+        ChunkFloats x = xb[c];
+        ChunkFloats w = wb[c];
         int tileRows = tile.length / n;
         int stride = n + 1;
         int uo = k;

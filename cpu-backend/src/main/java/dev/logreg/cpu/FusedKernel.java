@@ -2,7 +2,6 @@ package dev.logreg.cpu;
 
 import dev.logreg.loss.Loss;
 
-import java.nio.FloatBuffer;
 
 /**
  * The fused one-pass loop over row-major float32 rows held off-heap (read in place or copied): for each row, z = θ·x + b (a
@@ -40,7 +39,7 @@ final class FusedKernel {
      * @param gradient whether to accumulate the gradient (else only value and weight sums)
      * @param tile     scratch of at least {@link #tileRows(int)}·n floats
      */
-    static void accumulate(Loss.Kind kind, FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int lo, int hi,
+    static void accumulate(Loss.Kind kind, ChunkFloats x, ChunkFloats y, ChunkFloats w, int n, int lo, int hi,
                            double[] theta, double b, boolean gradient, double[] acc, float[] tile) {
         int tileRows = tile.length / n;
         boolean log = kind == Loss.Kind.LOG;
@@ -99,7 +98,7 @@ final class FusedKernel {
      * Losses and derivatives of the tile's rows (first row {@code row}): Σ w·ℓ into sums[0], Σ w into sums[1] in row
      * order, r = w·dℓ/dz into {@code r}, and Σ r into sums[2] as ((r0 + r1) + (r2 + r3)) per group of four rows.
      */
-    private static void pointwise(boolean log, FloatBuffer y, FloatBuffer w, int row, int k, double[] z, double b,
+    private static void pointwise(boolean log, ChunkFloats y, ChunkFloats w, int row, int k, double[] z, double b,
                                   boolean gradient, double[] r, double[] sums, double[] rv) {
         double value = sums[0];
         double weights = sums[1];

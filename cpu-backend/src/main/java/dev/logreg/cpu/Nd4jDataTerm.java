@@ -7,7 +7,6 @@ import dev.logreg.data.Dataset;
 import dev.logreg.data.RowBlock;
 import dev.logreg.loss.Loss;
 
-import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -30,9 +29,9 @@ final class Nd4jDataTerm implements DataTerm {
     private final int n;
     private final int chunkRows;
     private final boolean weighted;
-    private final FloatBuffer[] xb;
-    private final FloatBuffer[] yb;
-    private final FloatBuffer[] wb;
+    private final ChunkFloats[] xb;
+    private final ChunkFloats[] yb;
+    private final ChunkFloats[] wb;
     /** Chunks read in place from the dataset's buffers rather than copied ({@link DenseChunks#inPlace}). */
     private final int chunksInPlace;
     private final int slots;

@@ -6,7 +6,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 
 /**
  * The passes of an {@link Nd4jDataTerm} (binary losses) that run on ND4J gemms over float64 copies of row blocks:
@@ -23,9 +22,9 @@ final class Nd4jGemmPasses {
     private final int chunkRows;
     private final boolean weighted;
     private final DenseChunks chunks;
-    private final FloatBuffer[] xb;
-    private final FloatBuffer[] yb;
-    private final FloatBuffer[] wb;
+    private final ChunkFloats[] xb;
+    private final ChunkFloats[] yb;
+    private final ChunkFloats[] wb;
     private final TermMemory arrays;
     private final Work[] work;
 
@@ -170,7 +169,7 @@ final class Nd4jGemmPasses {
             INDArray xk = k == blockRows ? xd : xd.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
             INDArray zk = k == blockRows ? z : z.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
             if (row == null) row = new float[n];
-            FloatBuffer src = xb[c];
+            ChunkFloats src = xb[c];
             for (int i = 0; i < k; i++) {
                 src.get((lo + i) * n, row, 0, n);
                 int o = i * (n + 1);

@@ -1,6 +1,5 @@
 package dev.logreg.cpu;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -35,7 +34,7 @@ final class SmallDenseHessian {
      * @param xb        the term's chunks of rows, row-major, n floats a row, {@code chunkRows} rows each (the last fewer)
      * @param wb        the chunks' weights, read only where {@code weighted}
      */
-    static void compute(boolean log, int n, long rows, int chunkRows, FloatBuffer[] xb, FloatBuffer[] yb, FloatBuffer[] wb,
+    static void compute(boolean log, int n, long rows, int chunkRows, ChunkFloats[] xb, ChunkFloats[] yb, ChunkFloats[] wb,
                         boolean weighted, double[] params, double[] out) {
         int d = n + 1;
         Arrays.fill(out, 0.0);

@@ -1,6 +1,5 @@
 package dev.logreg.cpu;
 
-import java.nio.FloatBuffer;
 
 /**
  * The fused one-pass loop of the multinomial (softmax) loss over K classes, over row-major float32 rows: for each
@@ -41,7 +40,7 @@ final class SoftmaxKernel {
      * @param tile     scratch of at least {@link FusedKernel#tileRows(int)}·n floats
      * @param z        scratch of {@link #scratchLength(int)} doubles
      */
-    static void accumulate(FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int k, int lo, int hi,
+    static void accumulate(ChunkFloats x, ChunkFloats y, ChunkFloats w, int n, int k, int lo, int hi,
                            double[] params, boolean gradient, double[] acc, float[] tile, double[] z) {
         int tileRows = tile.length / n;
         int stride = n + 1;

@@ -2,7 +2,6 @@ package dev.logreg.cpu;
 
 import dev.logreg.backend.ParamShape;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -36,9 +35,9 @@ final class SoftmaxPass {
     private final int n;
     private final int k;
     private final int chunkRows;
-    private final FloatBuffer[] xb;
-    private final FloatBuffer[] yb;
-    private final FloatBuffer[] wb;
+    private final ChunkFloats[] xb;
+    private final ChunkFloats[] yb;
+    private final ChunkFloats[] wb;
     private final int slots;
     private final Consumer<Runnable[]> runAll;
     private final float[][] tiles;
@@ -54,7 +53,7 @@ final class SoftmaxPass {
      * @param runAll runs the loops it is given, the first on the calling thread and the rest on the backend's pool,
      *               and rethrows the first failure
      */
-    SoftmaxPass(ParamShape shape, int chunkRows, FloatBuffer[] xb, FloatBuffer[] yb, FloatBuffer[] wb, int slots,
+    SoftmaxPass(ParamShape shape, int chunkRows, ChunkFloats[] xb, ChunkFloats[] yb, ChunkFloats[] wb, int slots,
                 boolean vectorized, Consumer<Runnable[]> runAll) {
         this.shape = shape;
         this.n = shape.features();

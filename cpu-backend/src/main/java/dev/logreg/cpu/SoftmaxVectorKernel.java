@@ -3,7 +3,6 @@ package dev.logreg.cpu;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.nio.FloatBuffer;
 
 /**
  * The fused multinomial pass of {@link SoftmaxKernel} with SIMD dot products and gradient updates through the
@@ -34,7 +33,7 @@ final class SoftmaxVectorKernel {
      * @param wide  scratch of at least {@code tile.length} doubles (the tile widened to float64)
      * @param lanes scratch of {@link #lanesLength()} doubles
      */
-    static void accumulate(FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int k, int lo, int hi,
+    static void accumulate(ChunkFloats x, ChunkFloats y, ChunkFloats w, int n, int k, int lo, int hi,
                            double[] params, boolean gradient, double[] acc, float[] tile, double[] z, double[] wide, double[] lanes) {
         int tileRows = tile.length / n;
         int stride = n + 1;

@@ -6,7 +6,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.nio.FloatBuffer;
 
 /**
  * The fused pass of {@link FusedKernel} in SIMD through the incubating Vector API ({@code jdk.incubator.vector}),
@@ -53,7 +52,7 @@ final class VectorKernel {
      * As {@link FusedKernel#accumulate}, same layout of {@code acc}; {@code tile} of at least {@link #tileRows}·n
      * floats.
      */
-    static void accumulate(boolean log, FloatBuffer x, FloatBuffer y, FloatBuffer w, int n, int lo, int hi,
+    static void accumulate(boolean log, ChunkFloats x, ChunkFloats y, ChunkFloats w, int n, int lo, int hi,
                            double[] theta, double b, boolean gradient, double[] acc, float[] tile) {
         int tileRows = tile.length / n;
         Scratch s = new Scratch(tileRows);
@@ -149,7 +148,7 @@ final class VectorKernel {
     }
 
     /** The tile's labels and weights (1 where unweighted) as doubles, for the vector pointwise. */
-    private static void labels(FloatBuffer y, FloatBuffer w, int r, int k, double[] ys, double[] ws) {
+    private static void labels(ChunkFloats y, ChunkFloats w, int r, int k, double[] ys, double[] ws) {
         for (int i = 0; i < k; i++) ys[i] = y.get(r + i);
         if (w == null) {
             for (int i = 0; i < k; i++) ws[i] = 1.0;

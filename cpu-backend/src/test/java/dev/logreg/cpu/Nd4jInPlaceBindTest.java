@@ -41,6 +41,7 @@ class Nd4jInPlaceBindTest {
     private Nd4jBackend fused;
     private Nd4jBackend gemv;
     private Nd4jBackend chunked;
+    private Nd4jBackend scalarChunked;
     private Dataset weighted;
     private Dataset unweighted;
 
@@ -50,6 +51,8 @@ class Nd4jInPlaceBindTest {
         gemv = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.ND4J_GEMV);
         // Chunks of 1000 floats: many chunks, each a slice of the one block; ranges cross chunk edges.
         chunked = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.FUSED, 1000);
+        // The scalar kernel (what ./logreg runs, without the Vector API module) over the same many chunks.
+        scalarChunked = new Nd4jBackend(BackendOptions.DEFAULT, Nd4jBackend.Pass.FUSED_SCALAR, 1000);
         weighted = Fixtures.random(5_003, 13, true, new SplittableRandom(31));
         unweighted = Fixtures.random(4_001, 9, false, new SplittableRandom(32));
     }
@@ -59,6 +62,7 @@ class Nd4jInPlaceBindTest {
         fused.close();
         gemv.close();
         chunked.close();
+        scalarChunked.close();
     }
 
     /** The same rows in direct buffers of the given byte order (one block, as {@link Dataset#wrap} makes). */
@@ -77,7 +81,7 @@ class Nd4jInPlaceBindTest {
 
     Iterable<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String backend : List.of("fused", "gemv", "chunked")) {
+        for (String backend : List.of("fused", "gemv", "chunked", "scalar-chunked")) {
             for (boolean w : new boolean[] {true, false}) out.add(Arguments.of(backend, w));
         }
         return out;
@@ -88,6 +92,7 @@ class Nd4jInPlaceBindTest {
             case "fused": return fused;
             case "gemv": return gemv;
             case "chunked": return chunked;
+            case "scalar-chunked": return scalarChunked;
             default: throw new IllegalArgumentException(name);
         }
     }
@@ -105,6 +110,98 @@ class Nd4jInPlaceBindTest {
             assertEquals(chunks, ((Nd4jDataTerm) inPlace).chunksInPlace(), "direct native-order data must be read in place");
             assertSame(copied, inPlace, heap, p, backendName);
         }
+    }
+
+    /**
+     * Rows in several direct blocks (as a parallel CSV read leaves them), cut where no chunk ends: each chunk reads
+     * the parts of the blocks it straddles where they are, copies nothing, and every pass gives the bits of the heap
+     * copy, binary and softmax, with one chunk and with many.
+     */
+    @ParameterizedTest(name = "{0}, weighted {1}")
+    @MethodSource("cases")
+    void chunksStraddlingBlocksAreReadInPlaceWithTheSameBits(String backendName, boolean isWeighted) {
+        Nd4jBackend backend = backend(backendName);
+        Dataset heap = isWeighted ? weighted : unweighted;
+        Dataset spread = inBlocks(heap, new long[] {0, 1, 778, 779, 2_345, heap.rows() - 5, heap.rows()});
+        assertEquals(6, spread.blocks().size(), "the fixture must be spread over six blocks");
+        double[] p = Fixtures.params(heap, new SplittableRandom(37));
+        long before = backend.liveAllocations();
+        try (DataTerm alone = backend.bind(spread, Loss.log())) {
+            assertEquals(before, backend.liveAllocations(), "rows read in place across blocks allocate nothing");
+        }
+        try (DataTerm copied = backend.bind(heap, Loss.log()); DataTerm inPlace = backend.bind(spread, Loss.log())) {
+            long chunks = (heap.rows() + chunkRows(backend, heap) - 1) / chunkRows(backend, heap);
+            assertEquals(chunks, ((Nd4jDataTerm) inPlace).chunksInPlace(), "every chunk must be read in place");
+            assertSame(copied, inPlace, heap, p, backendName + " across blocks");
+            int d = heap.cols() + 1;
+            double[] v = Fixtures.params(heap, new SplittableRandom(38));
+            double[] he = new double[d];
+            double[] ha = new double[d];
+            copied.hessianVector(p, v, he);
+            inPlace.hessianVector(p, v, ha);
+            assertBits(he, ha, backendName + " Hessian-vector product across blocks");
+            assertBits(new double[] {copied.weightSum(3, heap.rows() - 2)}, new double[] {inPlace.weightSum(3, heap.rows() - 2)},
+                    backendName + " weight sum across blocks");
+        }
+        Dataset classes = withClasses(heap, 3);
+        Dataset spreadClasses = inBlocks(classes, new long[] {0, 1_000, 1_003, classes.rows()});
+        double[] q = new double[3 * (heap.cols() + 1)];
+        SplittableRandom rnd = new SplittableRandom(39);
+        for (int i = 0; i < q.length; i++) q[i] = rnd.nextDouble(-0.2, 0.2);
+        try (DataTerm copied = backend.bind(classes, Loss.multinomial()); DataTerm inPlace = backend.bind(spreadClasses, Loss.multinomial())) {
+            double[] ge = new double[q.length];
+            double[] ga = new double[q.length];
+            double ve = copied.valueAndGradient(q, ge);
+            double va = inPlace.valueAndGradient(q, ga);
+            assertTrue(Double.isFinite(ve), "softmax value " + ve);
+            assertBits(new double[] {ve}, new double[] {va}, backendName + " softmax value across blocks");
+            assertBits(ge, ga, backendName + " softmax gradient across blocks");
+            int k = (int) classes.rows() - 7;
+            double[] me = new double[3 * k];
+            double[] ma = new double[3 * k];
+            copied.margins(7, classes.rows(), q, me);
+            inPlace.margins(7, classes.rows(), q, ma);
+            assertBits(me, ma, backendName + " softmax margins across blocks");
+        }
+    }
+
+    /** The rows of {@code heap} as one direct native-order block per range [cuts[i], cuts[i+1]), concatenated. */
+    private static Dataset inBlocks(Dataset heap, long[] cuts) {
+        List<Dataset> parts = new ArrayList<>();
+        int n = heap.cols();
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            int from = (int) cuts[i];
+            int rows = (int) (cuts[i + 1] - cuts[i]);
+            FloatBuffer x = ByteBuffer.allocateDirect(rows * n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer y = ByteBuffer.allocateDirect(rows * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer w = heap.isWeighted() ? ByteBuffer.allocateDirect(rows * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+            float[] row = new float[n];
+            for (int r = 0; r < rows; r++) {
+                heap.copyRow(from + r, row);
+                x.put(r * n, row);
+                y.put(r, heap.label(from + r));
+                if (w != null) w.put(r, heap.weight(from + r));
+            }
+            parts.add(Dataset.wrap(x, n, y, w, null, heap.classes()));
+        }
+        return Dataset.concat(parts);
+    }
+
+    /** The same features and weights with labels i mod {@code k} (a K-class dataset on the heap). */
+    private static Dataset withClasses(Dataset heap, int k) {
+        int n = heap.cols();
+        int rows = (int) heap.rows();
+        float[] x = new float[rows * n];
+        float[] y = new float[rows];
+        float[] w = heap.isWeighted() ? new float[rows] : null;
+        float[] row = new float[n];
+        for (int r = 0; r < rows; r++) {
+            heap.copyRow(r, row);
+            System.arraycopy(row, 0, x, r * n, n);
+            y[r] = r % k;
+            if (w != null) w[r] = heap.weight(r);
+        }
+        return Dataset.wrap(x, n, y, w, k);
     }
 
     @Test
