@@ -127,6 +127,24 @@ public final class Dataset {
     }
 
     /**
+     * Several blocks of rows end to end as one dataset, without copying: block k's features, labels and weights (or
+     * {@code weights} null: unit weights) are {@code features.get(k)}, {@code labels.get(k)}, {@code weights.get(k)},
+     * each read from position 0 to its limit, the shapes as {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer,
+     * List, int, boolean)} wants them; empty blocks are left out. The same as {@link #concat} of each block wrapped,
+     * with two differences that make it what a reader that fills several buffers (one per parallel piece) wants: a
+     * block may hold only rows of weight 0, as long as some row weighs; and the validating read gathers the
+     * {@link #columnSums()} across the blocks (about the first row, each block cut into chunks from its first row, the
+     * chunks added in order), the bits the statistics' own pass would give over the result, so a fit that
+     * preconditions makes no pass for them.
+     *
+     * @throws IllegalArgumentException as {@link #wrap} does, naming the dataset's row at fault and the block of a bad shape
+     */
+    public static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights,
+                                     List<String> featureNames, int classes, boolean gatherColumnSums) {
+        return DenseRows.wrapBlocks(features, cols, labels, weights, featureNames, classes, gatherColumnSums);
+    }
+
+    /**
      * Wraps features that are the memory-mapped pages of {@code file} (a direct buffer from
      * {@link java.nio.channels.FileChannel#map}) as one block, without copying, with unit weights: as
      * {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int)} (validated once, here: this reads every

@@ -16,25 +16,69 @@ final class DenseRows {
     static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes,
                         boolean gatherColumnSums) {
         Validation.checkClasses(classes);
+        if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
+        FloatBuffer[] b = views(features, cols, labels, weights, "");
+        int rows = b[1].limit();
+        ColumnSums sums = Validation.checkBlock(0, rows, cols, b[0], b[1], b[2], classes, gatherColumnSums);
+        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, b[0], b[1], b[2])), cols, b[2] != null, featureNames,
+                classes, sums);
+    }
+
+    /** {@link Dataset#wrapBlocks}. */
+    static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights, List<String> featureNames,
+                              int classes, boolean gatherColumnSums) {
+        Validation.checkClasses(classes);
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
         if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
+        if (features.isEmpty()) throw new IllegalArgumentException("no blocks, expected at least one");
+        if (labels.size() != features.size() || (weights != null && weights.size() != features.size())) {
+            throw new IllegalArgumentException(features.size() + " feature buffers, " + labels.size() + " label buffers"
+                    + (weights == null ? "" : " and " + weights.size() + " weight buffers") + ": expected one of each per block");
+        }
+        boolean sums = gatherColumnSums && cols <= Validation.MAX_GATHERED_COLS;
+        double[] shift = null;
+        double[] total = null;
+        List<RowBlock> blocks = new ArrayList<>();
+        long first = 0;
+        for (int k = 0; k < features.size(); k++) {
+            FloatBuffer w = weights == null ? null : Objects.requireNonNull(weights.get(k), "weights of block " + k);
+            FloatBuffer[] b = views(features.get(k), cols, labels.get(k), w, "block " + k + ": ");
+            int rows = b[1].limit();
+            if (rows == 0) continue;
+            if (sums && shift == null) {
+                shift = ColumnSums.firstRow(b[0], cols);
+                total = new double[1 + 3 * cols];
+            }
+            Validation.checkBlock(first, rows, cols, b[0], b[1], b[2], classes, shift, total, Validation.WAVE_BYTES);
+            blocks.add(new RowBlock(first, rows, cols, b[0], b[1], b[2]));
+            first += rows;
+        }
+        return new Dataset(blocks, cols, weights != null, featureNames, classes, shift == null ? null : new ColumnSums(shift, total));
+    }
+
+    /**
+     * Views from position 0 of one block's features, labels and weights (null where unweighted), their shapes
+     * checked: {@code where} prefixes a refusal.
+     */
+    private static FloatBuffer[] views(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, String where) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
         FloatBuffer f = features.duplicate().position(0);
         FloatBuffer y = labels.duplicate().position(0);
         int rows = y.limit();
         if ((long) rows * cols != f.limit()) {
-            throw new IllegalArgumentException("features hold " + f.limit() + " floats, expected rows x cols = "
+            throw new IllegalArgumentException(where + "features hold " + f.limit() + " floats, expected rows x cols = "
                     + rows + " x " + cols + " = " + ((long) rows * cols) + " (ragged or mismatched shapes)");
         }
         FloatBuffer w = null;
         if (weights != null) {
             w = weights.duplicate().position(0);
             if (w.limit() != rows) {
-                throw new IllegalArgumentException("weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
+                throw new IllegalArgumentException(where + "weights hold " + w.limit() + " values, expected one per row (" + rows + ")");
             }
         }
-        ColumnSums sums = Validation.checkBlock(0, rows, cols, f, y, w, classes, gatherColumnSums);
-        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, f, y, w)), cols, w != null, featureNames, classes, sums);
+        return new FloatBuffer[] {f, y, w};
     }
 
     /** {@link Dataset#wrapMapped}. */

@@ -64,16 +64,28 @@ final class Validation {
     /** {@link #checkBlock(long, int, int, FloatBuffer, FloatBuffer, FloatBuffer, int, boolean)} with the wave's bytes given (tests). */
     static ColumnSums checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, boolean gatherSums,
                                  long waveBytes) {
+        boolean sums = gatherSums && rows > 0 && cols <= MAX_GATHERED_COLS;
+        double[] shift = sums ? ColumnSums.firstRow(x, cols) : null;
+        double[] total = sums ? new double[1 + 3 * cols] : null;
+        checkBlock(firstRow, rows, cols, x, y, w, classes, shift, total, waveBytes);
+        return sums ? new ColumnSums(shift, total) : null;
+    }
+
+    /**
+     * Checks rows [0, rows) of a block whose first row is the dataset's row {@code firstRow}; where {@code total} is
+     * not null, also adds the block's {@link ColumnSums} chunks into it, in chunk order, taken about {@code shift}
+     * (so that blocks checked in row order, from a total of zeros, sum as the statistics pass does over them all).
+     */
+    static void checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, double[] shift,
+                           double[] total, long waveBytes) {
         // In parallel over fixed pieces of rows (the common fork-join pool): for a mapped .npy this check is the one
         // pass reading the file costs, page faults included, and one thread took about a pass of the fit's time. The
         // error reported is the first piece's that has one, so the message names the first bad row, as a sequential
         // check would, whatever the threads. The pieces are the chunks of ColumnSums, whose sums are added in piece
         // order; pieces run in waves so that the partial sums held at once stay within WAVE_BYTES.
-        boolean sums = gatherSums && rows > 0 && cols <= MAX_GATHERED_COLS;
+        boolean sums = total != null;
         int pieceRows = ColumnSums.chunkRows(cols);
         int pieces = (int) (((long) rows + pieceRows - 1) / pieceRows);
-        double[] shift = sums ? ColumnSums.firstRow(x, cols) : null;
-        double[] total = sums ? new double[1 + 3 * cols] : null;
         int wave = sums ? (int) Math.max(1, Math.min(pieces, waveBytes / (8L * total.length))) : Math.max(1, pieces);
         for (int w0 = 0; w0 < pieces; w0 += wave) {
             int first = w0;
@@ -97,13 +109,12 @@ final class Validation {
                 if (sums) ColumnSums.add(total, (double[]) r);
             }
         }
-        return sums ? new ColumnSums(shift, total) : null;
     }
 
     /** Widest rows whose column sums the check gathers (wider ones: the statistics make their own pass). */
     static final int MAX_GATHERED_COLS = 8192;
     /** Most bytes of pieces' partial sums held at once while gathering. */
-    private static final long WAVE_BYTES = 16L << 20;
+    static final long WAVE_BYTES = 16L << 20;
 
     /**
      * Rows [from, to) checked and their {@link ColumnSums#chunk} taken, features read once: the labels and weights

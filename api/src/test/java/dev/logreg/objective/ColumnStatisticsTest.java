@@ -168,6 +168,64 @@ class ColumnStatisticsTest {
         }
     }
 
+    /**
+     * Blocks wrapped together ({@link Dataset#wrapBlocks}, what a parallel CSV read makes): the sums gathered across
+     * them are the pass's over the result bit for bit, where blocks end mid-chunk and one block weighs nothing; a bad
+     * value is named by the dataset's row, a bad shape by its block.
+     */
+    @Test
+    void sumsGatheredAcrossBlocksAreThePassesBitForBit() {
+        Dataset src = data(7);
+        int n = src.cols();
+        float[] x = rowsOf(src);
+        float[] w = weightsOf(src);
+        int[] cuts = {0, 3, 400, 401, 1100, (int) src.rows()};
+        List<java.nio.FloatBuffer> xs = new java.util.ArrayList<>();
+        List<java.nio.FloatBuffer> ys = new java.util.ArrayList<>();
+        List<java.nio.FloatBuffer> ws = new java.util.ArrayList<>();
+        for (int k = 0; k + 1 < cuts.length; k++) {
+            int a = cuts[k];
+            int b = cuts[k + 1];
+            float[] wk = Arrays.copyOfRange(w, a, b);
+            if (k == 1) Arrays.fill(wk, 0f);  // a block of weight 0: allowed here, where concat's parts may not
+            Arrays.fill(w, a, b, 0f);
+            System.arraycopy(wk, 0, w, a, b - a);
+            xs.add(java.nio.FloatBuffer.wrap(Arrays.copyOfRange(x, a * n, b * n)));
+            ys.add(java.nio.FloatBuffer.wrap(new float[b - a]));
+            ws.add(java.nio.FloatBuffer.wrap(wk));
+        }
+        Dataset d = Dataset.wrapBlocks(xs, n, ys, ws, null, 2, true);
+        assertEquals(cuts.length - 1, d.blocks().size());
+        assertEquals(src.rows(), d.rows());
+        assertTrue(d.columnSums().isPresent(), "the sums must be gathered across the blocks");
+        ColumnStatistics gathered = ColumnStatistics.of(d);
+        ColumnStatistics passed = ColumnStatistics.computed(d);
+        ColumnStatistics whole = ColumnStatistics.computed(Dataset.wrap(x, n, new float[(int) src.rows()], w));
+        for (double[][] t : new double[][][] {{gathered.mean(), passed.mean(), whole.mean()}, {gathered.std(), passed.std(), whole.std()},
+                {gathered.rms(), passed.rms(), whole.rms()}}) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(Double.doubleToLongBits(t[1][j]), Double.doubleToLongBits(t[0][j]), "column " + j);
+            }
+            // Against one block of the same rows: close (the chunks are cut elsewhere), not the same bits.
+            for (int j = 0; j < n; j++) assertEquals(t[2][j], t[0][j], 1e-9 * (1 + Math.abs(t[2][j])), "column " + j + " in one block");
+        }
+        assertTrue(Dataset.wrapBlocks(xs, n, ys, ws, null, 2, false).columnSums().isEmpty(), "sums only where asked");
+        xs.set(3, java.nio.FloatBuffer.wrap(Arrays.copyOfRange(x, 401 * n, 1100 * n)));
+        float[] bad = Arrays.copyOfRange(x, 401 * n, 1100 * n);
+        bad[5 * n + 2] = Float.NaN;
+        xs.set(3, java.nio.FloatBuffer.wrap(bad));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrapBlocks(xs, n, ys, ws, null, 2, true));
+        assertTrue(e.getMessage().contains("406"), "the dataset's row: " + e.getMessage());
+        xs.set(3, java.nio.FloatBuffer.wrap(new float[7]));
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrapBlocks(xs, n, ys, ws, null, 2, true));
+        assertTrue(e.getMessage().startsWith("block 3: features hold 7 floats"), e.getMessage());
+        List<java.nio.FloatBuffer> zero = new java.util.ArrayList<>();
+        for (java.nio.FloatBuffer b : ws) zero.add(java.nio.FloatBuffer.wrap(new float[b.limit()]));
+        xs.set(3, java.nio.FloatBuffer.wrap(Arrays.copyOfRange(x, 401 * n, 1100 * n)));
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.wrapBlocks(xs, n, ys, zero, null, 2, true));
+        assertTrue(e.getMessage().contains("every sample weight is zero"), e.getMessage());
+    }
+
     private static float[] rowsOf(Dataset d) {
         int n = d.cols();
         float[] x = new float[(int) d.rows() * n];

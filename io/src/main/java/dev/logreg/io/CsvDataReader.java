@@ -4,6 +4,7 @@ import dev.logreg.data.Dataset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -88,7 +89,7 @@ public final class CsvDataReader {
             LabelDecoder labels = new LabelDecoder(options.classes());
             new CsvScanner(file, ch, options, dataStart, size, head.line, layout, false, bufferBytes).rows(rows, labels);
             LabelDecoder.Result classes = labels.finish(file, line -> layout.at(line, layout.labelCol, ""));
-            return finish(file, layout, List.of(rows), classes);
+            return finish(file, layout, List.of(rows), classes, options.columnSums());
         }
     }
 
@@ -149,7 +150,7 @@ public final class CsvDataReader {
             } catch (IllegalArgumentException e) {
                 return null; // a bad label: the sequential read names its line (the pieces count lines from their own start)
             }
-            return finish(file, layout, parts, classes);
+            return finish(file, layout, parts, classes, options.columnSums());
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IllegalArgumentException || c instanceof CsvScanner.QuoteSeen) return null; // read again sequentially
@@ -185,48 +186,36 @@ public final class CsvDataReader {
 
     /**
      * Joins the parts, in order, into one dataset without copying: each chunk of parsed rows (direct native-order
-     * memory, see {@link CsvRows}) becomes a row block as it is. Where a weighted chunk's weights are all zero (a chunk
-     * cannot be a dataset of its own then), the rows are copied through the builder instead.
+     * memory, see {@link CsvRows}) becomes a row block as it is ({@link Dataset#wrapBlocks}), whose validating read
+     * also gathers the column sums across all of them where {@code columnSums}, so that neither the bind (which
+     * reads the blocks where they are) nor the column statistics touch the rows again.
      */
-    private static LoadedData finish(Path file, CsvLayout layout, List<CsvRows> parts, LabelDecoder.Result classes) {
-        List<CsvRows.Chunk> chunks = new ArrayList<>();
+    private static LoadedData finish(Path file, CsvLayout layout, List<CsvRows> parts, LabelDecoder.Result classes, boolean columnSums) {
+        int cols = layout.featureNames.size();
+        boolean weighted = layout.weightCol >= 0;
+        List<FloatBuffer> x = new ArrayList<>();
+        List<FloatBuffer> y = new ArrayList<>();
+        List<FloatBuffer> w = weighted ? new ArrayList<>() : null;
+        long total = 0;
         for (int p = 0; p < parts.size(); p++) {
             for (CsvRows.Chunk c : parts.get(p).chunks()) {
                 // The rows hold provisional label ids; now that every class is known, they become class indices.
                 LabelDecoder.apply(c.y(), c.count(), classes.remap() == null ? null : classes.remap().get(p));
-                chunks.add(c);
-            }
-        }
-        LabelMapping mapping = classes.mapping();
-        int k = LabelDecoder.datasetClasses(mapping);
-        long total = 0;
-        for (CsvRows.Chunk c : chunks) total += c.count();
-        if (total == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
-        int cols = layout.featureNames.size();
-        boolean weighted = layout.weightCol >= 0;
-        boolean everyChunkWeighs = true;
-        for (CsvRows.Chunk c : chunks) {
-            if (weighted && !(c.weightSum() > 0)) everyChunkWeighs = false;
-        }
-        Dataset d;
-        if (everyChunkWeighs) {
-            List<Dataset> pieces = new ArrayList<>();
-            for (CsvRows.Chunk c : chunks) {
                 if (c.count() == 0) continue;
-                pieces.add(Dataset.wrap(c.x().slice(0, c.count() * cols), cols, c.y().slice(0, c.count()),
-                        weighted ? c.w().slice(0, c.count()) : null, layout.featureNames, k));
+                x.add(c.x().slice(0, c.count() * cols));
+                y.add(c.y().slice(0, c.count()));
+                if (weighted) w.add(c.w().slice(0, c.count()));
+                total += c.count();
             }
-            d = pieces.size() == 1 ? pieces.get(0) : Dataset.concat(pieces);
-        } else {
-            Dataset.Builder b = layout.newBuilder().classes(k);
-            float[] row = new float[cols];
-            for (CsvRows.Chunk c : chunks) {
-                for (int i = 0; i < c.count(); i++) {
-                    c.x().get(i * cols, row, 0, cols);
-                    b.addRow(row, 0, c.y().get(i), weighted ? c.w().get(i) : 1f, weighted);
-                }
-            }
-            d = build(file, b);
+        }
+        if (total == 0) throw new IllegalArgumentException(file + ": no data rows after the header");
+        LabelMapping mapping = classes.mapping();
+        Dataset d;
+        try {
+            d = Dataset.wrapBlocks(x, cols, y, w, layout.featureNames, LabelDecoder.datasetClasses(mapping), columnSums);
+        } catch (IllegalArgumentException e) {
+            // The parser checked every value; what is left is a refusal of the rows as a whole (every weight zero).
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         return new LoadedData(d, layout.labelCol >= 0, mapping, file);
     }

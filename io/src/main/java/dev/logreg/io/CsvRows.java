@@ -14,15 +14,7 @@ import java.util.List;
  */
 final class CsvRows {
     /** A run of parsed rows in row-major buffers (which may be longer than {@code count} rows). */
-    record Chunk(FloatBuffer x, FloatBuffer y, FloatBuffer w, int count) {
-        /** Σ w over the chunk's rows (count where unweighted). */
-        double weightSum() {
-            if (w == null) return count;
-            double s = 0;
-            for (int i = 0; i < count; i++) s += w.get(i);
-            return s;
-        }
-    }
+    record Chunk(FloatBuffer x, FloatBuffer y, FloatBuffer w, int count) {}
 
     final int cols;
     final int maxRows;

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param classes       the classes labels must be among (a model's, for evaluation and prediction), or {@code null} to
  *                      find them in the file ({@link LabelMapping}'s order rule). With the binary 0/1 or -1/+1 classes a
  *                      file may use either encoding, as it always could; a label that is not a class is an error
- * @param columnSums    NPY: whether the validating read also gathers the rows' column sums ({@link Dataset#columnSums()}),
+ * @param columnSums    NPY and CSV: whether the validating read also gathers the rows' column sums ({@link Dataset#columnSums()}),
  *                      so that a fit's column statistics need no pass of their own (true by default: reading is mostly
  *                      for training; scoring, which never uses them, turns it off and saves the arithmetic)
  */

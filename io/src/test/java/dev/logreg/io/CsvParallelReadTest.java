@@ -85,11 +85,11 @@ class CsvParallelReadTest {
     }
 
     /**
-     * A parallel piece whose weights are all zero cannot be a dataset of its own: the rows are then joined by the
-     * builder, and the result is the sequential read's.
+     * A parallel piece whose weights are all zero stays a block of its own (the weight sum is the dataset's, not
+     * each block's), and the result is the sequential read's.
      */
     @Test
-    void aPieceWithOnlyZeroWeightsIsJoinedByCopying() throws IOException {
+    void aPieceWithOnlyZeroWeightsStaysABlock() throws IOException {
         StringBuilder sb = new StringBuilder("a,b,label,w\n");
         for (int i = 0; i < 3000; i++) {
             sb.append(i).append(',').append(i % 11).append(',').append(i % 2).append(',').append(i < 2000 ? 0 : 1).append('\n');
@@ -101,7 +101,41 @@ class CsvParallelReadTest {
         Dataset par = CsvDataReader.read(p, o, 3, 0).dataset();
         assertSame(seq, par);
         assertEquals(1000.0, par.weightSum());
-        assertTrue(par.blocks().get(0).features().isDirect(), "the builder's blocks are direct too");
+        assertTrue(par.blocks().size() > 1, "one block per piece, got " + par.blocks().size());
+        assertTrue(par.blocks().get(0).features().isDirect(), "parsed rows stay in direct memory");
+    }
+
+    /**
+     * The read gathers the column sums across its pieces as it validates them: the statistics from them are the
+     * bits of the statistics' own pass over the same blocks, with one thread and with several; a read for scoring
+     * ({@code columnSums} off) gathers none.
+     */
+    @Test
+    void columnSumsAreGatheredAcrossPiecesWithThePassesBits() throws IOException {
+        Path p = file(6000, true, null, new SplittableRandom(8));
+        ReadOptions o = ReadOptions.DEFAULT.withWeightColumn("w");
+        for (int threads : new int[] {1, 3}) {
+            Dataset d = CsvDataReader.read(p, o, threads, 0).dataset();
+            assertTrue(d.columnSums().isPresent(), threads + " threads: sums gathered");
+            java.util.List<FloatBuffer> x = new java.util.ArrayList<>();
+            java.util.List<FloatBuffer> y = new java.util.ArrayList<>();
+            java.util.List<FloatBuffer> w = new java.util.ArrayList<>();
+            for (RowBlock b : d.blocks()) {
+                x.add(b.features());
+                y.add(b.labels());
+                w.add(b.weights());
+            }
+            Dataset same = Dataset.wrapBlocks(x, d.cols(), y, w, null, d.classes(), false);
+            assertTrue(same.columnSums().isEmpty());
+            dev.logreg.objective.ColumnStatistics gathered = dev.logreg.objective.ColumnStatistics.of(d);
+            dev.logreg.objective.ColumnStatistics passed = dev.logreg.objective.ColumnStatistics.of(same);
+            for (int j = 0; j < d.cols(); j++) {
+                assertEquals(Double.doubleToLongBits(passed.mean()[j]), Double.doubleToLongBits(gathered.mean()[j]), "mean " + j);
+                assertEquals(Double.doubleToLongBits(passed.std()[j]), Double.doubleToLongBits(gathered.std()[j]), "std " + j);
+                assertEquals(Double.doubleToLongBits(passed.rms()[j]), Double.doubleToLongBits(gathered.rms()[j]), "rms " + j);
+            }
+            assertTrue(CsvDataReader.read(p, o.withColumnSums(false), threads, 0).dataset().columnSums().isEmpty(), "no sums for scoring");
+        }
     }
 
     @Test
