@@ -161,6 +161,18 @@ public final class Dataset {
     }
 
     /**
+     * Blocks of features that are consecutive mapped pieces of {@code file} (a file larger than one block), as
+     * {@link #wrapMapped(FloatBuffer, int, FloatBuffer, int, MappedFile, boolean)} does for one: validated once,
+     * here, unit weights, each block remembering the file; the column sums gathered across the blocks as
+     * {@link #wrapBlocks} gathers them, so that a fit makes no pass over the file for its statistics.
+     */
+    public static Dataset wrapMapped(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, int classes, MappedFile file,
+                                     boolean gatherColumnSums) {
+        Objects.requireNonNull(file, "file");
+        return DenseRows.wrapBlocks(features, cols, labels, null, null, classes, gatherColumnSums, file);
+    }
+
+    /**
      * Checks every file whose mapped pages hold some of these rows ({@link MappedFile#checkUnchanged()}): throws an
      * {@link IllegalStateException} naming a file truncated or modified since it was mapped. Returns at once for
      * rows in memory. A system call or two per file: what a backend does before each pass over mapped rows.

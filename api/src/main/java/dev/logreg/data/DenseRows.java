@@ -27,6 +27,12 @@ final class DenseRows {
     /** {@link Dataset#wrapBlocks}. */
     static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights, List<String> featureNames,
                               int classes, boolean gatherColumnSums) {
+        return wrapBlocks(features, cols, labels, weights, featureNames, classes, gatherColumnSums, null);
+    }
+
+    /** {@link Dataset#wrapBlocks}, every block the pages of {@code mapped} where it is not null ({@link Dataset#wrapMapped(List, int, List, int, MappedFile, boolean)}). */
+    static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights, List<String> featureNames,
+                              int classes, boolean gatherColumnSums, MappedFile mapped) {
         Validation.checkClasses(classes);
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
@@ -51,7 +57,7 @@ final class DenseRows {
                 total = new double[1 + 3 * cols];
             }
             Validation.checkBlock(first, rows, cols, b[0], b[1], b[2], classes, shift, total, Validation.WAVE_BYTES);
-            blocks.add(new RowBlock(first, rows, cols, b[0], b[1], b[2]));
+            blocks.add(new RowBlock(first, rows, cols, b[0], b[1], b[2], mapped));
             first += rows;
         }
         return new Dataset(blocks, cols, weights != null, featureNames, classes, shift == null ? null : new ColumnSums(shift, total));

@@ -85,15 +85,16 @@ final class MappedNpyReader {
             }
             LabelDecoder.Result classes = decoder.finish(file, row -> file + " row " + row + ": ");
             int k = LabelDecoder.datasetClasses(classes.mapping());
-            List<Dataset> parts = new ArrayList<>();
-            long first = 0;
+            List<FloatBuffer> xs = new ArrayList<>();
+            List<FloatBuffer> ys = new ArrayList<>();
             for (FloatBuffer[] blk : blocks) {
-                int n = blk[1].capacity();
-                LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
-                parts.add(NpyDataReader.block(file, blk[0], cols, blk[1], first, k, guard, columnSums && blocks.size() == 1));
-                first += n;
+                LabelDecoder.apply(blk[1], blk[1].capacity(), classes.remap() == null ? null : classes.remap().get(0));
+                xs.add(blk[0]);
+                ys.add(blk[1]);
             }
-            return new LoadedData(Dataset.concat(parts), labels != null, classes.mapping(), file);
+            // One validating read over every block, which names a bad feature by the file's row, and gathers the
+            // column sums across the blocks (a file of several blocks made a statistics pass of its own before).
+            return new LoadedData(Dataset.wrapMapped(xs, cols, ys, k, guard, columnSums), labels != null, classes.mapping(), file);
         } catch (InternalError e) {
             // The validating read faulted on a page past the file's end: it was truncated since its size was checked.
             guard.close();

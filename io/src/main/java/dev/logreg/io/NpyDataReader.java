@@ -1,7 +1,6 @@
 package dev.logreg.io;
 
 import dev.logreg.data.Dataset;
-import dev.logreg.data.MappedFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -263,15 +262,17 @@ public final class NpyDataReader {
                 }
                 LabelDecoder.Result classes = decoder.finish(file, row -> file + " row " + row + ": ");
                 int k = LabelDecoder.datasetClasses(classes.mapping());
-                List<Dataset> parts = new ArrayList<>();
-                long first = 0;
+                List<FloatBuffer> xs = new ArrayList<>();
+                List<FloatBuffer> ys = new ArrayList<>();
                 for (FloatBuffer[] blk : blocks) {
-                    int n = blk[1].capacity();
-                    LabelDecoder.apply(blk[1], n, classes.remap() == null ? null : classes.remap().get(0));
-                    parts.add(block(file, blk[0], cols, blk[1], first, k, null, options.columnSums() && blocks.size() == 1));
-                    first += n;
+                    LabelDecoder.apply(blk[1], blk[1].capacity(), classes.remap() == null ? null : classes.remap().get(0));
+                    xs.add(blk[0]);
+                    ys.add(blk[1]);
                 }
-                return new LoadedData(Dataset.concat(parts), hasLabels, classes.mapping(), file);
+                // One validating read over the blocks (naming a bad feature by the file's row), gathering the column
+                // sums across them.
+                Dataset d = Dataset.wrapBlocks(xs, cols, ys, null, null, k, options.columnSums());
+                return new LoadedData(d, hasLabels, classes.mapping(), file);
             } catch (IllegalArgumentException e) {
                 // Labels are checked as rows are copied, float32 features when their block is complete: a bad feature
                 // in an earlier row of the block is the first error, whatever the block size.
@@ -280,23 +281,6 @@ public final class NpyDataReader {
                 // The dataset's own validation (a NaN feature, say) names the row and column; add the file.
                 throw m != null && m.startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + m, e);
             }
-        }
-    }
-
-    /**
-     * Rows [first, first + rows of yb) as a dataset of one block (of the pages of {@code mapped}, where not null),
-     * gathering its column sums where {@code columnSums} (a file of one block: the sums of a later block, taken about
-     * its own first row, would not be the dataset's). {@link Dataset#wrap} validates them (its one pass
-     * over the block); it numbers rows from 0, so where it rejects a block that is not the file's first, the block is
-     * searched again for the value, to name the file's row.
-     */
-    static Dataset block(Path file, FloatBuffer xb, int cols, FloatBuffer yb, long first, int classes, MappedFile mapped, boolean columnSums) {
-        try {
-            return mapped == null ? Dataset.wrap(xb, cols, yb, null, null, classes, columnSums)
-                    : Dataset.wrapMapped(xb, cols, yb, classes, mapped, columnSums);
-        } catch (IllegalArgumentException e) {
-            checkFinite(file, xb, cols, xb.limit() / cols, first, e);
-            throw e;
         }
     }
 

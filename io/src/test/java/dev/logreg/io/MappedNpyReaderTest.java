@@ -3,6 +3,7 @@ package dev.logreg.io;
 import dev.logreg.data.Dataset;
 import dev.logreg.data.MappedFile;
 import dev.logreg.data.RowBlock;
+import dev.logreg.objective.ColumnStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +53,7 @@ class MappedNpyReaderTest {
     }
 
     @Test
-    void aFileOfOneBlockGathersItsColumnSumsAsItIsValidatedUnlessTold() throws IOException {
+    void theValidatingReadGathersTheColumnSumsAcrossBlocksUnlessTold() throws IOException {
         Path[] f = write("sums");
         ReadOptions ro = ReadOptions.DEFAULT.withLabelsFile(f[1]);
         for (boolean map : new boolean[] {true, false}) {
@@ -58,10 +61,24 @@ class MappedNpyReaderTest {
             Dataset several = NpyDataReader.read(f[0], ro, 10 * COLS, map).dataset();
             String at = map ? "mapped" : "copied";
             double[] gathered = one.columnSums().orElseThrow(() -> new AssertionError(at + ": no sums")).totals();
-            // The same bits as the sums taken afterwards over the rows of a file cut in blocks (which gathers none).
-            assertFalse(several.columnSums().isPresent(), at + ": a later block's sums are not the dataset's");
+            // The same bits as the sums taken afterwards over the same rows in one block.
             Dataset rewrapped = Dataset.wrap(copyOf(several), COLS, labelsOf(several), null);
             assertArrayEqualsBits(rewrapped.columnSums().orElseThrow().totals(), gathered, at);
+            // A file cut in blocks gathers them across its blocks: the statistics' own pass over those blocks, bit for bit.
+            assertTrue(several.blocks().size() > 1, at + ": blocks " + several.blocks().size());
+            assertTrue(several.columnSums().isPresent(), at + ": sums gathered across blocks");
+            for (RowBlock b : several.blocks()) assertEquals(map, b.mappedFile() != null, at + ": block at row " + b.firstRow());
+            List<FloatBuffer> xs = new ArrayList<>();
+            List<FloatBuffer> ys = new ArrayList<>();
+            for (RowBlock b : several.blocks()) {
+                xs.add(b.features());
+                ys.add(b.labels());
+            }
+            ColumnStatistics fromSums = ColumnStatistics.of(several);
+            ColumnStatistics passed = ColumnStatistics.of(Dataset.wrapBlocks(xs, COLS, ys, null, null, 2, false));
+            assertArrayEqualsBits(passed.mean(), fromSums.mean(), at + " means");
+            assertArrayEqualsBits(passed.std(), fromSums.std(), at + " deviations");
+            assertArrayEqualsBits(passed.rms(), fromSums.rms(), at + " root mean squares");
             assertFalse(NpyDataReader.read(f[0], ro.withColumnSums(false), Dataset.DEFAULT_BLOCK_CAPACITY, map).dataset().columnSums().isPresent(),
                     at + ": not gathered where not asked");
         }
