@@ -38,6 +38,7 @@ public final class Cli {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         CommandLine cl = new CommandLine(new LogregCommand(out, err, terminal));
+        for (Class<?> sub : LogregCommand.subcommandsFor(args)) cl.addSubcommand(sub);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 
 /** The top-level {@code logreg} command: a dispatcher over its subcommands. */
 @Command(name = "logreg", mixinStandardHelpOptions = true, versionProvider = LogregCommand.Version.class,
         description = "Logistic regression, two classes or K, at memory-bandwidth speed (GPU, CPU or plain-Java reference backends).",
-        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ServeCommand.class, BackendsCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  logreg train --data data/breast-cancer.csv --label benign --penalty l2 --lambda 1 --out model.json",
                 "  logreg predict --model model.json --data new.csv --out predictions.csv",
@@ -31,6 +32,37 @@ final class LogregCommand implements Runnable {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+    }
+
+    /** The subcommands by name, in the order help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = orderedMap(
+            "train", TrainCommand.class, "predict", PredictCommand.class, "evaluate", EvaluateCommand.class, "serve", ServeCommand.class,
+            "backends", BackendsCommand.class, "export", ExportCommand.class, "help", CommandLine.HelpCommand.class);
+
+    /**
+     * The subcommands a run of {@code args} needs: only the one named where the first argument that is not an option
+     * names one, else all of them (help lists them, a mistyped name is matched against them). Why not always all:
+     * picocli builds the model of every subcommand it is given, by reflection over its annotations, which took about
+     * 0.2 s of every command's start on the 2-core development VM (picocli's classes, compiled for Java 5, cannot go
+     * into the class-data archive).
+     */
+    static List<Class<?>> subcommandsFor(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                if (a.equals("-h") || a.equals("--help")) break;  // the root's help, before any subcommand
+                continue;
+            }
+            Class<?> named = SUBCOMMANDS.get(a);
+            if (named != null && named != CommandLine.HelpCommand.class) return List.of(named);
+            break;
+        }
+        return List.copyOf(SUBCOMMANDS.values());
+    }
+
+    private static Map<String, Class<?>> orderedMap(Object... pairs) {
+        Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) m.put((String) pairs[i], (Class<?>) pairs[i + 1]);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The flags of every subcommand are a contract: their names, order, parameter labels, defaults, whether they are
@@ -164,8 +165,33 @@ class OptionsContractTest {
         return m;
     }
 
+    /**
+     * A run builds only the subcommand it names (picocli's model of each costs start-up time); help, a missing or
+     * mistyped name get them all, so that help lists every command and the mistake is reported as before.
+     */
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        assertEquals(List.of(TrainCommand.class), LogregCommand.subcommandsFor(new String[] {"train", "--data", "x.csv"}));
+        assertEquals(List.of(ExportCommand.class), LogregCommand.subcommandsFor(new String[] {"export", "--help"}));
+        List<Class<?>> all = LogregCommand.subcommandsFor(new String[0]);
+        assertEquals(7, all.size(), "train, predict, evaluate, serve, backends, export, help: " + all);
+        for (String[] args : new String[][] {{"--help", "train"}, {"help", "train"}, {"trian"}, {"-V"}}) {
+            assertEquals(all, LogregCommand.subcommandsFor(args), String.join(" ", args));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(Cli.OK, Cli.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(err), false));
+        for (String name : new String[] {"train", "predict", "evaluate", "serve", "backends", "export", "help"}) {
+            assertTrue(out.toString().contains("\n  " + name + " "), "--help lists " + name + ":\n" + out);
+        }
+        assertEquals(Cli.BAD_INPUT, Cli.run(new String[] {"trian"}, new PrintWriter(out), new PrintWriter(err), false));
+        assertTrue(err.toString().contains("'trian'"), err.toString());
+    }
+
     private static CommandLine root() {
-        return new CommandLine(new LogregCommand(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false));
+        CommandLine root = new CommandLine(new LogregCommand(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false));
+        for (Class<?> sub : LogregCommand.subcommandsFor(new String[0])) root.addSubcommand(sub);  // all of them, as help has
+        return root;
     }
 
     private static String describe(OptionSpec o) {
