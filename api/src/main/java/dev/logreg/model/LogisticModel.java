@@ -208,20 +208,8 @@ public final class LogisticModel implements LinearClassifier {
         return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
-    private double dot(FloatBuffer x, int offset) {
-        double[] c = coefficients;
-        int n = c.length;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s0 += c[j] * x.get(offset + j);
-            s1 += c[j + 1] * x.get(offset + j + 1);
-            s2 += c[j + 2] * x.get(offset + j + 2);
-            s3 += c[j + 3] * x.get(offset + j + 3);
-        }
-        for (; j < n; j++) s0 += c[j] * x.get(offset + j);
-        return ((s0 + s1) + (s2 + s3)) + intercept;
-    }
+    /** Floats of rows {@link #decisionFunction(Dataset)} copies at a time (16 KiB: stays in the L1 cache). */
+    private static final int TILE_FLOATS = 4096;
 
     /**
      * P(y = 1 | x) for one row: σ(z), exactly 0 or 1 where z overflows to ∓∞.
@@ -303,8 +291,16 @@ public final class LogisticModel implements LinearClassifier {
             int rows = (int) b.rows();
             int pieces = (rows + PARALLEL_PIECE_ROWS - 1) / PARALLEL_PIECE_ROWS;
             IntConsumer piece = p -> {
+                // Rows copied a tile at a time into an array, then dot(float[]): the same sums as reading the buffer
+                // float by float, which was 3-4x slower on a mapped file (a bounds and scope check per element).
                 int end = Math.min(rows, (p + 1) * PARALLEL_PIECE_ROWS);
-                for (int i = p * PARALLEL_PIECE_ROWS; i < end; i++) out[first + i] = dot(x, i * n);
+                int tileRows = Math.max(1, TILE_FLOATS / Math.max(1, n));
+                float[] tile = new float[tileRows * n];
+                for (int i = p * PARALLEL_PIECE_ROWS; i < end; i += tileRows) {
+                    int k = Math.min(tileRows, end - i);
+                    x.get(i * n, tile, 0, k * n);
+                    for (int r = 0; r < k; r++) out[first + i + r] = dot(tile, r * n);
+                }
             };
             if (pieces > 1) IntStream.range(0, pieces).parallel().forEach(piece);
             else if (pieces == 1) piece.accept(0);

@@ -121,4 +121,29 @@ class LogisticModelTest {
         assertNull(new LogisticModel(new double[] {1}, 0, false, null).featureNames());
         assertTrue(m.toString().contains("features=2"), m.toString());
     }
+
+    /**
+     * A dataset's logits, computed a tile of rows at a time over several parallel pieces, are each row's own sum bit
+     * for bit, with widths that do not divide the tile (and one wider than it) and rows in direct buffers.
+     */
+    @Test
+    void datasetLogitsAreEachRowsOwnSumAcrossTilesAndPieces() {
+        SplittableRandom r = new SplittableRandom(77);
+        for (int n : new int[] {37, 5000}) {
+            int rows = n == 37 ? 40_001 : 9;
+            double[] c = new double[n];
+            for (int j = 0; j < n; j++) c[j] = r.nextGaussian();
+            LogisticModel m = new LogisticModel(c, 0.375, true, null);
+            java.nio.FloatBuffer x = java.nio.ByteBuffer.allocateDirect(rows * n * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < rows * n; i++) x.put(i, (float) r.nextGaussian());
+            java.nio.FloatBuffer y = java.nio.FloatBuffer.wrap(new float[rows]);
+            Dataset d = Dataset.wrap(x, n, y, null, null);
+            double[] z = m.decisionFunction(d);
+            float[] row = new float[n];
+            for (int i = 0; i < rows; i++) {
+                x.get(i * n, row, 0, n);
+                assertEquals(Double.doubleToRawLongBits(m.decisionFunction(row)), Double.doubleToRawLongBits(z[i]), "n " + n + ", row " + i);
+            }
+        }
+    }
 }
