@@ -127,17 +127,13 @@ public final class Dataset {
     }
 
     /**
-     * Several blocks of rows end to end as one dataset, without copying: block k's features, labels and weights (or
-     * {@code weights} null: unit weights) are {@code features.get(k)}, {@code labels.get(k)}, {@code weights.get(k)},
-     * each read from position 0 to its limit, the shapes as {@link #wrap(FloatBuffer, int, FloatBuffer, FloatBuffer,
-     * List, int, boolean)} wants them; empty blocks are left out. The same as {@link #concat} of each block wrapped,
-     * with two differences that make it what a reader that fills several buffers (one per parallel piece) wants: a
-     * block may hold only rows of weight 0, as long as some row weighs; and the validating read gathers the
-     * {@link #columnSums()} across the blocks (about the first row, each block cut into chunks from its first row, the
-     * chunks added in order), the bits the statistics' own pass would give over the result, so a fit that
-     * preconditions makes no pass for them.
+     * Blocks of rows end to end as one dataset, without copying: block k is {@code features.get(k)},
+     * {@code labels.get(k)} and {@code weights.get(k)} ({@code weights} null: unit weights), each buffer read from
+     * position 0 to its limit; empty blocks are left out. As {@link #concat} of each wrapped, except that a block may
+     * weigh nothing (as long as some row weighs) and the validating read gathers the {@link #columnSums()} across the
+     * blocks, the bits the statistics' own pass gives over them: what a reader that parses into a buffer per piece wants.
      *
-     * @throws IllegalArgumentException as {@link #wrap} does, naming the dataset's row at fault and the block of a bad shape
+     * @throws IllegalArgumentException as {@link #wrap} does, naming the dataset's row, or the block of a bad shape
      */
     public static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights,
                                      List<String> featureNames, int classes, boolean gatherColumnSums) {
@@ -161,10 +157,8 @@ public final class Dataset {
     }
 
     /**
-     * Blocks of features that are consecutive mapped pieces of {@code file} (a file larger than one block), as
-     * {@link #wrapMapped(FloatBuffer, int, FloatBuffer, int, MappedFile, boolean)} does for one: validated once,
-     * here, unit weights, each block remembering the file; the column sums gathered across the blocks as
-     * {@link #wrapBlocks} gathers them, so that a fit makes no pass over the file for its statistics.
+     * A file larger than one block: consecutive mapped pieces of {@code file} as {@link #wrapMapped(FloatBuffer, int,
+     * FloatBuffer, int, MappedFile, boolean)} wraps one, the column sums gathered across them as {@link #wrapBlocks}.
      */
     public static Dataset wrapMapped(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, int classes, MappedFile file,
                                      boolean gatherColumnSums) {
@@ -417,9 +411,7 @@ public final class Dataset {
      * @throws IllegalArgumentException where the rows are too many for one array (over 2<sup>31</sup> − 9)
      */
     public float[] copyLabels() {
-        float[] y = new float[arrayLength()];
-        for (RowBlock b : blocks) b.labels().get(0, y, (int) b.firstRow(), b.rows());
-        return y;
+        return DerivedDatasets.copy(this, false);
     }
 
     /**
@@ -428,15 +420,7 @@ public final class Dataset {
      * @throws IllegalArgumentException where the rows are too many for one array (over 2<sup>31</sup> − 9)
      */
     public float[] copyWeights() {
-        if (!weighted) return null;
-        float[] w = new float[arrayLength()];
-        for (RowBlock b : blocks) b.weights().get(0, w, (int) b.firstRow(), b.rows());
-        return w;
-    }
-
-    private int arrayLength() {
-        if (rows > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + rows + " rows, too many for one array");
-        return (int) rows;
+        return weighted ? DerivedDatasets.copy(this, true) : null;
     }
 
     /**
@@ -444,12 +428,7 @@ public final class Dataset {
      * {@code [count of class 0, .., count of class K−1]} for K classes (a class absent from the rows counts 0).
      */
     public long[] labelCounts() {
-        long[] counts = new long[classes];
-        for (RowBlock b : blocks) {
-            FloatBuffer y = b.labels();
-            for (int i = 0; i < b.rows(); i++) counts[(int) y.get(i)]++;
-        }
-        return counts;
+        return DerivedDatasets.labelCounts(this);
     }
 
     @Override

@@ -117,4 +117,22 @@ final class DerivedDatasets {
         }
         return new Dataset(reweighted, data.cols(), true, data.featureNames(), data.classes());
     }
+
+    /** {@link Dataset#copyLabels()}, or where {@code weights} {@link Dataset#copyWeights()} of weighted rows. */
+    static float[] copy(Dataset data, boolean weights) {
+        if (data.rows() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("dataset has " + data.rows() + " rows, too many for one array");
+        float[] out = new float[(int) data.rows()];
+        for (RowBlock b : data.blocks()) (weights ? b.weights() : b.labels()).get(0, out, (int) b.firstRow(), b.rows());
+        return out;
+    }
+
+    /** {@link Dataset#labelCounts()}. */
+    static long[] labelCounts(Dataset data) {
+        long[] counts = new long[data.classes()];
+        for (RowBlock b : data.blocks()) {
+            FloatBuffer y = b.labels();
+            for (int i = 0; i < b.rows(); i++) counts[(int) y.get(i)]++;
+        }
+        return counts;
+    }
 }
