@@ -5,6 +5,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** One in-process run of the command line, with its exit code and captured streams. */
 record CliRun(int code, String out, String err) {
     static CliRun of(String... args) {
@@ -23,6 +27,26 @@ record CliRun(int code, String out, String err) {
             dir = dir.getParent();
         }
         throw new IllegalStateException("data/" + name + " not found");
+    }
+
+    /** Exit 0. */
+    void assertOk() {
+        assertOk(this);
+    }
+
+    /** Exit 0, the run shown where not. */
+    static void assertOk(CliRun r) {
+        assertEquals(0, r.code(), r::toString);
+    }
+
+    /** Exit 2 with {@code fragment} in one error line, the last on stderr, and no stack trace. */
+    static void assertBadInput(CliRun r, String fragment) {
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains(fragment), () -> "expected '" + fragment + "' in stderr: " + r);
+        assertFalse(r.err().contains("\tat "), () -> "stack trace without --verbose: " + r);
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("logreg:")).count(), () -> "the error should be one line: " + r);
+        String last = r.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("logreg:"), () -> "the error should be the last line: " + r);
     }
 
     @Override
