@@ -29,6 +29,17 @@ record CliRun(int code, String out, String err) {
         throw new IllegalStateException("data/" + name + " not found");
     }
 
+    /**
+     * {@code dir/model.json}: the bundled breast-cancer data trained with L2, λ = 1 on the reference backend, the
+     * model most command-line tests score with.
+     */
+    static Path trainBundled(Path dir) {
+        Path model = dir.resolve("model.json");
+        of("train", "--data", data("breast-cancer.csv").toString(), "--label", "benign", "--penalty", "l2", "--lambda", "1",
+                "--backend", "reference", "--out", model.toString(), "--quiet").assertOk();
+        return model;
+    }
+
     /** Exit 0. */
     void assertOk() {
         assertOk(this);

@@ -43,10 +43,7 @@ class HostileUseTest {
     @BeforeAll
     static void trainOnce() {
         csv = CliRun.data("breast-cancer.csv");
-        model = dir.resolve("model.json");
-        CliRun r = CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--lambda", "1",
-                "--backend", "reference", "--out", model.toString(), "--quiet");
-        assertEquals(0, r.code(), r::toString);
+        model = CliRun.trainBundled(dir);
     }
 
     /** Exit 2, one line, the fragment, nothing of the libraries' internals, and a bounded length. */

@@ -48,9 +48,7 @@ class TrainOptionsCliTest {
     @BeforeAll
     static void trainOnce() {
         csv = CliRun.data("breast-cancer.csv");
-        model = dir.resolve("model.json");
-        CliRun.of("train", "--data", csv.toString(), "--label", "benign", "--penalty", "l2", "--lambda", "1",
-                "--backend", "reference", "--out", model.toString(), "--json").assertOk();
+        model = CliRun.trainBundled(dir);
     }
 
     @Test
