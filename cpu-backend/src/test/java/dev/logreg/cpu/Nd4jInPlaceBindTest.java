@@ -187,21 +187,12 @@ class Nd4jInPlaceBindTest {
         return Dataset.concat(parts);
     }
 
-    /** The same features and weights with labels i mod {@code k} (a K-class dataset on the heap). */
+    /** The same features and weights (the fixture's one heap block, shared) with labels i mod {@code k}: K classes. */
     private static Dataset withClasses(Dataset heap, int k) {
-        int n = heap.cols();
-        int rows = (int) heap.rows();
-        float[] x = new float[rows * n];
-        float[] y = new float[rows];
-        float[] w = heap.isWeighted() ? new float[rows] : null;
-        float[] row = new float[n];
-        for (int r = 0; r < rows; r++) {
-            heap.copyRow(r, row);
-            System.arraycopy(row, 0, x, r * n, n);
-            y[r] = r % k;
-            if (w != null) w[r] = heap.weight(r);
-        }
-        return Dataset.wrap(x, n, y, w, k);
+        float[] y = new float[(int) heap.rows()];
+        for (int r = 0; r < y.length; r++) y[r] = r % k;
+        RowBlock b = heap.blocks().get(0);
+        return Dataset.wrap(b.features(), heap.cols(), FloatBuffer.wrap(y), heap.isWeighted() ? b.weights() : null, null, k);
     }
 
     @Test
