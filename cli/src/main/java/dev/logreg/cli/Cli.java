@@ -61,6 +61,7 @@ public final class Cli {
             code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             err.println("logreg: error: out of memory (" + e.getMessage() + "); give the JVM more with LOGREG_JAVA_OPTS=-Xmx<size>");
+            if (java.util.Arrays.asList(args).contains("--verbose")) e.printStackTrace(err);
             code = FAILURE;
         } catch (InternalError e) {
             // A read of memory-mapped rows faulted outside a backend's pass (the metrics, say): the file shrank.

@@ -186,25 +186,37 @@ class WeightedBinaryMetricsTest {
         assertTrue(m.toMap().containsKey("weightedConfusionMatrix"));
     }
 
+    /**
+     * Unit weights give the unweighted results exactly, small (the JDK's sort) and large (the radix sort) and with
+     * many tied scores; unweighted ranks hold no weight arrays (8 bytes a row less heap: data larger than RAM run
+     * with a small heap).
+     */
     @Test
     void unitWeightsGiveExactlyTheUnweightedResults() {
-        SplittableRandom rnd = new SplittableRandom(3L);
-        double[] z = logits(150, rnd);
-        float[] y = labels(z, rnd);
-        float[] ones = new float[z.length];
-        Arrays.fill(ones, 1f);
-        BinaryMetrics plain = BinaryMetrics.compute(z, y, 0.5);
-        BinaryMetrics unit = BinaryMetrics.compute(z, y, ones, 0.5);
-        assertFalse(plain.weighted());
-        assertEquals(plain.logLoss(), unit.logLoss());
-        assertEquals(plain.accuracy(), unit.accuracy());
-        assertEquals(plain.f1(), unit.f1());
-        assertEquals(plain.rocAuc(), unit.rocAuc());
-        assertEquals(plain.averagePrecision(), unit.averagePrecision());
-        assertEquals(plain.brierScore(), unit.brierScore());
-        assertEquals(plain.confusion(), unit.confusion());
-        assertEquals(plain.weightedConfusion(), unit.weightedConfusion());
-        assertFalse(plain.toMap().containsKey("weightedConfusionMatrix"), "no weighted matrix in unweighted JSON");
+        for (int rows : new int[] {150, 20_000}) {
+            SplittableRandom rnd = new SplittableRandom(3L);
+            double[] z = logits(rows, rnd);
+            if (rows > 150) for (int i = 0; i < rows; i++) z[i] = Math.rint(z[i] * 10) / 10;  // ties
+            float[] y = labels(z, rnd);
+            float[] ones = new float[z.length];
+            Arrays.fill(ones, 1f);
+            BinaryMetrics plain = BinaryMetrics.compute(z, y, 0.5);
+            BinaryMetrics unit = BinaryMetrics.compute(z, y, ones, 0.5);
+            String at = rows + " rows";
+            assertFalse(plain.weighted());
+            assertEquals(plain.logLoss(), unit.logLoss(), at);
+            assertEquals(plain.accuracy(), unit.accuracy(), at);
+            assertEquals(plain.f1(), unit.f1(), at);
+            assertEquals(plain.rocAuc(), unit.rocAuc(), at);
+            assertEquals(plain.averagePrecision(), unit.averagePrecision(), at);
+            assertEquals(plain.brierScore(), unit.brierScore(), at);
+            assertEquals(plain.confusion(), unit.confusion(), at);
+            assertEquals(plain.weightedConfusion(), unit.weightedConfusion(), at);
+            assertFalse(plain.toMap().containsKey("weightedConfusionMatrix"), "no weighted matrix in unweighted JSON");
+            BinaryMetrics.Ranked ranked = BinaryMetrics.Ranked.of(z, y, null);
+            assertTrue(ranked.posWeight() == null && ranked.negWeight() == null, at + ": unit weights are not stored");
+            assertEquals(ranked.pos().length + ranked.neg().length, rows, at);
+        }
     }
 
     @Test
