@@ -137,7 +137,7 @@ public final class Dataset {
      */
     public static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights,
                                      List<String> featureNames, int classes, boolean gatherColumnSums) {
-        return DenseRows.wrapBlocks(features, cols, labels, weights, featureNames, classes, gatherColumnSums);
+        return DenseRows.wrapBlocks(features, cols, labels, weights, featureNames, classes, gatherColumnSums, null);
     }
 
     /**

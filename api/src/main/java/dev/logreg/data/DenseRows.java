@@ -12,22 +12,13 @@ import java.util.Objects;
 final class DenseRows {
     private DenseRows() {}
 
-    /** {@link Dataset#wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int, boolean)}. */
+    /** {@link Dataset#wrap(FloatBuffer, int, FloatBuffer, FloatBuffer, List, int, boolean)}: one block of {@link #wrapBlocks}. */
     static Dataset wrap(FloatBuffer features, int cols, FloatBuffer labels, FloatBuffer weights, List<String> featureNames, int classes,
                         boolean gatherColumnSums) {
-        Validation.checkClasses(classes);
-        if (cols < 1) throw new IllegalArgumentException("cols is " + cols + ", expected at least 1");
-        FloatBuffer[] b = views(features, cols, labels, weights, "");
-        int rows = b[1].limit();
-        ColumnSums sums = Validation.checkBlock(0, rows, cols, b[0], b[1], b[2], classes, gatherColumnSums);
-        return new Dataset(rows == 0 ? List.of() : List.of(new RowBlock(0, rows, cols, b[0], b[1], b[2])), cols, b[2] != null, featureNames,
-                classes, sums);
-    }
-
-    /** {@link Dataset#wrapBlocks}. */
-    static Dataset wrapBlocks(List<FloatBuffer> features, int cols, List<FloatBuffer> labels, List<FloatBuffer> weights, List<String> featureNames,
-                              int classes, boolean gatherColumnSums) {
-        return wrapBlocks(features, cols, labels, weights, featureNames, classes, gatherColumnSums, null);
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        return wrapBlocks(List.of(features), cols, List.of(labels), weights == null ? null : List.of(weights), featureNames, classes,
+                gatherColumnSums, null);
     }
 
     /** {@link Dataset#wrapBlocks}, every block the pages of {@code mapped} where it is not null ({@link Dataset#wrapMapped(List, int, List, int, MappedFile, boolean)}). */
@@ -49,7 +40,7 @@ final class DenseRows {
         long first = 0;
         for (int k = 0; k < features.size(); k++) {
             FloatBuffer w = weights == null ? null : Objects.requireNonNull(weights.get(k), "weights of block " + k);
-            FloatBuffer[] b = views(features.get(k), cols, labels.get(k), w, "block " + k + ": ");
+            FloatBuffer[] b = views(features.get(k), cols, labels.get(k), w, features.size() == 1 ? "" : "block " + k + ": ");
             int rows = b[1].limit();
             if (rows == 0) continue;
             if (sums && shift == null) {
@@ -87,13 +78,12 @@ final class DenseRows {
         return new FloatBuffer[] {f, y, w};
     }
 
-    /** {@link Dataset#wrapMapped}. */
+    /** {@link Dataset#wrapMapped}: one block of {@link #wrapBlocks}, the pages of {@code file}. */
     static Dataset wrapMapped(FloatBuffer features, int cols, FloatBuffer labels, int classes, MappedFile file, boolean gatherColumnSums) {
         Objects.requireNonNull(file, "file");
-        Dataset d = wrap(features, cols, labels, null, null, classes, gatherColumnSums);
-        RowBlock b = d.blocks().get(0);
-        return new Dataset(List.of(new RowBlock(0, b.rows(), cols, b.features(), b.labels(), null, file)), cols, false, null, classes,
-                d.columnSums().orElse(null));
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        return wrapBlocks(List.of(features), cols, List.of(labels), null, null, classes, gatherColumnSums, file);
     }
 
     /** {@link Dataset#fromRows(float[][], float[], float[], int)}. */

@@ -53,15 +53,10 @@ final class Validation {
     }
 
     /**
-     * Checks rows [0, rows) of a block whose first row is the dataset's row {@code firstRow}; where {@code gatherSums}
-     * (a block that starts the dataset, at most {@link #MAX_GATHERED_COLS} columns), also returns the block's
-     * {@link ColumnSums}, gathered from the same reads (null otherwise).
+     * Checks rows [0, rows) of a block that starts the dataset, and where {@code gatherSums} (at most
+     * {@link #MAX_GATHERED_COLS} columns) returns its {@link ColumnSums}, pieces of partial sums held {@code waveBytes}
+     * at a time (tests; datasets go through {@link DenseRows#wrapBlocks}).
      */
-    static ColumnSums checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, boolean gatherSums) {
-        return checkBlock(firstRow, rows, cols, x, y, w, classes, gatherSums, WAVE_BYTES);
-    }
-
-    /** {@link #checkBlock(long, int, int, FloatBuffer, FloatBuffer, FloatBuffer, int, boolean)} with the wave's bytes given (tests). */
     static ColumnSums checkBlock(long firstRow, int rows, int cols, FloatBuffer x, FloatBuffer y, FloatBuffer w, int classes, boolean gatherSums,
                                  long waveBytes) {
         boolean sums = gatherSums && rows > 0 && cols <= MAX_GATHERED_COLS;
