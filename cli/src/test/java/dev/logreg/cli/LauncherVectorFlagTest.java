@@ -5,15 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,61 +18,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The launcher ({@code ./logreg}) adds {@code --add-modules jdk.incubator.vector} (the SIMD kernel) for a {@code train}
  * on large dense data only, as measured in benchmarks/cpu/run-vector-threshold.sh. The real script runs here against
- * a stand-in {@code java} that prints its arguments, in a copy of the tree's layout (an empty jar, a class path file)
- * and on sparse files of the sizes that matter, which take no disk.
+ * a stand-in {@code java} ({@link FakeLauncher}), on sparse files of the sizes that matter, which take no disk.
  */
 class LauncherVectorFlagTest {
     @TempDir
     Path root;
-    private Path fakeJava;
+    private FakeLauncher launcher;
 
     @BeforeEach
     void layOut() throws IOException {
-        Path launcher = Path.of("..", "logreg").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(launcher), "the launcher is at the repository's root");
-        Files.copy(launcher, root.resolve("logreg"));
-        Path target = Files.createDirectories(root.resolve("cli/target"));
-        Files.writeString(target.resolve("logreg-cli-0.jar"), "");
-        Files.writeString(target.resolve("classpath.txt"), root.resolve("cli/target/logreg-cli-0.jar").toString());
-        Files.writeString(target.resolve(".launcher-built"), "");
-        // A runtime home: bin/java prints its arguments; release names the modules, as a JDK's does.
-        Path bin = Files.createDirectories(root.resolve("jdk/bin"));
-        fakeJava = bin.resolve("java");
-        Files.writeString(fakeJava, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"17\"\nMODULES=\"java.base jdk.incubator.vector jdk.unsupported\"\n");
+        launcher = new FakeLauncher(root);
     }
 
-    /** The JVM arguments the launcher passes for {@code args}, with {@code env} added to its environment. */
     private List<String> jvmArgs(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("logreg").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("LOGREG_JVM_FLAGS");
-        pb.environment().remove("LOGREG_JAVA_OPTS");
-        pb.environment().remove("LOGREG_VECTOR");
-        pb.environment().put("JAVA", fakeJava.toString());
-        pb.environment().put("LOGREG_CDS", "0");
-        pb.environment().put("LOGREG_SKIP_BUILD", "1");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ended");
-        assertEquals(0, p.exitValue(), out);
-        List<String> jvm = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.equals("dev.logreg.cli.Main")) break;
-            jvm.add(line);
-        }
-        return jvm;
+        return launcher.jvmArgs(env, args);
     }
 
     private Path sparseFile(String name, long bytes) throws IOException {
-        Path f = root.resolve(name);
-        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
-            r.setLength(bytes);
-        }
-        return f;
+        return launcher.sparseFile(name, new byte[0], bytes);
     }
 
     private static boolean vector(List<String> jvm) {
