@@ -1,7 +1,9 @@
 package dev.logreg.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +74,26 @@ public final class AtomicFile {
     }
 
     /**
+     * A random UUID-shaped part of a temporary file's name (the pattern stale files are recognised by): 16 bytes of
+     * {@code /dev/urandom} where there is one, else {@link UUID#randomUUID()}. Why not always the latter: its
+     * {@code SecureRandom} loads and starts the JDK's security providers on first use, 20-30 ms of every short
+     * command that writes a file. Unpredictable either way; the name's uniqueness is also the pid's and
+     * {@code CREATE_NEW}'s.
+     */
+    static String randomPart() {
+        byte[] b = new byte[16];
+        try (InputStream in = Files.newInputStream(Path.of("/dev/urandom"))) {
+            if (in.readNBytes(b, 0, b.length) == b.length) {
+                ByteBuffer bytes = ByteBuffer.wrap(b);
+                return new UUID(bytes.getLong(), bytes.getLong()).toString();
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /dev/urandom (Windows) or not readable here: the JDK's generator below.
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /**
      * Writes what {@code body} produces to {@code target}, refusing a read-only target; see
      * {@link #write(Path, boolean, Body)}.
      */
@@ -95,7 +117,7 @@ public final class AtomicFile {
         Path dir = file.getParent();
         String name = file.getFileName().toString();
         removeStaleTemporaries(dir, name);
-        Path tmp = dir.resolve(tempPrefix(name) + ProcessHandle.current().pid() + "." + UUID.randomUUID() + ".tmp");
+        Path tmp = dir.resolve(tempPrefix(name) + ProcessHandle.current().pid() + "." + randomPart() + ".tmp");
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.logreg.model.LinearClassifier;
 import dev.logreg.model.LogisticModel;
@@ -92,9 +92,13 @@ public final class ModelFile {
      */
     public static final double LARGEST_LOGIT = Double.MAX_VALUE / 2;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * The mapper that reads model files, made on first read: writing a model needs none ({@link JsonTreeWriter}), and
+     * making one costs a fresh JVM 80-100 ms.
+     */
+    private static final class Reading {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     /**
      * Whether {@code m}'s coefficients are stored sparse (fewer than a third nonzero, format version
@@ -119,7 +123,7 @@ public final class ModelFile {
 
     /** The JSON tree of {@code m} (what {@link #write} writes). */
     public static ObjectNode toJson(SavedModel m) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format", FORMAT);
         boolean v1 = m.classifier() instanceof LogisticModel && m.labels().isNumericBinary();
         boolean sparse = CoefficientsJson.sparse(m.classifier());
@@ -148,7 +152,7 @@ public final class ModelFile {
             root.put("fitIntercept", m.classifier().fitIntercept());
             ClassifierJson.write(root, m, sparse);
         }
-        root.set("training", MAPPER.valueToTree(m.training()));
+        root.set("training", PlainJsonTree.of(m.training()));
         root.put("backend", m.backend());
         root.put("optimizer", m.optimizer());
         putFinite(root, "objective", m.objective());
@@ -190,7 +194,7 @@ public final class ModelFile {
      * @throws IOException            where the file cannot be written; the previous file, if any, is then left as it was
      */
     public static void write(Path file, SavedModel model, boolean replaceReadOnly) throws IOException {
-        byte[] json = MAPPER.writeValueAsBytes(toJson(model));
+        byte[] json = JsonTreeWriter.write(toJson(model));
         AtomicFile.write(file, replaceReadOnly, out -> {
             out.write(json);
             out.write('\n');
@@ -210,7 +214,7 @@ public final class ModelFile {
         byte[] bytes = new byte[0];
         try {
             bytes = Files.readAllBytes(file);
-            root = MAPPER.readTree(bytes);
+            root = Reading.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e, bytes.length) + ")", e);
         } catch (java.io.CharConversionException e) {

@@ -34,6 +34,16 @@ class AtomicFileTest {
      * {@code Files.createTempFile}: a model file or a prediction file must be readable where a plainly written one is.
      */
     @Test
+    void temporaryNamesAreRandomAndUuidShaped() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String part = AtomicFile.randomPart();
+            assertTrue(part.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), part);
+            assertTrue(seen.add(part), "repeated: " + part);
+        }
+    }
+
+    @Test
     void theFileHasTheDefaultPermissionsOfANewFile() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
         Path plain = Files.createFile(dir.resolve("plain"));
