@@ -1,9 +1,7 @@
 package dev.logreg.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -91,14 +89,6 @@ public final class ModelFile {
      * class comment for why).
      */
     public static final double LARGEST_LOGIT = Double.MAX_VALUE / 2;
-
-    /**
-     * The mapper that reads model files, made on first read: writing a model needs none ({@link JsonTreeWriter}), and
-     * making one costs a fresh JVM 80-100 ms.
-     */
-    private static final class Reading {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    }
 
     /**
      * Whether {@code m}'s coefficients are stored sparse (fewer than a third nonzero, format version
@@ -214,7 +204,7 @@ public final class ModelFile {
         byte[] bytes = new byte[0];
         try {
             bytes = Files.readAllBytes(file);
-            root = Reading.MAPPER.readTree(bytes);
+            root = JsonTreeReader.read(bytes);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not a valid model file (" + describe(e, bytes.length) + ")", e);
         } catch (java.io.CharConversionException e) {
