@@ -61,13 +61,14 @@ echo "== the command line (cli/: its jars less those already in lib/, less ND4J 
 # `logreg train --backend gpu` never touches ND4J (the CPU backend starts it lazily), so the e2e section runs the CLI
 # as a user types it. Left out besides ND4J: what only --plot's PDF output, `serve` (Jetty) and ND4J's own start-up
 # use, and JUnit (the console launcher has its own); found by running `train --backend gpu` under simcuda until no
-# class was missing.
+# class was missing. Also `export --format onnx`'s protobuf-java and logreg-onnx (2.1 MB; only that subcommand loads
+# them, and picocli builds only the subcommand named): with them the bundle and the tree reached the 64 MiB.
 mkdir -p .gpu/cli
 # shellcheck disable=SC2086
 mvn -B -q ${MVN_FLAGS--o} -pl cli dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/.gpu/build/cli-classpath.txt" > /dev/null
 cp cli/target/logreg-cli-$version.jar .gpu/cli/
 tr ':' '\n' < .gpu/build/cli-classpath.txt \
-    | grep -v -E 'nd4j|bytedeco|pdfbox|fontbox|commons-math3|/jna/|jna-platform|commons-compress|commons-collections4|spark|junit|jetty|commons-net|commons-io|commons-codec|commons-lang3|oshi|threetenbp|byteunits|neoitertools|commons-logging' \
+    | grep -v -E 'nd4j|bytedeco|pdfbox|fontbox|commons-math3|/jna/|jna-platform|commons-compress|commons-collections4|spark|junit|jetty|commons-net|commons-io|commons-codec|commons-lang3|oshi|threetenbp|byteunits|neoitertools|commons-logging|protobuf-java|logreg-onnx' \
     | while read -r j; do [ -f ".gpu/lib/$(basename "$j")" ] || cp "$j" .gpu/cli/; done
 du -sh .gpu/cli
 
