@@ -8,12 +8,25 @@ package dev.logreg.optim;
  * </pre>
  * with c₁ = 1e-4, c₂ = 0.9. Every trial evaluates value and gradient in one pass. Where the evaluation budget runs
  * out, the best trial that satisfies the sufficient-decrease condition is accepted (curvature may then fail; the
- * L-BFGS update skips such a pair). One instance per {@code minimize} call; not thread-safe.
+ * L-BFGS update skips such a pair).
+ *
+ * <p>Where a trial's value is within {@link #VALUE_NOISE} of φ(0) relative, the decrease cannot be told from rounding,
+ * and the trial is accepted on the curvature condition alone: Hager &amp; Zhang's approximate Wolfe conditions (2005),
+ * with a much smaller tolerance than their 1e-6. Why: over millions of rows J's float64 sums round at about 1e-13 of
+ * J, while a step from a warm start or near the optimum may decrease J by 1e-18; the sufficient-decrease test then
+ * failed on rounding alone, and the search bisected for its whole budget (30 evaluations, three searches before the
+ * fit gave up: a warm-started λ path over 4,000,000 rows took 455 passes, five of its fits ending
+ * {@code LINE_SEARCH_FAILED}, though its first trials had φ' ≈ 0). The gradient is accurate where the value is not,
+ * so inside the band the derivative's sign also brackets, and the next trial is the secant of φ' instead of the cubic
+ * through noisy values. Outside the band the search decides as before, step for step (the same bits). One instance
+ * per {@code minimize} call; not thread-safe.
  */
 final class StrongWolfeLineSearch {
     static final double C1 = 1e-4;
     static final double C2 = 0.9;
     static final int MAX_EVALUATIONS = 30;
+    /** Relative difference from φ(0) within which values are taken as equal (see the class comment). */
+    static final double VALUE_NOISE = 1e-10;
 
     /** How a search ended. */
     enum Outcome { ACCEPTED, FAILED, NON_FINITE }
@@ -67,17 +80,24 @@ final class StrongWolfeLineSearch {
         Outcome outcome = null;
         double lo = 0, flo = 0, dlo = 0, hi = 0, fhi = 0, dhi = 0;
         boolean zoom = false;
+        double noise = VALUE_NOISE * Math.abs(fx);
         while (outcome == null) {
             if (!zoom) {
                 double fa = evaluate(a);
                 if (!Double.isFinite(fa)) return Outcome.NON_FINITE;
                 double da = Vectors.dot(gTrial, d);
+                boolean flat = Math.abs(fa - f0) <= noise;
+                if (flat && Math.abs(da) <= -C2 * dphi0) {
+                    outcome = Outcome.ACCEPTED;
+                    break;
+                }
                 if (fa <= f0 + C1 * a * dphi0 && fa < bestValue) {
                     bestValue = fa;
                     bestStep = a;
                     keepBest();
                 }
-                if (fa > f0 + C1 * a * dphi0 || (evaluations > 1 && fa >= fPrev)) {
+                // Values within the noise band bracket nothing: there the derivative's sign decides (below).
+                if (!flat && (fa > f0 + C1 * a * dphi0 || (evaluations > 1 && fa >= fPrev))) {
                     lo = aPrev; flo = fPrev; dlo = dPrev; hi = a; fhi = fa; dhi = da;
                     zoom = true;
                 } else if (Math.abs(da) <= -C2 * dphi0) {
@@ -87,14 +107,16 @@ final class StrongWolfeLineSearch {
                     zoom = true;
                 } else {
                     // Extrapolate: at least double, at most 10x, the cubic fit's minimizer in between.
-                    double next = cubicMinimizer(aPrev, fPrev, dPrev, a, fa, da);
+                    double next = flat && Math.abs(fPrev - f0) <= noise ? secant(aPrev, dPrev, a, da)
+                            : cubicMinimizer(aPrev, fPrev, dPrev, a, fa, da);
                     aPrev = a; fPrev = fa; dPrev = da;
                     a = Double.isFinite(next) ? Math.min(Math.max(next, 2 * aPrev), 10 * aPrev) : 2 * aPrev;
                 }
             } else {
                 double width = Math.abs(hi - lo);
                 if (width <= 1e-16 * Math.max(Math.abs(lo), Math.abs(hi))) break;
-                double t = cubicMinimizer(lo, flo, dlo, hi, fhi, dhi);
+                boolean flatEnds = Math.abs(flo - f0) <= noise && Math.abs(fhi - f0) <= noise;
+                double t = flatEnds ? secant(lo, dlo, hi, dhi) : cubicMinimizer(lo, flo, dlo, hi, fhi, dhi);
                 double left = Math.min(lo, hi) + 0.1 * width;
                 double right = Math.max(lo, hi) - 0.1 * width;
                 // Safeguard: stay well inside the bracket, else bisect.
@@ -102,12 +124,18 @@ final class StrongWolfeLineSearch {
                 double ft = evaluate(t);
                 if (!Double.isFinite(ft)) return Outcome.NON_FINITE;
                 double dt = Vectors.dot(gTrial, d);
+                boolean flat = Math.abs(ft - f0) <= noise;
+                if (flat && Math.abs(dt) <= -C2 * dphi0) {
+                    outcome = Outcome.ACCEPTED;
+                    a = t;
+                    break;
+                }
                 if (ft <= f0 + C1 * t * dphi0 && ft < bestValue) {
                     bestValue = ft;
                     bestStep = t;
                     keepBest();
                 }
-                if (ft > f0 + C1 * t * dphi0 || ft >= flo) {
+                if (!flat && (ft > f0 + C1 * t * dphi0 || ft >= flo)) {
                     hi = t; fhi = ft; dhi = dt;
                 } else {
                     if (Math.abs(dt) <= -C2 * dphi0) {
@@ -155,6 +183,15 @@ final class StrongWolfeLineSearch {
     private void keepBest() {
         System.arraycopy(xTrial, 0, xBest, 0, xBest.length);
         System.arraycopy(gTrial, 0, gBest, 0, gBest.length);
+    }
+
+    /**
+     * Where the secant of φ' through (a, da) and (b, db) crosses zero; NaN where it does not (equal slopes). The step
+     * model where the values are noise and only the derivatives tell.
+     */
+    static double secant(double a, double da, double b, double db) {
+        if (da == db) return Double.NaN;
+        return b - db * (b - a) / (db - da);
     }
 
     /**
