@@ -121,7 +121,7 @@ public final class CrossValidationBenchmark {
     }
 
     /** Direct native-order buffers, as the readers give, so the CPU backend reads them in place. */
-    private static Dataset direct(float[] x, float[] y, int cols) {
+    static Dataset direct(float[] x, float[] y, int cols) {
         java.nio.FloatBuffer fx = java.nio.ByteBuffer.allocateDirect(4 * x.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(0, x);
         java.nio.FloatBuffer fy = java.nio.ByteBuffer.allocateDirect(4 * y.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(0, y);
         return Dataset.wrap(fx, cols, fy, null, null);
