@@ -12,15 +12,7 @@ cd "$root"
 # shellcheck source=benchmarks/cpu/machine.sh
 source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-cv"
-mkdir -p "$out/classes" benchmarks/results/cpu
-mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -Dmaven.test.skip=true
-mvn -B -q ${MVN_FLAGS--o} -pl cpu-backend dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/$out/classpath.txt"
-# logreg's classes are copied, so that another build installing meanwhile (the machine is shared) cannot swap them.
-rm -rf "$out/logreg" && mkdir -p "$out/logreg"
-cp -r api/target/classes "$out/logreg/api"
-cp -r cpu-backend/target/classes "$out/logreg/cpu"
-cp="$root/$out/logreg/cpu:$root/$out/logreg/api:$(cat "$out/classpath.txt")"
-javac -nowarn -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/bench/cpu/*.java
+build_cpu_benchmarks "$out"
 result="${RESULT-benchmarks/results/cpu/cross-validation-$(date -u +%Y-%m-%d).txt}"
 {
   echo "# benchmarks/cpu/run-cross-validation.sh $*  ($(date -u +%Y-%m-%dT%H:%M:%SZ)) commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- api cpu-backend benchmarks || echo "+changes")"

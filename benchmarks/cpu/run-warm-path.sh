@@ -10,17 +10,7 @@ cd "$root"
 # shellcheck source=benchmarks/cpu/machine.sh
 source benchmarks/cpu/machine.sh
 out="benchmarks/target/cpu-warm-path"
-mkdir -p "$out/classes" benchmarks/results/cpu
-# shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS--o} install -pl api,cpu-backend -Dmaven.test.skip=true
-# shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS--o} -pl cpu-backend dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$root/$out/classpath.txt"
-rm -rf "$out/logreg" && mkdir -p "$out/logreg"
-cp -r api/target/classes "$out/logreg/api"
-cp -r cpu-backend/target/classes "$out/logreg/cpu"
-deps="$(cat "$out/classpath.txt")"
-cp="$root/$out/logreg/cpu:$root/$out/logreg/api:$deps"
-javac -nowarn -d "$out/classes" -cp "$cp" benchmarks/src/main/java/dev/logreg/bench/cpu/*.java
+build_cpu_benchmarks "$out"
 variants=("this tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- api || echo "+changes"))=$root/$out/logreg/api")
 if [[ -n "${BASELINE:-}" ]]; then
   wt="$(mktemp -d)"
