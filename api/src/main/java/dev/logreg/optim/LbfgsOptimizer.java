@@ -15,8 +15,9 @@ import java.util.Set;
  * two-loop direction is not a descent direction (g·d ≥ 0) the memory is cleared and the step is steepest descent;
  * on a non-finite value or gradient the search stops at the last finite iterate with {@link Status#NUMERIC_ERROR}.
  *
- * <p>Initial matrix H₀ = γI with γ = s·y / y·y of the newest pair (Liu &amp; Nocedal); the first step has length
- * 1/‖g‖₂ capped at 1, every other trial starts at 1. Badly scaled features and an L2 penalty on raw scales are the
+ * <p>Initial matrix H₀ = γI with γ = s·y / y·y of the newest pair (Liu &amp; Nocedal); before the first pair the
+ * trial step along −g is min(4, 1/‖g‖₂) ({@link LbfgsMemory#firstStep}: about Newton's on the preconditioned
+ * problem), every other trial starts at 1. Badly scaled features and an L2 penalty on raw scales are the
  * objective's business ({@link dev.logreg.objective.Preconditioner}), so that every iteration costs one pass over the
  * data and nothing more (a Hessian-diagonal start was tried: it saved little once the preconditioner balances the
  * penalty's curvature, and a Hessian pass costs O(m·n²)).
@@ -105,7 +106,7 @@ public final class LbfgsOptimizer implements Optimizer {
                 memory.direction(g, d);
                 slope = Vectors.dot(g, d);
             }
-            double alpha0 = memory.size() == 0 ? Math.min(1.0, 1.0 / Vectors.norm2(g)) : 1.0;
+            double alpha0 = memory.size() == 0 ? LbfgsMemory.firstStep(g) : 1.0;
             StrongWolfeLineSearch.Outcome o = search.search(x, fx, d, slope, alpha0, xNew, gNew);
             if (o == StrongWolfeLineSearch.Outcome.NON_FINITE) {
                 return p.nonFiniteInLineSearch(x, fx, gNorm);

@@ -109,7 +109,7 @@ public final class OwlqnOptimizer implements Optimizer {
             }
             for (int i = 0; i < n; i++) orthant[i] = x[i] != 0 ? Math.signum(x[i]) : -Math.signum(pg[i]);
 
-            double alpha = memory.size() == 0 ? Math.min(1.0, 1.0 / Vectors.norm2(pg)) : 1.0;
+            double alpha = memory.size() == 0 ? LbfgsMemory.firstStep(pg) : 1.0;
             double fNew = Double.NaN;
             boolean accepted = false;
             for (int k = 0; k < MAX_BACKTRACKS; k++) {

@@ -100,4 +100,35 @@ class LineSearchAndMemoryTest {
         assertEquals(-2.0, d[0], 1e-12);
         assertEquals(-0.5, d[1], 1e-12);
     }
+
+    /**
+     * The first step before any curvature pair: where every coordinate's curvature is 1/4 (what the preconditioner
+     * gives a log loss) and the gradient is small, the trial step 4 is Newton's, so both quasi-Newton methods land on
+     * the minimizer in their first iteration (a unit step, the rule before, went a quarter of the way); where the
+     * gradient is longer than 1/4, the first trial is a step of unit length.
+     */
+    @Test
+    void theFirstStepIsNewtonsWhereTheCurvatureIsAQuarter() {
+        double[] quarter = {0.25, 0.25, 0.25};
+        double[] c = {0.1, -0.2, 0.05};
+        double l1 = 1e-3;
+        OptimizationResult lbfgs = new LbfgsOptimizer().minimize(new ToyObjective(quarter, c, 0, Double.POSITIVE_INFINITY, 0),
+                new double[3], StoppingCriteria.DEFAULT, TrainingListener.NONE);
+        OptimizationResult owlqn = new OwlqnOptimizer().minimize(new ToyObjective(quarter, c, l1, Double.POSITIVE_INFINITY, 0),
+                new double[3], StoppingCriteria.DEFAULT, TrainingListener.NONE);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(c[i], lbfgs.solution()[i], 1e-15, "L-BFGS");
+            assertEquals(c[i] - Math.signum(c[i]) * l1 / quarter[i], owlqn.solution()[i], 1e-15, "OWL-QN, soft-thresholded");
+        }
+        for (OptimizationResult r : new OptimizationResult[] {lbfgs, owlqn}) {
+            assertEquals(4.0, r.history().get(0).stepSize(), r.toString());
+            assertEquals(1, r.iterations(), r.toString());
+        }
+
+        double[] far = {4, 4, 4};
+        OptimizationResult longGradient = new LbfgsOptimizer().minimize(new ToyObjective(quarter, far, 0, Double.POSITIVE_INFINITY, 0),
+                new double[3], StoppingCriteria.DEFAULT, TrainingListener.NONE);
+        // g = -(1, 1, 1) at 0: the first trial 1/|g| = 1/sqrt(3), which the line search accepts (|phi'| falls to 0.86 of it).
+        assertEquals(1 / Math.sqrt(3), longGradient.history().get(0).stepSize(), 1e-15);
+    }
 }
