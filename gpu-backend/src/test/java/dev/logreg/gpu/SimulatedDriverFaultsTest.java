@@ -57,8 +57,9 @@ class SimulatedDriverFaultsTest {
 
     @Test
     void aLaunchFailingMidTrainingFreesEverythingAndSaysWhat() throws Exception {
-        // Launch 25 fails: after a dozen evaluations (a fused pass and its reduction each), inside L-BFGS.
-        Map<String, String> out = child("train", Map.of("SIMCUDA_FAIL_LAUNCH", "25"));
+        // Launch 15 fails: after half a dozen evaluations (a fused pass and its reduction each), inside L-BFGS (the
+        // fit takes about ten; 25, as before the first step became min(4, 1/|g|), was past its end).
+        Map<String, String> out = child("train", Map.of("SIMCUDA_FAIL_LAUNCH", "15"));
         String failed = out.get("FAILED");
         assertTrue(failed != null, "training did not fail: " + out);
         assertTrue(failed.contains("cuLaunchKernel(") && failed.contains("CUDA_ERROR_LAUNCH_FAILED"), failed);
