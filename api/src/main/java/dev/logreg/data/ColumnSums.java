@@ -12,7 +12,11 @@ import java.nio.FloatBuffer;
  *
  * <p>{@link Dataset#wrap} gathers these sums while it validates the rows ({@link Dataset#columnSums()}): its check
  * already reads every feature, in pieces that are exactly these chunks, so a fit that needs the statistics (the
- * preconditioner, a standardized penalty) does not read the rows again for them. Immutable.
+ * preconditioner, a standardized penalty) does not read the rows again for them.
+ *
+ * <p>For two-class data the same pass also sums the rows of label 1 ({@link #positiveSums()}: Σ w·y and Σ (w·y)·d
+ * per column): with the totals they give the data term's value and gradient where every logit is 0, a cold fit's
+ * first point, without a pass over the rows ({@code dev.logreg.objective.ZeroLogits}). Immutable.
  */
 public final class ColumnSums {
     /** Floats per chunk, about: a chunk is {@code max(1, 2^20 / cols)} rows, enough work for a task. */
@@ -20,10 +24,41 @@ public final class ColumnSums {
 
     private final double[] shift;
     private final double[] totals;
+    /** Σ w·y, then the n sums of (w·y)·d; null where not gathered (more than two classes, or labels changed since). */
+    private final double[] positives;
 
-    ColumnSums(double[] shift, double[] totals) {
+    /**
+     * @param sums the totals (1 + 3n values) and, where {@code 2 + 4n} long, the label-1 sums after them, as
+     *             {@link #chunk(FloatBuffer, FloatBuffer, FloatBuffer, int, int, int, double[], float[])} lays them out
+     */
+    ColumnSums(double[] shift, double[] sums) {
+        int n = shift.length;
+        this.shift = shift;
+        if (sums.length == 2 + 4 * n) {
+            this.totals = java.util.Arrays.copyOf(sums, 1 + 3 * n);
+            this.positives = java.util.Arrays.copyOfRange(sums, 1 + 3 * n, sums.length);
+        } else if (sums.length == 1 + 3 * n) {
+            this.totals = sums;
+            this.positives = null;
+        } else {
+            throw new IllegalArgumentException(sums.length + " sums for " + n + " columns, expected " + (1 + 3 * n) + " or " + (2 + 4 * n));
+        }
+    }
+
+    private ColumnSums(double[] shift, double[] totals, double[] positives) {
         this.shift = shift;
         this.totals = totals;
+        this.positives = positives;
+    }
+
+    /** Sums laid out by {@link #chunk} for {@code cols} columns: with the label-1 sums or without. */
+    static int length(int cols, boolean positives) {
+        return positives ? 2 + 4 * cols : 1 + 3 * cols;
+    }
+
+    /** These sums without the label-1 sums: for the same rows and weights under other labels (one-vs-rest). */
+    ColumnSums withoutPositives() {
+        return positives == null ? this : new ColumnSums(shift, totals, null);
     }
 
     /** Rows per chunk for rows of {@code cols} features. */
@@ -36,6 +71,15 @@ public final class ColumnSums {
 
     /** Σw, then the n sums of w·d, the n of (w·d)·d and the n of (w·v)·v, every chunk's added in chunk order. A copy. */
     public double[] totals() { return totals.clone(); }
+
+    /**
+     * For two-class data, over the rows of label 1 and positive weight: Σ w, then the n sums of w·d (d = v − shift),
+     * in the order of {@link #totals()}; empty where not gathered (data read as more than two classes, or relabelled
+     * since, as {@link Dataset#oneVsRest} does). A copy.
+     */
+    public java.util.Optional<double[]> positiveSums() {
+        return java.util.Optional.ofNullable(positives == null ? null : positives.clone());
+    }
 
     /** The first row of {@code x} widened to float64: the shift of a dataset whose first block {@code x} is. */
     static double[] firstRow(FloatBuffer x, int cols) {
@@ -52,12 +96,24 @@ public final class ColumnSums {
      * @param scratch at least {@code cols} floats, overwritten
      */
     public static double[] chunk(FloatBuffer x, FloatBuffer weights, int cols, int from, int to, double[] shift, float[] scratch) {
+        return chunk(x, null, weights, cols, from, to, shift, scratch);
+    }
+
+    /**
+     * As {@link #chunk(FloatBuffer, FloatBuffer, int, int, int, double[], float[])}; where {@code labels} is not null
+     * (two-class data, labels 0 or 1) the label-1 sums follow the totals: Σ w·y, then the n sums of (w·y)·d, each in
+     * row order over the rows of label 1 ({@code 2 + 4n} values in all).
+     */
+    static double[] chunk(FloatBuffer x, FloatBuffer labels, FloatBuffer weights, int cols, int from, int to, double[] shift,
+                          float[] scratch) {
         int n = cols;
         double[] s1 = new double[n];
         double[] s2 = new double[n];
         double[] s3 = new double[n];
+        double[] s4 = labels == null ? null : new double[n];
         double[] v = new double[n];
         double weightSum = 0;
+        double positiveWeight = 0;
         for (int i = from; i < to; i++) {
             double w = weights == null ? 1.0 : weights.get(i);
             if (w == 0) continue;
@@ -71,12 +127,20 @@ public final class ColumnSums {
             } else {
                 addWeightedRow(w, v, shift, s1, s2, s3);
             }
+            if (labels != null && labels.get(i) == 1f) {
+                positiveWeight += w;
+                for (int j = 0; j < n; j++) s4[j] += w * (v[j] - shift[j]);
+            }
         }
-        double[] sums = new double[1 + 3 * n];
+        double[] sums = new double[length(n, labels != null)];
         sums[0] = weightSum;
         System.arraycopy(s1, 0, sums, 1, n);
         System.arraycopy(s2, 0, sums, 1 + n, n);
         System.arraycopy(s3, 0, sums, 1 + 2 * n, n);
+        if (labels != null) {
+            sums[1 + 3 * n] = positiveWeight;
+            System.arraycopy(s4, 0, sums, 2 + 3 * n, n);
+        }
         return sums;
     }
 

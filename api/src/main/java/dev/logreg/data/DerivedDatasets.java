@@ -87,7 +87,9 @@ final class DerivedDatasets {
             for (int i = 0; i < b.rows(); i++) out.put(i, y.get(i) == c ? 1f : 0f);
             relabelled.add(b.with(b.firstRow(), out, b.weights()));
         }
-        return new Dataset(relabelled, data.cols(), data.isWeighted(), data.featureNames(), 2, data.columnSums().orElse(null));
+        // The feature sums hold; the label-1 sums were of the old labels.
+        return new Dataset(relabelled, data.cols(), data.isWeighted(), data.featureNames(), 2,
+                data.columnSums().map(ColumnSums::withoutPositives).orElse(null));
     }
 
     /** {@link Dataset#select}: the indices checked here, the rows copied by the layout's own code. */

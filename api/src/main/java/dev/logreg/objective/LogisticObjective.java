@@ -30,6 +30,7 @@ import java.util.Objects;
  */
 public final class LogisticObjective implements Objective {
     private final DataTerm data;
+    private final ZeroLogits atZero;
     private final Loss loss;
     private final Penalty penalty;
     private final boolean fitIntercept;
@@ -53,7 +54,22 @@ public final class LogisticObjective implements Objective {
     private double[] hvModel;
 
     public LogisticObjective(DataTerm data, Loss loss, Penalty penalty, boolean fitIntercept, Preconditioner preconditioner) {
+        this(data, loss, penalty, fitIntercept, preconditioner, null);
+    }
+
+    /**
+     * As {@link #LogisticObjective(DataTerm, Loss, Penalty, boolean, Preconditioner)}, evaluating the data term over
+     * all rows at zero logits (every coefficient and intercept 0) from {@code atZero} instead of a pass.
+     *
+     * @param atZero the term at zero logits of the very rows {@code data} binds ({@link ZeroLogits#of}), or null
+     */
+    public LogisticObjective(DataTerm data, Loss loss, Penalty penalty, boolean fitIntercept, Preconditioner preconditioner,
+                             ZeroLogits atZero) {
         this.data = Objects.requireNonNull(data, "data");
+        if (atZero != null && (data.shape().outputs() != 1 || loss.kind() != Loss.Kind.LOG)) {
+            throw new IllegalArgumentException("zero-logit sums are for the binary log loss, not " + loss.kind() + " over " + data.shape().outputs() + " outputs");
+        }
+        this.atZero = atZero;
         this.loss = Objects.requireNonNull(loss, "loss");
         this.penalty = Objects.requireNonNull(penalty, "penalty");
         this.fitIntercept = fitIntercept;
@@ -152,7 +168,9 @@ public final class LogisticObjective implements Objective {
     private double evaluate(long from, long to, double[] u, double[] gradientOut) {
         checkDimension(u);
         toModel(u, params);
-        double v = data.valueAndGradient(from, to, params, gModel);
+        double v = atZero != null && from == 0 && to == data.rows() && allZero(params)
+                ? atZero.valueAndGradient(gModel)
+                : data.valueAndGradient(from, to, params, gModel);
         if (k == 1) {
             v += penalty.addSmoothPart(params, n, m, gModel);
             preconditioner.gradientToU(gModel, fitIntercept, gradientOut);
@@ -167,6 +185,13 @@ public final class LogisticObjective implements Objective {
             System.arraycopy(guSlice, 0, gradientOut, c * uStride, uStride);
         }
         return v + pen;
+    }
+
+    private static boolean allZero(double[] p) {
+        for (double x : p) {
+            if (x != 0) return false;
+        }
+        return true;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.logreg.model.LogisticModel;
 import dev.logreg.model.SoftmaxModel;
 import dev.logreg.objective.LogisticObjective;
 import dev.logreg.objective.Preconditioner;
+import dev.logreg.objective.ZeroLogits;
 import dev.logreg.optim.OptimizationResult;
 import dev.logreg.optim.Optimizer;
 import dev.logreg.optim.Optimizers;
@@ -239,7 +240,12 @@ public final class Trainer {
                 ? Preconditioner.fromStatistics(bound.statistics(), options.fitIntercept(),
                         options.penalty().l2Coefficients(data.weightSum(), data.cols()))
                 : Preconditioner.identity(data.cols());
-        LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre);
+        // A cold binary fit's first point, every logit 0, from the read's sums where it gathered them for these rows.
+        // Only with the preconditioner, which depends on those sums already: without it a fit depends on the term's
+        // passes alone, and dense and sparse rows of the same data give the same bits (SparseTrainingTest).
+        ZeroLogits atZero = start == null && options.precondition() && term.shape().outputs() == 1 && term.rows() == data.rows()
+                ? ZeroLogits.of(data, options.loss()).orElse(null) : null;
+        LogisticObjective objective = new LogisticObjective(term, options.loss(), options.penalty(), options.fitIntercept(), pre, atZero);
         ParamShape shape = term.shape();
         double[] u0 = new double[objective.dimension()];
         if (start != null) u0 = objective.optimizerVariables(startParameters(start, shape, options.fitIntercept()));

@@ -52,6 +52,20 @@ class ColumnSumsTest {
         return total;
     }
 
+    /** The label-1 sums as {@link #sequential} sums the totals: Σ w·y, then Σ (w·y)·d per column. */
+    private static double[] sequentialPositives(float[] x, int cols, float[] y, float[] w) {
+        int rows = x.length / cols;
+        FloatBuffer xb = FloatBuffer.wrap(x);
+        double[] shift = ColumnSums.firstRow(xb, cols);
+        double[] total = new double[2 + 4 * cols];
+        int chunk = ColumnSums.chunkRows(cols);
+        for (int from = 0; from < rows; from += chunk) {
+            ColumnSums.add(total, ColumnSums.chunk(xb, FloatBuffer.wrap(y), w == null ? null : FloatBuffer.wrap(w), cols, from,
+                    Math.min(rows, from + chunk), shift, new float[cols]));
+        }
+        return java.util.Arrays.copyOfRange(total, 1 + 3 * cols, total.length);
+    }
+
     private static void assertBits(double[] expected, double[] actual) {
         assertEquals(expected.length, actual.length);
         for (int k = 0; k < expected.length; k++) {
@@ -75,6 +89,7 @@ class ColumnSumsTest {
                 ColumnSums sums = d.columnSums().orElseThrow(() -> new AssertionError(rows + " x " + cols + ": no sums gathered"));
                 assertBits(sequential(x, cols, w), sums.totals());
                 assertArrayEquals(ColumnSums.firstRow(FloatBuffer.wrap(x), cols), sums.shift());
+                assertBits(sequentialPositives(x, cols, labels(rows), w), sums.positiveSums().orElseThrow());
             }
         }
     }
@@ -106,6 +121,15 @@ class ColumnSumsTest {
         assertFalse(d.withWeights(weights(rows, 1)).columnSums().isPresent(), "other weights");
         assertFalse(ClassWeights.balanced(d).columnSums().isPresent(), "other weights");
         assertFalse(Dataset.wrap(features(2, 8193, 1), 8193, labels(2), null).columnSums().isPresent(), "wider than gathered");
+        // The label-1 sums: kept with the labels, dropped where they change, never gathered for K classes.
+        assertBits(sums.positiveSums().orElseThrow(), d.withFeatureNames(List.of("a", "b", "c", "d", "e", "f", "g")).columnSums().orElseThrow()
+                .positiveSums().orElseThrow());
+        assertTrue(d.oneVsRest(0).columnSums().orElseThrow().positiveSums().isEmpty(), "relabelled: class 0 against the rest");
+        assertBits(sums.totals(), d.oneVsRest(0).columnSums().orElseThrow().totals());
+        float[] classes = new float[rows];
+        for (int i = 0; i < rows; i++) classes[i] = i % 3;
+        assertTrue(Dataset.wrap(features(rows, cols, 9), cols, classes, null, 3).columnSums().orElseThrow().positiveSums().isEmpty(),
+                "three classes");
         Dataset.Builder b = Dataset.builder(cols);
         b.addRow(new float[cols], 1f);
         assertFalse(b.build().columnSums().isPresent(), "rows appended through a builder");
