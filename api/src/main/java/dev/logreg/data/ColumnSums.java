@@ -1,6 +1,8 @@
 package dev.logreg.data;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The sums behind the column statistics of dense rows ({@code dev.logreg.objective.ColumnStatistics}), and the one
@@ -35,8 +37,8 @@ public final class ColumnSums {
         int n = shift.length;
         this.shift = shift;
         if (sums.length == 2 + 4 * n) {
-            this.totals = java.util.Arrays.copyOf(sums, 1 + 3 * n);
-            this.positives = java.util.Arrays.copyOfRange(sums, 1 + 3 * n, sums.length);
+            this.totals = Arrays.copyOf(sums, 1 + 3 * n);
+            this.positives = Arrays.copyOfRange(sums, 1 + 3 * n, sums.length);
         } else if (sums.length == 1 + 3 * n) {
             this.totals = sums;
             this.positives = null;
@@ -77,8 +79,8 @@ public final class ColumnSums {
      * in the order of {@link #totals()}; empty where not gathered (data read as more than two classes, or relabelled
      * since, as {@link Dataset#oneVsRest} does). A copy.
      */
-    public java.util.Optional<double[]> positiveSums() {
-        return java.util.Optional.ofNullable(positives == null ? null : positives.clone());
+    public Optional<double[]> positiveSums() {
+        return Optional.ofNullable(positives == null ? null : positives.clone());
     }
 
     /** The first row of {@code x} widened to float64: the shift of a dataset whose first block {@code x} is. */
@@ -122,14 +124,18 @@ public final class ColumnSums {
             // Widened first, in a loop of its own: the loops below are then all float64 array arithmetic, which the
             // JIT vectorizes (with the conversion in them it did not: 1.2 to 1.5x slower). The same values either way.
             for (int j = 0; j < n; j++) v[j] = scratch[j];
-            if (w == 1) {
-                addRow(v, shift, s1, s2, s3);
+            if (labels == null) {
+                if (w == 1) {
+                    addRow(v, shift, s1, s2, s3);
+                } else {
+                    addWeightedRow(w, v, shift, s1, s2, s3);
+                }
             } else {
-                addWeightedRow(w, v, shift, s1, s2, s3);
-            }
-            if (labels != null && labels.get(i) == 1f) {
-                positiveWeight += w;
-                for (int j = 0; j < n; j++) s4[j] += w * (v[j] - shift[j]);
+                // Every row adds (w·y)·d into s4, in the same loop (d computed once, no branch on the label): a row
+                // of label 0 adds zeros, which leave the sums as they are.
+                double wy = w * labels.get(i);
+                positiveWeight += wy;
+                addLabelledRow(w, wy, v, shift, s1, s2, s3, s4);
             }
         }
         double[] sums = new double[length(n, labels != null)];
@@ -159,6 +165,17 @@ public final class ColumnSums {
             s1[j] += w * d;
             s2[j] += w * d * d;
             s3[j] += w * v[j] * v[j];
+        }
+    }
+
+    /** {@link #addWeightedRow} (w = 1 included: the same values as {@link #addRow}), and (w·y)·d into {@code s4}. */
+    private static void addLabelledRow(double w, double wy, double[] v, double[] shift, double[] s1, double[] s2, double[] s3, double[] s4) {
+        for (int j = 0; j < v.length; j++) {
+            double d = v[j] - shift[j];
+            s1[j] += w * d;
+            s2[j] += w * d * d;
+            s3[j] += w * v[j] * v[j];
+            s4[j] += wy * d;
         }
     }
 
