@@ -25,7 +25,8 @@ final class LbfgsMemory {
      * The first trial step along −g (memory empty): min({@link #FIRST_STEP_CAP}, 1/‖g‖₂), a unit-length step where
      * the gradient is large. Why not min(1, 1/‖g‖₂), as before: over 1,000,000 x 100 from 0 that step was a quarter of
      * Newton's (J 0.693 → 0.649 where Newton's first iterate reaches 0.585), one evaluation more to the optimum's
-     * 1e-6, and two more on a warm-started path for each few λ (benchmarks/cpu/README.md, "The first L-BFGS step").
+     * 1e-6, and about one more for each λ of a warm-started path (127 against 107 over 20 λ; benchmarks/cpu/README.md,
+     * "The first quasi-Newton step").
      */
     static double firstStep(double[] g) {
         return Math.min(FIRST_STEP_CAP, 1.0 / Vectors.norm2(g));
