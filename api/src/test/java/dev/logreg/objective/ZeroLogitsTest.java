@@ -6,11 +6,11 @@ import dev.logreg.backend.DataTerm;
 import dev.logreg.backend.reference.ReferenceBackend;
 import dev.logreg.data.Dataset;
 import dev.logreg.loss.Loss;
+import dev.logreg.optim.StoppingCriteria;
 import dev.logreg.penalty.Penalty;
 import dev.logreg.testing.ForwardingDataTerm;
 import dev.logreg.train.Trainer;
 import dev.logreg.train.TrainingOptions;
-import dev.logreg.optim.StoppingCriteria;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
