@@ -53,9 +53,14 @@ public final class ColumnSums {
         this.positives = positives;
     }
 
-    /** Sums laid out by {@link #chunk} for {@code cols} columns: with the label-1 sums or without. */
-    static int length(int cols, boolean positives) {
-        return positives ? 2 + 4 * cols : 1 + 3 * cols;
+    /** Whether the read gathers the label-1 sums of data of {@code classes} classes: for two classes alone. */
+    static boolean gathersPositives(int classes) {
+        return classes == 2;
+    }
+
+    /** Sums laid out by {@link #chunk} for {@code cols} columns of data of {@code classes} classes. */
+    static int length(int cols, int classes) {
+        return gathersPositives(classes) ? 2 + 4 * cols : 1 + 3 * cols;
     }
 
     /** These sums without the label-1 sums: for the same rows and weights under other labels (one-vs-rest). */
@@ -138,7 +143,7 @@ public final class ColumnSums {
                 addLabelledRow(w, wy, v, shift, s1, s2, s3, s4);
             }
         }
-        double[] sums = new double[length(n, labels != null)];
+        double[] sums = new double[labels != null ? 2 + 4 * n : 1 + 3 * n];
         sums[0] = weightSum;
         System.arraycopy(s1, 0, sums, 1, n);
         System.arraycopy(s2, 0, sums, 1 + n, n);

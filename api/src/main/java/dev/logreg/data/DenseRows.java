@@ -45,7 +45,7 @@ final class DenseRows {
             if (rows == 0) continue;
             if (sums && shift == null) {
                 shift = ColumnSums.firstRow(b[0], cols);
-                total = new double[ColumnSums.length(cols, classes == 2)];
+                total = new double[ColumnSums.length(cols, classes)];
             }
             Validation.checkBlock(first, rows, cols, b[0], b[1], b[2], classes, shift, total, Validation.WAVE_BYTES);
             blocks.add(new RowBlock(first, rows, cols, b[0], b[1], b[2], mapped));

@@ -61,7 +61,7 @@ final class Validation {
                                  long waveBytes) {
         boolean sums = gatherSums && rows > 0 && cols <= MAX_GATHERED_COLS;
         double[] shift = sums ? ColumnSums.firstRow(x, cols) : null;
-        double[] total = sums ? new double[ColumnSums.length(cols, classes == 2)] : null;
+        double[] total = sums ? new double[ColumnSums.length(cols, classes)] : null;
         checkBlock(firstRow, rows, cols, x, y, w, classes, shift, total, waveBytes);
         return sums ? new ColumnSums(shift, total) : null;
     }
@@ -133,8 +133,8 @@ final class Validation {
                     }
                 }
             }
-            // Two classes: the label-1 sums too (labels 0 or 1, checked above), as the total was made for them.
-            double[] sums = ColumnSums.chunk(x, classes == 2 ? y : null, w, cols, from, to, shift, values);
+            // The label-1 sums too where the total was made for them (two classes: labels 0 or 1, checked above).
+            double[] sums = ColumnSums.chunk(x, ColumnSums.gathersPositives(classes) ? y : null, w, cols, from, to, shift, values);
             if (ColumnSums.allFinite(sums)) return sums;
         } catch (IllegalArgumentException e) {
             // the rows again, below, for the first fault in row order
