@@ -90,19 +90,23 @@ class Nd4jSoftmaxTermTest {
 
     @Test
     void valueGradientAndMarginsAgreeWithTheReferenceInPlaceCopiedPermutedAndAcrossChunks() {
-        for (int k : new int[] {3, 10}) {
+        // (features, classes): the SIMD kernel takes classes four, two and one at a time and columns L at a time
+        // (L = 8 with AVX-512), so these cover every remainder of each, and rows narrower than one vector.
+        for (int[] shape : new int[][] {{13, 3}, {13, 10}, {5, 4}, {16, 5}, {21, 7}}) {
+            int n = shape[0];
+            int k = shape[1];
             for (boolean weighted : new boolean[] {false, true}) {
-                Dataset direct = MulticlassData.generate(3001, 13, k, weighted, 40 + k);
+                Dataset direct = MulticlassData.generate(3001, n, k, weighted, 40 + k);
                 Dataset heap = onHeap(direct);
                 double[] p = randomParams(ParamShape.of(direct, Loss.multinomial()), k);
-                // chunkFloats 13·200: 16 chunks, so segments straddle chunk boundaries.
+                // chunkFloats n·200: 16 chunks, so segments straddle chunk boundaries.
                 try (ReferenceBackend ref = new ReferenceBackend();
-                     Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(2), Nd4jBackend.Pass.FUSED, 13 * 200)) {
+                     Nd4jBackend cpu = new Nd4jBackend(BackendOptions.DEFAULT.withThreads(2), Nd4jBackend.Pass.FUSED, n * 200)) {
                     DataTerm r = ref.bind(direct, Loss.multinomial());
                     for (Dataset d : new Dataset[] {direct, heap}) {
                         DataTerm c = cpu.bind(d, Loss.multinomial());
-                        assertEquals(new ParamShape(k, 13), c.shape());
-                        String what = "K=" + k + (weighted ? " weighted" : "") + (d == heap ? " copied" : " in place");
+                        assertEquals(new ParamShape(k, n), c.shape());
+                        String what = "K=" + k + ", n=" + n + (weighted ? " weighted" : "") + (d == heap ? " copied" : " in place");
                         assertAgrees(r, c, direct, 0, direct.rows(), p, what + " all rows");
                         assertAgrees(r, c, direct, 190, 451, p, what + " rows [190, 451)");
                         assertAgrees(r, c, direct, 7, 8, p, what + " one row");
