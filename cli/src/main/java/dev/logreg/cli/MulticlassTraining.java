@@ -79,9 +79,12 @@ final class MulticlassTraining {
         }
     }
 
-    /** Trains, reports and writes the model of a K-class run of {@code cmd}; returns the exit code. */
+    /**
+     * Trains, reports and writes the model of a K-class run of {@code cmd}; returns the exit code. {@code phases} has
+     * the read timed; the backend, the fit, the write and the metrics are added to it (printed with --timings).
+     */
     static int run(TrainCommand cmd, Strategy strategy, TrainingOptions options, CrossValidationOptions cv, LoadedData loaded,
-                   Dataset all, Dataset train, Dataset validation, PrintWriter stdout, PrintWriter stderr) throws Exception {
+                   Dataset all, Dataset train, Dataset validation, PhaseTimes phases, PrintWriter stdout, PrintWriter stderr) throws Exception {
         if (cmd.stats) throw new IllegalArgumentException("--stats gives standard errors of binary models only; this model has " + all.classes() + " classes");
         if (cmd.plot != null) throw new IllegalArgumentException("--plot draws binary models only; this model has " + all.classes() + " classes");
         LabelMapping labels = loaded.labels();
@@ -111,6 +114,7 @@ final class MulticlassTraining {
             if (cv != null) cv = cv.withStandardizeFolds(true);
         }
         LinearClassifier start = cmd.initModel == null ? null : startModel(cmd.initModel, all, labels);
+        phases.start();
         BackendFactory factory = BackendFactory.discover();
         // The library's rule for which backend auto opens for a loss (one rule, not a copy).
         LogisticRegression.BackendPick pick = LogisticRegression.backendFor(factory, cmd.backend, options.loss());
@@ -118,6 +122,7 @@ final class MulticlassTraining {
         // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
         BackendFactory.Opened opened = factory.openFor(pick.name(), new BackendOptions(cmd.threads, 0), train);
         String backendName = opened.backend().name();
+        phases.end("backend");
         if (!cmd.quiet) {
             String why = pick.note() != null ? pick.note() + (opened.note() != null ? "; " + opened.note() : "")
                     : opened.note() != null ? opened.note() : sel.reason();
@@ -145,6 +150,7 @@ final class MulticlassTraining {
             } else {
                 result = Trainer.fit(b, balanced ? ClassWeights.balanced(train) : train, options, start, listener);
             }
+            phases.end(cv != null ? "cross-validation" : "fit");
         } finally {
             if (progress != null) progress.finish();
         }
@@ -169,15 +175,20 @@ final class MulticlassTraining {
             extra.put("cvScore", Json.finite(cvResult.chosen().mean()));
             extra.put("cvScoreStandardError", Json.finite(cvResult.chosen().standardError()));
         }
+        phases.start();
         SavedModel saved = SavedModel.of(result, model, labels, extra);
         if (cmd.out != null) ModelFile.write(cmd.out, saved, cmd.forceOption.force);
+        phases.end("write");
         String warning = TrainCommand.warning(result);
         if (warning != null) stderr.println("warning: " + warning);
         String cvWarning = cvResult == null ? null : CrossValidationFlags.warning(cvResult);
         if (cvWarning != null) stderr.println("warning: " + cvWarning);
 
+        phases.start();
         double[] trainMetrics = metrics(model, train);
         double[] validationMetrics = validation == null ? null : metrics(model, validation);
+        phases.end("metrics");
+        if (cmd.timings) phases.print(stderr);
         double seconds = result.optimization().elapsedNanos() / 1e9;
         if (cmd.json) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -198,6 +209,7 @@ final class MulticlassTraining {
             s.put("warning", warning);
             if (cvResult != null) s.put("cvWarning", cvWarning);
             if (cvResult != null) s.put("crossValidation", CrossValidationFlags.toMap(cvResult));
+            if (cmd.timings) s.put("timings", phases.toMap());
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("training", toMap(trainMetrics, train.rows()));
             if (validationMetrics != null) metrics.put("validation", toMap(validationMetrics, validation.rows()));

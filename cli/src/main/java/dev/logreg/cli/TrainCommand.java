@@ -212,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
         MulticlassTraining.requireTwoClasses(loaded);
         MulticlassTraining.Strategy strategy = MulticlassTraining.strategy(multiclass, all.classes());
         if (strategy != MulticlassTraining.Strategy.BINARY) {
-            return MulticlassTraining.run(this, strategy, options, cv, loaded, all, train, validationRows == null ? null : all.select(validationRows), stdout, stderr);
+            return MulticlassTraining.run(this, strategy, options, cv, loaded, all, train, validationRows == null ? null : all.select(validationRows),
+                    phases, stdout, stderr);
         }
         if (classWeight != null) {
             try {

@@ -67,6 +67,31 @@ class MulticlassCliTest {
         assertTrue(e.out().contains("classes            3"), e.out());
     }
 
+    /** --timings on a K-class fit: the same line as a binary fit's, its phases those of the K-class path. */
+    @Test
+    void timingsNameTheKClassPhases() throws IOException {
+        Path wine = CliRun.data("wine.csv");
+        CliRun t = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--quiet", "--timings",
+                "--out", dir.resolve("timed.json").toString());
+        assertEquals(0, t.code(), t.toString());
+        String line = t.err().lines().filter(l -> l.startsWith("timings: ")).findFirst().orElseThrow(() -> new AssertionError(t.toString()));
+        List<String> phases = new java.util.ArrayList<>();
+        for (String part : line.substring("timings: ".length()).split(", ")) {
+            String[] f = part.split(" ");
+            assertEquals(3, f.length, line);
+            assertTrue(Double.parseDouble(f[1]) >= 0 && f[2].equals("s"), line);
+            phases.add(f[0]);
+        }
+        assertEquals(List.of("read", "backend", "fit", "write", "metrics", "total"), phases, line);
+        CliRun cv = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--quiet", "--timings", "--json",
+                "--multiclass", "ovr", "--standardize", "--penalty", "l2", "--cv-folds", "3", "--lambda-count", "3");
+        assertEquals(0, cv.code(), cv.toString());
+        JsonNode timings = JSON.readTree(cv.out()).get("timings");
+        assertTrue(timings != null && timings.has("cross-validation") && timings.has("metrics") && timings.has("total"), cv.out());
+        CliRun none = CliRun.of("train", "--data", wine.toString(), "--label", "cultivar", "--quiet");
+        assertTrue(none.err().lines().noneMatch(l -> l.startsWith("timings:")), "no timings without the flag: " + none);
+    }
+
     @Test
     void oneClassIsAClearError() throws IOException {
         Path one = dir.resolve("one.csv");
