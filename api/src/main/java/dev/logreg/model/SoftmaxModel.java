@@ -223,10 +223,37 @@ public final class SoftmaxModel implements LinearClassifier {
                 }
                 continue;
             }
-            FloatBuffer x = b.features();
-            for (int r = 0; r < b.rows(); r++, i++) logits(x, r * n, out, i * k);
+            denseLogits(b.features(), (int) b.rows(), i, out);
+            i += (int) b.rows();
         }
         return out;
+    }
+
+    /**
+     * Rows of one task of {@link #decisionFunction(Dataset)}: each row's logits are the same sums whichever thread
+     * forms them, so pieces of rows run in parallel (the common fork-join pool; as {@code LogisticModel}'s) and the
+     * result does not depend on the threads. K·n multiply-adds a row: over 1,000,000 x 100 rows and 10 classes the
+     * training metrics of {@code logreg train} took 2 s on one thread.
+     */
+    private static final int PARALLEL_PIECE_ROWS = 1 << 12;
+    /** Floats of rows copied at a time from the block into an array (cheaper to read than the buffer, float by float). */
+    private static final int TILE_FLOATS = 4096;
+
+    /** The logits of a dense block's {@code rows} into {@code out} from row {@code first}. */
+    private void denseLogits(FloatBuffer x, int rows, int first, double[] out) {
+        int pieces = (rows + PARALLEL_PIECE_ROWS - 1) / PARALLEL_PIECE_ROWS;
+        java.util.function.IntConsumer piece = p -> {
+            int end = Math.min(rows, (p + 1) * PARALLEL_PIECE_ROWS);
+            int tileRows = Math.max(1, TILE_FLOATS / Math.max(1, n));
+            float[] tile = new float[tileRows * n];
+            for (int r = p * PARALLEL_PIECE_ROWS; r < end; r += tileRows) {
+                int count = Math.min(tileRows, end - r);
+                x.get(r * n, tile, 0, count * n);
+                for (int t = 0; t < count; t++) logits(tile, t * n, out, (first + r + t) * k);
+            }
+        };
+        if (pieces > 1) java.util.stream.IntStream.range(0, pieces).parallel().forEach(piece);
+        else if (pieces == 1) piece.accept(0);
     }
 
     @Override
@@ -266,22 +293,6 @@ public final class SoftmaxModel implements LinearClassifier {
                 s3 += coefficients[w + j + 3] * x[offset + j + 3];
             }
             for (; j < n; j++) s0 += coefficients[w + j] * x[offset + j];
-            out[outOffset + c] = ((s0 + s1) + (s2 + s3)) + intercepts[c];
-        }
-    }
-
-    private void logits(FloatBuffer x, int offset, double[] out, int outOffset) {
-        for (int c = 0; c < k; c++) {
-            int w = c * n;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                s0 += coefficients[w + j] * x.get(offset + j);
-                s1 += coefficients[w + j + 1] * x.get(offset + j + 1);
-                s2 += coefficients[w + j + 2] * x.get(offset + j + 2);
-                s3 += coefficients[w + j + 3] * x.get(offset + j + 3);
-            }
-            for (; j < n; j++) s0 += coefficients[w + j] * x.get(offset + j);
             out[outOffset + c] = ((s0 + s1) + (s2 + s3)) + intercepts[c];
         }
     }

@@ -115,6 +115,38 @@ class SoftmaxModelTest {
         }
     }
 
+    /**
+     * A dataset of three blocks and more rows than one parallel piece (4,096) scores each row as the row alone does:
+     * the pieces run on several threads, each row's logits where its block and offset put them.
+     */
+    @Test
+    void aLargeDatasetOfSeveralBlocksScoresEveryRowAsTheRowAlone() {
+        SoftmaxModel m = model(2);
+        SplittableRandom r = new SplittableRandom(4);
+        int[] blockRows = {9_001, 5, 4_100};
+        java.util.List<java.nio.FloatBuffer> xs = new java.util.ArrayList<>();
+        java.util.List<java.nio.FloatBuffer> ys = new java.util.ArrayList<>();
+        for (int rows : blockRows) {
+            float[] labels = new float[rows];
+            for (int i = 0; i < rows; i++) labels[i] = i % K;
+            xs.add(java.nio.FloatBuffer.wrap(batch(r, rows)));
+            ys.add(java.nio.FloatBuffer.wrap(labels));
+        }
+        Dataset d = Dataset.wrapBlocks(xs, N, ys, null, null, K, false);
+        double[] z = m.decisionFunction(d);
+        assertEquals(13_106 * K, z.length);
+        float[] row = new float[N];
+        double[] expected = new double[K];
+        int i = 0;
+        for (java.nio.FloatBuffer x : xs) {
+            for (int local = 0; local < x.limit() / N; local++, i++) {
+                x.get(local * N, row, 0, N);
+                m.decisionFunction(row, expected);
+                for (int c = 0; c < K; c++) assertEquals(expected[c], z[i * K + c], 0.0, "row " + i + ", class " + c);
+            }
+        }
+    }
+
     @Test
     void oneVsRestProbabilitiesAreNormalisedSigmoidsEvenFarFromEveryClass() {
         LogisticModel a = new LogisticModel(new double[] {1, 0}, 0.5, true, null);

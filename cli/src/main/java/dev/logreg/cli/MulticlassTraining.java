@@ -235,8 +235,15 @@ final class MulticlassTraining {
      */
     static double[] metrics(LinearClassifier model, Dataset data) {
         int k = model.classes();
-        model.predictProbabilities(data); // names a row with a NaN logit (UndefinedLogitException), as before
         double[] logP = ClassLogProbabilities.of(model, data);
+        for (double v : logP) {
+            if (Double.isNaN(v)) {
+                // A NaN logit: predictProbabilities names its row (UndefinedLogitException). Only here, not always:
+                // it is a second pass of K·n multiply-adds a row.
+                model.predictProbabilities(data);
+                break;
+            }
+        }
         float[] y = data.copyLabels();
         return new double[] {Scorer.logLoss().scoreClasses(logP, k, y, null), Scorer.accuracy().scoreClasses(logP, k, y, null)};
     }
