@@ -49,11 +49,27 @@ final class FakeLauncher {
 
     /** As {@link #jvmArgs(Map, String...)}, the launcher started through {@code prefix} (a shell that moves it first, say). */
     List<String> jvmArgs(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+        String out = run(prefix, env, 0, args);
+        List<String> jvm = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.equals("dev.logreg.cli.Main")) break;
+            jvm.add(line);
+        }
+        return jvm;
+    }
+
+    /** What the launcher prints (standard output and error) where it exits with {@code exitCode} before any JVM. */
+    String failure(Map<String, String> env, int exitCode, String... args) throws Exception {
+        return run(List.of(), env, exitCode, args);
+    }
+
+    private String run(List<String> prefix, Map<String, String> env, int exitCode, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of("bash", root.resolve("logreg").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        for (String name : List.of("LOGREG_JVM_FLAGS", "LOGREG_JAVA_OPTS", "LOGREG_VECTOR", "LOGREG_MEMORY_MB")) {
+        for (String name : List.of("LOGREG_JVM_FLAGS", "LOGREG_JAVA_OPTS", "LOGREG_VECTOR", "LOGREG_VECTOR_MIN_MB",
+                "LOGREG_VECTOR_MIN_CLASS_MB", "LOGREG_MEMORY_MB")) {
             pb.environment().remove(name);
         }
         pb.environment().put("JAVA", fakeJava.toString());
@@ -63,13 +79,8 @@ final class FakeLauncher {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ended");
-        assertEquals(0, p.exitValue(), out);
-        List<String> jvm = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.equals("dev.logreg.cli.Main")) break;
-            jvm.add(line);
-        }
-        return jvm;
+        assertEquals(exitCode, p.exitValue(), out);
+        return out;
     }
 
     /** A file of {@code bytes} that takes no disk past {@code head}, which it starts with. */

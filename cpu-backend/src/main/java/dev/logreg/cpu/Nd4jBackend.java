@@ -135,10 +135,15 @@ public final class Nd4jBackend implements Backend {
     /** Bytes of gradient partials a sparse term may hold ({@link #SPARSE_PARTIAL_BUDGET_PROPERTY}). */
     private final long sparsePartialBudget;
     private final boolean vectorized;
+    /** Which dense terms run the SIMD kernels where {@link #vectorized}. */
+    private final SimdChoice simdChoice;
     private final ExecutorService pool;
     /** ND4J's thread settings found when it was started here (restored by {@link #close()}), or null: not started. */
     private Nd4jSupport.ThreadSettings previous;
+    /** The description, less the SIMD part that {@link #description()} adds. */
     private final String description;
+    /** Lanes of the SIMD kernels once a term has run them ({@link #simdInUse}), else 0. */
+    private volatile int simdLanes;
     private final List<DataTerm> open = new ArrayList<>();
     /** One-vs-rest bindings of sparse rows (their rows are freed with them). */
     private final List<OneVsRestTerms> shared = new ArrayList<>();
@@ -173,7 +178,13 @@ public final class Nd4jBackend implements Backend {
      * a 2-core machine can show that 3 threads give the same bits as 1 and 2.
      */
     Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats, boolean capAtCores) {
+        this(options, pass, chunkFloats, capAtCores, SimdChoice.fromSystemProperties());
+    }
+
+    /** For tests: {@code simdChoice} in place of the one the system properties give ({@link SimdChoice}). */
+    Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats, boolean capAtCores, SimdChoice simdChoice) {
         Objects.requireNonNull(options, "options");
+        this.simdChoice = Objects.requireNonNull(simdChoice, "simdChoice");
         this.pass = Objects.requireNonNull(pass, "pass");
         if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
         this.chunkFloats = chunkFloats;
@@ -184,7 +195,7 @@ public final class Nd4jBackend implements Backend {
         this.vectorized = pass == Pass.FUSED && Nd4jSupport.vectorApiAvailable();
         if (pass == Pass.FUSED) {
             if (vectorized) {
-                LOG.info("cpu backend: jdk.incubator.vector present, using the SIMD fused kernel");
+                LOG.info("cpu backend: jdk.incubator.vector present, using the SIMD fused kernel{}", simdChoice.describe());
             } else {
                 LOG.info("cpu backend: scalar fused kernel; start the JVM with --add-modules jdk.incubator.vector for the SIMD one");
             }
@@ -197,7 +208,7 @@ public final class Nd4jBackend implements Backend {
         // of wall on a quiet machine, of a 4-5 s `logreg train` (benchmarks/results/cpu/end-to-end-profile.md).
         this.description = "cpu: ND4J " + Nd4jSupport.version() + " (nd4j-native, loaded on first use), " + cores + " cores, float32 data, float64 sums, " + threads
                 + (threads == 1 ? " thread" : " threads") + ", "
-                + (pass == Pass.ND4J_GEMV ? "ND4J gemv pass" : vectorized ? "fused pass (Vector API, " + VectorKernel.lanes() + " lanes)" : "fused pass (scalar)");
+                + (pass == Pass.ND4J_GEMV ? "ND4J gemv pass" : vectorized ? "fused pass (Vector API" : "fused pass (scalar)");
         if (threads > 1) {
             AtomicInteger id = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
@@ -214,7 +225,19 @@ public final class Nd4jBackend implements Backend {
     @Override public String name() { return "cpu"; }
 
     /** ND4J version, BLAS vendor, cores, threads and pass, one line. */
-    @Override public String description() { return description; }
+    @Override
+    public String description() {
+        if (!vectorized || pass == Pass.ND4J_GEMV) return description;
+        // The lane count only once a term has run the SIMD kernels: asking the Vector API for it initializes its
+        // classes, 30-50 ms of a fresh JVM (`train --timings`, backend), which a fit on the scalar kernel never needs.
+        int lanes = simdLanes;
+        return description + (lanes > 0 ? ", " + lanes + " lanes" : "") + simdChoice.describe() + ")";
+    }
+
+    /** Notes that a term runs the SIMD kernels, for the description's lane count. */
+    void simdInUse() {
+        simdLanes = VectorKernel.lanes();
+    }
 
     /** The thread cap in force: the option, at most the core count (the core count where the option was 0). */
     public int threads() { return threads; }
@@ -354,8 +377,16 @@ public final class Nd4jBackend implements Backend {
 
     int chunkFloats() { return chunkFloats; }
 
-    /** Whether the fused pass runs {@link VectorKernel} (the JVM has {@code jdk.incubator.vector}). */
+    /** Whether the fused pass may run the SIMD kernels (the JVM has {@code jdk.incubator.vector}). */
     boolean vectorized() { return vectorized; }
+
+    /**
+     * Whether a dense term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs the
+     * SIMD kernels: where {@link #vectorized} and its size reaches the {@link SimdChoice}.
+     */
+    boolean vectorizedFor(long rows, int n, int outputs) {
+        return vectorized && simdChoice.simd(rows, n, outputs);
+    }
 
     AtomicLong liveCounter() { return live; }
 

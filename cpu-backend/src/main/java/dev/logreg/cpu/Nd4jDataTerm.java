@@ -36,6 +36,8 @@ final class Nd4jDataTerm implements DataTerm {
     private final int chunksInPlace;
     private final int slots;
     private final float[][] tiles;
+    /** Whether this term's fused passes run the SIMD kernels ({@link Nd4jBackend#vectorizedFor}). */
+    private final boolean vectorized;
     /** The passes on ND4J gemms: {@link Nd4jBackend.Pass#ND4J_GEMV} and the Hessian of larger data. */
     private final Nd4jGemmPasses gemm;
     private final ParamShape shape;
@@ -67,11 +69,16 @@ final class Nd4jDataTerm implements DataTerm {
         this.slots = backend.threads();
         this.tiles = new float[slots][];
         this.gemm = new Nd4jGemmPasses(log, n, weighted, chunks, memory, slots);
-        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, backend.vectorized(), this::runAll) : null;
+        this.vectorized = backend.vectorizedFor(rows, n, shape.outputs());
+        if (vectorized) backend.simdInUse();
+        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, vectorized, this::runAll) : null;
     }
 
     /** Chunks read in place from the dataset's own buffers rather than copied (for tests and the log). */
     int chunksInPlace() { return chunksInPlace; }
+
+    /** Whether this term's fused passes run the SIMD kernels (for tests). */
+    boolean vectorized() { return vectorized; }
 
     @Override public long rows() { return rows; }
 
@@ -160,7 +167,7 @@ final class Nd4jDataTerm implements DataTerm {
             long stop = Math.min(b, base + chunkRows);
             int lo = (int) (r - base);
             int hi = (int) (stop - base);
-            if (backend.vectorized()) {
+            if (vectorized) {
                 float[] tile = tiles[slot];
                 if (tile == null) tile = tiles[slot] = new float[VectorKernel.tileRows(n) * n];
                 VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile);
