@@ -10,8 +10,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * A trained binary logistic-regression model: P(y = 1 | x) = σ(θ·x + b).
@@ -208,9 +206,6 @@ public final class LogisticModel implements LinearClassifier {
         return ((s0 + s1) + (s2 + s3)) + intercept;
     }
 
-    /** Floats of rows {@link #decisionFunction(Dataset)} copies at a time (16 KiB: stays in the L1 cache). */
-    private static final int TILE_FLOATS = 4096;
-
     /**
      * P(y = 1 | x) for one row: σ(z), exactly 0 or 1 where z overflows to ∓∞.
      *
@@ -289,21 +284,9 @@ public final class LogisticModel implements LinearClassifier {
             }
             FloatBuffer x = b.features();
             int rows = (int) b.rows();
-            int pieces = (rows + PARALLEL_PIECE_ROWS - 1) / PARALLEL_PIECE_ROWS;
-            IntConsumer piece = p -> {
-                // Rows copied a tile at a time into an array, then dot(float[]): the same sums as reading the buffer
-                // float by float, which was 3-4x slower on a mapped file (a bounds and scope check per element).
-                int end = Math.min(rows, (p + 1) * PARALLEL_PIECE_ROWS);
-                int tileRows = Math.max(1, TILE_FLOATS / Math.max(1, n));
-                float[] tile = new float[tileRows * n];
-                for (int i = p * PARALLEL_PIECE_ROWS; i < end; i += tileRows) {
-                    int k = Math.min(tileRows, end - i);
-                    x.get(i * n, tile, 0, k * n);
-                    for (int r = 0; r < k; r++) out[first + i + r] = dot(tile, r * n);
-                }
-            };
-            if (pieces > 1) IntStream.range(0, pieces).parallel().forEach(piece);
-            else if (pieces == 1) piece.accept(0);
+            DenseRowTiles.forEach(x, rows, n, PARALLEL_PIECE_ROWS, (tile, r, count) -> {
+                for (int t = 0; t < count; t++) out[first + r + t] = dot(tile, t * n);
+            });
             for (int i = 0; i < rows; i++) {
                 if (Double.isNaN(out[first + i])) throw undefined(first + (long) i, x, i * n);
             }
