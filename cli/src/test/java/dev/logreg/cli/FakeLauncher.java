@@ -69,7 +69,7 @@ final class FakeLauncher {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         for (String name : List.of("LOGREG_JVM_FLAGS", "LOGREG_JAVA_OPTS", "LOGREG_VECTOR", "LOGREG_VECTOR_MIN_MB",
-                "LOGREG_VECTOR_MIN_CLASS_MB", "LOGREG_MEMORY_MB")) {
+                "LOGREG_VECTOR_MIN_CLASS_MB", "LOGREG_VECTOR_AFTER_MB", "LOGREG_MEMORY_MB")) {
             pb.environment().remove(name);
         }
         pb.environment().put("JAVA", fakeJava.toString());

@@ -18,12 +18,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The launcher ({@code ./logreg}) adds {@code --add-modules jdk.incubator.vector} (the SIMD kernels) for a
  * {@code train} on dense data of at least 8 MB of features, with the two size thresholds from which the cpu backend
- * runs them ({@code -Dlogreg.cpu.simdMinMB}, {@code -Dlogreg.cpu.simdMinClassMB}), as measured in
+ * runs them ({@code -Dlogreg.cpu.simdMinMB}, {@code -Dlogreg.cpu.simdMinClassMB}, {@code -Dlogreg.cpu.simdAfterMB}), as measured in
  * benchmarks/cpu/run-vector-threshold.sh. The real script runs here against a stand-in {@code java}
  * ({@link FakeLauncher}), on sparse files of the sizes that matter, which take no disk.
  */
 class LauncherVectorFlagTest {
-    private static final List<String> DEFAULT_THRESHOLDS = List.of("-Dlogreg.cpu.simdMinMB=2000", "-Dlogreg.cpu.simdMinClassMB=400");
+    private static final List<String> DEFAULT_THRESHOLDS = List.of("-Dlogreg.cpu.simdMinMB=2000", "-Dlogreg.cpu.simdMinClassMB=400",
+            "-Dlogreg.cpu.simdAfterMB=10000");
 
     @TempDir
     Path root;
@@ -78,8 +79,9 @@ class LauncherVectorFlagTest {
         jvm = jvmArgs(Map.of("LOGREG_VECTOR", "1"), "train", "--data", tiny);
         assertTrue(vector(jvm), "LOGREG_VECTOR=1");
         assertEquals(List.of(), thresholds(jvm), "LOGREG_VECTOR=1: the SIMD kernels for every term");
-        jvm = jvmArgs(Map.of("LOGREG_VECTOR_MIN_MB", "500", "LOGREG_VECTOR_MIN_CLASS_MB", "0"), "train", "--data", mid);
-        assertEquals(List.of("-Dlogreg.cpu.simdMinMB=500", "-Dlogreg.cpu.simdMinClassMB=0"), thresholds(jvm), "other thresholds");
+        jvm = jvmArgs(Map.of("LOGREG_VECTOR_MIN_MB", "500", "LOGREG_VECTOR_MIN_CLASS_MB", "0", "LOGREG_VECTOR_AFTER_MB", "7"), "train", "--data", mid);
+        assertEquals(List.of("-Dlogreg.cpu.simdMinMB=500", "-Dlogreg.cpu.simdMinClassMB=0", "-Dlogreg.cpu.simdAfterMB=7"), thresholds(jvm),
+                "other thresholds");
         assertFalse(vector(jvmArgs(Map.of("LOGREG_JVM_FLAGS", ""), "train", "--data", big)), "LOGREG_JVM_FLAGS replaces every flag");
         List<String> once = jvmArgs(Map.of("LOGREG_JAVA_OPTS", "--add-modules jdk.incubator.vector"), "train", "--data", big);
         assertEquals(1, once.stream().filter("jdk.incubator.vector"::equals).count(), "added once where the user adds it: " + once);

@@ -144,6 +144,8 @@ public final class Nd4jBackend implements Backend {
     private final String description;
     /** Lanes of the SIMD kernels once a term has run them ({@link #simdInUse}), else 0. */
     private volatile int simdLanes;
+    /** Bytes of features (times outputs) read by the scalar fused passes of all terms ({@link #scalarPassDone}). */
+    private final AtomicLong scalarWork = new AtomicLong();
     private final List<DataTerm> open = new ArrayList<>();
     /** One-vs-rest bindings of sparse rows (their rows are freed with them). */
     private final List<OneVsRestTerms> shared = new ArrayList<>();
@@ -237,6 +239,16 @@ public final class Nd4jBackend implements Backend {
     /** Notes that a term runs the SIMD kernels, for the description's lane count. */
     void simdInUse() {
         simdLanes = VectorKernel.lanes();
+    }
+
+    /** Whether the backend's scalar passes have earned the SIMD kernels ({@link SimdChoice#earned}). */
+    boolean simdEarned() {
+        return vectorized && simdChoice.earned(scalarWork.get());
+    }
+
+    /** Counts a scalar pass over {@code bytes} of features (times outputs) towards {@link #simdEarned}. */
+    void scalarPassDone(long bytes) {
+        if (vectorized) scalarWork.addAndGet(bytes);
     }
 
     /** The thread cap in force: the option, at most the core count (the core count where the option was 0). */
@@ -382,10 +394,11 @@ public final class Nd4jBackend implements Backend {
 
     /**
      * Whether a dense term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs the
-     * SIMD kernels: where {@link #vectorized} and its size reaches the {@link SimdChoice}.
+     * SIMD kernels from its first pass: where {@link #vectorized}, and its size reaches the {@link SimdChoice} or the
+     * scalar passes so far have earned them.
      */
     boolean vectorizedFor(long rows, int n, int outputs) {
-        return vectorized && simdChoice.simd(rows, n, outputs);
+        return vectorized && (simdChoice.simd(rows, n, outputs) || simdChoice.earned(scalarWork.get()));
     }
 
     AtomicLong liveCounter() { return live; }

@@ -36,8 +36,12 @@ final class Nd4jDataTerm implements DataTerm {
     private final int chunksInPlace;
     private final int slots;
     private final float[][] tiles;
-    /** Whether this term's fused passes run the SIMD kernels ({@link Nd4jBackend#vectorizedFor}). */
-    private final boolean vectorized;
+    /**
+     * Whether this term's fused passes run the SIMD kernels: from the first where {@link Nd4jBackend#vectorizedFor},
+     * else from the first after the backend's scalar passes earned them ({@link #simdForPass}). Read and written on
+     * the thread that calls the term, between passes.
+     */
+    private boolean vectorized;
     /** The passes on ND4J gemms: {@link Nd4jBackend.Pass#ND4J_GEMV} and the Hessian of larger data. */
     private final Nd4jGemmPasses gemm;
     private final ParamShape shape;
@@ -71,7 +75,7 @@ final class Nd4jDataTerm implements DataTerm {
         this.gemm = new Nd4jGemmPasses(log, n, weighted, chunks, memory, slots);
         this.vectorized = backend.vectorizedFor(rows, n, shape.outputs());
         if (vectorized) backend.simdInUse();
-        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, vectorized, this::runAll) : null;
+        this.softmax = loss.kind() == Loss.Kind.MULTINOMIAL ? new SoftmaxPass(shape, chunkRows, xb, yb, wb, slots, this::runAll) : null;
     }
 
     /** Chunks read in place from the dataset's own buffers rather than copied (for tests and the log). */
@@ -104,7 +108,7 @@ final class Nd4jDataTerm implements DataTerm {
         checkParams(params);
         shape.check(gradientOut, "gradientOut");
         int len = shape.length();
-        double[] acc = softmax != null ? softmax.evaluate(from, to, params, true) : evaluate(from, to, params, true);
+        double[] acc = pass(from, to, params, true);
         double m = acc[len + 1];
         // A range whose weights are all zero contributes nothing (DataTerm's contract), rather than 0/0.
         for (int j = 0; j < len; j++) gradientOut[j] = m > 0 ? acc[j] / m : 0.0;
@@ -116,12 +120,31 @@ final class Nd4jDataTerm implements DataTerm {
         checkRange(from, to);
         checkParams(params);
         int len = shape.length();
-        double[] acc = softmax != null ? softmax.evaluate(from, to, params, false) : evaluate(from, to, params, false);
+        double[] acc = pass(from, to, params, false);
         return acc[len + 1] > 0 ? acc[len] / acc[len + 1] : 0.0;
     }
 
+    /** One fused pass over [from, to): the multinomial or the binary one, SIMD or scalar ({@link #simdForPass}). */
+    private double[] pass(long from, long to, double[] params, boolean gradient) {
+        boolean simd = simdForPass();
+        double[] acc = softmax != null ? softmax.evaluate(from, to, params, gradient, simd) : evaluate(from, to, params, gradient, simd);
+        if (!simd && backend.pass() != Nd4jBackend.Pass.ND4J_GEMV) {
+            backend.scalarPassDone(Math.multiplyExact(Math.multiplyExact(to - from, 4L * n), (long) shape.outputs()));
+        }
+        return acc;
+    }
+
+    /** Whether this pass runs the SIMD kernels: once the backend's scalar passes have earned them, from then on. */
+    private boolean simdForPass() {
+        if (!vectorized && backend.simdEarned()) {
+            vectorized = true;
+            backend.simdInUse();
+        }
+        return vectorized;
+    }
+
     /** Sums over [from, to) in a partition fixed by the range alone; partials added in segment order. */
-    private double[] evaluate(long from, long to, double[] params, boolean gradient) {
+    private double[] evaluate(long from, long to, double[] params, boolean gradient, boolean simd) {
         long length = to - from;
         int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, Math.multiplyExact(length, (long) n) / MIN_SEGMENT_FLOATS));
         double[][] partial = new double[segments][];
@@ -129,7 +152,7 @@ final class Nd4jDataTerm implements DataTerm {
         Workers.forEach(backend.pool(), slots, segments, (seg, slot) -> {
             long a = from + length * seg / segments;
             long b = from + length * (seg + 1) / segments;
-            segment(a, b, params, gradient, partial[seg], slot);
+            segment(a, b, params, gradient, simd, partial[seg], slot);
         }, this::mappedFault);
         double[] total = new double[n + 3];
         for (double[] p : partial) {
@@ -160,16 +183,16 @@ final class Nd4jDataTerm implements DataTerm {
     }
 
     /** Adds rows [a, b) into acc, chunk by chunk, with this backend's pass. */
-    private void segment(long a, long b, double[] params, boolean gradient, double[] acc, int slot) {
+    private void segment(long a, long b, double[] params, boolean gradient, boolean simd, double[] acc, int slot) {
         for (long r = a; r < b; ) {
             int c = (int) (r / chunkRows);
             long base = (long) c * chunkRows;
             long stop = Math.min(b, base + chunkRows);
             int lo = (int) (r - base);
             int hi = (int) (stop - base);
-            if (vectorized) {
+            if (simd) {
                 float[] tile = tiles[slot];
-                if (tile == null) tile = tiles[slot] = new float[VectorKernel.tileRows(n) * n];
+                if (tile == null || tile.length != VectorKernel.tileRows(n) * n) tile = tiles[slot] = new float[VectorKernel.tileRows(n) * n];
                 VectorKernel.accumulate(log, xb[c], yb[c], wb[c], n, lo, hi, params, params[n], gradient, acc, tile);
             } else if (backend.pass() != Nd4jBackend.Pass.ND4J_GEMV) {
                 float[] tile = tiles[slot];

@@ -3,46 +3,57 @@ package dev.logreg.cpu;
 import java.util.Locale;
 
 /**
- * Which dense terms run the SIMD kernels ({@link VectorKernel}, {@link SoftmaxVectorKernel}) where the JVM has the
- * Vector API: those whose rows are large enough to earn back C2's compilation of the vector code, about a second of
- * a fresh JVM on two cores, during which the first passes run slower than the scalar kernel's.
+ * Which dense passes run the SIMD kernels ({@link VectorKernel}, {@link SoftmaxVectorKernel}) where the JVM has the
+ * Vector API: those that earn back C2's compilation of the vector code, about a second of a fresh JVM on two cores,
+ * during which the first passes run slower than the scalar kernel's.
  *
- * <p>Two thresholds, because the two passes earn it back at different sizes (benchmarks/cpu/README.md, "The SIMD
- * kernels by size"): a binary term (log loss, MSE) from {@code binaryBytes} of float32 features, and a multinomial
- * term from {@code classBytes} of features times classes (its pass does about K times the binary pass's arithmetic,
- * over about three times the iterations). Both 0, the default, is every term: what an application that starts its
- * JVM with the module asked for. {@code ./logreg} passes the measured thresholds as the system properties
- * {@link #BINARY_PROPERTY} and {@link #CLASS_PROPERTY}, read when a backend is made. Immutable.
+ * <p>A term runs them from its first pass where its rows are large enough: a binary term (log loss, MSE) from
+ * {@code binaryBytes} of float32 features, a multinomial term from {@code classBytes} of features times classes (its
+ * pass does about K times the binary pass's arithmetic, over about three times the iterations). Every other term
+ * runs the scalar kernels until the backend's scalar passes have read {@code afterBytes} (features bytes times
+ * outputs, over all its terms), and the SIMD ones from the next pass on: many fits over the same rows
+ * (cross-validation, a λ path, one-vs-rest) earn the compilation back where one fit would not. Switching when the
+ * work done equals what the compilation costs is the ski-rental rule: never more than twice the better choice's
+ * time, whatever work is still to come. The switch depends on the passes made alone, so a run repeats its bits.
  *
- * @param binaryBytes least features bytes (rows × n × 4) of a binary term for the SIMD kernel
- * @param classBytes  least features bytes times classes of a multinomial term for the SIMD kernel
+ * <p>{@link #ALWAYS}, the default, is every pass: what an application that starts its JVM with the module asked for.
+ * {@code ./logreg} passes measured thresholds as the system properties {@link #BINARY_PROPERTY},
+ * {@link #CLASS_PROPERTY} and {@link #AFTER_PROPERTY}, read when a backend is made (benchmarks/cpu/README.md, "The
+ * SIMD kernels by size"). Immutable.
+ *
+ * @param binaryBytes least features bytes (rows × n × 4) of a binary term for the SIMD kernel from its first pass
+ * @param classBytes  least features bytes times classes of a multinomial term for the same
+ * @param afterBytes  bytes (times outputs) of scalar passes after which every pass runs SIMD
  */
-record SimdChoice(long binaryBytes, long classBytes) {
+record SimdChoice(long binaryBytes, long classBytes, long afterBytes) {
     /** Megabytes (10⁶ bytes) of features from which a binary term runs the SIMD kernel. */
     static final String BINARY_PROPERTY = "logreg.cpu.simdMinMB";
     /** Megabytes of features times classes from which a multinomial term runs the SIMD kernel. */
     static final String CLASS_PROPERTY = "logreg.cpu.simdMinClassMB";
-    /** Every term. */
-    static final SimdChoice ALWAYS = new SimdChoice(0, 0);
+    /** Megabytes (times outputs) of scalar passes after which the backend's every pass runs SIMD. */
+    static final String AFTER_PROPERTY = "logreg.cpu.simdAfterMB";
+    /** Every pass. */
+    static final SimdChoice ALWAYS = new SimdChoice(0, 0, Long.MAX_VALUE);
 
     SimdChoice {
-        if (binaryBytes < 0 || classBytes < 0) {
-            throw new IllegalArgumentException("SIMD thresholds " + binaryBytes + " and " + classBytes + " bytes, expected >= 0");
+        if (binaryBytes < 0 || classBytes < 0 || afterBytes < 0) {
+            throw new IllegalArgumentException("SIMD thresholds " + binaryBytes + ", " + classBytes + " and " + afterBytes + " bytes, expected >= 0");
         }
     }
 
-    /** From {@link #BINARY_PROPERTY} and {@link #CLASS_PROPERTY} (each absent: 0). */
+    /** From {@link #BINARY_PROPERTY}, {@link #CLASS_PROPERTY} and {@link #AFTER_PROPERTY}. */
     static SimdChoice fromSystemProperties() {
-        return of(System.getProperty(BINARY_PROPERTY), System.getProperty(CLASS_PROPERTY));
+        return of(System.getProperty(BINARY_PROPERTY), System.getProperty(CLASS_PROPERTY), System.getProperty(AFTER_PROPERTY));
     }
 
-    /** From the two properties' values in megabytes (each null: 0). */
-    static SimdChoice of(String binaryMegabytes, String classMegabytes) {
-        return new SimdChoice(bytes(BINARY_PROPERTY, binaryMegabytes), bytes(CLASS_PROPERTY, classMegabytes));
+    /** From the properties' values in megabytes: the first two null are 0, the third null is never. */
+    static SimdChoice of(String binaryMegabytes, String classMegabytes, String afterMegabytes) {
+        return new SimdChoice(bytes(BINARY_PROPERTY, binaryMegabytes, 0), bytes(CLASS_PROPERTY, classMegabytes, 0),
+                bytes(AFTER_PROPERTY, afterMegabytes, Long.MAX_VALUE));
     }
 
-    private static long bytes(String property, String megabytes) {
-        if (megabytes == null) return 0;
+    private static long bytes(String property, String megabytes, long absent) {
+        if (megabytes == null) return absent;
         try {
             long mb = Long.parseLong(megabytes.trim());
             if (mb >= 0) return Math.multiplyExact(mb, 1_000_000L);
@@ -52,16 +63,22 @@ record SimdChoice(long binaryBytes, long classBytes) {
         throw new IllegalArgumentException(property + " is '" + megabytes + "', expected whole megabytes >= 0");
     }
 
-    /** Whether a term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs SIMD. */
+    /** Whether a term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs SIMD from its first pass. */
     boolean simd(long rows, int n, int outputs) {
         double bytes = 4.0 * rows * n;
         return outputs == 1 ? bytes >= binaryBytes : bytes * outputs >= classBytes;
     }
 
-    /** "" where every term runs SIMD, else the thresholds, for the backend's description. */
+    /** Whether scalar passes of {@code scalarWork} bytes (times outputs) have earned the SIMD kernels. */
+    boolean earned(long scalarWork) {
+        return scalarWork >= afterBytes;
+    }
+
+    /** "" where every pass runs SIMD, else the thresholds, for the backend's description. */
     String describe() {
         if (equals(ALWAYS)) return "";
-        return String.format(Locale.ROOT, ", from %d MB of features (multinomial: %d MB x classes), else scalar",
-                binaryBytes / 1_000_000L, classBytes / 1_000_000L);
+        String after = afterBytes == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, " or after %d MB of scalar passes", afterBytes / 1_000_000L);
+        return String.format(Locale.ROOT, ", from %d MB of features (multinomial: %d MB x classes)%s, else scalar",
+                binaryBytes / 1_000_000L, classBytes / 1_000_000L, after);
     }
 }

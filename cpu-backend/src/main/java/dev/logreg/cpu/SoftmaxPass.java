@@ -42,8 +42,7 @@ final class SoftmaxPass {
     private final Consumer<Runnable[]> runAll;
     private final float[][] tiles;
     private final double[][] logits;
-    /** Whether the SIMD kernel runs ({@link SoftmaxVectorKernel}); its per-slot scratch. */
-    private final boolean vectorized;
+    /** The SIMD kernel's per-slot scratch ({@link SoftmaxVectorKernel}), made on its first pass. */
     private final double[][] wide;
     private final double[][] lanes;
     /** Per-segment partials, allocated on first use and reused (K·(n+1) + 2 doubles each). */
@@ -54,7 +53,7 @@ final class SoftmaxPass {
      *               and rethrows the first failure
      */
     SoftmaxPass(ParamShape shape, int chunkRows, ChunkFloats[] xb, ChunkFloats[] yb, ChunkFloats[] wb, int slots,
-                boolean vectorized, Consumer<Runnable[]> runAll) {
+                Consumer<Runnable[]> runAll) {
         this.shape = shape;
         this.n = shape.features();
         this.k = shape.outputs();
@@ -66,16 +65,16 @@ final class SoftmaxPass {
         this.runAll = runAll;
         this.tiles = new float[slots][];
         this.logits = new double[slots][];
-        this.vectorized = vectorized;
         this.wide = new double[slots][];
         this.lanes = new double[slots][];
     }
 
     /**
      * Σ wᵢ ℓᵢ, Σ wᵢ and, where asked, the gradient sums over rows [from, to), in one array of K·(n+1) + 2 (the layout
-     * of {@link SoftmaxKernel}); the array is this pass's scratch, valid until the next call.
+     * of {@link SoftmaxKernel}), by {@link SoftmaxVectorKernel} where {@code simd}, else {@link SoftmaxKernel}; the array
+     * is this pass's scratch, valid until the next call.
      */
-    double[] evaluate(long from, long to, double[] params, boolean gradient) {
+    double[] evaluate(long from, long to, double[] params, boolean gradient, boolean simd) {
         long length = to - from;
         long work = Math.multiplyExact(Math.multiplyExact(length, (long) n), (long) k);
         int segments = (int) Math.max(1, Math.min(MAX_SEGMENTS, work / MIN_SEGMENT_WORK));
@@ -93,7 +92,7 @@ final class SoftmaxPass {
                 for (int seg = next.getAndIncrement(); seg < segments; seg = next.getAndIncrement()) {
                     long a = from + length * seg / segments;
                     long b = from + length * (seg + 1) / segments;
-                    segment(a, b, params, gradient, partial[seg], slot);
+                    segment(a, b, params, gradient, simd, partial[seg], slot);
                 }
             };
         }
@@ -107,12 +106,12 @@ final class SoftmaxPass {
     }
 
     /** Adds rows [a, b) into acc, chunk by chunk. */
-    private void segment(long a, long b, double[] params, boolean gradient, double[] acc, int slot) {
+    private void segment(long a, long b, double[] params, boolean gradient, boolean simd, double[] acc, int slot) {
         float[] tile = tiles[slot];
         if (tile == null) tile = tiles[slot] = new float[FusedKernel.tileRows(n) * n];
         double[] z = logits[slot];
         if (z == null) z = logits[slot] = new double[SoftmaxKernel.scratchLength(k)];
-        if (vectorized && wide[slot] == null) {
+        if (simd && wide[slot] == null) {
             wide[slot] = new double[tile.length];
             lanes[slot] = new double[SoftmaxVectorKernel.lanesLength()];
         }
@@ -120,7 +119,7 @@ final class SoftmaxPass {
             int c = (int) (r / chunkRows);
             long base = (long) c * chunkRows;
             long stop = Math.min(b, base + chunkRows);
-            if (vectorized) {
+            if (simd) {
                 SoftmaxVectorKernel.accumulate(xb[c], yb[c], wb[c], n, k, (int) (r - base), (int) (stop - base), params, gradient,
                         acc, tile, z, wide[slot], lanes[slot]);
             } else {
