@@ -156,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ForceOption forceOption;
 
-    @Option(names = "--timings", description = "Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, metrics, write; in --json also as \"timings\").")
+    @Option(names = "--timings", description = "Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, write, metrics; K classes: read, backend, fit, write, metrics; in --json also as \"timings\").")
     boolean timings;
 
     @Option(names = "--json", description = "Print one JSON summary on standard output.")

@@ -66,7 +66,7 @@ class OptionsContractTest {
                     "--plot|DIR|null|false|Write PNG charts here: objective per iteration, and with --cv-folds the cross-validation curve (mean ± 1 standard error per λ).",
                     "--out|MODEL.json|null|false|Write the model file here (atomically).",
                     "--force|<force>|null|false|Replace output files even where they are read-only (they stay read-only).",
-                    "--timings|<timings>|null|false|Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, metrics, write; in --json also as \"timings\").",
+                    "--timings|<timings>|null|false|Print the wall time of each phase on standard error (read, backend, bind, statistics, optimizer, write, metrics; K classes: read, backend, fit, write, metrics; in --json also as \"timings\").",
                     "--json|<json>|null|false|Print one JSON summary on standard output.",
                     "--quiet|<quiet>|null|false|No progress output on standard error.",
                     "--verbose|<verbose>|null|false|Stack traces with errors.",
