@@ -120,7 +120,9 @@ public final class Nd4jBackend implements Backend {
     public enum Pass {
         /**
          * A fused Java loop over ND4J's buffers, one read of X: the default, by measurement. SIMD
-         * ({@link VectorKernel}) where the JVM runs with {@code --add-modules jdk.incubator.vector}, else scalar.
+         * ({@link VectorKernel}, {@link SoftmaxVectorKernel}) where the JVM runs with {@code --add-modules
+         * jdk.incubator.vector} and the {@link SimdChoice} of the system properties takes the pass (every pass where
+         * they are not set), else scalar.
          */
         FUSED,
         /** The fused loop, always scalar (the fallback of {@link #FUSED}; for comparison and tests). */
