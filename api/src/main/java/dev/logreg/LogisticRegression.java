@@ -383,7 +383,7 @@ public final class LogisticRegression {
 
         /** Which CUDA device a GPU backend uses (default 0). */
         public Builder device(int index) {
-            backendOptions = new BackendOptions(backendOptions.threads(), index);
+            backendOptions = backendOptions.withDeviceIndex(index);
             return this;
         }
 

@@ -62,6 +62,12 @@ public record CrossValidationOptions(int folds, double[] lambdas, int lambdaCoun
         Objects.requireNonNull(rule, "rule");
     }
 
+    /** How many fits a run makes: every fold's λ path, and the refit where asked (a hint for the backend). */
+    public int fits() {
+        long perFold = lambdas != null ? lambdas.length : lambdaCount;
+        return (int) Math.min(Integer.MAX_VALUE, folds * perFold + (refit ? 1 : 0));
+    }
+
     /** The λ given, or {@code null} for a grid from the data (a copy). */
     @Override
     public double[] lambdas() {

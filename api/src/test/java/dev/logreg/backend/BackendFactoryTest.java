@@ -258,6 +258,13 @@ class BackendFactoryTest {
         assertThrows(IllegalArgumentException.class, () -> new BackendOptions(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> new BackendOptions(0, -2));
         assertEquals(3, BackendOptions.DEFAULT.withThreads(3).threads());
+        assertEquals(1, BackendOptions.DEFAULT.expectedFits(), "one fit unless told");
+        BackendOptions o = new BackendOptions(2, 1).withExpectedFits(16);
+        assertEquals(new BackendOptions(2, 1, 16), o);
+        assertEquals(new BackendOptions(3, 1, 16), o.withThreads(3), "withThreads keeps the other options");
+        assertEquals(new BackendOptions(2, 4, 16), o.withDeviceIndex(4), "and withDeviceIndex");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackendOptions.DEFAULT.withExpectedFits(0));
+        assertEquals("expected fits is 0, expected at least 1", e.getMessage());
         assertThrows(NullPointerException.class, () -> new Availability(true, null));
     }
 }

@@ -42,6 +42,13 @@ class CrossValidationTest {
     }
 
     @Test
+    void fitsCountEveryFoldsPathAndTheRefit() {
+        assertEquals(5 * 20 + 1, CrossValidationOptions.DEFAULT.fits(), "5 folds of 20 λ, and the refit");
+        assertEquals(3 * 2 + 1, CrossValidationOptions.DEFAULT.withFolds(3).withLambdas(2, 0.2).fits());
+        assertEquals(4 * 7, CrossValidationOptions.DEFAULT.withFolds(4).withLambdaCount(7).withRefit(false).fits());
+    }
+
+    @Test
     void foldsAreStratifiedBalancedAndSeeded() {
         float[] labels = new float[103];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 3 == 0 ? 1f : 0f;   // 35 ones, 68 zeros

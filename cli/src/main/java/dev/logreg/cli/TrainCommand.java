@@ -234,7 +234,10 @@ final class TrainCommand implements Callable<Integer> {
         phases.start();
         BackendFactory.Selection sel = factory.selectByName(backend);
         // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
-        BackendFactory.Opened opened = factory.openFor(backend, new BackendOptions(threads, 0), train);
+        // The fits expected: the cpu backend runs its SIMD kernels from the first pass where many fits repay their
+        // compilation (the cpu module's SimdChoice).
+        BackendOptions backendOptions = new BackendOptions(threads, 0).withExpectedFits(cv != null ? cv.fits() : 1);
+        BackendFactory.Opened opened = factory.openFor(backend, backendOptions, train);
         String backendName = opened.backend().name();
         phases.end("backend");
         if (!quiet) stderr.println("backend: " + opened.backend().name() + " (" + (opened.note() != null ? opened.note() : sel.reason()) + ")");

@@ -139,6 +139,8 @@ public final class Nd4jBackend implements Backend {
     private final boolean vectorized;
     /** Which dense terms run the SIMD kernels where {@link #vectorized}. */
     private final SimdChoice simdChoice;
+    /** The fits the caller expects ({@link BackendOptions#expectedFits}), for the {@link SimdChoice}. */
+    private final int expectedFits;
     private final ExecutorService pool;
     /** ND4J's thread settings found when it was started here (restored by {@link #close()}), or null: not started. */
     private Nd4jSupport.ThreadSettings previous;
@@ -189,6 +191,7 @@ public final class Nd4jBackend implements Backend {
     Nd4jBackend(BackendOptions options, Pass pass, int chunkFloats, boolean capAtCores, SimdChoice simdChoice) {
         Objects.requireNonNull(options, "options");
         this.simdChoice = Objects.requireNonNull(simdChoice, "simdChoice");
+        this.expectedFits = options.expectedFits();
         this.pass = Objects.requireNonNull(pass, "pass");
         if (chunkFloats < 1) throw new IllegalArgumentException("chunkFloats is " + chunkFloats + ", expected at least 1");
         this.chunkFloats = chunkFloats;
@@ -396,11 +399,11 @@ public final class Nd4jBackend implements Backend {
 
     /**
      * Whether a dense term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs the
-     * SIMD kernels from its first pass: where {@link #vectorized}, and its size reaches the {@link SimdChoice} or the
-     * scalar passes so far have earned them.
+     * SIMD kernels from its first pass: where {@link #vectorized}, and its size times the fits expected reaches the
+     * {@link SimdChoice} or the scalar passes so far have earned them.
      */
     boolean vectorizedFor(long rows, int n, int outputs) {
-        return vectorized && (simdChoice.simd(rows, n, outputs) || simdChoice.earned(scalarWork.get()));
+        return vectorized && (simdChoice.simd(rows, n, outputs, expectedFits) || simdChoice.earned(scalarWork.get()));
     }
 
     AtomicLong liveCounter() { return live; }

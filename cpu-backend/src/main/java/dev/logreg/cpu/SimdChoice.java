@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <p>A term runs them from its first pass where its rows are large enough: a binary term (log loss, MSE) from
  * {@code binaryBytes} of float32 features, a multinomial term from {@code classBytes} of features times classes (its
- * pass does about K times the binary pass's arithmetic, over about three times the iterations). Every other term
+ * pass does about K times the binary pass's arithmetic, over about three times the iterations), each times the fits
+ * the caller said it expects (cross-validation, one-vs-rest: {@code BackendOptions.expectedFits}). Every other term
  * runs the scalar kernels until the backend's scalar passes have read {@code afterBytes} (features bytes times
  * outputs, over all its terms), and the SIMD ones from the next pass on: many fits over the same rows
  * (cross-validation, a λ path, one-vs-rest) earn the compilation back where one fit would not. Switching when the
@@ -63,9 +64,13 @@ record SimdChoice(long binaryBytes, long classBytes, long afterBytes) {
         throw new IllegalArgumentException(property + " is '" + megabytes + "', expected whole megabytes >= 0");
     }
 
-    /** Whether a term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs SIMD from its first pass. */
-    boolean simd(long rows, int n, int outputs) {
-        double bytes = 4.0 * rows * n;
+    /**
+     * Whether a term of {@code rows} × {@code n} features and {@code outputs} (1 binary, K multinomial) runs SIMD from
+     * its first pass, on a backend that expects {@code fits} fits ({@link dev.logreg.backend.BackendOptions#expectedFits}):
+     * its features times the fits reach the threshold, as many fits over smaller rows earn the compilation back too.
+     */
+    boolean simd(long rows, int n, int outputs, int fits) {
+        double bytes = 4.0 * rows * n * fits;
         return outputs == 1 ? bytes >= binaryBytes : bytes * outputs >= classBytes;
     }
 

@@ -27,13 +27,16 @@ class SimdChoiceTest {
         SimdChoice c = SimdChoice.of("2000", "400", "10000");
         assertEquals(2_000_000_000L, c.binaryBytes());
         assertEquals(400_000_000L, c.classBytes());
-        assertFalse(c.simd(4_999_999, 100, 1), "just under 2,000 MB of binary features");
-        assertTrue(c.simd(5_000_000, 100, 1), "2,000 MB");
-        assertFalse(c.simd(99_999, 100, 10), "K = 10 over 40 MB less a row: just under 400 MB x classes");
-        assertTrue(c.simd(100_000, 100, 10), "K = 10 over 40 MB");
-        assertFalse(c.simd(100_000, 100, 3), "K = 3 over 40 MB");
-        assertTrue(c.simd(3_000_000_000L, 100, 1), "rows past 2^31 do not overflow the product");
-        assertTrue(SimdChoice.ALWAYS.simd(1, 1, 1) && SimdChoice.ALWAYS.simd(1, 1, 3));
+        assertFalse(c.simd(4_999_999, 100, 1, 1), "just under 2,000 MB of binary features");
+        assertTrue(c.simd(5_000_000, 100, 1, 1), "2,000 MB");
+        assertFalse(c.simd(99_999, 100, 10, 1), "K = 10 over 40 MB less a row: just under 400 MB x classes");
+        assertTrue(c.simd(100_000, 100, 10, 1), "K = 10 over 40 MB");
+        assertFalse(c.simd(100_000, 100, 3, 1), "K = 3 over 40 MB");
+        assertTrue(c.simd(3_000_000_000L, 100, 1, 1), "rows past 2^31 do not overflow the product");
+        assertFalse(c.simd(1_000_000, 100, 1, 4), "400 MB, 4 fits: 1,600 MB");
+        assertTrue(c.simd(1_000_000, 100, 1, 5), "400 MB, 5 fits: 2,000 MB");
+        assertTrue(c.simd(100_000, 100, 3, 4), "K = 3 over 40 MB, 4 fits");
+        assertTrue(SimdChoice.ALWAYS.simd(1, 1, 1, 1) && SimdChoice.ALWAYS.simd(1, 1, 3, 1));
         assertFalse(c.earned(9_999_999_999L), "just under 10,000 MB of scalar passes");
         assertTrue(c.earned(10_000_000_000L));
         assertFalse(SimdChoice.of("1", "1", null).earned(Long.MAX_VALUE - 1), "no third property: never by the passes made");
@@ -80,6 +83,9 @@ class SimdChoiceTest {
             assertTrue(chosen.description().endsWith("fused pass (Vector API, " + VectorKernel.lanes()
                     + " lanes, from 2 MB of features (multinomial: 9 MB x classes), else scalar)"), chosen.description());
             assertFalse(b.vectorized(), "1.84 MB of binary features: under 2 MB");
+            try (Nd4jBackend twoFits = new Nd4jBackend(two.withExpectedFits(2), Nd4jBackend.Pass.FUSED, chunk, true, split)) {
+                assertTrue(((Nd4jDataTerm) twoFits.bind(binary, Loss.log())).vectorized(), "1.84 MB x 2 fits expected: over 2 MB");
+            }
             assertTrue(m.vectorized(), "9.2 MB x classes: over 9 MB");
             DataTerm bs = scalar.bind(binary, Loss.log());
             DataTerm ms = simd.bind(multinomial, Loss.multinomial());
