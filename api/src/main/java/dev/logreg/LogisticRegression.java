@@ -150,7 +150,7 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         FitStrategy s = strategy(data.classes());
         BackendPick pick = backendFor(f, backend, options.loss());
-        BackendFactory.Opened opened = f.openFor(pick.name(), backendOptions, data);
+        BackendFactory.Opened opened = f.openFor(pick.name(), withFits(backendOptions, 1, s, data), data);
         String note = pick.note() == null ? opened.note() : opened.note() == null ? pick.note() : pick.note() + "; " + opened.note();
         try (Backend b = opened.backend()) {
             return runner.fitOn(b, data, s, note);
@@ -248,13 +248,22 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         FitStrategy s = strategy(data.classes());
         String name = backendFor(f, backend, options.loss()).name();
-        try (Backend b = f.openFor(name, backendOptions, data).backend()) {
+        try (Backend b = f.openFor(name, withFits(backendOptions, cv.fits(), s, data), data).backend()) {
             Dataset rows = runner.rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
             TrainingOptions options = runner.optionsFor(rows);
             boolean onScales = standardize && options.penalty().kind() != Penalty.Kind.NONE;
             return CrossValidation.run(b, rows, options, s.multiclass(), onScales ? cv.withStandardizeFolds(true) : cv, null);
         }
+    }
+
+    /**
+     * {@code options} announcing the fits a call makes ({@link BackendOptions#expectedFits}): {@code fits} of the
+     * model, each K binary fits where the strategy is one-vs-rest.
+     */
+    private static BackendOptions withFits(BackendOptions options, int fits, FitStrategy s, Dataset data) {
+        long all = (long) fits * (s == FitStrategy.ONE_VS_REST ? data.classes() : 1);
+        return options.withExpectedFits((int) Math.min(Integer.MAX_VALUE, all));
     }
 
     @Override

@@ -92,6 +92,26 @@ class LogisticRegressionTest {
                 "fit closes the backend it opened");
     }
 
+    /** The backend is told how many fits a call makes (a hint for what pays only over many fits). */
+    @Test
+    void theBackendIsToldHowManyFitsACallMakes() {
+        RecordingProvider provider = new RecordingProvider();
+        BackendFactory f = factory(provider, new Properties());
+        Dataset binary = BundledData.breastCancer();
+        Dataset three = dev.logreg.testing.MulticlassData.generate(300, 4, 3, false, 1);
+        dev.logreg.train.CrossValidationOptions cv = dev.logreg.train.CrossValidationOptions.DEFAULT.withFolds(3).withLambdas(1, 0.1);
+        LogisticRegression l2 = LogisticRegression.builder().penalty(Penalty.l2(1)).factory(f).build();
+        LogisticRegression ovr = LogisticRegression.builder().penalty(Penalty.l2(1)).multiclass(dev.logreg.train.Multiclass.ONE_VS_REST)
+                .factory(f).build();
+        l2.fit(binary);
+        l2.crossValidate(binary, cv);
+        ovr.fit(three);
+        ovr.crossValidate(three, cv);
+        l2.fit(three);
+        List<Integer> fits = provider.options.stream().map(BackendOptions::expectedFits).toList();
+        assertEquals(List.of(1, 3 * 2 + 1, 3, (3 * 2 + 1) * 3, 1), fits, "one fit; 3 folds x 2 λ and the refit; 3 classes; both; multinomial");
+    }
+
     @Test
     void nullBackendDefersToTheSystemProperty() {
         Properties props = new Properties();
