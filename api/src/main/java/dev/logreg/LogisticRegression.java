@@ -150,7 +150,7 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         FitStrategy s = strategy(data.classes());
         BackendPick pick = backendFor(f, backend, options.loss());
-        BackendFactory.Opened opened = f.openFor(pick.name(), withFits(backendOptions, 1, s, data), data);
+        BackendFactory.Opened opened = f.openFor(pick.name(), backendOptions.withExpectedFits(expectedFits(null, s.multiclass(), data.classes())), data);
         String note = pick.note() == null ? opened.note() : opened.note() == null ? pick.note() : pick.note() + "; " + opened.note();
         try (Backend b = opened.backend()) {
             return runner.fitOn(b, data, s, note);
@@ -248,7 +248,7 @@ public final class LogisticRegression {
         BackendFactory f = factory != null ? factory : BackendFactory.discover();
         FitStrategy s = strategy(data.classes());
         String name = backendFor(f, backend, options.loss()).name();
-        try (Backend b = f.openFor(name, withFits(backendOptions, cv.fits(), s, data), data).backend()) {
+        try (Backend b = f.openFor(name, backendOptions.withExpectedFits(expectedFits(cv, s.multiclass(), data.classes())), data).backend()) {
             Dataset rows = runner.rowsFor(data);
             // Standardized: each fold's scales from its own training rows (glmnet's cv.glmnet).
             TrainingOptions options = runner.optionsFor(rows);
@@ -258,12 +258,17 @@ public final class LogisticRegression {
     }
 
     /**
-     * {@code options} announcing the fits a call makes ({@link BackendOptions#expectedFits}): {@code fits} of the
-     * model, each K binary fits where the strategy is one-vs-rest.
+     * The fits a run makes, which it announces to its backend ({@link BackendOptions#expectedFits}): one, or every
+     * fold's λ path and the refit where {@code cv} is given ({@link CrossValidationOptions#fits}), each of them K
+     * binary fits where {@code multiclass} is one-vs-rest over {@code classes} classes. One rule for this class and
+     * the command line.
+     *
+     * @param cv         the cross-validation, or null for one fit
+     * @param multiclass the multiclass strategy, or null for a binary or multinomial fit
      */
-    private static BackendOptions withFits(BackendOptions options, int fits, FitStrategy s, Dataset data) {
-        long all = (long) fits * (s == FitStrategy.ONE_VS_REST ? data.classes() : 1);
-        return options.withExpectedFits((int) Math.min(Integer.MAX_VALUE, all));
+    public static int expectedFits(CrossValidationOptions cv, Multiclass multiclass, int classes) {
+        long fits = (long) (cv != null ? cv.fits() : 1) * (multiclass == Multiclass.ONE_VS_REST ? classes : 1);
+        return (int) Math.min(Integer.MAX_VALUE, fits);
     }
 
     @Override

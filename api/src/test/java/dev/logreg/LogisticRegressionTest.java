@@ -110,6 +110,10 @@ class LogisticRegressionTest {
         l2.fit(three);
         List<Integer> fits = provider.options.stream().map(BackendOptions::expectedFits).toList();
         assertEquals(List.of(1, 3 * 2 + 1, 3, (3 * 2 + 1) * 3, 1), fits, "one fit; 3 folds x 2 λ and the refit; 3 classes; both; multinomial");
+        // The same rule, which the command line calls.
+        assertEquals(7 * 5, LogisticRegression.expectedFits(cv, dev.logreg.train.Multiclass.ONE_VS_REST, 5));
+        assertEquals(7, LogisticRegression.expectedFits(cv, dev.logreg.train.Multiclass.MULTINOMIAL, 5));
+        assertEquals(1, LogisticRegression.expectedFits(null, null, 2));
     }
 
     @Test

@@ -120,9 +120,9 @@ final class MulticlassTraining {
         LogisticRegression.BackendPick pick = LogisticRegression.backendFor(factory, cmd.backend, options.loss());
         BackendFactory.Selection sel = factory.selectByName(pick.name());
         // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
-        // The fits expected (one-vs-rest: one a class), as TrainCommand does.
-        long fits = (long) (cv != null ? cv.fits() : 1) * (strategy == Strategy.OVR ? all.classes() : 1);
-        BackendOptions backendOptions = new BackendOptions(cmd.threads, 0).withExpectedFits((int) Math.min(Integer.MAX_VALUE, fits));
+        // The fits expected (one-vs-rest: one a class): the library's rule, as for the backend above.
+        int fits = LogisticRegression.expectedFits(cv, strategy == Strategy.OVR ? Multiclass.ONE_VS_REST : Multiclass.MULTINOMIAL, all.classes());
+        BackendOptions backendOptions = new BackendOptions(cmd.threads, 0).withExpectedFits(fits);
         BackendFactory.Opened opened = factory.openFor(pick.name(), backendOptions, train);
         String backendName = opened.backend().name();
         phases.end("backend");

@@ -1,5 +1,6 @@
 package dev.logreg.cli;
 
+import dev.logreg.LogisticRegression;
 import dev.logreg.backend.Backend;
 import dev.logreg.backend.BackendFactory;
 import dev.logreg.backend.BackendOptions;
@@ -236,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
         // openFor: sparse rows go to a backend that takes them (auto passes over one that does not, saying so).
         // The fits expected: the cpu backend runs its SIMD kernels from the first pass where many fits repay their
         // compilation (the cpu module's SimdChoice).
-        BackendOptions backendOptions = new BackendOptions(threads, 0).withExpectedFits(cv != null ? cv.fits() : 1);
+        BackendOptions backendOptions = new BackendOptions(threads, 0).withExpectedFits(LogisticRegression.expectedFits(cv, null, 2));
         BackendFactory.Opened opened = factory.openFor(backend, backendOptions, train);
         String backendName = opened.backend().name();
         phases.end("backend");
